@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { isValidTimeZone } from './core/time.ts';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined));
+const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
+const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** Every environment variable the bot reads, with its default. `.env.example` documents each one. */
+const schema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().min(1).default('file:./data/papers.db'),
+  HF_API_URL: url('https://huggingface.co'),
+  HF_TOKEN: optionalString,
+  HF_TIMEOUT_MS: int(15_000, 100, 300_000),
+  HF_MAX_RETRIES: int(4, 0, 10),
+  ARXIV_ENRICH: bool.default(false),
+  ARXIV_API_URL: url('https://export.arxiv.org/api/query'),
+  ARXIV_MIN_INTERVAL_MS: int(3_000, 0, 60_000),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('papers'),
+  INGEST_CRON: z.string().min(1).default('*/30 * * * *'),
+  PORT: int(3000, 0, 65_535),
+  DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  DEFAULT_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)').default('09:00'),
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: url('https://slack.com/api/'),
+  SLACK_ADMINS_ONLY: bool.default(false),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_APPLICATION_ID: optionalString,
+  DISCORD_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
+    .refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), 'must be 64 hex characters (the app\'s public key)'),
+  DISCORD_API_URL: url('https://discord.com/api'),
+});
+
+export interface Config {
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Filesystem path of the SQLite database (`:memory:` allowed). */
+  databasePath: string;
+  hf: { apiUrl: string; token?: string; timeoutMs: number; maxRetries: number };
+  arxiv: { enrich: boolean; apiUrl: string; minIntervalMs: number };
+  redis: { url: string; prefix: string };
+  ingestCron: string;
+  port: number;
+  defaults: { timeZone: string; digestTime: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
+  discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
+}
+
+function databasePathFrom(url: string): string {
+  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+}
+
+function crossChecks(env: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
+    problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set');
+  }
+  if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  }
+  if (env.DISCORD_PUBLIC_KEY && !env.DISCORD_APPLICATION_ID) {
+    problems.push('DISCORD_APPLICATION_ID: required when DISCORD_PUBLIC_KEY is set');
+  }
+  return problems;
+}
+
+/**
+ * Reads and validates the environment: the only place `process.env` is read.
+ * Throws {@link ConfigError} naming every bad variable at once.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const problems = crossChecks(e);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    logLevel: e.LOG_LEVEL,
+    databasePath: databasePathFrom(e.DATABASE_URL),
+    hf: { apiUrl: e.HF_API_URL.replace(/\/+$/, ''), token: e.HF_TOKEN, timeoutMs: e.HF_TIMEOUT_MS, maxRetries: e.HF_MAX_RETRIES },
+    arxiv: { enrich: e.ARXIV_ENRICH, apiUrl: e.ARXIV_API_URL, minIntervalMs: e.ARXIV_MIN_INTERVAL_MS },
+    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    ingestCron: e.INGEST_CRON,
+    port: e.PORT,
+    defaults: { timeZone: e.DEFAULT_TIMEZONE, digestTime: e.DEFAULT_DIGEST_TIME },
+    slack: e.SLACK_BOT_TOKEN
+      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, adminsOnly: e.SLACK_ADMINS_ONLY }
+      : undefined,
+    discord:
+      e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, '') }
+        : undefined,
+  };
+}
+
+/** Loads `.env` from the working directory into `process.env` when the file exists (real env wins). */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

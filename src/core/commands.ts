@@ -1,0 +1,56 @@
+import type { Platform } from './types.ts';
+import type { PaperView, DigestView } from './views.ts';
+
+/** A slash command, as every adapter hands it to the command core. */
+export interface CommandRequest {
+  platform: Platform;
+  /** Slack team id or Discord guild id. */
+  workspaceId: string;
+  channelId: string;
+  userId: string;
+  /** Subcommand name: `search`, `today`, `subscribe`, ... (lower case); empty for bare `/papers`. */
+  name: string;
+  /** The rest of the text after the subcommand, as the user typed it (Slack), or rebuilt from options (Discord). */
+  text: string;
+  /** Typed options when the platform has them (Discord); Slack leaves this empty. */
+  options?: Record<string, string | number | boolean>;
+  /** The caller's IANA time zone when the platform knows it (Slack `users.info`). */
+  userTimeZone?: string;
+  /** Whether the caller may change this channel's settings, as decided by the adapter from platform permissions. */
+  canManage: boolean;
+  /** Paging cursor from a "More" button. */
+  cursor?: string;
+}
+
+export type Visibility = 'ephemeral' | 'in_channel';
+
+/** A neutral reply: each adapter renders it in its own format. */
+export type CommandReply =
+  | {
+      kind: 'papers';
+      visibility: Visibility;
+      /** Heading, e.g. `Results for "diffusion"`. */
+      title: string;
+      /** Said above the papers, e.g. `Showing results for "transformer"`. */
+      note?: string;
+      papers: PaperView[];
+      /** When present, a "More" button re-runs the command with this cursor. */
+      more?: { command: string; text: string; cursor: string };
+      /** Whether each paper gets a "Share in channel" button. */
+      shareable?: boolean;
+    }
+  | { kind: 'digest'; visibility: Visibility; digest: DigestView; title: string }
+  | {
+      kind: 'text';
+      visibility: Visibility;
+      title?: string;
+      /** Plain text; `*bold*`-free. Lines are separate paragraphs. */
+      lines: string[];
+    }
+  | {
+      kind: 'error';
+      /** What went wrong, in words a person understands. */
+      message: string;
+      /** The right form, e.g. `/papers schedule <HH:MM> [daily | weekdays | weekly <day>] [time zone]`. */
+      usage?: string;
+    };

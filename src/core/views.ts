@@ -1,0 +1,35 @@
+import type { Day } from './time.ts';
+
+/** A paper as shown to people: everything a renderer (Slack, Discord, CLI) needs, nothing platform-specific. */
+export interface PaperView {
+  id: string;
+  title: string;
+  /** Hugging Face paper page. */
+  url: string;
+  arxivUrl: string;
+  pdfUrl: string;
+  codeUrl: string | null;
+  projectUrl: string | null;
+  thumbnail: string | null;
+  authors: string[];
+  upvotes: number;
+  githubStars: number | null;
+  /** One-line summary: HF's ai_summary, otherwise the abstract's first sentences cut at a word boundary. */
+  summary: string;
+  /** Search snippet with matches wrapped in `**`, when this view comes from a search. */
+  snippet?: string;
+  /** The channel topic this paper matched, when a topic selected it. */
+  matchedTopic?: string;
+}
+
+/** A digest ready to render: one channel, one feed day. */
+export interface DigestView {
+  feedDay: Day;
+  papers: PaperView[];
+  /** How many more papers qualified than are shown, and where to see all of them. */
+  overflow?: { count: number; url: string };
+  /** Shown instead of papers when nothing qualified and the channel asked for a notice. */
+  notice?: string;
+  /** Said above the papers when the digest covers a different day than asked (e.g. an empty day's fallback). */
+  note?: string;
+}

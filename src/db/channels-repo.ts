@@ -1,0 +1,153 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Channel, Platform, Schedule, Subscription } from '../core/types.ts';
+import type { Day } from '../core/time.ts';
+import type { Db } from './client.ts';
+import { channels, subscriptions } from './schema.ts';
+
+type ChannelRow = typeof channels.$inferSelect;
+
+function channelFromRow(r: ChannelRow): Channel {
+  return {
+    id: r.id,
+    platform: r.platform,
+    workspaceId: r.workspaceId,
+    channelId: r.channelId,
+    schedule: { time: r.scheduleTime, cadence: r.cadence, weekday: r.weekday, timeZone: r.timeZone },
+    topN: r.topN,
+    minUpvotes: r.minUpvotes,
+    emptyBehaviour: r.emptyBehaviour,
+    paused: r.paused,
+    health: r.health,
+    healthReason: r.healthReason,
+    lastDigestDay: r.lastDigestDay,
+    createdAt: r.createdAt,
+  };
+}
+
+export interface ChannelKey {
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+}
+
+/** Settings a command may change. */
+export interface ChannelSettings {
+  schedule?: Schedule;
+  topN?: number;
+  minUpvotes?: number;
+  emptyBehaviour?: Channel['emptyBehaviour'];
+  paused?: boolean;
+}
+
+const touched = { updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` };
+
+/** Enrolled channels, their settings, topics and health. */
+export class ChannelsRepo {
+  constructor(private readonly db: Db) {}
+
+  find(key: ChannelKey): Channel | undefined {
+    const row = this.db.orm
+      .select()
+      .from(channels)
+      .where(and(eq(channels.platform, key.platform), eq(channels.workspaceId, key.workspaceId), eq(channels.channelId, key.channelId)))
+      .get();
+    return row ? channelFromRow(row) : undefined;
+  }
+
+  get(id: number): Channel | undefined {
+    const row = this.db.orm.select().from(channels).where(eq(channels.id, id)).get();
+    return row ? channelFromRow(row) : undefined;
+  }
+
+  /** Enrols a channel for digests (idempotent); `schedule` applies only when it is new. Returns it and whether it was new. */
+  enrol(key: ChannelKey, schedule: Schedule): { channel: Channel; created: boolean } {
+    const existing = this.find(key);
+    if (existing) return { channel: existing, created: false };
+    const row = this.db.orm
+      .insert(channels)
+      .values({ ...key, scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    return row ? { channel: channelFromRow(row), created: true } : { channel: this.find(key)!, created: false };
+  }
+
+  update(id: number, settings: ChannelSettings): Channel {
+    const { schedule, ...rest } = settings;
+    const values = {
+      ...rest,
+      ...(schedule ? { scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone } : {}),
+      ...touched,
+    };
+    return channelFromRow(this.db.orm.update(channels).set(values).where(eq(channels.id, id)).returning().get()!);
+  }
+
+  /** Marks a channel failing (and paused) with the platform's reason; `resume` clears it. */
+  markFailing(id: number, reason: string): Channel {
+    return channelFromRow(
+      this.db.orm.update(channels).set({ health: 'failing', healthReason: reason, paused: true, ...touched }).where(eq(channels.id, id)).returning().get()!,
+    );
+  }
+
+  /** Unpauses and clears a failing health mark. */
+  resume(id: number): Channel {
+    return channelFromRow(
+      this.db.orm.update(channels).set({ paused: false, health: 'ok', healthReason: null, ...touched }).where(eq(channels.id, id)).returning().get()!,
+    );
+  }
+
+  setLastDigestDay(id: number, day: Day): void {
+    this.db.orm
+      .update(channels)
+      .set({ lastDigestDay: sql`MAX(COALESCE(${channels.lastDigestDay}, ''), ${day})`, ...touched })
+      .where(eq(channels.id, id))
+      .run();
+  }
+
+  /** Every enrolled channel, oldest first. */
+  list(options: { activeOnly?: boolean } = {}): Channel[] {
+    const q = this.db.orm.select().from(channels);
+    const rows = options.activeOnly ? q.where(eq(channels.paused, false)).orderBy(asc(channels.id)).all() : q.orderBy(asc(channels.id)).all();
+    return rows.map(channelFromRow);
+  }
+
+  remove(id: number): void {
+    this.db.orm.delete(channels).where(eq(channels.id, id)).run();
+  }
+
+  /** Adds a topic; returns false when the channel already has it. */
+  addTopic(channelId: number, query: string): { subscription: Subscription; created: boolean } {
+    const row = this.db.orm.insert(subscriptions).values({ channelId, query }).onConflictDoNothing().returning().get();
+    if (row) return { subscription: row, created: true };
+    const existing = this.db.orm
+      .select()
+      .from(subscriptions)
+      .where(and(eq(subscriptions.channelId, channelId), eq(subscriptions.query, query)))
+      .get()!;
+    return { subscription: existing, created: false };
+  }
+
+  /** A channel's topics in the order they were added. */
+  topics(channelId: number): Subscription[] {
+    return this.db.orm.select().from(subscriptions).where(eq(subscriptions.channelId, channelId)).orderBy(asc(subscriptions.id)).all();
+  }
+
+  /** Topics of many channels at once, keyed by channel id. */
+  topicsByChannel(): Map<number, Subscription[]> {
+    const out = new Map<number, Subscription[]>();
+    for (const s of this.db.orm.select().from(subscriptions).orderBy(asc(subscriptions.id)).all()) {
+      const list = out.get(s.channelId) ?? [];
+      list.push(s);
+      out.set(s.channelId, list);
+    }
+    return out;
+  }
+
+  removeTopic(subscriptionId: number): void {
+    this.db.orm.delete(subscriptions).where(eq(subscriptions.id, subscriptionId)).run();
+  }
+
+  removeAllTopics(channelId: number): number {
+    return this.db.orm.delete(subscriptions).where(eq(subscriptions.channelId, channelId)).run().changes;
+  }
+}

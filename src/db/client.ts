@@ -1,0 +1,52 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { PapersError } from '../errors.ts';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Orm = BetterSQLite3Database<Schema>;
+
+/** An open database: the raw better-sqlite3 handle (for FTS5 and hot paths) and the drizzle view of it. */
+export interface Db {
+  sqlite: Database.Database;
+  orm: Orm;
+  path: string;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+/**
+ * Opens (creating when needed) the SQLite file at `path` in WAL mode with foreign keys on.
+ * Run {@link migrateDb} before use, or pass `{ migrate: true }`.
+ */
+export function openDb(path: string, options: { migrate?: boolean; readonly?: boolean } = {}): Db {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  let sqlite: Database.Database;
+  try {
+    sqlite = new Database(path, { readonly: options.readonly ?? false });
+  } catch (cause) {
+    throw new PapersError('DATABASE', `Cannot open the database at ${path}: ${(cause as Error).message}`, { cause });
+  }
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const orm = drizzle(sqlite, { schema });
+  const db: Db = { sqlite, orm, path, close: () => sqlite.open && sqlite.close() };
+  if (options.migrate) migrateDb(db);
+  return db;
+}
+
+/** Applies every pending migration in `drizzle/` (generated and hand-written). Idempotent. */
+export function migrateDb(db: Db): void {
+  try {
+    migrate(db.orm, { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (cause) {
+    throw new PapersError('DATABASE', `Database migration failed: ${(cause as Error).message}`, { cause });
+  }
+}

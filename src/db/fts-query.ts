@@ -1,0 +1,29 @@
+import type { Alternative, ExpandedQuery } from '../search/expand.ts';
+
+/** Quotes one string as an FTS5 string: the only way user text enters a MATCH expression. */
+export function ftsString(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+function alternative(alt: Alternative): string {
+  if (alt.phrase || alt.words.length === 1) return ftsString(alt.words.join(' '));
+  return `(${alt.words.map(ftsString).join(' AND ')})`;
+}
+
+function group(alts: Alternative[]): string {
+  return alts.length === 1 ? alternative(alts[0]!) : `(${alts.map(alternative).join(' OR ')})`;
+}
+
+/**
+ * Compiles an expanded query into an FTS5 MATCH expression. Every piece of user text is a quoted FTS5
+ * string; only our own operators (AND, OR, NOT, parentheses, the `authors` column filter) are bare.
+ */
+export function toFtsMatch(query: ExpandedQuery): string {
+  const required = [
+    ...query.groups.map(group),
+    ...query.authors.map((words) => `authors : ${ftsString(words.join(' '))}`),
+  ];
+  const positive = required.join(' AND ');
+  if (query.exclude.length === 0) return positive;
+  return `(${positive}) NOT ${group(query.exclude)}`;
+}

@@ -1,0 +1,182 @@
+import type { Statement } from 'better-sqlite3';
+import type { Listing, Paper } from '../core/types.ts';
+import type { Day } from '../core/time.ts';
+import type { Db } from './client.ts';
+
+/** A stored paper row as SQLite returns it. */
+interface PaperRow {
+  seq: number;
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string;
+  published_at: string | null;
+  upvotes: number;
+  comments: number;
+  ai_summary: string | null;
+  ai_keywords: string;
+  github_repo: string | null;
+  github_stars: number | null;
+  project_page: string | null;
+  thumbnail: string | null;
+  categories: string;
+}
+
+export const PAPER_COLUMNS =
+  'seq, id, title, abstract, authors, published_at, upvotes, comments, ai_summary, ai_keywords, github_repo, github_stars, project_page, thumbnail, categories';
+
+/** Maps a `papers` row to the domain type. */
+export function paperFromRow(row: PaperRow): Paper {
+  return {
+    id: row.id,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as string[],
+    publishedAt: row.published_at,
+    upvotes: row.upvotes,
+    comments: row.comments,
+    aiSummary: row.ai_summary,
+    aiKeywords: JSON.parse(row.ai_keywords) as string[],
+    githubRepo: row.github_repo,
+    githubStars: row.github_stars,
+    projectPage: row.project_page,
+    thumbnail: row.thumbnail,
+    categories: JSON.parse(row.categories) as string[],
+  };
+}
+
+export type { PaperRow };
+
+const UPSERT_PAPER = `
+INSERT INTO papers (id, title, abstract, authors, published_at, upvotes, comments, ai_summary, ai_keywords,
+                    github_repo, github_stars, project_page, thumbnail, categories)
+VALUES (@id, @title, @abstract, @authors, @publishedAt, @upvotes, @comments, @aiSummary, @aiKeywords,
+        @githubRepo, @githubStars, @projectPage, @thumbnail, @categories)
+ON CONFLICT (id) DO UPDATE SET
+  title = excluded.title,
+  abstract = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE papers.abstract END,
+  authors = CASE WHEN excluded.authors <> '[]' THEN excluded.authors ELSE papers.authors END,
+  published_at = COALESCE(excluded.published_at, papers.published_at),
+  upvotes = excluded.upvotes,
+  comments = MAX(excluded.comments, papers.comments),
+  ai_summary = COALESCE(excluded.ai_summary, papers.ai_summary),
+  ai_keywords = CASE WHEN excluded.ai_keywords <> '[]' THEN excluded.ai_keywords ELSE papers.ai_keywords END,
+  github_repo = COALESCE(excluded.github_repo, papers.github_repo),
+  github_stars = COALESCE(excluded.github_stars, papers.github_stars),
+  project_page = COALESCE(excluded.project_page, papers.project_page),
+  thumbnail = COALESCE(excluded.thumbnail, papers.thumbnail),
+  categories = CASE WHEN excluded.categories <> '[]' THEN excluded.categories ELSE papers.categories END,
+  updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+WHERE papers.title IS NOT excluded.title OR papers.abstract IS NOT excluded.abstract OR papers.upvotes IS NOT excluded.upvotes
+   OR papers.comments IS NOT excluded.comments OR papers.ai_summary IS NOT excluded.ai_summary
+   OR papers.github_stars IS NOT excluded.github_stars OR papers.github_repo IS NOT excluded.github_repo
+   OR papers.ai_keywords IS NOT excluded.ai_keywords OR papers.authors IS NOT excluded.authors
+   OR papers.categories IS NOT excluded.categories OR papers.thumbnail IS NOT excluded.thumbnail
+   OR papers.project_page IS NOT excluded.project_page OR papers.published_at IS NOT excluded.published_at`;
+
+const UPSERT_LISTING = `
+INSERT INTO daily_listings (feed_day, paper_id, rank, upvotes) VALUES (@feedDay, @paperId, @rank, @upvotes)
+ON CONFLICT (feed_day, paper_id) DO UPDATE SET rank = excluded.rank, upvotes = excluded.upvotes,
+  seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
+
+function paperParams(p: Paper) {
+  return {
+    id: p.id,
+    title: p.title,
+    abstract: p.abstract,
+    authors: JSON.stringify(p.authors),
+    publishedAt: p.publishedAt,
+    upvotes: p.upvotes,
+    comments: p.comments,
+    aiSummary: p.aiSummary,
+    aiKeywords: JSON.stringify(p.aiKeywords),
+    githubRepo: p.githubRepo,
+    githubStars: p.githubStars,
+    projectPage: p.projectPage,
+    thumbnail: p.thumbnail,
+    categories: JSON.stringify(p.categories),
+  };
+}
+
+/** Papers and daily listings: storage for ingest, lookups for commands and selection. */
+export class PapersRepo {
+  private readonly upsertPaper: Statement;
+  private readonly upsertListing: Statement;
+  private readonly byId: Statement;
+
+  constructor(private readonly db: Db) {
+    this.upsertPaper = db.sqlite.prepare(UPSERT_PAPER);
+    this.upsertListing = db.sqlite.prepare(UPSERT_LISTING);
+    this.byId = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
+  }
+
+  /**
+   * Upserts papers and their listings in one transaction: re-ingesting updates upvotes, stars and
+   * summaries and never duplicates. Returns how many paper rows were inserted or changed.
+   */
+  upsertPage(papers: Paper[], listings: Listing[]): number {
+    return this.db.sqlite.transaction(() => {
+      let changed = 0;
+      for (const p of papers) changed += this.upsertPaper.run(paperParams(p)).changes;
+      for (const l of listings) this.upsertListing.run(l);
+      return changed;
+    })();
+  }
+
+  get(id: string): Paper | undefined {
+    const row = this.byId.get(id) as PaperRow | undefined;
+    return row ? paperFromRow(row) : undefined;
+  }
+
+  /** Papers by id, in the order asked; unknown ids are left out. */
+  getMany(ids: string[]): Paper[] {
+    if (ids.length === 0) return [];
+    const rows = this.db.sqlite
+      .prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as PaperRow[];
+    const byId = new Map(rows.map((r) => [r.id, paperFromRow(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  /** Updates arXiv enrichment fields (categories, published date) for existing papers. */
+  enrich(updates: { id: string; categories: string[]; publishedAt: Day | null }[]): void {
+    const stmt = this.db.sqlite.prepare(
+      `UPDATE papers SET categories = @categories, published_at = COALESCE(published_at, @publishedAt),
+       updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = @id`,
+    );
+    this.db.sqlite.transaction(() => {
+      for (const u of updates) stmt.run({ id: u.id, categories: JSON.stringify(u.categories), publishedAt: u.publishedAt });
+    })();
+  }
+
+  /** The papers listed on `feedDay`, best first (upvotes, then feed rank). */
+  listedOn(feedDay: Day): (Paper & { rank: number })[] {
+    const rows = this.db.sqlite
+      .prepare(
+        `SELECT ${PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}, l.rank AS rank
+         FROM daily_listings l JOIN papers p ON p.id = l.paper_id
+         WHERE l.feed_day = ? ORDER BY p.upvotes DESC, l.rank ASC`,
+      )
+      .all(feedDay) as (PaperRow & { rank: number })[];
+    return rows.map((r) => ({ ...paperFromRow(r), rank: r.rank }));
+  }
+
+  /** Feed days that have at least one listing, newest first, within [from, to]. */
+  feedDays(options: { from?: Day; to?: Day; limit?: number } = {}): Day[] {
+    const rows = this.db.sqlite
+      .prepare(
+        `SELECT DISTINCT feed_day FROM daily_listings WHERE feed_day >= ? AND feed_day <= ? ORDER BY feed_day DESC LIMIT ?`,
+      )
+      .all(options.from ?? '0000-00-00', options.to ?? '9999-99-99', options.limit ?? -1) as { feed_day: string }[];
+    return rows.map((r) => r.feed_day);
+  }
+
+  /** The newest feed day on or before `day` that has listings. */
+  latestFeedDay(onOrBefore?: Day): Day | undefined {
+    return this.feedDays({ to: onOrBefore, limit: 1 })[0];
+  }
+
+  count(): number {
+    return (this.db.sqlite.prepare('SELECT count(*) AS n FROM papers').get() as { n: number }).n;
+  }
+}

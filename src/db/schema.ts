@@ -1,0 +1,133 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+/**
+ * Papers. `seq` is the stable integer rowid the FTS5 index points at; `id` is the canonical arXiv id.
+ * `authors`, `aiKeywords` and `categories` are JSON arrays (the FTS5 tokenizer reads the JSON text as words).
+ */
+export const papers = sqliteTable(
+  'papers',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    title: text('title').notNull(),
+    abstract: text('abstract').notNull().default(''),
+    authors: text('authors').notNull().default('[]'),
+    publishedAt: text('published_at'),
+    upvotes: integer('upvotes').notNull().default(0),
+    comments: integer('comments').notNull().default(0),
+    aiSummary: text('ai_summary'),
+    aiKeywords: text('ai_keywords').notNull().default('[]'),
+    githubRepo: text('github_repo'),
+    githubStars: integer('github_stars'),
+    projectPage: text('project_page'),
+    thumbnail: text('thumbnail'),
+    categories: text('categories').notNull().default('[]'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('papers_id_unique').on(t.id), index('papers_upvotes_idx').on(t.upvotes), index('papers_published_idx').on(t.publishedAt)],
+);
+
+/** Which papers Hugging Face listed on which feed day, at which rank and with how many upvotes then. */
+export const dailyListings = sqliteTable(
+  'daily_listings',
+  {
+    feedDay: text('feed_day').notNull(),
+    paperId: text('paper_id')
+      .notNull()
+      .references(() => papers.id, { onDelete: 'cascade' }),
+    rank: integer('rank').notNull(),
+    upvotes: integer('upvotes').notNull().default(0),
+    seenAt: text('seen_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.feedDay, t.paperId] }), index('daily_listings_paper_idx').on(t.paperId)],
+);
+
+/** Chat channels enrolled for digests, with their settings and health. */
+export const channels = sqliteTable(
+  'channels',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    platform: text('platform', { enum: ['slack', 'discord'] }).notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    scheduleTime: text('schedule_time').notNull().default('09:00'),
+    cadence: text('cadence', { enum: ['daily', 'weekdays', 'weekly'] }).notNull().default('daily'),
+    weekday: integer('weekday'),
+    timeZone: text('time_zone').notNull().default('UTC'),
+    topN: integer('top_n').notNull().default(5),
+    minUpvotes: integer('min_upvotes').notNull().default(0),
+    emptyBehaviour: text('empty_behaviour', { enum: ['skip', 'notice'] }).notNull().default('skip'),
+    paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
+    health: text('health', { enum: ['ok', 'failing'] }).notNull().default('ok'),
+    healthReason: text('health_reason'),
+    lastDigestDay: text('last_digest_day'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('channels_platform_channel_unique').on(t.platform, t.workspaceId, t.channelId)],
+);
+
+/** A channel's topics: each a search query in our syntax. */
+export const subscriptions = sqliteTable(
+  'subscriptions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    query: text('query').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('subscriptions_channel_query_unique').on(t.channelId, t.query)],
+);
+
+/** The outbox: one row per channel and feed day, written in the same transaction as the selection. */
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    feedDay: text('feed_day').notNull(),
+    paperIds: text('paper_ids').notNull().default('[]'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
+    platformMessageIds: text('platform_message_ids').notNull().default('[]'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('deliveries_channel_day_unique').on(t.channelId, t.feedDay), index('deliveries_status_idx').on(t.status)],
+);
+
+/** Every paper ever selected for a channel: the guarantee that a paper reaches a channel once. */
+export const deliveredPapers = sqliteTable(
+  'delivered_papers',
+  {
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    paperId: text('paper_id').notNull(),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => deliveries.id, { onDelete: 'cascade' }),
+    topic: text('topic'),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.paperId] })],
+);
+
+/** Acronym definitions learned from abstracts ("Low-Rank Adaptation (LoRA)"), with how often each was seen. */
+export const acronyms = sqliteTable(
+  'acronyms',
+  {
+    acronym: text('acronym').notNull(),
+    expansion: text('expansion').notNull(),
+    count: integer('count').notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.acronym, t.expansion] }), index('acronyms_expansion_idx').on(t.expansion)],
+);

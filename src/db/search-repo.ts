@@ -1,0 +1,133 @@
+import type { Statement } from 'better-sqlite3';
+import type { Paper } from '../core/types.ts';
+import type { Day } from '../core/time.ts';
+import type { UpvotesFilter } from '../search/query.ts';
+import type { Db } from './client.ts';
+import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
+
+export interface SearchFilters {
+  since?: Day;
+  upvotes?: UpvotesFilter;
+}
+
+export interface RankedPaper {
+  paper: Paper;
+  /** bm25 score as FTS5 reports it: lower is better. */
+  rank: number;
+  /** Abstract excerpt with matches wrapped in `**`. */
+  snippet: string;
+}
+
+export interface RankedPage {
+  rows: RankedPaper[];
+  /** How many papers match, or the window size when more do (see `approximate`). */
+  total: number;
+  /**
+   * True when more papers matched than the ranking window: only the newest `window` matches were ranked,
+   * so that a very common term stays fast instead of scoring every match.
+   */
+  approximate: boolean;
+}
+
+const UPVOTE_OPS: Record<UpvotesFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
+
+/** Default ranking window: queries with more matches rank only the newest this many. */
+export const DEFAULT_RANK_WINDOW = 20_000;
+
+/**
+ * Full-text search over papers (FTS5). Plans each query: selective ones are ranked exactly with bm25;
+ * ones with more matches than the window are ranked within their newest matches only.
+ */
+export class SearchRepo {
+  private readonly countStmt: Statement;
+  private readonly floorStmt: Statement;
+  private readonly existsStmt: Statement;
+  private readonly wordDocsStmt: Statement;
+  private readonly vocabRangeStmt: Statement;
+  private readonly rankStmts = new Map<string, Statement>();
+  readonly window: number;
+
+  constructor(private readonly db: Db, options: { window?: number } = {}) {
+    this.window = options.window ?? DEFAULT_RANK_WINDOW;
+    const s = db.sqlite;
+    this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)');
+    this.floorStmt = s.prepare('SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?');
+    this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
+    this.wordDocsStmt = s.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?');
+    this.vocabRangeStmt = s.prepare(
+      'SELECT term, doc FROM papers_words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? AND doc >= ?',
+    );
+  }
+
+  private rankStatement(filters: SearchFilters, windowed: boolean): Statement {
+    const where = ['papers_fts MATCH @match'];
+    if (windowed) where.push('papers_fts.rowid >= @floor');
+    if (filters.since) where.push('COALESCE(p.published_at, substr(p.created_at, 1, 10)) >= @since');
+    if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
+    const key = where.join(' AND ');
+    let stmt = this.rankStmts.get(key);
+    if (!stmt) {
+      const cols = PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ');
+      stmt = this.db.sqlite.prepare(
+        `SELECT ${cols}, papers_fts.rank AS rank, snippet(papers_fts, 1, '**', '**', '…', 24) AS snippet
+         FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
+         WHERE ${key} ORDER BY papers_fts.rank LIMIT @limit OFFSET @offset`,
+      );
+      this.rankStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  /** Ranks the papers that match an FTS5 expression (built by `toFtsMatch`, never raw user text). */
+  rank(match: string, filters: SearchFilters, page: { limit: number; offset: number }): RankedPage {
+    const n = (this.countStmt.get(match, this.window + 1) as { n: number }).n;
+    const approximate = n > this.window;
+    const floor = approximate ? (this.floorStmt.get(match, this.window - 1) as { seq: number }).seq : undefined;
+    const params: Record<string, unknown> = { match, limit: page.limit, offset: page.offset };
+    if (floor !== undefined) params.floor = floor;
+    if (filters.since) params.since = filters.since;
+    if (filters.upvotes) params.upvotes = filters.upvotes.value;
+    const rows = this.rankStatement(filters, approximate).all(params) as (PaperRow & { rank: number; snippet: string })[];
+    return {
+      rows: rows.map((r) => ({ paper: paperFromRow(r), rank: r.rank, snippet: r.snippet })),
+      total: approximate ? this.window : n,
+      approximate,
+    };
+  }
+
+  /** Whether anything matches the expression. */
+  matchesAny(match: string): boolean {
+    return this.existsStmt.get(match) !== undefined;
+  }
+
+  /** How many papers contain `word` exactly (unstemmed, lower case). */
+  wordDocs(word: string): number {
+    return (this.wordDocsStmt.get(word) as { doc: number } | undefined)?.doc ?? 0;
+  }
+
+  /** Vocabulary words that start like `prefix`, of a length in range, in at least `minDocs` papers. */
+  vocabulary(prefix: string, minLength: number, maxLength: number, minDocs = 1): { term: string; doc: number }[] {
+    const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
+    return this.vocabRangeStmt.all(prefix, upper, minLength, maxLength, minDocs) as { term: string; doc: number }[];
+  }
+
+  /** Acronym definitions learned from abstracts, with how many papers defined each. */
+  learnedAcronyms(): { acronym: string; expansion: string; count: number }[] {
+    return this.db.sqlite.prepare('SELECT acronym, expansion, count FROM acronyms').all() as {
+      acronym: string;
+      expansion: string;
+      count: number;
+    }[];
+  }
+
+  /** Counts acronym definitions (one per paper that wrote it). */
+  recordAcronyms(definitions: { acronym: string; expansion: string }[]): void {
+    if (definitions.length === 0) return;
+    const stmt = this.db.sqlite.prepare(
+      'INSERT INTO acronyms (acronym, expansion, count) VALUES (?, ?, 1) ON CONFLICT (acronym, expansion) DO UPDATE SET count = count + 1',
+    );
+    this.db.sqlite.transaction(() => {
+      for (const d of definitions) stmt.run(d.acronym, d.expansion);
+    })();
+  }
+}

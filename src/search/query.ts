@@ -1,0 +1,183 @@
+import { UsageError } from '../errors.ts';
+import { isDay, type Day } from '../core/time.ts';
+
+/** One thing to look for: a word or an exact phrase. `words` are the lower-case words inside it. */
+export interface Clause {
+  kind: 'word' | 'phrase';
+  text: string;
+  words: string[];
+}
+
+export type UpvotesFilter = { op: '>=' | '>' | '<=' | '<' | '='; value: number };
+
+/**
+ * A search in our own small syntax, parsed. Every group must match; a group matches when any of its
+ * clauses does (`a OR b`). `exclude` clauses must not match.
+ */
+export interface ParsedQuery {
+  groups: Clause[][];
+  exclude: Clause[];
+  authors: string[];
+  since?: Day;
+  upvotes?: UpvotesFilter;
+}
+
+export const MAX_QUERY_LENGTH = 500;
+
+export const QUERY_SYNTAX_HELP = [
+  'words           papers that mention every word (any form: "model" finds "models", "modelling")',
+  '"exact phrase"  the words next to each other, in order',
+  'a OR b          either word',
+  '-word           leave out papers that mention it (also -"a phrase")',
+  'author:name     by an author (author:"Yann LeCun")',
+  'since:YYYY-MM-DD  published on or after that day',
+  'upvotes:>=N     at least N upvotes (also >, <=, <, =)',
+].join('\n');
+
+const STOP_WORDS = new Set(
+  'a an and are as at be by for from has have in into is it its of on or that the their this to was were which with we our'.split(' '),
+);
+
+/** Whether a lone word is too common to require ("the", "of"). */
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word);
+}
+
+// eslint-disable-next-line no-control-regex -- stripping control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+/** The lower-case words of `text` as the index sees them (letters and digits; everything else separates). */
+export function wordsOf(text: string): string[] {
+  return (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).map((w) => w.normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/** Cleans raw user text: drops control and invisible characters, folds compatibility forms, trims. */
+export function cleanQueryText(raw: string): string {
+  return raw.normalize('NFKC').replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+}
+
+interface RawToken {
+  value: string;
+  quoted: boolean;
+  negated: boolean;
+}
+
+function tokenize(text: string): RawToken[] {
+  const tokens: RawToken[] = [];
+  let i = 0;
+  while (i < text.length) {
+    while (text[i] === ' ') i++;
+    if (i >= text.length) break;
+    let negated = false;
+    if (text[i] === '-' && i + 1 < text.length && text[i + 1] !== ' ') {
+      negated = true;
+      i++;
+    }
+    const start = i;
+    let prefix = '';
+    if (text[i] !== '"') {
+      const colon = /^([A-Za-z]+):"/.exec(text.slice(i));
+      if (colon) {
+        prefix = `${colon[1]}:`;
+        i += prefix.length;
+      }
+    }
+    if (text[i] === '"') {
+      const end = text.indexOf('"', i + 1);
+      const inner = end === -1 ? text.slice(i + 1) : text.slice(i + 1, end);
+      i = end === -1 ? text.length : end + 1;
+      tokens.push({ value: prefix + inner, quoted: true, negated });
+      continue;
+    }
+    while (i < text.length && text[i] !== ' ') i++;
+    tokens.push({ value: text.slice(start, i), quoted: false, negated });
+  }
+  return tokens;
+}
+
+function clauseOf(text: string, quoted: boolean): Clause | undefined {
+  const words = wordsOf(text);
+  if (words.length === 0) return undefined;
+  return { kind: quoted || words.length > 1 ? 'phrase' : 'word', text, words };
+}
+
+function parseUpvotes(value: string): UpvotesFilter {
+  const m = /^(>=|<=|>|<|=)?(\d{1,9})$/.exec(value);
+  if (!m) throw new UsageError(`"upvotes:${value}" is not a valid filter.`, 'upvotes:>=N, e.g. upvotes:>=20');
+  return { op: (m[1] ?? '>=') as UpvotesFilter['op'], value: Number(m[2]) };
+}
+
+function applyOperator(name: string, value: string, query: ParsedQuery): boolean {
+  switch (name.toLowerCase()) {
+    case 'author': {
+      if (wordsOf(value).length === 0) throw new UsageError('author: needs a name.', 'author:name or author:"First Last"');
+      query.authors.push(value);
+      return true;
+    }
+    case 'since': {
+      if (!isDay(value)) throw new UsageError(`"since:${value}" is not a date.`, 'since:YYYY-MM-DD, e.g. since:2025-01-31');
+      query.since = value;
+      return true;
+    }
+    case 'upvotes':
+      query.upvotes = parseUpvotes(value);
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Parses user text into a {@link ParsedQuery}. Never throws on odd characters: anything that is not our
+ * syntax is searched as words. Throws {@link UsageError} for an empty or operator-only query, a query
+ * over {@link MAX_QUERY_LENGTH} characters, or a malformed filter.
+ */
+export function parseQuery(raw: string): ParsedQuery {
+  const text = cleanQueryText(raw);
+  if (text.length > MAX_QUERY_LENGTH) {
+    throw new UsageError(`That search is ${text.length} characters long; keep it under ${MAX_QUERY_LENGTH}.`, QUERY_SYNTAX_HELP);
+  }
+  const query: ParsedQuery = { groups: [], exclude: [], authors: [] };
+  let joinNext = false;
+  for (const token of tokenize(text)) {
+    if (!token.quoted && !token.negated && token.value === 'OR') {
+      joinNext = query.groups.length > 0;
+      continue;
+    }
+    const op = /^([A-Za-z]+):(.+)$/s.exec(token.value);
+    if (op && !token.negated && applyOperator(op[1]!, op[2]!, query)) continue;
+    const clause = clauseOf(token.value, token.quoted);
+    if (!clause) continue;
+    if (token.negated) query.exclude.push(clause);
+    else if (joinNext) query.groups[query.groups.length - 1]!.push(clause);
+    else query.groups.push([clause]);
+    joinNext = false;
+  }
+  dropStopWords(query);
+  if (query.groups.length === 0 && query.authors.length === 0) {
+    throw new UsageError(
+      text === '' ? 'Tell me what to search for.' : 'That search has nothing to look for: add at least one word.',
+      QUERY_SYNTAX_HELP,
+    );
+  }
+  return query;
+}
+
+/** Drops lone stop words ("the", "of") from an AND query, unless nothing else would be left. */
+function dropStopWords(query: ParsedQuery): void {
+  const isStop = (g: Clause[]) => g.length === 1 && g[0]!.kind === 'word' && STOP_WORDS.has(g[0]!.words[0]!);
+  const kept = query.groups.filter((g) => !isStop(g));
+  if (kept.length > 0 || query.authors.length > 0) query.groups = kept;
+}
+
+/** Renders a parsed query back into our syntax (used for "showing results for ..."). */
+export function formatQuery(query: ParsedQuery): string {
+  const clause = (c: Clause) => (c.kind === 'phrase' ? `"${c.words.join(' ')}"` : c.text);
+  const parts = query.groups.map((g) => g.map(clause).join(' OR '));
+  for (const c of query.exclude) parts.push(`-${clause(c)}`);
+  for (const a of query.authors) parts.push(/\s/.test(a) ? `author:"${a}"` : `author:${a}`);
+  if (query.since) parts.push(`since:${query.since}`);
+  if (query.upvotes) parts.push(`upvotes:${query.upvotes.op}${query.upvotes.value}`);
+  return parts.join(' ');
+}

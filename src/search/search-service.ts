@@ -1,0 +1,115 @@
+import type { Paper } from '../core/types.ts';
+import type { Day } from '../core/time.ts';
+import { ftsString, toFtsMatch } from '../db/fts-query.ts';
+import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
+import { AcronymLexicon, expandQuery } from './expand.ts';
+import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
+import { correctWord } from './spelling.ts';
+
+export interface SearchHit {
+  paper: Paper;
+  snippet: string;
+  rank: number;
+}
+
+export interface SearchResult {
+  /** The query as run, in our syntax (after any spelling correction). */
+  query: string;
+  hits: SearchHit[];
+  /** How many papers match (a lower bound when `approximate`). */
+  total: number;
+  approximate: boolean;
+  /** Set when misspelt words were corrected: the query that was run instead, in our syntax. */
+  correctedQuery?: string;
+  hasMore: boolean;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  offset?: number;
+  /** Extra filter on top of the query's own `since:` (the later of the two applies). */
+  since?: Day;
+}
+
+/**
+ * Search as a researcher expects it: our small syntax, stemming, British/American spellings, acronyms
+ * both ways, bm25 with the title above the abstract (ties by upvotes), and spelling correction from the
+ * index's own vocabulary when a query finds nothing.
+ */
+export class SearchService {
+  private lexicon: AcronymLexicon | undefined;
+
+  constructor(private readonly repo: SearchRepo) {}
+
+  /** Forgets learned acronyms so the next search reloads them (call after ingest). */
+  refresh(): void {
+    this.lexicon = undefined;
+  }
+
+  private acronyms(): AcronymLexicon {
+    this.lexicon ??= new AcronymLexicon(this.repo.learnedAcronyms());
+    return this.lexicon;
+  }
+
+  /** Compiles user text into the FTS5 expression it runs (throws `UsageError` on bad input). */
+  compile(text: string): { parsed: ParsedQuery; match: string } {
+    const parsed = parseQuery(text);
+    return { parsed, match: toFtsMatch(expandQuery(parsed, this.acronyms())) };
+  }
+
+  search(text: string, options: SearchOptions = {}): SearchResult {
+    const limit = options.limit ?? 10;
+    const offset = options.offset ?? 0;
+    const parsed = parseQuery(text);
+    let page = this.run(parsed, limit, offset, options.since);
+    let correctedQuery: string | undefined;
+    if (page.rows.length === 0 && offset === 0) {
+      const corrected = this.correct(parsed);
+      if (corrected) {
+        const retry = this.run(corrected, limit, offset, options.since);
+        if (retry.rows.length > 0) {
+          page = retry;
+          correctedQuery = formatQuery(corrected);
+        }
+      }
+    }
+    const hits = sortTies(page.rows)
+      .slice(0, limit)
+      .map((r) => ({ paper: r.paper, snippet: r.snippet, rank: r.rank }));
+    return {
+      query: correctedQuery ?? formatQuery(parsed),
+      hits,
+      total: page.total,
+      approximate: page.approximate,
+      correctedQuery,
+      hasMore: page.rows.length > limit,
+    };
+  }
+
+  private run(parsed: ParsedQuery, limit: number, offset: number, since?: Day): RankedPage {
+    const expanded = expandQuery(parsed, this.acronyms());
+    const effectiveSince = [parsed.since, since].filter((d): d is Day => !!d).sort().pop();
+    return this.repo.rank(toFtsMatch(expanded), { since: effectiveSince, upvotes: parsed.upvotes }, { limit: limit + 3, offset });
+  }
+
+  /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */
+  private correct(parsed: ParsedQuery): ParsedQuery | undefined {
+    let changed = false;
+    const fix = (clause: Clause): Clause => {
+      const words = clause.words.map((w) => {
+        if (this.repo.wordDocs(w) > 0 || this.repo.matchesAny(ftsString(w))) return w;
+        const better = correctWord(w, this.repo);
+        if (better) changed = true;
+        return better ?? w;
+      });
+      return { ...clause, words, text: words.join(' ') };
+    };
+    const groups = parsed.groups.map((g) => g.map(fix));
+    return changed ? { ...parsed, groups } : undefined;
+  }
+}
+
+/** Keeps FTS5's bm25 order and breaks exact ties by upvotes. */
+function sortTies(rows: RankedPage['rows']): RankedPage['rows'] {
+  return [...rows].sort((a, b) => a.rank - b.rank || b.paper.upvotes - a.paper.upvotes);
+}
