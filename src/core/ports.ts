@@ -73,3 +73,14 @@ export interface PlatformAdapter {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Told when a channel's digest settings change (schedule, pause, resume, enrol), so the scheduler can
+ * upsert or remove its job. Implemented in `jobs/`; commands receive it injected.
+ */
+export interface ScheduleSync {
+  channelChanged(channel: Channel): Promise<void>;
+}
+
+/** A no-op ScheduleSync for processes that run no scheduler (the CLI). */
+export const noScheduleSync: ScheduleSync = { channelChanged: async () => {} };

@@ -1,0 +1,35 @@
+import type { Config } from './config.ts';
+import { systemClock, type Clock } from './core/ports.ts';
+import { openDb, type Db } from './db/client.ts';
+import { ChannelsRepo } from './db/channels-repo.ts';
+import { PapersRepo } from './db/papers-repo.ts';
+import { SearchRepo } from './db/search-repo.ts';
+import type { Logger } from './logger.ts';
+import { SearchService } from './search/search-service.ts';
+
+/** What the core offers every entry point (server, worker, CLI): one database, its repositories and services. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  db: Db;
+  papers: PapersRepo;
+  channels: ChannelsRepo;
+  search: SearchService;
+  close(): void;
+}
+
+/** Opens and migrates the database and builds the repositories and services on it. */
+export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db } = {}): AppContext {
+  const db = options.db ?? openDb(config.databasePath, { migrate: true });
+  return {
+    config,
+    logger,
+    clock: options.clock ?? systemClock,
+    db,
+    papers: new PapersRepo(db),
+    channels: new ChannelsRepo(db),
+    search: new SearchService(new SearchRepo(db)),
+    close: () => db.close(),
+  };
+}
