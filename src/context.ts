@@ -2,10 +2,12 @@ import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/ports.ts';
 import { openDb, type Db } from './db/client.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
+import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
+import { DigestPlanner } from './select/digest-planner.ts';
 
 /** What the core offers every entry point (server, worker, CLI): one database, its repositories and services. */
 export interface AppContext {
@@ -15,21 +17,33 @@ export interface AppContext {
   db: Db;
   papers: PapersRepo;
   channels: ChannelsRepo;
+  deliveries: DeliveriesRepo;
   search: SearchService;
+  planner: DigestPlanner;
   close(): void;
 }
 
 /** Opens and migrates the database and builds the repositories and services on it. */
 export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db } = {}): AppContext {
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
+  const papers = new PapersRepo(db);
+  const channels = new ChannelsRepo(db);
+  const deliveries = new DeliveriesRepo(db);
+  const search = new SearchService(new SearchRepo(db));
+  const planner = new DigestPlanner({ papers, channels, deliveries, search });
   return {
     config,
     logger,
     clock: options.clock ?? systemClock,
     db,
-    papers: new PapersRepo(db),
-    channels: new ChannelsRepo(db),
-    search: new SearchService(new SearchRepo(db)),
-    close: () => db.close(),
+    papers,
+    channels,
+    deliveries,
+    search,
+    planner,
+    close: () => {
+      planner.invalidate();
+      db.close();
+    },
   };
 }

@@ -1,0 +1,166 @@
+import type { Channel, Paper } from '../core/types.ts';
+import { addDays, feedDayAt, type Day } from '../core/time.ts';
+import { paperLinks } from '../core/types.ts';
+import type { DigestView } from '../core/views.ts';
+import type { ChannelsRepo } from '../db/channels-repo.ts';
+import { DayIndex } from '../db/day-index.ts';
+import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
+import type { PapersRepo } from '../db/papers-repo.ts';
+import { toPaperView } from '../format/paper-view.ts';
+import type { ParsedQuery } from '../search/query.ts';
+import type { SearchService } from '../search/search-service.ts';
+import { selectPapers, type Candidate, type DigestPick } from './select-papers.ts';
+
+/** How far back a digest reaches after downtime: a bot that was down catches up, but never floods. */
+export const MAX_CATCH_UP_DAYS = 3;
+
+/** What a channel's digest would contain right now. */
+export interface DigestPlan {
+  channelId: number;
+  /** The newest feed day covered: with the channel, the delivery's unique key. */
+  feedDay: Day;
+  /** Every feed day covered, oldest first (empty when no listings exist yet). */
+  days: Day[];
+  picks: DigestPick[];
+  overflow: number;
+  /** True when nothing qualified. */
+  empty: boolean;
+  view: DigestView;
+}
+
+/** Optional overrides, for previews and the CLI dry run. */
+export interface PlanOverrides {
+  topics?: string[];
+  topN?: number;
+  minUpvotes?: number;
+  /** Plan for this feed day only, ignoring the channel's history. */
+  feedDay?: Day;
+}
+
+interface DayBundle {
+  candidates: Candidate[];
+  index: DayIndex;
+  topicMatches: Map<string, Set<string>>;
+}
+
+interface PlannerDeps {
+  papers: PapersRepo;
+  channels: ChannelsRepo;
+  deliveries: DeliveriesRepo;
+  search: SearchService;
+}
+
+function passesFilters(paper: Paper, parsed: ParsedQuery): boolean {
+  if (parsed.since && (paper.publishedAt ?? '9999') < parsed.since) return false;
+  const u = parsed.upvotes;
+  if (!u) return true;
+  switch (u.op) {
+    case '>=': return paper.upvotes >= u.value;
+    case '>': return paper.upvotes > u.value;
+    case '<=': return paper.upvotes <= u.value;
+    case '<': return paper.upvotes < u.value;
+    case '=': return paper.upvotes === u.value;
+  }
+}
+
+/**
+ * Decides each channel's digest: which feed days it covers (since its last digest, at most
+ * {@link MAX_CATCH_UP_DAYS} back), which papers (topics, minimum upvotes, never twice) and how they read.
+ * Candidates and topic matches are cached per set of days, so planning thousands of channels is cheap;
+ * call {@link invalidate} after an ingest.
+ */
+export class DigestPlanner {
+  private readonly bundles = new Map<string, DayBundle>();
+
+  constructor(private readonly deps: PlannerDeps) {}
+
+  /** The feed days a channel's next digest covers, oldest first. */
+  daysFor(channel: Pick<Channel, 'lastDigestDay'>, now: Date): Day[] {
+    const today = feedDayAt(now);
+    if (!channel.lastDigestDay) {
+      const latest = this.deps.papers.latestFeedDay(today);
+      return latest ? [latest] : [];
+    }
+    const from = [channel.lastDigestDay, addDays(today, -MAX_CATCH_UP_DAYS)].sort().pop()!;
+    return this.deps.papers.feedDays({ from, to: today, limit: MAX_CATCH_UP_DAYS + 1 }).reverse();
+  }
+
+  plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
+    const days = overrides.feedDay ? [overrides.feedDay] : this.daysFor(channel, now);
+    const bundle = this.bundle(days);
+    const topics = overrides.topics ?? this.deps.channels.topics(channel.id).map((s) => s.query);
+    for (const topic of topics) this.matchTopic(bundle, topic);
+    const ids = bundle.candidates.map((c) => c.paper.id);
+    const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, ids);
+    const selection = selectPapers({
+      candidates: bundle.candidates,
+      topics,
+      topicMatches: bundle.topicMatches,
+      delivered,
+      minUpvotes: overrides.minUpvotes ?? channel.minUpvotes,
+      topN: overrides.topN ?? channel.topN,
+    });
+    const feedDay = days[days.length - 1] ?? feedDayAt(now);
+    const empty = selection.picks.length === 0;
+    return {
+      channelId: channel.id,
+      feedDay,
+      days,
+      picks: selection.picks,
+      overflow: selection.overflow,
+      empty,
+      view: this.view(channel, feedDay, days, selection, topics.length > 0, now),
+    };
+  }
+
+  /** Drops cached candidates and topic matches (after an ingest changed listings or upvotes). */
+  invalidate(): void {
+    for (const b of this.bundles.values()) b.index.close();
+    this.bundles.clear();
+  }
+
+  private bundle(days: Day[]): DayBundle {
+    const key = days.join(',');
+    let bundle = this.bundles.get(key);
+    if (!bundle) {
+      const candidates: Candidate[] = days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank })));
+      if (this.bundles.size >= 16) this.invalidate();
+      bundle = { candidates, index: new DayIndex(candidates.map((c) => c.paper)), topicMatches: new Map() };
+      this.bundles.set(key, bundle);
+    }
+    return bundle;
+  }
+
+  private matchTopic(bundle: DayBundle, topic: string): void {
+    if (bundle.topicMatches.has(topic)) return;
+    let matched = new Set<string>();
+    try {
+      const { parsed, match } = this.deps.search.compile(topic);
+      const byId = new Map(bundle.candidates.map((c) => [c.paper.id, c.paper]));
+      matched = new Set(bundle.index.match(match).filter((id) => passesFilters(byId.get(id)!, parsed)));
+    } catch {
+      // A stored topic that no longer parses matches nothing; commands validate topics when they are added.
+    }
+    bundle.topicMatches.set(topic, matched);
+  }
+
+  private view(channel: Channel, feedDay: Day, days: Day[], selection: { picks: DigestPick[]; overflow: number }, hasTopics: boolean, now: Date): DigestView {
+    const view: DigestView = {
+      feedDay,
+      papers: selection.picks.map((p) => toPaperView(p.paper, p.topic !== undefined ? { matchedTopic: p.topic } : {})),
+    };
+    if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: paperLinks.feedDay(feedDay) };
+    const today = feedDayAt(now);
+    if (days.length > 1) view.note = `Catching up on ${days[0]} to ${days[days.length - 1]}.`;
+    else if (days.length === 1 && days[0] !== today) view.note = `No papers are listed for ${today} yet; these are from ${days[0]}.`;
+    if (selection.picks.length === 0) {
+      view.notice =
+        days.length === 0
+          ? 'No papers have been ingested yet.'
+          : hasTopics
+            ? `No new papers matched this channel's topics${channel.minUpvotes > 0 ? ` with at least ${channel.minUpvotes} upvotes` : ''}.`
+            : `No new papers${channel.minUpvotes > 0 ? ` with at least ${channel.minUpvotes} upvotes` : ''}.`;
+    }
+    return view;
+  }
+}
