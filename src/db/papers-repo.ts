@@ -103,11 +103,13 @@ export class PapersRepo {
   private readonly upsertPaper: Statement;
   private readonly upsertListing: Statement;
   private readonly byId: Statement;
+  private readonly existingStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.upsertPaper = db.sqlite.prepare(UPSERT_PAPER);
     this.upsertListing = db.sqlite.prepare(UPSERT_LISTING);
     this.byId = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
+    this.existingStmt = db.sqlite.prepare('SELECT id FROM papers WHERE id IN (SELECT value FROM json_each(?))');
   }
 
   /**
@@ -174,6 +176,32 @@ export class PapersRepo {
   /** The newest feed day on or before `day` that has listings. */
   latestFeedDay(onOrBefore?: Day): Day | undefined {
     return this.feedDays({ to: onOrBefore, limit: 1 })[0];
+  }
+
+  /** Which of `ids` are already stored. */
+  existingIds(ids: string[]): Set<string> {
+    if (ids.length === 0) return new Set();
+    const rows = this.existingStmt.all(JSON.stringify(ids)) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Records that a feed day was ingested to the end. */
+  markDayIngested(day: Day, stats: { pages: number; items: number; skipped: number }): void {
+    this.db.sqlite
+      .prepare(
+        `INSERT INTO ingested_days (feed_day, pages, items, skipped) VALUES (?, ?, ?, ?)
+         ON CONFLICT (feed_day) DO UPDATE SET pages = excluded.pages, items = excluded.items, skipped = excluded.skipped,
+         completed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+      )
+      .run(day, stats.pages, stats.items, stats.skipped);
+  }
+
+  /** Feed days already ingested to the end, among `days`. */
+  ingestedAmong(days: Day[]): Set<Day> {
+    const rows = this.db.sqlite
+      .prepare('SELECT feed_day FROM ingested_days WHERE feed_day IN (SELECT value FROM json_each(?))')
+      .all(JSON.stringify(days)) as { feed_day: string }[];
+    return new Set(rows.map((r) => r.feed_day));
   }
 
   count(): number {

@@ -131,3 +131,12 @@ export const acronyms = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.acronym, t.expansion] }), index('acronyms_expansion_idx').on(t.expansion)],
 );
+
+/** Feed days ingested to the end: backfills skip them when re-run, so a broken backfill resumes. */
+export const ingestedDays = sqliteTable('ingested_days', {
+  feedDay: text('feed_day').primaryKey(),
+  pages: integer('pages').notNull(),
+  items: integer('items').notNull(),
+  skipped: integer('skipped').notNull().default(0),
+  completedAt: text('completed_at').notNull().default(now),
+});

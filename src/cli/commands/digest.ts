@@ -1,0 +1,70 @@
+import type { Command } from 'commander';
+import type { Channel } from '../../core/types.ts';
+import { feedDayAt } from '../../core/time.ts';
+import { UsageError } from '../../errors.ts';
+import { collect, parseDay, parseIntIn } from '../args.ts';
+import { paperLines } from '../format-text.ts';
+import type { CliRuntime } from '../runtime.ts';
+
+interface DigestOptions {
+  dryRun?: boolean;
+  date?: string;
+  top: number;
+  minUpvotes: number;
+  topic?: string[];
+}
+
+const USAGE = 'papers digest --dry-run [--date YYYY-MM-DD] [--top N] [--topic "query" ...]';
+
+/** A channel-shaped stand-in for previews that belong to no channel. */
+function previewChannel(top: number, minUpvotes: number, timeZone: string): Channel {
+  return {
+    id: -1,
+    platform: 'slack',
+    workspaceId: 'cli',
+    channelId: 'cli',
+    schedule: { time: '09:00', cadence: 'daily', weekday: null, timeZone },
+    topN: top,
+    minUpvotes,
+    emptyBehaviour: 'notice',
+    paused: false,
+    health: 'ok',
+    healthReason: null,
+    lastDigestDay: null,
+    createdAt: new Date(0).toISOString(),
+  };
+}
+
+/** `papers digest --dry-run ...`: prints the papers a digest would post. */
+export function registerDigest(program: Command, runtime: CliRuntime): Command {
+  return program
+    .command('digest')
+    .description('Preview a digest (--dry-run) for a feed day, optionally filtered by topics')
+    .option('--dry-run', 'print the papers the digest would post, post nothing')
+    .option('--date <day>', 'feed day (default: the latest ingested day)', parseDay)
+    .option('--top <n>', 'how many papers (1-25)', parseIntIn(1, 25), 5)
+    .option('--min-upvotes <n>', 'only papers with at least this many upvotes', parseIntIn(0, 1_000_000), 0)
+    .option('--topic <query>', 'only papers matching this search (repeatable)', collect)
+    .action((options: DigestOptions) => {
+      if (!options.dryRun) throw new UsageError('Say what to do: --dry-run previews a digest.', USAGE);
+      const ctx = runtime.context();
+      for (const topic of options.topic ?? []) ctx.search.compile(topic);
+      const day = options.date ?? ctx.papers.latestFeedDay(feedDayAt(ctx.clock.now()));
+      if (!day) {
+        runtime.io.out('No papers have been ingested yet: run papers ingest --today first.');
+        return;
+      }
+      const plan = ctx.planner.plan(previewChannel(options.top, options.minUpvotes, ctx.config.defaults.timeZone), ctx.clock.now(), {
+        feedDay: day,
+        topics: options.topic ?? [],
+      });
+      const header = `Digest for ${day}: ${plan.picks.length} paper${plan.picks.length === 1 ? '' : 's'}`;
+      if (plan.empty) {
+        runtime.io.out(`${header}. ${plan.view.notice ?? ''}`.trim());
+        return;
+      }
+      const lines = plan.view.papers.flatMap((v, i) => paperLines(v, i + 1, v.matchedTopic ? `topic: ${v.matchedTopic} · ${v.summary}` : v.summary));
+      if (plan.view.overflow) lines.push(`+${plan.view.overflow.count} more: ${plan.view.overflow.url}`);
+      runtime.io.out([header, '', ...lines].join('\n'));
+    });
+}

@@ -1,0 +1,48 @@
+import { loadConfig, loadDotEnv, type Config } from '../config.ts';
+import { createContext, type AppContext } from '../context.ts';
+import { createLogger, type Logger } from '../logger.ts';
+
+/** Where CLI commands write: stdout for results, stderr for notes; injectable for tests. */
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  /** Whether stderr is an interactive terminal (progress bars). */
+  isTty: boolean;
+}
+
+export const processIo: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+  isTty: Boolean(process.stderr.isTTY),
+};
+
+/** Config, logger and (lazily) the app context for one CLI run. Nothing is opened until a command needs it. */
+export class CliRuntime {
+  private ctx: AppContext | undefined;
+  private cachedConfig: Config | undefined;
+  private cachedLogger: Logger | undefined;
+
+  constructor(readonly io: CliIo, private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  get config(): Config {
+    if (!this.cachedConfig) {
+      if (this.env === process.env) loadDotEnv();
+      this.cachedConfig = loadConfig(this.env);
+    }
+    return this.cachedConfig;
+  }
+
+  get logger(): Logger {
+    this.cachedLogger ??= createLogger({ level: this.env.LOG_LEVEL ? this.config.logLevel : 'warn' });
+    return this.cachedLogger;
+  }
+
+  context(): AppContext {
+    this.ctx ??= createContext(this.config, this.logger);
+    return this.ctx;
+  }
+
+  close(): void {
+    this.ctx?.close();
+  }
+}

@@ -1,0 +1,124 @@
+import type { PaperSource, SourcePage } from '../core/ports.ts';
+import { addDays, daysBetween, feedDayAt, FIRST_FEED_DAY, type Day } from '../core/time.ts';
+import type { PapersRepo } from '../db/papers-repo.ts';
+import type { SearchRepo } from '../db/search-repo.ts';
+import type { Logger } from '../logger.ts';
+import { extractAcronyms } from '../search/acronyms.ts';
+import type { ArxivClient } from '../sources/arxiv-client.ts';
+import { describeError } from '../errors.ts';
+
+export interface DayReport {
+  day: Day;
+  pages: number;
+  /** Items the feed listed. */
+  items: number;
+  /** Papers inserted or changed. */
+  changed: number;
+  skipped: { index: number; reason: string }[];
+}
+
+export interface IngestorDeps {
+  source: PaperSource;
+  papers: PapersRepo;
+  searchRepo: SearchRepo;
+  logger: Logger;
+  /** arXiv enrichment, when enabled. */
+  arxiv?: ArxivClient;
+  /** Called after anything was stored (to refresh search lexicons and digest caches). */
+  onChange?: () => void;
+}
+
+/** How far back "today" looks for a non-empty feed day (weekends, holidays). */
+const FALLBACK_DAYS = 7;
+
+/**
+ * Ingests Daily Papers into the database: one transaction per page, idempotent (re-ingesting updates
+ * upvotes, stars and summaries and never duplicates), malformed items skipped and logged.
+ */
+export class Ingestor {
+  constructor(private readonly deps: IngestorDeps) {}
+
+  async ingestDay(day: Day): Promise<DayReport> {
+    const report: DayReport = { day, pages: 0, items: 0, changed: 0, skipped: [] };
+    const result = await this.deps.source.fetchDay(day, async (page) => {
+      report.changed += this.storePage(page);
+      report.skipped.push(...page.skipped);
+      for (const s of page.skipped) this.deps.logger.warn({ day, index: s.index, reason: s.reason }, 'skipped a malformed item');
+      if (this.deps.arxiv && page.papers.length > 0) await this.enrich(page.papers.map((p) => p.id));
+    });
+    report.pages = result.pages;
+    report.items = result.items;
+    if (report.items > 0) this.deps.papers.markDayIngested(day, { pages: report.pages, items: report.items, skipped: report.skipped.length });
+    if (report.changed > 0) this.deps.onChange?.();
+    this.deps.logger.info({ day, items: report.items, changed: report.changed, skipped: report.skipped.length }, 'ingested feed day');
+    return report;
+  }
+
+  /**
+   * Ingests the feed's "today" (America/New_York, next day from 21:30); when that day is empty, the latest
+   * non-empty day before it. `fellBackFrom` says which day was empty.
+   */
+  async ingestToday(now: Date): Promise<DayReport & { fellBackFrom?: Day }> {
+    const today = feedDayAt(now);
+    const first = await this.ingestDay(today);
+    if (first.items > 0) return first;
+    for (let back = 1; back <= FALLBACK_DAYS; back++) {
+      const day = addDays(today, -back);
+      if (day < FIRST_FEED_DAY) break;
+      const report = await this.ingestDay(day);
+      if (report.items > 0) return { ...report, fellBackFrom: today };
+    }
+    return first;
+  }
+
+  /**
+   * Backfills `from`..`to` oldest first. Days already ingested to the end are skipped unless `refresh`,
+   * so an interrupted backfill resumes where it stopped.
+   */
+  async ingestRange(
+    from: Day,
+    to: Day,
+    options: { refresh?: boolean; onDay?: (report: DayReport | { day: Day; skippedAsDone: true }, done: number, total: number) => void } = {},
+  ): Promise<DayReport[]> {
+    const days = daysBetween(from, to);
+    const done = options.refresh ? new Set<Day>() : this.deps.papers.ingestedAmong(days);
+    const reports: DayReport[] = [];
+    for (const [i, day] of days.entries()) {
+      if (done.has(day)) {
+        options.onDay?.({ day, skippedAsDone: true }, i + 1, days.length);
+        continue;
+      }
+      const report = await this.ingestDay(day);
+      reports.push(report);
+      options.onDay?.(report, i + 1, days.length);
+    }
+    return reports;
+  }
+
+  private storePage(page: SourcePage): number {
+    const existing = this.deps.papers.existingIds(page.papers.map((p) => p.id));
+    const changed = this.deps.papers.upsertPage(page.papers, page.listings);
+    const definitions = page.papers.filter((p) => !existing.has(p.id)).flatMap((p) => dedupe(extractAcronyms(p.abstract)));
+    this.deps.searchRepo.recordAcronyms(definitions);
+    return changed;
+  }
+
+  private async enrich(ids: string[]): Promise<void> {
+    try {
+      const records = await this.deps.arxiv!.lookup(ids);
+      this.deps.papers.enrich(records.map((r) => ({ id: r.id, categories: r.categories, publishedAt: r.publishedAt })));
+    } catch (error) {
+      this.deps.logger.warn({ err: describeError(error), ids: ids.length }, 'arXiv enrichment failed; papers stored without it');
+    }
+  }
+}
+
+function dedupe<T extends { acronym: string; expansion: string }>(defs: T[]): T[] {
+  const seen = new Set<string>();
+  return defs.filter((d) => {
+    const key = `${d.acronym}\u0000${d.expansion}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

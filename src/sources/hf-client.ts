@@ -1,0 +1,75 @@
+import type { PaperSource, SourcePage } from '../core/ports.ts';
+import type { Day } from '../core/time.ts';
+import { UpstreamError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { mapDailyItem } from './hf-schema.ts';
+import { getWithRetry, type RetryPolicy } from './http-retry.ts';
+
+export const HF_PAGE_SIZE = 100;
+/** A day never has this many pages; a server that keeps answering is cut off here. */
+const MAX_PAGES = 50;
+
+export interface HfClientOptions {
+  apiUrl: string;
+  token?: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** First retry delay; tests shorten it. */
+  baseDelayMs?: number;
+  logger: Logger;
+}
+
+/** Hugging Face Daily Papers: `GET /api/daily_papers?date=D&limit=100&p=N`, paged until an empty page. */
+export class HfClient implements PaperSource {
+  private readonly policy: RetryPolicy;
+
+  constructor(private readonly options: HfClientOptions) {
+    this.policy = { maxRetries: options.maxRetries, baseDelayMs: options.baseDelayMs ?? 1000, maxDelayMs: 60_000, timeoutMs: options.timeoutMs };
+  }
+
+  async fetchDay(day: Day, onPage: (page: SourcePage, pageIndex: number) => void | Promise<void>): Promise<{ pages: number; items: number }> {
+    let items = 0;
+    for (let p = 0; p < MAX_PAGES; p++) {
+      const raw = await this.fetchPage(day, p);
+      if (raw.length === 0) return { pages: p, items };
+      const page: SourcePage = { papers: [], listings: [], skipped: [] };
+      raw.forEach((item, i) => {
+        const mapped = mapDailyItem(item, day, p * HF_PAGE_SIZE + i, this.options.apiUrl);
+        if (mapped.ok) {
+          page.papers.push(mapped.paper);
+          page.listings.push(mapped.listing);
+        } else {
+          page.skipped.push({ index: p * HF_PAGE_SIZE + i, reason: mapped.reason });
+        }
+      });
+      items += raw.length;
+      await onPage(page, p);
+    }
+    this.options.logger.warn({ day, pages: MAX_PAGES }, 'stopped paging: too many pages');
+    return { pages: MAX_PAGES, items };
+  }
+
+  private async fetchPage(day: Day, page: number): Promise<unknown[]> {
+    const url = `${this.options.apiUrl}/api/daily_papers?date=${day}&limit=${HF_PAGE_SIZE}&p=${page}`;
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'papers-bot/0.1' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const response = await getWithRetry(url, { service: 'Hugging Face', headers, policy: this.policy, logger: this.options.logger }).catch(
+      (error: unknown) => {
+        if (error instanceof UpstreamError && error.status === 400) {
+          throw new UpstreamError('UPSTREAM_HTTP', `Hugging Face rejected the date ${day} (HTTP 400): is it a real day on or after 2023-05-04?`, 400, { cause: error });
+        }
+        throw error;
+      },
+    );
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (cause) {
+      throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent something that is not JSON for ${day} page ${page}`, response.status, { cause });
+    }
+    if (!Array.isArray(body)) {
+      throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent ${typeof body} instead of a list for ${day} page ${page}`, response.status);
+    }
+    return body;
+  }
+}

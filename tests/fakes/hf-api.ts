@@ -1,0 +1,103 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A scripted failure, answered once for the matching request instead of the data. */
+export interface HfFailure {
+  date: string;
+  page: number;
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface RecordedRequest {
+  path: string;
+  query: Record<string, string>;
+  authorization?: string;
+}
+
+/**
+ * A fake Hugging Face API on 127.0.0.1 that speaks `GET /api/daily_papers?date=D&limit=L&p=N` as the
+ * real one does: JSON arrays, paged by `limit`/`p`, `[]` past the end, HTTP 400 for a malformed date.
+ * Days are set with `setDay`; `fail` scripts one-off failures (429 with Retry-After, 500, ...).
+ */
+export class FakeHfApi {
+  readonly requests: RecordedRequest[] = [];
+  private readonly days = new Map<string, unknown[]>();
+  private readonly failures: HfFailure[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  setDay(date: string, items: unknown[]): this {
+    this.days.set(date, items);
+    return this;
+  }
+
+  fail(failure: HfFailure): this {
+    this.failures.push(failure);
+    return this;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Requests for one day's pages, in order. */
+  pagesRequested(date: string): number[] {
+    return this.requests.filter((r) => r.path === '/api/daily_papers' && r.query.date === date).map((r) => Number(r.query.p ?? 0));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const query = Object.fromEntries(url.searchParams);
+    this.requests.push({ path: url.pathname, query, authorization: req.headers.authorization });
+    const send = (status: number, body: string, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(body);
+    };
+    if (url.pathname !== '/api/daily_papers') return send(404, JSON.stringify({ error: 'Not Found' }));
+    const date = query.date ?? '';
+    const page = Number(query.p ?? 0);
+    const failure = this.failures.findIndex((f) => f.date === date && f.page === page);
+    if (failure >= 0) {
+      const [f] = this.failures.splice(failure, 1);
+      return send(f!.status, f!.body ?? JSON.stringify({ error: `scripted ${f!.status}` }), f!.headers);
+    }
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+      return send(400, JSON.stringify({ error: '"date" must be a valid date (YYYY-MM-DD)' }));
+    }
+    const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50)));
+    const items = this.days.get(date) ?? [];
+    return send(200, JSON.stringify(items.slice(page * limit, (page + 1) * limit)));
+  }
+}
+
+/** A daily item in Hugging Face's shape, with overrides on `paper`. */
+export function hfItem(paper: Record<string, unknown> & { id: string }, wrapper: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    paper: {
+      authors: [{ _id: 'a1', name: 'Ada Lovelace', hidden: false }],
+      publishedAt: '2025-03-14T17:59:00.000Z',
+      submittedOnDailyAt: '2025-03-17T01:23:00.000Z',
+      title: `Paper ${paper.id}`,
+      summary: 'We present a\nmethod that works.',
+      upvotes: 3,
+      discussionId: 'd1',
+      ...paper,
+    },
+    publishedAt: '2025-03-14T17:59:00.000Z',
+    title: paper.title ?? `Paper ${paper.id}`,
+    thumbnail: `https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/${paper.id}.png`,
+    numComments: 1,
+    ...wrapper,
+  };
+}

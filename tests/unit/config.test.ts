@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { ConfigError } from '../../src/errors.ts';
+
+describe('configuration', () => {
+  it('has working defaults for every variable', () => {
+    const config = loadConfig({});
+    expect(config.databasePath).toBe('./data/papers.db');
+    expect(config.hf.apiUrl).toBe('https://huggingface.co');
+    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'papers' });
+    expect(config.port).toBe(3000);
+    expect(config.slack).toBeUndefined();
+    expect(config.discord).toBeUndefined();
+  });
+
+  it('names every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: 'eighty', HF_API_URL: 'not a url', DEFAULT_TIMEZONE: 'Mars/Olympus', REDIS_URL: 'http://x' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const message = (error as ConfigError).message;
+      for (const name of ['PORT', 'HF_API_URL', 'DEFAULT_TIMEZONE', 'REDIS_URL']) expect(message).toContain(name);
+      expect((error as ConfigError).problems).toHaveLength(4);
+    }
+  });
+
+  it('requires the Slack signing secret with a bot token in HTTP mode', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET/);
+    expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack?.signingSecret).toBe('s');
+  });
+
+  it('strips file: from DATABASE_URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
+  });
+});
