@@ -76,8 +76,8 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  ctx.close();
-  testDb.cleanup();
+  ctx?.close();
+  testDb?.cleanup();
 });
 
 beforeEach(() => {

@@ -1,0 +1,46 @@
+import type { AppContext } from '../context.ts';
+import type { CommandReply, CommandRequest } from '../core/commands.ts';
+import type { ScheduleSync } from '../core/ports.ts';
+import type { Channel } from '../core/types.ts';
+import type { DigestView } from '../core/views.ts';
+
+/** Plans what a channel's next digest would contain (the lead's `DigestPlanner` fits this). */
+export interface DigestPlanning {
+  plan(channel: Channel, now: Date): { view: DigestView; feedDay: string };
+}
+
+/** What the command core needs from the rest of the app. */
+export interface CommandCoreDeps {
+  ctx: AppContext;
+  /** Defaults to `ctx.planner`. */
+  planner?: DigestPlanning;
+  schedules: ScheduleSync;
+}
+
+/** What every command's `run` receives besides the request. */
+export interface CommandEnv {
+  ctx: AppContext;
+  planner: DigestPlanning;
+  schedules: ScheduleSync;
+  now: Date;
+  /** Every registered command, for `help`. */
+  commands: ReadonlyMap<string, Command>;
+}
+
+/**
+ * One `/papers` subcommand. Commands throw `UsageError` for bad input (the core turns it into an
+ * `error` reply with the usage) and return a neutral {@link CommandReply} otherwise.
+ */
+export interface Command {
+  name: string;
+  /** One line for help listings and platform command descriptions (Discord: at most 100 characters). */
+  description: string;
+  /** The right form, e.g. `/papers subscribe <topic>`. */
+  usage: string;
+  /**
+   * Whether this request would change channel settings: such requests are refused when `canManage` is
+   * false. A function when only some forms change things (`settings` with no arguments just shows them).
+   */
+  manages: boolean | ((req: CommandRequest) => boolean);
+  run(req: CommandRequest, env: CommandEnv): Promise<CommandReply> | CommandReply;
+}

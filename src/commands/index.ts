@@ -1,0 +1,115 @@
+/**
+ * The neutral `/papers` command core, shared by the Slack and Discord adapters.
+ *
+ * ## Request contract
+ * Adapters turn a platform command into a {@link CommandRequest}:
+ * - `name`: the subcommand, lower case (`search`, `today`, `subscribe`, `unsubscribe`, `topics`,
+ *   `schedule`, `settings`, `pause`, `resume`, `help`); empty for a bare `/papers` (answered with help).
+ *   Slack adapters split the typed text with {@link parseCommandText}.
+ * - `text`: the rest of the typed text (Slack), e.g. `09:30 weekly monday Europe/Berlin`.
+ * - `options`: typed options (Discord). **Options win over `text`**: when a command finds any of its
+ *   options it reads only those, otherwise it parses `text`. Names and values:
+ *   - `search`: `query` (string)
+ *   - `subscribe`: `topic` (string); `unsubscribe`: `topic` (a topic, its 1-based number, or `all`)
+ *   - `schedule`: `time` (`HH:MM`), `cadence` (`daily` | `weekdays` | `weekly`), `weekday` (`monday`..
+ *     `sunday` or 1-7, with `weekly`), `timezone` (IANA name; default the caller's zone)
+ *   - `settings`: `top` (1-10), `min_upvotes` (0 or more), `empty` (`skip` | `notice`)
+ *   An adapter may instead rebuild `text` in the Slack form; both work.
+ * - `cursor`: the cursor from a reply's `more` (the "More" button), with `name`/`text` from `more`.
+ * - `canManage`: whether the caller may change this channel's settings; `userTimeZone` when known.
+ *
+ * ## Reply contract
+ * `handle` never throws: bad input gets `{ kind: 'error', message, usage }`, a refusal gets
+ * `{ kind: 'error', message }`, an unexpected failure is logged and gets a generic error reply. Every
+ * reply that changes something says in words what changed. Replies are ephemeral unless stated.
+ */
+import type { CommandReply, CommandRequest } from '../core/commands.ts';
+import { describeError, UsageError } from '../errors.ts';
+import type { Command, CommandCoreDeps, CommandEnv } from './command.ts';
+import { helpCommand } from './help-command.ts';
+import { pauseCommand } from './pause-command.ts';
+import { resumeCommand } from './resume-command.ts';
+import { scheduleCommand } from './schedule-command.ts';
+import { searchCommand } from './search-command.ts';
+import { settingsCommand } from './settings-command.ts';
+import { subscribeCommand } from './subscribe-command.ts';
+import { todayCommand } from './today-command.ts';
+import { topicsCommand } from './topics-command.ts';
+import { unsubscribeCommand } from './unsubscribe-command.ts';
+
+export type { Command, CommandCoreDeps, DigestPlanning } from './command.ts';
+export { MAX_TOPIC_LENGTH, MAX_TOPICS } from './subscribe-command.ts';
+export { SEARCH_PAGE_SIZE } from './search-command.ts';
+
+/** Every `/papers` subcommand by name, in help order. */
+export const commands: ReadonlyMap<string, Command> = new Map(
+  [
+    searchCommand,
+    todayCommand,
+    subscribeCommand,
+    unsubscribeCommand,
+    topicsCommand,
+    scheduleCommand,
+    settingsCommand,
+    pauseCommand,
+    resumeCommand,
+    helpCommand,
+  ].map((c): [string, Command] => [c.name, c]),
+);
+
+/** The shape every adapter calls. */
+export interface CommandCore {
+  handle(req: CommandRequest): Promise<CommandReply>;
+}
+
+/** Splits Slack-style text (`subscribe diffusion models`) into the subcommand name and the rest. */
+export function parseCommandText(text: string): { name: string; text: string } {
+  const trimmed = text.trim();
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  return m ? { name: m[1]!.toLowerCase(), text: m[2]! } : { name: '', text: '' };
+}
+
+function unknownCommand(name: string): CommandReply {
+  const shown = name.length > 40 ? `${name.slice(0, 39)}…` : name;
+  return {
+    kind: 'error',
+    message: `There is no "${shown}" command.`,
+    usage: [...commands.values()].map((c) => c.usage.split('\n')[0]).join('\n'),
+  };
+}
+
+/** The reply to someone who may not change this channel's settings. */
+function refusal(req: CommandRequest): CommandReply {
+  const who =
+    req.platform === 'slack'
+      ? 'In this workspace only admins and owners can change digest settings.'
+      : 'Changing digest settings needs the Manage Channels permission.';
+  return {
+    kind: 'error',
+    message: `You can't change this channel's digest settings: nothing was changed. ${who} search, today, topics and help are open to everyone.`,
+  };
+}
+
+function managesFor(command: Command, req: CommandRequest): boolean {
+  return typeof command.manages === 'function' ? command.manages(req) : command.manages;
+}
+
+/** Builds the command core: `handle` runs one request and always resolves to a reply. */
+export function createCommandCore(deps: CommandCoreDeps): CommandCore {
+  const planner = deps.planner ?? deps.ctx.planner;
+  return {
+    async handle(req) {
+      const command = commands.get(req.name.trim().toLowerCase() || 'help');
+      if (!command) return unknownCommand(req.name.trim());
+      if (managesFor(command, req) && !req.canManage) return refusal(req);
+      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, now: deps.ctx.clock.now(), commands };
+      try {
+        return await command.run(req, env);
+      } catch (error) {
+        if (error instanceof UsageError) return { kind: 'error', message: error.message, ...(error.usage ? { usage: error.usage } : {}) };
+        deps.ctx.logger.error({ err: error, command: command.name, platform: req.platform, channelId: req.channelId }, 'command failed');
+        return { kind: 'error', message: `Something went wrong on our side running /papers ${command.name} (${describeError(error)}). Please try again in a moment.` };
+      }
+    },
+  };
+}

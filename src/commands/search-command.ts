@@ -1,0 +1,52 @@
+import { toPaperView } from '../format/paper-view.ts';
+import { QUERY_SYNTAX_HELP } from '../search/query.ts';
+import { UsageError } from '../errors.ts';
+import { clip, freeText } from './command-args.ts';
+import type { Command } from './command.ts';
+
+/** Results per page (and per "More"). */
+export const SEARCH_PAGE_SIZE = 5;
+const MAX_OFFSET = 500;
+
+function offsetFrom(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0;
+  const n = Number(cursor);
+  return Number.isInteger(n) && n >= 0 && n <= MAX_OFFSET ? n : 0;
+}
+
+export const searchCommand = {
+  name: 'search',
+  description: 'Search every paper we know of; results are visible only to you.',
+  usage: '/papers search <query>\ne.g. /papers search "diffusion models" -video since:2025-01-01',
+  manages: false,
+  run(req, { ctx }) {
+    const query = freeText(req, 'query');
+    if (query === '') throw new UsageError('Tell me what to search for.', `/papers search <query>\n${QUERY_SYNTAX_HELP}`);
+    const offset = offsetFrom(req.cursor);
+    const result = ctx.search.search(query, { limit: SEARCH_PAGE_SIZE, offset });
+    if (result.hits.length === 0) {
+      return {
+        kind: 'text',
+        visibility: 'ephemeral',
+        title: `No results for "${clip(query, 100)}"`,
+        lines: [
+          offset > 0 ? 'There are no more results.' : `No paper matches "${clip(query, 200)}".`,
+          'Try fewer or broader words, or check the syntax with /papers help.',
+        ],
+      };
+    }
+    const notes: string[] = [];
+    if (result.correctedQuery) notes.push(`Nothing matched "${clip(query, 100)}"; showing results for "${result.correctedQuery}" instead.`);
+    const shown = `${offset + 1}-${offset + result.hits.length}`;
+    notes.push(`Papers ${shown} of ${result.approximate ? 'more than ' : ''}${result.total} matching.`);
+    return {
+      kind: 'papers',
+      visibility: 'ephemeral',
+      title: `Results for "${clip(query, 100)}"`,
+      note: notes.join('\n'),
+      papers: result.hits.map((h) => toPaperView(h.paper, { snippet: h.snippet })),
+      shareable: true,
+      ...(result.hasMore ? { more: { command: 'search', text: query, cursor: String(offset + result.hits.length) } } : {}),
+    };
+  },
+} satisfies Command;

@@ -1,0 +1,24 @@
+import { findChannel, virtualChannel } from './channel-state.ts';
+import type { Command } from './command.ts';
+
+export const todayCommand = {
+  name: 'today',
+  description: "Preview what this channel's next digest would contain (only you see it).",
+  usage: '/papers today',
+  manages: false,
+  run(req, env) {
+    const channel = findChannel(req, env);
+    const { view } = env.planner.plan(channel ?? virtualChannel(req, env), env.now);
+    const intro = channel
+      ? channel.paused
+        ? "Digests are paused in this channel; this is what the next one would contain after /papers resume."
+        : "This is what this channel's next digest would contain."
+      : 'This channel gets no digests yet (start with /papers subscribe <topic> or /papers schedule <HH:MM>); with default settings it would contain:';
+    return {
+      kind: 'digest',
+      visibility: 'ephemeral',
+      title: `Preview: papers for ${view.feedDay}`,
+      digest: { ...view, note: [intro, view.note].filter(Boolean).join('\n') },
+    };
+  },
+} satisfies Command;

@@ -1,0 +1,31 @@
+import { describeSchedule, findChannel } from './channel-state.ts';
+import type { Command } from './command.ts';
+
+export const topicsCommand = {
+  name: 'topics',
+  description: "List this channel's topics and when its digest is posted.",
+  usage: '/papers topics',
+  manages: false,
+  run(req, env) {
+    const channel = findChannel(req, env);
+    if (!channel) {
+      return {
+        kind: 'text',
+        visibility: 'ephemeral',
+        title: 'No topics',
+        lines: ['This channel gets no digests and follows no topics yet.', 'Start with /papers subscribe <topic> or /papers schedule <HH:MM>.'],
+      };
+    }
+    const topics = env.ctx.channels.topics(channel.id);
+    const schedule = `Digest: ${describeSchedule(channel.schedule)}${channel.paused ? ', paused' : ''}.`;
+    if (topics.length === 0) {
+      return { kind: 'text', visibility: 'ephemeral', title: 'No topics', lines: ["This channel follows no topics: its digest brings the day's top papers.", schedule] };
+    }
+    return {
+      kind: 'text',
+      visibility: 'ephemeral',
+      title: `This channel follows ${topics.length} topic${topics.length === 1 ? '' : 's'}`,
+      lines: [...topics.map((t, i) => `${i + 1}. ${t.query}`), schedule],
+    };
+  },
+} satisfies Command;

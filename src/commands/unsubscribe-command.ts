@@ -1,0 +1,61 @@
+import type { Subscription } from '../core/types.ts';
+import { UsageError } from '../errors.ts';
+import { cleanQueryText } from '../search/query.ts';
+import { findChannel } from './channel-state.ts';
+import { clip, freeText } from './command-args.ts';
+import type { Command } from './command.ts';
+
+const USAGE = '/papers unsubscribe <topic | number | all>\nThe numbers are those /papers topics shows.';
+
+function pick(topics: Subscription[], arg: string): Subscription {
+  if (/^\d+$/.test(arg)) {
+    const found = topics[Number(arg) - 1];
+    if (!found) throw new UsageError(`There is no topic number ${clip(arg)}; this channel has ${topics.length}.`, `${USAGE}\n${listing(topics)}`);
+    return found;
+  }
+  const wanted = cleanQueryText(arg).toLowerCase();
+  const found = topics.find((t) => t.query.toLowerCase() === wanted);
+  if (!found) throw new UsageError(`This channel does not follow "${clip(arg, 100)}".`, `${USAGE}\n${listing(topics)}`);
+  return found;
+}
+
+function listing(topics: Subscription[]): string {
+  return topics.map((t, i) => `${i + 1}. ${t.query}`).join('\n');
+}
+
+export const unsubscribeCommand = {
+  name: 'unsubscribe',
+  description: 'Stop following a topic (by name or number), or all of them.',
+  usage: '/papers unsubscribe <topic | number | all>',
+  manages: true,
+  run(req, env) {
+    const arg = freeText(req, 'topic');
+    if (arg === '') throw new UsageError('Tell me which topic to remove.', USAGE);
+    const channel = findChannel(req, env);
+    const topics = channel ? env.ctx.channels.topics(channel.id) : [];
+    if (!channel || topics.length === 0) {
+      return { kind: 'text', visibility: 'ephemeral', title: 'No topics', lines: ['This channel follows no topics, so there was nothing to remove.'] };
+    }
+    if (arg.toLowerCase() === 'all') {
+      const removed = env.ctx.channels.removeAllTopics(channel.id);
+      return {
+        kind: 'text',
+        visibility: 'ephemeral',
+        title: 'Topics removed',
+        lines: [`Removed all ${removed} topic${removed === 1 ? '' : 's'} from this channel.`, 'Its digest now brings the day\'s top papers.'],
+      };
+    }
+    const topic = pick(topics, arg);
+    env.ctx.channels.removeTopic(topic.id);
+    const left = topics.length - 1;
+    return {
+      kind: 'text',
+      visibility: 'ephemeral',
+      title: 'Topic removed',
+      lines: [
+        `Removed the topic "${clip(topic.query, 100)}" from this channel.`,
+        left === 0 ? "No topics are left: its digest now brings the day's top papers." : `${left} topic${left === 1 ? '' : 's'} left.`,
+      ],
+    };
+  },
+} satisfies Command;
