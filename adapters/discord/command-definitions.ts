@@ -1,0 +1,82 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+
+/** The one application command; every feature is a subcommand of it. */
+export const COMMAND_NAME = 'papers';
+
+/** Subcommands whose use changes the channel's settings (need Manage Channels). */
+export const MANAGING_SUBCOMMANDS = ['subscribe', 'unsubscribe', 'schedule', 'settings', 'pause', 'resume'] as const;
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+export const CADENCES = ['daily', 'weekdays', 'weekly'] as const;
+export const EMPTY_BEHAVIOURS = ['skip', 'notice'] as const;
+
+/** Options that offer autocomplete, by subcommand. */
+export const AUTOCOMPLETE_OPTIONS = { unsubscribe: ['topic'], schedule: ['timezone'] } as const;
+
+/** The `/papers` command tree, built with discord.js builders: the single source of truth for registration. */
+export const papersCommand = new SlashCommandBuilder()
+  .setName(COMMAND_NAME)
+  .setDescription("Today's trending research papers from Hugging Face Daily Papers")
+  .setContexts(InteractionContextType.Guild)
+  .addSubcommand((sub) =>
+    sub
+      .setName('search')
+      .setDescription('Search papers (words, "phrases", -exclude, author:name, since:YYYY-MM-DD, upvotes:>N)')
+      .addStringOption((o) => o.setName('query').setDescription('What to look for').setRequired(true).setMaxLength(200)),
+  )
+  .addSubcommand((sub) => sub.setName('today').setDescription("Preview today's digest for this channel"))
+  .addSubcommand((sub) =>
+    sub
+      .setName('subscribe')
+      .setDescription('Add a topic: papers matching it are picked for this channel')
+      .addStringOption((o) => o.setName('topic').setDescription('A search query, e.g. "diffusion" or author:hinton').setRequired(true).setMaxLength(100)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('unsubscribe')
+      .setDescription('Remove a topic from this channel')
+      .addStringOption((o) => o.setName('topic').setDescription('One of the channel\'s topics').setRequired(true).setAutocomplete(true).setMaxLength(100)),
+  )
+  .addSubcommand((sub) => sub.setName('topics').setDescription("List this channel's topics and settings"))
+  .addSubcommand((sub) =>
+    sub
+      .setName('schedule')
+      .setDescription('When the digest is posted in this channel')
+      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM (24h), e.g. 09:30').setRequired(true).setMinLength(4).setMaxLength(5))
+      .addStringOption((o) =>
+        o
+          .setName('cadence')
+          .setDescription('How often (default daily)')
+          .addChoices(...CADENCES.map((c) => ({ name: c, value: c }))),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('weekday')
+          .setDescription('Day of the week, for weekly')
+          .addChoices(...WEEKDAYS.map((d, i) => ({ name: WEEKDAY_NAMES[i]!, value: d }))),
+      )
+      .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin').setAutocomplete(true).setMaxLength(64)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('settings')
+      .setDescription('How many papers, minimum upvotes, and what to do on an empty day')
+      .addIntegerOption((o) => o.setName('top').setDescription('Papers per digest (1-10)').setMinValue(1).setMaxValue(10))
+      .addIntegerOption((o) => o.setName('min_upvotes').setDescription('Only papers with at least this many upvotes').setMinValue(0).setMaxValue(100_000))
+      .addStringOption((o) =>
+        o
+          .setName('empty')
+          .setDescription('On a day with no papers: skip, or post a notice')
+          .addChoices(...EMPTY_BEHAVIOURS.map((e) => ({ name: e, value: e }))),
+      ),
+  )
+  .addSubcommand((sub) => sub.setName('pause').setDescription("Pause this channel's digest"))
+  .addSubcommand((sub) => sub.setName('resume').setDescription("Resume this channel's digest"))
+  .addSubcommand((sub) => sub.setName('help').setDescription('How to use /papers'));
+
+/** The JSON body for a bulk overwrite (`PUT /applications/{app}/commands`). */
+export function commandDefinitions(): RESTPutAPIApplicationCommandsJSONBody {
+  return [papersCommand.toJSON()];
+}

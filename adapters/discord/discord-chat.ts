@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
+import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
+import type { ChannelTarget, ChatPlatform, PostResult } from '../../src/core/ports.ts';
+import type { DigestView } from '../../src/core/views.ts';
+import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
+import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from '../../src/format/discord-embeds.ts';
+import type { Logger } from '../../src/logger.ts';
+
+/** Discord error codes no retry can fix: Unknown Channel, Missing Access, Missing Permissions. */
+export const PERMANENT_CODES = new Set([10003, 50001, 50013]);
+const MAX_NONCE = 25;
+const FALLBACK_RETRY_MS = 1000;
+
+/**
+ * A stable Create Message `nonce` (<= 25 characters) for part `part` of a delivery: the delivery id itself
+ * when it is short enough, otherwise a hash of it; later parts of a split digest get `.<part>`.
+ */
+export function nonceFor(deliveryId: string, part: number): string {
+  const base = deliveryId.length <= 22 ? deliveryId : createHash('sha256').update(deliveryId).digest('base64url').slice(0, 22);
+  return (part === 0 ? base : `${base}.${part}`).slice(0, MAX_NONCE);
+}
+
+/**
+ * A REST client for the delivery path: a 429 (or a bucket known to be exhausted) throws at once instead
+ * of sleeping in @discordjs/rest's queue, and 5xx are not retried, so the job queue owns every retry.
+ */
+export function createDeliveryRest(apiUrl: string, token: string): REST {
+  return new REST({ api: apiUrl, version: '10', rejectOnRateLimit: () => true, retries: 0 }).setToken(token);
+}
+
+/** Maps a REST failure to our typed platform errors. */
+export function toPlatformError(error: unknown): PapersError {
+  if (error instanceof PapersError) return error;
+  if (error instanceof RestRateLimitError) {
+    const ms = error.retryAfter > 0 ? error.retryAfter : error.timeToReset > 0 ? error.timeToReset : FALLBACK_RETRY_MS;
+    return new RateLimitError(Math.ceil(ms), `Discord rate limit on ${error.route}${error.global ? ' (global)' : ''}; retry after ${Math.ceil(ms)} ms`, { cause: error });
+  }
+  if (error instanceof DiscordAPIError) {
+    const code = Number(error.code);
+    if (PERMANENT_CODES.has(code)) return new PermanentPlatformError(String(code), `Discord refused: ${error.message} (${code})`, { cause: error });
+    return new TransientPlatformError(`Discord answered ${error.status}: ${error.message} (${error.code})`, { cause: error });
+  }
+  if (error instanceof HTTPError) return new TransientPlatformError(`Discord answered ${error.status} ${error.message}`, { cause: error });
+  return new TransientPlatformError(`Discord unreachable: ${describeError(error)}`, { cause: error });
+}
+
+export interface DiscordChatOptions {
+  /** Delivery REST client ({@link createDeliveryRest}); undefined when no bot token is configured. */
+  rest: REST | undefined;
+  logger: Logger;
+}
+
+/** Digests and notices through Discord REST with the bot token: `POST /channels/{id}/messages`. */
+export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
+  const log = options.logger;
+
+  async function send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<string> {
+    if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
+    try {
+      const message = (await options.rest.post(Routes.channelMessages(channelId), { body })) as RESTPostAPIChannelMessageResult;
+      return message.id;
+    } catch (error) {
+      const mapped = toPlatformError(error);
+      log.warn({ channelId, code: mapped.code, reason: describeError(mapped) }, 'discord post failed');
+      throw mapped;
+    }
+  }
+
+  const asBody = (message: DiscordMessage): RESTPostAPIChannelMessageJSONBody => ({ ...message, allowed_mentions: { parse: [] } });
+
+  return {
+    platform: 'discord',
+    async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string): Promise<PostResult> {
+      const messageIds: string[] = [];
+      const messages = renderDigest(digest);
+      for (const [part, message] of messages.entries()) {
+        messageIds.push(await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true }));
+      }
+      log.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'discord digest posted');
+      return { messageIds };
+    },
+    async findDelivery(): Promise<string[]> {
+      return [];
+    },
+    async postNotice(target: ChannelTarget, text: string): Promise<void> {
+      await send(target.channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));
+    },
+  };
+}

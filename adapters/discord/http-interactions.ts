@@ -1,0 +1,114 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { REST } from '@discordjs/rest';
+import { InteractionResponseType, InteractionType, Routes, type APIInteraction } from 'discord-api-types/v10';
+import type { HttpRoute } from '../../src/core/ports.ts';
+import { EPHEMERAL_FLAG, type DiscordMessage } from '../../src/format/discord-embeds.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { InteractionHandler, Responder } from './interaction-handler.ts';
+import { parseInteraction } from './interaction-payload.ts';
+import type { SignatureVerifier } from './verify-signature.ts';
+
+export const INTERACTIONS_PATH = '/discord/interactions';
+const MAX_BODY_BYTES = 1024 * 1024;
+const NO_MENTIONS = { allowed_mentions: { parse: [] } };
+
+class BodyTooLarge extends Error {}
+
+async function readRawBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge('body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Answers the HTTP request with the initial response, then completes through the interaction webhook. */
+function httpResponder(res: ServerResponse, rest: REST, applicationId: string, token: string): Responder {
+  const flags = (ephemeral: boolean) => (ephemeral ? { flags: EPHEMERAL_FLAG } : {});
+  return {
+    async defer(ephemeral) {
+      sendJson(res, 200, { type: InteractionResponseType.DeferredChannelMessageWithSource, data: flags(ephemeral) });
+    },
+    async reply(message: DiscordMessage, ephemeral) {
+      sendJson(res, 200, { type: InteractionResponseType.ChannelMessageWithSource, data: { ...message, ...NO_MENTIONS, ...flags(ephemeral) } });
+    },
+    async autocomplete(choices) {
+      sendJson(res, 200, { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } });
+    },
+    async editOriginal(message) {
+      await rest.patch(Routes.webhookMessage(applicationId, token, '@original'), { body: { ...message, ...NO_MENTIONS }, auth: false });
+    },
+    async followUp(message, ephemeral) {
+      await rest.post(Routes.webhook(applicationId, token), { body: { ...message, ...NO_MENTIONS, ...flags(ephemeral) }, auth: false });
+    },
+  };
+}
+
+export interface InteractionsRouteDeps {
+  verify: SignatureVerifier;
+  handler: InteractionHandler;
+  /** REST client for the interaction webhooks (no bot token needed). */
+  rest: REST;
+  logger: Logger;
+  /** Registers work that outlives the HTTP response, so `stop` can wait for it. */
+  track(work: Promise<void>): void;
+}
+
+/**
+ * `POST /discord/interactions`: verifies the Ed25519 signature on the raw body (401 before anything runs),
+ * answers PING with PONG, and hands everything else to the interaction handler, which responds at once
+ * (defer, reply or autocomplete) and does the work afterwards.
+ */
+export function createInteractionsRoute(deps: InteractionsRouteDeps): HttpRoute {
+  const log = deps.logger;
+  return {
+    method: 'POST',
+    path: INTERACTIONS_PATH,
+    async handler(req, res) {
+      let raw: Buffer;
+      try {
+        raw = await readRawBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: 'body too large' });
+        throw error;
+      }
+      const verdict = deps.verify(header(req, 'x-signature-ed25519'), header(req, 'x-signature-timestamp'), raw);
+      if (!verdict.ok) {
+        log.warn({ reason: verdict.reason }, 'discord interaction refused');
+        return sendJson(res, 401, { error: 'invalid request signature' });
+      }
+      let payload: APIInteraction | { type: InteractionType.Ping };
+      try {
+        payload = JSON.parse(raw.toString('utf8')) as APIInteraction;
+      } catch {
+        return sendJson(res, 400, { error: 'body is not JSON' });
+      }
+      if (payload.type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
+      const interaction = payload as APIInteraction;
+      const responder = httpResponder(res, deps.rest, interaction.application_id, interaction.token);
+      let answered!: () => void;
+      const initialSent = new Promise<void>((resolve) => (answered = resolve));
+      res.once('finish', () => answered());
+      res.once('close', () => answered());
+      const work = deps.handler.handle(parseInteraction(interaction), responder).finally(() => {
+        if (!res.headersSent) sendJson(res, 500, { error: 'interaction not answered' });
+      });
+      deps.track(work);
+      await initialSent;
+    },
+  };
+}

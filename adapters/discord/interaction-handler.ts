@@ -1,0 +1,124 @@
+import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
+import type { AppContext } from '../../src/context.ts';
+import { describeError, UsageError } from '../../src/errors.ts';
+import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from '../../src/format/discord-embeds.ts';
+import { toPaperView } from '../../src/format/paper-view.ts';
+import type { Logger } from '../../src/logger.ts';
+import { autocompleteChoices, type Choice } from './autocomplete.ts';
+import { canManageFrom, toCommandRequest, type SlashInvocation } from './command-request.ts';
+
+/** The neutral command core, as the adapter uses it. */
+export interface CommandHandler {
+  handle(request: CommandRequest): Promise<CommandReply>;
+}
+
+/** An interaction reduced to what we act on; both transports produce it. */
+export type ParsedInteraction =
+  | { kind: 'command'; invocation: SlashInvocation }
+  | { kind: 'autocomplete'; workspaceId: string; channelId: string; subcommand: string; option: string; typed: string }
+  | { kind: 'button'; guildId: string; channelId: string; userId: string; permissions: string | null; customId: string }
+  | { kind: 'unsupported'; reason: string };
+
+/**
+ * How an interaction is answered; each transport implements it (HTTP response + REST, or discord.js).
+ * `defer`, `reply` and `autocomplete` are the initial response (exactly one of them, within 3 seconds);
+ * `editOriginal` and `followUp` complete a deferred response.
+ */
+export interface Responder {
+  defer(ephemeral: boolean): Promise<void>;
+  reply(message: DiscordMessage, ephemeral: boolean): Promise<void>;
+  autocomplete(choices: Choice[]): Promise<void>;
+  editOriginal(message: DiscordMessage): Promise<void>;
+  followUp(message: DiscordMessage, ephemeral: boolean): Promise<void>;
+}
+
+export interface InteractionHandlerDeps {
+  ctx: Pick<AppContext, 'channels' | 'papers'>;
+  commands: CommandHandler;
+  logger: Logger;
+}
+
+const OUTSIDE_GUILD: CommandReply = { kind: 'error', message: '/papers works in server channels only.' };
+
+/** Sends a rendered reply through a deferred (always ephemeral) response: public replies become follow-ups. */
+async function deliver(reply: CommandReply, responder: Responder): Promise<void> {
+  const rendered = renderReply(reply);
+  if (rendered.ephemeral) {
+    const [first, ...rest] = rendered.messages;
+    await responder.editOriginal(first ?? { content: 'Done.' });
+    for (const message of rest) await responder.followUp(message, true);
+    return;
+  }
+  await responder.editOriginal({ content: '✅ Done: posted in the channel.' });
+  for (const message of rendered.messages) await responder.followUp(message, false);
+}
+
+function failureReply(error: unknown): CommandReply {
+  if (error instanceof UsageError) return { kind: 'error', message: error.message, usage: error.usage };
+  return { kind: 'error', message: 'Something went wrong on our side; please try again in a minute.' };
+}
+
+/** Routes parsed interactions to the command core and answers them: defer first, work second. */
+export function createInteractionHandler(deps: InteractionHandlerDeps) {
+  const log = deps.logger;
+
+  async function run(request: CommandRequest, responder: Responder): Promise<void> {
+    await responder.defer(true);
+    let reply: CommandReply;
+    try {
+      reply = await deps.commands.handle(request);
+    } catch (error) {
+      log.error({ err: error, command: request.name }, 'discord command failed');
+      reply = failureReply(error);
+    }
+    await deliver(reply, responder);
+  }
+
+  async function button(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
+    if (interaction.customId.startsWith(CUSTOM_ID.share)) {
+      const paper = deps.ctx.papers.get(interaction.customId.slice(CUSTOM_ID.share.length));
+      if (!paper) return responder.reply({ content: 'That paper is no longer in our index.' }, true);
+      return responder.reply(renderSharedPaper(toPaperView(paper), interaction.userId), false);
+    }
+    const more = parseMoreCustomId(interaction.customId);
+    if (!more) return responder.reply({ content: 'This button has expired.' }, true);
+    return run(
+      {
+        platform: 'discord',
+        workspaceId: interaction.guildId,
+        channelId: interaction.channelId,
+        userId: interaction.userId,
+        name: more.command,
+        text: more.text,
+        options: more.command === 'search' ? { query: more.text } : {},
+        canManage: canManageFrom(interaction.permissions),
+        cursor: more.cursor,
+      },
+      responder,
+    );
+  }
+
+  return {
+    /** Answers one interaction; resolves when the work (and any follow-up) is done. Never throws. */
+    async handle(interaction: ParsedInteraction, responder: Responder): Promise<void> {
+      try {
+        switch (interaction.kind) {
+          case 'command':
+            if (!interaction.invocation.guildId) return await responder.reply(renderReply(OUTSIDE_GUILD).messages[0]!, true);
+            return await run(toCommandRequest(interaction.invocation), responder);
+          case 'autocomplete':
+            return await responder.autocomplete(interaction.workspaceId ? autocompleteChoices(deps.ctx.channels, interaction) : []);
+          case 'button':
+            return await button(interaction, responder);
+          case 'unsupported':
+            log.warn({ reason: interaction.reason }, 'unsupported discord interaction');
+            return await responder.reply({ content: 'This interaction is not supported.' }, true);
+        }
+      } catch (error) {
+        log.error({ err: error, kind: interaction.kind, reason: describeError(error) }, 'discord interaction failed');
+      }
+    },
+  };
+}
+
+export type InteractionHandler = ReturnType<typeof createInteractionHandler>;

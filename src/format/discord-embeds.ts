@@ -1,0 +1,315 @@
+import type { CommandReply } from '../core/commands.ts';
+import type { DigestView, PaperView } from '../core/views.ts';
+import { authorLine, truncateAtWord } from './paper-view.ts';
+
+/** Discord's message limits (characters are counted as UTF-16 code units here, which never undercounts). */
+export const DISCORD_LIMITS = {
+  content: 2000,
+  embedsPerMessage: 10,
+  embedCharsPerMessage: 6000,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  actionRows: 5,
+  buttonsPerRow: 5,
+  buttonLabel: 80,
+  customId: 100,
+  buttonUrl: 512,
+} as const;
+
+/** Our own tighter budgets per embed, so that one embed always fits a message (<= 6000) with room to spare. */
+const BUDGET = { description: 2048, footer: 256 } as const;
+
+export const EPHEMERAL_FLAG = 64;
+const HF_YELLOW = 0xffd21e;
+
+export interface DiscordEmbedField {
+  name: string;
+  value: string;
+  inline?: boolean;
+}
+
+/** A Discord embed as the API takes it (the subset we send). */
+export interface DiscordEmbed {
+  title?: string;
+  url?: string;
+  description?: string;
+  color?: number;
+  fields?: DiscordEmbedField[];
+  thumbnail?: { url: string };
+  footer?: { text: string };
+  author?: { name: string };
+}
+
+export type DiscordButton =
+  | { type: 2; style: 5; label: string; url: string }
+  | { type: 2; style: 1 | 2; label: string; custom_id: string };
+
+export interface DiscordActionRow {
+  type: 1;
+  components: DiscordButton[];
+}
+
+/** One message's JSON body (Create Message, Edit Original Response, follow-ups). */
+export interface DiscordMessage {
+  content?: string;
+  embeds?: DiscordEmbed[];
+  components?: DiscordActionRow[];
+}
+
+/** Rendered reply: the messages in order, and whether only the caller should see them. */
+export interface RenderedReply {
+  ephemeral: boolean;
+  messages: DiscordMessage[];
+}
+
+/** Custom id prefixes of our buttons; adapters route component interactions by them. */
+export const CUSTOM_ID = { share: 'papers:share:', more: 'papers:more:' } as const;
+
+/** Cuts text to `max` code units at a word boundary without leaving half a surrogate pair. */
+export function fit(text: string, max: number): string {
+  return truncateAtWord(text, max).replace(/[\uD800-\uDBFF](?=…$)/, '');
+}
+
+function nonBlank(text: string | null | undefined, fallback: string): string {
+  const trimmed = text?.trim() ?? '';
+  return trimmed.length > 0 ? trimmed : fallback;
+}
+
+function isHttpUrl(url: string | null | undefined, max = 2048): url is string {
+  return !!url && url.length <= max && /^https?:\/\/\S+$/.test(url);
+}
+
+function markdownUrl(url: string): string {
+  return url.replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/** `[Hugging Face](…) · [arXiv](…) · …`, dropping links that would not fit one field value. */
+function linksValue(paper: PaperView): string {
+  const candidates: [string, string | null][] = [
+    ['Hugging Face', paper.url],
+    ['arXiv', paper.arxivUrl],
+    ['PDF', paper.pdfUrl],
+    ['Code', paper.codeUrl],
+    ['Project', paper.projectUrl],
+  ];
+  const parts: string[] = [];
+  let length = 0;
+  for (const [label, url] of candidates) {
+    if (!isHttpUrl(url)) continue;
+    const part = `[${label}](${markdownUrl(url)})`;
+    if (length + part.length + 3 > DISCORD_LIMITS.fieldValue) continue;
+    parts.push(part);
+    length += part.length + 3;
+  }
+  return parts.length > 0 ? parts.join(' · ') : '—';
+}
+
+function upvotesValue(paper: PaperView): string {
+  const stars = paper.githubStars !== null && paper.githubStars !== undefined ? ` · ★ ${paper.githubStars} stars` : '';
+  return `▲ ${paper.upvotes}${stars}`;
+}
+
+/** One paper as an embed: title linked, summary, upvotes, authors and links as fields, thumbnail, topic in the footer. */
+export function paperEmbed(paper: PaperView, rank?: number): DiscordEmbed {
+  const title = nonBlank(paper.title, 'Untitled paper');
+  const embed: DiscordEmbed = {
+    title: fit(rank !== undefined ? `${rank}. ${title}` : title, DISCORD_LIMITS.title),
+    color: HF_YELLOW,
+    fields: [
+      { name: 'Upvotes', value: fit(upvotesValue(paper), DISCORD_LIMITS.fieldValue), inline: true },
+      { name: 'Authors', value: fit(nonBlank(authorLine(paper.authors), 'Unknown authors'), DISCORD_LIMITS.fieldValue), inline: true },
+      { name: 'Links', value: linksValue(paper) },
+    ],
+  };
+  if (isHttpUrl(paper.url)) embed.url = paper.url;
+  const summary = paper.summary?.trim();
+  if (summary) embed.description = fit(summary, BUDGET.description);
+  const snippet = paper.snippet?.trim();
+  if (snippet) embed.fields!.push({ name: 'Match', value: fit(snippet, DISCORD_LIMITS.fieldValue) });
+  if (isHttpUrl(paper.thumbnail)) embed.thumbnail = { url: paper.thumbnail };
+  const topic = paper.matchedTopic?.trim();
+  if (topic) embed.footer = { text: fit(`Topic: ${topic}`, BUDGET.footer) };
+  return embed;
+}
+
+/** Characters of an embed as Discord counts them towards the 6000 per-message limit. */
+export function embedChars(embed: DiscordEmbed): number {
+  let n = (embed.title?.length ?? 0) + (embed.description?.length ?? 0) + (embed.footer?.text.length ?? 0) + (embed.author?.name.length ?? 0);
+  for (const f of embed.fields ?? []) n += f.name.length + f.value.length;
+  return n;
+}
+
+/** Packs embeds into groups that each respect the per-message embed count and character limits. */
+export function packEmbeds<T>(items: T[], embedOf: (item: T) => DiscordEmbed): { items: T[]; embeds: DiscordEmbed[] }[] {
+  const groups: { items: T[]; embeds: DiscordEmbed[] }[] = [];
+  let current: { items: T[]; embeds: DiscordEmbed[] } | undefined;
+  let chars = 0;
+  for (const item of items) {
+    const embed = embedOf(item);
+    const size = embedChars(embed);
+    if (!current || current.embeds.length >= DISCORD_LIMITS.embedsPerMessage || chars + size > DISCORD_LIMITS.embedCharsPerMessage) {
+      current = { items: [], embeds: [] };
+      groups.push(current);
+      chars = 0;
+    }
+    current.items.push(item);
+    current.embeds.push(embed);
+    chars += size;
+  }
+  return groups;
+}
+
+/** Splits text into chunks of at most `max` characters, at line breaks where possible. */
+export function splitText(text: string, max: number = DISCORD_LIMITS.content): string[] {
+  const chunks: string[] = [];
+  let current = '';
+  for (const line of text.split('\n')) {
+    const pieces = line.length <= max ? [line] : hardSplit(line, max);
+    for (const piece of pieces) {
+      const candidate = current.length === 0 ? piece : `${current}\n${piece}`;
+      if (candidate.length <= max) {
+        current = candidate;
+      } else {
+        if (current.length > 0) chunks.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current.trim().length > 0) chunks.push(current);
+  return chunks.length > 0 ? chunks : ['\u200b'];
+}
+
+function hardSplit(line: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > max) {
+    let at = rest.lastIndexOf(' ', max);
+    if (at < max * 0.5) at = max;
+    if (/[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at -= 1;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^ /, '');
+  }
+  if (rest.length > 0) out.push(rest);
+  return out;
+}
+
+function rowsOf(buttons: DiscordButton[]): DiscordActionRow[] {
+  const rows: DiscordActionRow[] = [];
+  for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.actionRows; i += DISCORD_LIMITS.buttonsPerRow) {
+    rows.push({ type: 1, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+  }
+  return rows;
+}
+
+function linkButton(label: string, url: string): DiscordButton | undefined {
+  if (!isHttpUrl(url, DISCORD_LIMITS.buttonUrl)) return undefined;
+  return { type: 2, style: 5, label: fit(nonBlank(label, 'Open'), DISCORD_LIMITS.buttonLabel), url };
+}
+
+function present<T>(value: T | undefined): value is T {
+  return value !== undefined;
+}
+
+/** Prepends `heading` (split when long) as content-only messages or as the first message's content. */
+function withHeading(heading: string, messages: DiscordMessage[]): DiscordMessage[] {
+  const text = heading.trim();
+  if (text.length === 0) return messages;
+  const chunks = splitText(text);
+  const last = chunks.pop()!;
+  const lead: DiscordMessage[] = chunks.map((content) => ({ content }));
+  const [first, ...rest] = messages;
+  if (!first) return [...lead, { content: last }];
+  return [...lead, { ...first, content: last }, ...rest];
+}
+
+/**
+ * A digest as one or more channel messages: one embed per paper, a link button per paper, an overflow
+ * button on the last message, and `heading` (plus the digest's note) as the first message's content.
+ */
+export function renderDigest(digest: DigestView, heading = `**Trending papers for ${digest.feedDay}**`): DiscordMessage[] {
+  const head = [heading, digest.note].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
+  if (digest.papers.length === 0) {
+    return withHeading([head, digest.notice ?? 'No papers today.'].join('\n'), []);
+  }
+  const ranked = digest.papers.map((paper, i) => ({ paper, rank: i + 1 }));
+  const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank));
+  const messages: DiscordMessage[] = groups.map((group, index) => {
+    const buttons = group.items.map(({ paper, rank }) => linkButton(`${rank}. ${nonBlank(paper.title, 'Paper')}`, paper.url)).filter(present);
+    if (index === groups.length - 1 && digest.overflow && digest.overflow.count > 0) {
+      const more = linkButton(`See ${digest.overflow.count} more on Hugging Face`, digest.overflow.url);
+      if (more) buttons.push(more);
+    }
+    const components = rowsOf(buttons);
+    return { embeds: group.embeds, ...(components.length > 0 ? { components } : {}) };
+  });
+  return withHeading(head, messages);
+}
+
+/** The custom id of a "More" button, or undefined when it would not fit Discord's 100 characters. */
+export function moreCustomId(more: { command: string; text: string; cursor: string }): string | undefined {
+  if (more.command.includes(':') || more.cursor.includes(':')) return undefined;
+  const id = `${CUSTOM_ID.more}${more.command}:${more.cursor}:${more.text}`;
+  return id.length <= DISCORD_LIMITS.customId ? id : undefined;
+}
+
+/** Parses a "More" button's custom id back into the command to re-run. */
+export function parseMoreCustomId(customId: string): { command: string; cursor: string; text: string } | undefined {
+  if (!customId.startsWith(CUSTOM_ID.more)) return undefined;
+  const rest = customId.slice(CUSTOM_ID.more.length);
+  const [command, cursor, ...text] = rest.split(':');
+  if (!command || cursor === undefined) return undefined;
+  return { command, cursor, text: text.join(':') };
+}
+
+function papersMessages(reply: Extract<CommandReply, { kind: 'papers' }>): DiscordMessage[] {
+  const heading = [`**${reply.title}**`, reply.note].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
+  if (reply.papers.length === 0) return withHeading(heading, [{ content: 'No papers found.' }]);
+  const ranked = reply.papers.map((paper, i) => ({ paper, rank: i + 1 }));
+  const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank));
+  const messages = groups.map((group, index): DiscordMessage => {
+    const buttons: DiscordButton[] = [];
+    if (reply.shareable) {
+      for (const { paper, rank } of group.items) {
+        const customId = `${CUSTOM_ID.share}${paper.id}`;
+        if (customId.length <= DISCORD_LIMITS.customId) buttons.push({ type: 2, style: 2, label: `Share ${rank}`, custom_id: customId });
+      }
+    }
+    const rows = rowsOf(buttons).slice(0, DISCORD_LIMITS.actionRows - 1);
+    const moreId = index === groups.length - 1 && reply.more ? moreCustomId(reply.more) : undefined;
+    if (moreId) rows.push({ type: 1, components: [{ type: 2, style: 1, label: 'More results', custom_id: moreId }] });
+    return { embeds: group.embeds, ...(rows.length > 0 ? { components: rows } : {}) };
+  });
+  return withHeading(heading, messages);
+}
+
+function errorText(message: string, usage?: string): string {
+  const lines = [`⚠️ ${nonBlank(message, 'Something went wrong.')}`];
+  if (usage && usage.trim()) lines.push('**Usage**', '```', usage.replace(/```/g, "'''"), '```');
+  return lines.join('\n');
+}
+
+/** A neutral command reply as Discord messages (the first edits the deferred response, the rest follow up). */
+export function renderReply(reply: CommandReply): RenderedReply {
+  switch (reply.kind) {
+    case 'papers':
+      return { ephemeral: reply.visibility === 'ephemeral', messages: papersMessages(reply) };
+    case 'digest':
+      return { ephemeral: reply.visibility === 'ephemeral', messages: renderDigest(reply.digest, `**${reply.title}**`) };
+    case 'text': {
+      const text = [reply.title ? `**${reply.title}**` : undefined, ...reply.lines].filter((s): s is string => s !== undefined).join('\n');
+      return { ephemeral: reply.visibility === 'ephemeral', messages: splitText(text).map((content) => ({ content })) };
+    }
+    case 'error':
+      return { ephemeral: true, messages: splitText(errorText(reply.message, reply.usage)).map((content) => ({ content })) };
+  }
+}
+
+/** A shared paper as a public message. */
+export function renderSharedPaper(paper: PaperView, sharedBy: string): DiscordMessage {
+  return { content: fit(`<@${sharedBy}> shared a paper:`, DISCORD_LIMITS.content), embeds: [paperEmbed(paper)] };
+}
