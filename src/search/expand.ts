@@ -98,16 +98,15 @@ function alternativesFor(clause: Clause, lexicon: AcronymLexicon): Alternative[]
 export function expandQuery(query: ParsedQuery, lexicon: AcronymLexicon): ExpandedQuery {
   const groups: Alternative[][] = [];
   const maxN = lexicon.maxWords;
-  const single = query.groups.map((g) => (g.length === 1 && g[0]!.kind === 'word' ? g[0]!.words[0]! : undefined));
+  const single = query.groups.map((g) => (g.length === 1 ? g[0]!.words : undefined));
   for (let i = 0; i < query.groups.length; i++) {
     const run = longestAcronymRun(single, i, maxN, lexicon);
     if (run) {
-      const words = single.slice(i, i + run.length) as string[];
       groups.push([
-        { words, phrase: false },
+        { words: run.words, phrase: false },
         { words: [run.acronym], phrase: false },
       ]);
-      i += run.length - 1;
+      i += run.clauses - 1;
       continue;
     }
     groups.push(query.groups[i]!.flatMap((c) => alternativesFor(c, lexicon)));
@@ -121,17 +120,22 @@ export function expandQuery(query: ParsedQuery, lexicon: AcronymLexicon): Expand
   };
 }
 
+/** The longest run of two or more words, made of whole consecutive clauses from `start`, that spells out an acronym. */
 function longestAcronymRun(
-  single: (string | undefined)[],
+  single: (string[] | undefined)[],
   start: number,
-  maxN: number,
+  maxWords: number,
   lexicon: AcronymLexicon,
-): { length: number; acronym: string } | undefined {
-  for (let n = Math.min(maxN, single.length - start); n >= 2; n--) {
-    const words = single.slice(start, start + n);
-    if (words.some((w) => w === undefined)) continue;
-    const acronym = lexicon.acronymFor(words as string[]);
-    if (acronym) return { length: n, acronym };
+): { clauses: number; words: string[]; acronym: string } | undefined {
+  let best: { clauses: number; words: string[]; acronym: string } | undefined;
+  const words: string[] = [];
+  for (let end = start; end < single.length; end++) {
+    const clause = single[end];
+    if (!clause) break;
+    words.push(...clause);
+    if (words.length > maxWords) break;
+    const acronym = words.length >= 2 ? lexicon.acronymFor(words) : undefined;
+    if (acronym) best = { clauses: end - start + 1, words: [...words], acronym };
   }
-  return undefined;
+  return best;
 }

@@ -72,7 +72,7 @@ export class FakeHfApi {
       const [f] = this.failures.splice(failure, 1);
       return send(f!.status, f!.body ?? JSON.stringify({ error: `scripted ${f!.status}` }), f!.headers);
     }
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)) || new Date(date).toISOString().slice(0, 10) !== date) {
       return send(400, JSON.stringify({ error: '"date" must be a valid date (YYYY-MM-DD)' }));
     }
     const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50)));

@@ -1,0 +1,129 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { SearchRepo } from '../../src/db/search-repo.ts';
+import { Ingestor } from '../../src/ingest/ingestor.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { HfClient } from '../../src/sources/hf-client.ts';
+import { UpstreamError } from '../../src/errors.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { FakeHfApi, hfItem } from '../fakes/hf-api.ts';
+
+const DAY = '2025-03-17';
+const items = (n: number, from = 0, upvotes = (i: number) => 1000 - i) =>
+  Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    return hfItem({ id: `2503.${String(10000 + i)}`, title: `Paper number ${i}`, upvotes: upvotes(i) });
+  });
+
+describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
+  const hf = new FakeHfApi();
+  const { db, cleanup } = createTestDb('ingest');
+  const papers = new PapersRepo(db);
+  const ingestor = (maxRetries = 3) =>
+    new Ingestor({
+      source: new HfClient({ apiUrl: hf.url, timeoutMs: 2000, maxRetries, baseDelayMs: 20, logger: silentLogger() }),
+      papers,
+      searchRepo: new SearchRepo(db),
+      logger: silentLogger(),
+    });
+
+  beforeAll(async () => {
+    await hf.start();
+  });
+  afterAll(async () => {
+    await hf.stop();
+    cleanup();
+  });
+  afterEach(() => {
+    hf.requests.length = 0;
+  });
+
+  it('pages with limit=100 until an empty page and stores every paper once', async () => {
+    hf.setDay(DAY, items(230));
+    const report = await ingestor().ingestDay(DAY);
+    expect(hf.pagesRequested(DAY)).toEqual([0, 1, 2, 3]);
+    expect(hf.requests.every((r) => r.query.limit === '100')).toBe(true);
+    expect(report).toMatchObject({ items: 230, changed: 230, pages: 3 });
+    expect(papers.listedOn(DAY)).toHaveLength(230);
+    expect(papers.listedOn(DAY)[0]).toMatchObject({ id: '2503.10000', upvotes: 1000, rank: 0 });
+  });
+
+  it('re-ingesting updates upvotes and never duplicates', async () => {
+    hf.setDay(DAY, items(230, 0, (i) => 5000 + i));
+    const report = await ingestor().ingestDay(DAY);
+    expect(report.changed).toBe(230);
+    expect(papers.count()).toBe(230);
+    expect(papers.get('2503.10229')?.upvotes).toBe(5229);
+    expect(papers.listedOn(DAY)[0]!.id).toBe('2503.10229');
+    const again = await ingestor().ingestDay(DAY);
+    expect(again.changed).toBe(0);
+  });
+
+  it('waits out a 429 with Retry-After and a 500, then stores the page', async () => {
+    const day = '2025-03-18';
+    hf.setDay(day, items(3, 500));
+    hf.fail({ date: day, page: 0, status: 429, headers: { 'retry-after': '1' } });
+    hf.fail({ date: day, page: 1, status: 500 });
+    const started = Date.now();
+    const report = await ingestor().ingestDay(day);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(hf.pagesRequested(day)).toEqual([0, 0, 1, 1]);
+    expect(report.items).toBe(3);
+    expect(papers.listedOn(day)).toHaveLength(3);
+  });
+
+  it('skips a malformed item with a reason and stores the rest', async () => {
+    const day = '2025-03-19';
+    hf.setDay(day, [hfItem({ id: '2503.20001' }), { paper: { title: 'no id' } }, 'garbage', hfItem({ id: '2503.20002' })]);
+    const report = await ingestor().ingestDay(day);
+    expect(report.items).toBe(4);
+    expect(report.skipped.map((s) => s.index)).toEqual([1, 2]);
+    expect(report.skipped[0]!.reason).toMatch(/paper\.id/);
+    expect(papers.listedOn(day).map((p) => p.id).sort()).toEqual(['2503.20001', '2503.20002']);
+  });
+
+  it('treats versions of one paper as one paper', async () => {
+    const day = '2025-03-20';
+    hf.setDay(day, [hfItem({ id: '2503.30001v1', upvotes: 1 }), hfItem({ id: '2503.30001v2', upvotes: 9 })]);
+    await ingestor().ingestDay(day);
+    expect(papers.listedOn(day)).toHaveLength(1);
+    expect(papers.get('2503.30001')?.upvotes).toBe(9);
+  });
+
+  it('falls back from an empty today to the latest non-empty day and says so', async () => {
+    hf.setDay('2025-03-22', []).setDay('2025-03-21', items(2, 700));
+    const report = await ingestor().ingestToday(new Date('2025-03-22T15:00:00Z'));
+    expect(report.fellBackFrom).toBe('2025-03-22');
+    expect(report.day).toBe('2025-03-21');
+    expect(report.items).toBe(2);
+  });
+
+  it('explains an HTTP 400 for an invalid date without retrying', async () => {
+    await expect(ingestor().ingestDay('2025-02-30')).rejects.toThrow(/rejected the date 2025-02-30 \(HTTP 400\)/);
+    expect(hf.requests).toHaveLength(1);
+  });
+
+  it('says clearly when the API cannot be reached', async () => {
+    const offline = new Ingestor({
+      source: new HfClient({ apiUrl: 'http://127.0.0.1:9', timeoutMs: 500, maxRetries: 1, baseDelayMs: 10, logger: silentLogger() }),
+      papers,
+      searchRepo: new SearchRepo(db),
+      logger: silentLogger(),
+    });
+    const error = await offline.ingestDay(DAY).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as UpstreamError).code).toBe('UPSTREAM_UNREACHABLE');
+    expect((error as Error).message).toMatch(/Cannot reach Hugging Face at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('resumes a backfill: days already ingested are skipped unless refreshed', async () => {
+    hf.setDay('2025-04-01', items(2, 800)).setDay('2025-04-02', items(2, 810)).setDay('2025-04-03', items(2, 820));
+    await ingestor().ingestRange('2025-04-01', '2025-04-02');
+    hf.requests.length = 0;
+    const reports = await ingestor().ingestRange('2025-04-01', '2025-04-03');
+    expect(reports.map((r) => r.day)).toEqual(['2025-04-03']);
+    expect(new Set(hf.requests.map((r) => r.query.date))).toEqual(new Set(['2025-04-03']));
+    const refreshed = await ingestor().ingestRange('2025-04-01', '2025-04-03', { refresh: true });
+    expect(refreshed).toHaveLength(3);
+  });
+});

@@ -1,0 +1,51 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { SearchRepo } from '../../src/db/search-repo.ts';
+import { UsageError } from '../../src/errors.ts';
+import { SearchService } from '../../src/search/search-service.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+
+const hostile = fc.constantFrom(
+  '"', '""', "'", '(', ')', '*', '-', '+', '^', ':', 'AND', 'OR', 'NOT', 'NEAR(', 'NEAR', '{', '}', '[', ']', ',', '\\',
+  '\u0000', '\u202e', '🧪', '🚀', 'title:', 'authors:', 'author:', 'since:', 'upvotes:>=', "'; DROP TABLE papers; --",
+  'SELECT * FROM papers', 'diffusion', 'LoRA', 'x'.repeat(300), ' ', '\n', '\t', 'é', 'Ω', '中文', '0', '-"',
+);
+
+describe('search never breaks on hostile input', () => {
+  const { db, cleanup } = createTestDb('fuzz');
+  const service = new SearchService(new SearchRepo(db));
+  beforeAll(() => {
+    new PapersRepo(db).upsertPage(
+      [makePaper({ id: '2501.00001', title: 'Diffusion models', abstract: 'Low-Rank Adaptation (LoRA) for diffusion.' })],
+      [],
+    );
+  });
+  afterAll(cleanup);
+
+  it('answers any string with results or a usage message, never an FTS5 or SQL error', () => {
+    const input = fc.oneof(fc.string({ maxLength: 80, unit: 'binary' }), fc.array(hostile, { maxLength: 12 }).map((parts) => parts.join(' ')), fc.array(hostile, { maxLength: 12 }).map((parts) => parts.join('')));
+    fc.assert(
+      fc.property(input, (text) => {
+        try {
+          const result = service.search(text);
+          expect(Array.isArray(result.hits)).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it('leaves the database intact after hostile queries', () => {
+    expect(() => service.search("'; DROP TABLE papers; --")).not.toThrow();
+    expect(new PapersRepo(db).count()).toBe(1);
+    expect(service.search('diffusion').hits.map((h) => h.paper.id)).toEqual(['2501.00001']);
+  });
+
+  it('answers a 5,000-character query with a clear message', () => {
+    expect(() => service.search('attention '.repeat(500))).toThrow(/keep it under 500/);
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { toFtsMatch } from '../../src/db/fts-query.ts';
+import { AcronymLexicon, expandQuery } from '../../src/search/expand.ts';
+import { extractAcronyms } from '../../src/search/acronyms.ts';
+import { formatQuery, parseQuery } from '../../src/search/query.ts';
+import { spellingVariant } from '../../src/search/spelling-variants.ts';
+import { UsageError } from '../../src/errors.ts';
+
+const compile = (text: string) => toFtsMatch(expandQuery(parseQuery(text), new AcronymLexicon()));
+
+describe('our search syntax', () => {
+  it('reads words, phrases, exclusions, OR and filters', () => {
+    const q = parseQuery('diffusion "video generation" -survey author:"Yann LeCun" since:2025-01-01 upvotes:>=20 a OR b');
+    expect(q.groups.map((g) => g.map((c) => c.words.join(' ')))).toEqual([['diffusion'], ['video generation'], ['a', 'b']]);
+    expect(q.exclude.map((c) => c.text)).toEqual(['survey']);
+    expect(q.authors).toEqual(['Yann LeCun']);
+    expect(q.since).toBe('2025-01-01');
+    expect(q.upvotes).toEqual({ op: '>=', value: 20 });
+    expect(formatQuery(q)).toBe('diffusion "video generation" a OR b -survey author:"Yann LeCun" since:2025-01-01 upvotes:>=20');
+  });
+
+  it('quotes every user token, so FTS5 operators and punctuation are plain text', () => {
+    expect(compile('AND')).toBe('"and"');
+    expect(compile('NEAR(a b)')).toBe('"near a" AND "b"');
+    expect(compile('LLaMA-3 C++')).toBe('"llama 3" AND "c"');
+    expect(compile('title:foo')).toBe('"title foo"');
+    expect(compile("don't")).toBe('"don t"');
+  });
+
+  it('leaves out papers with -word and keeps stop words only when nothing else is left', () => {
+    expect(compile('the diffusion of -video')).toBe('("diffusion") NOT "video"');
+    expect(compile('the')).toBe('"the"');
+  });
+
+  it('refuses empty, operator-only, malformed and over-long queries with a usage message', () => {
+    for (const text of ['', '   ', '-foo', 'since:2025-01-01', '"" *** ---', 'since:yesterday foo', 'upvotes:lots x', 'x'.repeat(501), '\u0000\u0001']) {
+      expect(() => parseQuery(text), text.slice(0, 20)).toThrow(UsageError);
+    }
+  });
+
+  it('widens British and American spellings both ways', () => {
+    expect(spellingVariant('optimisation')).toBe('optimization');
+    expect(spellingVariant('optimization')).toBe('optimisation');
+    expect(spellingVariant('colour')).toBe('color');
+    expect(spellingVariant('modelling')).toBe('modeling');
+    expect(spellingVariant('analyse')).toBe('analyze');
+    expect(spellingVariant('four')).toBeUndefined();
+    expect(spellingVariant('noise')).toBeUndefined();
+    expect(compile('optimise')).toBe('("optimise" OR "optimize")');
+  });
+
+  it('expands acronyms and finds acronyms from their expansions', () => {
+    expect(compile('LoRA')).toBe('("lora" OR "low rank adaptation")');
+    expect(compile('low-rank adaptation')).toBe('(("low" AND "rank" AND "adaptation") OR "lora")');
+    expect(compile('mixture of experts routing')).toBe('(("mixture" AND "experts") OR "moe") AND "routing"');
+    const learned = new AcronymLexicon([{ acronym: 'gfm', expansion: 'graph foundation model', count: 3 }]);
+    expect(toFtsMatch(expandQuery(parseQuery('GFM'), learned))).toBe('("gfm" OR "graph foundation model")');
+  });
+
+  it('learns acronym definitions from abstracts', () => {
+    expect(extractAcronyms('We introduce Retrieval-Augmented Generation (RAG) models.')).toEqual([{ acronym: 'rag', expansion: 'retrieval augmented generation' }]);
+    expect(extractAcronyms('using Graph Foundation Models (GFMs) at scale')).toEqual([{ acronym: 'gfm', expansion: 'graph foundation models' }]);
+    expect(extractAcronyms('as shown (Fig. 3) and (see GPU)')).toEqual([]);
+  });
+});
