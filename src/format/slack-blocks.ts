@@ -1,0 +1,261 @@
+import type { CommandReply } from '../core/commands.ts';
+import type { DigestView, PaperView } from '../core/views.ts';
+import { authorLine, truncateAtWord } from './paper-view.ts';
+
+/** Slack's message limits (Block Kit reference), plus our own budget under the undocumented ~13k total. */
+export const SLACK_LIMITS = {
+  blocksPerMessage: 50,
+  sectionText: 3000,
+  headerText: 150,
+  contextElements: 10,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  buttonUrl: 3000,
+  /** Our budget for all text in one message's blocks (Slack answers `msg_blocks_too_long` at about 13k). */
+  messageChars: 12_000,
+  /** Our budget for the notification `text` (Slack truncates past 40,000). */
+  fallbackText: 3000,
+} as const;
+
+/** Per-part budgets (counted after escaping) that keep one paper's section well under 3,000 characters. */
+const BUDGET = { title: 600, authors: 400, summary: 1400, topic: 400, note: 2800 } as const;
+
+/** Action ids our Bolt handlers listen for. */
+export const SLACK_ACTIONS = {
+  share: 'papers_share',
+  more: 'papers_more',
+  /** Link buttons still send an interaction payload; ids start with this prefix so they can be acked. */
+  linkPrefix: 'papers_link_',
+} as const;
+
+export interface SlackPlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+export interface SlackMrkdwn {
+  type: 'mrkdwn';
+  text: string;
+}
+export interface SlackButton {
+  type: 'button';
+  text: SlackPlainText;
+  action_id: string;
+  url?: string;
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+export type SlackBlock =
+  | { type: 'header'; text: SlackPlainText }
+  | { type: 'section'; text: SlackMrkdwn }
+  | { type: 'context'; elements: SlackMrkdwn[] }
+  | { type: 'actions'; elements: SlackButton[] }
+  | { type: 'divider' };
+
+/** One `chat.postMessage` / `response_url` body: blocks plus the plain notification text. */
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** The value a "More" button carries: the command to re-run and where to continue. */
+export interface MoreValue {
+  command: string;
+  text: string;
+  cursor: string;
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Escapes `raw` and, when the result is longer than `max`, cuts `raw` at a word boundary so it fits. */
+export function fitEscaped(raw: string, max: number): string {
+  const escaped = escapeMrkdwn(raw);
+  if (escaped.length <= max) return escaped;
+  let length = 0;
+  let n = 0;
+  for (const ch of raw) {
+    const cost = escapeMrkdwn(ch).length;
+    if (length + cost > max - 1) break;
+    length += cost;
+    n += ch.length;
+  }
+  return escapeMrkdwn(truncateAtWord(raw, n));
+}
+
+function plain(text: string, max: number): SlackPlainText {
+  return { type: 'plain_text', text: truncateAtWord(text.replace(/\s+/g, ' ').trim() || ' ', max), emoji: true };
+}
+
+function mrkdwn(text: string): SlackMrkdwn {
+  return { type: 'mrkdwn', text };
+}
+
+function linkButton(label: string, url: string, key: string): SlackButton {
+  return { type: 'button', text: plain(label, SLACK_LIMITS.buttonText), url, action_id: `${SLACK_ACTIONS.linkPrefix}${key}` };
+}
+
+function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+function paperSection(p: PaperView): string {
+  const title = `*<${p.url}|${fitEscaped(p.title.replace(/\s+/g, ' ').trim(), BUDGET.title)}>*`;
+  const stats = [`▲ ${formatCount(p.upvotes)} upvote${p.upvotes === 1 ? '' : 's'}`];
+  if (p.githubStars !== null && p.githubStars > 0) stats.push(`★ ${formatCount(p.githubStars)} on GitHub`);
+  const byline = `${fitEscaped(authorLine(p.authors), BUDGET.authors)} · ${stats.join(' · ')}`;
+  const summary = p.summary.trim() === '' ? '' : `\n${fitEscaped(p.summary.trim(), BUDGET.summary)}`;
+  return `${title}\n${byline}${summary}`;
+}
+
+/** The blocks of one paper: linked title, authors, upvotes, summary, matched topic and buttons. */
+export function paperBlocks(p: PaperView, options: { shareable?: boolean } = {}): SlackBlock[] {
+  const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(paperSection(p)) }];
+  if (p.matchedTopic) blocks.push({ type: 'context', elements: [mrkdwn(`Matched topic: ${fitEscaped(p.matchedTopic, BUDGET.topic)}`)] });
+  const buttons = [linkButton('arXiv', p.arxivUrl, 'arxiv'), linkButton('PDF', p.pdfUrl, 'pdf')];
+  if (p.codeUrl) buttons.push(linkButton('Code', p.codeUrl, 'code'));
+  if (options.shareable) buttons.push({ type: 'button', text: plain('Share in channel', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.share, value: p.id });
+  blocks.push({ type: 'actions', elements: buttons.filter((b) => (b.url?.length ?? 0) <= SLACK_LIMITS.buttonUrl) });
+  return blocks;
+}
+
+/** Sections for free text, each within the section limit, split at line (then word) boundaries. */
+function textSections(lines: string[]): SlackBlock[] {
+  const out: SlackBlock[] = [];
+  let current = '';
+  for (const line of lines.map((l) => fitEscaped(l, BUDGET.note))) {
+    const next = current === '' ? line : `${current}\n${line}`;
+    if (next.length > BUDGET.note && current !== '') {
+      out.push({ type: 'section', text: mrkdwn(current) });
+      current = line;
+    } else current = next;
+  }
+  if (current.trim() !== '') out.push({ type: 'section', text: mrkdwn(current) });
+  return out;
+}
+
+/** Counts every string a block carries (text, urls, values): what Slack's total-size check sees, or more. */
+export function blockChars(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, v) => sum + blockChars(v), 0);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).reduce((sum, [k, v]) => (k === 'type' || k === 'action_id' ? sum : sum + blockChars(v)), 0);
+  }
+  return 0;
+}
+
+/** A group of blocks that must stay in one message, with the words it adds to the notification text. */
+interface Unit {
+  blocks: SlackBlock[];
+  fallback?: string;
+}
+
+/** Packs units into as few messages as the limits allow, never splitting a unit. */
+function pack(units: Unit[], fallbackTitle: string): SlackMessage[] {
+  const groups: Unit[][] = [];
+  let current: Unit[] = [];
+  let blocks = 0;
+  let chars = 0;
+  for (const unit of units) {
+    const size = blockChars(unit.blocks);
+    if (current.length > 0 && (blocks + unit.blocks.length > SLACK_LIMITS.blocksPerMessage || chars + size > SLACK_LIMITS.messageChars)) {
+      groups.push(current);
+      current = [];
+      blocks = 0;
+      chars = 0;
+    }
+    current.push(unit);
+    blocks += unit.blocks.length;
+    chars += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups.map((group, i) => {
+    const head = i === 0 ? fallbackTitle : `${fallbackTitle} (continued, ${i + 1} of ${groups.length})`;
+    const parts = group.flatMap((u) => (u.fallback ? [u.fallback] : []));
+    const text = parts.length > 0 ? `${head}: ${parts.join('; ')}` : head;
+    return { text: truncateAtWord(text.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText), blocks: group.flatMap((u) => u.blocks) };
+  });
+}
+
+function headerUnit(title: string): Unit {
+  return { blocks: [{ type: 'header', text: plain(title, SLACK_LIMITS.headerText) }] };
+}
+
+function noteUnits(note: string | undefined): Unit[] {
+  return note ? textSections(note.split('\n')).map((b) => ({ blocks: [b] })) : [];
+}
+
+function paperUnits(papers: PaperView[], shareable: boolean): Unit[] {
+  return papers.map((p, i) => ({
+    blocks: [...(i > 0 ? [{ type: 'divider' } as const] : []), ...paperBlocks(p, { shareable })],
+    fallback: truncateAtWord(p.title.replace(/\s+/g, ' ').trim(), 200),
+  }));
+}
+
+/** A digest as Slack messages: header with the feed day, one unit per paper, overflow and notice lines. */
+export function renderDigest(view: DigestView, options: { title?: string } = {}): SlackMessage[] {
+  const title = options.title ?? `Trending papers · ${view.feedDay}`;
+  const units: Unit[] = [headerUnit(title), ...noteUnits(view.note)];
+  if (view.papers.length === 0) units.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
+  units.push(...paperUnits(view.papers, false));
+  if (view.overflow && view.overflow.count > 0) {
+    const more = `+${formatCount(view.overflow.count)} more paper${view.overflow.count === 1 ? '' : 's'} qualified: <${view.overflow.url}|see them all on Hugging Face>`;
+    units.push({ blocks: [{ type: 'context', elements: [mrkdwn(more)] }] });
+  }
+  return pack(units, view.papers.length > 0 ? title : `${title}: ${view.notice ?? 'no papers'}`);
+}
+
+/** Encodes a "More" button's value, or undefined when it would not fit in a button. */
+export function encodeMore(more: MoreValue): string | undefined {
+  const value = JSON.stringify({ c: more.command, t: more.text, k: more.cursor });
+  return value.length <= SLACK_LIMITS.buttonValue ? value : undefined;
+}
+
+/** Decodes a "More" button's value; undefined when it is not one of ours. */
+export function decodeMore(value: string | undefined): MoreValue | undefined {
+  try {
+    const v = JSON.parse(value ?? '') as { c?: unknown; t?: unknown; k?: unknown };
+    return typeof v.c === 'string' && typeof v.t === 'string' && typeof v.k === 'string' ? { command: v.c, text: v.t, cursor: v.k } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function papersReply(reply: Extract<CommandReply, { kind: 'papers' }>): SlackMessage[] {
+  const units: Unit[] = [headerUnit(reply.title), ...noteUnits(reply.note), ...paperUnits(reply.papers, reply.shareable ?? false)];
+  const moreValue = reply.more ? encodeMore(reply.more) : undefined;
+  if (moreValue) {
+    units.push({ blocks: [{ type: 'actions', elements: [{ type: 'button', text: plain('More', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.more, value: moreValue }] }] });
+  }
+  return pack(units, reply.title);
+}
+
+/** A neutral command reply as Slack messages (usually one; long replies are split, never cut). */
+export function renderReply(reply: CommandReply): SlackMessage[] {
+  switch (reply.kind) {
+    case 'papers':
+      return papersReply(reply);
+    case 'digest':
+      return renderDigest(reply.digest, { title: reply.title });
+    case 'text': {
+      const units = [...(reply.title ? [headerUnit(reply.title)] : []), ...textSections(reply.lines).map((b) => ({ blocks: [b] }))];
+      return pack(units, [reply.title, ...reply.lines].filter(Boolean).join(' · '));
+    }
+    case 'error': {
+      const units: Unit[] = textSections([`:warning: ${reply.message}`]).map((b) => ({ blocks: [b] }));
+      if (reply.usage) {
+        const usage = fitEscaped(reply.usage, BUDGET.note - 8);
+        units.push({ blocks: [{ type: 'section', text: mrkdwn(`\`\`\`${usage}\`\`\``) }] });
+      }
+      return pack(units, reply.message);
+    }
+  }
+}
+
+/** How a reply should be shown: errors are always only for the caller. */
+export function replyVisibility(reply: CommandReply): 'ephemeral' | 'in_channel' {
+  return reply.kind === 'error' ? 'ephemeral' : reply.visibility;
+}
