@@ -1,8 +1,99 @@
+import type { Statement } from 'better-sqlite3';
+import type { Delivery, DeliveryStatus } from '../core/types.ts';
+import type { Day } from '../core/time.ts';
+import type { DigestView } from '../core/views.ts';
 import type { Db } from './client.ts';
+
+/** A delivery row with the digest it posts. */
+export interface OutboxDelivery extends Delivery {
+  /** The exact view the deliver job posts; null only for rows written before views were stored. */
+  view: DigestView | null;
+}
+
+/** One digest to write to the outbox: the selection and what to post. */
+export interface DigestOutboxEntry {
+  channelId: number;
+  feedDay: Day;
+  /** The selected papers in posting order, with the topic that selected each (when topics apply). */
+  picks: { paperId: string; topic?: string | null }[];
+  view: DigestView;
+  /** `skipped` records an empty day the channel asked not to hear about, so it is not reconsidered. */
+  status: 'pending' | 'skipped';
+}
+
+/** Per-status counts and the latest delivery of each channel (for listings). */
+export interface ChannelDeliverySummary {
+  channelId: number;
+  latest: Delivery;
+}
+
+interface DeliveryRow {
+  id: string;
+  channel_id: number;
+  feed_day: string;
+  paper_ids: string;
+  status: DeliveryStatus;
+  platform_message_ids: string;
+  attempts: number;
+  last_error: string | null;
+  view: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = 'id, channel_id, feed_day, paper_ids, status, platform_message_ids, attempts, last_error, view, created_at, updated_at';
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+const MAX_ERROR_CHARS = 500;
+
+function fromRow(r: DeliveryRow): OutboxDelivery {
+  return {
+    id: r.id,
+    channelId: r.channel_id,
+    feedDay: r.feed_day,
+    paperIds: JSON.parse(r.paper_ids) as string[],
+    status: r.status,
+    platformMessageIds: JSON.parse(r.platform_message_ids) as string[],
+    attempts: r.attempts,
+    lastError: r.last_error,
+    view: r.view === null ? null : (JSON.parse(r.view) as DigestView),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+/**
+ * The outbox id of a channel's digest for one feed day: deterministic, so every retry and every process
+ * names the same delivery. Never contains `:` and is never an integer (BullMQ job id rules), and stays
+ * within Discord's 25-character nonce for any channel id below 10^10.
+ */
+export function deliveryIdFor(channelId: number, feedDay: Day): string {
+  return `d-${channelId}-${feedDay}`;
+}
 
 /** The outbox and the ledger of papers delivered to each channel. */
 export class DeliveriesRepo {
-  constructor(private readonly db: Db) {}
+  private readonly byId: Statement;
+  private readonly insertDelivery: Statement;
+  private readonly insertPaper: Statement;
+  private readonly bumpLastDay: Statement;
+  private readonly setStatus: Statement;
+
+  constructor(private readonly db: Db) {
+    this.byId = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
+    this.insertDelivery = db.sqlite.prepare(
+      `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view) VALUES (@id, @channelId, @feedDay, @paperIds, @status, @view)
+       ON CONFLICT DO NOTHING`,
+    );
+    this.insertPaper = db.sqlite.prepare(
+      'INSERT INTO delivered_papers (channel_id, paper_id, delivery_id, topic) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    );
+    this.bumpLastDay = db.sqlite.prepare(
+      `UPDATE channels SET last_digest_day = MAX(COALESCE(last_digest_day, ''), ?), updated_at = ${NOW} WHERE id = ?`,
+    );
+    this.setStatus = db.sqlite.prepare(
+      `UPDATE deliveries SET status = @status, last_error = @lastError, updated_at = ${NOW} WHERE id = @id`,
+    );
+  }
 
   /** Which of `paperIds` were already selected for (delivered to) this channel. */
   deliveredAmong(channelId: number, paperIds: string[]): Set<string> {
@@ -11,5 +102,115 @@ export class DeliveriesRepo {
       .prepare('SELECT paper_id FROM delivered_papers WHERE channel_id = ? AND paper_id IN (SELECT value FROM json_each(?))')
       .all(channelId, JSON.stringify(paperIds)) as { paper_id: string }[];
     return new Set(rows.map((r) => r.paper_id));
+  }
+
+  /**
+   * Writes a digest to the outbox in ONE transaction: the delivery row, the `delivered_papers` rows of its
+   * picks, and the channel's last digest day. Unique per channel and feed day: when that digest exists
+   * already, nothing is written and the existing row comes back with `created: false`.
+   */
+  createDigest(entry: DigestOutboxEntry): { delivery: OutboxDelivery; created: boolean } {
+    const id = deliveryIdFor(entry.channelId, entry.feedDay);
+    return this.db.sqlite.transaction(() => {
+      const inserted = this.insertDelivery.run({
+        id,
+        channelId: entry.channelId,
+        feedDay: entry.feedDay,
+        paperIds: JSON.stringify(entry.picks.map((p) => p.paperId)),
+        status: entry.status,
+        view: JSON.stringify(entry.view),
+      }).changes;
+      if (inserted === 0) {
+        const existing = this.existingFor(entry.channelId, entry.feedDay);
+        return { delivery: existing, created: false };
+      }
+      for (const pick of entry.picks) this.insertPaper.run(entry.channelId, pick.paperId, id, pick.topic ?? null);
+      this.bumpLastDay.run(entry.feedDay, entry.channelId);
+      return { delivery: this.get(id)!, created: true };
+    })();
+  }
+
+  get(id: string): OutboxDelivery | undefined {
+    const row = this.byId.get(id) as DeliveryRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Starts a delivery attempt: status `sending`, attempts + 1. Returns the row as it was BEFORE, so the
+   * caller can tell whether an earlier attempt may already have posted (it was `sending` with attempts > 0).
+   */
+  beginAttempt(id: string): OutboxDelivery | undefined {
+    return this.db.sqlite.transaction(() => {
+      const before = this.get(id);
+      if (!before) return undefined;
+      this.db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${NOW} WHERE id = ?`).run(id);
+      return before;
+    })();
+  }
+
+  /** The platform accepted the digest: record its message ids. */
+  markSent(id: string, messageIds: string[]): void {
+    this.db.sqlite
+      .prepare(`UPDATE deliveries SET status = 'sent', platform_message_ids = ?, last_error = NULL, updated_at = ${NOW} WHERE id = ?`)
+      .run(JSON.stringify(messageIds), id);
+  }
+
+  /** No retry can deliver this digest. */
+  markFailed(id: string, reason: string): void {
+    this.setStatus.run({ id, status: 'failed', lastError: reason.slice(0, MAX_ERROR_CHARS) });
+  }
+
+  /** The platform refused without posting (rate limit): back to `pending`, so the next attempt posts directly. */
+  markPending(id: string, reason: string): void {
+    this.setStatus.run({ id, status: 'pending', lastError: reason.slice(0, MAX_ERROR_CHARS) });
+  }
+
+  /** An attempt failed ambiguously (network, 5xx): stays `sending`, so the next attempt looks before posting. */
+  recordError(id: string, reason: string): void {
+    this.db.sqlite.prepare(`UPDATE deliveries SET last_error = ?, updated_at = ${NOW} WHERE id = ?`).run(reason.slice(0, MAX_ERROR_CHARS), id);
+  }
+
+  /** Deliveries not finished (`pending` or `sending`) and untouched for at least `idleMs`: what a sweep re-enqueues. */
+  unfinished(options: { idleMs?: number; limit?: number } = {}): OutboxDelivery[] {
+    const cutoff = new Date(Date.now() - (options.idleMs ?? 0)).toISOString();
+    const rows = this.db.sqlite
+      .prepare(`SELECT ${COLUMNS} FROM deliveries WHERE status IN ('pending', 'sending') AND updated_at <= ? ORDER BY created_at LIMIT ?`)
+      .all(cutoff, options.limit ?? 10_000) as DeliveryRow[];
+    return rows.map(fromRow);
+  }
+
+  /** A channel's deliveries, newest feed day first. */
+  forChannel(channelId: number, limit = 10): OutboxDelivery[] {
+    const rows = this.db.sqlite
+      .prepare(`SELECT ${COLUMNS} FROM deliveries WHERE channel_id = ? ORDER BY feed_day DESC LIMIT ?`)
+      .all(channelId, limit) as DeliveryRow[];
+    return rows.map(fromRow);
+  }
+
+  /** The newest delivery of every channel that has one, keyed by channel id. */
+  latestByChannel(): Map<number, OutboxDelivery> {
+    const rows = this.db.sqlite
+      .prepare(
+        `SELECT ${COLUMNS} FROM deliveries d WHERE feed_day = (SELECT MAX(feed_day) FROM deliveries WHERE channel_id = d.channel_id)`,
+      )
+      .all() as DeliveryRow[];
+    return new Map(rows.map((r) => [r.channel_id, fromRow(r)]));
+  }
+
+  /** How many deliveries are in each status (optionally for one channel). */
+  countByStatus(channelId?: number): Record<DeliveryStatus, number> {
+    const rows = (
+      channelId === undefined
+        ? this.db.sqlite.prepare('SELECT status, COUNT(*) AS n FROM deliveries GROUP BY status').all()
+        : this.db.sqlite.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE channel_id = ? GROUP BY status').all(channelId)
+    ) as { status: DeliveryStatus; n: number }[];
+    const out: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+
+  private existingFor(channelId: number, feedDay: Day): OutboxDelivery {
+    const row = this.db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE channel_id = ? AND feed_day = ?`).get(channelId, feedDay) as DeliveryRow;
+    return fromRow(row);
   }
 }

@@ -97,6 +97,8 @@ export const deliveries = sqliteTable(
     paperIds: text('paper_ids').notNull().default('[]'),
     status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }).notNull().default('pending'),
     platformMessageIds: text('platform_message_ids').notNull().default('[]'),
+    /** The DigestView to post, as JSON: the outbox row carries exactly what the deliver job sends. */
+    view: text('view'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     createdAt: text('created_at').notNull().default(now),
