@@ -1,0 +1,35 @@
+import type { Redis } from 'ioredis';
+import type { ChannelTarget } from '../src/core/ports.ts';
+
+/**
+ * Reserves the next free posting slot of a channel: slot = max(now, next free); next free = slot + interval.
+ * Atomic in Redis, so every worker process shares one schedule per channel.
+ */
+const RESERVE = `
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local slot = now
+if nextFree > now then slot = nextFree end
+redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 60000)
+return slot
+`;
+
+/**
+ * Per-channel pacing across processes. Each post to a channel reserves a slot `intervalMs` after the
+ * previous one; a job whose slot lies ahead waits for it as a delayed job (no worker slot held, no
+ * polling), carrying its reservation so it does not queue again when it wakes.
+ */
+export class ChannelPacer {
+  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+
+  key(target: ChannelTarget): string {
+    return `${this.prefix}:pace:${target.platform}:${target.workspaceId}:${target.channelId}`;
+  }
+
+  /** Reserves the channel's next slot (epoch ms, never before `now`). */
+  async reserve(target: ChannelTarget, intervalMs: number, now = Date.now()): Promise<number> {
+    const slot = await this.redis.eval(RESERVE, 1, this.key(target), String(now), String(intervalMs));
+    return Number(slot);
+  }
+}

@@ -1,0 +1,135 @@
+import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { ChannelTarget, ChatPlatform } from '../src/core/ports.ts';
+import type { Channel, Platform } from '../src/core/types.ts';
+import type { ChannelsRepo } from '../src/db/channels-repo.ts';
+import type { DeliveriesRepo, OutboxDelivery } from '../src/db/deliveries-repo.ts';
+import { describeError, PermanentPlatformError, RateLimitError } from '../src/errors.ts';
+import type { Logger } from '../src/logger.ts';
+import type { ChannelPacer } from './channel-pacer.ts';
+import type { DeliverJobData, PlatformPacing } from './queues.ts';
+
+/** What a deliver job ended with (its BullMQ return value). */
+export type DeliverOutcome =
+  | { outcome: 'sent'; messageIds: string[] }
+  | { outcome: 'found'; messageIds: string[] }
+  | { outcome: 'already'; status: string }
+  | { outcome: 'missing' };
+
+export interface DeliverDeps {
+  platform: Platform;
+  chat: ChatPlatform;
+  pacing: PlatformPacing;
+  deliveries: DeliveriesRepo;
+  channels: ChannelsRepo;
+  pacer: ChannelPacer;
+  logger: Logger;
+  /** Removes a channel's digest schedule (when the platform refuses it for good). */
+  removeSchedule: (channelId: number) => Promise<void>;
+  /** The worker running this processor (for `rateLimit`). */
+  worker: () => Worker<DeliverJobData>;
+}
+
+/** Waits shorter than this are slept in place; longer ones park the job as delayed. */
+const SLEEP_IN_PLACE_MS = 40;
+
+export function targetOf(channel: Channel): ChannelTarget {
+  return { platform: channel.platform, workspaceId: channel.workspaceId, channelId: channel.channelId };
+}
+
+export function failureNotice(reason: string): string {
+  return `Papers bot could not post today's digest here (${reason}), so digests for this channel are paused. Fix access, then run /papers resume.`;
+}
+
+/**
+ * Delivers one outbox row, exactly once as far as the platform allows:
+ * sent rows are done; an attempt that follows an ambiguous one (status `sending`) looks for the earlier
+ * post first (Slack: message metadata; Discord dedupes by nonce itself); posts carry the delivery id.
+ * 429 -> the whole platform queue waits `retryAfter` and the job goes back untouched (not a failed attempt).
+ * Permanent refusal -> delivery failed, channel marked failing and unscheduled, one notice attempted.
+ */
+export function createDeliverProcessor(deps: DeliverDeps) {
+  return async (job: Job<DeliverJobData>, token?: string): Promise<DeliverOutcome> => {
+    const { deliveryId } = job.data;
+    const delivery = deps.deliveries.get(deliveryId);
+    if (!delivery) return { outcome: 'missing' };
+    if (delivery.status === 'sent' || delivery.status === 'skipped' || delivery.status === 'failed') return { outcome: 'already', status: delivery.status };
+    const channel = deps.channels.get(delivery.channelId);
+    if (!channel) {
+      deps.deliveries.markFailed(deliveryId, 'channel removed');
+      return { outcome: 'missing' };
+    }
+    const target = targetOf(channel);
+    await pace(deps, job, target, token);
+    const before = deps.deliveries.beginAttempt(deliveryId)!;
+    const log = deps.logger.child({ deliveryId, channelId: channel.id, platform: deps.platform, attempt: before.attempts + 1 });
+    try {
+      if (before.status === 'sending' && before.attempts > 0) {
+        const found = await deps.chat.findDelivery(target, deliveryId);
+        if (found.length > 0) {
+          deps.deliveries.markSent(deliveryId, found);
+          log.info({ messageIds: found }, 'digest was already posted by an earlier attempt');
+          return { outcome: 'found', messageIds: found };
+        }
+      }
+      const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
+      const result = await deps.chat.postDigest(target, view, deliveryId);
+      deps.deliveries.markSent(deliveryId, result.messageIds);
+      log.info({ messageIds: result.messageIds, papers: view.papers.length }, 'digest delivered');
+      return { outcome: 'sent', messageIds: result.messageIds };
+    } catch (error) {
+      return handleFailure(deps, job, delivery, channel, error, log);
+    }
+  };
+}
+
+async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, token?: string): Promise<void> {
+  const interval = deps.pacing.perChannelIntervalMs;
+  if (interval <= 0) return;
+  const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
+  const slot = held ?? (await deps.pacer.reserve(target, interval));
+  const wait = slot - Date.now();
+  if (wait <= 0) return;
+  if (wait <= SLEEP_IN_PLACE_MS || held !== undefined) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return;
+  }
+  await job.updateData({ ...job.data, paceSlot: slot, paceAttempt: job.attemptsMade });
+  await job.moveToDelayed(slot, token);
+  throw new DelayedError();
+}
+
+async function handleFailure(
+  deps: DeliverDeps,
+  job: Job<DeliverJobData>,
+  delivery: OutboxDelivery,
+  channel: Channel,
+  error: unknown,
+  log: Logger,
+): Promise<never> {
+  const reason = describeError(error);
+  if (error instanceof RateLimitError) {
+    deps.deliveries.markPending(delivery.id, reason);
+    log.warn({ retryAfterMs: error.retryAfterMs }, 'platform rate limit: delivery queue waits');
+    await deps.worker().rateLimit(Math.max(1, error.retryAfterMs));
+    throw Worker.RateLimitError();
+  }
+  if (error instanceof PermanentPlatformError) {
+    deps.deliveries.markFailed(delivery.id, error.reason);
+    deps.channels.markFailing(channel.id, error.reason);
+    await deps.removeSchedule(channel.id);
+    log.error({ reason: error.reason }, 'platform refused the channel for good: channel marked failing, digests paused');
+    await deps.chat.postNotice(targetOf(channel), failureNotice(error.reason)).catch((noticeError: unknown) => {
+      log.warn({ err: describeError(noticeError) }, 'could not tell the channel either');
+    });
+    throw new UnrecoverableError(`${error.reason}: ${reason}`);
+  }
+  deps.deliveries.recordError(delivery.id, reason);
+  const attempts = job.opts.attempts ?? 1;
+  if (job.attemptsMade + 1 >= attempts) {
+    deps.deliveries.markFailed(delivery.id, `gave up after ${attempts} attempts: ${reason}`);
+    log.error({ err: reason }, 'delivery failed for good');
+  } else {
+    log.warn({ err: reason }, 'delivery attempt failed; will retry');
+  }
+  throw error;
+}

@@ -1,0 +1,211 @@
+import { Worker, type Job, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ChatPlatform, Clock } from '../src/core/ports.ts';
+import type { Platform } from '../src/core/types.ts';
+import type { ChannelsRepo } from '../src/db/channels-repo.ts';
+import type { DeliveriesRepo } from '../src/db/deliveries-repo.ts';
+import { describeError } from '../src/errors.ts';
+import type { Logger } from '../src/logger.ts';
+import type { DigestPlanner } from '../src/select/digest-planner.ts';
+import { ChannelPacer } from './channel-pacer.ts';
+import { createDeliverProcessor } from './deliver-processor.ts';
+import { createDigestProcessor } from './digest-processor.ts';
+import { cronRepeat, DigestScheduler, upsertSchedulerIfChanged, type RepeatRule } from './digest-scheduler.ts';
+import { createMaintenanceProcessor, PlannerFreshness, sweepOutbox, type IngestRunner } from './maintenance.ts';
+import { JOB_NAMES, JobQueues, QUEUE_NAMES, resolveTuning, SCHEDULER_IDS, type DeepPartial, type DeliverJobData, type JobsTuning } from './queues.ts';
+import { assertRedisReachable, createRedis } from './redis-connection.ts';
+
+/** What the jobs need from the core (an AppContext satisfies it). */
+export interface JobsContext {
+  channels: ChannelsRepo;
+  deliveries: DeliveriesRepo;
+  planner: DigestPlanner;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface OpenJobsOptions {
+  ctx: JobsContext;
+  redisUrl: string;
+  /** Key prefix of every queue and key (`QUEUE_PREFIX`). */
+  prefix: string;
+  /** Cron pattern of the ingest scheduler (`INGEST_CRON`, UTC). */
+  ingestCron: string;
+  tuning?: DeepPartial<JobsTuning>;
+  /** How channel schedules become repeat rules (tests use `{ every }`). */
+  repeatFor?: RepeatRule;
+}
+
+export interface StartWorkersOptions {
+  /** The chat platforms this process can post to; deliver workers run only for these. */
+  platforms: Partial<Record<Platform, ChatPlatform>>;
+  /** The ingest pipeline; without it this process takes no ingest jobs (sweeps still run). */
+  ingest?: IngestRunner;
+}
+
+/**
+ * The queue side of the bot: producers, schedulers and (once started) workers, on one Redis connection.
+ * `scheduleSync` exists from the start so the command core can be built before the adapters, and the
+ * adapters' chat platforms can be handed to {@link startWorkers} afterwards.
+ */
+export class Jobs {
+  readonly queues: JobQueues;
+  readonly scheduleSync: DigestScheduler;
+  readonly tuning: JobsTuning;
+  private readonly workers: Worker[] = [];
+  private readonly freshness: PlannerFreshness;
+  private readonly pacer: ChannelPacer;
+  private readonly logger: Logger;
+  private schedulersOwned = false;
+  private everReady = false;
+  private resyncing: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(readonly connection: Redis, private readonly options: OpenJobsOptions) {
+    this.tuning = resolveTuning(options.tuning);
+    this.logger = options.ctx.logger.child({ component: 'jobs' });
+    this.queues = new JobQueues(connection, options.prefix, this.tuning);
+    this.scheduleSync = new DigestScheduler(this.queues.digest, options.ctx.channels, this.logger, options.repeatFor ?? cronRepeat);
+    this.freshness = new PlannerFreshness(connection, options.prefix, options.ctx.planner);
+    this.pacer = new ChannelPacer(connection, options.prefix);
+    connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
+    connection.on('ready', () => this.onReady());
+  }
+
+  /**
+   * Owns the schedules: the ingest and sweep schedulers and one digest scheduler per active channel,
+   * written only where they differ from Redis. Done again whenever Redis comes back (it may have lost them).
+   */
+  async startSchedulers(): Promise<void> {
+    this.schedulersOwned = true;
+    await this.syncSchedules();
+  }
+
+  /** Starts the workers: digests, maintenance (ingest + sweep) and one deliver worker per configured platform. */
+  async startWorkers(options: StartWorkersOptions): Promise<void> {
+    const { ctx } = this.options;
+    const t = this.tuning;
+    const removeSchedule = (channelId: number) => this.scheduleSync.remove(channelId);
+    this.addWorker(
+      QUEUE_NAMES.digest,
+      createDigestProcessor({
+        ...ctx,
+        refreshPlanner: () => this.freshness.refresh(),
+        enqueueDelivery: (platform, id) => this.queues.enqueueDelivery(platform, id),
+        removeSchedule,
+      }),
+      { concurrency: t.digest.concurrency },
+    );
+    this.addWorker(
+      QUEUE_NAMES.maintenance,
+      createMaintenanceProcessor({ ...ctx, ingest: options.ingest, freshness: this.freshness, queues: this.queues, sweepIdleMs: t.sweep.idleMs }),
+      { concurrency: 1 },
+    );
+    for (const [platform, chat] of Object.entries(options.platforms) as [Platform, ChatPlatform][]) {
+      const holder: { worker?: Worker<DeliverJobData> } = {};
+      const processor = createDeliverProcessor({
+        platform,
+        chat,
+        pacing: t.pacing[platform],
+        deliveries: ctx.deliveries,
+        channels: ctx.channels,
+        pacer: this.pacer,
+        logger: this.logger,
+        removeSchedule,
+        worker: () => holder.worker!,
+      });
+      holder.worker = this.addWorker(QUEUE_NAMES.deliver(platform), processor, { concurrency: t.deliver.concurrency, limiter: t.pacing[platform].limiter });
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    const swept = await sweepOutbox({ ...ctx, queues: this.queues }, 0);
+    this.logger.info({ platforms: Object.keys(options.platforms), ingest: Boolean(options.ingest), swept }, 'workers started');
+  }
+
+  /** Enqueues digests now for the given channels (or every active one): the schedule's own path. */
+  async enqueueDigestsNow(channelIds?: number[]): Promise<number> {
+    const ids = channelIds ?? this.options.ctx.channels.list({ activeOnly: true }).map((c) => c.id);
+    await this.queues.enqueueDigests(ids);
+    return ids.length;
+  }
+
+  /** Resolves when Redis answers a PING within `timeoutMs`; rejects otherwise (readiness). */
+  async ping(timeoutMs = 1_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no PONG within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([this.connection.ping(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stops taking jobs, lets in-flight ones finish (unless `force`), then closes the queues and Redis.
+   * A job cut off by `force` is picked up again by another worker once its lock expires.
+   */
+  async close(options: { force?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.close(options.force)));
+    await this.queues.close();
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+
+  private addWorker<D>(name: string, processor: Processor<D>, extra: { concurrency: number; limiter?: { max: number; duration: number } }): Worker<D> {
+    const worker = new Worker<D>(name, processor, {
+      connection: this.connection,
+      prefix: this.options.prefix,
+      concurrency: extra.concurrency,
+      limiter: extra.limiter,
+      lockDuration: this.tuning.lockDurationMs,
+      stalledInterval: this.tuning.stalledIntervalMs,
+      maxStalledCount: this.tuning.maxStalledCount,
+    });
+    worker.on('error', (error) => this.logger.error({ queue: name, err: describeError(error) }, 'worker error'));
+    worker.on('failed', (job: Job<D> | undefined, error: Error) => {
+      this.logger.warn({ queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: describeError(error) }, 'job failed');
+    });
+    this.workers.push(worker as Worker);
+    return worker;
+  }
+
+  private onReady(): void {
+    if (!this.everReady) {
+      this.everReady = true;
+      return;
+    }
+    this.logger.info('redis connection back: checking schedules and the outbox');
+    this.resyncing ??= this.resync().finally(() => {
+      this.resyncing = undefined;
+    });
+  }
+
+  private async resync(): Promise<void> {
+    try {
+      if (this.schedulersOwned) await this.syncSchedules();
+      if (this.workers.length > 0) await sweepOutbox({ ...this.options.ctx, queues: this.queues }, 0);
+    } catch (error) {
+      this.logger.warn({ err: describeError(error) }, 'resync after reconnect failed; the next reconnect or sweep retries');
+    }
+  }
+
+  private async syncSchedules(): Promise<void> {
+    await upsertSchedulerIfChanged(this.queues.maintenance, SCHEDULER_IDS.ingest, { pattern: this.options.ingestCron, tz: 'UTC' }, { name: JOB_NAMES.ingest, data: {} });
+    await upsertSchedulerIfChanged(this.queues.maintenance, SCHEDULER_IDS.sweep, { every: this.tuning.sweep.everyMs }, { name: JOB_NAMES.sweep, data: {} });
+    await this.scheduleSync.syncAll();
+  }
+}
+
+/**
+ * Connects to Redis (failing at once, with one line naming REDIS_URL, when it is unreachable) and builds
+ * the queues and the schedule sync. Start schedulers and workers on the returned {@link Jobs}.
+ */
+export async function openJobs(options: OpenJobsOptions): Promise<Jobs> {
+  await assertRedisReachable(options.redisUrl);
+  const connection = createRedis(options.redisUrl, `${options.prefix}-jobs`);
+  const jobs = new Jobs(connection, options);
+  await connection.ping();
+  return jobs;
+}

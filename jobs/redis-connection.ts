@@ -1,0 +1,70 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { PapersError } from '../src/errors.ts';
+
+/** Redis could not be reached; the message is one line that says where we looked and how to start one. */
+export class RedisUnreachableError extends PapersError {
+  constructor(readonly url: string, cause: unknown) {
+    super(
+      'REDIS_UNREACHABLE',
+      `Cannot reach Redis at ${redactUrl(url)} (REDIS_URL): ${describe(cause)}. Start one with ` +
+        `"redis-server --daemonize yes" (or "docker run -d -p 6379:6379 redis:7"), or point REDIS_URL at yours.`,
+      { cause },
+    );
+  }
+}
+
+function describe(cause: unknown): string {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.split('\n')[0] || 'no answer';
+}
+
+/** The URL with any password masked, safe to print and log. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * A long-lived connection for queues and workers: `maxRetriesPerRequest: null` (BullMQ requires it for
+ * workers, and commands wait through a Redis restart instead of failing), reconnecting forever with a
+ * capped backoff.
+ */
+export function createRedis(url: string, name: string, extra: RedisOptions = {}): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 5), 3_000),
+    ...extra,
+  });
+}
+
+/** A connection that fails fast: for the CLI, which should say so at once when Redis is down. */
+export function createShortLivedRedis(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2_000,
+    retryStrategy: () => null,
+  });
+}
+
+/** Throws {@link RedisUnreachableError} unless a PING at `url` answers within `timeoutMs`. */
+export async function assertRedisReachable(url: string, timeoutMs = 2_000): Promise<void> {
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (cause) {
+    throw new RedisUnreachableError(url, cause);
+  } finally {
+    probe.disconnect();
+  }
+}
