@@ -121,11 +121,29 @@ export class Jobs {
     this.logger.info({ platforms: Object.keys(options.platforms), ingest: Boolean(options.ingest), swept }, 'workers started');
   }
 
-  /** Enqueues digests now for the given channels (or every active one): the schedule's own path. */
-  async enqueueDigestsNow(channelIds?: number[]): Promise<number> {
+  /** Enqueues digests now for the given channels (or every active one): the schedule's own path. Returns the job ids. */
+  async enqueueDigestsNow(channelIds?: number[]): Promise<string[]> {
     const ids = channelIds ?? this.options.ctx.channels.list({ activeOnly: true }).map((c) => c.id);
-    await this.queues.enqueueDigests(ids);
-    return ids.length;
+    return this.queues.enqueueDigests(ids);
+  }
+
+  /** Waits for digest jobs to finish and returns their outcomes (tests and the CLI's --wait). */
+  async digestOutcomes(jobIds: string[], timeoutMs = 30_000): Promise<unknown[]> {
+    const deadline = Date.now() + timeoutMs;
+    const out: unknown[] = [];
+    for (const id of jobIds) {
+      for (;;) {
+        const job = await this.queues.digest.getJob(id);
+        const state = job ? await job.getState() : 'unknown';
+        if (state === 'completed' || state === 'failed') {
+          out.push(state === 'completed' ? job!.returnvalue : { failed: job!.failedReason });
+          break;
+        }
+        if (Date.now() > deadline) throw new Error(`digest job ${id} still ${state} after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    return out;
   }
 
   /** Resolves when Redis answers a PING within `timeoutMs`; rejects otherwise (readiness). */

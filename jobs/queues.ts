@@ -141,10 +141,15 @@ export class JobQueues {
     await queue.add(JOB_NAMES.deliver, { deliveryId }, { jobId: deliveryId });
   }
 
-  /** Enqueues digests now (the `--run-now` path): the same job the schedule creates. */
-  async enqueueDigests(channelIds: number[]): Promise<void> {
+  /** Enqueues digests now (the `--run-now` path): the same job the schedule creates. Returns the job ids. */
+  async enqueueDigests(channelIds: number[]): Promise<string[]> {
     const jobs = channelIds.map((channelId) => ({ name: JOB_NAMES.digest, data: { channelId, trigger: 'run-now' as const } }));
-    for (let i = 0; i < jobs.length; i += 1_000) await this.digest.addBulk(jobs.slice(i, i + 1_000));
+    const ids: string[] = [];
+    for (let i = 0; i < jobs.length; i += 1_000) {
+      const added = await this.digest.addBulk(jobs.slice(i, i + 1_000));
+      ids.push(...added.map((j) => j.id!));
+    }
+    return ids;
   }
 
   async close(): Promise<void> {
