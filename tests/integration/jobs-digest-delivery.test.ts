@@ -1,26 +1,41 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
+import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
+import { createCommandCore } from '../../src/commands/index.ts';
 import { feedDayAt } from '../../src/core/time.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openJobs, SCHEDULER_IDS, type Jobs } from '../../jobs/index.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
+import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
 
 const prefix = uniquePrefix('jobs-delivery');
 const { ctx, cleanup } = jobsContext('jobs-delivery', prefix);
 const discord = new FakeDiscordApi();
+let slack: FakeSlackApi;
 let jobs: Jobs;
 const today = feedDayAt(new Date());
 const papers = seedDay(ctx, today, samplePapers());
 
+const slackPosts = (channel: Channel) => slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel.channelId);
+/** Messages as Slack holds them (conversations.history over the wire). */
+async function slackHistory(channel: Channel): Promise<{ ts: string; metadata?: { event_payload: { delivery_id: string } } }[]> {
+  const res = await fetch(`${slack.apiUrl}conversations.history`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ channel: channel.channelId, include_all_metadata: 'true' }),
+  });
+  return ((await res.json()) as { messages: never[] }).messages;
+}
 const posts = (channel: Channel) => discord.callsTo('POST', new RegExp(`^/channels/${channel.channelId}/messages$`));
 const embedTitles = (body: { embeds?: { title?: string }[] }) => (body.embeds ?? []).map((e) => e.title ?? '').join('\n');
 const sentDelivery = (channel: Channel) => () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent');
 
 beforeAll(async () => {
   await discord.start();
+  slack = await FakeSlackApi.start();
   jobs = await openJobs({
     ctx,
     redisUrl: TEST_REDIS_URL,
@@ -30,43 +45,53 @@ beforeAll(async () => {
     // Every second, in the channel's zone: the real cron path, without waiting for 09:00.
     repeatFor: (channel) => ({ pattern: '* * * * * *', tz: channel.schedule.timeZone }),
   });
-  await jobs.startWorkers({ platforms: { discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) } });
+  const commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
+  const slackAdapter = createSlackAdapter({ ctx, commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
+  await jobs.startWorkers({
+    platforms: {
+      slack: slackAdapter.chat,
+      discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }),
+    },
+  });
 });
 
 afterAll(async () => {
   await jobs?.close();
   await discord.stop();
+  await slack.close();
   await dropPrefix(prefix);
   cleanup();
 });
 
 describe('scheduled digests', () => {
-  let all: Channel;
-  let diffusion: Channel;
+  let onSlack: Channel;
+  let onDiscord: Channel;
 
-  it('fires the schedules and posts each channel its digest, topics filtering', async () => {
-    all = enrolChannel(ctx, 'discord');
-    diffusion = enrolChannel(ctx, 'discord', { topics: ['diffusion'] });
+  it('fires the schedules and posts each channel on each platform its digest, topics filtering', async () => {
+    onSlack = enrolChannel(ctx, 'slack');
+    onDiscord = enrolChannel(ctx, 'discord', { topics: ['diffusion'] });
     await jobs.startSchedulers();
-    expect((await jobs.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(all.id)))?.tz).toBe('Europe/Berlin');
+    expect((await jobs.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(onSlack.id)))?.tz).toBe('Europe/Berlin');
 
-    const sentAll = await waitFor('digest of the topic-less channel', sentDelivery(all));
-    const sentDiffusion = await waitFor('digest of the diffusion channel', sentDelivery(diffusion));
+    const sentSlack = await waitFor('digest of the Slack channel', sentDelivery(onSlack));
+    const sentDiscord = await waitFor('digest of the Discord channel', sentDelivery(onDiscord));
 
-    expect(sentAll.paperIds).toEqual(papers.map((p) => p.id));
-    expect(sentDiffusion.paperIds).toEqual([papers[0]!.id, papers[2]!.id]);
-    expect(posts(all)).toHaveLength(1);
-    expect(posts(diffusion)).toHaveLength(1);
-    const diffusionText = embedTitles(posts(diffusion)[0]!.body);
-    expect(diffusionText).toContain('Diffusion transformers at scale');
-    expect(diffusionText).toContain('Latent diffusion for audio');
-    expect(diffusionText).not.toContain('Sparse attention kernels');
-    expect(posts(diffusion)[0]!.body).toMatchObject({ nonce: sentDiffusion.id, enforce_nonce: true });
-    expect(sentDiffusion.platformMessageIds).toHaveLength(1);
+    expect(sentSlack.paperIds).toEqual(papers.map((p) => p.id));
+    expect(sentDiscord.paperIds).toEqual([papers[0]!.id, papers[2]!.id]);
+    expect(slackPosts(onSlack)).toHaveLength(1);
+    expect(slackPosts(onSlack)[0]!.body.metadata).toMatchObject({ event_payload: { delivery_id: sentSlack.id } });
+    expect(sentSlack.platformMessageIds).toEqual([(await slackHistory(onSlack))[0]!.ts]);
+    expect(posts(onDiscord)).toHaveLength(1);
+    const discordText = embedTitles(posts(onDiscord)[0]!.body);
+    expect(discordText).toContain('Diffusion transformers at scale');
+    expect(discordText).toContain('Latent diffusion for audio');
+    expect(discordText).not.toContain('Sparse attention kernels');
+    expect(posts(onDiscord)[0]!.body).toMatchObject({ nonce: sentDiscord.id, enforce_nonce: true });
+    expect(sentDiscord.platformMessageIds).toHaveLength(1);
   });
 
   it('posts nothing new when the digest runs again, by hand or by schedule', async () => {
-    const outcomes = await jobs.digestOutcomes(await jobs.enqueueDigestsNow([all.id, diffusion.id]));
+    const outcomes = await jobs.digestOutcomes(await jobs.enqueueDigestsNow([onSlack.id, onDiscord.id]));
     expect(outcomes).toEqual([
       expect.objectContaining({ outcome: 'exists', status: 'sent' }),
       expect.objectContaining({ outcome: 'exists', status: 'sent' }),
@@ -74,9 +99,9 @@ describe('scheduled digests', () => {
     // Let the every-second schedule fire again too.
     const completedBefore = await jobs.queues.digest.getCompletedCount();
     await waitFor('another scheduled run', async () => (await jobs.queues.digest.getCompletedCount()) >= completedBefore + 2);
-    expect(posts(all)).toHaveLength(1);
-    expect(posts(diffusion)).toHaveLength(1);
-    expect(ctx.deliveries.countByStatus(all.id)).toMatchObject({ sent: 1, pending: 0, sending: 0 });
+    expect(await slackHistory(onSlack)).toHaveLength(1);
+    expect(posts(onDiscord)).toHaveLength(1);
+    expect(ctx.deliveries.countByStatus(onSlack.id)).toMatchObject({ sent: 1, pending: 0, sending: 0 });
   });
 });
 
@@ -98,6 +123,27 @@ describe('platform trouble', () => {
     expect(job?.attemptsStarted).toBe(2);
     expect(job?.attemptsMade).toBe(1);
     expect(sent.platformMessageIds).toHaveLength(1);
+  });
+
+  it('waits out a Slack 429 retry-after and then posts exactly one message', async () => {
+    const channel = enrolChannel(ctx, 'slack');
+    slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]));
+    await slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.body.channel === channel.channelId));
+    const limitedAt = Date.now();
+    const sent = await waitFor('delivery after the 429', sentDelivery(channel));
+    expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(900);
+    expect(slackPosts(channel)).toHaveLength(2);
+    expect((await slackHistory(channel)).map((m) => m.ts)).toEqual(sent.platformMessageIds);
+  });
+
+  it('pauses a Slack channel the bot was removed from', async () => {
+    const channel = enrolChannel(ctx, 'slack');
+    slack.failNext('chat.postMessage', { error: 'not_in_channel' });
+    await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]));
+    await waitFor('channel marked failing', () => ctx.channels.get(channel.id)!.health === 'failing');
+    expect(ctx.channels.get(channel.id)).toMatchObject({ paused: true, healthReason: 'not_in_channel' });
+    expect(ctx.deliveries.forChannel(channel.id)[0]).toMatchObject({ status: 'failed', lastError: 'not_in_channel' });
   });
 
   it('marks a channel failing, unschedules it and tells it, when the platform refuses for good', async () => {
