@@ -259,3 +259,12 @@ export function renderReply(reply: CommandReply): SlackMessage[] {
 export function replyVisibility(reply: CommandReply): 'ephemeral' | 'in_channel' {
   return reply.kind === 'error' ? 'ephemeral' : reply.visibility;
 }
+
+/** A paper someone shared from their search results, for everyone in the channel. */
+export function renderSharedPaper(p: PaperView, userId: string): SlackMessage {
+  const by = /^[A-Z0-9]+$/i.test(userId) ? `<@${userId}> shared a paper` : 'A paper was shared';
+  return {
+    text: `${by}: ${fitEscaped(p.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText - by.length - 2)}`,
+    blocks: [{ type: 'context', elements: [mrkdwn(by)] }, ...paperBlocks(p)],
+  };
+}

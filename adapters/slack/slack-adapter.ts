@@ -1,0 +1,90 @@
+import { App, HTTPReceiver } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { CommandCore } from '../../src/commands/index.ts';
+import type { Config } from '../../src/config.ts';
+import type { AppContext } from '../../src/context.ts';
+import type { HttpRoute, PlatformAdapter } from '../../src/core/ports.ts';
+import { ConfigError } from '../../src/errors.ts';
+import type { Logger } from '../../src/logger.ts';
+import { boltLogger } from './bolt-logger.ts';
+import { SlackCallers } from './slack-callers.ts';
+import { SlackChat } from './slack-chat.ts';
+import { toPlatformError } from './slack-errors.ts';
+import { registerSlackListeners } from './slack-listeners.ts';
+import { guardSignatureHeaders } from './slack-signature.ts';
+
+/** Where Slack sends slash commands and button clicks (the manifest's URLs end with this). */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackAdapterDeps {
+  ctx: AppContext;
+  commands: Pick<CommandCore, 'handle'>;
+  logger: Logger;
+}
+
+/** Timeout for one Web API call: a hung connection must not hold a delivery job forever. */
+const CALL_TIMEOUT_MS = 15_000;
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+/**
+ * The Slack adapter: Bolt in HTTP mode (`POST /slack/events`, signature and timestamp checked, served by the shared
+ * HTTP server through `routes`) or Socket Mode when `appToken` is set, plus the {@link SlackChat}
+ * port the jobs post digests through (its WebClient never retries by itself).
+ * `start` checks the token with `auth.test` (and opens the socket in Socket Mode).
+ */
+export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<Config['slack']>): PlatformAdapter {
+  const slackApiUrl = withTrailingSlash(config.apiUrl);
+  const logger = deps.logger.child({ adapter: 'slack' });
+  const sdkLogger = boltLogger(logger);
+  const socketMode = config.appToken !== undefined;
+  if (!socketMode && !config.signingSecret) throw new ConfigError(['SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)']);
+
+  const clientOptions = { slackApiUrl, logger: sdkLogger, timeout: CALL_TIMEOUT_MS, retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 } };
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger: sdkLogger });
+  const app = new App({
+    token: config.botToken,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
+    clientOptions,
+    logger: sdkLogger,
+    convoStore: false,
+    deferInitialization: true,
+  });
+  const deliveryClient = new WebClient(config.botToken, {
+    slackApiUrl,
+    logger: sdkLogger,
+    timeout: CALL_TIMEOUT_MS,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const callers = new SlackCallers(app.client, { adminsOnly: config.adminsOnly, logger });
+  registerSlackListeners(app, { ctx: deps.ctx, commands: deps.commands, callers, logger });
+  app.error(async (error) => {
+    logger.error({ err: error }, 'slack listener failed');
+  });
+
+  const routes: HttpRoute[] = receiver ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: guardSignatureHeaders(receiver.requestListener) }] : [];
+  let started = false;
+
+  return {
+    name: 'slack',
+    chat: new SlackChat(deliveryClient, logger),
+    routes,
+    async start() {
+      try {
+        await app.init();
+      } catch (error) {
+        throw toPlatformError(error, 'auth.test (checking SLACK_BOT_TOKEN)');
+      }
+      if (socketMode) await app.start();
+      started = true;
+      logger.info({ mode: socketMode ? 'socket' : 'http' }, 'slack adapter started');
+    },
+    async stop() {
+      if (started && socketMode) await app.stop();
+      started = false;
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { WebClient } from '@slack/web-api';
+import { describeError } from '../../src/errors.ts';
+import type { Logger } from '../../src/logger.ts';
+
+/** What the command core needs to know about the person running a command. */
+export interface Caller {
+  /** IANA zone from the Slack profile, when Slack knows it. */
+  timeZone?: string;
+  canManage: boolean;
+}
+
+interface CachedUser {
+  tz?: string;
+  admin: boolean;
+  expires: number;
+}
+
+const TTL_MS = 10 * 60_000;
+const MAX_ENTRIES = 5000;
+
+/**
+ * Looks callers up with `users.info` (time zone, admin or owner), cached for ten minutes. With
+ * `adminsOnly`, only workspace admins and owners may manage channels; when the lookup fails they may not.
+ */
+export class SlackCallers {
+  private readonly cache = new Map<string, CachedUser>();
+
+  constructor(
+    private readonly client: WebClient,
+    private readonly options: { adminsOnly: boolean; logger: Logger; now?: () => number },
+  ) {}
+
+  async resolve(teamId: string, userId: string): Promise<Caller> {
+    const user = await this.lookup(teamId, userId);
+    return {
+      ...(user?.tz ? { timeZone: user.tz } : {}),
+      canManage: !this.options.adminsOnly || (user?.admin ?? false),
+    };
+  }
+
+  private async lookup(teamId: string, userId: string): Promise<CachedUser | undefined> {
+    const now = (this.options.now ?? Date.now)();
+    const key = `${teamId}:${userId}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > now) return hit;
+    try {
+      const result = await this.client.users.info({ user: userId });
+      const u = result.user;
+      const entry: CachedUser = { tz: u?.tz, admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner), expires: now + TTL_MS };
+      if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+      this.cache.set(key, entry);
+      return entry;
+    } catch (error) {
+      this.options.logger.warn({ userId, err: describeError(error) }, 'slack users.info failed');
+      return undefined;
+    }
+  }
+}

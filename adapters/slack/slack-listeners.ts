@@ -1,0 +1,97 @@
+import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { CommandCore } from '../../src/commands/index.ts';
+import { parseCommandText } from '../../src/commands/index.ts';
+import type { AppContext } from '../../src/context.ts';
+import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
+import { toPaperView } from '../../src/format/paper-view.ts';
+import { decodeMore, renderReply, renderSharedPaper, replyVisibility, SLACK_ACTIONS } from '../../src/format/slack-blocks.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { SlackCallers } from './slack-callers.ts';
+
+/** A response_url takes at most five replies. */
+const MAX_RESPONSES = 5;
+
+export interface ListenerDeps {
+  ctx: AppContext;
+  commands: Pick<CommandCore, 'handle'>;
+  callers: SlackCallers;
+  logger: Logger;
+}
+
+interface Origin {
+  teamId: string;
+  channelId: string;
+  userId: string;
+}
+
+async function send(respond: RespondFn, reply: CommandReply, replaceOriginal = false): Promise<void> {
+  const messages = renderReply(reply).slice(0, MAX_RESPONSES);
+  const responseType = replyVisibility(reply);
+  for (const [i, m] of messages.entries()) {
+    await respond({ response_type: responseType, replace_original: replaceOriginal && i === 0, text: m.text, blocks: m.blocks });
+  }
+}
+
+async function run(deps: ListenerDeps, origin: Origin, command: Pick<CommandRequest, 'name' | 'text' | 'cursor'>): Promise<CommandReply> {
+  const caller = await deps.callers.resolve(origin.teamId, origin.userId);
+  return deps.commands.handle({
+    platform: 'slack',
+    workspaceId: origin.teamId,
+    channelId: origin.channelId,
+    userId: origin.userId,
+    ...command,
+    ...(caller.timeZone ? { userTimeZone: caller.timeZone } : {}),
+    canManage: caller.canManage,
+  });
+}
+
+/** Runs `work` after the ack, answering the caller through `respond` if it fails. */
+async function safely(deps: ListenerDeps, respond: RespondFn, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    deps.logger.error({ err: error, what }, 'slack interaction failed');
+    await respond({ response_type: 'ephemeral', replace_original: false, text: 'Sorry, something went wrong on our side. Please try again in a moment.' }).catch(() => {});
+  }
+}
+
+/**
+ * Registers the `/papers` slash command and the buttons of our messages. Every listener acks first
+ * (Slack's 3-second deadline) and answers through the `response_url`.
+ */
+export function registerSlackListeners(app: App, deps: ListenerDeps): void {
+  app.command(/^\/papers/, async ({ command, ack, respond }) => {
+    await ack();
+    await safely(deps, respond, 'command', async () => {
+      const origin = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
+      await send(respond, await run(deps, origin, parseCommandText(command.text ?? '')));
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.more, async ({ ack, body, action, respond }) => {
+    await ack();
+    await safely(deps, respond, 'more', async () => {
+      const more = decodeMore(action.value);
+      if (!more || !body.channel) return;
+      const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, userId: body.user.id };
+      await send(respond, await run(deps, origin, { name: more.command, text: more.text, cursor: more.cursor }), true);
+    });
+  });
+
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.share, async ({ ack, body, action, respond }) => {
+    await ack();
+    await safely(deps, respond, 'share', async () => {
+      const paper = action.value ? deps.ctx.papers.get(action.value) : undefined;
+      if (!paper) {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: 'That paper is no longer available to share.' });
+        return;
+      }
+      const message = renderSharedPaper(toPaperView(paper), body.user.id);
+      await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: message.blocks });
+    });
+  });
+
+  app.action(new RegExp(`^${SLACK_ACTIONS.linkPrefix}`), async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,188 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake received. `body` is decoded: form fields, with JSON-valued fields parsed. */
+export interface RecordedCall {
+  method: string;
+  body: Record<string, unknown>;
+  authorization?: string;
+}
+
+/** A canned failure for the next call(s) of a method. */
+export type Failure = { status: 429; retryAfter: number } | { status: number } | { error: string };
+
+export interface FakeUser {
+  tz?: string;
+  is_admin?: boolean;
+  is_owner?: boolean;
+}
+
+interface StoredMessage {
+  ts: string;
+  text: string;
+  blocks?: unknown;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** Fields the Web API SDK sends as JSON strings inside a form body. */
+const JSON_FIELDS = new Set(['blocks', 'metadata', 'attachments']);
+
+function decodeForm(raw: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    out[k] = JSON_FIELDS.has(k) ? JSON.parse(v) : v;
+  }
+  return out;
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (raw === '') return {};
+  return (req.headers['content-type'] ?? '').includes('application/json') ? (JSON.parse(raw) as Record<string, unknown>) : decodeForm(raw);
+}
+
+/**
+ * A fake Slack Web API on 127.0.0.1 speaking Slack's wire protocol: `POST /api/<method>` (auth.test,
+ * chat.postMessage, users.info, conversations.history) and `POST /response/<id>` standing in for
+ * response_urls. Records every call; can be told to fail the next calls of a method.
+ */
+export class FakeSlackApi {
+  readonly calls: RecordedCall[] = [];
+  readonly users = new Map<string, FakeUser>();
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly channels = new Map<string, StoredMessage[]>();
+  private tsCounter = 1_700_000_000;
+  private waiters: (() => void)[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeSlackApi> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fake = new FakeSlackApi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
+    return fake;
+  }
+
+  /** The Web API base URL to configure as SLACK_API_URL. */
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+
+  /** A fresh response_url on this fake. */
+  responseUrl(id: string): string {
+    return `${this.url}/response/${id}`;
+  }
+
+  /** Makes the next `times` calls of `method` fail as described. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves once `predicate` holds over the recorded calls (rejects after `timeoutMs`, a safety net only). */
+  async waitFor<T>(predicate: (calls: RecordedCall[]) => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = predicate(this.calls);
+      if (value) return value;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`fake Slack: condition not met; calls so far: ${this.calls.map((c) => c.method).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Forgets recorded calls and stored messages. */
+  reset(): void {
+    this.calls.length = 0;
+    this.channels.clear();
+    this.failures.clear();
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    const body = await readBody(req);
+    const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/response/') ? `response:${path.slice('/response/'.length)}` : path;
+    this.calls.push({ method, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    for (const wake of this.waiters.splice(0)) wake();
+    const failure = this.failures.get(method)?.shift();
+    if (failure) return this.fail(res, failure);
+    if (method.startsWith('response:')) return this.json(res, { ok: true });
+    this.json(res, this.answer(method, body));
+  }
+
+  private fail(res: ServerResponse, failure: Failure): void {
+    if ('error' in failure) return this.json(res, { ok: false, error: failure.error });
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if ('retryAfter' in failure) headers['retry-after'] = String(failure.retryAfter);
+    res.writeHead(failure.status, headers).end(JSON.stringify({ ok: false, error: failure.status === 429 ? 'ratelimited' : 'fatal_error' }));
+  }
+
+  private json(res: ServerResponse, value: unknown): void {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+  }
+
+  private answer(method: string, body: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'papers', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'users.info': {
+        const id = String(body.user);
+        const u = this.users.get(id) ?? {};
+        return { ok: true, user: { id, team_id: 'T1', name: id.toLowerCase(), tz: u.tz, is_admin: u.is_admin ?? false, is_owner: u.is_owner ?? false } };
+      }
+      case 'chat.postMessage': {
+        const channel = String(body.channel);
+        const ts = `${this.tsCounter++}.000100`;
+        const message: StoredMessage = { ts, text: String(body.text ?? ''), blocks: body.blocks, metadata: body.metadata as StoredMessage['metadata'] };
+        this.channels.set(channel, [...(this.channels.get(channel) ?? []), message]);
+        return { ok: true, channel, ts, message: { type: 'message', text: message.text, ts } };
+      }
+      case 'conversations.history': {
+        const withMetadata = body.include_all_metadata === 'true' || body.include_all_metadata === true;
+        const messages = [...(this.channels.get(String(body.channel)) ?? [])]
+          .reverse()
+          .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+        return { ok: true, messages, has_more: false };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+/** Signs a request body exactly as Slack does: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}`. */
+export function slackSignature(secret: string, timestamp: number | string, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** Headers for a signed Slack request. */
+export function signedHeaders(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    'x-slack-request-timestamp': String(timestamp),
+    'x-slack-signature': slackSignature(secret, timestamp, body),
+  };
+}
