@@ -1,0 +1,143 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
+import { createCommandCore } from '../../src/commands/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createContext, type AppContext } from '../../src/context.ts';
+import type { ChannelTarget, ChatPlatform } from '../../src/core/ports.ts';
+import type { DigestView } from '../../src/core/views.ts';
+import { PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
+import { toPaperView } from '../../src/format/paper-view.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+
+const logger = silentLogger();
+const target: ChannelTarget = { platform: 'slack', workspaceId: 'T1', channelId: 'C-digest' };
+const digest: DigestView = {
+  feedDay: '2025-03-12',
+  papers: [toPaperView(makePaper({ id: '2503.00001', title: 'Diffusion models for protein design' })), toPaperView(makePaper({ id: '2503.00002' }))],
+};
+
+let testDb: ReturnType<typeof createTestDb>;
+let ctx: AppContext;
+let fake: FakeSlackApi;
+
+function chatFor(apiUrl: string): ChatPlatform {
+  const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
+  return createSlackAdapter({ ctx, commands, logger }, { botToken: 'xoxb-test-token', signingSecret: 'secret', apiUrl, adminsOnly: false }).chat;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+beforeAll(async () => {
+  testDb = createTestDb('slack-chat');
+  ctx = createContext(loadConfig({}), logger, { db: testDb.db });
+  fake = await FakeSlackApi.start();
+});
+
+afterAll(async () => {
+  await fake?.close();
+  ctx?.close();
+  testDb?.cleanup();
+});
+
+beforeEach(() => {
+  fake.reset();
+});
+
+describe('Slack chat platform', () => {
+  it('posts a digest with its delivery id in the message metadata and returns the message ts', async () => {
+    const result = await chatFor(fake.apiUrl).postDigest(target, digest, 'dlv-1');
+    const posts = fake.callsTo('chat.postMessage');
+    expect(posts).toHaveLength(1);
+    expect(result.messageIds).toHaveLength(1);
+    expect(result.messageIds[0]).toMatch(/^\d+\.\d+$/);
+    const body = posts[0]!.body;
+    expect(body.channel).toBe('C-digest');
+    expect(body.metadata).toEqual({ event_type: 'papers_digest', event_payload: { delivery_id: 'dlv-1', part: 1, parts: 1 } });
+    expect(JSON.stringify(body.blocks)).toContain('Trending papers · 2025-03-12');
+    expect(body.text).toContain('Diffusion models for protein design');
+    expect(posts[0]!.authorization).toBe('Bearer xoxb-test-token');
+  });
+
+  it('splits a digest too large for one message, numbering the parts', async () => {
+    const big: DigestView = {
+      feedDay: '2025-03-12',
+      papers: Array.from({ length: 10 }, (_, i) => ({
+        ...toPaperView(makePaper({ title: `Long ${i} ${'title words '.repeat(50)}` })),
+        summary: 'summary words '.repeat(100),
+      })),
+    };
+    const result = await chatFor(fake.apiUrl).postDigest(target, big, 'dlv-big');
+    const posts = fake.callsTo('chat.postMessage');
+    expect(posts.length).toBeGreaterThan(1);
+    expect(result.messageIds).toHaveLength(posts.length);
+    expect(posts.map((p) => (p.body.metadata as { event_payload: { part: number } }).event_payload.part)).toEqual(posts.map((_, i) => i + 1));
+  });
+
+  it('surfaces a 429 as a RateLimitError with the Retry-After, without retrying', async () => {
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 7 });
+    const error = await rejection(chatFor(fake.apiUrl).postDigest(target, digest, 'dlv-429'));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(7000);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it.each(['channel_not_found', 'not_in_channel', 'is_archived'])('surfaces %s as a PermanentPlatformError with that reason', async (code) => {
+    fake.failNext('chat.postMessage', { error: code });
+    const error = await rejection(chatFor(fake.apiUrl).postDigest(target, digest, `dlv-${code}`));
+    expect(error).toBeInstanceOf(PermanentPlatformError);
+    expect((error as PermanentPlatformError).reason).toBe(code);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('surfaces a 5xx as a TransientPlatformError after exactly one attempt', async () => {
+    fake.failNext('chat.postMessage', { status: 503 });
+    const error = await rejection(chatFor(fake.apiUrl).postDigest(target, digest, 'dlv-503'));
+    expect(error).toBeInstanceOf(TransientPlatformError);
+    expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('surfaces an unreachable Slack as a TransientPlatformError', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const error = await rejection(chatFor(`http://127.0.0.1:${port}/api/`).postDigest(target, digest, 'dlv-down'));
+    expect(error).toBeInstanceOf(TransientPlatformError);
+  });
+
+  it('finds the messages already posted for a delivery through conversations.history metadata', async () => {
+    const chat = chatFor(fake.apiUrl);
+    const posted = await chat.postDigest(target, digest, 'dlv-find');
+    await chat.postDigest(target, digest, 'dlv-other');
+    await chat.postNotice(target, 'Unrelated notice');
+    expect(await chat.findDelivery(target, 'dlv-find')).toEqual(posted.messageIds);
+    expect(await chat.findDelivery(target, 'dlv-never')).toEqual([]);
+    const history = fake.callsTo('conversations.history');
+    expect(history.every((c) => c.body.include_all_metadata === 'true' && c.body.channel === 'C-digest')).toBe(true);
+  });
+
+  it('surfaces a failing history lookup as a typed error', async () => {
+    fake.failNext('conversations.history', { error: 'channel_not_found' });
+    const error = await rejection(chatFor(fake.apiUrl).findDelivery(target, 'dlv-x'));
+    expect(error).toBeInstanceOf(PermanentPlatformError);
+  });
+
+  it('posts a plain notice, escaped, without digest metadata', async () => {
+    await chatFor(fake.apiUrl).postNotice(target, 'Digests paused: <channel> & co');
+    const [post] = fake.callsTo('chat.postMessage');
+    expect(post!.body.text).toBe('Digests paused: &lt;channel&gt; &amp; co');
+    expect(post!.body.metadata).toBeUndefined();
+  });
+});
