@@ -29,6 +29,9 @@ export async function enqueueDigestsNow(options: { redisUrl: string; prefix: str
   await assertRedisReachable(options.redisUrl);
   const connection = createShortLivedRedis(options.redisUrl, `${options.prefix}-cli`);
   const queues = new JobQueues(connection, options.prefix, resolveTuning());
+  // Failures surface as rejected calls below; the events would only repeat them.
+  connection.on('error', () => {});
+  for (const queue of queues.all()) queue.on('error', () => {});
   try {
     await queues.enqueueDigests(enqueued.map((c) => c.id));
   } finally {

@@ -69,6 +69,7 @@ export class Jobs {
     this.freshness = new PlannerFreshness(connection, options.prefix, options.ctx.planner);
     this.pacer = new ChannelPacer(connection, options.prefix);
     connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
+    for (const queue of this.queues.all()) queue.on('error', (error: Error) => this.logger.warn({ queue: queue.name, err: describeError(error) }, 'queue error'));
     connection.on('ready', () => this.onReady());
   }
 
