@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
 
 /** One request the fake received. `body` is decoded: form fields, with JSON-valued fields parsed. */
 export interface RecordedCall {
@@ -46,16 +47,20 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /**
  * A fake Slack Web API on 127.0.0.1 speaking Slack's wire protocol: `POST /api/<method>` (auth.test,
- * chat.postMessage, users.info, conversations.history) and `POST /response/<id>` standing in for
- * response_urls. Records every call; can be told to fail the next calls of a method.
+ * chat.postMessage, users.info, conversations.history, apps.connections.open), `POST /response/<id>`
+ * standing in for response_urls, and a Socket Mode WebSocket (hello, envelopes, acks). Records every
+ * call; can be told to fail the next calls of a method.
  */
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, FakeUser>();
   private readonly failures = new Map<string, Failure[]>();
+  private readonly holds = new Map<string, Promise<void>>();
   private readonly channels = new Map<string, StoredMessage[]>();
   private tsCounter = 1_700_000_000;
   private waiters: (() => void)[] = [];
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly sockets = new Set<WebSocket>();
 
   private constructor(
     private readonly server: Server,
@@ -67,6 +72,7 @@ export class FakeSlackApi {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const fake = new FakeSlackApi(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
+    server.on('upgrade', (req, socket, head) => fake.wss.handleUpgrade(req, socket, head, (ws) => fake.acceptSocket(ws)));
     return fake;
   }
 
@@ -83,6 +89,16 @@ export class FakeSlackApi {
   /** Makes the next `times` calls of `method` fail as described. */
   failNext(method: string, failure: Failure, times = 1): void {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);
+  }
+
+  /** Holds every answer to `method` until the returned function is called (to prove what happens first). */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -107,6 +123,30 @@ export class FakeSlackApi {
     }
   }
 
+  /**
+   * Sends a Socket Mode envelope (`slash_commands`, `interactive`) to every connected app. The app's
+   * acknowledgement is recorded as a call named `socket:ack:<envelope_id>`.
+   */
+  sendEnvelope(envelope: { envelope_id: string; type: string; payload: unknown; accepts_response_payload?: boolean }): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify(envelope));
+  }
+
+  private acceptSocket(ws: WebSocket): void {
+    this.sockets.add(ws);
+    this.record({ method: 'socket:connect', body: {} });
+    ws.on('close', () => this.sockets.delete(ws));
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+      this.record({ method: `socket:ack:${frame.envelope_id}`, body: frame.payload ?? {} });
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A1' }, debug_info: { host: 'fake' } }));
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
   /** Forgets recorded calls and stored messages. */
   reset(): void {
     this.calls.length = 0;
@@ -115,6 +155,8 @@ export class FakeSlackApi {
   }
 
   async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -125,8 +167,8 @@ export class FakeSlackApi {
     const path = new URL(req.url ?? '/', this.url).pathname;
     const body = await readBody(req);
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/response/') ? `response:${path.slice('/response/'.length)}` : path;
-    this.calls.push({ method, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
-    for (const wake of this.waiters.splice(0)) wake();
+    this.record({ method, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    await this.holds.get(method);
     const failure = this.failures.get(method)?.shift();
     if (failure) return this.fail(res, failure);
     if (method.startsWith('response:')) return this.json(res, { ok: true });
@@ -146,6 +188,8 @@ export class FakeSlackApi {
 
   private answer(method: string, body: Record<string, unknown>): unknown {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.url.replace(/^http/, 'ws')}/link/?ticket=fake` };
       case 'auth.test':
         return { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'papers', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'users.info': {

@@ -135,6 +135,22 @@ describe('Slack app over HTTP', () => {
     expect(text).toContain('Share in channel');
   });
 
+  it('acknowledges a command before doing any work, then answers', async () => {
+    const release = fake.hold('users.info');
+    try {
+      const body = commandBody('search diffusion', { user: 'UHELD', responseId: 'held' });
+      const res = await post(open, body, signedHeaders(SECRET, body));
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('');
+      await fake.waitFor((calls) => calls.some((c) => c.method === 'users.info' && c.body.user === 'UHELD'));
+      expect(fake.callsTo('response:held')).toHaveLength(0);
+    } finally {
+      release();
+    }
+    const reply = await fake.waitFor((calls) => calls.find((c) => c.method === 'response:held'));
+    expect(replyText(reply)).toContain('Diffusion models for protein design');
+  });
+
   it('lists a topic after /papers subscribe, and enrols the channel in the caller\'s Slack time zone', async () => {
     const channel = 'C-subscribe';
     const subscribed = await slash('subscribe "protein design"', { channel });
