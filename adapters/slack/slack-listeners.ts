@@ -18,6 +18,11 @@ export interface ListenerDeps {
   logger: Logger;
 }
 
+/** Slack sends `&`, `<` and `>` in slash command text as HTML entities; commands want what was typed. */
+export function unescapeSlackText(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
 interface Origin {
   teamId: string;
   channelId: string;
@@ -64,7 +69,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     await ack();
     await safely(deps, respond, 'command', async () => {
       const origin = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
-      await send(respond, await run(deps, origin, parseCommandText(command.text ?? '')));
+      await send(respond, await run(deps, origin, parseCommandText(unescapeSlackText(command.text ?? ''))));
     });
   });
 

@@ -100,7 +100,8 @@ export function parseSchedule(req: CommandRequest, fallbackZone: string): Schedu
   }
   const zone = parts.timeZone === undefined ? fallbackZone : canonicalTimeZone(parts.timeZone);
   if (!zone) {
-    throw new UsageError(`"${clip(parts.timeZone!)}" is not a time zone I know: use an IANA name such as Europe/Berlin or America/New_York.`, SCHEDULE_USAGE);
+    const what = parts.cadence === undefined && !parts.timeZone!.includes('/') ? 'neither a cadence (daily, weekdays, weekly <day>) nor a time zone I know' : 'not a time zone I know';
+    throw new UsageError(`"${clip(parts.timeZone!)}" is ${what}: use an IANA name such as Europe/Berlin or America/New_York.`, SCHEDULE_USAGE);
   }
   return { time, cadence, weekday, timeZone: zone };
 }

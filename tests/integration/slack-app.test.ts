@@ -163,6 +163,13 @@ describe('Slack app over HTTP', () => {
     expect(fake.callsTo('users.info').some((c) => c.body.user === 'UALICE')).toBe(true);
   });
 
+  it('reads entities in the command text as the characters the user typed', async () => {
+    const channel = 'C-entities';
+    await slash('subscribe robots &amp; &lt;planning&gt;', { channel });
+    const stored = ctx.channels.find({ platform: 'slack', workspaceId: 'T1', channelId: channel })!;
+    expect(ctx.channels.topics(stored.id).map((t) => t.query)).toEqual(['robots & <planning>']);
+  });
+
   it('shows a bad schedule the right form', async () => {
     const { reply } = await slash('schedule 25:99', { channel: 'C-bad' });
     expect(replyText(reply)).toContain('not a time of day');

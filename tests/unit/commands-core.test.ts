@@ -245,7 +245,7 @@ describe('schedule', () => {
     ['9am', /not a time of day/],
     ['09:00 Mars/Olympus', /not a time zone I know/],
     ['09:00 weekly', /need a day/],
-    ['09:00 fortnightly', /not a time zone I know/],
+    ['09:00 fortnightly', /neither a cadence .* nor a time zone/],
   ])('refuses "%s" with the right form', async (args, message) => {
     const channelId = freshChannel();
     const reply = await run(`schedule ${args}`, { channelId });
