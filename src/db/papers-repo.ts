@@ -114,16 +114,38 @@ export class PapersRepo {
 
   /**
    * Upserts papers and their listings in one transaction: re-ingesting updates upvotes, stars and
-   * summaries and never duplicates. Returns how many paper rows were inserted or changed.
+   * summaries and never duplicates. Returns how many paper rows were inserted or changed. New papers are
+   * indexed for search in the same transaction unless `deferIndex` (bulk ingest calls
+   * {@link indexPending} itself, which is several times faster than indexing page by page).
    */
-  upsertPage(papers: Paper[], listings: Listing[]): number {
+  upsertPage(papers: Paper[], listings: Listing[], options: { deferIndex?: boolean } = {}): number {
     return this.db.sqlite.transaction(() => {
       let changed = 0;
       for (const p of papers) changed += this.upsertPaper.run(paperParams(p)).changes;
       for (const l of listings) this.upsertListing.run(l);
+      if (!options.deferIndex) this.indexPending();
       return changed;
     })();
   }
+
+  /**
+   * Indexes papers stored since the last call (everything above the `fts_state` watermark) in one
+   * transaction. Returns how many were indexed. Cheap when nothing is pending.
+   */
+  indexPending(): number {
+    return this.db.sqlite.transaction(() => {
+      const { indexed_seq: from } = this.db.sqlite.prepare('SELECT indexed_seq FROM fts_state WHERE id = 1').get() as { indexed_seq: number };
+      const { top } = this.db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS top FROM papers').get() as { top: number };
+      if (top <= from) return 0;
+      this.db.sqlite
+        .prepare('INSERT INTO papers_fts (rowid, title, abstract, authors, ai_keywords) SELECT seq, title, abstract, authors, ai_keywords FROM papers WHERE seq > ? AND seq <= ?')
+        .run(from, top);
+      this.db.sqlite.prepare('INSERT INTO papers_words (rowid, title) SELECT seq, title FROM papers WHERE seq > ? AND seq <= ?').run(from, top);
+      this.db.sqlite.prepare('UPDATE fts_state SET indexed_seq = ? WHERE id = 1').run(top);
+      return top - from;
+    })();
+  }
+
 
   get(id: string): Paper | undefined {
     const row = this.byId.get(id) as PaperRow | undefined;

@@ -11,11 +11,11 @@ export interface SearchFilters {
 }
 
 export interface RankedPaper {
+  /** The row's FTS5 rowid (papers.seq), for fetching snippets. */
+  seq: number;
   paper: Paper;
   /** bm25 score as FTS5 reports it: lower is better. */
   rank: number;
-  /** Abstract excerpt with matches wrapped in `**`. */
-  snippet: string;
 }
 
 export interface RankedPage {
@@ -44,6 +44,8 @@ export class SearchRepo {
   private readonly existsStmt: Statement;
   private readonly wordDocsStmt: Statement;
   private readonly vocabRangeStmt: Statement;
+  private readonly snippetStmt: Statement;
+  private readonly bySeqStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
 
@@ -53,6 +55,10 @@ export class SearchRepo {
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)');
     this.floorStmt = s.prepare('SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
+    this.snippetStmt = s.prepare(
+      "SELECT snippet(papers_fts, 1, '**', '**', '…', 24) AS snippet FROM papers_fts WHERE papers_fts MATCH ? AND rowid = ?",
+    );
+    this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
     this.wordDocsStmt = s.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?');
     this.vocabRangeStmt = s.prepare(
       'SELECT term, doc FROM papers_words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? AND doc >= ?',
@@ -62,15 +68,15 @@ export class SearchRepo {
   private rankStatement(filters: SearchFilters, windowed: boolean): Statement {
     const where = ['papers_fts MATCH @match'];
     if (windowed) where.push('papers_fts.rowid >= @floor');
+    const filtered = Boolean(filters.since || filters.upvotes);
     if (filters.since) where.push('COALESCE(p.published_at, substr(p.created_at, 1, 10)) >= @since');
     if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
     const key = where.join(' AND ');
     let stmt = this.rankStmts.get(key);
     if (!stmt) {
-      const cols = PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ');
+      const join = filtered ? 'JOIN papers p ON p.seq = papers_fts.rowid' : '';
       stmt = this.db.sqlite.prepare(
-        `SELECT ${cols}, papers_fts.rank AS rank, snippet(papers_fts, 1, '**', '**', '…', 24) AS snippet
-         FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
+        `SELECT papers_fts.rowid AS seq, papers_fts.rank AS rank FROM papers_fts ${join}
          WHERE ${key} ORDER BY papers_fts.rank LIMIT @limit OFFSET @offset`,
       );
       this.rankStmts.set(key, stmt);
@@ -78,7 +84,10 @@ export class SearchRepo {
     return stmt;
   }
 
-  /** Ranks the papers that match an FTS5 expression (built by `toFtsMatch`, never raw user text). */
+  /**
+   * Ranks the papers that match an FTS5 expression (built by `toFtsMatch`, never raw user text): ids and
+   * scores only, so that rows and snippets are fetched for the final page alone.
+   */
   rank(match: string, filters: SearchFilters, page: { limit: number; offset: number }): RankedPage {
     const n = (this.countStmt.get(match, this.window + 1) as { n: number }).n;
     const approximate = n > this.window;
@@ -87,12 +96,32 @@ export class SearchRepo {
     if (floor !== undefined) params.floor = floor;
     if (filters.since) params.since = filters.since;
     if (filters.upvotes) params.upvotes = filters.upvotes.value;
-    const rows = this.rankStatement(filters, approximate).all(params) as (PaperRow & { rank: number; snippet: string })[];
+    const ranked = this.rankStatement(filters, approximate).all(params) as { seq: number; rank: number }[];
+    const bySeq = this.papersBySeq(ranked.map((r) => r.seq));
     return {
-      rows: rows.map((r) => ({ paper: paperFromRow(r), rank: r.rank, snippet: r.snippet })),
+      rows: ranked.flatMap((r) => {
+        const paper = bySeq.get(r.seq);
+        return paper ? [{ seq: r.seq, paper, rank: r.rank }] : [];
+      }),
       total: approximate ? this.window : n,
       approximate,
     };
+  }
+
+  /** Abstract excerpts with the matches of `match` wrapped in `**`, for the given rows. */
+  snippets(match: string, seqs: number[]): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const seq of seqs) {
+      const row = this.snippetStmt.get(match, seq) as { snippet: string } | undefined;
+      if (row) out.set(seq, row.snippet);
+    }
+    return out;
+  }
+
+  private papersBySeq(seqs: number[]): Map<number, Paper> {
+    if (seqs.length === 0) return new Map();
+    const rows = this.bySeqStmt.all(JSON.stringify(seqs)) as PaperRow[];
+    return new Map(rows.map((r) => [r.seq, paperFromRow(r)]));
   }
 
   /** Whether anything matches the expression. */

@@ -28,6 +28,9 @@ export interface IngestorDeps {
   onChange?: () => void;
 }
 
+/** During a long day or backfill, new papers become searchable every this many pages. */
+const INDEX_EVERY_PAGES = 50;
+
 /** How far back "today" looks for a non-empty feed day (weekends, holidays). */
 const FALLBACK_DAYS = 7;
 
@@ -40,12 +43,14 @@ export class Ingestor {
 
   async ingestDay(day: Day): Promise<DayReport> {
     const report: DayReport = { day, pages: 0, items: 0, changed: 0, skipped: [] };
-    const result = await this.deps.source.fetchDay(day, async (page) => {
+    const result = await this.deps.source.fetchDay(day, async (page, index) => {
       report.changed += this.storePage(page);
+      if ((index + 1) % INDEX_EVERY_PAGES === 0) this.deps.papers.indexPending();
       report.skipped.push(...page.skipped);
       for (const s of page.skipped) this.deps.logger.warn({ day, index: s.index, reason: s.reason }, 'skipped a malformed item');
       if (this.deps.arxiv && page.papers.length > 0) await this.enrich(page.papers.map((p) => p.id));
     });
+    this.deps.papers.indexPending();
     report.pages = result.pages;
     report.items = result.items;
     if (report.items > 0) this.deps.papers.markDayIngested(day, { pages: report.pages, items: report.items, skipped: report.skipped.length });
@@ -97,7 +102,7 @@ export class Ingestor {
 
   private storePage(page: SourcePage): number {
     const existing = this.deps.papers.existingIds(page.papers.map((p) => p.id));
-    const changed = this.deps.papers.upsertPage(page.papers, page.listings);
+    const changed = this.deps.papers.upsertPage(page.papers, page.listings, { deferIndex: true });
     const definitions = page.papers.filter((p) => !existing.has(p.id)).flatMap((p) => dedupe(extractAcronyms(p.abstract)));
     this.deps.searchRepo.recordAcronyms(definitions);
     return changed;

@@ -61,21 +61,21 @@ export class SearchService {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;
     const parsed = parseQuery(text);
-    let page = this.run(parsed, limit, offset, options.since);
+    let { page, match } = this.run(parsed, limit, offset, options.since);
     let correctedQuery: string | undefined;
     if (page.rows.length === 0 && offset === 0) {
       const corrected = this.correct(parsed);
       if (corrected) {
         const retry = this.run(corrected, limit, offset, options.since);
-        if (retry.rows.length > 0) {
-          page = retry;
+        if (retry.page.rows.length > 0) {
+          ({ page, match } = retry);
           correctedQuery = formatQuery(corrected);
         }
       }
     }
-    const hits = sortTies(page.rows)
-      .slice(0, limit)
-      .map((r) => ({ paper: r.paper, snippet: r.snippet, rank: r.rank }));
+    const rows = sortTies(page.rows).slice(0, limit);
+    const snippets = this.repo.snippets(match, rows.map((r) => r.seq));
+    const hits = rows.map((r) => ({ paper: r.paper, snippet: snippets.get(r.seq) ?? '', rank: r.rank }));
     return {
       query: correctedQuery ?? formatQuery(parsed),
       hits,
@@ -86,10 +86,10 @@ export class SearchService {
     };
   }
 
-  private run(parsed: ParsedQuery, limit: number, offset: number, since?: Day): RankedPage {
-    const expanded = expandQuery(parsed, this.acronyms());
+  private run(parsed: ParsedQuery, limit: number, offset: number, since?: Day): { page: RankedPage; match: string } {
+    const match = toFtsMatch(expandQuery(parsed, this.acronyms()));
     const effectiveSince = [parsed.since, since].filter((d): d is Day => !!d).sort().pop();
-    return this.repo.rank(toFtsMatch(expanded), { since: effectiveSince, upvotes: parsed.upvotes }, { limit: limit + 3, offset });
+    return { page: this.repo.rank(match, { since: effectiveSince, upvotes: parsed.upvotes }, { limit: limit + 3, offset }), match };
   }
 
   /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
+import { SearchService } from '../../src/search/search-service.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { HfClient } from '../../src/sources/hf-client.ts';
@@ -46,6 +47,8 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(report).toMatchObject({ items: 230, changed: 230, pages: 3 });
     expect(papers.listedOn(DAY)).toHaveLength(230);
     expect(papers.listedOn(DAY)[0]).toMatchObject({ id: '2503.10000', upvotes: 1000, rank: 0 });
+    const search = new SearchService(new SearchRepo(db));
+    expect(search.search('"paper number 229"').hits.map((h) => h.paper.id)).toEqual(['2503.10229']);
   });
 
   it('re-ingesting updates upvotes and never duplicates', async () => {

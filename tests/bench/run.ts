@@ -1,0 +1,31 @@
+/**
+ * `npm run bench`: every benchmark, each against a baseline measured in the same run (this machine is
+ * shared and noisy, so ratios matter more than absolute figures). `BENCH_PAPERS` shrinks the corpus.
+ */
+import { run as searchIngest } from './search-ingest.ts';
+
+const only = process.argv.slice(2);
+const wanted = (name: string) => only.length === 0 || only.includes(name);
+
+async function main(): Promise<void> {
+  if (wanted('search')) {
+    const papers = Number(process.env.BENCH_PAPERS ?? 200_000);
+    console.log(`\n== ingest and search: ${papers.toLocaleString('en')} synthetic papers ==`);
+    const r = await searchIngest({ papers });
+    console.log(`ingest: ${r.ingest.oursPerSec.toLocaleString('en')} papers/s (ours: validate + map + upsert + listings + acronyms + FTS)`);
+    console.log(`        ${r.ingest.baselinePerSec.toLocaleString('en')} papers/s (baseline: plain INSERT loop into the same tables); ours/baseline = ${r.ingest.ratio}`);
+    console.log(`search, whole mix:  p50 ${r.search.all.p50} ms, p99 ${r.search.all.p99} ms   (raw MATCH ORDER BY rank LIMIT 10: p50 ${r.search.rawAll.p50} ms, p99 ${r.search.rawAll.p99} ms)`);
+    console.log(`  common terms:     p50 ${r.search.common.p50} ms, p99 ${r.search.common.p99} ms   (raw p99 ${r.search.common.rawP99} ms)`);
+    console.log(`  selective terms:  p50 ${r.search.selective.p50} ms, p99 ${r.search.selective.p99} ms   (raw p50 ${r.search.selective.rawP50} ms, p99 ${r.search.selective.rawP99} ms)`);
+    console.log(`  selective, ours / raw rowid+rank query:          median ${r.search.selective.medianRatio}x, worst ${r.search.selective.worstMedianRatio}x`);
+    console.log(`  selective, ours / raw query returning the same rows and snippets: median ${r.search.selective.medianRatioVsRows}x, worst ${r.search.selective.worstRatioVsRows}x`);
+    console.table(r.search.perQuery);
+  }
+  if (wanted('fanout')) {
+    const fanout = './fanout.ts';
+    const module = (await import(fanout).catch(() => undefined)) as { main?: () => Promise<void> } | undefined;
+    await module?.main?.();
+  }
+}
+
+await main();
