@@ -27,16 +27,18 @@ export async function enqueueDigestsNow(options: { redisUrl: string; prefix: str
   const enqueued = all.filter((c) => !c.paused);
   const paused = all.filter((c) => c.paused);
   await assertRedisReachable(options.redisUrl);
+  if (enqueued.length === 0) return { enqueued, paused };
   const connection = createShortLivedRedis(options.redisUrl, `${options.prefix}-cli`);
-  const queues = new JobQueues(connection, options.prefix, resolveTuning());
   // Failures surface as rejected calls below; the events would only repeat them.
   connection.on('error', () => {});
+  await connection.connect();
+  const queues = new JobQueues(connection, options.prefix, resolveTuning());
   for (const queue of queues.all()) queue.on('error', () => {});
   try {
     await queues.enqueueDigests(enqueued.map((c) => c.id));
   } finally {
     await queues.close();
-    connection.disconnect();
+    await connection.quit().catch(() => connection.disconnect());
   }
   return { enqueued, paused };
 }

@@ -160,6 +160,11 @@ export class Jobs {
     }
   }
 
+  /** Stops taking jobs and waits for in-flight ones (unless `force`); queues and Redis stay open. */
+  async stopWorkers(options: { force?: boolean } = {}): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close(options.force)));
+  }
+
   /**
    * Stops taking jobs, lets in-flight ones finish (unless `force`), then closes the queues and Redis.
    * A job cut off by `force` is picked up again by another worker once its lock expires.
@@ -167,7 +172,7 @@ export class Jobs {
   async close(options: { force?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.close(options.force)));
+    await this.stopWorkers(options);
     await this.queues.close();
     await this.connection.quit().catch(() => this.connection.disconnect());
   }

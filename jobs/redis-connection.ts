@@ -15,7 +15,7 @@ export class RedisUnreachableError extends PapersError {
 
 function describe(cause: unknown): string {
   const message = cause instanceof Error ? cause.message : String(cause);
-  return message.split('\n')[0] || 'no answer';
+  return (message.split('\n')[0] || 'no answer').replace(/\.+$/, '');
 }
 
 /** The URL with any password masked, safe to print and log. */
@@ -58,12 +58,15 @@ export function createShortLivedRedis(url: string, name: string): Redis {
 /** Throws {@link RedisUnreachableError} unless a PING at `url` answers within `timeoutMs`. */
 export async function assertRedisReachable(url: string, timeoutMs = 2_000): Promise<void> {
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
-  probe.on('error', () => {});
+  let socketError: unknown;
+  probe.on('error', (error: unknown) => {
+    socketError ??= error;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (cause) {
-    throw new RedisUnreachableError(url, cause);
+    throw new RedisUnreachableError(url, socketError ?? cause);
   } finally {
     probe.disconnect();
   }

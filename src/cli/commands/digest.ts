@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Channel } from '../../core/types.ts';
 import { feedDayAt } from '../../core/time.ts';
+import { enqueueDigestsNow } from '../../../jobs/index.ts';
 import { UsageError } from '../../errors.ts';
 import { collect, parseDay, parseIntIn } from '../args.ts';
 import { paperLines } from '../format-text.ts';
@@ -12,9 +13,19 @@ interface DigestOptions {
   top: number;
   minUpvotes: number;
   topic?: string[];
+  runNow?: boolean;
+  channel?: number;
 }
 
-const USAGE = 'papers digest --dry-run [--date YYYY-MM-DD] [--top N] [--topic "query" ...]';
+const USAGE = 'papers digest --dry-run [--date YYYY-MM-DD] [--top N] [--topic "query" ...]\n       papers digest --run-now [--channel <id>]';
+
+/** `--run-now`: enqueues digests on the queue the schedules use; a running bot (or `papers worker`) delivers them. */
+async function runNow(runtime: CliRuntime, channelId: number | undefined): Promise<void> {
+  const { config } = runtime;
+  const result = await enqueueDigestsNow({ redisUrl: config.redis.url, prefix: config.redis.prefix, channels: runtime.context().channels, channelId });
+  const paused = result.paused.length > 0 ? `; ${result.paused.length} paused channel(s) left out (${result.paused.map((c) => c.id).join(', ')})` : '';
+  runtime.io.out(`Enqueued ${result.enqueued.length} digest(s)${paused}. A running bot (npm start or papers worker) delivers them; a digest already sent today posts nothing new.`);
+}
 
 /** A channel-shaped stand-in for previews that belong to no channel. */
 function previewChannel(top: number, minUpvotes: number, timeZone: string): Channel {
@@ -39,14 +50,17 @@ function previewChannel(top: number, minUpvotes: number, timeZone: string): Chan
 export function registerDigest(program: Command, runtime: CliRuntime): Command {
   return program
     .command('digest')
-    .description('Preview a digest (--dry-run) for a feed day, optionally filtered by topics')
+    .description('Preview a digest (--dry-run) for a feed day, optionally filtered by topics, or send every channel its digest now (--run-now)')
     .option('--dry-run', 'print the papers the digest would post, post nothing')
     .option('--date <day>', 'feed day (default: the latest ingested day)', parseDay)
     .option('--top <n>', 'how many papers (1-25)', parseIntIn(1, 25), 5)
     .option('--min-upvotes <n>', 'only papers with at least this many upvotes', parseIntIn(0, 1_000_000), 0)
     .option('--topic <query>', 'only papers matching this search (repeatable)', collect)
-    .action((options: DigestOptions) => {
-      if (!options.dryRun) throw new UsageError('Say what to do: --dry-run previews a digest.', USAGE);
+    .option('--run-now', "enqueue every enrolled channel's digest now, through the schedule's queue")
+    .option('--channel <id>', 'with --run-now: only this channel (ids from papers channels)', parseIntIn(1, 2 ** 31))
+    .action(async (options: DigestOptions) => {
+      if (options.runNow) return runNow(runtime, options.channel);
+      if (!options.dryRun) throw new UsageError('Say what to do: --dry-run previews a digest, --run-now sends them.', USAGE);
       const ctx = runtime.context();
       for (const topic of options.topic ?? []) ctx.search.compile(topic);
       const day = options.date ?? ctx.papers.latestFeedDay(feedDayAt(ctx.clock.now()));

@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import type { Channel, Schedule } from '../../core/types.ts';
+import type { OutboxDelivery } from '../../db/deliveries-repo.ts';
+import type { CliRuntime } from '../runtime.ts';
+
+const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** `09:00 daily Europe/Berlin`, `18:30 weekdays UTC`, `08:00 Mon America/New_York`. */
+export function describeSchedule(s: Schedule): string {
+  const when = s.cadence === 'weekly' ? (WEEKDAYS[s.weekday ?? 1] ?? 'weekly') : s.cadence;
+  return `${s.time} ${when} ${s.timeZone}`;
+}
+
+function health(c: Channel): string {
+  if (c.health === 'failing') return `failing (${c.healthReason ?? 'unknown'}), paused`;
+  return c.paused ? 'ok, paused' : 'ok';
+}
+
+function lastDigest(d: OutboxDelivery | undefined): string {
+  if (!d) return 'never';
+  const papers = d.paperIds.length === 1 ? '1 paper' : `${d.paperIds.length} papers`;
+  return `${d.feedDay} ${d.status} (${papers})`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+/** `papers channels [--json]`: every enrolled channel with its platform, schedule, topics, last digest and health. */
+export function registerChannels(program: Command, runtime: CliRuntime): void {
+  program
+    .command('channels')
+    .description('List enrolled channels: platform, schedule, topics, last digest, health')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => {
+      const ctx = runtime.context();
+      const channels = ctx.channels.list();
+      const topics = ctx.channels.topicsByChannel();
+      const latest = ctx.deliveries.latestByChannel();
+      if (options.json) {
+        const out = channels.map((c) => ({
+          ...c,
+          topics: (topics.get(c.id) ?? []).map((t) => t.query),
+          lastDelivery: latest.get(c.id) ? { ...latest.get(c.id)!, view: undefined } : null,
+        }));
+        runtime.io.out(JSON.stringify(out, null, 2));
+        return;
+      }
+      if (channels.length === 0) {
+        runtime.io.out('No channels enrolled yet: run /papers subscribe <topic> (or /papers today) in a Slack or Discord channel.');
+        return;
+      }
+      const rows = [['ID', 'PLATFORM', 'CHANNEL', 'SCHEDULE', 'LAST DIGEST', 'HEALTH', 'TOPICS']];
+      for (const c of channels) {
+        const list = (topics.get(c.id) ?? []).map((t) => t.query);
+        rows.push([
+          String(c.id),
+          c.platform,
+          `${c.workspaceId}/${c.channelId}`,
+          describeSchedule(c.schedule),
+          lastDigest(latest.get(c.id)),
+          health(c),
+          list.length > 0 ? list.join(' | ') : '(top papers)',
+        ]);
+      }
+      runtime.io.out(table(rows));
+    });
+}

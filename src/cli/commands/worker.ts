@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { createLogger } from '../../logger.ts';
+import { exitOnSignals, startWorkerProcess } from '../../main.ts';
+import type { CliRuntime } from '../runtime.ts';
+
+/**
+ * `papers worker`: queue workers only (digests, deliveries, scheduled ingests), no HTTP server and no
+ * schedules; run several to share the load (on one machine while the database is a SQLite file).
+ * Stops on SIGTERM/SIGINT after finishing in-flight jobs; a second signal forces.
+ */
+export function registerWorker(program: Command, runtime: CliRuntime): void {
+  program
+    .command('worker')
+    .description('Run queue workers only (digests, deliveries, ingest); several may share the queues')
+    .action(async () => {
+      const config = runtime.config;
+      const running = await startWorkerProcess(config, createLogger({ level: config.logLevel }));
+      await exitOnSignals(running);
+    });
+}

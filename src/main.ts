@@ -1,0 +1,164 @@
+/**
+ * The composition root (`npm start`): config -> logger -> context -> jobs (Redis checked first) ->
+ * command core -> adapters -> HTTP server -> schedulers and workers -> signals.
+ * Also exports the worker-only process that `papers worker` runs.
+ */
+import { pathToFileURL } from 'node:url';
+import { createDiscordAdapter } from '../adapters/discord/discord-adapter.ts';
+import { createSlackAdapter } from '../adapters/slack/slack-adapter.ts';
+import { openJobs, RedisUnreachableError, type Jobs } from '../jobs/index.ts';
+import { createCommandCore } from './commands/index.ts';
+import { ConfigError, describeError } from './errors.ts';
+import { loadConfig, loadDotEnv, type Config } from './config.ts';
+import { createContext, type AppContext } from './context.ts';
+import type { ChatPlatform, PlatformAdapter } from './core/ports.ts';
+import type { Platform } from './core/types.ts';
+import { createIngestor } from './ingest/create-ingestor.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { startHttpServer, type HttpServer } from './server/http-server.ts';
+
+/** A running process: `shutdown` stops taking work, finishes what is in flight and closes everything. */
+export interface RunningProcess {
+  logger: Logger;
+  shutdown(options?: { force?: boolean }): Promise<void>;
+  /** Set when an HTTP server runs. */
+  http?: HttpServer;
+}
+
+async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[] }> {
+  const ctx = createContext(config, logger);
+  let jobs: Jobs;
+  try {
+    jobs = await openJobs({ ctx, redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
+  } catch (error) {
+    ctx.close();
+    throw error;
+  }
+  const commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
+  const adapters: PlatformAdapter[] = [];
+  if (config.slack) adapters.push(createSlackAdapter({ ctx, commands, logger }, config.slack));
+  if (config.discord) adapters.push(createDiscordAdapter({ ctx, commands, logger }, config.discord));
+  if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
+  return { ctx, jobs, adapters };
+}
+
+function platformsOf(adapters: PlatformAdapter[]): Partial<Record<Platform, ChatPlatform>> {
+  return Object.fromEntries(adapters.map((a) => [a.name, a.chat]));
+}
+
+function ingestRunner(ctx: AppContext): (now: Date) => Promise<unknown> {
+  const ingestor = createIngestor(ctx);
+  return (now) => ingestor.ingestToday(now);
+}
+
+/** The whole bot in one process: HTTP server, adapters, schedulers and workers. */
+export async function startApp(config: Config, logger: Logger): Promise<RunningProcess> {
+  const { ctx, jobs, adapters } = await openCore(config, logger);
+  const http = await startHttpServer({
+    port: config.port,
+    routes: adapters.flatMap((a) => a.routes),
+    logger,
+    readiness: async () => ({
+      redis: await jobs.ping().then(
+        () => 'ok',
+        (error: unknown) => describeError(error),
+      ),
+      database: (() => {
+        try {
+          ctx.db.sqlite.prepare('SELECT 1').get();
+          return 'ok';
+        } catch (error) {
+          return describeError(error);
+        }
+      })(),
+    }),
+  });
+  for (const adapter of adapters) await adapter.start();
+  await jobs.startSchedulers();
+  await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: ingestRunner(ctx) });
+  logger.info({ port: http.port, platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers bot running');
+  return {
+    logger,
+    http,
+    async shutdown(options = {}) {
+      await Promise.all([jobs.stopWorkers(options), http.close(), ...adapters.map((a) => a.stop())]);
+      await jobs.close(options);
+      ctx.close();
+    },
+  };
+}
+
+/** Workers only (`papers worker`): several such processes may share the queues. No HTTP, no schedules. */
+export async function startWorkerProcess(config: Config, logger: Logger): Promise<RunningProcess> {
+  const { ctx, jobs, adapters } = await openCore(config, logger);
+  await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: ingestRunner(ctx) });
+  logger.info({ platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers worker running');
+  return {
+    logger,
+    async shutdown(options = {}) {
+      await jobs.close(options);
+      ctx.close();
+    },
+  };
+}
+
+/**
+ * SIGTERM/SIGINT: stop taking jobs, finish in-flight ones, close Redis and SQLite, exit 0.
+ * A second signal forces the exit (in-flight jobs are picked up again elsewhere once their locks expire).
+ */
+export function exitOnSignals(running: RunningProcess): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        running.logger.warn({ signal }, 'second signal: forcing exit');
+        process.exit(1);
+      }
+      stopping = true;
+      running.logger.info({ signal }, 'shutting down: finishing in-flight work (signal again to force)');
+      running.shutdown().then(
+        () => {
+          running.logger.info('stopped');
+          resolve();
+        },
+        (error: unknown) => {
+          running.logger.error({ err: describeError(error) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+}
+
+/** Loads config, or prints every problem and exits 2. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** Reports a start-up failure in one line (Redis: where it looked and how to start one) and exits 1. */
+export function failStart(error: unknown): never {
+  const line = error instanceof RedisUnreachableError ? error.message : `papers bot failed to start: ${describeError(error)}`;
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  loadDotEnv();
+  const config = configOrExit();
+  const logger = createLogger({ level: config.logLevel });
+  const running = await startApp(config, logger).catch(failStart);
+  await exitOnSignals(running);
+  process.exit(0);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
