@@ -1,9 +1,11 @@
 import { Command } from 'commander';
+import { registerChannels } from './commands/channels.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerShow } from './commands/show.ts';
+import { registerWorker } from './commands/worker.ts';
 import type { CliRuntime } from './runtime.ts';
 
 /** The `papers` program: every subcommand registered here, one file each under `commands/`. */
@@ -19,6 +21,8 @@ export function createProgram(runtime: CliRuntime): Command {
   registerShow(program, runtime);
   registerDigest(program, runtime);
   registerMigrate(program, runtime);
+  registerChannels(program, runtime);
+  registerWorker(program, runtime);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }
