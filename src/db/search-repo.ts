@@ -32,7 +32,7 @@ export interface RankedPage {
 const UPVOTE_OPS: Record<UpvotesFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
 
 /** Default ranking window: queries with more matches rank only the newest this many. */
-export const DEFAULT_RANK_WINDOW = 20_000;
+export const DEFAULT_RANK_WINDOW = 5_000;
 
 /**
  * Full-text search over papers (FTS5). Plans each query: selective ones are ranked exactly with bm25;
@@ -68,16 +68,14 @@ export class SearchRepo {
   private rankStatement(filters: SearchFilters, windowed: boolean): Statement {
     const where = ['papers_fts MATCH @match'];
     if (windowed) where.push('papers_fts.rowid >= @floor');
-    const filtered = Boolean(filters.since || filters.upvotes);
     if (filters.since) where.push('COALESCE(p.published_at, substr(p.created_at, 1, 10)) >= @since');
     if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
     const key = where.join(' AND ');
     let stmt = this.rankStmts.get(key);
     if (!stmt) {
-      const join = filtered ? 'JOIN papers p ON p.seq = papers_fts.rowid' : '';
       stmt = this.db.sqlite.prepare(
-        `SELECT papers_fts.rowid AS seq, papers_fts.rank AS rank FROM papers_fts ${join}
-         WHERE ${key} ORDER BY papers_fts.rank LIMIT @limit OFFSET @offset`,
+        `SELECT papers_fts.rowid AS seq, papers_fts.rank AS rank FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
+         WHERE ${key} ORDER BY papers_fts.rank, p.upvotes DESC, p.seq LIMIT @limit OFFSET @offset`,
       );
       this.rankStmts.set(key, stmt);
     }

@@ -73,7 +73,7 @@ export class SearchService {
         }
       }
     }
-    const rows = sortTies(page.rows).slice(0, limit);
+    const rows = page.rows.slice(0, limit);
     const snippets = this.repo.snippets(match, rows.map((r) => r.seq));
     const hits = rows.map((r) => ({ paper: r.paper, snippet: snippets.get(r.seq) ?? '', rank: r.rank }));
     return {
@@ -89,7 +89,7 @@ export class SearchService {
   private run(parsed: ParsedQuery, limit: number, offset: number, since?: Day): { page: RankedPage; match: string } {
     const match = toFtsMatch(expandQuery(parsed, this.acronyms()));
     const effectiveSince = [parsed.since, since].filter((d): d is Day => !!d).sort().pop();
-    return { page: this.repo.rank(match, { since: effectiveSince, upvotes: parsed.upvotes }, { limit: limit + 3, offset }), match };
+    return { page: this.repo.rank(match, { since: effectiveSince, upvotes: parsed.upvotes }, { limit: limit + 1, offset }), match };
   }
 
   /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */
@@ -109,7 +109,3 @@ export class SearchService {
   }
 }
 
-/** Keeps FTS5's bm25 order and breaks exact ties by upvotes. */
-function sortTies(rows: RankedPage['rows']): RankedPage['rows'] {
-  return [...rows].sort((a, b) => a.rank - b.rank || b.paper.upvotes - a.paper.upvotes);
-}

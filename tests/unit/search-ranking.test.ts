@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { SearchRepo } from '../../src/db/search-repo.ts';
+import { SearchService } from '../../src/search/search-service.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+
+describe('search ranking', () => {
+  const { db, cleanup } = createTestDb('ranking');
+  const papers = new PapersRepo(db);
+  afterAll(cleanup);
+
+  it('ranks a title match above an abstract-only match', () => {
+    papers.upsertPage(
+      [
+        makePaper({ id: '2502.00001', title: 'A survey of things', abstract: 'We touch on contrastive methods in passing and also contrastive losses.', upvotes: 100 }),
+        makePaper({ id: '2502.00002', title: 'Contrastive learning at scale', abstract: 'We study representations.', upvotes: 1 }),
+      ],
+      [],
+    );
+    const hits = new SearchService(new SearchRepo(db)).search('contrastive').hits;
+    expect(hits.map((h) => h.paper.id)).toEqual(['2502.00002', '2502.00001']);
+  });
+
+  it('breaks exact ties by upvotes and pages without repeating or losing papers', () => {
+    const same = Array.from({ length: 7 }, (_, i) => makePaper({ id: `2502.1000${i}`, title: 'Graph neural operators', abstract: 'Identical text.', upvotes: i * 10 }));
+    papers.upsertPage(same, []);
+    const search = new SearchService(new SearchRepo(db));
+    const first = search.search('graph neural operators', { limit: 5 });
+    const second = search.search('graph neural operators', { limit: 5, offset: 5 });
+    expect(first.hasMore).toBe(true);
+    expect(second.hasMore).toBe(false);
+    const ids = [...first.hits, ...second.hits].map((h) => h.paper.id);
+    expect(ids).toEqual(['2502.10006', '2502.10005', '2502.10004', '2502.10003', '2502.10002', '2502.10001', '2502.10000']);
+  });
+
+  it('ranks only the newest matches when a query matches more than the window, and says so', () => {
+    const many = Array.from({ length: 30 }, (_, i) => makePaper({ id: `2503.2${String(i).padStart(4, '0')}`, title: `Common word study ${i}`, abstract: 'common' }));
+    papers.upsertPage(many, []);
+    const windowed = new SearchService(new SearchRepo(db, { window: 10 }));
+    const result = windowed.search('common', { limit: 50 });
+    expect(result.approximate).toBe(true);
+    expect(result.hits).toHaveLength(10);
+    expect(result.hits.every((h) => Number(h.paper.id.slice(-4)) >= 20)).toBe(true);
+    expect(new SearchService(new SearchRepo(db)).search('common', { limit: 50 }).hits).toHaveLength(30);
+  });
+
+  it('filters by upvotes and publication date', () => {
+    const search = new SearchService(new SearchRepo(db));
+    expect(search.search('graph upvotes:>=50').hits.map((h) => h.paper.upvotes)).toEqual([60, 50]);
+    papers.upsertPage([makePaper({ id: '2504.00001', title: 'Graph old', publishedAt: '2020-01-01' })], []);
+    expect(search.search('graph since:2024-01-01').hits.map((h) => h.paper.id)).not.toContain('2504.00001');
+    expect(search.search('graph old').hits.map((h) => h.paper.id)).toContain('2504.00001');
+  });
+});
