@@ -45,7 +45,7 @@ export const subscribeCommand = {
     const enrolment = await ensureEnrolled(req, env);
     const { created } = ctx.channels.addTopic(enrolment.channel.id, topic);
     const since = addDays(feedDayAt(now), -PREVIEW_DAYS);
-    const preview = ctx.search.search(topic, { limit: PREVIEW_PAPERS, since });
+    const preview = ctx.search.search(topic, { limit: PREVIEW_PAPERS, listedSince: since });
     const sentences = [
       created ? `Added the topic "${clip(topic, 100)}" to this channel.` : `This channel already follows "${clip(topic, 100)}"; nothing changed.`,
       enrolment.sentence,

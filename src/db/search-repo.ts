@@ -6,7 +6,10 @@ import type { Db } from './client.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
 
 export interface SearchFilters {
+  /** Published (arXiv) on or after this day. */
   since?: Day;
+  /** Listed on a Daily Papers feed day on or after this day. */
+  listedSince?: Day;
   upvotes?: UpvotesFilter;
 }
 
@@ -52,7 +55,7 @@ export class SearchRepo {
   constructor(private readonly db: Db, options: { window?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     const s = db.sqlite;
-    this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)');
+    this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
     this.floorStmt = s.prepare('SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
     this.snippetStmt = s.prepare(
@@ -65,11 +68,33 @@ export class SearchRepo {
     );
   }
 
+  private filterSql(filters: SearchFilters): string[] {
+    const where: string[] = [];
+    if (filters.since) where.push('COALESCE(p.published_at, substr(p.created_at, 1, 10)) >= @since');
+    if (filters.listedSince) where.push('EXISTS (SELECT 1 FROM daily_listings l WHERE l.paper_id = p.id AND l.feed_day >= @listedSince)');
+    if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
+    return where;
+  }
+
+  private countStatement(filters: SearchFilters): Statement {
+    const extra = this.filterSql(filters);
+    if (extra.length === 0) return this.countStmt;
+    const key = `count:${extra.join(' AND ')}`;
+    let stmt = this.rankStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.sqlite.prepare(
+        `SELECT count(*) AS n FROM (SELECT 1 FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
+         WHERE papers_fts MATCH @match AND ${extra.join(' AND ')} LIMIT @cap)`,
+      );
+      this.rankStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
   private rankStatement(filters: SearchFilters, windowed: boolean): Statement {
     const where = ['papers_fts MATCH @match'];
     if (windowed) where.push('papers_fts.rowid >= @floor');
-    if (filters.since) where.push('COALESCE(p.published_at, substr(p.created_at, 1, 10)) >= @since');
-    if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
+    where.push(...this.filterSql(filters));
     const key = where.join(' AND ');
     let stmt = this.rankStmts.get(key);
     if (!stmt) {
@@ -87,13 +112,15 @@ export class SearchRepo {
    * scores only, so that rows and snippets are fetched for the final page alone.
    */
   rank(match: string, filters: SearchFilters, page: { limit: number; offset: number }): RankedPage {
-    const n = (this.countStmt.get(match, this.window + 1) as { n: number }).n;
+    const filterParams: Record<string, unknown> = {};
+    if (filters.since) filterParams.since = filters.since;
+    if (filters.listedSince) filterParams.listedSince = filters.listedSince;
+    if (filters.upvotes) filterParams.upvotes = filters.upvotes.value;
+    const n = (this.countStatement(filters).get({ match, cap: this.window + 1, ...filterParams }) as { n: number }).n;
     const approximate = n > this.window;
     const floor = approximate ? (this.floorStmt.get(match, this.window - 1) as { seq: number }).seq : undefined;
-    const params: Record<string, unknown> = { match, limit: page.limit, offset: page.offset };
+    const params: Record<string, unknown> = { match, limit: page.limit, offset: page.offset, ...filterParams };
     if (floor !== undefined) params.floor = floor;
-    if (filters.since) params.since = filters.since;
-    if (filters.upvotes) params.upvotes = filters.upvotes.value;
     const ranked = this.rankStatement(filters, approximate).all(params) as { seq: number; rank: number }[];
     const bySeq = this.papersBySeq(ranked.map((r) => r.seq));
     return {

@@ -29,6 +29,8 @@ export interface SearchOptions {
   offset?: number;
   /** Extra filter on top of the query's own `since:` (the later of the two applies). */
   since?: Day;
+  /** Only papers listed on a Daily Papers feed day on or after this day. */
+  listedSince?: Day;
 }
 
 /**
@@ -61,12 +63,12 @@ export class SearchService {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;
     const parsed = parseQuery(text);
-    let { page, match } = this.run(parsed, limit, offset, options.since);
+    let { page, match } = this.run(parsed, limit, offset, options);
     let correctedQuery: string | undefined;
     if (page.rows.length === 0 && offset === 0) {
       const corrected = this.correct(parsed);
       if (corrected) {
-        const retry = this.run(corrected, limit, offset, options.since);
+        const retry = this.run(corrected, limit, offset, options);
         if (retry.page.rows.length > 0) {
           ({ page, match } = retry);
           correctedQuery = formatQuery(corrected);
@@ -86,10 +88,11 @@ export class SearchService {
     };
   }
 
-  private run(parsed: ParsedQuery, limit: number, offset: number, since?: Day): { page: RankedPage; match: string } {
+  private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; match: string } {
     const match = toFtsMatch(expandQuery(parsed, this.acronyms()));
-    const effectiveSince = [parsed.since, since].filter((d): d is Day => !!d).sort().pop();
-    return { page: this.repo.rank(match, { since: effectiveSince, upvotes: parsed.upvotes }, { limit: limit + 1, offset }), match };
+    const since = [parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
+    const filters = { since, listedSince: options.listedSince, upvotes: parsed.upvotes };
+    return { page: this.repo.rank(match, filters, { limit: limit + 1, offset }), match };
   }
 
   /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */

@@ -51,5 +51,15 @@ describe('search ranking', () => {
     papers.upsertPage([makePaper({ id: '2504.00001', title: 'Graph old', publishedAt: '2020-01-01' })], []);
     expect(search.search('graph since:2024-01-01').hits.map((h) => h.paper.id)).not.toContain('2504.00001');
     expect(search.search('graph old').hits.map((h) => h.paper.id)).toContain('2504.00001');
+    const filtered = search.search('graph upvotes:>=50');
+    expect(filtered.total).toBe(2);
+  });
+
+  it('restricts to papers listed on the feed since a day, counting only those', () => {
+    papers.upsertPage([makePaper({ id: '2505.00001', title: 'Listed graph paper' })], [{ paperId: '2505.00001', feedDay: '2025-05-02', rank: 0, upvotes: 1 }]);
+    papers.upsertPage([makePaper({ id: '2505.00002', title: 'Older listed graph paper' })], [{ paperId: '2505.00002', feedDay: '2025-04-01', rank: 0, upvotes: 1 }]);
+    const result = new SearchService(new SearchRepo(db)).search('graph', { listedSince: '2025-05-01' });
+    expect(result.hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
+    expect(result.total).toBe(1);
   });
 });
