@@ -18,13 +18,25 @@ return slot
 /**
  * Per-channel pacing across processes. Each post to a channel reserves a slot `intervalMs` after the
  * previous one; a job whose slot lies ahead waits for it as a delayed job (no worker slot held, no
- * polling), carrying its reservation so it does not queue again when it wakes.
+ * polling), carrying its reservation so it does not queue again when it wakes. Slots plan the cadence;
+ * the end time of the last post is the gate: the platform may have seen a slow post late, so the next
+ * one starts no sooner than `minGapMs` after the previous one finished.
  */
 export class ChannelPacer {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}
 
   key(target: ChannelTarget): string {
     return `${this.prefix}:pace:${target.platform}:${target.workspaceId}:${target.channelId}`;
+  }
+
+  /** When the last post to the channel finished (epoch ms), or 0. */
+  async lastPostEnd(target: ChannelTarget): Promise<number> {
+    return Number((await this.redis.get(`${this.key(target)}:end`)) ?? 0);
+  }
+
+  /** Records that a post to the channel finished at `at` (kept a minute). */
+  async markPostEnd(target: ChannelTarget, at = Date.now()): Promise<void> {
+    await this.redis.set(`${this.key(target)}:end`, String(at), 'PX', 60_000);
   }
 
   /** Reserves the channel's next slot (epoch ms, never before `now`). */

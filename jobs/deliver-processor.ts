@@ -50,59 +50,72 @@ export function failureNotice(reason: string): string {
 export function createDeliverProcessor(deps: DeliverDeps) {
   return async (job: Job<DeliverJobData>, token?: string): Promise<DeliverOutcome> => {
     const { deliveryId } = job.data;
-    const delivery = deps.deliveries.get(deliveryId);
+    const delivery = deps.deliveries.getWithTarget(deliveryId);
     if (!delivery) return { outcome: 'missing' };
     if (delivery.status === 'sent' || delivery.status === 'skipped' || delivery.status === 'failed') return { outcome: 'already', status: delivery.status };
-    const channel = deps.channels.get(delivery.channelId);
-    if (!channel) {
+    const { target } = delivery;
+    if (!target) {
       deps.deliveries.markFailed(deliveryId, 'channel removed');
       return { outcome: 'missing' };
     }
-    const target = targetOf(channel);
     await pace(deps, job, target, token);
-    const before = deps.deliveries.beginAttempt(deliveryId)!;
-    const log = deps.logger.child({ deliveryId, channelId: channel.id, platform: deps.platform, attempt: before.attempts + 1 });
     try {
-      if (before.status === 'sending' && before.attempts > 0) {
-        const found = await deps.chat.findDelivery(target, deliveryId);
-        if (found.length > 0) {
-          deps.deliveries.markSent(deliveryId, found);
-          log.info({ messageIds: found }, 'digest was already posted by an earlier attempt');
-          return { outcome: 'found', messageIds: found };
-        }
-      }
-      const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
-      const result = await deps.chat.postDigest(target, view, deliveryId);
-      deps.deliveries.markSent(deliveryId, result.messageIds);
-      log.info({ messageIds: result.messageIds, papers: view.papers.length }, 'digest delivered');
-      return { outcome: 'sent', messageIds: result.messageIds };
-    } catch (error) {
-      return handleFailure(deps, job, delivery, channel, error, log);
+      return await deliver(deps, job, delivery, target);
+    } finally {
+      if (deps.pacing.perChannelIntervalMs > 0) await deps.pacer.markPostEnd(target);
     }
   };
 }
 
+async function deliver(deps: DeliverDeps, job: Job<DeliverJobData>, delivery: OutboxDelivery, target: ChannelTarget): Promise<DeliverOutcome> {
+  const deliveryId = delivery.id;
+  const before = deps.deliveries.beginAttempt(deliveryId)!;
+  const log = deps.logger.child({ deliveryId, channelId: delivery.channelId, platform: deps.platform, attempt: before.attempts + 1 });
+  try {
+    if (before.status === 'sending' && before.attempts > 0) {
+      const found = await deps.chat.findDelivery(target, deliveryId);
+      if (found.length > 0) {
+        deps.deliveries.markSent(deliveryId, found);
+        log.info({ messageIds: found }, 'digest was already posted by an earlier attempt');
+        return { outcome: 'found', messageIds: found };
+      }
+    }
+    const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
+    const result = await deps.chat.postDigest(target, view, deliveryId);
+    deps.deliveries.markSent(deliveryId, result.messageIds);
+    log.info({ messageIds: result.messageIds, papers: view.papers.length }, 'digest delivered');
+    return { outcome: 'sent', messageIds: result.messageIds };
+  } catch (error) {
+    return handleFailure(deps, job, delivery, target, error, log);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Waits for the channel's next posting slot (see {@link ChannelPacer}); throws DelayedError when the job was parked. */
 async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, token?: string): Promise<void> {
-  const interval = deps.pacing.perChannelIntervalMs;
+  const { perChannelIntervalMs: interval, minGapAfterPostMs: minGap } = deps.pacing;
   if (interval <= 0) return;
   const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
   const slot = held ?? (await deps.pacer.reserve(target, interval));
   const wait = slot - Date.now();
-  if (wait <= 0) return;
-  if (wait <= SLEEP_IN_PLACE_MS || held !== undefined) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    return;
+  if (wait > SLEEP_IN_PLACE_MS && held === undefined) {
+    await job.updateData({ ...job.data, paceSlot: slot, paceAttempt: job.attemptsMade });
+    await job.moveToDelayed(slot, token);
+    throw new DelayedError();
   }
-  await job.updateData({ ...job.data, paceSlot: slot, paceAttempt: job.attemptsMade });
-  await job.moveToDelayed(slot, token);
-  throw new DelayedError();
+  if (wait > 0) await sleep(wait);
+  if (minGap > 0) {
+    const gap = (await deps.pacer.lastPostEnd(target)) + minGap - Date.now();
+    if (gap > 0) await sleep(Math.min(gap, minGap));
+  }
 }
 
 async function handleFailure(
   deps: DeliverDeps,
   job: Job<DeliverJobData>,
   delivery: OutboxDelivery,
-  channel: Channel,
+  target: ChannelTarget,
   error: unknown,
   log: Logger,
 ): Promise<never> {
@@ -115,10 +128,10 @@ async function handleFailure(
   }
   if (error instanceof PermanentPlatformError) {
     deps.deliveries.markFailed(delivery.id, error.reason);
-    deps.channels.markFailing(channel.id, error.reason);
-    await deps.removeSchedule(channel.id);
+    deps.channels.markFailing(delivery.channelId, error.reason);
+    await deps.removeSchedule(delivery.channelId);
     log.error({ reason: error.reason }, 'platform refused the channel for good: channel marked failing, digests paused');
-    await deps.chat.postNotice(targetOf(channel), failureNotice(error.reason)).catch((noticeError: unknown) => {
+    await deps.chat.postNotice(target, failureNotice(error.reason)).catch((noticeError: unknown) => {
       log.warn({ err: describeError(noticeError) }, 'could not tell the channel either');
     });
     throw new UnrecoverableError(`${error.reason}: ${reason}`);

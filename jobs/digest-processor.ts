@@ -19,7 +19,7 @@ export interface DigestDeps {
   logger: Logger;
   /** Called before planning: drops planner caches another process made stale (an ingest elsewhere). */
   refreshPlanner: () => Promise<void>;
-  enqueueDelivery: (platform: 'slack' | 'discord', deliveryId: string) => Promise<void>;
+  enqueueDelivery: (platform: 'slack' | 'discord', deliveryId: string, options: { fresh: boolean }) => Promise<void>;
   removeSchedule: (channelId: number) => Promise<void>;
 }
 
@@ -51,7 +51,7 @@ export function createDigestProcessor(deps: DigestDeps) {
       view: plan.view,
       status,
     });
-    if (delivery.status === 'pending' || delivery.status === 'sending') await deps.enqueueDelivery(channel.platform, delivery.id);
+    if (delivery.status === 'pending' || delivery.status === 'sending') await deps.enqueueDelivery(channel.platform, delivery.id, { fresh: created });
     if (!created) return { outcome: 'exists', deliveryId: delivery.id, status: delivery.status };
     deps.logger.info({ channelId: channel.id, deliveryId: delivery.id, papers: plan.picks.length, status, trigger: job.data.trigger }, 'digest planned');
     return { outcome: 'created', deliveryId: delivery.id, status, papers: plan.picks.length };

@@ -92,7 +92,7 @@ export class Jobs {
       createDigestProcessor({
         ...ctx,
         refreshPlanner: () => this.freshness.refresh(),
-        enqueueDelivery: (platform, id) => this.queues.enqueueDelivery(platform, id),
+        enqueueDelivery: (platform, id, options) => this.queues.enqueueDelivery(platform, id, options),
         removeSchedule,
       }),
       { concurrency: t.digest.concurrency },

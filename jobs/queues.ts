@@ -48,6 +48,8 @@ export interface PlatformPacing {
    * message per second per channel; a small guard keeps clock jitter from drawing a 429.
    */
   perChannelIntervalMs: number;
+  /** The platform's own minimum gap per channel, counted from the end of the previous post (0 = none). */
+  minGapAfterPostMs: number;
   /** Global cap for this platform's deliver queue across every worker process (BullMQ limiter). */
   limiter: { max: number; duration: number };
 }
@@ -75,8 +77,8 @@ export const DEFAULT_TUNING: JobsTuning = {
   ingest: { attempts: 3, backoffMs: 60_000 },
   sweep: { everyMs: 5 * 60_000, idleMs: 2 * 60_000 },
   pacing: {
-    slack: { perChannelIntervalMs: 1_050, limiter: { max: 10, duration: 1_000 } },
-    discord: { perChannelIntervalMs: 0, limiter: { max: 40, duration: 1_000 } },
+    slack: { perChannelIntervalMs: 1_050, minGapAfterPostMs: 1_000, limiter: { max: 10, duration: 1_000 } },
+    discord: { perChannelIntervalMs: 0, minGapAfterPostMs: 0, limiter: { max: 40, duration: 1_000 } },
   },
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
@@ -133,11 +135,16 @@ export class JobQueues {
     return [this.maintenance, this.digest, this.deliver.slack, this.deliver.discord];
   }
 
-  /** Enqueues a delivery; its job id is the delivery id, so enqueueing twice while the job exists is a no-op. */
-  async enqueueDelivery(platform: Platform, deliveryId: string): Promise<void> {
+  /**
+   * Enqueues a delivery; its job id is the delivery id, so enqueueing twice while the job exists is a no-op.
+   * `fresh` (a delivery just written) skips the check for a failed job left by an earlier run.
+   */
+  async enqueueDelivery(platform: Platform, deliveryId: string, options: { fresh?: boolean } = {}): Promise<void> {
     const queue = this.deliver[platform];
-    const existing = await queue.getJob(deliveryId);
-    if (existing && (await existing.isFailed())) await existing.remove();
+    if (!options.fresh) {
+      const existing = await queue.getJob(deliveryId);
+      if (existing && (await existing.isFailed())) await existing.remove();
+    }
     await queue.add(JOB_NAMES.deliver, { deliveryId }, { jobId: deliveryId });
   }
 

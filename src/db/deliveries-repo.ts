@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { Delivery, DeliveryStatus } from '../core/types.ts';
+import type { ChannelTarget } from '../core/ports.ts';
+import type { Delivery, DeliveryStatus, Platform } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { DigestView } from '../core/views.ts';
 import type { Db } from './client.ts';
@@ -77,6 +78,11 @@ export class DeliveriesRepo {
   private readonly insertPaper: Statement;
   private readonly bumpLastDay: Statement;
   private readonly setStatus: Statement;
+  private readonly deliveredStmt: Statement;
+  private readonly withTarget: Statement;
+  private readonly startAttempt: Statement;
+  private readonly sent: Statement;
+  private readonly errorOnly: Statement;
 
   constructor(private readonly db: Db) {
     this.byId = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
@@ -90,6 +96,17 @@ export class DeliveriesRepo {
     this.bumpLastDay = db.sqlite.prepare(
       `UPDATE channels SET last_digest_day = MAX(COALESCE(last_digest_day, ''), ?), updated_at = ${NOW} WHERE id = ?`,
     );
+    this.withTarget = db.sqlite.prepare(
+      `SELECT ${COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, c.platform AS target_platform, c.workspace_id AS target_workspace,
+              c.channel_id AS target_channel
+       FROM deliveries d LEFT JOIN channels c ON c.id = d.channel_id WHERE d.id = ?`,
+    );
+    this.deliveredStmt = db.sqlite.prepare(
+      'SELECT paper_id FROM delivered_papers WHERE channel_id = ? AND paper_id BETWEEN ? AND ?',
+    );
+    this.startAttempt = db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${NOW} WHERE id = ?`);
+    this.sent = db.sqlite.prepare(`UPDATE deliveries SET status = 'sent', platform_message_ids = ?, last_error = NULL, updated_at = ${NOW} WHERE id = ?`);
+    this.errorOnly = db.sqlite.prepare(`UPDATE deliveries SET last_error = ?, updated_at = ${NOW} WHERE id = ?`);
     this.setStatus = db.sqlite.prepare(
       `UPDATE deliveries SET status = @status, last_error = @lastError, updated_at = ${NOW} WHERE id = @id`,
     );
@@ -98,10 +115,18 @@ export class DeliveriesRepo {
   /** Which of `paperIds` were already selected for (delivered to) this channel. */
   deliveredAmong(channelId: number, paperIds: string[]): Set<string> {
     if (paperIds.length === 0) return new Set();
-    const rows = this.db.sqlite
-      .prepare('SELECT paper_id FROM delivered_papers WHERE channel_id = ? AND paper_id IN (SELECT value FROM json_each(?))')
-      .all(channelId, JSON.stringify(paperIds)) as { paper_id: string }[];
-    return new Set(rows.map((r) => r.paper_id));
+    // One range scan of the (channel_id, paper_id) key between the smallest and largest id, then an exact
+    // filter: a day's candidates sit close together in id order, so this reads few rows.
+    let min = paperIds[0]!;
+    let max = min;
+    for (const id of paperIds) {
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    const wanted = new Set(paperIds);
+    const out = new Set<string>();
+    for (const r of this.deliveredStmt.all(channelId, min, max) as { paper_id: string }[]) if (wanted.has(r.paper_id)) out.add(r.paper_id);
+    return out;
   }
 
   /**
@@ -135,6 +160,14 @@ export class DeliveriesRepo {
     return row ? fromRow(row) : undefined;
   }
 
+  /** A delivery and where it goes, in one query (the deliver job's hot path); `target` is null when the channel is gone. */
+  getWithTarget(id: string): (OutboxDelivery & { target: ChannelTarget | null }) | undefined {
+    const row = this.withTarget.get(id) as (DeliveryRow & { target_platform: Platform | null; target_workspace: string; target_channel: string }) | undefined;
+    if (!row) return undefined;
+    const target = row.target_platform ? { platform: row.target_platform, workspaceId: row.target_workspace, channelId: row.target_channel } : null;
+    return { ...fromRow(row), target };
+  }
+
   /**
    * Starts a delivery attempt: status `sending`, attempts + 1. Returns the row as it was BEFORE, so the
    * caller can tell whether an earlier attempt may already have posted (it was `sending` with attempts > 0).
@@ -143,16 +176,14 @@ export class DeliveriesRepo {
     return this.db.sqlite.transaction(() => {
       const before = this.get(id);
       if (!before) return undefined;
-      this.db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${NOW} WHERE id = ?`).run(id);
+      this.startAttempt.run(id);
       return before;
     })();
   }
 
   /** The platform accepted the digest: record its message ids. */
   markSent(id: string, messageIds: string[]): void {
-    this.db.sqlite
-      .prepare(`UPDATE deliveries SET status = 'sent', platform_message_ids = ?, last_error = NULL, updated_at = ${NOW} WHERE id = ?`)
-      .run(JSON.stringify(messageIds), id);
+    this.sent.run(JSON.stringify(messageIds), id);
   }
 
   /** No retry can deliver this digest. */
@@ -167,7 +198,7 @@ export class DeliveriesRepo {
 
   /** An attempt failed ambiguously (network, 5xx): stays `sending`, so the next attempt looks before posting. */
   recordError(id: string, reason: string): void {
-    this.db.sqlite.prepare(`UPDATE deliveries SET last_error = ?, updated_at = ${NOW} WHERE id = ?`).run(reason.slice(0, MAX_ERROR_CHARS), id);
+    this.errorOnly.run(reason.slice(0, MAX_ERROR_CHARS), id);
   }
 
   /** Deliveries not finished (`pending` or `sending`) and untouched for at least `idleMs`: what a sweep re-enqueues. */
