@@ -27,6 +27,8 @@ export interface AppContext {
 export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db } = {}): AppContext {
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
+  const caughtUp = papers.indexPending();
+  if (caughtUp > 0) logger.info({ papers: caughtUp }, 'indexed papers left unindexed by an interrupted ingest');
   const channels = new ChannelsRepo(db);
   const deliveries = new DeliveriesRepo(db);
   const search = new SearchService(new SearchRepo(db));
