@@ -31,20 +31,20 @@ export const papersCommand = new SlashCommandBuilder()
     sub
       .setName('subscribe')
       .setDescription('Add a topic: papers matching it are picked for this channel')
-      .addStringOption((o) => o.setName('topic').setDescription('A search query, e.g. "diffusion" or author:hinton').setRequired(true).setMaxLength(100)),
+      .addStringOption((o) => o.setName('topic').setDescription('A search query, e.g. "diffusion" or author:hinton').setRequired(true).setMaxLength(200)),
   )
   .addSubcommand((sub) =>
     sub
       .setName('unsubscribe')
       .setDescription('Remove a topic from this channel')
-      .addStringOption((o) => o.setName('topic').setDescription('One of the channel\'s topics').setRequired(true).setAutocomplete(true).setMaxLength(100)),
+      .addStringOption((o) => o.setName('topic').setDescription("One of the channel's topics, its number, or all").setRequired(true).setAutocomplete(true).setMaxLength(200)),
   )
   .addSubcommand((sub) => sub.setName('topics').setDescription("List this channel's topics and settings"))
   .addSubcommand((sub) =>
     sub
       .setName('schedule')
       .setDescription('When the digest is posted in this channel')
-      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM (24h), e.g. 09:30').setRequired(true).setMinLength(4).setMaxLength(5))
+      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM (24h), e.g. 09:30; leave out to see the schedule').setMinLength(4).setMaxLength(5))
       .addStringOption((o) =>
         o
           .setName('cadence')

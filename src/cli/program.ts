@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerChannels } from './commands/channels.ts';
 import { registerDigest } from './commands/digest.ts';
+import { registerDiscord } from './commands/discord-register.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSearch } from './commands/search.ts';
@@ -23,6 +24,7 @@ export function createProgram(runtime: CliRuntime): Command {
   registerMigrate(program, runtime);
   registerChannels(program, runtime);
   registerWorker(program, runtime);
+  registerDiscord(program, runtime);
   for (const command of program.commands) command.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;
 }

@@ -1,0 +1,197 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the fake received. */
+export interface RecordedCall {
+  method: string;
+  /** Path below `/api/v10`, e.g. `/channels/123/messages`. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  body: any;
+}
+
+/** A scripted answer for the next matching request. */
+export interface ScriptedResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Script {
+  method: string;
+  path: RegExp;
+  response: ScriptedResponse;
+}
+
+let snowflake = 1_100_000_000_000_000_000n;
+const nextId = () => String((snowflake += 1n));
+
+function messageObject(channelId: string, body: any, applicationId?: string): Record<string, unknown> {
+  return {
+    id: nextId(),
+    channel_id: channelId,
+    type: 0,
+    content: body?.content ?? '',
+    embeds: body?.embeds ?? [],
+    components: body?.components ?? [],
+    attachments: [],
+    mentions: [],
+    mention_roles: [],
+    mention_everyone: false,
+    pinned: false,
+    tts: false,
+    flags: body?.flags ?? 0,
+    timestamp: new Date().toISOString(),
+    edited_timestamp: null,
+    author: { id: applicationId ?? '1000', username: 'papers', discriminator: '0', global_name: null, avatar: null, bot: true },
+    ...(body?.nonce !== undefined ? { nonce: body.nonce } : {}),
+    ...(applicationId ? { webhook_id: applicationId, application_id: applicationId } : {}),
+  };
+}
+
+/**
+ * A fake Discord REST API on 127.0.0.1 speaking `/api/v10/...`: records every call, answers the routes the
+ * bot uses (gateway/bot, command overwrite, channel messages with nonce dedupe, interaction callbacks and
+ * webhooks), and can be scripted to answer the next matching call with a 429 or an error code.
+ */
+export class FakeDiscordApi {
+  readonly calls: RecordedCall[] = [];
+  /** The WebSocket URL `GET /gateway/bot` announces. */
+  gatewayUrl = 'ws://127.0.0.1:1';
+  private readonly scripts: Script[] = [];
+  private readonly nonces = new Map<string, Record<string, unknown>>();
+  private readonly waiters = new Set<() => void>();
+  private server: Server | undefined;
+  port = 0;
+
+  /** The base URL to give as `DISCORD_API_URL` / `@discordjs/rest` `api`. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.onRequest(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  /** Answers the next request matching `method` and `path` (below /api/v10) with `response`, once. */
+  script(method: string, path: RegExp, response: ScriptedResponse): void {
+    this.scripts.push({ method, path, response });
+  }
+
+  /** A Discord-style 429 for the next matching call (`retry_after` in seconds, header and body). */
+  rateLimitNext(method: string, path: RegExp, retryAfterSeconds: number, global = false): void {
+    this.script(method, path, {
+      status: 429,
+      body: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global },
+      headers: {
+        'retry-after': String(Math.ceil(retryAfterSeconds)),
+        'x-ratelimit-scope': global ? 'global' : 'user',
+        ...(global ? { 'x-ratelimit-global': 'true' } : {}),
+      },
+    });
+  }
+
+  /** A Discord JSON error (`{ code, message }`) for the next matching call. */
+  errorNext(method: string, path: RegExp, status: number, code: number, message = 'error'): void {
+    this.script(method, path, { status, body: { code, message } });
+  }
+
+  callsTo(method: string, path: RegExp): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && path.test(c.path));
+  }
+
+  /** Resolves with the first recorded call matching, waiting for it when needed. */
+  async waitFor(method: string, path: RegExp, timeoutMs = 5000): Promise<RecordedCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.callsTo(method, path)[0];
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`fake Discord: no ${method} ${path} within ${timeoutMs} ms; saw ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, left);
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const prefix = '/api/v10';
+    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+    let body: unknown = undefined;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = raw;
+      }
+    }
+    const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body };
+    this.calls.push(call);
+    const scripted = this.takeScript(call);
+    const response = scripted ?? this.answer(call);
+    const json = response.body === undefined ? '' : JSON.stringify(response.body);
+    res.writeHead(response.status, { ...(json ? { 'content-type': 'application/json' } : {}), ...response.headers });
+    res.end(json);
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private takeScript(call: RecordedCall): ScriptedResponse | undefined {
+    const index = this.scripts.findIndex((s) => s.method === call.method && s.path.test(call.path));
+    if (index === -1) return undefined;
+    return this.scripts.splice(index, 1)[0]!.response;
+  }
+
+  private answer(call: RecordedCall): ScriptedResponse {
+    const { method, path, body } = call;
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && path === '/gateway/bot') {
+      return {
+        status: 200,
+        body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+      };
+    }
+    if (method === 'PUT' && (m = /^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/.exec(path))) {
+      const commands = Array.isArray(body) ? body : [];
+      return {
+        status: 200,
+        body: commands.map((c: Record<string, unknown>) => ({ ...c, id: nextId(), application_id: m![1], version: nextId(), ...(m![2] ? { guild_id: m![2] } : {}) })),
+      };
+    }
+    if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      const b = body as { nonce?: string; enforce_nonce?: boolean };
+      const key = b?.enforce_nonce && b.nonce !== undefined ? `${m[1]}:${b.nonce}` : undefined;
+      const existing = key ? this.nonces.get(key) : undefined;
+      if (existing) return { status: 200, body: existing };
+      const message = messageObject(m[1]!, body);
+      if (key) this.nonces.set(key, message);
+      return { status: 200, body: message };
+    }
+    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return { status: 204 };
+    if (method === 'PATCH' && (m = /^\/webhooks\/(\d+)\/[^/]+\/messages\/@original$/.exec(path))) {
+      return { status: 200, body: messageObject('0', body, m[1]) };
+    }
+    if (method === 'POST' && (m = /^\/webhooks\/(\d+)\/[^/]+$/.exec(path))) return { status: 200, body: messageObject('0', body, m[1]) };
+    return { status: 404, body: { code: 0, message: `fake Discord has no route ${method} ${path}` } };
+  }
+}
+
