@@ -19,8 +19,8 @@ return slot
  * Per-channel pacing across processes. Each post to a channel reserves a slot `intervalMs` after the
  * previous one; a job whose slot lies ahead waits for it as a delayed job (no worker slot held, no
  * polling), carrying its reservation so it does not queue again when it wakes. Slots plan the cadence;
- * the end time of the last post is the gate: the platform may have seen a slow post late, so the next
- * one starts no sooner than `minGapMs` after the previous one finished.
+ * the end of the previous post is the gate: the platform saw that post somewhere between our send and its
+ * answer, so the next post starts no sooner than `interval` after the answer, never closer.
  */
 export class ChannelPacer {
   constructor(private readonly redis: Redis, private readonly prefix: string) {}

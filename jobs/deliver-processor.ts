@@ -94,7 +94,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits for the channel's next posting slot (see {@link ChannelPacer}); throws DelayedError when the job was parked. */
 async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, token?: string): Promise<void> {
-  const { perChannelIntervalMs: interval, minGapAfterPostMs: minGap } = deps.pacing;
+  const interval = deps.pacing.perChannelIntervalMs;
   if (interval <= 0) return;
   const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
   const slot = held ?? (await deps.pacer.reserve(target, interval));
@@ -105,10 +105,8 @@ async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: Channel
     throw new DelayedError();
   }
   if (wait > 0) await sleep(wait);
-  if (minGap > 0) {
-    const gap = (await deps.pacer.lastPostEnd(target)) + minGap - Date.now();
-    if (gap > 0) await sleep(Math.min(gap, minGap));
-  }
+  const gap = (await deps.pacer.lastPostEnd(target)) + interval - Date.now();
+  if (gap > 0) await sleep(Math.min(gap, interval));
 }
 
 async function handleFailure(

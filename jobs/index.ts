@@ -8,8 +8,9 @@
  * - `deliver-slack`, `deliver-discord`: one job per outbox row, job id = delivery id.
  *
  * Rate limits: each platform's deliver queue has a BullMQ limiter shared by every worker process (Slack
- * 10/s for the workspace, Discord 40/s, under its global 50/s); Slack posts to one channel are spaced
- * 1.05 s apart by a Redis slot reservation per channel (jobs wait as delayed jobs, holding no worker);
+ * 10/s for the workspace, Discord 40/s, under its global 50/s). Slack posts to one channel are spaced by
+ * a Redis slot reservation per channel, 1 s apart (jobs wait as delayed jobs, holding no worker), and
+ * gated on the previous post's answer + 1 s, so the platform never sees two posts closer than a second;
  * a 429 pauses that platform's queue for its retry-after (`worker.rateLimit`) and puts the job back.
  */
 export { Jobs, openJobs, type JobsContext, type OpenJobsOptions, type StartWorkersOptions } from './jobs-runtime.ts';

@@ -44,12 +44,10 @@ export type MaintenanceJobData = Record<string, never>;
 /** Per-platform delivery limits. */
 export interface PlatformPacing {
   /**
-   * Minimum spacing between two posts to the same channel, in ms (0 = none). Slack allows about one
-   * message per second per channel; a small guard keeps clock jitter from drawing a 429.
+   * Minimum spacing between two posts to the same channel, from the previous post's answer to the next
+   * send, in ms (0 = no pacing). Slack allows about one message per second per channel.
    */
   perChannelIntervalMs: number;
-  /** The platform's own minimum gap per channel, counted from the end of the previous post (0 = none). */
-  minGapAfterPostMs: number;
   /** Global cap for this platform's deliver queue across every worker process (BullMQ limiter). */
   limiter: { max: number; duration: number };
 }
@@ -72,13 +70,13 @@ export interface JobsTuning {
 }
 
 export const DEFAULT_TUNING: JobsTuning = {
-  deliver: { attempts: 8, backoffMs: 2_000, concurrency: 20 },
+  deliver: { attempts: 8, backoffMs: 2_000, concurrency: 50 },
   digest: { attempts: 5, backoffMs: 5_000, concurrency: 10 },
   ingest: { attempts: 3, backoffMs: 60_000 },
   sweep: { everyMs: 5 * 60_000, idleMs: 2 * 60_000 },
   pacing: {
-    slack: { perChannelIntervalMs: 1_050, minGapAfterPostMs: 1_000, limiter: { max: 10, duration: 1_000 } },
-    discord: { perChannelIntervalMs: 0, minGapAfterPostMs: 0, limiter: { max: 40, duration: 1_000 } },
+    slack: { perChannelIntervalMs: 1_000, limiter: { max: 10, duration: 1_000 } },
+    discord: { perChannelIntervalMs: 0, limiter: { max: 40, duration: 1_000 } },
   },
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,

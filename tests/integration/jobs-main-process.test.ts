@@ -84,6 +84,12 @@ describe('npm start with papers digest --run-now', () => {
     expect(res.status).toBe(200);
     await slack.waitFor((calls) => calls.find((c) => c.method === 'response:subscribe'));
     const channel = await waitFor('the subscribed channel', () => ctx.channels.list().find((c) => c.channelId === 'CMAIN1'));
+    const schedules = new Queue('digest', { connection: { url: TEST_REDIS_URL }, prefix });
+    try {
+      expect(await schedules.getJobScheduler(`channel-${channel.id}`)).toMatchObject({ pattern: '0 9 * * *', tz: channel.schedule.timeZone });
+    } finally {
+      await schedules.close();
+    }
 
     const listing = await papersCli(['channels']);
     expect(listing.code).toBe(0);
