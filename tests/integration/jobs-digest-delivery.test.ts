@@ -105,7 +105,39 @@ describe('scheduled digests', () => {
   });
 });
 
+describe('empty digests', () => {
+  it('records a skipped day without posting when the channel asked to skip empty digests', async () => {
+    const channel = enrolChannel(ctx, 'slack', { topics: ['holography'], emptyBehaviour: 'skip' });
+    const [outcome] = await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]));
+    expect(outcome).toMatchObject({ outcome: 'created', status: 'skipped', papers: 0 });
+    expect(ctx.deliveries.forChannel(channel.id)[0]).toMatchObject({ status: 'skipped', feedDay: today, paperIds: [] });
+    expect(ctx.channels.get(channel.id)!.lastDigestDay).toBe(today);
+    expect(slackPosts(channel)).toHaveLength(0);
+  });
+
+  it('posts a short notice when the channel asked to hear about empty days', async () => {
+    const channel = enrolChannel(ctx, 'slack', { topics: ['holography'], emptyBehaviour: 'notice' });
+    await jobs.enqueueDigestsNow([channel.id]);
+    const sent = await waitFor('the notice delivery', sentDelivery(channel));
+    expect(sent.paperIds).toEqual([]);
+    expect(sent.view?.notice).toMatch(/No new papers matched/);
+    expect(slackPosts(channel)).toHaveLength(1);
+    expect(JSON.stringify(slackPosts(channel)[0]!.body)).toContain('No new papers matched');
+  });
+});
+
 describe('platform trouble', () => {
+  it('retries after an ambiguous failure, looking for the earlier post before posting once', async () => {
+    const channel = enrolChannel(ctx, 'slack');
+    slack.failNext('chat.postMessage', { status: 500 });
+    await jobs.enqueueDigestsNow([channel.id]);
+    const sent = await waitFor('delivery after the 500', sentDelivery(channel));
+    expect(sent.attempts).toBe(2);
+    expect(slack.callsTo('conversations.history').filter((c) => c.body.channel === channel.channelId)).toHaveLength(1);
+    expect((await slackHistory(channel)).map((m) => m.ts)).toEqual(sent.platformMessageIds);
+  });
+
+
   it('waits out a 429 retry-after and then delivers once, without spending an attempt', async () => {
     const channel = enrolChannel(ctx, 'discord');
     const path = new RegExp(`^/channels/${channel.channelId}/messages$`);
