@@ -8,6 +8,8 @@ export interface RecordedCall {
   path: string;
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
+  /** The decoded JSON body: free-form, as tests read deep into Discord payloads. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- recorded wire JSON, read freely by tests
   body: any;
 }
 
@@ -27,7 +29,7 @@ interface Script {
 let snowflake = 1_100_000_000_000_000_000n;
 const nextId = () => String((snowflake += 1n));
 
-function messageObject(channelId: string, body: any, applicationId?: string): Record<string, unknown> {
+function messageObject(channelId: string, body: Record<string, unknown> | undefined, applicationId?: string): Record<string, unknown> {
   return {
     id: nextId(),
     channel_id: channelId,
@@ -136,7 +138,8 @@ export class FakeDiscordApi {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const prefix = '/api/v10';
-    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+    const pathname = decodeURIComponent(url.pathname);
+    const path = pathname.startsWith(prefix) ? pathname.slice(prefix.length) : pathname;
     let body: unknown = undefined;
     if (raw.length > 0) {
       try {

@@ -1,0 +1,217 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
+import { createCommandCore } from '../../src/commands/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createContext, type AppContext } from '../../src/context.ts';
+import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
+import { noScheduleSync, type PlatformAdapter } from '../../src/core/ports.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
+import { FakeDiscordApi } from '../fakes/discord-api.ts';
+import {
+  autocompleteInteraction,
+  buttonInteraction,
+  commandInteraction,
+  IDS,
+  PERMS,
+  PING,
+  publicKeyHex,
+  signedHeaders,
+} from '../fakes/discord-payloads.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+
+const keys = generateKeyPairSync('ed25519');
+const otherKeys = generateKeyPairSync('ed25519');
+const api = new FakeDiscordApi();
+let testDb: ReturnType<typeof createTestDb>;
+let ctx: AppContext;
+let adapter: PlatformAdapter;
+let server: HttpServer;
+const requests: CommandRequest[] = [];
+
+async function post(payload: unknown, headers: Record<string, string> | ((body: string) => Record<string, string>)) {
+  const body = JSON.stringify(payload);
+  const res = await fetch(`http://127.0.0.1:${server.port}/discord/interactions`, {
+    method: 'POST',
+    headers: typeof headers === 'function' ? headers(body) : headers,
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : undefined };
+}
+
+const signed = (payload: unknown) => post(payload, (body) => signedHeaders(body, keys.privateKey));
+
+/** The PATCH that completes the deferred response of `interaction`. */
+const original = (interaction: { token: string }) => api.waitFor('PATCH', new RegExp(`^/webhooks/${IDS.app}/${interaction.token}/messages/@original$`));
+
+function channel() {
+  return ctx.channels.find({ platform: 'discord', workspaceId: IDS.guild, channelId: IDS.channel });
+}
+
+beforeAll(async () => {
+  await api.start();
+  testDb = createTestDb('discord-http');
+  const config = loadConfig({
+    DISCORD_PUBLIC_KEY: publicKeyHex(keys.publicKey),
+    DISCORD_APPLICATION_ID: IDS.app,
+    DISCORD_TOKEN: 'bot-token',
+    DISCORD_API_URL: api.apiUrl,
+  });
+  ctx = createContext(config, silentLogger(), { db: testDb.db });
+  ctx.papers.upsertPage(
+    [
+      makePaper({ id: '2503.00001', title: 'Diffusion models for protein design', upvotes: 90, thumbnail: 'https://cdn.example/p1.png' }),
+      makePaper({ id: '2503.00002', title: 'Scaling laws for diffusion transformers', upvotes: 40 }),
+      makePaper({ id: '2503.00004', title: 'Reinforcement learning for theorem proving', upvotes: 70 }),
+      ...Array.from({ length: 7 }, (_, i) => makePaper({ id: `2503.1000${i}`, title: `Graph neural network study ${i}`, upvotes: 10 + i })),
+    ],
+    [],
+  );
+  const core = createCommandCore({ ctx, schedules: noScheduleSync });
+  const commands = {
+    handle: (req: CommandRequest): Promise<CommandReply> => {
+      requests.push(req);
+      return core.handle(req);
+    },
+  };
+  adapter = createDiscordAdapter({ ctx, commands, logger: silentLogger() }, config.discord!);
+  server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: adapter.routes, readiness: async () => ({}), logger: silentLogger() });
+  await adapter.start();
+});
+
+afterAll(async () => {
+  await adapter?.stop();
+  await server?.close();
+  await api.stop();
+  ctx?.close();
+  testDb?.cleanup();
+});
+
+describe('Discord HTTP interactions', () => {
+  it('serves POST /discord/interactions and opens no gateway connection', () => {
+    expect(adapter.routes.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /discord/interactions']);
+    expect(api.callsTo('GET', /^\/gateway/)).toEqual([]);
+  });
+
+  it('answers a signed PING with PONG', async () => {
+    expect(await signed(PING)).toEqual({ status: 200, json: { type: 1 } });
+  });
+
+  it('defers a signed /papers search ephemerally, then edits the original response with the matching papers', async () => {
+    const interaction = commandInteraction('search', { query: 'diffusion' });
+    const answer = await signed(interaction);
+    expect(answer).toEqual({ status: 200, json: { type: 5, data: { flags: 64 } } });
+    const patch = await original(interaction);
+    expect(patch.headers.authorization).toBeUndefined();
+    const titles = patch.body.embeds.map((e: { title: string }) => e.title);
+    expect(titles).toHaveLength(2);
+    expect(titles.join('\n')).toContain('Diffusion models for protein design');
+    expect(titles.join('\n')).toContain('Scaling laws for diffusion transformers');
+    expect(patch.body.content).toContain('Results for "diffusion"');
+    expect(patch.body.embeds[0]).toMatchObject({ url: expect.stringMatching(/^https:\/\/huggingface\.co\/papers\/2503\.0000[12]$/) });
+    expect(patch.body.components[0].components.map((b: { custom_id: string }) => b.custom_id)).toEqual(
+      expect.arrayContaining(['papers:share:2503.00001', 'papers:share:2503.00002']),
+    );
+    expect(requests.at(-1)).toMatchObject({ platform: 'discord', name: 'search', text: 'diffusion', options: { query: 'diffusion' }, workspaceId: IDS.guild, channelId: IDS.channel, userId: IDS.user, canManage: false });
+  });
+
+  it('refuses a forged signature with 401 and runs nothing', async () => {
+    const before = { requests: requests.length, calls: api.calls.length };
+    const answer = await post(commandInteraction('search', { query: 'diffusion' }), (body) => signedHeaders(body, otherKeys.privateKey));
+    expect(answer.status).toBe(401);
+    expect({ requests: requests.length, calls: api.calls.length }).toEqual(before);
+  });
+
+  it('refuses a body that differs from the one signed', async () => {
+    const headers = signedHeaders(JSON.stringify(PING), keys.privateKey);
+    const answer = await post(commandInteraction('pause', {}, { permissions: PERMS.manageChannels }), headers);
+    expect(answer.status).toBe(401);
+    expect(channel()?.paused ?? false).toBe(false);
+  });
+
+  it('refuses stale, future and missing timestamps with 401', async () => {
+    const before = requests.length;
+    const now = Math.floor(Date.now() / 1000);
+    const stale = await post(PING, (body) => signedHeaders(body, keys.privateKey, now - 600));
+    const future = await post(PING, (body) => signedHeaders(body, keys.privateKey, now + 600));
+    const missing = await post(PING, (body) => {
+      const { 'x-signature-timestamp': _ts, ...rest } = signedHeaders(body, keys.privateKey);
+      return rest;
+    });
+    const unsigned = await post(PING, { 'content-type': 'application/json' });
+    expect([stale.status, future.status, missing.status, unsigned.status]).toEqual([401, 401, 401, 401]);
+    expect(requests.length).toBe(before);
+  });
+
+  it('refuses setting changes without Manage Channels, ephemerally, changing nothing', async () => {
+    const interaction = commandInteraction('subscribe', { topic: 'diffusion' });
+    await signed(interaction);
+    const patch = await original(interaction);
+    expect(patch.body.content).toContain('Manage Channels');
+    const c = channel();
+    expect(c ? ctx.channels.topics(c.id) : []).toEqual([]);
+  });
+
+  it('lets a member with Manage Channels subscribe, then autocompletes the channel\'s topics for unsubscribe', async () => {
+    for (const topic of ['diffusion', 'theorem proving']) {
+      const interaction = commandInteraction('subscribe', { topic }, { permissions: PERMS.manageChannels });
+      await signed(interaction);
+      await original(interaction);
+    }
+    expect(ctx.channels.topics(channel()!.id).map((t) => t.query)).toEqual(['diffusion', 'theorem proving']);
+    const answer = await signed(autocompleteInteraction('unsubscribe', { name: 'topic', value: 'theo' }));
+    expect(answer).toEqual({ status: 200, json: { type: 8, data: { choices: [{ name: 'theorem proving', value: 'theorem proving' }] } } });
+  });
+
+  it('autocompletes time zones from what was typed', async () => {
+    const answer = await signed(autocompleteInteraction('schedule', { name: 'timezone', value: 'berl' }, { time: '09:30' }));
+    expect(answer.status).toBe(200);
+    expect(answer.json.type).toBe(8);
+    expect(answer.json.data.choices[0]).toEqual({ name: 'Europe/Berlin', value: 'Europe/Berlin' });
+    expect(answer.json.data.choices.length).toBeLessThanOrEqual(25);
+  });
+
+  it('passes typed schedule options and their Slack-form text to the command core', async () => {
+    const interaction = commandInteraction('schedule', { time: '07:15', cadence: 'weekly', weekday: 'mon', timezone: 'Europe/Berlin' }, { permissions: PERMS.manageChannels });
+    await signed(interaction);
+    const patch = await original(interaction);
+    expect(patch.body.content).toContain('Schedule updated');
+    expect(requests.at(-1)).toMatchObject({ text: '07:15 weekly mon Europe/Berlin', canManage: true });
+    expect(channel()!.schedule).toEqual({ time: '07:15', cadence: 'weekly', weekday: 1, timeZone: 'Europe/Berlin' });
+  });
+
+  it('shows bad input ephemerally with the right form', async () => {
+    const interaction = commandInteraction('schedule', { time: '25:99' }, { permissions: PERMS.manageChannels });
+    expect(await signed(interaction)).toEqual({ status: 200, json: { type: 5, data: { flags: 64 } } });
+    const patch = await original(interaction);
+    expect(patch.body.content).toContain('is not a time of day');
+    expect(patch.body.content).toContain('/papers schedule <HH:MM>');
+  });
+
+  it('pages search results with the More button', async () => {
+    const first = commandInteraction('search', { query: 'graph' });
+    await signed(first);
+    const page1 = await original(first);
+    expect(page1.body.embeds).toHaveLength(5);
+    const moreButton = page1.body.components.at(-1).components[0];
+    expect(moreButton).toMatchObject({ label: 'More results', custom_id: 'papers:more:search:5:graph' });
+    const click = buttonInteraction(moreButton.custom_id);
+    expect(await signed(click)).toEqual({ status: 200, json: { type: 5, data: { flags: 64 } } });
+    const page2 = await original(click);
+    expect(page2.body.embeds).toHaveLength(2);
+    expect(requests.at(-1)).toMatchObject({ name: 'search', text: 'graph', cursor: '5' });
+  });
+
+  it('shares a paper in the channel from the Share button', async () => {
+    const answer = await signed(buttonInteraction('papers:share:2503.00004'));
+    expect(answer.status).toBe(200);
+    expect(answer.json.type).toBe(4);
+    expect(answer.json.data.flags).toBeUndefined();
+    expect(answer.json.data.content).toBe(`<@${IDS.user}> shared a paper:`);
+    expect(answer.json.data.allowed_mentions).toEqual({ parse: [] });
+    expect(answer.json.data.embeds[0].title).toBe('Reinforcement learning for theorem proving');
+  });
+});
