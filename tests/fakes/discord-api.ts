@@ -113,13 +113,18 @@ export class FakeDiscordApi {
   }
 
   /** Resolves with the first recorded call matching, waiting for it when needed. */
-  async waitFor(method: string, path: RegExp, timeoutMs = 5000): Promise<RecordedCall> {
+  waitFor(method: string, path: RegExp, timeoutMs = 5000): Promise<RecordedCall> {
+    return this.waitUntil(() => this.callsTo(method, path)[0], `${method} ${path}`, timeoutMs);
+  }
+
+  /** Resolves with `check()`'s first defined result, re-checking after every request the fake receives. */
+  async waitUntil<T>(check: () => T | undefined, what: string, timeoutMs = 5000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const found = this.callsTo(method, path)[0];
-      if (found) return found;
+      const found = check();
+      if (found !== undefined) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`fake Discord: no ${method} ${path} within ${timeoutMs} ms; saw ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
+      if (left <= 0) throw new Error(`fake Discord: no ${what} within ${timeoutMs} ms; saw ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`);
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);

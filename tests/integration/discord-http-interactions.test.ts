@@ -205,6 +205,27 @@ describe('Discord HTTP interactions', () => {
     expect(requests.at(-1)).toMatchObject({ name: 'search', text: 'graph', cursor: '5' });
   });
 
+  it('sends a reply longer than one message as the edited original plus ephemeral follow-ups', async () => {
+    const channelId = '900000000000000077';
+    const { channel: c } = ctx.channels.enrol({ platform: 'discord', workspaceId: IDS.guild, channelId }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+    const topics = Array.from({ length: 14 }, (_, i) => `topic ${i} ${'about graph neural networks '.repeat(6).trim()}`);
+    for (const topic of topics) ctx.channels.addTopic(c.id, topic);
+    const interaction = commandInteraction('topics', {}, { channelId });
+    await signed(interaction);
+    const patch = await original(interaction);
+    const followUpPath = new RegExp(`^/webhooks/${IDS.app}/${interaction.token}$`);
+    const lastTopic = topics.at(-1)!;
+    const followUps = await api.waitUntil(() => {
+      const calls = api.callsTo('POST', followUpPath);
+      return calls.some((c) => String(c.body.content).includes(lastTopic)) ? calls : undefined;
+    }, 'follow-up with the last topic');
+    expect(followUps.length).toBeGreaterThanOrEqual(1);
+    expect(followUps.every((f) => f.body.flags === 64)).toBe(true);
+    const shown = [patch, ...followUps].map((m) => m.body.content as string);
+    expect(shown.every((text) => text.length <= 2000)).toBe(true);
+    for (const topic of topics) expect(shown.join('\n')).toContain(topic);
+  });
+
   it('shares a paper in the channel from the Share button', async () => {
     const answer = await signed(buttonInteraction('papers:share:2503.00004'));
     expect(answer.status).toBe(200);
