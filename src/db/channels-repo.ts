@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
 import type { Channel, Platform, Schedule, Subscription } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { Db } from './client.ts';
@@ -43,6 +44,8 @@ const touched = { updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` };
 
 /** Enrolled channels, their settings, topics and health. */
 export class ChannelsRepo {
+  private topicsStmt: Statement | undefined;
+
   constructor(private readonly db: Db) {}
 
   find(key: ChannelKey): Channel | undefined {
@@ -127,15 +130,21 @@ export class ChannelsRepo {
     return { subscription: existing, created: false };
   }
 
-  /** A channel's topics in the order they were added. */
+  /** A channel's topics in the order they were added (hot path of digest planning: a prepared statement). */
   topics(channelId: number): Subscription[] {
-    return this.db.orm.select().from(subscriptions).where(eq(subscriptions.channelId, channelId)).orderBy(asc(subscriptions.id)).all();
+    this.topicsStmt ??= this.db.sqlite.prepare(
+      'SELECT id, channel_id AS channelId, query, created_at AS createdAt FROM subscriptions WHERE channel_id = ? ORDER BY id',
+    );
+    return this.topicsStmt.all(channelId) as Subscription[];
   }
 
   /** Topics of many channels at once, keyed by channel id. */
   topicsByChannel(): Map<number, Subscription[]> {
     const out = new Map<number, Subscription[]>();
-    for (const s of this.db.orm.select().from(subscriptions).orderBy(asc(subscriptions.id)).all()) {
+    const rows = this.db.sqlite
+      .prepare('SELECT id, channel_id AS channelId, query, created_at AS createdAt FROM subscriptions ORDER BY id')
+      .all() as Subscription[];
+    for (const s of rows) {
       const list = out.get(s.channelId) ?? [];
       list.push(s);
       out.set(s.channelId, list);

@@ -104,12 +104,16 @@ export class PapersRepo {
   private readonly upsertListing: Statement;
   private readonly byId: Statement;
   private readonly existingStmt: Statement;
+  private readonly feedDaysStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.upsertPaper = db.sqlite.prepare(UPSERT_PAPER);
     this.upsertListing = db.sqlite.prepare(UPSERT_LISTING);
     this.byId = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
     this.existingStmt = db.sqlite.prepare('SELECT id FROM papers WHERE id IN (SELECT value FROM json_each(?))');
+    this.feedDaysStmt = db.sqlite.prepare(
+      'SELECT DISTINCT feed_day FROM daily_listings WHERE feed_day >= ? AND feed_day <= ? ORDER BY feed_day DESC LIMIT ?',
+    );
   }
 
   /**
@@ -187,11 +191,7 @@ export class PapersRepo {
 
   /** Feed days that have at least one listing, newest first, within [from, to]. */
   feedDays(options: { from?: Day; to?: Day; limit?: number } = {}): Day[] {
-    const rows = this.db.sqlite
-      .prepare(
-        `SELECT DISTINCT feed_day FROM daily_listings WHERE feed_day >= ? AND feed_day <= ? ORDER BY feed_day DESC LIMIT ?`,
-      )
-      .all(options.from ?? '0000-00-00', options.to ?? '9999-99-99', options.limit ?? -1) as { feed_day: string }[];
+    const rows = this.feedDaysStmt.all(options.from ?? '0000-00-00', options.to ?? '9999-99-99', options.limit ?? -1) as { feed_day: string }[];
     return rows.map((r) => r.feed_day);
   }
 

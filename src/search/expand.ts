@@ -30,6 +30,7 @@ export class AcronymLexicon {
   }
 
   private add(acronym: string, expansion: string): void {
+    this.longest = undefined;
     const list = this.expansions.get(acronym) ?? [];
     if (!list.includes(expansion) && list.length < 3) list.push(expansion);
     this.expansions.set(acronym, list);
@@ -48,11 +49,15 @@ export class AcronymLexicon {
     return this.acronymByExpansion.get(singular(words.join(' ')));
   }
 
+  private longest: number | undefined;
+
   /** The longest known expansion length in words (bounds the n-gram search). */
   get maxWords(): number {
-    let max = 0;
-    for (const key of this.acronymByExpansion.keys()) max = Math.max(max, key.split(' ').length);
-    return max;
+    if (this.longest === undefined) {
+      this.longest = 0;
+      for (const key of this.acronymByExpansion.keys()) this.longest = Math.max(this.longest, key.split(' ').length);
+    }
+    return this.longest;
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Channel, Paper } from '../core/types.ts';
 import { addDays, feedDayAt, type Day } from '../core/time.ts';
 import { paperLinks } from '../core/types.ts';
-import type { DigestView } from '../core/views.ts';
+import type { DigestView, PaperView } from '../core/views.ts';
 import type { ChannelsRepo } from '../db/channels-repo.ts';
 import { DayIndex } from '../db/day-index.ts';
 import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
@@ -9,7 +9,7 @@ import type { PapersRepo } from '../db/papers-repo.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import type { ParsedQuery } from '../search/query.ts';
 import type { SearchService } from '../search/search-service.ts';
-import { selectPapers, type Candidate, type DigestPick } from './select-papers.ts';
+import { rankCandidates, selectPapers, type Candidate, type DigestPick } from './select-papers.ts';
 
 /** How far back a digest reaches after downtime: a bot that was down catches up, but never floods. */
 export const MAX_CATCH_UP_DAYS = 3;
@@ -41,6 +41,8 @@ interface DayBundle {
   candidates: Candidate[];
   index: DayIndex;
   topicMatches: Map<string, Set<string>>;
+  /** Rendered paper views by paper id and topic: shared by every channel that picks the paper. */
+  views: Map<string, PaperView>;
 }
 
 interface PlannerDeps {
@@ -76,7 +78,31 @@ export class DigestPlanner {
 
   /** The feed days a channel's next digest covers, oldest first. */
   daysFor(channel: Pick<Channel, 'lastDigestDay'>, now: Date): Day[] {
+    return this.daysOn(channel, feedDayAt(now));
+  }
+
+  plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
     const today = feedDayAt(now);
+    const topics = overrides.topics ?? this.deps.channels.topics(channel.id).map((s) => s.query);
+    return this.planOn(channel, today, topics, overrides);
+  }
+
+  /**
+   * Plans many channels at once (the same result as {@link plan} for each): the feed day, topics and
+   * candidate bundles are looked up once for all of them.
+   */
+  planMany(channels: Channel[], now: Date): DigestPlan[] {
+    const today = feedDayAt(now);
+    const topicsByChannel = this.deps.channels.topicsByChannel();
+    const daysByLast = new Map<string | null, Day[]>();
+    return channels.map((c) => {
+      let days = daysByLast.get(c.lastDigestDay);
+      if (!days) daysByLast.set(c.lastDigestDay, (days = this.daysOn(c, today)));
+      return this.planOn(c, today, (topicsByChannel.get(c.id) ?? []).map((s) => s.query), {}, days);
+    });
+  }
+
+  private daysOn(channel: Pick<Channel, 'lastDigestDay'>, today: Day): Day[] {
     if (!channel.lastDigestDay) {
       const latest = this.deps.papers.latestFeedDay(today);
       return latest ? [latest] : [];
@@ -85,14 +111,13 @@ export class DigestPlanner {
     return this.deps.papers.feedDays({ from, to: today, limit: MAX_CATCH_UP_DAYS + 1 }).reverse();
   }
 
-  plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
-    const days = overrides.feedDay ? [overrides.feedDay] : this.daysFor(channel, now);
+  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, knownDays?: Day[]): DigestPlan {
+    const days = overrides.feedDay ? [overrides.feedDay] : (knownDays ?? this.daysOn(channel, today));
     const bundle = this.bundle(days);
-    const topics = overrides.topics ?? this.deps.channels.topics(channel.id).map((s) => s.query);
     for (const topic of topics) this.matchTopic(bundle, topic);
-    const ids = bundle.candidates.map((c) => c.paper.id);
-    const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, ids);
+    const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.candidates.map((c) => c.paper.id));
     const selection = selectPapers({
+      ranked: true,
       candidates: bundle.candidates,
       topics,
       topicMatches: bundle.topicMatches,
@@ -100,16 +125,15 @@ export class DigestPlanner {
       minUpvotes: overrides.minUpvotes ?? channel.minUpvotes,
       topN: overrides.topN ?? channel.topN,
     });
-    const feedDay = days[days.length - 1] ?? feedDayAt(now);
-    const empty = selection.picks.length === 0;
+    const feedDay = days[days.length - 1] ?? today;
     return {
       channelId: channel.id,
       feedDay,
       days,
       picks: selection.picks,
       overflow: selection.overflow,
-      empty,
-      view: this.view(channel, feedDay, days, selection, topics.length > 0, now),
+      empty: selection.picks.length === 0,
+      view: this.view(channel, { feedDay, days, today, bundle }, selection, topics.length > 0),
     };
   }
 
@@ -123,9 +147,9 @@ export class DigestPlanner {
     const key = days.join(',');
     let bundle = this.bundles.get(key);
     if (!bundle) {
-      const candidates: Candidate[] = days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank })));
+      const candidates: Candidate[] = rankCandidates(days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
       if (this.bundles.size >= 16) this.invalidate();
-      bundle = { candidates, index: new DayIndex(candidates.map((c) => c.paper)), topicMatches: new Map() };
+      bundle = { candidates, index: new DayIndex(candidates.map((c) => c.paper)), topicMatches: new Map(), views: new Map() };
       this.bundles.set(key, bundle);
     }
     return bundle;
@@ -144,22 +168,35 @@ export class DigestPlanner {
     bundle.topicMatches.set(topic, matched);
   }
 
-  private view(channel: Channel, feedDay: Day, days: Day[], selection: { picks: DigestPick[]; overflow: number }, hasTopics: boolean, now: Date): DigestView {
-    const view: DigestView = {
-      feedDay,
-      papers: selection.picks.map((p) => toPaperView(p.paper, p.topic !== undefined ? { matchedTopic: p.topic } : {})),
-    };
+  private paperView(bundle: DayBundle, pick: DigestPick): PaperView {
+    const key = `${pick.paper.id}\u0000${pick.topic ?? ''}`;
+    let view = bundle.views.get(key);
+    if (!view) {
+      view = toPaperView(pick.paper, pick.topic !== undefined ? { matchedTopic: pick.topic } : {});
+      bundle.views.set(key, view);
+    }
+    return view;
+  }
+
+  private view(
+    channel: Channel,
+    at: { feedDay: Day; days: Day[]; today: Day; bundle: DayBundle },
+    selection: { picks: DigestPick[]; overflow: number },
+    hasTopics: boolean,
+  ): DigestView {
+    const { feedDay, days, today } = at;
+    const view: DigestView = { feedDay, papers: selection.picks.map((p) => this.paperView(at.bundle, p)) };
     if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: paperLinks.feedDay(feedDay) };
-    const today = feedDayAt(now);
     if (days.length > 1) view.note = `Catching up on ${days[0]} to ${days[days.length - 1]}.`;
     else if (days.length === 1 && days[0] !== today) view.note = `No papers are listed for ${today} yet; these are from ${days[0]}.`;
     if (selection.picks.length === 0) {
+      const upvotes = channel.minUpvotes > 0 ? ` with at least ${channel.minUpvotes} upvotes` : '';
       view.notice =
         days.length === 0
           ? 'No papers have been ingested yet.'
           : hasTopics
-            ? `No new papers matched this channel's topics${channel.minUpvotes > 0 ? ` with at least ${channel.minUpvotes} upvotes` : ''}.`
-            : `No new papers${channel.minUpvotes > 0 ? ` with at least ${channel.minUpvotes} upvotes` : ''}.`;
+            ? `No new papers matched this channel's topics${upvotes}.`
+            : `No new papers${upvotes}.`;
     }
     return view;
   }

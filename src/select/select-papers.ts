@@ -32,24 +32,41 @@ export interface Selection {
   overflow: number;
 }
 
+/** Best first: upvotes, then the newer feed day, then feed rank. */
+function compareCandidates(a: Candidate, b: Candidate): number {
+  return b.paper.upvotes - a.paper.upvotes || b.feedDay.localeCompare(a.feedDay) || a.rank - b.rank;
+}
+
+/** Candidates best first, each paper once (its best listing). Planners rank a day's candidates once and reuse them. */
+export function rankCandidates(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return [...candidates].sort(compareCandidates).filter((c) => !seen.has(c.paper.id) && seen.add(c.paper.id));
+}
+
+/** The first of `topics` (in order) that matched each paper. */
+function firstTopicByPaper(topics: string[], topicMatches: Map<string, Set<string>>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const topic of topics) for (const id of topicMatches.get(topic) ?? []) if (!out.has(id)) out.set(id, topic);
+  return out;
+}
+
 /**
  * The pure heart of a digest: candidates not yet delivered, matching a topic (when there are topics),
- * with at least `minUpvotes`, best first (upvotes, then feed rank), top N, and how many were left over.
+ * with at least `minUpvotes`, best first (upvotes, then feed day, then feed rank), top N, and how many
+ * were left over. Pass `ranked: true` when `candidates` come from {@link rankCandidates}.
  */
-export function selectPapers(input: SelectionInput): Selection {
-  const seen = new Set<string>();
-  const qualified: DigestPick[] = [];
-  for (const c of input.candidates) {
-    if (seen.has(c.paper.id) || input.delivered.has(c.paper.id) || c.paper.upvotes < input.minUpvotes) continue;
-    seen.add(c.paper.id);
-    if (input.topics.length === 0) {
-      qualified.push(c);
-      continue;
-    }
-    const topic = input.topics.find((t) => input.topicMatches.get(t)?.has(c.paper.id));
-    if (topic !== undefined) qualified.push({ ...c, topic });
-  }
-  qualified.sort((a, b) => b.paper.upvotes - a.paper.upvotes || b.feedDay.localeCompare(a.feedDay) || a.rank - b.rank);
+export function selectPapers(input: SelectionInput & { ranked?: boolean }): Selection {
+  const ordered = input.ranked ? input.candidates : rankCandidates(input.candidates);
+  const byTopic = input.topics.length > 0 ? firstTopicByPaper(input.topics, input.topicMatches) : undefined;
   const topN = Math.max(0, input.topN);
-  return { picks: qualified.slice(0, topN), overflow: Math.max(0, qualified.length - topN) };
+  const picks: DigestPick[] = [];
+  let qualified = 0;
+  for (const c of ordered) {
+    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id)) continue;
+    const topic = byTopic?.get(c.paper.id);
+    if (byTopic && topic === undefined) continue;
+    qualified++;
+    if (picks.length < topN) picks.push(topic === undefined ? c : { ...c, topic });
+  }
+  return { picks, overflow: qualified - picks.length };
 }

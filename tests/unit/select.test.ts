@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../src/context.ts';
+import { loadConfig } from '../../src/config.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { selectPapers, type Candidate } from '../../src/select/select-papers.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+
+const candidate = (id: string, upvotes: number, feedDay = '2025-03-17', rank = 0): Candidate => ({ paper: makePaper({ id, upvotes }), feedDay, rank });
+
+describe('selecting a digest', () => {
+  const candidates = [candidate('a', 5, '2025-03-17', 2), candidate('b', 50), candidate('c', 20, '2025-03-17', 1), candidate('d', 20, '2025-03-16', 0)];
+
+  it('takes the top N by upvotes, then newer day, then feed rank, and counts the overflow', () => {
+    const s = selectPapers({ candidates, topics: [], topicMatches: new Map(), delivered: new Set(), minUpvotes: 0, topN: 2 });
+    expect(s.picks.map((p) => p.paper.id)).toEqual(['b', 'c']);
+    expect(s.overflow).toBe(2);
+  });
+
+  it('keeps only papers a topic matched, naming the first topic that did', () => {
+    const topicMatches = new Map([
+      ['diffusion', new Set(['a', 'c'])],
+      ['agents', new Set(['c', 'd'])],
+    ]);
+    const s = selectPapers({ candidates, topics: ['diffusion', 'agents'], topicMatches, delivered: new Set(), minUpvotes: 0, topN: 10 });
+    expect(s.picks.map((p) => [p.paper.id, p.topic])).toEqual([
+      ['c', 'diffusion'],
+      ['d', 'agents'],
+      ['a', 'diffusion'],
+    ]);
+  });
+
+  it('never selects a delivered paper or one under the minimum upvotes, and lists a paper once', () => {
+    const s = selectPapers({ candidates: [...candidates, candidate('b', 50, '2025-03-16')], topics: [], topicMatches: new Map(), delivered: new Set(['c']), minUpvotes: 10, topN: 10 });
+    expect(s.picks.map((p) => p.paper.id)).toEqual(['b', 'd']);
+    expect(s.overflow).toBe(0);
+  });
+});
+
+describe('planning a channel digest', () => {
+  const { db, cleanup } = createTestDb('planner');
+  const ctx = createContext(loadConfig({}), silentLogger(), { db });
+  afterAll(cleanup);
+
+  const list = (day: string, ids: [string, number][]) =>
+    ctx.papers.upsertPage(
+      ids.map(([id, upvotes]) => makePaper({ id, upvotes, title: `Paper about ${id.includes('9') ? 'diffusion' : 'agents'} ${id}` })),
+      ids.map(([id, upvotes], rank) => ({ paperId: id, feedDay: day, rank, upvotes })),
+    );
+  list('2025-03-10', [['2503.00001', 9]]);
+  list('2025-03-14', [['2503.00091', 30], ['2503.00002', 10]]);
+  list('2025-03-17', [['2503.00093', 40], ['2503.00004', 50]]);
+  const { channel } = ctx.channels.enrol({ platform: 'slack', workspaceId: 'T1', channelId: 'C1' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+  const now = new Date('2025-03-17T15:00:00Z');
+
+  it('gives a new channel the latest day with papers', () => {
+    expect(ctx.planner.daysFor(channel, now)).toEqual(['2025-03-17']);
+    expect(ctx.planner.daysFor(channel, new Date('2025-03-16T15:00:00Z'))).toEqual(['2025-03-14']);
+  });
+
+  it('catches up after downtime, at most a few days back, including the last digest day for late additions', () => {
+    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-14' }, now)).toEqual(['2025-03-14', '2025-03-17']);
+    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-01' }, now)).toEqual(['2025-03-14', '2025-03-17']);
+  });
+
+  it('filters by topic, says which topic matched, and notes when it covers an earlier day', () => {
+    ctx.channels.addTopic(channel.id, 'diffusion');
+    const plan = ctx.planner.plan(channel, new Date('2025-03-16T15:00:00Z'));
+    expect(plan.feedDay).toBe('2025-03-14');
+    expect(plan.picks.map((p) => [p.paper.id, p.topic])).toEqual([['2503.00091', 'diffusion']]);
+    expect(plan.view.papers[0]!.matchedTopic).toBe('diffusion');
+    expect(plan.view.note).toMatch(/No papers are listed for 2025-03-16 yet; these are from 2025-03-14/);
+  });
+
+  it('plans many channels exactly as it plans each one', () => {
+    const other = ctx.channels.enrol({ platform: 'discord', workspaceId: 'G1', channelId: 'D1' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' }).channel;
+    const channels = [ctx.channels.get(channel.id)!, other];
+    expect(ctx.planner.planMany(channels, now)).toEqual(channels.map((c) => ctx.planner.plan(c, now)));
+    expect(ctx.planner.planMany(channels, now)[1]!.picks.map((p) => p.paper.id)).toEqual(['2503.00004', '2503.00093']);
+  });
+});
