@@ -88,6 +88,18 @@ describe('Discord chat platform (digests through REST)', () => {
     expect(posts(t)).toHaveLength(1);
   });
 
+  it('after a global 429, refuses further posts at once instead of queueing them', async () => {
+    const own = createDiscordChat({ rest: createDeliveryRest(api.apiUrl, 'bot-token'), logger: silentLogger() });
+    const first = target();
+    const second = target();
+    api.rateLimitNext('POST', new RegExp(`^/channels/${first.channelId}/messages$`), 30, true);
+    expect(await caught(own.postDigest(first, digest(1), 'dlv-global-1'))).toBeInstanceOf(RateLimitError);
+    const error = await caught(own.postDigest(second, digest(1), 'dlv-global-2'));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBeGreaterThan(20_000);
+    expect(posts(second)).toHaveLength(0);
+  });
+
   it.each([
     [404, 10003, 'Unknown Channel'],
     [403, 50001, 'Missing Access'],
