@@ -27,3 +27,19 @@ export function toFtsMatch(query: ExpandedQuery): string {
   if (query.exclude.length === 0) return positive;
   return `(${positive}) NOT ${group(query.exclude)}`;
 }
+
+function wordForms(word: string): string {
+  const forms = new Set([word, word.endsWith('s') ? word.slice(0, -1) : `${word}s`].filter((w) => w.length > 1));
+  return forms.size === 1 ? ftsString(word) : `(${[...forms].map(ftsString).join(' OR ')})`;
+}
+
+/**
+ * An expression over single words (no phrases) for the unstemmed title-word index: every group must have an
+ * alternative whose words all appear, each as written or with/without a plural `s`. Used only to rank.
+ */
+export function toTitleWordsMatch(query: Pick<ExpandedQuery, 'groups'>): string | undefined {
+  if (query.groups.length === 0) return undefined;
+  return query.groups
+    .map((alts) => `(${alts.map((alt) => `(${alt.words.map(wordForms).join(' AND ')})`).join(' OR ')})`)
+    .join(' AND ');
+}

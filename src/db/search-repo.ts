@@ -17,7 +17,7 @@ export interface RankedPaper {
   /** The row's FTS5 rowid (papers.seq), for fetching snippets. */
   seq: number;
   paper: Paper;
-  /** bm25 score as FTS5 reports it: lower is better. */
+  /** bm25 score as FTS5 reports it, lower is better; in the windowed plan -1 for a title match, else 0. */
   rank: number;
 }
 
@@ -26,8 +26,8 @@ export interface RankedPage {
   /** How many papers match, or the window size when more do (see `approximate`). */
   total: number;
   /**
-   * True when more papers matched than the ranking window: only the newest `window` matches were ranked,
-   * so that a very common term stays fast instead of scoring every match.
+   * True when more papers matched than the ranking window: only the newest `window` matches were ranked
+   * (title matches first, then upvotes), so that a very common term stays fast instead of scoring every match.
    */
   approximate: boolean;
 }
@@ -43,11 +43,11 @@ export const DEFAULT_RANK_WINDOW = 5_000;
  */
 export class SearchRepo {
   private readonly countStmt: Statement;
-  private readonly floorStmt: Statement;
   private readonly existsStmt: Statement;
   private readonly wordDocsStmt: Statement;
   private readonly vocabRangeStmt: Statement;
   private readonly snippetStmt: Statement;
+
   private readonly bySeqStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
@@ -56,7 +56,6 @@ export class SearchRepo {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     const s = db.sqlite;
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
-    this.floorStmt = s.prepare('SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
     this.snippetStmt = s.prepare(
       "SELECT snippet(papers_fts, 1, '**', '**', '…', 24) AS snippet FROM papers_fts WHERE papers_fts MATCH ? AND rowid = ?",
@@ -91,10 +90,8 @@ export class SearchRepo {
     return stmt;
   }
 
-  private rankStatement(filters: SearchFilters, windowed: boolean): Statement {
-    const where = ['papers_fts MATCH @match'];
-    if (windowed) where.push('papers_fts.rowid >= @floor');
-    where.push(...this.filterSql(filters));
+  private rankStatement(filters: SearchFilters): Statement {
+    const where = ['papers_fts MATCH @match', ...this.filterSql(filters)];
     const key = where.join(' AND ');
     let stmt = this.rankStmts.get(key);
     if (!stmt) {
@@ -108,20 +105,57 @@ export class SearchRepo {
   }
 
   /**
+   * The plan for queries with more matches than the window: the newest `window` matches, papers whose
+   * title has the query's words first, then by upvotes. bm25 is not computed: its idf pass alone reads a
+   * common term's whole doclist, and FTS5 gives a term found in most papers almost no weight anyway.
+   * `titleWords` is an expression over single words for the title-word index (no phrases: detail=none).
+   */
+  private rankWindow(match: string, titleWords: string | undefined, filters: SearchFilters, filterParams: Record<string, unknown>, page: { limit: number; offset: number }) {
+    const params = { match, window: this.window, limit: page.limit, offset: page.offset, ...filterParams };
+    if (titleWords) {
+      try {
+        return this.windowStatement(filters, true).all({ ...params, titleWords }) as { seq: number; rank: number }[];
+      } catch {
+        // A word the title index cannot take as a single token: rank by upvotes alone.
+      }
+    }
+    return this.windowStatement(filters, false).all(params) as { seq: number; rank: number }[];
+  }
+
+  private windowStatement(filters: SearchFilters, withTitles: boolean): Statement {
+    const extra = this.filterSql(filters);
+    const key = `window:${withTitles}:${extra.join(' AND ')}`;
+    let stmt = this.rankStmts.get(key);
+    if (!stmt) {
+      const titles = withTitles
+        ? ', t AS (SELECT rowid AS seq FROM papers_words WHERE papers_words MATCH @titleWords ORDER BY rowid DESC LIMIT @window)'
+        : '';
+      stmt = this.db.sqlite.prepare(
+        `WITH w AS (SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH @match ORDER BY rowid DESC LIMIT @window)${titles}
+         SELECT w.seq AS seq, ${withTitles ? '-(w.seq IN t)' : '0'} AS rank FROM w JOIN papers p ON p.seq = w.seq
+         ${extra.length > 0 ? `WHERE ${extra.join(' AND ')}` : ''}
+         ORDER BY rank, p.upvotes DESC, p.seq DESC LIMIT @limit OFFSET @offset`,
+      );
+      this.rankStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  /**
    * Ranks the papers that match an FTS5 expression (built by `toFtsMatch`, never raw user text): ids and
    * scores only, so that rows and snippets are fetched for the final page alone.
    */
-  rank(match: string, filters: SearchFilters, page: { limit: number; offset: number }): RankedPage {
+  rank(match: string, filters: SearchFilters, page: { limit: number; offset: number }, titleWords?: string): RankedPage {
     const filterParams: Record<string, unknown> = {};
     if (filters.since) filterParams.since = filters.since;
     if (filters.listedSince) filterParams.listedSince = filters.listedSince;
     if (filters.upvotes) filterParams.upvotes = filters.upvotes.value;
     const n = (this.countStatement(filters).get({ match, cap: this.window + 1, ...filterParams }) as { n: number }).n;
     const approximate = n > this.window;
-    const floor = approximate ? (this.floorStmt.get(match, this.window - 1) as { seq: number }).seq : undefined;
     const params: Record<string, unknown> = { match, limit: page.limit, offset: page.offset, ...filterParams };
-    if (floor !== undefined) params.floor = floor;
-    const ranked = this.rankStatement(filters, approximate).all(params) as { seq: number; rank: number }[];
+    const ranked = approximate
+      ? this.rankWindow(match, titleWords, filters, filterParams, page)
+      : (this.rankStatement(filters).all(params) as { seq: number; rank: number }[]);
     const bySeq = this.papersBySeq(ranked.map((r) => r.seq));
     return {
       rows: ranked.flatMap((r) => {

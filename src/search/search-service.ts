@@ -1,6 +1,6 @@
 import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
-import { ftsString, toFtsMatch } from '../db/fts-query.ts';
+import { ftsString, toFtsMatch, toTitleWordsMatch } from '../db/fts-query.ts';
 import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
@@ -89,10 +89,11 @@ export class SearchService {
   }
 
   private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; match: string } {
-    const match = toFtsMatch(expandQuery(parsed, this.acronyms()));
+    const expanded = expandQuery(parsed, this.acronyms());
+    const match = toFtsMatch(expanded);
     const since = [parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
     const filters = { since, listedSince: options.listedSince, upvotes: parsed.upvotes };
-    return { page: this.repo.rank(match, filters, { limit: limit + 1, offset }), match };
+    return { page: this.repo.rank(match, filters, { limit: limit + 1, offset }, toTitleWordsMatch(expanded)), match };
   }
 
   /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */

@@ -48,7 +48,8 @@ export function canonicalArxivId(raw: string): string | undefined {
 
 /** Collapses runs of whitespace (arXiv abstracts have hard line breaks) and trims. */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
+  // Only runs that are not already a single space are rewritten: abstracts are mostly single spaces.
+  return text.replace(/\s{2,}|[^\S ]/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 /** `https://github.com/owner/repo(.git)(/tree/...)` or `owner/repo` -> `owner/repo`; anything else -> null. */

@@ -34,14 +34,15 @@ describe('search ranking', () => {
     expect(ids).toEqual(['2502.10006', '2502.10005', '2502.10004', '2502.10003', '2502.10002', '2502.10001', '2502.10000']);
   });
 
-  it('ranks only the newest matches when a query matches more than the window, and says so', () => {
-    const many = Array.from({ length: 30 }, (_, i) => makePaper({ id: `2503.2${String(i).padStart(4, '0')}`, title: `Common word study ${i}`, abstract: 'common' }));
+  it('ranks only the newest matches when a query matches more than the window, title matches first, and says so', () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      makePaper({ id: `2503.2${String(i).padStart(4, '0')}`, title: i % 3 === 0 ? `Common word study ${i}` : `Study ${i}`, abstract: 'common words', upvotes: i }),
+    );
     papers.upsertPage(many, []);
     const windowed = new SearchService(new SearchRepo(db, { window: 10 }));
     const result = windowed.search('common', { limit: 50 });
     expect(result.approximate).toBe(true);
-    expect(result.hits).toHaveLength(10);
-    expect(result.hits.every((h) => Number(h.paper.id.slice(-4)) >= 20)).toBe(true);
+    expect(result.hits.map((h) => Number(h.paper.id.slice(-4)))).toEqual([27, 24, 21, 29, 28, 26, 25, 23, 22, 20]);
     expect(new SearchService(new SearchRepo(db)).search('common', { limit: 50 }).hits).toHaveLength(30);
   });
 
