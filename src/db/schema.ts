@@ -28,7 +28,9 @@ export const papers = sqliteTable(
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('papers_id_unique').on(t.id), index('papers_upvotes_idx').on(t.upvotes), index('papers_published_idx').on(t.publishedAt)],
+  // Only the id index: no query reads papers by upvotes or date through an index (search sorts its page of
+  // matches, listings sort a day), and each extra index slowed bulk ingest by a random-order B-tree insert.
+  (t) => [uniqueIndex('papers_id_unique').on(t.id)],
 );
 
 /** Which papers Hugging Face listed on which feed day, at which rank and with how many upvotes then. */

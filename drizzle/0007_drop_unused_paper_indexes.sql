@@ -1,0 +1,2 @@
+DROP INDEX `papers_upvotes_idx`;--> statement-breakpoint
+DROP INDEX `papers_published_idx`;
