@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
-import type { UpvotesFilter } from '../search/query.ts';
+import { wordsOf, type UpvotesFilter } from '../search/query.ts';
 import type { Db } from './client.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
 
@@ -49,6 +49,8 @@ export class SearchRepo {
   private readonly snippetStmt: Statement;
 
   private readonly bySeqStmt: Statement;
+  private readonly stemRangeStmt: Statement;
+  private readonly instanceStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
 
@@ -61,6 +63,8 @@ export class SearchRepo {
       "SELECT snippet(papers_fts, 1, '**', '**', '…', 24) AS snippet FROM papers_fts WHERE papers_fts MATCH ? AND rowid = ?",
     );
     this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
+    this.stemRangeStmt = s.prepare('SELECT term, doc FROM papers_fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?');
+    this.instanceStmt = s.prepare("SELECT doc, col, offset FROM papers_fts_instances WHERE term = ? AND col IN ('title', 'abstract') LIMIT 1");
     this.wordDocsStmt = s.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?');
     this.vocabRangeStmt = s.prepare(
       'SELECT term, doc FROM papers_words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? AND doc >= ?',
@@ -197,6 +201,22 @@ export class SearchRepo {
   vocabulary(prefix: string, minLength: number, maxLength: number, minDocs = 1): { term: string; doc: number }[] {
     const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
     return this.vocabRangeStmt.all(prefix, upper, minLength, maxLength, minDocs) as { term: string; doc: number }[];
+  }
+
+  /** Stemmed index terms (titles and abstracts) that start like `prefix`, of a length in range. */
+  stemVocabulary(prefix: string, minLength: number, maxLength: number): { term: string; doc: number }[] {
+    const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
+    return this.stemRangeStmt.all(prefix, upper, minLength, maxLength) as { term: string; doc: number }[];
+  }
+
+  /** A word as written in some title or abstract whose stem is `stem` (lower case), if any. */
+  surfaceForm(stem: string): string | undefined {
+    const hit = this.instanceStmt.get(stem) as { doc: number; col: string; offset: number } | undefined;
+    if (!hit) return undefined;
+    const row = this.db.sqlite.prepare(`SELECT ${hit.col === 'title' ? 'title' : 'abstract'} AS text FROM papers WHERE seq = ?`).get(hit.doc) as
+      | { text: string }
+      | undefined;
+    return row ? wordsOf(row.text)[hit.offset] : undefined;
   }
 
   /** Acronym definitions learned from abstracts, with how many papers defined each. */

@@ -74,6 +74,9 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     expect(result.correctedQuery).toBe('diffusion');
     expect(result.hits.map((h) => h.paper.id).slice(0, 2).sort()).toEqual(['2006.11239', '2112.10752']);
     expect(search.search('atention is all you need').hits[0]!.paper.id).toBe('1706.03762');
+    const abstractOnly = search.search('trainable paramters');
+    expect(abstractOnly.correctedQuery).toBe('trainable parameters');
+    expect(abstractOnly.hits[0]!.paper.id).toBe('2106.09685');
   });
 
   it('finds papers by acronym and by expansion alike', () => {
