@@ -11,7 +11,10 @@ export function isValidTimeZone(zone: string): boolean {
 
 /** True for a real calendar date written as `YYYY-MM-DD`. */
 export function isDay(value: string): value is Day {
-  return DAY_RE.test(value) && DateTime.fromISO(value, { zone: 'UTC' }).isValid;
+  if (!DAY_RE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 export function addDays(day: Day, delta: number): Day {
