@@ -72,16 +72,23 @@ async function deliver(deps: DeliverDeps, job: Job<DeliverJobData>, delivery: Ou
   const before = deps.deliveries.beginAttempt(deliveryId)!;
   const log = deps.logger.child({ deliveryId, channelId: delivery.channelId, platform: deps.platform, attempt: before.attempts + 1 });
   try {
-    if (before.status === 'sending' && before.attempts > 0) {
+    let skip: Map<number, string> | undefined;
+    if (before.attempts > 0) {
+      // Any earlier attempt (ambiguous failure, crash, or a 429 between the parts of a long digest) may have posted.
       const found = await deps.chat.findDelivery(target, deliveryId);
-      if (found.length > 0) {
-        deps.deliveries.markSent(deliveryId, found);
-        log.info({ messageIds: found }, 'digest was already posted by an earlier attempt');
-        return { outcome: 'found', messageIds: found };
+      if (found.parts > 0 && found.posted.size >= found.parts) {
+        const ids = [...found.posted.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+        deps.deliveries.markSent(deliveryId, ids);
+        log.info({ messageIds: ids }, 'digest was already posted by an earlier attempt');
+        return { outcome: 'found', messageIds: ids };
+      }
+      if (found.posted.size > 0) {
+        skip = found.posted;
+        log.info({ postedParts: [...found.posted.keys()], parts: found.parts }, 'resuming a digest an earlier attempt posted in part');
       }
     }
     const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
-    const result = await deps.chat.postDigest(target, view, deliveryId);
+    const result = await deps.chat.postDigest(target, view, deliveryId, skip ? { skip } : undefined);
     deps.deliveries.markSent(deliveryId, result.messageIds);
     log.info({ messageIds: result.messageIds, papers: view.papers.length }, 'digest delivered');
     return { outcome: 'sent', messageIds: result.messageIds };

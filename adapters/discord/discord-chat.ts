@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
 import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
-import type { ChannelTarget, ChatPlatform, PostResult } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from '../../src/format/discord-embeds.ts';
@@ -71,17 +71,18 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   return {
     platform: 'discord',
-    async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string): Promise<PostResult> {
+    async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: { skip?: ReadonlyMap<number, string> } = {}): Promise<PostResult> {
       const messageIds: string[] = [];
       const messages = renderDigest(digest);
       for (const [part, message] of messages.entries()) {
-        messageIds.push(await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true }));
+        const already = options.skip?.get(part + 1);
+        messageIds.push(already ?? (await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true })));
       }
       log.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'discord digest posted');
       return { messageIds };
     },
-    async findDelivery(): Promise<string[]> {
-      return [];
+    async findDelivery(): Promise<DeliveredParts> {
+      return { posted: new Map(), parts: 0 };
     },
     async postNotice(target: ChannelTarget, text: string): Promise<void> {
       await send(target.channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));

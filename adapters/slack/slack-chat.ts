@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelTarget, ChatPlatform, PostResult } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { escapeMrkdwn, renderDigest, type SlackMessage } from '../../src/format/slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -29,10 +29,15 @@ export class SlackChat implements ChatPlatform {
     private readonly logger: Logger,
   ) {}
 
-  async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string): Promise<PostResult> {
+  async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: { skip?: ReadonlyMap<number, string> } = {}): Promise<PostResult> {
     const messages = renderDigest(digest);
     const messageIds: string[] = [];
     for (const [i, message] of messages.entries()) {
+      const already = options.skip?.get(i + 1);
+      if (already) {
+        messageIds.push(already);
+        continue;
+      }
       const payload = { delivery_id: deliveryId, part: i + 1, parts: messages.length };
       messageIds.push(await this.post(target, message, payload));
     }
@@ -40,8 +45,9 @@ export class SlackChat implements ChatPlatform {
     return { messageIds };
   }
 
-  async findDelivery(target: ChannelTarget, deliveryId: string): Promise<string[]> {
-    const found: string[] = [];
+  async findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
+    const posted = new Map<number, string>();
+    let parts = 0;
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_PAGES; page++) {
       let result;
@@ -51,12 +57,15 @@ export class SlackChat implements ChatPlatform {
         throw toPlatformError(error, 'conversations.history');
       }
       for (const m of (result.messages ?? []) as HistoryMessage[]) {
-        if (m.ts && m.metadata?.event_type === DIGEST_EVENT_TYPE && m.metadata.event_payload?.delivery_id === deliveryId) found.push(m.ts);
+        const meta = m.metadata?.event_type === DIGEST_EVENT_TYPE ? m.metadata.event_payload : undefined;
+        if (!m.ts || meta?.delivery_id !== deliveryId) continue;
+        posted.set(Number(meta.part ?? 1), m.ts);
+        parts = Math.max(parts, Number(meta.parts ?? 1));
       }
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!result.has_more || !cursor) break;
     }
-    return found.sort();
+    return { posted, parts };
   }
 
   async postNotice(target: ChannelTarget, text: string): Promise<void> {

@@ -10,6 +10,12 @@ export interface ChannelTarget {
   channelId: string;
 }
 
+/** What a platform already shows for a delivery: message ids by 1-based part, and how many parts it has (0: none found). */
+export interface DeliveredParts {
+  posted: Map<number, string>;
+  parts: number;
+}
+
 /** The result of posting a digest: one platform message id per message sent (long digests split). */
 export interface PostResult {
   messageIds: string[];
@@ -22,13 +28,17 @@ export interface PostResult {
  */
 export interface ChatPlatform {
   readonly platform: Platform;
-  /** Posts a digest. `deliveryId` rides along as an idempotency key (Slack metadata, Discord nonce). */
-  postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string): Promise<PostResult>;
   /**
-   * Looks for messages already posted for `deliveryId` (after an ambiguous failure).
-   * Returns their ids, or an empty array when none were posted. Platforms that dedupe on their own return [].
+   * Posts a digest (several messages when it is long). `deliveryId` rides along as an idempotency key
+   * (Slack metadata, Discord nonce). Parts in `skip` (1-based part number -> message id, from
+   * {@link findDelivery}) were already posted: they are not posted again, and their ids are returned in place.
    */
-  findDelivery(target: ChannelTarget, deliveryId: string): Promise<string[]>;
+  postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options?: { skip?: ReadonlyMap<number, string> }): Promise<PostResult>;
+  /**
+   * Looks for the messages already posted for `deliveryId` (before retrying after a failure that may have
+   * posted some or all of it). Platforms that dedupe on their own return nothing found.
+   */
+  findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts>;
   /** Posts a short plain notice (health warnings). */
   postNotice(target: ChannelTarget, text: string): Promise<void>;
 }

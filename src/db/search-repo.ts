@@ -23,10 +23,10 @@ export interface RankedPaper {
 
 export interface RankedPage {
   rows: RankedPaper[];
-  /** How many papers match, or the window size when more do (see `approximate`). */
+  /** How many papers match, or the exact-ranking limit when more do (see `approximate`). */
   total: number;
   /**
-   * True when more papers matched than the ranking window: only the newest `window` matches were ranked
+   * True when more papers matched than the exact-ranking limit: only the newest `window` matches were ranked
    * (title matches first, then upvotes), so that a very common term stays fast instead of scoring every match.
    */
   approximate: boolean;
@@ -34,7 +34,13 @@ export interface RankedPage {
 
 const UPVOTE_OPS: Record<UpvotesFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
 
-/** Default ranking window: queries with more matches rank only the newest this many. */
+/**
+ * Queries with at most this many matches are ranked exactly (bm25 over every match, about 1 us each);
+ * queries with more use the window plan.
+ */
+export const DEFAULT_EXACT_LIMIT = 20_000;
+
+/** The window plan ranks only the newest this many matches (title matches first, then upvotes). */
 export const DEFAULT_RANK_WINDOW = 5_000;
 
 /**
@@ -53,10 +59,14 @@ export class SearchRepo {
   private readonly instanceStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
+  readonly exactLimit: number;
+  private readonly ftsRankStmt: Statement;
 
-  constructor(private readonly db: Db, options: { window?: number } = {}) {
+  constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
+    this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
     const s = db.sqlite;
+    this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
     this.snippetStmt = s.prepare(
@@ -154,21 +164,40 @@ export class SearchRepo {
     if (filters.since) filterParams.since = filters.since;
     if (filters.listedSince) filterParams.listedSince = filters.listedSince;
     if (filters.upvotes) filterParams.upvotes = filters.upvotes.value;
-    const n = (this.countStatement(filters).get({ match, cap: this.window + 1, ...filterParams }) as { n: number }).n;
-    const approximate = n > this.window;
+    const n = (this.countStatement(filters).get({ match, cap: this.exactLimit + 1, ...filterParams }) as { n: number }).n;
+    const approximate = n > this.exactLimit;
     const params: Record<string, unknown> = { match, limit: page.limit, offset: page.offset, ...filterParams };
+    const total = approximate ? this.exactLimit : n;
+    if (!approximate && this.filterSql(filters).length === 0) return { rows: this.rankExact(match, page), total, approximate };
     const ranked = approximate
       ? this.rankWindow(match, titleWords, filters, filterParams, page)
       : (this.rankStatement(filters).all(params) as { seq: number; rank: number }[]);
+    return { rows: this.withPapers(ranked), total, approximate };
+  }
+
+  private withPapers(ranked: { seq: number; rank: number }[]): RankedPaper[] {
     const bySeq = this.papersBySeq(ranked.map((r) => r.seq));
-    return {
-      rows: ranked.flatMap((r) => {
-        const paper = bySeq.get(r.seq);
-        return paper ? [{ seq: r.seq, paper, rank: r.rank }] : [];
-      }),
-      total: approximate ? this.window : n,
-      approximate,
-    };
+    return ranked.flatMap((r) => {
+      const paper = bySeq.get(r.seq);
+      return paper ? [{ seq: r.seq, paper, rank: r.rank }] : [];
+    });
+  }
+
+  /**
+   * Exact bm25 ranking straight from FTS5's own `ORDER BY rank` (no join per match), then ties broken by
+   * upvotes in JS: rows are fetched past the page until the score changes, so a tie across the page edge
+   * is ordered the same on every page.
+   */
+  private rankExact(match: string, page: { limit: number; offset: number }): RankedPaper[] {
+    const want = page.offset + page.limit;
+    for (let fetch = want + 8; ; fetch *= 4) {
+      const rows = this.ftsRankStmt.all(match, fetch) as { seq: number; rank: number }[];
+      const edge = rows[Math.min(want, rows.length) - 1];
+      if (rows.length === fetch && edge && rows[rows.length - 1]!.rank === edge.rank) continue;
+      const ranked = this.withPapers(rows);
+      ranked.sort((a, b) => a.rank - b.rank || b.paper.upvotes - a.paper.upvotes || a.seq - b.seq);
+      return ranked.slice(page.offset, want);
+    }
   }
 
   /** Abstract excerpts with the matches of `match` wrapped in `**`, for the given rows. */

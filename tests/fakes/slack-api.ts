@@ -11,7 +11,8 @@ export interface RecordedCall {
 }
 
 /** A canned failure for the next call(s) of a method. */
-export type Failure = { status: 429; retryAfter: number } | { status: number } | { error: string };
+/** How a scripted call ends: an HTTP failure, a Slack error, or `pass` (answered normally, to fail a later call). */
+export type Failure = { status: 429; retryAfter: number } | { status: number } | { error: string } | { pass: true };
 
 export interface FakeUser {
   tz?: string;
@@ -170,12 +171,12 @@ export class FakeSlackApi {
     this.record({ method, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     await this.holds.get(method);
     const failure = this.failures.get(method)?.shift();
-    if (failure) return this.fail(res, failure);
+    if (failure && !('pass' in failure)) return this.fail(res, failure);
     if (method.startsWith('response:')) return this.json(res, { ok: true });
     this.json(res, this.answer(method, body));
   }
 
-  private fail(res: ServerResponse, failure: Failure): void {
+  private fail(res: ServerResponse, failure: Exclude<Failure, { pass: true }>): void {
     if ('error' in failure) return this.json(res, { ok: false, error: failure.error });
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if ('retryAfter' in failure) headers['retry-after'] = String(failure.retryAfter);

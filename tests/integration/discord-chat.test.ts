@@ -75,7 +75,7 @@ describe('Discord chat platform (digests through REST)', () => {
     const first = await chat.postDigest(t, digest(2), 'dlv-retry');
     const again = await chat.postDigest(t, digest(2), 'dlv-retry');
     expect(again.messageIds).toEqual(first.messageIds);
-    expect(await chat.findDelivery(t, 'dlv-retry')).toEqual([]);
+    expect(await chat.findDelivery(t, 'dlv-retry')).toEqual({ posted: new Map(), parts: 0 });
   });
 
   it('surfaces a 429 as a RateLimitError carrying retry_after, without retrying it', async () => {

@@ -13,9 +13,10 @@ const prefix = uniquePrefix('jobs-catch-up');
 const { ctx, cleanup } = jobsContext('jobs-catch-up', prefix);
 const discord = new FakeDiscordApi();
 const opened: Jobs[] = [];
-// A daily digest due two seconds from now in the channel's zone (a 6-field cron, to the second): if the
-// missed run were dropped, the next one would be tomorrow.
-const fireAt = DateTime.now().setZone('Europe/Berlin').plus({ seconds: 2 });
+// A daily digest due a few seconds after the schedulers start, in the channel's zone (a 6-field cron, to the
+// second): if the missed run were dropped, the next one would be tomorrow. Set in the test itself, so that a
+// slow start of the test file (a loaded machine) cannot push the due time into the past.
+let fireAt = DateTime.now().setZone('Europe/Berlin').plus({ seconds: 3 });
 const dueSoon: RepeatRule = (channel) => ({ pattern: `${fireAt.second} ${fireAt.minute} ${fireAt.hour} * * *`, tz: channel.schedule.timeZone });
 
 async function open(): Promise<Jobs> {
@@ -44,6 +45,7 @@ describe('a worker that was down when the schedule fired', () => {
     ctx.channels.setLastDigestDay(channel.id, addDays(today, -3));
 
     // The bot schedules, then goes down before any worker ran, and stays down past the due time.
+    fireAt = DateTime.now().setZone('Europe/Berlin').plus({ seconds: 3 });
     const before = await open();
     await before.startSchedulers();
     const scheduled = await before.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(channel.id));

@@ -122,10 +122,35 @@ describe('Slack chat platform', () => {
     const posted = await chat.postDigest(target, digest, 'dlv-find');
     await chat.postDigest(target, digest, 'dlv-other');
     await chat.postNotice(target, 'Unrelated notice');
-    expect(await chat.findDelivery(target, 'dlv-find')).toEqual(posted.messageIds);
-    expect(await chat.findDelivery(target, 'dlv-never')).toEqual([]);
+    const found = await chat.findDelivery(target, 'dlv-find');
+    expect(found.parts).toBe(posted.messageIds.length);
+    expect([...found.posted.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id)).toEqual(posted.messageIds);
+    expect(await chat.findDelivery(target, 'dlv-never')).toEqual({ posted: new Map(), parts: 0 });
     const history = fake.callsTo('conversations.history');
     expect(history.every((c) => c.body.include_all_metadata === 'true' && c.body.channel === 'C-digest')).toBe(true);
+  });
+
+  it('resumes a long digest cut short by a 429: only the missing parts are posted again', async () => {
+    const long: DigestView = {
+      feedDay: '2025-03-12',
+      papers: Array.from({ length: 40 }, (_, i) =>
+        toPaperView(makePaper({ id: `2503.${10000 + i}`, title: `Paper ${i} `.repeat(20), abstract: 'A long sentence about models. '.repeat(60) })),
+      ),
+    };
+    const chat = chatFor(fake.apiUrl);
+    fake.failNext('chat.postMessage', { pass: true });
+    fake.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
+    expect(await rejection(chat.postDigest(target, long, 'dlv-long'))).toBeInstanceOf(RateLimitError);
+    const found = await chat.findDelivery(target, 'dlv-long');
+    expect(found.parts).toBeGreaterThan(1);
+    expect([...found.posted.keys()]).toEqual([1]);
+    const before = fake.callsTo('chat.postMessage').length;
+    const result = await chat.postDigest(target, long, 'dlv-long', { skip: found.posted });
+    expect(result.messageIds).toHaveLength(found.parts);
+    expect(result.messageIds[0]).toBe(found.posted.get(1));
+    expect(fake.callsTo('chat.postMessage').length - before).toBe(found.parts - 1);
+    const again = await chat.findDelivery(target, 'dlv-long');
+    expect(again.posted.size).toBe(found.parts);
   });
 
   it('surfaces a failing history lookup as a typed error', async () => {
