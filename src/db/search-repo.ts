@@ -52,7 +52,6 @@ export class SearchRepo {
   private readonly existsStmt: Statement;
   private readonly wordDocsStmt: Statement;
   private readonly vocabRangeStmt: Statement;
-  private readonly snippetStmt: Statement;
 
   private readonly bySeqStmt: Statement;
   private readonly stemRangeStmt: Statement;
@@ -61,17 +60,16 @@ export class SearchRepo {
   readonly window: number;
   readonly exactLimit: number;
   private readonly ftsRankStmt: Statement;
+  private readonly upvotesStmt: Statement;
 
   constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
     const s = db.sqlite;
+    this.upvotesStmt = s.prepare('SELECT seq, upvotes FROM papers WHERE seq IN (SELECT value FROM json_each(?))');
     this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
-    this.snippetStmt = s.prepare(
-      "SELECT snippet(papers_fts, 1, '**', '**', '…', 24) AS snippet FROM papers_fts WHERE papers_fts MATCH ? AND rowid = ?",
-    );
     this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
     this.stemRangeStmt = s.prepare('SELECT term, doc FROM papers_fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?');
     this.instanceStmt = s.prepare("SELECT doc, col, offset FROM papers_fts_instances WHERE term = ? AND col IN ('title', 'abstract') LIMIT 1");
@@ -194,20 +192,12 @@ export class SearchRepo {
       const rows = this.ftsRankStmt.all(match, fetch) as { seq: number; rank: number }[];
       const edge = rows[Math.min(want, rows.length) - 1];
       if (rows.length === fetch && edge && rows[rows.length - 1]!.rank === edge.rank) continue;
-      const ranked = this.withPapers(rows);
-      ranked.sort((a, b) => a.rank - b.rank || b.paper.upvotes - a.paper.upvotes || a.seq - b.seq);
-      return ranked.slice(page.offset, want);
+      const upvotes = new Map(
+        (this.upvotesStmt.all(JSON.stringify(rows.map((r) => r.seq))) as { seq: number; upvotes: number }[]).map((r) => [r.seq, r.upvotes]),
+      );
+      rows.sort((a, b) => a.rank - b.rank || upvotes.get(b.seq)! - upvotes.get(a.seq)! || a.seq - b.seq);
+      return this.withPapers(rows.slice(page.offset, want));
     }
-  }
-
-  /** Abstract excerpts with the matches of `match` wrapped in `**`, for the given rows. */
-  snippets(match: string, seqs: number[]): Map<number, string> {
-    const out = new Map<number, string>();
-    for (const seq of seqs) {
-      const row = this.snippetStmt.get(match, seq) as { snippet: string } | undefined;
-      if (row) out.set(seq, row.snippet);
-    }
-    return out;
   }
 
   private papersBySeq(seqs: number[]): Map<number, Paper> {

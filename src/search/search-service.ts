@@ -4,6 +4,7 @@ import { ftsString, toFtsMatch, toTitleWordsMatch } from '../db/fts-query.ts';
 import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
+import { makeSnippet, queryStems } from './snippet.ts';
 import { correctWord } from './spelling.ts';
 
 export interface SearchHit {
@@ -63,21 +64,20 @@ export class SearchService {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;
     const parsed = parseQuery(text);
-    let { page, match } = this.run(parsed, limit, offset, options);
+    let { page, stems } = this.run(parsed, limit, offset, options);
     let correctedQuery: string | undefined;
     if (page.rows.length === 0 && offset === 0) {
       const corrected = this.correct(parsed);
       if (corrected) {
         const retry = this.run(corrected, limit, offset, options);
         if (retry.page.rows.length > 0) {
-          ({ page, match } = retry);
+          ({ page, stems } = retry);
           correctedQuery = formatQuery(corrected);
         }
       }
     }
     const rows = page.rows.slice(0, limit);
-    const snippets = this.repo.snippets(match, rows.map((r) => r.seq));
-    const hits = rows.map((r) => ({ paper: r.paper, snippet: snippets.get(r.seq) ?? '', rank: r.rank }));
+    const hits = rows.map((r) => ({ paper: r.paper, snippet: makeSnippet(r.paper.abstract, stems), rank: r.rank }));
     return {
       query: correctedQuery ?? formatQuery(parsed),
       hits,
@@ -88,12 +88,13 @@ export class SearchService {
     };
   }
 
-  private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; match: string } {
+  private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; stems: Set<string> } {
     const expanded = expandQuery(parsed, this.acronyms());
     const match = toFtsMatch(expanded);
     const since = [parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
     const filters = { since, listedSince: options.listedSince, upvotes: parsed.upvotes };
-    return { page: this.repo.rank(match, filters, { limit: limit + 1, offset }, toTitleWordsMatch(expanded)), match };
+    const stems = queryStems(expanded.groups.flatMap((g) => g.flatMap((alt) => alt.words)));
+    return { page: this.repo.rank(match, filters, { limit: limit + 1, offset }, toTitleWordsMatch(expanded)), stems };
   }
 
   /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */
