@@ -22,38 +22,29 @@ function maxEdits(length: number): number {
 /**
  * The word of the index's vocabulary closest to a misspelt `word`: fewest edits (Levenshtein, at most 1
  * to 3 by length), then the most common. Assumes the first letter is right, as spellers mostly do.
+ * Title words (as written) first, then the Porter stems of titles and abstracts, read back as a word.
  */
 export function correctWord(word: string, vocabulary: Vocabulary): string | undefined {
-  return closestTitleWord(word, vocabulary) ?? closestIndexWord(word, vocabulary);
+  if (word.length < 3 || /\d/.test(word)) return undefined;
+  const titleWord = closest(word, (min, max) => vocabulary.vocabulary(word[0]!, min, max));
+  if (titleWord !== undefined) return titleWord || undefined;
+  const stem = stemmer(word);
+  const best = closest(stem, (min, max) => vocabulary.stemVocabulary(stem[0]!, min, max));
+  return best ? (vocabulary.surfaceForm(best) ?? best) : undefined;
 }
 
-/** Closest in the stemmed vocabulary of titles and abstracts, shown as a word some paper wrote. */
-function closestIndexWord(word: string, vocabulary: Vocabulary): string | undefined {
-  if (word.length < 3 || /\d/.test(word)) return undefined;
-  const stem = stemmer(word);
-  const limit = maxEdits(stem.length);
+/**
+ * The candidate closest to `target` within the edit limit for its length: '' when `target` itself is a
+ * candidate (nothing to correct), undefined when none is close enough.
+ */
+function closest(target: string, candidates: (minLength: number, maxLength: number) => { term: string; doc: number }[]): string | undefined {
+  const limit = maxEdits(target.length);
   let best: { term: string; edits: number; doc: number } | undefined;
-  for (const candidate of vocabulary.stemVocabulary(stem[0]!, stem.length - limit, stem.length + limit)) {
-    if (candidate.term === stem) return undefined;
-    const edits = distance(stem, candidate.term);
+  for (const candidate of candidates(target.length - limit, target.length + limit)) {
+    if (candidate.term === target) return '';
+    const edits = distance(target, candidate.term);
     if (edits > limit) continue;
     if (!best || edits < best.edits || (edits === best.edits && candidate.doc > best.doc)) best = { term: candidate.term, edits, doc: candidate.doc };
-  }
-  return best ? (vocabulary.surfaceForm(best.term) ?? best.term) : undefined;
-}
-
-/** Closest among the words of titles (unstemmed): the words people search for, spelled as written. */
-function closestTitleWord(word: string, vocabulary: Vocabulary): string | undefined {
-  if (word.length < 3 || /\d/.test(word)) return undefined;
-  const limit = maxEdits(word.length);
-  let best: { term: string; edits: number; doc: number } | undefined;
-  for (const candidate of vocabulary.vocabulary(word[0]!, word.length - limit, word.length + limit)) {
-    if (candidate.term === word) return undefined;
-    const edits = distance(word, candidate.term);
-    if (edits > limit) continue;
-    if (!best || edits < best.edits || (edits === best.edits && candidate.doc > best.doc)) {
-      best = { term: candidate.term, edits, doc: candidate.doc };
-    }
   }
   return best?.term;
 }

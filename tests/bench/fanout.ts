@@ -1,3 +1,4 @@
+import { makePaper } from '../helpers/papers.ts';
 /**
  * Fan-out benchmark (`npm run bench fanout`): one feed day to many channels through the real queues,
  * the real Slack chat platform and a local fake Slack Web API; topic matching through the planner;
@@ -84,22 +85,7 @@ class BenchSlack {
 }
 
 function toPaper(p: SyntheticPaper): Paper {
-  return {
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    authors: p.authors,
-    publishedAt: null,
-    upvotes: p.upvotes,
-    comments: 0,
-    aiSummary: null,
-    aiKeywords: [],
-    githubRepo: null,
-    githubStars: null,
-    projectPage: null,
-    thumbnail: null,
-    categories: [],
-  };
+  return makePaper({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, upvotes: p.upvotes, publishedAt: null });
 }
 
 interface Bench {
