@@ -1,10 +1,10 @@
-import { makePaper } from '../helpers/papers.ts';
 /**
  * Fan-out benchmark (`npm run bench fanout`): one feed day to many channels through the real queues,
  * the real Slack chat platform and a local fake Slack Web API; topic matching through the planner;
  * per-channel pacing against a fake that enforces Slack's 1 message/s per channel.
  * Sizes: BENCH_CHANNELS (default 10,000), BENCH_PACED_CHANNELS (50) x BENCH_PACED_DIGESTS (10).
  */
+import { makePaper } from '../helpers/papers.ts';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
