@@ -48,7 +48,7 @@ function platformsOf(adapters: PlatformAdapter[]): Partial<Record<Platform, Chat
 
 function ingestRunner(ctx: AppContext): (now: Date) => Promise<unknown> {
   const ingestor = createIngestor(ctx);
-  return (now) => ingestor.ingestToday(now);
+  return (now) => ingestor.ingestRecent(now);
 }
 
 /** The whole bot in one process: HTTP server, adapters, schedulers and workers. */

@@ -77,6 +77,16 @@ export class Ingestor {
   }
 
   /**
+   * The scheduled ingest: the feed's today (with its fallback) and, since upvotes keep moving for a day
+   * after a paper is listed, a refresh of the feed day before it, so tomorrow's digest ranks on fresh counts.
+   */
+  async ingestRecent(now: Date): Promise<DayReport[]> {
+    const today = await this.ingestToday(now);
+    const previous = this.deps.papers.latestFeedDay(addDays(today.day, -1));
+    return previous ? [today, await this.ingestDay(previous)] : [today];
+  }
+
+  /**
    * Backfills `from`..`to` oldest first. Days already ingested to the end are skipped unless `refresh`,
    * so an interrupted backfill resumes where it stopped.
    */

@@ -29,6 +29,7 @@ export class HfClient implements PaperSource {
 
   async fetchDay(day: Day, onPage: (page: SourcePage, pageIndex: number) => void | Promise<void>): Promise<{ pages: number; items: number }> {
     let items = 0;
+    const seen = new Set<string>();
     for (let p = 0; p < MAX_PAGES; p++) {
       const raw = await this.fetchPage(day, p);
       if (raw.length === 0) return { pages: p, items };
@@ -42,6 +43,11 @@ export class HfClient implements PaperSource {
           page.skipped.push({ index: p * HF_PAGE_SIZE + i, reason: mapped.reason });
         }
       });
+      if (p > 0 && page.papers.length > 0 && page.papers.every((paper) => seen.has(paper.id))) {
+        this.options.logger.warn({ day, page: p }, 'the API answered a page it had already sent (is `p` ignored?); stopping');
+        return { pages: p, items };
+      }
+      for (const paper of page.papers) seen.add(paper.id);
       items += raw.length;
       await onPage(page, p);
     }

@@ -64,9 +64,11 @@ export class FakeHfApi {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(body);
     };
-    if (url.pathname !== '/api/daily_papers') return send(404, JSON.stringify({ error: 'Not Found' }));
+    // `/repeat/api/daily_papers` behaves like a server that ignores `p` and sends the first page every time.
+    const ignoresPage = url.pathname === '/repeat/api/daily_papers';
+    if (url.pathname !== '/api/daily_papers' && !ignoresPage) return send(404, JSON.stringify({ error: 'Not Found' }));
     const date = query.date ?? '';
-    const page = Number(query.p ?? 0);
+    const page = ignoresPage ? 0 : Number(query.p ?? 0);
     const failure = this.failures.findIndex((f) => f.date === date && f.page === page);
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);

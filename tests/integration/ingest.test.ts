@@ -85,6 +85,21 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(papers.listedOn(day).map((p) => p.id).sort()).toEqual(['2503.20001', '2503.20002']);
   });
 
+  it('stops when a server ignores the page parameter and repeats itself', async () => {
+    const day = '2025-03-25';
+    hf.setDay(day, items(3, 900));
+    const repeating = new Ingestor({
+      source: new HfClient({ apiUrl: `${hf.url}/repeat`, timeoutMs: 2000, maxRetries: 0, logger: silentLogger() }),
+      papers,
+      searchRepo: new SearchRepo(db),
+      logger: silentLogger(),
+    });
+    const report = await repeating.ingestDay(day);
+    expect(report.items).toBe(3);
+    expect(hf.requests.filter((r) => r.path === '/repeat/api/daily_papers').map((r) => r.query.p)).toEqual(['0', '1']);
+    expect(papers.listedOn(day).map((p) => p.rank)).toEqual([0, 1, 2]);
+  });
+
   it('treats versions of one paper as one paper', async () => {
     const day = '2025-03-20';
     hf.setDay(day, [hfItem({ id: '2503.30001v1', upvotes: 1 }), hfItem({ id: '2503.30001v2', upvotes: 9 })]);
@@ -99,6 +114,15 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(report.fellBackFrom).toBe('2025-03-22');
     expect(report.day).toBe('2025-03-21');
     expect(report.items).toBe(2);
+  });
+
+  it('the scheduled ingest refreshes the previous feed day too, so its upvotes are fresh', async () => {
+    hf.setDay('2025-03-27', [hfItem({ id: '2503.40001', upvotes: 2 })]).setDay('2025-03-28', [hfItem({ id: '2503.40002', upvotes: 1 })]);
+    await ingestor().ingestDay('2025-03-27');
+    hf.setDay('2025-03-27', [hfItem({ id: '2503.40001', upvotes: 77 })]);
+    const reports = await ingestor().ingestRecent(new Date('2025-03-28T15:00:00Z'));
+    expect(reports.map((r) => r.day)).toEqual(['2025-03-28', '2025-03-27']);
+    expect(papers.get('2503.40001')?.upvotes).toBe(77);
   });
 
   it('explains an HTTP 400 for an invalid date without retrying', async () => {
