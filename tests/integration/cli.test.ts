@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
@@ -39,6 +39,7 @@ describe('the papers CLI on a day of real paper abstracts', () => {
   afterAll(async () => {
     db?.close();
     await hf.stop();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
   });
 
   it('ingest reads the contract URL, page 0 then 1, with limit=100', () => {
