@@ -192,10 +192,12 @@ export class SearchRepo {
       const rows = this.ftsRankStmt.all(match, fetch) as { seq: number; rank: number }[];
       const edge = rows[Math.min(want, rows.length) - 1];
       if (rows.length === fetch && edge && rows[rows.length - 1]!.rank === edge.rank) continue;
-      const upvotes = new Map(
-        (this.upvotesStmt.all(JSON.stringify(rows.map((r) => r.seq))) as { seq: number; upvotes: number }[]).map((r) => [r.seq, r.upvotes]),
-      );
-      rows.sort((a, b) => a.rank - b.rank || upvotes.get(b.seq)! - upvotes.get(a.seq)! || a.seq - b.seq);
+      if (rows.some((r, i) => i > 0 && r.rank === rows[i - 1]!.rank)) {
+        const upvotes = new Map(
+          (this.upvotesStmt.all(JSON.stringify(rows.map((r) => r.seq))) as { seq: number; upvotes: number }[]).map((r) => [r.seq, r.upvotes]),
+        );
+        rows.sort((a, b) => a.rank - b.rank || upvotes.get(b.seq)! - upvotes.get(a.seq)! || a.seq - b.seq);
+      }
       return this.withPapers(rows.slice(page.offset, want));
     }
   }
