@@ -156,16 +156,6 @@ export class PapersRepo {
     return row ? paperFromRow(row) : undefined;
   }
 
-  /** Papers by id, in the order asked; unknown ids are left out. */
-  getMany(ids: string[]): Paper[] {
-    if (ids.length === 0) return [];
-    const rows = this.db.sqlite
-      .prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(ids)) as PaperRow[];
-    const byId = new Map(rows.map((r) => [r.id, paperFromRow(r)]));
-    return ids.flatMap((id) => byId.get(id) ?? []);
-  }
-
   /** Updates arXiv enrichment fields (categories, published date) for existing papers. */
   enrich(updates: { id: string; categories: string[]; publishedAt: Day | null }[]): void {
     const stmt = this.db.sqlite.prepare(
