@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = process.cwd();
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+function imports(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+}
+
+function offenders(files: string[], forbidden: RegExp): string[] {
+  return files.flatMap((f) => imports(f).filter((i) => forbidden.test(i)).map((i) => `${f} imports ${i}`));
+}
+
+describe('ports and adapters', () => {
+  const core = sources('src').filter((f) => f !== join('src', 'main.ts') && !f.startsWith(join('src', 'cli')));
+
+  it('keeps the core free of chat SDKs, queues, adapters and jobs', () => {
+    expect(offenders(core, /^(@slack\/|discord\.js|@discordjs\/|discord-api-types|bullmq|ioredis)|\/adapters\/|\/jobs\//)).toEqual([]);
+  });
+
+  it('keeps each adapter to its own platform SDK', () => {
+    expect(offenders(sources('adapters/slack'), /^(discord\.js|@discordjs\/|discord-api-types|bullmq)|\/discord\//)).toEqual([]);
+    expect(offenders(sources('adapters/discord'), /^(@slack\/|bullmq)|\/slack\//)).toEqual([]);
+  });
+
+  it('gives the jobs their platforms injected: no adapter or chat SDK imports', () => {
+    expect(offenders(sources('jobs'), /^(@slack\/|discord\.js|@discordjs\/)|\/adapters\//)).toEqual([]);
+  });
+
+  it('reads the environment in one place only', () => {
+    const readers = [...core, ...sources('adapters'), ...sources('jobs')].filter((f) => /process\.env\b/.test(readFileSync(join(root, f), 'utf8')));
+    expect(readers).toEqual([join('src', 'config.ts')]);
+  });
+});
