@@ -224,6 +224,12 @@ export class SearchRepo {
     return this.vocabRangeStmt.all(prefix, upper, minLength, maxLength, minDocs) as { term: string; doc: number }[];
   }
 
+  /** One paper by canonical arXiv id. */
+  paperById(id: string): Paper | undefined {
+    const row = this.db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`).get(id) as PaperRow | undefined;
+    return row ? paperFromRow(row) : undefined;
+  }
+
   /** Stemmed index terms (titles and abstracts) that start like `prefix`, of a length in range. */
   stemVocabulary(prefix: string, minLength: number, maxLength: number): { term: string; doc: number }[] {
     const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);

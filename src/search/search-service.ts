@@ -6,6 +6,7 @@ import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
 import { makeSnippet, queryStems } from './snippet.ts';
 import { correctWord } from './spelling.ts';
+import { canonicalArxivId } from '../sources/hf-schema.ts';
 
 export interface SearchHit {
   paper: Paper;
@@ -63,6 +64,8 @@ export class SearchService {
   search(text: string, options: SearchOptions = {}): SearchResult {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;
+    const direct = this.byIdentifier(text);
+    if (direct) return direct;
     const parsed = parseQuery(text);
     let { page, stems } = this.run(parsed, limit, offset, options);
     let correctedQuery: string | undefined;
@@ -86,6 +89,15 @@ export class SearchService {
       correctedQuery,
       hasMore: page.rows.length > limit,
     };
+  }
+
+  /** A query that is an arXiv id or a paper's arXiv / Hugging Face URL finds that paper itself. */
+  private byIdentifier(text: string): SearchResult | undefined {
+    const m = /^(?:https?:\/\/(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/)?(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)(?:\.pdf)?\/?$/i.exec(text.trim());
+    const id = m ? canonicalArxivId(m[1]!) : undefined;
+    const paper = id ? this.repo.paperById(id) : undefined;
+    if (!paper) return undefined;
+    return { query: paper.id, hits: [{ paper, snippet: makeSnippet(paper.abstract, new Set()), rank: 0 }], total: 1, approximate: false, hasMore: false };
   }
 
   private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; stems: Set<string> } {

@@ -89,6 +89,12 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     for (const q of ['LoRA', 'low-rank adaptation']) expect(top(q), q).toEqual(['2106.09685']);
   });
 
+  it('finds a paper by its arXiv id or its arXiv / Hugging Face link', () => {
+    for (const q of ['2106.09685', '2106.09685v2', 'arXiv:2106.09685', 'https://arxiv.org/abs/2106.09685v2', 'https://arxiv.org/pdf/2106.09685', 'https://huggingface.co/papers/2106.09685']) {
+      expect(top(q), q).toEqual(['2106.09685']);
+    }
+  });
+
   it('meets British and American spellings', () => {
     expect(top('preference optimisation')).toEqual(['2305.18290']);
     expect(top('quantised')).toEqual(['2305.14314']);
