@@ -63,7 +63,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export type { Channel };
 
 /** An HTTP route an adapter serves; handlers get the raw Node request so signatures can be checked on the raw body. */
 export interface HttpRoute {

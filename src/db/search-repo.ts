@@ -3,7 +3,7 @@ import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import { wordsOf, type UpvotesFilter } from '../search/query.ts';
 import type { Db } from './client.ts';
-import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
+import { PAPER_COLUMNS, paperFromRow, PapersRepo, type PaperRow } from './papers-repo.ts';
 
 export interface SearchFilters {
   /** Published (arXiv) on or after this day. */
@@ -59,12 +59,14 @@ export class SearchRepo {
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
   readonly exactLimit: number;
+  private readonly papers: PapersRepo;
   private readonly ftsRankStmt: Statement;
   private readonly upvotesStmt: Statement;
 
   constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
+    this.papers = new PapersRepo(db);
     const s = db.sqlite;
     this.upvotesStmt = s.prepare('SELECT seq, upvotes FROM papers WHERE seq IN (SELECT value FROM json_each(?))');
     this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
@@ -226,8 +228,7 @@ export class SearchRepo {
 
   /** One paper by canonical arXiv id. */
   paperById(id: string): Paper | undefined {
-    const row = this.db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`).get(id) as PaperRow | undefined;
-    return row ? paperFromRow(row) : undefined;
+    return this.papers.get(id);
   }
 
   /** Stemmed index terms (titles and abstracts) that start like `prefix`, of a length in range. */
