@@ -26,13 +26,16 @@ describe('search never breaks on hostile input', () => {
   afterAll(cleanup);
 
   it('answers any string with results or a usage message, never an FTS5 or SQL error, in both query plans', () => {
+    const answered = { service: 0, windowed: 0, found: 0 };
     const input = fc.oneof(fc.string({ maxLength: 80, unit: 'binary' }), fc.array(hostile, { maxLength: 12 }).map((parts) => parts.join(' ')), fc.array(hostile, { maxLength: 12 }).map((parts) => parts.join('')));
     fc.assert(
       fc.property(input, (text) => {
-        for (const s of [service, windowed]) {
+        for (const [name, s] of [['service', service], ['windowed', windowed]] as const) {
           try {
             const result = s.search(text);
             expect(Array.isArray(result.hits)).toBe(true);
+            answered[name]++;
+            if (result.hits.length > 0) answered.found++;
           } catch (error) {
             expect(error).toBeInstanceOf(UsageError);
           }
@@ -40,6 +43,11 @@ describe('search never breaks on hostile input', () => {
       }),
       { numRuns: 1500 },
     );
+    // Not a suite where everything is refused: many inputs are searched, and the hostile words that name
+    // the stored paper (diffusion, LoRA) find it in both plans.
+    expect(answered.service).toBeGreaterThan(500);
+    expect(answered.windowed).toBe(answered.service);
+    expect(answered.found).toBeGreaterThan(0);
   });
 
   it('leaves the database intact after hostile queries', () => {
