@@ -3,7 +3,7 @@ import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import { wordsOf, type UpvotesFilter } from '../search/query.ts';
 import type { Db } from './client.ts';
-import { PAPER_COLUMNS, paperFromRow, PapersRepo, type PaperRow } from './papers-repo.ts';
+import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
 
 export interface SearchFilters {
   /** Published (arXiv) on or after this day. */
@@ -40,6 +40,11 @@ const UPVOTE_OPS: Record<UpvotesFilter['op'], string> = { '>=': '>=', '>': '>', 
  */
 export const DEFAULT_EXACT_LIMIT = 20_000;
 
+/** The first string after every string that starts with `prefix` (for `term >= prefix AND term < end`). */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
+}
+
 /** The window plan ranks only the newest this many matches (title matches first, then upvotes). */
 export const DEFAULT_RANK_WINDOW = 5_000;
 
@@ -59,14 +64,15 @@ export class SearchRepo {
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
   readonly exactLimit: number;
-  private readonly papers: PapersRepo;
+  private readonly byIdStmt: Statement;
+  private recordAcronymStmt: Statement | undefined;
   private readonly ftsRankStmt: Statement;
   private readonly upvotesStmt: Statement;
 
   constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
-    this.papers = new PapersRepo(db);
+    this.byIdStmt = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
     const s = db.sqlite;
     this.upvotesStmt = s.prepare('SELECT seq, upvotes FROM papers WHERE seq IN (SELECT value FROM json_each(?))');
     this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
@@ -222,19 +228,18 @@ export class SearchRepo {
 
   /** Vocabulary words that start like `prefix`, of a length in range, in at least `minDocs` papers. */
   vocabulary(prefix: string, minLength: number, maxLength: number, minDocs = 1): { term: string; doc: number }[] {
-    const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
-    return this.vocabRangeStmt.all(prefix, upper, minLength, maxLength, minDocs) as { term: string; doc: number }[];
+    return this.vocabRangeStmt.all(prefix, prefixEnd(prefix), minLength, maxLength, minDocs) as { term: string; doc: number }[];
   }
 
   /** One paper by canonical arXiv id. */
   paperById(id: string): Paper | undefined {
-    return this.papers.get(id);
+    const row = this.byIdStmt.get(id) as PaperRow | undefined;
+    return row ? paperFromRow(row) : undefined;
   }
 
   /** Stemmed index terms (titles and abstracts) that start like `prefix`, of a length in range. */
   stemVocabulary(prefix: string, minLength: number, maxLength: number): { term: string; doc: number }[] {
-    const upper = prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
-    return this.stemRangeStmt.all(prefix, upper, minLength, maxLength) as { term: string; doc: number }[];
+    return this.stemRangeStmt.all(prefix, prefixEnd(prefix), minLength, maxLength) as { term: string; doc: number }[];
   }
 
   /** A word as written in some title or abstract whose stem is `stem` (lower case), if any. */
@@ -259,9 +264,9 @@ export class SearchRepo {
   /** Counts acronym definitions (one per paper that wrote it). */
   recordAcronyms(definitions: { acronym: string; expansion: string }[]): void {
     if (definitions.length === 0) return;
-    const stmt = this.db.sqlite.prepare(
+    const stmt = (this.recordAcronymStmt ??= this.db.sqlite.prepare(
       'INSERT INTO acronyms (acronym, expansion, count) VALUES (?, ?, 1) ON CONFLICT (acronym, expansion) DO UPDATE SET count = count + 1',
-    );
+    ));
     this.db.sqlite.transaction(() => {
       for (const d of definitions) stmt.run(d.acronym, d.expansion);
     })();
