@@ -37,11 +37,7 @@ const schema = z.object({
   SLACK_ADMINS_ONLY: bool.default(false),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
-  DISCORD_PUBLIC_KEY: z
-    .string()
-    .optional()
-    .transform((v) => (v && v.trim() !== '' ? v.trim() : undefined))
-    .refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), 'must be 64 hex characters (the app\'s public key)'),
+  DISCORD_PUBLIC_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), 'must be 64 hex characters (the app\'s public key)'),
   DISCORD_API_URL: url('https://discord.com/api'),
 });
 

@@ -18,6 +18,7 @@ export interface AppContext {
   papers: PapersRepo;
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
+  searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
   close(): void;
@@ -31,7 +32,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   if (caughtUp > 0) logger.info({ papers: caughtUp }, 'indexed papers left unindexed by an interrupted ingest');
   const channels = new ChannelsRepo(db);
   const deliveries = new DeliveriesRepo(db);
-  const search = new SearchService(new SearchRepo(db));
+  const searchRepo = new SearchRepo(db);
+  const search = new SearchService(searchRepo);
   const planner = new DigestPlanner({ papers, channels, deliveries, search });
   return {
     config,
@@ -41,6 +43,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     papers,
     channels,
     deliveries,
+    searchRepo,
     search,
     planner,
     close: () => {

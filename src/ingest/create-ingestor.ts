@@ -1,5 +1,4 @@
 import type { AppContext } from '../context.ts';
-import { SearchRepo } from '../db/search-repo.ts';
 import { ArxivClient } from '../sources/arxiv-client.ts';
 import { HfClient } from '../sources/hf-client.ts';
 import { Ingestor } from './ingestor.ts';
@@ -13,7 +12,7 @@ export function createIngestor(ctx: AppContext): Ingestor {
       ? new ArxivClient({ apiUrl: config.arxiv.apiUrl, minIntervalMs: config.arxiv.minIntervalMs, timeoutMs: config.hf.timeoutMs, logger })
       : undefined,
     papers: ctx.papers,
-    searchRepo: new SearchRepo(ctx.db),
+    searchRepo: ctx.searchRepo,
     logger,
     onChange: () => {
       ctx.search.refresh();

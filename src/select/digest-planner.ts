@@ -43,6 +43,8 @@ interface DayBundle {
   topicMatches: Map<string, Set<string>>;
   /** Rendered paper views by paper id and topic: shared by every channel that picks the paper. */
   views: Map<string, PaperView>;
+  ids: string[];
+  byId: Map<string, Paper>;
 }
 
 interface PlannerDeps {
@@ -115,7 +117,7 @@ export class DigestPlanner {
     const days = overrides.feedDay ? [overrides.feedDay] : (knownDays ?? this.daysOn(channel, today));
     const bundle = this.bundle(days);
     for (const topic of topics) this.matchTopic(bundle, topic);
-    const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.candidates.map((c) => c.paper.id));
+    const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
     const selection = selectPapers({
       ranked: true,
       candidates: bundle.candidates,
@@ -149,7 +151,14 @@ export class DigestPlanner {
     if (!bundle) {
       const candidates: Candidate[] = rankCandidates(days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
       if (this.bundles.size >= 16) this.invalidate();
-      bundle = { candidates, index: new DayIndex(candidates.map((c) => c.paper)), topicMatches: new Map(), views: new Map() };
+      bundle = {
+        candidates,
+        index: new DayIndex(candidates.map((c) => c.paper)),
+        topicMatches: new Map(),
+        views: new Map(),
+        ids: candidates.map((c) => c.paper.id),
+        byId: new Map(candidates.map((c) => [c.paper.id, c.paper])),
+      };
       this.bundles.set(key, bundle);
     }
     return bundle;
@@ -160,8 +169,7 @@ export class DigestPlanner {
     let matched = new Set<string>();
     try {
       const { parsed, match } = this.deps.search.compile(topic);
-      const byId = new Map(bundle.candidates.map((c) => [c.paper.id, c.paper]));
-      matched = new Set(bundle.index.match(match).filter((id) => passesFilters(byId.get(id)!, parsed)));
+      matched = new Set(bundle.index.match(match).filter((id) => passesFilters(bundle.byId.get(id)!, parsed)));
     } catch {
       // A stored topic that no longer parses matches nothing; commands validate topics when they are added.
     }
