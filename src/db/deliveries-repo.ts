@@ -73,6 +73,7 @@ export function deliveryIdFor(channelId: number, feedDay: Day): string {
 
 /** The outbox and the ledger of papers delivered to each channel. */
 export class DeliveriesRepo {
+  private attemptStateStmt: Statement | undefined;
   private readonly byId: Statement;
   private readonly insertDelivery: Statement;
   private readonly insertPaper: Statement;
@@ -172,9 +173,11 @@ export class DeliveriesRepo {
    * Starts a delivery attempt: status `sending`, attempts + 1. Returns the row as it was BEFORE, so the
    * caller can tell whether an earlier attempt may already have posted (it was `sending` with attempts > 0).
    */
-  beginAttempt(id: string): OutboxDelivery | undefined {
+  beginAttempt(id: string): Pick<OutboxDelivery, 'status' | 'attempts' | 'lastError'> | undefined {
+    this.attemptStateStmt ??= this.db.sqlite.prepare('SELECT status, attempts, last_error AS lastError FROM deliveries WHERE id = ?');
+    const stateStmt = this.attemptStateStmt;
     return this.db.sqlite.transaction(() => {
-      const before = this.get(id);
+      const before = stateStmt.get(id) as Pick<OutboxDelivery, 'status' | 'attempts' | 'lastError'> | undefined;
       if (!before) return undefined;
       this.startAttempt.run(id);
       return before;
