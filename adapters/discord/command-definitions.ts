@@ -1,19 +1,14 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { MAX_MIN_UPVOTES, MAX_TOP } from '../../src/commands/command-args.ts';
 
 /** The one application command; every feature is a subcommand of it. */
 export const COMMAND_NAME = 'papers';
-
-/** Subcommands whose use changes the channel's settings (need Manage Channels). */
-export const MANAGING_SUBCOMMANDS = ['subscribe', 'unsubscribe', 'schedule', 'settings', 'pause', 'resume'] as const;
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 export const CADENCES = ['daily', 'weekdays', 'weekly'] as const;
 export const EMPTY_BEHAVIOURS = ['skip', 'notice'] as const;
-
-/** Options that offer autocomplete, by subcommand. */
-export const AUTOCOMPLETE_OPTIONS = { unsubscribe: ['topic'], schedule: ['timezone'] } as const;
 
 /** The `/papers` command tree, built with discord.js builders: the single source of truth for registration. */
 export const papersCommand = new SlashCommandBuilder()
@@ -63,8 +58,8 @@ export const papersCommand = new SlashCommandBuilder()
     sub
       .setName('settings')
       .setDescription('How many papers, minimum upvotes, and what to do on an empty day')
-      .addIntegerOption((o) => o.setName('top').setDescription('Papers per digest (1-10)').setMinValue(1).setMaxValue(10))
-      .addIntegerOption((o) => o.setName('min_upvotes').setDescription('Only papers with at least this many upvotes').setMinValue(0).setMaxValue(100_000))
+      .addIntegerOption((o) => o.setName('top').setDescription(`Papers per digest (1-${MAX_TOP})`).setMinValue(1).setMaxValue(MAX_TOP))
+      .addIntegerOption((o) => o.setName('min_upvotes').setDescription('Only papers with at least this many upvotes').setMinValue(0).setMaxValue(MAX_MIN_UPVOTES))
       .addStringOption((o) =>
         o
           .setName('empty')

@@ -12,7 +12,7 @@ export function option(req: CommandRequest, name: string): string | undefined {
 }
 
 /** True when the request carries any of these typed options (Discord). */
-export function hasOptions(req: CommandRequest, names: string[]): boolean {
+export function hasOptions(req: CommandRequest, names: readonly string[]): boolean {
   return names.some((n) => option(req, n) !== undefined);
 }
 
@@ -78,12 +78,16 @@ function schedulePartsFromText(text: string): ScheduleParts {
   return parts;
 }
 
+/** The typed options (Discord) that carry a schedule, and those that carry settings. */
+export const SCHEDULE_OPTIONS = ['time', 'cadence', 'weekday', 'timezone'] as const;
+export const SETTINGS_OPTIONS = ['top', 'min_upvotes', 'empty'] as const;
+
 /**
  * Reads `<HH:MM> [daily | weekdays | weekly <day>] [zone]` from text, or the typed options `time`,
  * `cadence`, `weekday`, `timezone`. The zone defaults to `fallbackZone`. Throws {@link UsageError}.
  */
 export function parseSchedule(req: CommandRequest, fallbackZone: string): Schedule {
-  const parts: ScheduleParts = hasOptions(req, ['time', 'cadence', 'weekday', 'timezone'])
+  const parts: ScheduleParts = hasOptions(req, SCHEDULE_OPTIONS)
     ? { time: option(req, 'time'), cadence: option(req, 'cadence'), weekday: option(req, 'weekday'), timeZone: option(req, 'timezone') }
     : schedulePartsFromText(freeText(req, 'time'));
   if (parts.time === undefined) throw new UsageError('Tell me when to post the digest.', SCHEDULE_USAGE);
@@ -147,8 +151,11 @@ function settingPairsFromText(text: string): [string, string][] {
 
 /** Reads `top=N min-upvotes=N empty=skip|notice` from text or typed options. Throws {@link UsageError}. */
 export function parseSettings(req: CommandRequest): SettingsChange {
-  const pairs: [string, string][] = hasOptions(req, ['top', 'min_upvotes', 'empty'])
-    ? (['top', 'min_upvotes', 'empty'] as const).flatMap((k) => (option(req, k) !== undefined ? [[k, option(req, k)!] as [string, string]] : []))
+  const pairs: [string, string][] = hasOptions(req, SETTINGS_OPTIONS)
+    ? SETTINGS_OPTIONS.flatMap((k) => {
+        const value = option(req, k);
+        return value === undefined ? [] : [[k, value] as [string, string]];
+      })
     : settingPairsFromText(req.text.trim());
   const change: SettingsChange = {};
   for (const [rawKey, value] of pairs) {

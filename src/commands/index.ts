@@ -26,6 +26,7 @@
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import { describeError, UsageError } from '../errors.ts';
 import type { Command, CommandCoreDeps, CommandEnv } from './command.ts';
+import { clip } from './command-args.ts';
 import { helpCommand } from './help-command.ts';
 import { pauseCommand } from './pause-command.ts';
 import { resumeCommand } from './resume-command.ts';
@@ -70,7 +71,7 @@ export function parseCommandText(text: string): { name: string; text: string } {
 }
 
 function unknownCommand(name: string): CommandReply {
-  const shown = name.length > 40 ? `${name.slice(0, 39)}…` : name;
+  const shown = clip(name, 40);
   return {
     kind: 'error',
     message: `There is no "${shown}" command.`,

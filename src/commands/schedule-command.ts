@@ -1,5 +1,5 @@
 import { callerTimeZone, describeSchedule, ensureEnrolled, findChannel } from './channel-state.ts';
-import { hasOptions, parseSchedule, SCHEDULE_USAGE } from './command-args.ts';
+import { hasOptions, parseSchedule, SCHEDULE_OPTIONS, SCHEDULE_USAGE } from './command-args.ts';
 import type { CommandRequest } from '../core/commands.ts';
 import type { Command } from './command.ts';
 
@@ -35,5 +35,5 @@ export const scheduleCommand = {
 } satisfies Command;
 
 function showsOnly(req: CommandRequest): boolean {
-  return req.text.trim() === '' && !hasOptions(req, ['time', 'cadence', 'weekday', 'timezone']);
+  return req.text.trim() === '' && !hasOptions(req, SCHEDULE_OPTIONS);
 }

@@ -1,7 +1,7 @@
 import type { CommandRequest } from '../core/commands.ts';
 import type { Channel } from '../core/types.ts';
 import { describeSettings, ensureEnrolled, findChannel } from './channel-state.ts';
-import { hasOptions, parseSettings, SETTINGS_USAGE, type SettingsChange } from './command-args.ts';
+import { hasOptions, parseSettings, SETTINGS_OPTIONS, SETTINGS_USAGE, type SettingsChange } from './command-args.ts';
 import type { Command } from './command.ts';
 
 function describeChange(before: Channel, change: SettingsChange): string[] {
@@ -39,5 +39,5 @@ export const settingsCommand = {
 } satisfies Command;
 
 function showsOnly(req: CommandRequest): boolean {
-  return req.text.trim() === '' && !hasOptions(req, ['top', 'min_upvotes', 'empty']);
+  return req.text.trim() === '' && !hasOptions(req, SETTINGS_OPTIONS);
 }

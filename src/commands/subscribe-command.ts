@@ -2,7 +2,7 @@ import { addDays, feedDayAt } from '../core/time.ts';
 import { UsageError } from '../errors.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import { cleanQueryText, QUERY_SYNTAX_HELP } from '../search/query.ts';
-import { ensureEnrolled } from './channel-state.ts';
+import { ensureEnrolled, findChannel } from './channel-state.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command } from './command.ts';
 
@@ -38,7 +38,7 @@ export const subscribeCommand = {
   async run(req, env) {
     const { ctx, now } = env;
     const topic = validateTopic(freeText(req, 'topic'), (t) => ctx.search.compile(t));
-    const existing = ctx.channels.find({ platform: req.platform, workspaceId: req.workspaceId, channelId: req.channelId });
+    const existing = findChannel(req, env);
     if (existing && ctx.channels.topics(existing.id).length >= MAX_TOPICS) {
       throw new UsageError(`This channel already follows ${MAX_TOPICS} topics; remove one first.`, '/papers unsubscribe <topic | number | all>');
     }
