@@ -207,10 +207,20 @@ export class FakeSlackApi {
       }
       case 'conversations.history': {
         const withMetadata = body.include_all_metadata === 'true' || body.include_all_metadata === true;
-        const messages = [...(this.channels.get(String(body.channel)) ?? [])]
+        const all = [...(this.channels.get(String(body.channel)) ?? [])]
           .reverse()
           .map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
-        return { ok: true, messages, has_more: false };
+        // Pages as Slack does: newest first, `limit` per page (default 100), an opaque cursor to the next page.
+        const start = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64').toString()) : 0;
+        const limit = Number(body.limit ?? 100);
+        const messages = all.slice(start, start + limit);
+        const hasMore = start + limit < all.length;
+        return {
+          ok: true,
+          messages,
+          has_more: hasMore,
+          response_metadata: { next_cursor: hasMore ? Buffer.from(String(start + limit)).toString('base64') : '' },
+        };
       }
       default:
         return { ok: false, error: 'unknown_method' };

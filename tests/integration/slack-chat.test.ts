@@ -153,6 +153,15 @@ describe('Slack chat platform', () => {
     expect(again.posted.size).toBe(found.parts);
   });
 
+  it('finds a digest that has scrolled more than one history page back', async () => {
+    const chat = chatFor(fake.apiUrl);
+    const posted = await chat.postDigest(target, digest, 'dlv-old');
+    for (let i = 0; i < 250; i++) await chat.postNotice(target, `Later message ${i}`);
+    const found = await chat.findDelivery(target, 'dlv-old');
+    expect([...found.posted.values()]).toEqual(posted.messageIds);
+    expect(fake.callsTo('conversations.history').length).toBeGreaterThan(1);
+  });
+
   it('surfaces a failing history lookup as a typed error', async () => {
     fake.failNext('conversations.history', { error: 'channel_not_found' });
     const error = await rejection(chatFor(fake.apiUrl).findDelivery(target, 'dlv-x'));
