@@ -9,7 +9,8 @@ import { openJobs, SCHEDULER_IDS, type Jobs } from '../../jobs/index.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
-import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
+import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, sleep, waitFor } from './jobs-harness.ts';
+import { sweepOutbox } from '../../jobs/maintenance.ts';
 
 const prefix = uniquePrefix('jobs-delivery');
 const { ctx, cleanup } = jobsContext('jobs-delivery', prefix);
@@ -196,5 +197,24 @@ describe('platform trouble', () => {
     ctx.channels.resume(channel.id);
     await jobs.scheduleSync.channelChanged(ctx.channels.get(channel.id)!);
     expect(await jobs.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(channel.id))).toBeDefined();
+  });
+
+  it('delivers an outbox row whose digest job died before enqueueing it, once, through the sweep', async () => {
+    const channel = enrolChannel(ctx, 'discord');
+    const plan = ctx.planner.plan(channel, new Date());
+    expect(plan.picks.length).toBeGreaterThan(0);
+    const { delivery } = ctx.deliveries.createDigest({
+      channelId: channel.id,
+      feedDay: plan.feedDay,
+      picks: plan.picks.map((p) => ({ paperId: p.paper.id })),
+      view: plan.view,
+      status: 'pending',
+    });
+    const swept = await sweepOutbox({ deliveries: ctx.deliveries, channels: ctx.channels, queues: jobs.queues }, 0);
+    expect(swept).toBeGreaterThanOrEqual(1);
+    await sweepOutbox({ deliveries: ctx.deliveries, channels: ctx.channels, queues: jobs.queues }, 0);
+    await waitFor('the swept delivery', () => ctx.deliveries.get(delivery.id)?.status === 'sent');
+    await sleep(200);
+    expect(posts(channel)).toHaveLength(1);
   });
 });
