@@ -134,10 +134,11 @@ export class Jobs {
     const out: unknown[] = [];
     for (const id of jobIds) {
       for (;;) {
-        const job = await this.queues.digest.getJob(id);
-        const state = job ? await job.getState() : 'unknown';
+        const state = await this.queues.digest.getJobState(id);
         if (state === 'completed' || state === 'failed') {
-          out.push(state === 'completed' ? job!.returnvalue : { failed: job!.failedReason });
+          // Read the job only once it has finished: a copy read while it ran carries no return value yet.
+          const job = await this.queues.digest.getJob(id);
+          out.push(state === 'completed' ? job?.returnvalue : { failed: job?.failedReason });
           break;
         }
         if (Date.now() > deadline) throw new Error(`digest job ${id} still ${state} after ${timeoutMs} ms`);
