@@ -111,9 +111,9 @@ export class Ingestor {
   }
 
   private storePage(page: SourcePage): number {
-    const existing = this.deps.papers.existingIds(page.papers.map((p) => p.id));
-    const changed = this.deps.papers.upsertPage(page.papers, page.listings, { deferIndex: true });
-    const definitions = page.papers.filter((p) => !existing.has(p.id)).flatMap((p) => dedupe(extractAcronyms(p.abstract)));
+    const { changed, added } = this.deps.papers.upsertPage(page.papers, page.listings, { deferIndex: true });
+    const isNew = new Set(added);
+    const definitions = page.papers.filter((p) => isNew.has(p.id)).flatMap((p) => dedupe(extractAcronyms(p.abstract)));
     this.deps.searchRepo.recordAcronyms(definitions);
     return changed;
   }
