@@ -67,14 +67,12 @@ export class SearchRepo {
   private readonly byIdStmt: Statement;
   private recordAcronymStmt: Statement | undefined;
   private readonly ftsRankStmt: Statement;
-  private readonly upvotesStmt: Statement;
 
   constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
     this.byIdStmt = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
     const s = db.sqlite;
-    this.upvotesStmt = s.prepare('SELECT seq, upvotes FROM papers WHERE seq IN (SELECT value FROM json_each(?))');
     this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
@@ -192,7 +190,7 @@ export class SearchRepo {
   /**
    * Exact bm25 ranking straight from FTS5's own `ORDER BY rank` (no join per match), then ties broken by
    * upvotes in JS: rows are fetched past the page until the score changes, so a tie across the page edge
-   * is ordered the same on every page.
+   * is ordered the same on every page. Papers are read for the page and the tie groups at its edges only.
    */
   private rankExact(match: string, page: { limit: number; offset: number }): RankedPaper[] {
     const want = page.offset + page.limit;
@@ -200,13 +198,14 @@ export class SearchRepo {
       const rows = this.ftsRankStmt.all(match, fetch) as { seq: number; rank: number }[];
       const edge = rows[Math.min(want, rows.length) - 1];
       if (rows.length === fetch && edge && rows[rows.length - 1]!.rank === edge.rank) continue;
-      if (rows.some((r, i) => i > 0 && r.rank === rows[i - 1]!.rank)) {
-        const upvotes = new Map(
-          (this.upvotesStmt.all(JSON.stringify(rows.map((r) => r.seq))) as { seq: number; upvotes: number }[]).map((r) => [r.seq, r.upvotes]),
-        );
-        rows.sort((a, b) => a.rank - b.rank || upvotes.get(b.seq)! - upvotes.get(a.seq)! || a.seq - b.seq);
-      }
-      return this.withPapers(rows.slice(page.offset, want));
+      if (page.offset >= rows.length) return [];
+      let from = page.offset;
+      while (from > 0 && rows[from - 1]!.rank === rows[page.offset]!.rank) from--;
+      let to = Math.min(want, rows.length);
+      while (to < rows.length && rows[to]!.rank === edge!.rank) to++;
+      const ranked = this.withPapers(rows.slice(from, to));
+      ranked.sort((a, b) => a.rank - b.rank || b.paper.upvotes - a.paper.upvotes || a.seq - b.seq);
+      return ranked.slice(page.offset - from, want - from);
     }
   }
 
