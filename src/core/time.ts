@@ -18,7 +18,8 @@ export function isDay(value: string): value is Day {
 }
 
 export function addDays(day: Day, delta: number): Day {
-  return DateTime.fromISO(day, { zone: 'UTC' }).plus({ days: delta }).toISODate()!;
+  // Calendar days carry no zone: plain UTC arithmetic is exact (and ~50x cheaper than a DateTime).
+  return new Date(Date.parse(`${day}T00:00:00Z`) + delta * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** Inclusive list of days from `from` to `to`. */
@@ -33,12 +34,21 @@ export const FIRST_FEED_DAY: Day = '2023-05-04';
 const FEED_ZONE = 'America/New_York';
 const FEED_ROLLOVER_MINUTES = 21 * 60 + 30;
 
+let lastFeedDay: { minute: number; day: Day } | undefined;
+
 /**
  * "Today" as the Daily Papers feed counts it: the calendar day in America/New_York,
  * moving on to the next day from 21:30 there (Hugging Face's own rule).
  */
 export function feedDayAt(now: Date): Day {
+  // The feed day changes only on a whole minute (21:30 in a zone with whole-hour offsets): remember the
+  // last minute's answer, since planning thousands of channels asks it thousands of times.
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (lastFeedDay?.minute === minute) return lastFeedDay.day;
   const ny = DateTime.fromJSDate(now).setZone(FEED_ZONE);
   const minutes = ny.hour * 60 + ny.minute;
-  return (minutes >= FEED_ROLLOVER_MINUTES ? ny.plus({ days: 1 }) : ny).toISODate()!;
+  const day = (minutes >= FEED_ROLLOVER_MINUTES ? ny.plus({ days: 1 }) : ny).toISODate()!;
+  lastFeedDay = { minute, day };
+  return day;
 }
+

@@ -45,6 +45,7 @@ const touched = { updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` };
 /** Enrolled channels, their settings, topics and health. */
 export class ChannelsRepo {
   private topicsStmt: Statement | undefined;
+  private topicQueriesStmt: Statement | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -136,6 +137,24 @@ export class ChannelsRepo {
       'SELECT id, channel_id AS channelId, query, created_at AS createdAt FROM subscriptions WHERE channel_id = ? ORDER BY id',
     );
     return this.topicsStmt.all(channelId) as Subscription[];
+  }
+
+  /** A channel's topic queries, oldest first (what planning reads; lighter than {@link topics}). */
+  topicQueries(channelId: number): string[] {
+    this.topicQueriesStmt ??= this.db.sqlite.prepare('SELECT query FROM subscriptions WHERE channel_id = ? ORDER BY id').pluck();
+    return this.topicQueriesStmt.all(channelId) as string[];
+  }
+
+  /** Every channel's topic queries, oldest first, keyed by channel id. */
+  topicQueriesByChannel(): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    const rows = this.db.sqlite.prepare('SELECT channel_id, query FROM subscriptions ORDER BY id').raw().all() as [number, string][];
+    for (const [channelId, query] of rows) {
+      const list = out.get(channelId);
+      if (list) list.push(query);
+      else out.set(channelId, [query]);
+    }
+    return out;
   }
 
   /** Topics of many channels at once, keyed by channel id. */

@@ -80,6 +80,7 @@ export class DeliveriesRepo {
   private readonly bumpLastDay: Statement;
   private readonly setStatus: Statement;
   private readonly deliveredStmt: Statement;
+  private lastRange: { ids: readonly string[]; min: string; max: string; wanted: Set<string> } | undefined;
   private readonly withTarget: Statement;
   private readonly startAttempt: Statement;
   private readonly sent: Statement;
@@ -104,7 +105,7 @@ export class DeliveriesRepo {
     );
     this.deliveredStmt = db.sqlite.prepare(
       'SELECT paper_id FROM delivered_papers WHERE channel_id = ? AND paper_id BETWEEN ? AND ?',
-    );
+    ).pluck();
     this.startAttempt = db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${NOW} WHERE id = ?`);
     this.sent = db.sqlite.prepare(`UPDATE deliveries SET status = 'sent', platform_message_ids = ?, last_error = NULL, updated_at = ${NOW} WHERE id = ?`);
     this.errorOnly = db.sqlite.prepare(`UPDATE deliveries SET last_error = ?, updated_at = ${NOW} WHERE id = ?`);
@@ -114,20 +115,29 @@ export class DeliveriesRepo {
   }
 
   /** Which of `paperIds` were already selected for (delivered to) this channel. */
-  deliveredAmong(channelId: number, paperIds: string[]): Set<string> {
+  deliveredAmong(channelId: number, paperIds: readonly string[]): Set<string> {
     if (paperIds.length === 0) return new Set();
-    // One range scan of the (channel_id, paper_id) key between the smallest and largest id, then an exact
-    // filter: a day's candidates sit close together in id order, so this reads few rows.
+    const { min, max, wanted } = this.idRange(paperIds);
+    const out = new Set<string>();
+    for (const id of this.deliveredStmt.all(channelId, min, max) as string[]) if (wanted.has(id)) out.add(id);
+    return out;
+  }
+
+  /**
+   * One range scan of the (channel_id, paper_id) key between the smallest and largest id, then an exact
+   * filter: a day's candidates sit close together in id order, so this reads few rows. Planning asks with
+   * the same list for every channel, so the last list's range is kept.
+   */
+  private idRange(paperIds: readonly string[]): { min: string; max: string; wanted: Set<string> } {
+    if (this.lastRange?.ids === paperIds) return this.lastRange;
     let min = paperIds[0]!;
     let max = min;
     for (const id of paperIds) {
       if (id < min) min = id;
       if (id > max) max = id;
     }
-    const wanted = new Set(paperIds);
-    const out = new Set<string>();
-    for (const r of this.deliveredStmt.all(channelId, min, max) as { paper_id: string }[]) if (wanted.has(r.paper_id)) out.add(r.paper_id);
-    return out;
+    this.lastRange = { ids: paperIds, min, max, wanted: new Set(paperIds) };
+    return this.lastRange;
   }
 
   /**

@@ -75,6 +75,8 @@ function passesFilters(paper: Paper, parsed: ParsedQuery): boolean {
  */
 export class DigestPlanner {
   private readonly bundles = new Map<string, DayBundle>();
+  /** Feed days covered, by today and last digest day: they change only with listings, as bundles do. */
+  private readonly daysCache = new Map<string, Day[]>();
 
   constructor(private readonly deps: PlannerDeps) {}
 
@@ -85,7 +87,7 @@ export class DigestPlanner {
 
   plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
     const today = feedDayAt(now);
-    const topics = overrides.topics ?? this.deps.channels.topics(channel.id).map((s) => s.query);
+    const topics = overrides.topics ?? this.deps.channels.topicQueries(channel.id);
     return this.planOn(channel, today, topics, overrides);
   }
 
@@ -95,16 +97,18 @@ export class DigestPlanner {
    */
   planMany(channels: Channel[], now: Date): DigestPlan[] {
     const today = feedDayAt(now);
-    const topicsByChannel = this.deps.channels.topicsByChannel();
-    const daysByLast = new Map<string | null, Day[]>();
-    return channels.map((c) => {
-      let days = daysByLast.get(c.lastDigestDay);
-      if (!days) daysByLast.set(c.lastDigestDay, (days = this.daysOn(c, today)));
-      return this.planOn(c, today, (topicsByChannel.get(c.id) ?? []).map((s) => s.query), {}, days);
-    });
+    const topicsByChannel = this.deps.channels.topicQueriesByChannel();
+    return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}));
   }
 
   private daysOn(channel: Pick<Channel, 'lastDigestDay'>, today: Day): Day[] {
+    const key = `${today}|${channel.lastDigestDay ?? ''}`;
+    let days = this.daysCache.get(key);
+    if (!days) this.daysCache.set(key, (days = this.findDays(channel, today)));
+    return days;
+  }
+
+  private findDays(channel: Pick<Channel, 'lastDigestDay'>, today: Day): Day[] {
     if (!channel.lastDigestDay) {
       const latest = this.deps.papers.latestFeedDay(today);
       return latest ? [latest] : [];
@@ -113,8 +117,8 @@ export class DigestPlanner {
     return this.deps.papers.feedDays({ from, to: today, limit: MAX_CATCH_UP_DAYS + 1 }).reverse();
   }
 
-  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, knownDays?: Day[]): DigestPlan {
-    const days = overrides.feedDay ? [overrides.feedDay] : (knownDays ?? this.daysOn(channel, today));
+  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides): DigestPlan {
+    const days = overrides.feedDay ? [overrides.feedDay] : this.daysOn(channel, today);
     const bundle = this.bundle(days);
     for (const topic of topics) this.matchTopic(bundle, topic);
     const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
@@ -143,6 +147,7 @@ export class DigestPlanner {
   invalidate(): void {
     for (const b of this.bundles.values()) b.index.close();
     this.bundles.clear();
+    this.daysCache.clear();
   }
 
   private bundle(days: Day[]): DayBundle {

@@ -6,6 +6,7 @@ describe('the feed day', () => {
   it('follows America/New_York and moves to the next day from 21:30 there', () => {
     expect(feedDayAt(new Date('2025-03-17T14:00:00Z'))).toBe('2025-03-17');
     expect(feedDayAt(new Date('2025-03-18T01:29:00Z'))).toBe('2025-03-17');
+    expect(feedDayAt(new Date('2025-03-18T01:29:59.999Z'))).toBe('2025-03-17');
     expect(feedDayAt(new Date('2025-03-18T01:30:00Z'))).toBe('2025-03-18');
     expect(feedDayAt(new Date('2025-03-18T03:00:00Z'))).toBe('2025-03-18');
     expect(feedDayAt(new Date('2025-01-15T02:29:00Z'))).toBe('2025-01-14');
@@ -17,6 +18,10 @@ describe('the feed day', () => {
     expect(isDay('2025-02-29')).toBe(false);
     expect(isDay('2025-3-1')).toBe(false);
     expect(addDays('2025-03-01', -1)).toBe('2025-02-28');
+    expect(addDays('2024-02-28', 1)).toBe('2024-02-29');
+    expect(addDays('2025-03-09', 1)).toBe('2025-03-10');
+    expect(addDays('2024-12-31', 1)).toBe('2025-01-01');
+    expect(addDays('2025-01-01', -365)).toBe('2024-01-02');
     expect(daysBetween('2025-02-27', '2025-03-02')).toEqual(['2025-02-27', '2025-02-28', '2025-03-01', '2025-03-02']);
   });
 });
