@@ -46,8 +46,13 @@ const touched = { updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` };
 export class ChannelsRepo {
   private topicsStmt: Statement | undefined;
   private topicQueriesStmt: Statement | undefined;
+  private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
 
   constructor(private readonly db: Db) {}
+
+  private prepareById() {
+    return this.db.orm.select().from(channels).where(eq(channels.id, sql.placeholder('id'))).prepare();
+  }
 
   find(key: ChannelKey): Channel | undefined {
     const row = this.db.orm
@@ -59,7 +64,9 @@ export class ChannelsRepo {
   }
 
   get(id: number): Channel | undefined {
-    const row = this.db.orm.select().from(channels).where(eq(channels.id, id)).get();
+    // Every digest and delivery job reads its channel: build the query once.
+    this.byIdQuery ??= this.prepareById();
+    const row = this.byIdQuery.get({ id });
     return row ? channelFromRow(row) : undefined;
   }
 
