@@ -78,14 +78,34 @@ export class DigestPlanner {
   /** Feed days covered, by today and last digest day: they change only with listings, as bundles do. */
   private readonly daysCache = new Map<string, Day[]>();
 
-  constructor(private readonly deps: PlannerDeps) {}
+  private cachedSince = 0;
+
+  /**
+   * @param maxCacheMs how long cached days, candidates and matches may serve before they are rebuilt, so a
+   * process that did not see an ingest (one made by another process) is never stale for longer.
+   */
+  constructor(
+    private readonly deps: PlannerDeps,
+    private readonly maxCacheMs = 60_000,
+  ) {}
+
+  /** Drops the caches when they are older than `maxCacheMs`. */
+  private expireStale(): void {
+    const age = Date.now() - this.cachedSince;
+    if (age > this.maxCacheMs) {
+      this.invalidate();
+      this.cachedSince = Date.now();
+    }
+  }
 
   /** The feed days a channel's next digest covers, oldest first. */
   daysFor(channel: Pick<Channel, 'lastDigestDay'>, now: Date): Day[] {
+    this.expireStale();
     return this.daysOn(channel, feedDayAt(now));
   }
 
   plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
+    this.expireStale();
     const today = feedDayAt(now);
     const topics = overrides.topics ?? this.deps.channels.topicQueries(channel.id);
     return this.planOn(channel, today, topics, overrides);
@@ -96,6 +116,7 @@ export class DigestPlanner {
    * candidate bundles are looked up once for all of them.
    */
   planMany(channels: Channel[], now: Date): DigestPlan[] {
+    this.expireStale();
     const today = feedDayAt(now);
     const topicsByChannel = this.deps.channels.topicQueriesByChannel();
     return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}));

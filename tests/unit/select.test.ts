@@ -3,6 +3,7 @@ import { createContext } from '../../src/context.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { selectPapers, type Candidate } from '../../src/select/select-papers.ts';
+import { DigestPlanner } from '../../src/select/digest-planner.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
 
@@ -77,5 +78,16 @@ describe('planning a channel digest', () => {
     const channels = [ctx.channels.get(channel.id)!, other];
     expect(ctx.planner.planMany(channels, now)).toEqual(channels.map((c) => ctx.planner.plan(c, now)));
     expect(ctx.planner.planMany(channels, now)[1]!.picks.map((p) => p.paper.id)).toEqual(['2503.00004', '2503.00093']);
+  });
+
+  it('sees a day another process ingested once its caches reach their maximum age, without being told', async () => {
+    const planner = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search }, 40);
+    const later = new Date('2025-03-18T15:00:00Z');
+    expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
+    list('2025-03-18', [['2503.00095', 12]]);
+    expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(planner.daysFor(channel, later)).toEqual(['2025-03-18']);
+    expect(planner.plan(ctx.channels.get(channel.id)!, later).picks.map((p) => p.paper.id)).toEqual(['2503.00095']);
   });
 });
