@@ -6,6 +6,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { PapersError } from '../errors.ts';
 import * as schema from './schema.ts';
+import { attachFtsIndex, ftsPathFor } from './fts-index.ts';
 
 export type Schema = typeof schema;
 export type Orm = BetterSQLite3Database<Schema>;
@@ -21,7 +22,8 @@ export interface Db {
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
 /**
- * Opens (creating when needed) the SQLite file at `path` in WAL mode with foreign keys on.
+ * Opens (creating when needed) the SQLite file at `path` in WAL mode with foreign keys on, with its search
+ * index file attached as `fts` (see fts-index.ts).
  * Run {@link migrateDb} before use, or pass `{ migrate: true }`.
  */
 export function openDb(path: string, options: { migrate?: boolean; readonly?: boolean } = {}): Db {
@@ -41,6 +43,11 @@ export function openDb(path: string, options: { migrate?: boolean; readonly?: bo
   const orm = drizzle(sqlite, { schema });
   const db: Db = { sqlite, orm, path, close: () => sqlite.open && sqlite.close() };
   if (options.migrate) migrateDb(db);
+  try {
+    attachFtsIndex(sqlite, path);
+  } catch (cause) {
+    throw new PapersError('DATABASE', `Cannot open the search index at ${ftsPathFor(path)}: ${(cause as Error).message}`, { cause });
+  }
   return db;
 }
 

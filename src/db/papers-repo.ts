@@ -2,6 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Listing, Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { Db } from './client.ts';
+import { indexPending } from './fts-index.ts';
 
 /** A stored paper row as SQLite returns it. */
 interface PaperRow {
@@ -110,6 +111,7 @@ export interface UpsertResult {
 export class PapersRepo {
   private readonly upsertPaper: Statement;
   private readonly insertPaper: Statement;
+  private readonly claimWriteLock: Statement;
   private readonly upsertListing: Statement;
   private readonly insertListing: Statement;
   private readonly byId: Statement;
@@ -118,6 +120,7 @@ export class PapersRepo {
 
   constructor(private readonly db: Db) {
     this.upsertPaper = db.sqlite.prepare(UPSERT_PAPER);
+    this.claimWriteLock = db.sqlite.prepare('UPDATE main.papers SET seq = seq WHERE seq = -1');
     this.insertPaper = db.sqlite.prepare(UPSERT_PAPER.slice(0, UPSERT_PAPER.indexOf('ON CONFLICT')));
     this.upsertListing = db.sqlite.prepare(UPSERT_LISTING);
     this.insertListing = db.sqlite.prepare(UPSERT_LISTING.slice(0, UPSERT_LISTING.indexOf('ON CONFLICT')));
@@ -136,9 +139,12 @@ export class PapersRepo {
    * {@link indexPending} itself, which is several times faster than indexing page by page).
    */
   upsertPage(papers: Paper[], listings: Listing[], options: { deferIndex?: boolean } = {}): UpsertResult {
-    // IMMEDIATE: the existence check and the writes see one snapshot, so a plain INSERT cannot collide.
     return this.db.sqlite
       .transaction((): UpsertResult => {
+        // A write that changes nothing takes this file's write lock before the existence check, so the check
+        // and the inserts see one snapshot (a plain INSERT cannot collide). Not BEGIN IMMEDIATE: that would
+        // also lock the attached index file, which the indexing thread writes meanwhile.
+        this.claimWriteLock.run();
         const existing = this.existingIds(papers.map((p) => p.id));
         const added: string[] = [];
         let changed = 0;
@@ -158,28 +164,17 @@ export class PapersRepo {
         for (const l of listings) (fresh.delete(l.paperId) ? this.insertListing : this.upsertListing).run(l);
         if (!options.deferIndex) this.indexPending();
         return { changed, added };
-      })
-      .immediate();
+      })();
   }
 
   /**
-   * Indexes papers stored since the last call (everything above the `fts_state` watermark) in one
-   * transaction. Returns how many were indexed. Cheap when nothing is pending.
+   * Brings the search index up to date (papers stored since the last call, and papers whose text changed),
+   * inline on this connection. Returns how many papers were indexed. Cheap when nothing is pending.
+   * Bulk ingest indexes from a second thread instead (see background-indexer.ts).
    */
   indexPending(): number {
-    return this.db.sqlite.transaction(() => {
-      const { indexed_seq: from } = this.db.sqlite.prepare('SELECT indexed_seq FROM fts_state WHERE id = 1').get() as { indexed_seq: number };
-      const { top } = this.db.sqlite.prepare('SELECT COALESCE(MAX(seq), 0) AS top FROM papers').get() as { top: number };
-      if (top <= from) return 0;
-      this.db.sqlite
-        .prepare('INSERT INTO papers_fts (rowid, title, abstract, authors, ai_keywords) SELECT seq, title, abstract, authors, ai_keywords FROM papers WHERE seq > ? AND seq <= ?')
-        .run(from, top);
-      this.db.sqlite.prepare('INSERT INTO papers_words (rowid, title) SELECT seq, title FROM papers WHERE seq > ? AND seq <= ?').run(from, top);
-      this.db.sqlite.prepare('UPDATE fts_state SET indexed_seq = ? WHERE id = 1').run(top);
-      return top - from;
-    })();
+    return indexPending(this.db.sqlite);
   }
-
 
   get(id: string): Paper | undefined {
     const row = this.byId.get(id) as PaperRow | undefined;

@@ -1,5 +1,6 @@
 import type { PaperSource, SourcePage } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, FIRST_FEED_DAY, type Day } from '../core/time.ts';
+import type { Indexer } from '../db/background-indexer.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import type { SearchRepo } from '../db/search-repo.ts';
 import type { Logger } from '../logger.ts';
@@ -24,11 +25,16 @@ export interface IngestorDeps {
   logger: Logger;
   /** arXiv enrichment, when enabled. */
   arxiv?: ArxivClient;
+  /**
+   * Indexes for search on another thread while pages are written (bulk backfills); without it, the ingestor
+   * indexes inline every few thousand papers and at the end of each day.
+   */
+  indexer?: Indexer;
   /** Called after anything was stored (to refresh search lexicons and digest caches). */
   onChange?: () => void;
 }
 
-/** During a long day or backfill, new papers become searchable every this many pages. */
+/** During a long day, new papers are indexed every this many pages (in bulk: per page would be far slower). */
 const INDEX_EVERY_PAGES = 50;
 
 /** How far back "today" looks for a non-empty feed day (weekends, holidays). */
@@ -45,12 +51,16 @@ export class Ingestor {
     const report: DayReport = { day, pages: 0, items: 0, changed: 0, skipped: [] };
     const result = await this.deps.source.fetchDay(day, async (page, index) => {
       report.changed += this.storePage(page);
-      if ((index + 1) % INDEX_EVERY_PAGES === 0) this.deps.papers.indexPending();
+      if ((index + 1) % INDEX_EVERY_PAGES === 0) {
+        if (this.deps.indexer) this.deps.indexer.request();
+        else this.deps.papers.indexPending();
+      }
       report.skipped.push(...page.skipped);
       for (const s of page.skipped) this.deps.logger.warn({ day, index: s.index, reason: s.reason }, 'skipped a malformed item');
       if (this.deps.arxiv && page.papers.length > 0) await this.enrich(page.papers.map((p) => p.id));
     });
-    this.deps.papers.indexPending();
+    if (this.deps.indexer) await this.deps.indexer.flush();
+    else this.deps.papers.indexPending();
     report.pages = result.pages;
     report.items = result.items;
     if (report.items > 0) this.deps.papers.markDayIngested(day, { pages: report.pages, items: report.items, skipped: report.skipped.length });

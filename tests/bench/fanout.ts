@@ -23,6 +23,7 @@ import type { Paper } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { dropPrefix } from '../helpers/redis.ts';
 import { syntheticCorpus, type SyntheticPaper } from './corpus.ts';
+import { databaseFiles } from '../../src/db/fts-index.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -96,7 +97,7 @@ interface Bench {
 
 function openBench(label: string): Bench {
   const path = join(tmpdir(), `papers-bench-${label}-${process.pid}.db`);
-  for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+  for (const file of databaseFiles(path)) rmSync(file, { force: true });
   const prefix = `bench-${label}-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({ DATABASE_URL: `file:${path}`, REDIS_URL, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' });
   const ctx = createContext(config, silentLogger());
@@ -105,7 +106,7 @@ function openBench(label: string): Bench {
     prefix,
     drop: async () => {
       ctx.close();
-      for (const s of ['', '-wal', '-shm']) rmSync(path + s, { force: true });
+      for (const file of databaseFiles(path)) rmSync(file, { force: true });
       await dropPrefix(prefix);
     },
   };

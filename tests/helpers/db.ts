@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openDb, type Db } from '../../src/db/client.ts';
+import { databaseFiles } from '../../src/db/fts-index.ts';
 
 const TMP = join(process.cwd(), 'tests', '.tmp');
 
@@ -15,7 +16,7 @@ export function createTestDb(label = 'test'): { db: Db; path: string; cleanup: (
     path,
     cleanup: () => {
       db.close();
-      for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+      for (const file of databaseFiles(path)) rmSync(file, { force: true });
     },
   };
 }

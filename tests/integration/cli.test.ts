@@ -7,6 +7,7 @@ import { FakeHfApi } from '../fakes/hf-api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { main } from '../../src/cli/main.ts';
 import { testDbPath } from '../helpers/db.ts';
+import { databaseFiles } from '../../src/db/fts-index.ts';
 
 const DAY = '2025-03-17';
 const fixture = JSON.parse(readFileSync('tests/fixtures/hf-daily-2025-03-17.json', 'utf8')) as unknown[];
@@ -39,7 +40,7 @@ describe('the papers CLI on a day of real paper abstracts', () => {
   afterAll(async () => {
     db?.close();
     await hf.stop();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+    for (const file of databaseFiles(dbPath)) rmSync(file, { force: true });
   });
 
   it('ingest reads the contract URL, page 0 then 1, with limit=100', () => {

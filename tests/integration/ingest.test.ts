@@ -3,6 +3,7 @@ import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
+import { BackgroundIndexer } from '../../src/db/background-indexer.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { HfClient } from '../../src/sources/hf-client.ts';
 import { UpstreamError } from '../../src/errors.ts';
@@ -20,13 +21,13 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
   const hf = new FakeHfApi();
   const { db, cleanup } = createTestDb('ingest');
   const papers = new PapersRepo(db);
-  const ingestor = (maxRetries = 3) =>
-    new Ingestor({
-      source: new HfClient({ apiUrl: hf.url, timeoutMs: 2000, maxRetries, baseDelayMs: 20, logger: silentLogger() }),
-      papers,
-      searchRepo: new SearchRepo(db),
-      logger: silentLogger(),
-    });
+  const deps = (maxRetries = 3) => ({
+    source: new HfClient({ apiUrl: hf.url, timeoutMs: 2000, maxRetries, baseDelayMs: 20, logger: silentLogger() }),
+    papers,
+    searchRepo: new SearchRepo(db),
+    logger: silentLogger(),
+  });
+  const ingestor = (maxRetries = 3) => new Ingestor(deps(maxRetries));
 
   beforeAll(async () => {
     await hf.start();
@@ -141,6 +142,39 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(error).toBeInstanceOf(UpstreamError);
     expect((error as UpstreamError).code).toBe('UPSTREAM_UNREACHABLE');
     expect((error as Error).message).toMatch(/Cannot reach Hugging Face at http:\/\/127\.0\.0\.1:9/);
+  });
+
+  it('re-indexes a paper whose text changed: the new title finds it, the old one no longer does', async () => {
+    const day = '2025-03-25';
+    hf.setDay(day, [hfItem({ id: '2503.40001', title: 'Sparse attention for long documents' })]);
+    await ingestor().ingestDay(day);
+    const search = new SearchService(new SearchRepo(db));
+    expect(search.search('"sparse attention"').hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
+    hf.setDay(day, [hfItem({ id: '2503.40001', title: 'Ring attention for long documents' })]);
+    await ingestor().ingestDay(day);
+    expect(search.search('"ring attention"').hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
+    expect(search.search('"sparse attention"').hits).toEqual([]);
+    expect(db.sqlite.prepare('SELECT count(*) FROM fts_changes').pluck().get()).toBe(0);
+  });
+
+  it('builds the index on a second thread during a long day, and every paper is searchable when the day is done', async () => {
+    const day = '2025-03-26';
+    hf.setDay(day, items(2_600, 20_000));
+    const indexer = new BackgroundIndexer(db.path);
+    try {
+      const withThread = new Ingestor({ ...deps(), indexer });
+      expect(await withThread.ingestDay(day)).toMatchObject({ items: 2_600, pages: 26 });
+    } finally {
+      await indexer.close();
+    }
+    const search = new SearchService(new SearchRepo(db));
+    expect(search.search('"paper number 22599"').hits.map((h) => h.paper.id)).toEqual(['2503.32599']);
+    expect(search.search('"paper number 20000"').hits.map((h) => h.paper.id)).toEqual(['2503.30000']);
+    const indexedOfDay = db.sqlite.prepare(
+      `SELECT count(*) FROM daily_listings l JOIN papers p ON p.id = l.paper_id
+       WHERE l.feed_day = ? AND p.seq IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'number')`,
+    );
+    expect(indexedOfDay.pluck().get(day)).toBe(2_600);
   });
 
   it('resumes a backfill: days already ingested are skipped unless refreshed', async () => {

@@ -2,6 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import { createIngestor } from '../../ingest/create-ingestor.ts';
+import { BackgroundIndexer } from '../../db/background-indexer.ts';
 import type { DayReport } from '../../ingest/ingestor.ts';
 import { daysBetween } from '../../core/time.ts';
 import { parseDay } from '../args.ts';
@@ -48,6 +49,16 @@ export function registerIngest(program: Command, runtime: CliRuntime): void {
     .action(async (options: IngestOptions) => {
       const mode = chooseMode(options);
       const ctx = runtime.context();
+      if (mode === 'range') {
+        // A backfill can be large: build the search index on a second thread while papers are written.
+        const indexer = ctx.db.path === ':memory:' ? undefined : new BackgroundIndexer(ctx.db.path);
+        try {
+          await backfill(runtime, createIngestor(ctx, { indexer }), options.from!, options.to!, options.refresh === true);
+        } finally {
+          await indexer?.close();
+        }
+        return;
+      }
       const ingestor = createIngestor(ctx);
       if (mode === 'date') {
         runtime.io.out(summary(await ingestor.ingestDay(options.date!)));
@@ -55,8 +66,6 @@ export function registerIngest(program: Command, runtime: CliRuntime): void {
         const report = await ingestor.ingestToday(ctx.clock.now());
         if (report.fellBackFrom) runtime.io.out(`${report.fellBackFrom} has no papers yet; ingested the latest non-empty day instead.`);
         runtime.io.out(summary(report));
-      } else {
-        await backfill(runtime, ingestor, options.from!, options.to!, options.refresh === true);
       }
     });
 }

@@ -1,0 +1,98 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * The search index lives in its own SQLite file beside the database (`<database>-fts`), attached as `fts`.
+ * Two files commit independently, so a thread can index papers while another writes them: bulk ingest runs
+ * on two cores. The index is contentless (it keeps no copy of the text; rows and snippets come from `papers`).
+ */
+export function ftsPathFor(databasePath: string): string {
+  return databasePath === ':memory:' ? ':memory:' : `${databasePath}-fts`;
+}
+
+/** Every file that belongs to a database at `path` (for tests and tools that delete one). */
+export function databaseFiles(path: string): string[] {
+  return [path, ftsPathFor(path)].flatMap((p) => [p, `${p}-wal`, `${p}-shm`]);
+}
+
+const SCHEMA = [
+  // Porter stemming over unicode61, diacritics folded. contentless_delete lets a changed paper be re-indexed by rowid.
+  `CREATE VIRTUAL TABLE fts.papers_fts USING fts5(
+     title, abstract, authors, ai_keywords,
+     content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2')`,
+  // Title ten times the abstract; keywords and authors in between. ORDER BY rank uses these weights.
+  "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('rank', 'bm25(10.0, 1.0, 2.0, 4.0)')",
+  // Bulk indexing: fewer, larger segments (measured: hashsize and automerge as tuned in the single-file days).
+  "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('automerge', 16)",
+  "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('hashsize', 16777216)",
+  "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('pgsz', 16000)",
+  // Unstemmed title words only (no positions): the vocabulary spelling correction draws on.
+  `CREATE VIRTUAL TABLE fts.papers_words USING fts5(
+     title, content='', contentless_delete=1, detail='none', tokenize='unicode61 remove_diacritics 2')`,
+  "INSERT INTO fts.papers_words(papers_words, rank) VALUES('automerge', 16)",
+  "INSERT INTO fts.papers_words(papers_words, rank) VALUES('hashsize', 16777216)",
+  "CREATE VIRTUAL TABLE fts.papers_fts_vocab USING fts5vocab(papers_fts, 'row')",
+  "CREATE VIRTUAL TABLE fts.papers_words_vocab USING fts5vocab(papers_words, 'row')",
+  // Where each stemmed term occurs: spelling correction reads a real word back from one occurrence.
+  "CREATE VIRTUAL TABLE fts.papers_fts_instances USING fts5vocab(papers_fts, 'instance')",
+  // Everything up to indexed_seq is in the index: committed with the index itself, so never out of step.
+  'CREATE TABLE fts.fts_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_seq INTEGER NOT NULL)',
+  'INSERT INTO fts.fts_state (id, indexed_seq) VALUES (1, 0)',
+];
+
+/** Attaches the index file as `fts`, creating its tables on first use. Call after the main migrations. */
+export function attachFtsIndex(sqlite: Database.Database, databasePath: string): void {
+  sqlite.prepare('ATTACH DATABASE ? AS fts').run(ftsPathFor(databasePath));
+  const exists = sqlite.prepare("SELECT 1 FROM fts.sqlite_master WHERE name = 'fts_state'").get();
+  if (exists) return;
+  sqlite.pragma('fts.page_size = 16384');
+  if (databasePath !== ':memory:') sqlite.pragma('fts.journal_mode = WAL');
+  sqlite.transaction(() => {
+    // Another process may have created it meanwhile: this transaction holds the file's write lock.
+    if (sqlite.prepare("SELECT 1 FROM fts.sqlite_master WHERE name = 'fts_state'").get()) return;
+    for (const statement of SCHEMA) sqlite.exec(statement);
+  })();
+}
+
+const COLUMNS = 'title, abstract, authors, ai_keywords';
+
+/**
+ * Brings the index up to date with `papers`: papers stored since the watermark are indexed in bulk, and
+ * papers whose text changed (or that were deleted) since they were indexed are indexed again. Runs on any
+ * connection with the index attached (the ingest thread, or inline). Returns how many papers it indexed.
+ *
+ * Locks: the index transaction writes the index file only, so a thread writing papers meanwhile is not
+ * blocked; the processed change records are cleared afterwards in a short transaction of their own, and a
+ * crash between the two only means indexing those papers once more (delete by rowid, then insert).
+ */
+export function indexPending(sqlite: Database.Database): number {
+  const { indexed, changes } = sqlite.transaction(() => {
+    // A write first: it takes the index file's write lock (waiting for another indexer) before anything is read.
+    sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = indexed_seq WHERE id = 1').run();
+    const from = sqlite.prepare('SELECT indexed_seq FROM fts.fts_state WHERE id = 1').pluck().get() as number;
+    const top = sqlite.prepare('SELECT COALESCE(MAX(seq), 0) FROM main.papers').pluck().get() as number;
+    if (top > from) {
+      sqlite.prepare(`INSERT INTO fts.papers_fts (rowid, ${COLUMNS}) SELECT seq, ${COLUMNS} FROM main.papers WHERE seq > ? AND seq <= ?`).run(from, top);
+      sqlite.prepare('INSERT INTO fts.papers_words (rowid, title) SELECT seq, title FROM main.papers WHERE seq > ? AND seq <= ?').run(from, top);
+      sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = ? WHERE id = 1').run(top);
+    }
+    const changed = sqlite.prepare('SELECT seq, version FROM main.fts_changes WHERE seq <= ?').all(Math.max(top, from)) as { seq: number; version: number }[];
+    const dropFts = sqlite.prepare('DELETE FROM fts.papers_fts WHERE rowid = ?');
+    const dropWords = sqlite.prepare('DELETE FROM fts.papers_words WHERE rowid = ?');
+    const addFts = sqlite.prepare(`INSERT INTO fts.papers_fts (rowid, ${COLUMNS}) SELECT seq, ${COLUMNS} FROM main.papers WHERE seq = ?`);
+    const addWords = sqlite.prepare('INSERT INTO fts.papers_words (rowid, title) SELECT seq, title FROM main.papers WHERE seq = ?');
+    for (const { seq } of changed) {
+      dropFts.run(seq);
+      dropWords.run(seq);
+      addFts.run(seq);
+      addWords.run(seq);
+    }
+    return { indexed: Math.max(0, top - from), changes: changed };
+  })();
+  if (changes.length > 0) {
+    const clear = sqlite.prepare('DELETE FROM main.fts_changes WHERE seq = ? AND version = ?');
+    sqlite.transaction(() => {
+      for (const c of changes) clear.run(c.seq, c.version);
+    })();
+  }
+  return indexed + changes.length;
+}
