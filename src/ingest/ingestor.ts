@@ -51,10 +51,8 @@ export class Ingestor {
     const report: DayReport = { day, pages: 0, items: 0, changed: 0, skipped: [] };
     const result = await this.deps.source.fetchDay(day, async (page, index) => {
       report.changed += this.storePage(page);
-      if ((index + 1) % INDEX_EVERY_PAGES === 0) {
-        if (this.deps.indexer) this.deps.indexer.request();
-        else this.deps.papers.indexPending();
-      }
+      if (this.deps.indexer) this.deps.indexer.request();
+      else if ((index + 1) % INDEX_EVERY_PAGES === 0) this.deps.papers.indexPending();
       report.skipped.push(...page.skipped);
       for (const s of page.skipped) this.deps.logger.warn({ day, index: s.index, reason: s.reason }, 'skipped a malformed item');
       if (this.deps.arxiv && page.papers.length > 0) await this.enrich(page.papers.map((p) => p.id));
