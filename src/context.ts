@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/ports.ts';
 import { openDb, type Db } from './db/client.ts';
+import { describeError } from './errors.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
 import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
@@ -28,8 +29,7 @@ export interface AppContext {
 export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db } = {}): AppContext {
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
-  const caughtUp = papers.indexPending();
-  if (caughtUp > 0) logger.info({ papers: caughtUp }, 'indexed papers left unindexed by an interrupted ingest');
+  catchUpIndex(papers, logger);
   const channels = new ChannelsRepo(db);
   const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
@@ -51,4 +51,18 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
       db.close();
     },
   };
+}
+
+/**
+ * Indexes papers an interrupted ingest left unindexed. Another process indexing at the same moment (a
+ * backfill's indexing thread) may hold the index for longer than the lock timeout: then it does the work,
+ * and this start goes on with a warning instead of failing.
+ */
+function catchUpIndex(papers: PapersRepo, logger: Logger): void {
+  try {
+    const caughtUp = papers.indexPending();
+    if (caughtUp > 0) logger.info({ papers: caughtUp }, 'indexed papers left unindexed by an interrupted ingest');
+  } catch (error) {
+    logger.warn({ err: describeError(error) }, 'could not catch up the search index at start; the next ingest will');
+  }
 }
