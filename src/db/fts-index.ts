@@ -43,17 +43,45 @@ const SCHEMA = [
 export function attachFtsIndex(sqlite: Database.Database, databasePath: string): void {
   sqlite.prepare('ATTACH DATABASE ? AS fts').run(ftsPathFor(databasePath));
   const exists = sqlite.prepare("SELECT 1 FROM fts.sqlite_master WHERE name = 'fts_state'").get();
-  if (exists) return;
+  if (exists) {
+    // Checked on every open, before this connection writes a paper that could reuse a rowid the index holds.
+    if (sqlite.prepare("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'").get() && isAhead(sqlite)) {
+      sqlite.transaction(() => {
+        sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = indexed_seq WHERE id = 1').run();
+        restartIfAhead(sqlite);
+      })();
+    }
+    return;
+  }
   sqlite.pragma('fts.page_size = 16384');
   if (databasePath !== ':memory:') sqlite.pragma('fts.journal_mode = WAL');
-  sqlite.transaction(() => {
-    // Another process may have created it meanwhile: this transaction holds the file's write lock.
-    if (sqlite.prepare("SELECT 1 FROM fts.sqlite_master WHERE name = 'fts_state'").get()) return;
-    for (const statement of SCHEMA) sqlite.exec(statement);
-  })();
+  sqlite
+    .transaction(() => {
+      // Another process may have created it meanwhile: IMMEDIATE holds the write locks before this check.
+      if (sqlite.prepare("SELECT 1 FROM fts.sqlite_master WHERE name = 'fts_state'").get()) return;
+      for (const statement of SCHEMA) sqlite.exec(statement);
+    })
+    .immediate();
 }
 
 const COLUMNS = 'title, abstract, authors, ai_keywords';
+
+function isAhead(sqlite: Database.Database): boolean {
+  const from = sqlite.prepare('SELECT indexed_seq FROM fts.fts_state WHERE id = 1').pluck().get() as number;
+  const issued = (sqlite.prepare("SELECT seq FROM main.sqlite_sequence WHERE name = 'papers'").pluck().get() as number | undefined) ?? 0;
+  return from > issued;
+}
+
+/**
+ * When the index is ahead of the papers file (the papers file lost commits, or was restored from a backup
+ * without its index), its rowids may come to name other papers: empty it, so that it is built again. Call
+ * inside a transaction that holds the index file's write lock.
+ */
+function restartIfAhead(sqlite: Database.Database): void {
+  if (!isAhead(sqlite)) return;
+  sqlite.exec("INSERT INTO fts.papers_fts(papers_fts) VALUES('delete-all'); INSERT INTO fts.papers_words(papers_words) VALUES('delete-all')");
+  sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = 0 WHERE id = 1').run();
+}
 
 /**
  * Brings the index up to date with `papers`: papers stored since the watermark are indexed in bulk, and
@@ -68,6 +96,7 @@ export function indexPending(sqlite: Database.Database): number {
   const { indexed, changes } = sqlite.transaction(() => {
     // A write first: it takes the index file's write lock (waiting for another indexer) before anything is read.
     sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = indexed_seq WHERE id = 1').run();
+    restartIfAhead(sqlite);
     const from = sqlite.prepare('SELECT indexed_seq FROM fts.fts_state WHERE id = 1').pluck().get() as number;
     const top = sqlite.prepare('SELECT COALESCE(MAX(seq), 0) FROM main.papers').pluck().get() as number;
     if (top > from) {

@@ -139,7 +139,7 @@ export class PapersRepo {
    * {@link indexPending} itself, which is several times faster than indexing page by page).
    */
   upsertPage(papers: Paper[], listings: Listing[], options: { deferIndex?: boolean } = {}): UpsertResult {
-    return this.db.sqlite
+    const result = this.db.sqlite
       .transaction((): UpsertResult => {
         // A write that changes nothing takes this file's write lock before the existence check, so the check
         // and the inserts see one snapshot (a plain INSERT cannot collide). Not BEGIN IMMEDIATE: that would
@@ -162,9 +162,11 @@ export class PapersRepo {
         const fresh = new Set(added);
         // A paper first stored just now has no listing yet (listings reference it): a plain INSERT, once.
         for (const l of listings) (fresh.delete(l.paperId) ? this.insertListing : this.upsertListing).run(l);
-        if (!options.deferIndex) this.indexPending();
         return { changed, added };
       })();
+    // After the commit, not inside it: a commit spanning both files is not atomic across them in WAL mode.
+    if (!options.deferIndex) this.indexPending();
+    return result;
   }
 
   /**
