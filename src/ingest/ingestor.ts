@@ -57,8 +57,7 @@ export class Ingestor {
       for (const s of page.skipped) this.deps.logger.warn({ day, index: s.index, reason: s.reason }, 'skipped a malformed item');
       if (this.deps.arxiv && page.papers.length > 0) await this.enrich(page.papers.map((p) => p.id));
     });
-    if (this.deps.indexer) await this.deps.indexer.flush();
-    else this.deps.papers.indexPending();
+    await this.finishIndexing();
     report.pages = result.pages;
     report.items = result.items;
     if (report.items > 0) this.deps.papers.markDayIngested(day, { pages: report.pages, items: report.items, skipped: report.skipped.length });
@@ -116,6 +115,19 @@ export class Ingestor {
       options.onDay?.(report, i + 1, days.length);
     }
     return reports;
+  }
+
+  /** Everything stored so far becomes searchable: through the indexing thread, or inline when it failed. */
+  private async finishIndexing(): Promise<void> {
+    if (this.deps.indexer) {
+      try {
+        await this.deps.indexer.flush();
+        return;
+      } catch (error) {
+        this.deps.logger.warn({ err: describeError(error) }, 'the indexing thread failed; indexing on this thread instead');
+      }
+    }
+    this.deps.papers.indexPending();
   }
 
   private storePage(page: SourcePage): number {

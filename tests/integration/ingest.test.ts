@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
@@ -175,6 +178,25 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
        WHERE l.feed_day = ? AND p.seq IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'number')`,
     );
     expect(indexedOfDay.pluck().get(day)).toBe(2_600);
+  });
+
+  it('indexes on its own thread when the indexing thread cannot work, and says so', async () => {
+    const day = '2025-03-27';
+    hf.setDay(day, items(3, 30_000));
+    const warnings: string[] = [];
+    const logger = silentLogger();
+    logger.warn = ((_: unknown, message: string) => void warnings.push(message)) as typeof logger.warn;
+    // A directory where the thread expects a database file: its connection cannot open.
+    const notADatabase = mkdtempSync(join(tmpdir(), 'papers-not-a-db-'));
+    const broken = new BackgroundIndexer(notADatabase);
+    try {
+      await new Ingestor({ ...deps(), logger, indexer: broken }).ingestDay(day);
+    } finally {
+      await broken.close();
+      rmSync(notADatabase, { recursive: true, force: true });
+    }
+    expect(warnings).toContain('the indexing thread failed; indexing on this thread instead');
+    expect(new SearchService(new SearchRepo(db)).search('"paper number 30002"').hits.map((h) => h.paper.id)).toEqual(['2503.40002']);
   });
 
   it('resumes a backfill: days already ingested are skipped unless refreshed', async () => {
