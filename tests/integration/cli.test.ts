@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { SearchService } from '../../src/search/search-service.ts';
-import { FakeHfApi } from '../fakes/hf-api.ts';
+import { FakeHfApi, hfItem } from '../fakes/hf-api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { main } from '../../src/cli/main.ts';
 import { testDbPath } from '../helpers/db.ts';
@@ -133,5 +133,37 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     for (const r of results) expect(r.code, r.stderr).toBe(2);
     expect(results[0]!.stderr).toMatch(/Choose exactly one of --date, --today or --from\/--to/);
     expect(results[1]!.stderr).toMatch(/not a date/);
+  });
+});
+
+describe('papers ingest --from/--to', () => {
+  const hf = new FakeHfApi();
+  const dbPath = testDbPath('cli-backfill');
+  const day = (d: string, from: number) => Array.from({ length: 120 }, (_, i) => hfItem({ id: `2504.${10000 + from + i}`, title: `Backfilled paper ${d} number ${i}` }));
+
+  beforeAll(async () => {
+    await hf.start();
+    hf.setDay('2025-04-01', day('2025-04-01', 0)).setDay('2025-04-02', day('2025-04-02', 500));
+  });
+  afterAll(async () => {
+    await hf.stop();
+    for (const file of databaseFiles(dbPath)) rmSync(file, { force: true });
+  });
+
+  it('backfills a range through the binary, indexing on a second thread, and every paper is searchable', async () => {
+    const env = { HF_API_URL: hf.url, DATABASE_URL: `file:${dbPath}` };
+    const result = await runCli(['ingest', '--from', '2025-04-01', '--to', '2025-04-02'], env);
+    expect(result.code).toBe(0);
+    // Without a terminal, progress is a line a day on stderr instead of a bar.
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^2025-04-01: 120 papers listed/), expect.stringMatching(/^2025-04-02: 120 papers listed/)]);
+    expect(result.stdout).toContain('Ingested 2025-04-01 to 2025-04-02: 240 papers listed over 2 days.');
+    const db = openDb(dbPath);
+    try {
+      const search = new SearchService(new SearchRepo(db));
+      expect(search.search('"backfilled paper 2025-04-02 number 119"').hits.map((h) => h.paper.id)).toEqual(['2504.10619']);
+      expect(db.sqlite.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'backfilled'").pluck().get()).toBe(240);
+    } finally {
+      db.close();
+    }
   });
 });
