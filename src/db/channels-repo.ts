@@ -164,20 +164,6 @@ export class ChannelsRepo {
     return out;
   }
 
-  /** Topics of many channels at once, keyed by channel id. */
-  topicsByChannel(): Map<number, Subscription[]> {
-    const out = new Map<number, Subscription[]>();
-    const rows = this.db.sqlite
-      .prepare('SELECT id, channel_id AS channelId, query, created_at AS createdAt FROM subscriptions ORDER BY id')
-      .all() as Subscription[];
-    for (const s of rows) {
-      const list = out.get(s.channelId) ?? [];
-      list.push(s);
-      out.set(s.channelId, list);
-    }
-    return out;
-  }
-
   removeTopic(subscriptionId: number): void {
     this.db.orm.delete(subscriptions).where(eq(subscriptions.id, subscriptionId)).run();
   }

@@ -218,7 +218,7 @@ export class PapersRepo {
   }
 
   /** Which of `ids` are already stored. */
-  existingIds(ids: string[]): Set<string> {
+  private existingIds(ids: string[]): Set<string> {
     if (ids.length === 0) return new Set();
     const rows = this.existingStmt.all(JSON.stringify(ids)) as { id: string }[];
     return new Set(rows.map((r) => r.id));

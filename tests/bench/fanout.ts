@@ -240,7 +240,7 @@ async function matching(channels: number, topicsPerChannel: number): Promise<Non
     seedDay(bench.ctx, feedDayAt(new Date()), corpus.papers.map(toPaper));
     const vocabulary = topicVocabulary(corpus.words);
     const ids = enrolMany(bench.ctx, channels, (i) => Array.from({ length: topicsPerChannel }, (_, k) => vocabulary[(i * 31 + k * 997) % vocabulary.length]!));
-    const distinct = new Set([...bench.ctx.channels.topicsByChannel().values()].flat().map((s) => s.query)).size;
+    const distinct = new Set([...bench.ctx.channels.topicQueriesByChannel().values()].flat()).size;
     const all = bench.ctx.channels.list();
     bench.ctx.planner.invalidate();
     const now = new Date();

@@ -36,12 +36,12 @@ export function registerChannels(program: Command, runtime: CliRuntime): void {
     .action((options: { json?: boolean }) => {
       const ctx = runtime.context();
       const channels = ctx.channels.list();
-      const topics = ctx.channels.topicsByChannel();
+      const topics = ctx.channels.topicQueriesByChannel();
       const latest = ctx.deliveries.latestByChannel();
       if (options.json) {
         const out = channels.map((c) => ({
           ...c,
-          topics: (topics.get(c.id) ?? []).map((t) => t.query),
+          topics: topics.get(c.id) ?? [],
           lastDelivery: latest.get(c.id) ? { ...latest.get(c.id)!, view: undefined } : null,
         }));
         runtime.io.out(JSON.stringify(out, null, 2));
@@ -53,7 +53,7 @@ export function registerChannels(program: Command, runtime: CliRuntime): void {
       }
       const rows = [['ID', 'PLATFORM', 'CHANNEL', 'SCHEDULE', 'LAST DIGEST', 'HEALTH', 'TOPICS']];
       for (const c of channels) {
-        const list = (topics.get(c.id) ?? []).map((t) => t.query);
+        const list = topics.get(c.id) ?? [];
         rows.push([
           String(c.id),
           c.platform,
