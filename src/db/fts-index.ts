@@ -47,7 +47,7 @@ export function attachFtsIndex(sqlite: Database.Database, databasePath: string):
     // Checked on every open, before this connection writes a paper that could reuse a rowid the index holds.
     if (sqlite.prepare("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_sequence'").get() && isAhead(sqlite)) {
       sqlite.transaction(() => {
-        sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = indexed_seq WHERE id = 1').run();
+        lockIndex(sqlite);
         restartIfAhead(sqlite);
       })();
     }
@@ -65,6 +65,14 @@ export function attachFtsIndex(sqlite: Database.Database, databasePath: string):
 }
 
 const COLUMNS = 'title, abstract, authors, ai_keywords';
+
+/**
+ * A write that changes nothing, first in a transaction: it takes the index file's write lock (waiting for
+ * another indexer) before anything is read. Not BEGIN IMMEDIATE, which would lock the papers file too.
+ */
+function lockIndex(sqlite: Database.Database): void {
+  sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = indexed_seq WHERE id = 1').run();
+}
 
 function isAhead(sqlite: Database.Database): boolean {
   const from = sqlite.prepare('SELECT indexed_seq FROM fts.fts_state WHERE id = 1').pluck().get() as number;
@@ -94,8 +102,7 @@ function restartIfAhead(sqlite: Database.Database): void {
  */
 export function indexPending(sqlite: Database.Database): number {
   const { indexed, changes } = sqlite.transaction(() => {
-    // A write first: it takes the index file's write lock (waiting for another indexer) before anything is read.
-    sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = indexed_seq WHERE id = 1').run();
+    lockIndex(sqlite);
     restartIfAhead(sqlite);
     const from = sqlite.prepare('SELECT indexed_seq FROM fts.fts_state WHERE id = 1').pluck().get() as number;
     const top = sqlite.prepare('SELECT COALESCE(MAX(seq), 0) FROM main.papers').pluck().get() as number;
@@ -105,16 +112,7 @@ export function indexPending(sqlite: Database.Database): number {
       sqlite.prepare('UPDATE fts.fts_state SET indexed_seq = ? WHERE id = 1').run(top);
     }
     const changed = sqlite.prepare('SELECT seq, version FROM main.fts_changes WHERE seq <= ?').all(Math.max(top, from)) as { seq: number; version: number }[];
-    const dropFts = sqlite.prepare('DELETE FROM fts.papers_fts WHERE rowid = ?');
-    const dropWords = sqlite.prepare('DELETE FROM fts.papers_words WHERE rowid = ?');
-    const addFts = sqlite.prepare(`INSERT INTO fts.papers_fts (rowid, ${COLUMNS}) SELECT seq, ${COLUMNS} FROM main.papers WHERE seq = ?`);
-    const addWords = sqlite.prepare('INSERT INTO fts.papers_words (rowid, title) SELECT seq, title FROM main.papers WHERE seq = ?');
-    for (const { seq } of changed) {
-      dropFts.run(seq);
-      dropWords.run(seq);
-      addFts.run(seq);
-      addWords.run(seq);
-    }
+    if (changed.length > 0) reindex(sqlite, changed.map((c) => c.seq));
     return { indexed: Math.max(0, top - from), changes: changed };
   })();
   if (changes.length > 0) {
@@ -124,4 +122,18 @@ export function indexPending(sqlite: Database.Database): number {
     })();
   }
   return indexed + changes.length;
+}
+
+/** Indexes these papers again from their current text (a deleted paper just leaves the index). */
+function reindex(sqlite: Database.Database, seqs: number[]): void {
+  const dropFts = sqlite.prepare('DELETE FROM fts.papers_fts WHERE rowid = ?');
+  const dropWords = sqlite.prepare('DELETE FROM fts.papers_words WHERE rowid = ?');
+  const addFts = sqlite.prepare(`INSERT INTO fts.papers_fts (rowid, ${COLUMNS}) SELECT seq, ${COLUMNS} FROM main.papers WHERE seq = ?`);
+  const addWords = sqlite.prepare('INSERT INTO fts.papers_words (rowid, title) SELECT seq, title FROM main.papers WHERE seq = ?');
+  for (const seq of seqs) {
+    dropFts.run(seq);
+    dropWords.run(seq);
+    addFts.run(seq);
+    addWords.run(seq);
+  }
 }
