@@ -24,6 +24,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { dropPrefix } from '../helpers/redis.ts';
 import { syntheticCorpus, type SyntheticPaper } from './corpus.ts';
 import { databaseFiles } from '../../src/db/fts-index.ts';
+import { closeServer, listenLocal } from '../helpers/net.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -48,13 +49,12 @@ class BenchSlack {
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await listenLocal(this.server!);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, listenLocal } from '../helpers/net.ts';
 
 export interface ArxivEntry {
   id: string;
@@ -56,13 +57,12 @@ export class FakeArxivApi {
       res.writeHead(200, { 'content-type': 'application/atom+xml; charset=utf-8' });
       res.end(atomFeed(idList.flatMap((id) => this.entries.get(id) ?? [])));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await listenLocal(this.server!);
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/api/query`;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 }

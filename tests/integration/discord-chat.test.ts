@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat, nonceFor } from '../../adapters/discord/discord-chat.ts';
 import type { ChannelTarget, ChatPlatform } from '../../src/core/ports.ts';
@@ -8,6 +7,7 @@ import { toPaperView } from '../../src/format/paper-view.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { makePaper } from '../helpers/papers.ts';
+import { freePort } from '../helpers/net.ts';
 
 const api = new FakeDiscordApi();
 let chat: ChatPlatform;
@@ -121,12 +121,7 @@ describe('Discord chat platform (digests through REST)', () => {
   });
 
   it('turns an unreachable Discord into a TransientPlatformError', async () => {
-    const closed = await new Promise<number>((resolve) => {
-      const probe = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+    const closed = await freePort();
     const offline = createDiscordChat({ rest: createDeliveryRest(`http://127.0.0.1:${closed}/api`, 'bot-token'), logger: silentLogger() });
     expect(await caught(offline.postNotice(target(), 'hello'))).toBeInstanceOf(TransientPlatformError);
   });

@@ -8,6 +8,7 @@ import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
+import { closeServer, listenLocal } from '../helpers/net.ts';
 
 interface Held {
   path: string;
@@ -33,13 +34,12 @@ class HoldingProxy {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.onRequest(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await listenLocal(this.server!);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

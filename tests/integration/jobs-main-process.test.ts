@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as cliMain } from '../../src/cli/main.ts';
@@ -7,6 +6,7 @@ import { feedDayAt } from '../../src/core/time.ts';
 import { FakeSlackApi, signedHeaders } from '../fakes/slack-api.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
+import { freePort } from '../helpers/net.ts';
 
 const SECRET = 'main-process-signing-secret';
 const prefix = uniquePrefix('jobs-main');
@@ -16,14 +16,6 @@ let slack: FakeSlackApi;
 let app: ChildProcess;
 let port: number;
 let env: NodeJS.ProcessEnv;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const p = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return p;
-}
 
 /** Runs `papers <args>` in this process (the CLI's own entry point, with its output captured). */
 async function papersCli(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -12,6 +12,7 @@ import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { makePaper } from '../helpers/papers.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, FAST_TUNING, jobsContext, seedDay, waitFor } from './jobs-harness.ts';
+import { closeServer, listenLocal } from '../helpers/net.ts';
 
 /** Forwards to the fake Slack API and notes when each chat.postMessage arrived, per channel. */
 class ArrivalRecorder {
@@ -41,13 +42,12 @@ class ArrivalRecorder {
         out.end(body);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await listenLocal(this.server!);
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await closeServer(this.server);
   }
 }
 

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
@@ -9,6 +8,7 @@ import { openJobs, RedisUnreachableError, SCHEDULER_IDS, type Jobs } from '../..
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
+import { freePort } from '../helpers/net.ts';
 
 /** A private, throwaway redis-server for this file only (never the shared one), no persistence. */
 class PrivateRedis {
@@ -42,14 +42,6 @@ class PrivateRedis {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const prefix = uniquePrefix('jobs-redis');

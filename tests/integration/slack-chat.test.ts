@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createCommandCore } from '../../src/commands/index.ts';
@@ -13,6 +11,7 @@ import { silentLogger } from '../../src/logger.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
+import { freePort } from '../helpers/net.ts';
 
 const logger = silentLogger();
 const target: ChannelTarget = { platform: 'slack', workspaceId: 'T1', channelId: 'C-digest' };
@@ -109,10 +108,7 @@ describe('Slack chat platform', () => {
   });
 
   it('surfaces an unreachable Slack as a TransientPlatformError', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
     const error = await rejection(chatFor(`http://127.0.0.1:${port}/api/`).postDigest(target, digest, 'dlv-down'));
     expect(error).toBeInstanceOf(TransientPlatformError);
   });
