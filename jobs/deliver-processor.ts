@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ChannelTarget, ChatPlatform } from '../src/core/ports.ts';
-import type { Channel, Platform } from '../src/core/types.ts';
+import type { Platform } from '../src/core/types.ts';
 import type { ChannelsRepo } from '../src/db/channels-repo.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../src/db/deliveries-repo.ts';
 import { describeError, PermanentPlatformError, RateLimitError } from '../src/errors.ts';
@@ -32,11 +32,7 @@ export interface DeliverDeps {
 /** Waits shorter than this are slept in place; longer ones park the job as delayed. */
 const SLEEP_IN_PLACE_MS = 40;
 
-export function targetOf(channel: Channel): ChannelTarget {
-  return { platform: channel.platform, workspaceId: channel.workspaceId, channelId: channel.channelId };
-}
-
-export function failureNotice(reason: string): string {
+function failureNotice(reason: string): string {
   return `Papers bot could not post today's digest here (${reason}), so digests for this channel are paused. Fix access, then run /papers resume.`;
 }
 

@@ -15,8 +15,7 @@
  */
 export { Jobs, openJobs, type JobsContext, type OpenJobsOptions, type StartWorkersOptions } from './jobs-runtime.ts';
 export { enqueueDigestsNow, type RunNowResult } from './enqueue-digests.ts';
-export { DEFAULT_TUNING, QUEUE_NAMES, SCHEDULER_IDS, type JobsTuning, type DeepPartial } from './queues.ts';
-export { scheduleToCron } from './schedule-cron.ts';
-export { RedisUnreachableError, assertRedisReachable, redactUrl } from './redis-connection.ts';
+export { SCHEDULER_IDS, type JobsTuning, type DeepPartial } from './queues.ts';
+export { RedisUnreachableError } from './redis-connection.ts';
 export type { IngestRunner } from './maintenance.ts';
 export type { RepeatRule } from './digest-scheduler.ts';

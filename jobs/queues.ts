@@ -9,8 +9,6 @@ export const QUEUE_NAMES = {
   deliver: (platform: Platform) => `deliver-${platform}`,
 } as const;
 
-export const PLATFORMS: readonly Platform[] = ['slack', 'discord'];
-
 /** Job names inside the queues. */
 export const JOB_NAMES = { ingest: 'ingest', sweep: 'sweep', digest: 'digest', deliver: 'deliver' } as const;
 

@@ -19,7 +19,7 @@ function describe(cause: unknown): string {
 }
 
 /** The URL with any password masked, safe to print and log. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';

@@ -39,8 +39,6 @@ import { topicsCommand } from './topics-command.ts';
 import { unsubscribeCommand } from './unsubscribe-command.ts';
 
 export type { Command, CommandCoreDeps, DigestPlanning } from './command.ts';
-export { MAX_TOPIC_LENGTH, MAX_TOPICS } from './subscribe-command.ts';
-export { SEARCH_PAGE_SIZE } from './search-command.ts';
 
 /** Every `/papers` subcommand by name, in help order. */
 export const commands: ReadonlyMap<string, Command> = new Map(

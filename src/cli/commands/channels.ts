@@ -6,7 +6,7 @@ import type { CliRuntime } from '../runtime.ts';
 const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /** `09:00 daily Europe/Berlin`, `18:30 weekdays UTC`, `08:00 Mon America/New_York`. */
-export function describeSchedule(s: Schedule): string {
+function describeSchedule(s: Schedule): string {
   const when = s.cadence === 'weekly' ? (WEEKDAYS[s.weekday ?? 1] ?? 'weekly') : s.cadence;
   return `${s.time} ${when} ${s.timeZone}`;
 }
