@@ -6,12 +6,13 @@ import type { Logger } from '../../src/logger.ts';
 import { createDeliveryRest, createDiscordChat } from './discord-chat.ts';
 import { createGateway } from './gateway-client.ts';
 import { createInteractionsRoute } from './http-interactions.ts';
-import { createInteractionHandler, type CommandHandler } from './interaction-handler.ts';
+import type { CommandCore } from '../../src/commands/index.ts';
+import { createInteractionHandler } from './interaction-handler.ts';
 import { createSignatureVerifier } from './verify-signature.ts';
 
 export interface DiscordAdapterDeps {
   ctx: AppContext;
-  commands: CommandHandler;
+  commands: CommandCore;
   logger: Logger;
 }
 

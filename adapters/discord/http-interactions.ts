@@ -7,6 +7,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { InteractionHandler, Responder } from './interaction-handler.ts';
 import { parseInteraction } from './interaction-payload.ts';
 import type { SignatureVerifier } from './verify-signature.ts';
+import { headerValue } from '../../src/server/http-server.ts';
 
 export const INTERACTIONS_PATH = '/discord/interactions';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,11 +30,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
   res.end(json);
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
 
 /** Answers the HTTP request with the initial response, then completes through the interaction webhook. */
@@ -86,7 +82,7 @@ export function createInteractionsRoute(deps: InteractionsRouteDeps): HttpRoute 
         if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: 'body too large' });
         throw error;
       }
-      const verdict = deps.verify(header(req, 'x-signature-ed25519'), header(req, 'x-signature-timestamp'), raw);
+      const verdict = deps.verify(headerValue(req, 'x-signature-ed25519'), headerValue(req, 'x-signature-timestamp'), raw);
       if (!verdict.ok) {
         log.warn({ reason: verdict.reason }, 'discord interaction refused');
         return sendJson(res, 401, { error: 'invalid request signature' });

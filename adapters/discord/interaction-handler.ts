@@ -1,4 +1,5 @@
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
+import type { CommandCore } from '../../src/commands/index.ts';
 import type { AppContext } from '../../src/context.ts';
 import { describeError, UsageError } from '../../src/errors.ts';
 import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from '../../src/format/discord-embeds.ts';
@@ -6,11 +7,6 @@ import { toPaperView } from '../../src/format/paper-view.ts';
 import type { Logger } from '../../src/logger.ts';
 import { autocompleteChoices, type Choice } from './autocomplete.ts';
 import { canManageFrom, toCommandRequest, type SlashInvocation } from './command-request.ts';
-
-/** The neutral command core, as the adapter uses it. */
-export interface CommandHandler {
-  handle(request: CommandRequest): Promise<CommandReply>;
-}
 
 /** An interaction reduced to what we act on; both transports produce it. */
 export type ParsedInteraction =
@@ -34,7 +30,7 @@ export interface Responder {
 
 export interface InteractionHandlerDeps {
   ctx: Pick<AppContext, 'channels' | 'papers'>;
-  commands: CommandHandler;
+  commands: CommandCore;
   logger: Logger;
 }
 

@@ -1,8 +1,14 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { HttpRoute } from '../core/ports.ts';
 import type { Logger } from '../logger.ts';
+
+/** A request header's value (the first, when it was sent more than once). */
+export function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 export interface HttpServer {
   server: Server;
