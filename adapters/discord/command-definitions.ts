@@ -1,14 +1,10 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { MAX_MIN_UPVOTES, MAX_TOP } from '../../src/commands/command-args.ts';
+import { CADENCES, EMPTY_BEHAVIOURS, MAX_MIN_UPVOTES, MAX_TOP, WEEKDAYS, weekdayName } from '../../src/commands/command-args.ts';
 
 /** The one application command; every feature is a subcommand of it. */
 export const COMMAND_NAME = 'papers';
 
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-const WEEKDAY_NAMES = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
-export const CADENCES = ['daily', 'weekdays', 'weekly'] as const;
-export const EMPTY_BEHAVIOURS = ['skip', 'notice'] as const;
 
 /** The `/papers` command tree, built with discord.js builders: the single source of truth for registration. */
 export const papersCommand = new SlashCommandBuilder()
@@ -50,7 +46,7 @@ export const papersCommand = new SlashCommandBuilder()
         o
           .setName('weekday')
           .setDescription('Day of the week, for weekly')
-          .addChoices(...WEEKDAYS.map((d, i) => ({ name: WEEKDAY_NAMES[i]!, value: d }))),
+          .addChoices(...WEEKDAYS.map((d, i) => ({ name: weekdayName(i + 1), value: d.slice(0, 3) }))),
       )
       .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin').setAutocomplete(true).setMaxLength(64)),
   )

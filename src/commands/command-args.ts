@@ -22,6 +22,8 @@ export function freeText(req: CommandRequest, name: string): string {
 }
 
 export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+export const CADENCES = ['daily', 'weekdays', 'weekly'] as const satisfies readonly ScheduleCadence[];
+export const EMPTY_BEHAVIOURS = ['skip', 'notice'] as const satisfies readonly EmptyDigestBehaviour[];
 
 /** ISO weekday (1 = Monday) from a name, a 3-letter abbreviation or a number 1-7. */
 export function parseWeekday(value: string): number | undefined {
@@ -94,7 +96,7 @@ export function parseSchedule(req: CommandRequest, fallbackZone: string): Schedu
   const time = parseTime(parts.time);
   if (!time) throw new UsageError(`"${clip(parts.time)}" is not a time of day: use 24-hour HH:MM, from 00:00 to 23:59.`, SCHEDULE_USAGE);
   const cadence = (parts.cadence?.toLowerCase() ?? 'daily') as ScheduleCadence;
-  if (!['daily', 'weekdays', 'weekly'].includes(cadence)) {
+  if (!(CADENCES as readonly string[]).includes(cadence)) {
     throw new UsageError(`"${clip(parts.cadence!)}" is not a cadence: use daily, weekdays or weekly <day>.`, SCHEDULE_USAGE);
   }
   let weekday: number | null = null;
@@ -164,8 +166,9 @@ export function parseSettings(req: CommandRequest): SettingsChange {
     else if (key === 'minUpvotes') change.minUpvotes = integerIn(value, 'min-upvotes', 0, MAX_MIN_UPVOTES);
     else if (key === 'emptyBehaviour') {
       const v = value.toLowerCase();
-      if (v !== 'skip' && v !== 'notice') throw new UsageError(`empty must be skip or notice, not "${clip(value)}".`, SETTINGS_USAGE);
-      change.emptyBehaviour = v;
+      const behaviour = EMPTY_BEHAVIOURS.find((b) => b === v);
+      if (!behaviour) throw new UsageError(`empty must be skip or notice, not "${clip(value)}".`, SETTINGS_USAGE);
+      change.emptyBehaviour = behaviour;
     } else throw new UsageError(`There is no setting called "${clip(rawKey)}".`, SETTINGS_USAGE);
   }
   return change;

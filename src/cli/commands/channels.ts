@@ -2,12 +2,11 @@ import type { Command } from 'commander';
 import type { Channel, Schedule } from '../../core/types.ts';
 import type { OutboxDelivery } from '../../db/deliveries-repo.ts';
 import type { CliRuntime } from '../runtime.ts';
-
-const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+import { weekdayName } from '../../commands/command-args.ts';
 
 /** `09:00 daily Europe/Berlin`, `18:30 weekdays UTC`, `08:00 Mon America/New_York`. */
 function describeSchedule(s: Schedule): string {
-  const when = s.cadence === 'weekly' ? (WEEKDAYS[s.weekday ?? 1] ?? 'weekly') : s.cadence;
+  const when = s.cadence === 'weekly' ? weekdayName(s.weekday ?? 1).slice(0, 3) : s.cadence;
   return `${s.time} ${when} ${s.timeZone}`;
 }
 
