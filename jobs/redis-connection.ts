@@ -45,19 +45,19 @@ export function createRedis(url: string, name: string, extra: RedisOptions = {})
 }
 
 /** A connection that fails fast: for the CLI, which should say so at once when Redis is down. */
-export function createShortLivedRedis(url: string, name: string): Redis {
+export function createShortLivedRedis(url: string, name: string, connectTimeoutMs = 2_000): Redis {
   return new Redis(url, {
     connectionName: name,
     lazyConnect: true,
     maxRetriesPerRequest: 1,
-    connectTimeout: 2_000,
+    connectTimeout: connectTimeoutMs,
     retryStrategy: () => null,
   });
 }
 
 /** Throws {@link RedisUnreachableError} unless a PING at `url` answers within `timeoutMs`. */
 export async function assertRedisReachable(url: string, timeoutMs = 2_000): Promise<void> {
-  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const probe = createShortLivedRedis(url, 'papers-probe', timeoutMs);
   let socketError: unknown;
   probe.on('error', (error: unknown) => {
     socketError ??= error;
