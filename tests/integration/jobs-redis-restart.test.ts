@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
 import { feedDayAt } from '../../src/core/time.ts';
@@ -9,6 +8,7 @@ import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
 import { freePort } from '../helpers/net.ts';
+import { assertRedisReachable } from '../../jobs/redis-connection.ts';
 
 /** A private, throwaway redis-server for this file only (never the shared one), no persistence. */
 class PrivateRedis {
@@ -21,18 +21,7 @@ class PrivateRedis {
 
   async start(): Promise<void> {
     this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await waitFor(`redis-server on ${this.port}`, async () => {
-      const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on('error', () => {});
-      try {
-        await probe.connect();
-        return (await probe.ping()) === 'PONG';
-      } catch {
-        return false;
-      } finally {
-        probe.disconnect();
-      }
-    });
+    await waitFor(`redis-server on ${this.port}`, () => assertRedisReachable(this.url).then(() => true, () => false));
   }
 
   async kill(): Promise<void> {
