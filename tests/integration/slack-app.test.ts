@@ -75,6 +75,25 @@ async function slash(text: string, fields: { user?: string; channel?: string; ap
   return { status: res.status, reply };
 }
 
+/** Clicks a button on one of our ephemeral replies, as Slack posts it: a signed `block_actions` payload. */
+async function clickButton(actionId: string, value: string, responseId: string): Promise<{ status: number; reply: RecordedCall }> {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T1', domain: 'test' },
+    user: { id: 'UALICE', team_id: 'T1' },
+    channel: { id: 'C-general', name: 'general' },
+    api_app_id: 'A1',
+    trigger_id: '1.2.3',
+    response_url: fake.responseUrl(responseId),
+    container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
+    actions: [{ type: 'button', action_id: actionId, block_id: 'b1', value, action_ts: '1.2' }],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const res = await post(open, body, signedHeaders(SECRET, body));
+  const reply = await fake.waitFor((calls) => calls.find((c) => c.method === `response:${responseId}`));
+  return { status: res.status, reply };
+}
+
 function replyText(call: RecordedCall): string {
   return JSON.stringify(call.body.blocks ?? []) + String(call.body.text ?? '');
 }
@@ -182,39 +201,15 @@ describe('Slack app over HTTP', () => {
     const blocks = first.reply.body.blocks as { type: string; elements?: { action_id: string; value?: string }[] }[];
     const more = blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'papers_more')!;
     expect(more).toBeDefined();
-    const responseId = `more-${seq}`;
-    const payload = {
-      type: 'block_actions',
-      team: { id: 'T1', domain: 'test' },
-      user: { id: 'UALICE', team_id: 'T1' },
-      channel: { id: 'C-general', name: 'general' },
-      api_app_id: 'A1',
-      trigger_id: '1.2.3',
-      response_url: fake.responseUrl(responseId),
-      container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
-      actions: [{ type: 'button', action_id: 'papers_more', block_id: 'b1', value: more.value, action_ts: '1.2' }],
-    };
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    expect((await post(open, body, signedHeaders(SECRET, body))).status).toBe(200);
-    const page = await fake.waitFor((calls) => calls.find((c) => c.method === `response:${responseId}`));
+    const { status, reply: page } = await clickButton('papers_more', more.value!, `more-${seq}`);
+    expect(status).toBe(200);
     expect(page.body.replace_original).toBe(true);
     expect(replyText(page)).toContain('Papers 6-7 of 7 matching');
   });
 
   it('shares a paper in the channel when Share in channel is clicked', async () => {
-    const responseId = `share-${seq}`;
-    const payload = {
-      type: 'block_actions',
-      team: { id: 'T1', domain: 'test' },
-      user: { id: 'UALICE', team_id: 'T1' },
-      channel: { id: 'C-general', name: 'general' },
-      response_url: fake.responseUrl(responseId),
-      container: { type: 'message', message_ts: '1.1', is_ephemeral: true },
-      actions: [{ type: 'button', action_id: 'papers_share', block_id: 'b1', value: '2503.00004', action_ts: '1.2' }],
-    };
-    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-    expect((await post(open, body, signedHeaders(SECRET, body))).status).toBe(200);
-    const shared = await fake.waitFor((calls) => calls.find((c) => c.method === `response:${responseId}`));
+    const { status, reply: shared } = await clickButton('papers_share', '2503.00004', `share-${seq}`);
+    expect(status).toBe(200);
     expect(shared.body.response_type).toBe('in_channel');
     expect(replyText(shared)).toContain('<@UALICE> shared a paper');
     expect(replyText(shared)).toContain('Reinforcement learning for theorem proving');
