@@ -9,8 +9,8 @@ export const scheduleCommand = {
   usage: SCHEDULE_USAGE,
   manages: (req) => !showsOnly(req),
   async run(req, env) {
-    const current = findChannel(req, env);
     if (showsOnly(req)) {
+      const current = findChannel(req, env);
       return {
         kind: 'text',
         visibility: 'ephemeral',
