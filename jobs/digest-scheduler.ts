@@ -43,11 +43,14 @@ export class DigestScheduler implements ScheduleSync {
     let upserted = 0;
     let unchanged = 0;
     let removed = 0;
+    // One paged read of every scheduler instead of one read per channel.
+    const schedulers = await this.allSchedulers();
+    const held = new Map(schedulers.map((s) => [s.key, s]));
     for (const channel of active) {
-      if (await this.upsert(channel)) upserted++;
+      if (await this.upsert(channel, held.get(SCHEDULER_IDS.channel(channel.id)) ?? null)) upserted++;
       else unchanged++;
     }
-    for (const scheduler of await this.allSchedulers()) {
+    for (const scheduler of schedulers) {
       if (SCHEDULER_IDS.channelIdOf(scheduler.key) !== undefined && !wanted.has(scheduler.key)) {
         await this.queue.removeJobScheduler(scheduler.key);
         removed++;
@@ -57,25 +60,31 @@ export class DigestScheduler implements ScheduleSync {
     return { upserted, removed, unchanged };
   }
 
-  /** Upserts when the rule differs from what Redis holds; returns whether it wrote. */
-  private async upsert(channel: Channel): Promise<boolean> {
+  /**
+   * Upserts when the rule differs from what Redis holds; returns whether it wrote. `held` is the scheduler
+   * as already read (null: none), or undefined to read it now.
+   */
+  private async upsert(channel: Channel, held?: HeldRule | null): Promise<boolean> {
     const rule = this.repeatFor(channel);
     const data: DigestJobData = { channelId: channel.id, trigger: 'schedule' };
-    const wrote = await upsertSchedulerIfChanged(this.queue, SCHEDULER_IDS.channel(channel.id), rule, { name: JOB_NAMES.digest, data });
+    const wrote = await upsertSchedulerIfChanged(this.queue, SCHEDULER_IDS.channel(channel.id), rule, { name: JOB_NAMES.digest, data }, held);
     if (wrote) this.logger.info({ channelId: channel.id, pattern: rule.pattern, tz: rule.tz, every: rule.every }, 'digest schedule set');
     return wrote;
   }
 
-  private async allSchedulers(): Promise<{ key: string }[]> {
-    const out: { key: string }[] = [];
+  private async allSchedulers(): Promise<(HeldRule & { key: string })[]> {
+    const out: (HeldRule & { key: string })[] = [];
     const page = 500;
     for (let start = 0; ; start += page) {
       const batch = await this.queue.getJobSchedulers(start, start + page - 1, true);
-      out.push(...batch.map((s) => ({ key: s.key })));
+      out.push(...batch.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz, every: s.every })));
       if (batch.length < page) return out;
     }
   }
 }
+
+/** The parts of a stored job scheduler that say when it fires. */
+type HeldRule = { pattern?: string | null; tz?: string | null; every?: number | null };
 
 /**
  * Upserts a job scheduler unless Redis already holds the same rule. BullMQ's upsert replaces the pending
@@ -87,8 +96,9 @@ export async function upsertSchedulerIfChanged<D>(
   id: string,
   rule: Omit<RepeatOptions, 'key'>,
   template: { name: string; data: D },
+  held?: HeldRule | null,
 ): Promise<boolean> {
-  const existing = await queue.getJobScheduler(id);
+  const existing = held === undefined ? await queue.getJobScheduler(id) : held;
   if (existing && (existing.pattern || undefined) === rule.pattern && (existing.tz || undefined) === rule.tz && sameEvery(existing.every, rule.every)) {
     return false;
   }
@@ -96,6 +106,6 @@ export async function upsertSchedulerIfChanged<D>(
   return true;
 }
 
-function sameEvery(a: number | undefined, b: number | undefined): boolean {
+function sameEvery(a: number | null | undefined, b: number | undefined): boolean {
   return (a === undefined || a === null ? undefined : Number(a)) === b;
 }
