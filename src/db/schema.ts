@@ -67,6 +67,10 @@ export const channels = sqliteTable(
     health: text('health', { enum: ['ok', 'failing'] }).notNull().default('ok'),
     healthReason: text('health_reason'),
     lastDigestDay: text('last_digest_day'),
+    /** Platform user id of whoever first enrolled the channel by a command (null: enrolled otherwise). */
+    enrolledBy: text('enrolled_by'),
+    /** Platform user id of whoever last changed the channel's settings by a command. */
+    changedBy: text('changed_by'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
