@@ -1,5 +1,6 @@
 import { paperLinks, type Paper } from '../core/types.ts';
 import type { PaperView } from '../core/views.ts';
+import { collapseSpaces, sentencesOf } from './sentences.ts';
 
 /** Cuts `text` to at most `max` characters at a word boundary, adding `…` when it cut. */
 export function truncateAtWord(text: string, max: number): string {
@@ -10,23 +11,24 @@ export function truncateAtWord(text: string, max: number): string {
   return `${cut.replace(/[\s,;:.-]+$/, '')}…`;
 }
 
-/** The abstract's first sentences, as many as fit in `max` characters, cut at a word boundary. */
+/**
+ * The abstract's first whole sentences, as many as fit in `max` characters, whitespace collapsed; when even
+ * the first does not fit, the abstract cut at a word boundary. Abbreviations and initials do not end a sentence.
+ */
 export function leadSentences(abstract: string, max: number): string {
-  const sentences = abstract.match(/[^.!?]+(?:[.!?]+(?=\s|$)|$)/g) ?? [abstract];
   let out = '';
-  for (const s of sentences) {
-    const next = (out + s).trim();
+  for (const sentence of sentencesOf(abstract)) {
+    const next = out === '' ? sentence : `${out} ${sentence}`;
     if (next.length > max) break;
-    out = next + ' ';
+    out = next;
   }
-  out = out.trim();
-  return out.length > 0 ? out : truncateAtWord(abstract.trim(), max);
+  return out.length > 0 ? out : truncateAtWord(collapseSpaces(abstract), max);
 }
 
 /** A paper's one-line summary: Hugging Face's ai_summary, else the abstract's lead, within `max` characters. */
 export function summaryOf(paper: Pick<Paper, 'aiSummary' | 'abstract'>, max = 300): string {
   const ai = paper.aiSummary?.trim();
-  if (ai) return truncateAtWord(ai, max);
+  if (ai) return truncateAtWord(collapseSpaces(ai), max);
   return leadSentences(paper.abstract, max);
 }
 
