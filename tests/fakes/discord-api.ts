@@ -53,13 +53,20 @@ function messageObject(channelId: string, body: Record<string, unknown> | undefi
   };
 }
 
+/** Routes Discord serves only with `Authorization: Bot <token>` (interaction callbacks and webhooks carry their own token in the path). */
+const BOT_ROUTES = [/^\/gateway\/bot$/, /^\/applications\//, /^\/channels\//, /^\/users\//];
+
 /**
  * A fake Discord REST API on 127.0.0.1 speaking `/api/v10/...`: records every call, answers the routes the
- * bot uses (gateway/bot, command overwrite, channel messages with nonce dedupe, interaction callbacks and
- * webhooks), and can be scripted to answer the next matching call with a 429 or an error code.
+ * bot uses (gateway/bot, command overwrite, channel messages with nonce dedupe, DM channels, interaction
+ * callbacks and webhooks), and can be scripted to answer the next matching call with a 429 or an error code.
+ * Bot routes need the configured bot token, as Discord's do: anything else is a 401.
  */
 export class FakeDiscordApi {
   readonly calls: RecordedCall[] = [];
+  /** DM channel id by recipient user id, as `POST /users/@me/channels` opened them. */
+  readonly dmChannels = new Map<string, string>();
+  readonly botToken: string;
   /** The WebSocket URL `GET /gateway/bot` announces. */
   gatewayUrl = 'ws://127.0.0.1:1';
   private readonly scripts: Script[] = [];
@@ -67,6 +74,11 @@ export class FakeDiscordApi {
   private readonly waiters = new Set<() => void>();
   private server: Server | undefined;
   port = 0;
+
+  /** @param options.botToken the token bot routes accept (default `bot-token`). */
+  constructor(options: { botToken?: string } = {}) {
+    this.botToken = options.botToken ?? 'bot-token';
+  }
 
   /** The base URL to give as `DISCORD_API_URL` / `@discordjs/rest` `api`. */
   get apiUrl(): string {
@@ -154,8 +166,9 @@ export class FakeDiscordApi {
     }
     const call: RecordedCall = { method: req.method ?? 'GET', path, query: url.searchParams, headers: req.headers, body };
     this.calls.push(call);
-    const scripted = this.takeScript(call);
-    const response = scripted ?? this.answer(call);
+    const unauthorized = BOT_ROUTES.some((r) => r.test(path)) && req.headers.authorization !== `Bot ${this.botToken}`;
+    const scripted = unauthorized ? undefined : this.takeScript(call);
+    const response = unauthorized ? { status: 401, body: { message: '401: Unauthorized', code: 0 } } : (scripted ?? this.answer(call));
     const json = response.body === undefined ? '' : JSON.stringify(response.body);
     res.writeHead(response.status, { ...(json ? { 'content-type': 'application/json' } : {}), ...response.headers });
     res.end(json);
@@ -192,6 +205,13 @@ export class FakeDiscordApi {
       const message = messageObject(m[1]!, body);
       if (key) this.nonces.set(key, message);
       return { status: 200, body: message };
+    }
+    if (method === 'POST' && path === '/users/@me/channels') {
+      const recipient = String((body as { recipient_id?: unknown })?.recipient_id ?? '');
+      if (!/^\d+$/.test(recipient)) return { status: 400, body: { code: 50035, message: 'Invalid Form Body' } };
+      const id = this.dmChannels.get(recipient) ?? nextId();
+      this.dmChannels.set(recipient, id);
+      return { status: 200, body: { id, type: 1, last_message_id: null, recipients: [{ id: recipient, username: 'user', discriminator: '0', global_name: null, avatar: null }] } };
     }
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/.test(path)) return { status: 204 };
     if (method === 'PATCH' && (m = /^\/webhooks\/(\d+)\/[^/]+\/messages\/@original$/.exec(path))) {

@@ -12,7 +12,22 @@ export interface RecordedCall {
 
 /** A canned failure for the next call(s) of a method. */
 /** How a scripted call ends: an HTTP failure, a Slack error, or `pass` (answered normally, to fail a later call). */
-export type Failure = { status: 429; retryAfter: number } | { status: number } | { error: string } | { pass: true };
+export type Failure =
+  | { status: 429; retryAfter: number }
+  | { status: number; afterStore?: boolean }
+  | { error: string }
+  | { pass: true };
+
+/** The tokens the fake accepts, as a real workspace would: anything else answers `invalid_auth`. */
+export interface FakeSlackOptions {
+  /** The bot token (`xoxb-…`) every Web API method needs; default `xoxb-test-token`. */
+  botToken?: string;
+  /** The app-level token (`xapp-…`) `apps.connections.open` needs; default `xapp-test-token`. */
+  appToken?: string;
+}
+
+/** Methods a Slack app calls with its app-level token rather than the bot token. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 export interface FakeUser {
   tz?: string;
@@ -48,9 +63,12 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /**
  * A fake Slack Web API on 127.0.0.1 speaking Slack's wire protocol: `POST /api/<method>` (auth.test,
- * chat.postMessage, users.info, conversations.history, apps.connections.open), `POST /response/<id>`
- * standing in for response_urls, and a Socket Mode WebSocket (hello, envelopes, acks). Records every
- * call; can be told to fail the next calls of a method.
+ * chat.postMessage, users.info, conversations.history, conversations.join, conversations.open,
+ * apps.connections.open), `POST /response/<id>` standing in for response_urls, and a Socket Mode WebSocket
+ * (hello, envelopes, acks). Checks what Slack checks: the bearer token (`invalid_auth` otherwise) and, for
+ * reading a channel's history, that the bot is a member (`not_in_channel`; posting to a public channel the
+ * bot has not joined works, as with `chat:write.public`). Records every call; can be told to fail the next
+ * calls of a method, before or after it takes effect.
  */
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
@@ -58,6 +76,10 @@ export class FakeSlackApi {
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private readonly channels = new Map<string, StoredMessage[]>();
+  /** Public channels the bot can post to but has not joined (history answers `not_in_channel` until it joins). */
+  private readonly notJoined = new Set<string>();
+  /** Public channels the bot has not joined and cannot join (the install lacks `channels:join`). */
+  private readonly unjoinable = new Set<string>();
   private tsCounter = 1_700_000_000;
   private waiters: (() => void)[] = [];
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -66,11 +88,14 @@ export class FakeSlackApi {
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    readonly botToken: string,
+    readonly appToken: string,
   ) {}
 
-  static async start(): Promise<FakeSlackApi> {
+  static async start(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
     const server = createServer();
-    const fake = new FakeSlackApi(server, `http://127.0.0.1:${await listenLocal(server)}`);
+    const url = `http://127.0.0.1:${await listenLocal(server)}`;
+    const fake = new FakeSlackApi(server, url, options.botToken ?? 'xoxb-test-token', options.appToken ?? 'xapp-test-token');
     server.on('request', (req: IncomingMessage, res: ServerResponse) => void fake.handle(req, res));
     server.on('upgrade', (req, socket, head) => fake.wss.handleUpgrade(req, socket, head, (ws) => fake.acceptSocket(ws)));
     return fake;
@@ -84,6 +109,19 @@ export class FakeSlackApi {
   /** A fresh response_url on this fake. */
   responseUrl(id: string): string {
     return `${this.url}/response/${id}`;
+  }
+
+  /**
+   * Makes `channel` a public channel the bot has not joined: posts work (`chat:write.public`), history
+   * answers `not_in_channel` until `conversations.join`. With `canJoin: false` joining answers `missing_scope`.
+   */
+  notMemberOf(channel: string, options: { canJoin?: boolean } = {}): void {
+    (options.canJoin === false ? this.unjoinable : this.notJoined).add(channel);
+  }
+
+  /** The messages stored in a channel, oldest first. */
+  messagesIn(channel: string): readonly StoredMessage[] {
+    return this.channels.get(channel) ?? [];
   }
 
   /** Makes the next `times` calls of `method` fail as described. */
@@ -152,6 +190,8 @@ export class FakeSlackApi {
     this.calls.length = 0;
     this.channels.clear();
     this.failures.clear();
+    this.notJoined.clear();
+    this.unjoinable.clear();
   }
 
   async close(): Promise<void> {
@@ -166,10 +206,14 @@ export class FakeSlackApi {
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/response/') ? `response:${path.slice('/response/'.length)}` : path;
     this.record({ method, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     await this.holds.get(method);
-    const failure = this.failures.get(method)?.shift();
-    if (failure && !('pass' in failure)) return this.fail(res, failure);
     if (method.startsWith('response:')) return this.json(res, { ok: true });
-    this.json(res, this.answer(method, body));
+    const expected = APP_TOKEN_METHODS.has(method) ? this.appToken : this.botToken;
+    if (req.headers.authorization !== `Bearer ${expected}`) return this.json(res, { ok: false, error: req.headers.authorization ? 'invalid_auth' : 'not_authed' });
+    const failure = this.failures.get(method)?.shift();
+    if (failure && !('pass' in failure) && !('afterStore' in failure && failure.afterStore)) return this.fail(res, failure);
+    const answer = this.answer(method, body);
+    if (failure && !('pass' in failure)) return this.fail(res, failure);
+    this.json(res, answer);
   }
 
   private fail(res: ServerResponse, failure: Exclude<Failure, { pass: true }>): void {
@@ -201,7 +245,19 @@ export class FakeSlackApi {
         this.channels.set(channel, [...(this.channels.get(channel) ?? []), message]);
         return { ok: true, channel, ts, message: { type: 'message', text: message.text, ts } };
       }
+      case 'conversations.join': {
+        const channel = String(body.channel);
+        if (this.unjoinable.has(channel)) return { ok: false, error: 'missing_scope', needed: 'channels:join', provided: 'chat:write,chat:write.public' };
+        this.notJoined.delete(channel);
+        return { ok: true, channel: { id: channel, is_channel: true, is_member: true } };
+      }
+      case 'conversations.open': {
+        const users = String(body.users ?? '');
+        if (!users) return { ok: false, error: 'users_list_not_supplied' };
+        return { ok: true, channel: { id: `D${users.replace(/^U/, '')}` } };
+      }
       case 'conversations.history': {
+        if (this.notJoined.has(String(body.channel)) || this.unjoinable.has(String(body.channel))) return { ok: false, error: 'not_in_channel' };
         const withMetadata = body.include_all_metadata === 'true' || body.include_all_metadata === true;
         const all = [...(this.channels.get(String(body.channel)) ?? [])]
           .reverse()

@@ -48,6 +48,15 @@ afterAll(async () => {
 });
 
 describe('Discord chat platform (digests through REST)', () => {
+  it('gets a 401 from Discord with a bot token that is not the application one', async () => {
+    const t = target();
+    const wrong = createDiscordChat({ rest: createDeliveryRest(api.apiUrl, 'not-the-bot-token'), logger: silentLogger() });
+    const error = await caught(wrong.postDigest(t, digest(1), 'dlv-wrong-token'));
+    expect(error).toBeInstanceOf(TransientPlatformError);
+    expect(String((error as Error).message)).toContain('401');
+    expect(posts(t)[0]!.headers.authorization).toBe('Bot not-the-bot-token');
+  });
+
   it('posts a digest with the bot token, the delivery id as nonce and enforce_nonce', async () => {
     const t = target();
     const result = await chat.postDigest(t, digest(3), 'dlv-short-1');

@@ -11,7 +11,7 @@ import { autocompleteInteraction, commandInteraction, IDS, PERMS } from '../fake
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
 
-const api = new FakeDiscordApi();
+const api = new FakeDiscordApi({ botToken: 'gateway-bot-token' });
 const gateway = new FakeDiscordGateway({ applicationId: IDS.app, userId: '900000000000000099' });
 let testDb: ReturnType<typeof createTestDb>;
 let ctx: AppContext;

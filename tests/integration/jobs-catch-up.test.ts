@@ -11,7 +11,7 @@ import { enrolChannel, FAST_TUNING, jobsContext, seedDay, sleep, waitFor } from 
 
 const prefix = uniquePrefix('jobs-catch-up');
 const { ctx, cleanup } = jobsContext('jobs-catch-up', prefix);
-const discord = new FakeDiscordApi();
+const discord = new FakeDiscordApi({ botToken: 'test-token' });
 const opened: Jobs[] = [];
 // A daily digest due a few seconds after the schedulers start, in the channel's zone (a 6-field cron, to the
 // second): if the missed run were dropped, the next one would be tomorrow. Set in the test itself, so that a

@@ -65,7 +65,7 @@ class HoldingProxy {
 
 const prefix = uniquePrefix('jobs-crash');
 const { ctx, dbPath, cleanup } = jobsContext('jobs-crash', prefix);
-const discord = new FakeDiscordApi();
+const discord = new FakeDiscordApi({ botToken: 'discord-test-token' });
 let slack: FakeSlackApi;
 let slackProxy: HoldingProxy;
 let discordProxy: HoldingProxy;
@@ -103,7 +103,7 @@ async function startWorkerProcess(): Promise<ChildProcess> {
 
 beforeAll(async () => {
   await discord.start();
-  slack = await FakeSlackApi.start();
+  slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   slackProxy = await new HoldingProxy(slack.url, (m, p) => m === 'POST' && p === '/api/chat.postMessage').start();
   discordProxy = await new HoldingProxy(`http://127.0.0.1:${discord.port}`, (m, p) => m === 'POST' && /\/channels\/\d+\/messages$/.test(p)).start();
   producer = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *' });

@@ -14,7 +14,7 @@ import { sweepOutbox } from '../../jobs/maintenance.ts';
 
 const prefix = uniquePrefix('jobs-delivery');
 const { ctx, cleanup } = jobsContext('jobs-delivery', prefix);
-const discord = new FakeDiscordApi();
+const discord = new FakeDiscordApi({ botToken: 'test-token' });
 let slack: FakeSlackApi;
 let jobs: Jobs;
 const today = feedDayAt(new Date());
@@ -25,7 +25,7 @@ const slackPosts = (channel: Channel) => slack.callsTo('chat.postMessage').filte
 async function slackHistory(channel: Channel): Promise<{ ts: string; metadata?: { event_payload: { delivery_id: string } } }[]> {
   const res = await fetch(`${slack.apiUrl}conversations.history`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${slack.botToken}` },
     body: new URLSearchParams({ channel: channel.channelId, include_all_metadata: 'true' }),
   });
   return ((await res.json()) as { messages: never[] }).messages;
@@ -36,7 +36,7 @@ const sentDelivery = (channel: Channel) => () => ctx.deliveries.forChannel(chann
 
 beforeAll(async () => {
   await discord.start();
-  slack = await FakeSlackApi.start();
+  slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   jobs = await openJobs({
     ctx,
     redisUrl: TEST_REDIS_URL,

@@ -29,7 +29,7 @@ async function papersCli(args: string[]): Promise<{ code: number; out: string; e
 const postsTo = (channel: string) => slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel);
 
 beforeAll(async () => {
-  slack = await FakeSlackApi.start();
+  slack = await FakeSlackApi.start({ botToken: 'xoxb-main-test' });
   port = await freePort();
   env = {
     ...process.env,

@@ -59,7 +59,7 @@ let jobs: Jobs;
 let redis: Redis;
 
 beforeAll(async () => {
-  slack = await FakeSlackApi.start();
+  slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   recorder = await new ArrivalRecorder(slack.url).start();
   redis = new Redis(TEST_REDIS_URL);
   jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });

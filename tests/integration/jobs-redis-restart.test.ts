@@ -35,7 +35,7 @@ class PrivateRedis {
 
 const prefix = uniquePrefix('jobs-redis');
 let redis: PrivateRedis;
-const discord = new FakeDiscordApi();
+const discord = new FakeDiscordApi({ botToken: 'test-token' });
 const { ctx, cleanup } = jobsContext('jobs-redis', prefix);
 let jobs: Jobs | undefined;
 

@@ -69,6 +69,15 @@ describe('Slack chat platform', () => {
     expect(posts[0]!.authorization).toBe('Bearer xoxb-test-token');
   });
 
+  it('is refused by Slack with invalid_auth when the bot token is not the workspace one, and posts nothing', async () => {
+    const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
+    const wrong = createSlackAdapter({ ctx, commands, logger }, { botToken: 'xoxb-someone-else', signingSecret: 'secret', apiUrl: fake.apiUrl, adminsOnly: false }).chat;
+    const error = await rejection(wrong.postDigest(target, digest, 'dlv-wrong-token'));
+    expect(error).toBeInstanceOf(PermanentPlatformError);
+    expect((error as PermanentPlatformError).reason).toBe('invalid_auth');
+    expect(fake.messagesIn(target.channelId)).toHaveLength(0);
+  });
+
   it('splits a digest too large for one message, numbering the parts', async () => {
     const big: DigestView = {
       feedDay: '2025-03-12',
