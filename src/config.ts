@@ -24,7 +24,8 @@ const schema = z.object({
   ARXIV_ENRICH: bool.default(false),
   ARXIV_API_URL: url('https://export.arxiv.org/api/query'),
   ARXIV_MIN_INTERVAL_MS: int(3_000, 0, 60_000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  LOCAL_REDIS_PORT: int(6379, 1, 65_535),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('papers'),
   INGEST_CRON: z.string().min(1).default('*/30 * * * *'),
   PORT: int(3000, 0, 65_535),
@@ -48,6 +49,8 @@ export interface Config {
   hf: { apiUrl: string; token?: string; timeoutMs: number; maxRetries: number };
   arxiv: { enrich: boolean; apiUrl: string; minIntervalMs: number };
   redis: { url: string; prefix: string };
+  /** Set when REDIS_URL is not: `npm start` starts its own redis-server on 127.0.0.1:port when nothing answers there. */
+  localRedis?: { port: number };
   ingestCron: string;
   port: number;
   defaults: { timeZone: string; digestTime: string };
@@ -91,7 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: databasePathFrom(e.DATABASE_URL),
     hf: { apiUrl: e.HF_API_URL.replace(/\/+$/, ''), token: e.HF_TOKEN, timeoutMs: e.HF_TIMEOUT_MS, maxRetries: e.HF_MAX_RETRIES },
     arxiv: { enrich: e.ARXIV_ENRICH, apiUrl: e.ARXIV_API_URL, minIntervalMs: e.ARXIV_MIN_INTERVAL_MS },
-    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.LOCAL_REDIS_PORT}`, prefix: e.QUEUE_PREFIX },
+    localRedis: e.REDIS_URL ? undefined : { port: e.LOCAL_REDIS_PORT },
     ingestCron: e.INGEST_CRON,
     port: e.PORT,
     defaults: { timeZone: e.DEFAULT_TIMEZONE, digestTime: e.DEFAULT_DIGEST_TIME },
