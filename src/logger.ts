@@ -1,41 +1,99 @@
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import type { Config } from './config.ts';
 
 export type { Logger };
 
-/** Paths pino blanks out wherever they appear in a log line. */
-export const REDACT_PATHS = [
-  'token',
-  '*.token',
-  'authorization',
-  '*.authorization',
-  'headers.authorization',
-  '*.headers.authorization',
-  'config.slackBotToken',
-  'config.slackSigningSecret',
-  'config.slackAppToken',
-  'config.discordToken',
-  'config.hfToken',
-  'slackBotToken',
-  'slackSigningSecret',
-  'slackAppToken',
-  'discordToken',
-  'hfToken',
-];
+type Leaf = string | number | boolean | undefined | null;
+/** Every dotted path to a leaf of `T` ("slack.botToken"). */
+type LeafPath<T> = {
+  [K in keyof T & string]-?: NonNullable<T[K]> extends Leaf ? K : `${K}.${LeafPath<NonNullable<T[K]>>}`;
+}[keyof T & string];
+
+/**
+ * Where the parsed {@link Config} keeps secrets (tokens, signing secrets, URLs that may carry a password).
+ * Typed against `Config`, so a renamed field fails to compile; tests/unit/logger.test.ts sets every secret
+ * variable of `.env.example` and fails when one lands in the config at a path missing here.
+ */
+export const CONFIG_SECRET_PATHS = [
+  'hf.token',
+  'slack.botToken',
+  'slack.signingSecret',
+  'slack.appToken',
+  'discord.token',
+  'redis.url',
+] as const satisfies readonly LeafPath<Config>[];
+
+/** Secret-named fields of any logged object (request headers, API payloads). */
+const GENERIC_PATHS = ['token', 'authorization', 'cookie', 'password', 'secret', 'headers.authorization', 'headers.cookie'];
+
+/**
+ * Paths pino blanks out: each secret as the logged object itself, or nested one or two levels down
+ * (`{ config }`, `{ ctx: { config } }`). Pino wildcards match one level each.
+ */
+export const REDACT_PATHS = [...CONFIG_SECRET_PATHS, ...GENERIC_PATHS].flatMap((path) => [path, `*.${path}`, `*.*.${path}`]);
+
+const CENSOR = '[redacted]';
+
+/** A URL keeps its scheme and host, only a password or user name in it is hidden; anything else is blanked. */
+function censor(value: unknown): string {
+  if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return CENSOR;
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = CENSOR;
+    else if (url.username) url.username = CENSOR;
+    return url.toString();
+  } catch {
+    return CENSOR;
+  }
+}
 
 export interface LoggerOptions {
   level?: LevelWithSilent;
   /** Where log lines go; defaults to stderr so that CLI output on stdout stays machine-readable. */
   destination?: NodeJS.WritableStream;
+  /**
+   * Secret values to blank wherever they appear in a line, even inside a message or an error's text
+   * (see {@link configSecrets}). Redaction by path happens in any case.
+   */
+  secrets?: readonly string[];
+}
+
+/** The secret values of a parsed config, for {@link LoggerOptions.secrets}: from a URL, only its password. */
+export function configSecrets(config: Config): string[] {
+  const values: string[] = [];
+  for (const path of CONFIG_SECRET_PATHS) {
+    const value = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
+    if (typeof value !== 'string' || value === '') continue;
+    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) values.push(value);
+    else if (URL.canParse(value) && new URL(value).password) values.push(...passwordForms(new URL(value).password));
+  }
+  return values;
+}
+
+function passwordForms(encoded: string): string[] {
+  try {
+    return [encoded, decodeURIComponent(encoded)];
+  } catch {
+    return [encoded];
+  }
+}
+
+function scrubber(secrets: readonly string[]): ((line: string) => string) | undefined {
+  const needles = [...new Set(secrets.filter((s) => s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  if (needles.length === 0) return undefined;
+  return (line) => needles.reduce((out, needle) => (out.includes(needle) ? out.split(needle).join(CENSOR) : out), line);
 }
 
 /** The one logger factory: structured JSON lines, secrets redacted. */
 export function createLogger(options: LoggerOptions = {}): Logger {
   const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const streamWrite = scrubber(options.secrets ?? []);
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: REDACT_PATHS, censor },
       base: { app: 'papers-bot' },
+      ...(streamWrite ? { hooks: { streamWrite } } : {}),
     },
     destination as pino.DestinationStream,
   );

@@ -1,24 +1,89 @@
+import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { CONFIG_SECRET_PATHS, configSecrets, createLogger } from '../../src/logger.ts';
+
+const SECRET_NAME = /TOKEN|SECRET|PASSWORD|CREDENTIAL|PRIVATE/;
+const REDIS_PASSWORD = 'redis-pass-9f3k';
+
+/**
+ * Every variable `.env.example` documents, with its example value, every secret-named one set to a value of
+ * its own, a Redis URL with a password, and what the Discord HTTP mode needs: the whole real config.
+ */
+function everySecretEnv(): { env: NodeJS.ProcessEnv; secrets: string[] } {
+  const example = parseEnv(readFileSync(new URL('../../.env.example', import.meta.url), 'utf8'));
+  const env: NodeJS.ProcessEnv = { ...example };
+  const secrets: string[] = [];
+  for (const name of Object.keys(example).filter((n) => SECRET_NAME.test(n))) {
+    env[name] = `${name.toLowerCase()}-value-7qx`;
+    secrets.push(env[name]!);
+  }
+  env.REDIS_URL = `redis://papers:${REDIS_PASSWORD}@127.0.0.1:6379`;
+  secrets.push(REDIS_PASSWORD);
+  env.DISCORD_APPLICATION_ID = '123456789012345678';
+  env.DISCORD_PUBLIC_KEY = 'ab'.repeat(32);
+  return { env, secrets };
+}
+
+function capture(): { destination: Writable; output: () => string } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { destination, output: () => lines.join('') };
+}
+
+function leaves(node: unknown, prefix = ''): { path: string; value: unknown }[] {
+  if (node === null || typeof node !== 'object') return [{ path: prefix, value: node }];
+  return Object.entries(node).flatMap(([key, value]) => leaves(value, prefix ? `${prefix}.${key}` : key));
+}
 
 describe('the logger', () => {
-  it('writes structured lines and never writes secrets', () => {
-    const lines: string[] = [];
-    const destination = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    const logger = createLogger({ level: 'info', destination });
-    const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-very-secret', SLACK_SIGNING_SECRET: 'signing-secret-value', DISCORD_TOKEN: 'discord-secret', HF_TOKEN: 'hf_secret' });
-    logger.info({ config: { slackBotToken: config.slack?.botToken, discordToken: config.discord?.token, hfToken: config.hf.token }, headers: { authorization: 'Bearer hf_secret' } }, 'started');
-    logger.info({ token: 'xoxb-very-secret' }, 'posting');
-    const output = lines.join('');
-    expect(output).toContain('"msg":"started"');
-    for (const secret of ['xoxb-very-secret', 'signing-secret-value', 'discord-secret', 'hf_secret']) expect(output).not.toContain(secret);
-    expect(output).toContain('[redacted]');
+  it('logs the real parsed config at trace, whole or nested, without any secret in it', () => {
+    const { env, secrets } = everySecretEnv();
+    const config = loadConfig(env);
+    const { destination, output } = capture();
+    const logger = createLogger({ level: 'trace', destination });
+    logger.trace(config, 'config as the object');
+    logger.trace({ config }, 'config under a key');
+    logger.trace({ ctx: { config } }, 'config two levels down');
+    logger.child({ config }).trace('config bound to a child');
+    logger.info({ headers: { authorization: `Bearer ${config.hf.token}` }, token: config.slack?.botToken }, 'calling out');
+    const text = output();
+    expect(text.split('\n').filter(Boolean)).toHaveLength(5);
+    expect(text).toContain('"msg":"config two levels down"');
+    expect(text).toContain('127.0.0.1:6379');
+    expect(text).toContain('"apiUrl":"https://huggingface.co"');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('lists every config field that holds a secret, so a new secret cannot be left out of redaction', () => {
+    const { env, secrets } = everySecretEnv();
+    const holding = leaves(loadConfig(env))
+      .filter(({ value }) => typeof value === 'string' && secrets.some((s) => value.includes(s)))
+      .map(({ path }) => path);
+    expect(holding.length).toBeGreaterThanOrEqual(secrets.length);
+    expect([...holding].sort()).toEqual([...CONFIG_SECRET_PATHS].sort());
+    const secretKeyed = leaves(loadConfig(env))
+      .map(({ path }) => path)
+      .filter((path) => /token|secret|password|credential|private/i.test(path.split('.').pop()!));
+    for (const path of secretKeyed) expect(CONFIG_SECRET_PATHS as readonly string[]).toContain(path);
+  });
+
+  it('blanks the config secrets inside message text too, when given them', () => {
+    const { env, secrets } = everySecretEnv();
+    const config: Config = loadConfig(env);
+    const { destination, output } = capture();
+    const logger = createLogger({ level: 'trace', destination, secrets: configSecrets(config) });
+    logger.warn({ url: `https://discord.test/api/bot/${config.discord?.token}` }, `POST with ${config.slack?.signingSecret} failed`);
+    logger.error({ err: new Error(`redis said no to ${REDIS_PASSWORD}`) }, 'redis');
+    const text = output();
+    expect(text).toContain('[redacted]');
+    for (const secret of secrets) expect(text).not.toContain(secret);
   });
 });
