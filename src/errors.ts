@@ -33,6 +33,16 @@ export class UsageError extends PapersError {
   }
 }
 
+/**
+ * A channel already follows `limit` topics, checked inside the write transaction that would add one more.
+ * A {@link UsageError}, so the command core answers it with its message and usage like any bad input.
+ */
+export class TopicLimitError extends UsageError {
+  constructor(readonly limit: number) {
+    super(`This channel already follows ${limit} topics; remove one first.`, '/papers unsubscribe <topic | number | all>');
+  }
+}
+
 export class NotFoundError extends PapersError {
   constructor(message: string) {
     super('NOT_FOUND', message);

@@ -24,7 +24,7 @@ export const scheduleCommand = {
     const schedule = parseSchedule(req, callerTimeZone(req, env));
     const { channel: enrolled, created } = await ensureEnrolled(req, env);
     const before = enrolled.schedule;
-    const channel = env.ctx.channels.update(enrolled.id, { schedule });
+    const channel = env.ctx.channels.update(enrolled.id, { schedule }, req.userId);
     await env.schedules.channelChanged(channel);
     const lines = created
       ? [`This channel is now enrolled: its digest will be posted ${describeSchedule(schedule)}.`, "With no topics it brings the day's top papers; add some with /papers subscribe <topic>."]

@@ -32,7 +32,7 @@ export const settingsCommand = {
     }
     const change = parseSettings(req);
     const { channel: enrolled, sentence } = await ensureEnrolled(req, env);
-    const channel = env.ctx.channels.update(enrolled.id, change);
+    const channel = env.ctx.channels.update(enrolled.id, change, req.userId);
     await env.schedules.channelChanged(channel);
     return { kind: 'text', visibility: 'ephemeral', title: 'Settings updated', lines: [...describeChange(enrolled, change), sentence].filter((l) => l !== '') };
   },

@@ -37,7 +37,7 @@ export const unsubscribeCommand = {
       return { kind: 'text', visibility: 'ephemeral', title: 'No topics', lines: ['This channel follows no topics, so there was nothing to remove.'] };
     }
     if (arg.toLowerCase() === 'all') {
-      const removed = env.ctx.channels.removeAllTopics(channel.id);
+      const removed = env.ctx.channels.removeAllTopics(channel.id, req.userId);
       return {
         kind: 'text',
         visibility: 'ephemeral',
@@ -46,7 +46,7 @@ export const unsubscribeCommand = {
       };
     }
     const topic = pick(topics, arg);
-    env.ctx.channels.removeTopic(topic.id);
+    env.ctx.channels.removeTopic(topic.id, req.userId);
     const left = topics.length - 1;
     return {
       kind: 'text',

@@ -61,6 +61,10 @@ export interface Channel {
   healthReason: string | null;
   /** The feed day of the last digest created for this channel. */
   lastDigestDay: Day | null;
+  /** Platform user id of whoever enrolled the channel with a command (null when enrolled otherwise). */
+  enrolledBy: string | null;
+  /** Platform user id of whoever last changed the channel with a command (enrolling counts); null when none did. */
+  changedBy: string | null;
   createdAt: string;
 }
 

@@ -1,11 +1,15 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Channel, Platform, Schedule, Subscription } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { Db } from './client.ts';
+import { TopicLimitError } from '../errors.ts';
 import { channels, subscriptions } from './schema.ts';
 
 type ChannelRow = typeof channels.$inferSelect;
+
+/** Topics one channel may follow (Discord's autocomplete shows at most 25 choices). */
+export const MAX_TOPICS_PER_CHANNEL = 25;
 
 function channelFromRow(r: ChannelRow): Channel {
   return {
@@ -21,6 +25,8 @@ function channelFromRow(r: ChannelRow): Channel {
     health: r.health,
     healthReason: r.healthReason,
     lastDigestDay: r.lastDigestDay,
+    enrolledBy: r.enrolledBy,
+    changedBy: r.changedBy,
     createdAt: r.createdAt,
   };
 }
@@ -70,23 +76,29 @@ export class ChannelsRepo {
     return row ? channelFromRow(row) : undefined;
   }
 
-  /** Enrols a channel for digests (idempotent); `schedule` applies only when it is new. Returns it and whether it was new. */
-  enrol(key: ChannelKey, schedule: Schedule): { channel: Channel; created: boolean } {
+  /**
+   * Enrols a channel for digests (idempotent); `schedule` and `by` (the platform user id of whoever enrols it,
+   * recorded as `enrolledBy` and `changedBy`) apply only when it is new. Returns it and whether it was new.
+   */
+  enrol(key: ChannelKey, schedule: Schedule, by?: string): { channel: Channel; created: boolean } {
     const existing = this.find(key);
     if (existing) return { channel: existing, created: false };
+    const who = by ?? null;
     const row = this.db.orm
       .insert(channels)
-      .values({ ...key, scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone })
+      .values({ ...key, scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone, enrolledBy: who, changedBy: who })
       .onConflictDoNothing()
       .returning()
       .get();
     return row ? { channel: channelFromRow(row), created: true } : { channel: this.find(key)!, created: false };
   }
 
-  update(id: number, settings: ChannelSettings): Channel {
+  /** Changes the named settings only; `by` (a platform user id) is recorded as `changedBy`. */
+  update(id: number, settings: ChannelSettings, by?: string): Channel {
     const { schedule, ...rest } = settings;
     const values = {
       ...rest,
+      ...(by === undefined ? {} : { changedBy: by }),
       ...(schedule ? { scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone } : {}),
       ...touched,
     };
@@ -100,10 +112,11 @@ export class ChannelsRepo {
     );
   }
 
-  /** Unpauses and clears a failing health mark. */
-  resume(id: number): Channel {
+  /** Unpauses and clears a failing health mark; `by` (a platform user id) is recorded as `changedBy`. */
+  resume(id: number, by?: string): Channel {
+    const who = by === undefined ? {} : { changedBy: by };
     return channelFromRow(
-      this.db.orm.update(channels).set({ paused: false, health: 'ok', healthReason: null, ...touched }).where(eq(channels.id, id)).returning().get()!,
+      this.db.orm.update(channels).set({ paused: false, health: 'ok', healthReason: null, ...who, ...touched }).where(eq(channels.id, id)).returning().get()!,
     );
   }
 
@@ -126,16 +139,27 @@ export class ChannelsRepo {
     this.db.orm.delete(channels).where(eq(channels.id, id)).run();
   }
 
-  /** Adds a topic; returns false when the channel already has it. */
-  addTopic(channelId: number, query: string): { subscription: Subscription; created: boolean } {
-    const row = this.db.orm.insert(subscriptions).values({ channelId, query }).onConflictDoNothing().returning().get();
-    if (row) return { subscription: row, created: true };
-    const existing = this.db.orm
-      .select()
-      .from(subscriptions)
-      .where(and(eq(subscriptions.channelId, channelId), eq(subscriptions.query, query)))
-      .get()!;
-    return { subscription: existing, created: false };
+  /**
+   * Adds a topic unless the channel has it already (`created: false`). Refuses with {@link TopicLimitError}
+   * when the channel already follows {@link MAX_TOPICS_PER_CHANNEL}: the count and the insert share one
+   * immediate write transaction, so concurrent adds (from any process) never pass the cap.
+   * `by` (a platform user id) is recorded as the channel's `changedBy` when a topic is added.
+   */
+  addTopic(channelId: number, query: string, by?: string): { subscription: Subscription; created: boolean } {
+    const add = this.db.sqlite.transaction(() => {
+      const existing = this.db.orm
+        .select()
+        .from(subscriptions)
+        .where(and(eq(subscriptions.channelId, channelId), eq(subscriptions.query, query)))
+        .get();
+      if (existing) return { subscription: existing, created: false };
+      const { n } = this.db.orm.select({ n: count() }).from(subscriptions).where(eq(subscriptions.channelId, channelId)).get()!;
+      if (n >= MAX_TOPICS_PER_CHANNEL) throw new TopicLimitError(MAX_TOPICS_PER_CHANNEL);
+      const row = this.db.orm.insert(subscriptions).values({ channelId, query }).returning().get();
+      this.recordChange(channelId, by);
+      return { subscription: row, created: true };
+    });
+    return add.immediate();
   }
 
   /** A channel's topics in the order they were added (hot path of digest planning: a prepared statement). */
@@ -164,11 +188,21 @@ export class ChannelsRepo {
     return out;
   }
 
-  removeTopic(subscriptionId: number): void {
-    this.db.orm.delete(subscriptions).where(eq(subscriptions.id, subscriptionId)).run();
+  /** Removes one topic; `by` (a platform user id) is recorded as the channel's `changedBy`. */
+  removeTopic(subscriptionId: number, by?: string): void {
+    const row = this.db.orm.delete(subscriptions).where(eq(subscriptions.id, subscriptionId)).returning({ channelId: subscriptions.channelId }).get();
+    if (row) this.recordChange(row.channelId, by);
   }
 
-  removeAllTopics(channelId: number): number {
-    return this.db.orm.delete(subscriptions).where(eq(subscriptions.channelId, channelId)).run().changes;
+  /** Removes every topic of a channel and returns how many; `by` is recorded as the channel's `changedBy`. */
+  removeAllTopics(channelId: number, by?: string): number {
+    const removed = this.db.orm.delete(subscriptions).where(eq(subscriptions.channelId, channelId)).run().changes;
+    if (removed > 0) this.recordChange(channelId, by);
+    return removed;
+  }
+
+  private recordChange(channelId: number, by: string | undefined): void {
+    if (by === undefined) return;
+    this.db.orm.update(channels).set({ changedBy: by, ...touched }).where(eq(channels.id, channelId)).run();
   }
 }
