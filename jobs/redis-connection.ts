@@ -1,16 +1,21 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { PapersError } from '../src/errors.ts';
 
-/** Redis could not be reached; the message is one line that says where we looked and how to start one. */
+/**
+ * Redis could not be reached. By default the message is one line that says where we looked and how to start
+ * one; `message` replaces it (the private Redis of `npm start` explains its own failures).
+ */
 export class RedisUnreachableError extends PapersError {
-  constructor(readonly url: string, cause: unknown) {
-    super(
-      'REDIS_UNREACHABLE',
-      `Cannot reach Redis at ${redactUrl(url)} (REDIS_URL): ${describe(cause)}. Start one with ` +
-        `"redis-server --daemonize yes" (or "docker run -d -p 6379:6379 redis:7"), or point REDIS_URL at yours.`,
-      { cause },
-    );
+  constructor(readonly url: string, cause: unknown, message = unreachableMessage(url, cause)) {
+    super('REDIS_UNREACHABLE', message, { cause });
   }
+}
+
+function unreachableMessage(url: string, cause: unknown): string {
+  return (
+    `Cannot reach Redis at ${redactUrl(url)} (REDIS_URL): ${describe(cause)}. Start one with ` +
+    `"redis-server --daemonize yes" (or "docker run -d -p 6379:6379 redis:7"), or point REDIS_URL at yours.`
+  );
 }
 
 function describe(cause: unknown): string {

@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createDiscordAdapter } from '../adapters/discord/discord-adapter.ts';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.ts';
 import { openJobs, RedisUnreachableError, type Jobs } from '../jobs/index.ts';
+import { provideRedis } from '../jobs/local-redis.ts';
 import { createCommandCore } from './commands/index.ts';
 import { ConfigError, describeError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
@@ -156,8 +157,10 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = configOrExit();
   const logger = createLogger({ level: config.logLevel });
-  const running = await startApp(config, logger).catch(failStart);
+  const redis = await provideRedis(config, logger).catch(failStart);
+  const running = await startApp({ ...config, redis: { ...config.redis, url: redis.url } }, logger).catch(failStart);
   await exitOnSignals(running);
+  await redis.stop();
   process.exit(0);
 }
 

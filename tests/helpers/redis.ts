@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
+/**
+ * The Redis of this test run: tests/global-setup.ts sets TEST_REDIS_URL before any test file loads (the
+ * machine's 127.0.0.1:6379 when it answers, otherwise a private redis-server started for the run).
+ */
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A queue prefix no other test file uses, so suites can share one Redis. */
