@@ -24,7 +24,8 @@
  * reply that changes something says in words what changed. Replies are ephemeral unless stated.
  */
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
-import { describeError, UsageError } from '../errors.ts';
+import { randomBytes } from 'node:crypto';
+import { UsageError } from '../errors.ts';
 import type { Command, CommandCoreDeps, CommandEnv } from './command.ts';
 import { clip } from './command-args.ts';
 import { helpCommand } from './help-command.ts';
@@ -89,6 +90,19 @@ function refusal(req: CommandRequest): CommandReply {
   };
 }
 
+/**
+ * An unexpected failure: the log line gets the error and a short id, the user a plain sentence with the
+ * same id (never the error's own text, which may name tables, columns or hosts).
+ */
+function internalFailure(deps: CommandCoreDeps, command: Command, req: CommandRequest, error: unknown): CommandReply {
+  const errorId = randomBytes(4).toString('hex');
+  deps.ctx.logger.error({ err: error, errorId, command: command.name, platform: req.platform, channelId: req.channelId }, 'command failed');
+  return {
+    kind: 'error',
+    message: `Something went wrong on our side running /papers ${command.name}; nothing you typed caused it. Please try again in a moment. If it keeps happening, tell whoever runs this bot the error id ${errorId}.`,
+  };
+}
+
 function managesFor(command: Command, req: CommandRequest): boolean {
   return typeof command.manages === 'function' ? command.manages(req) : command.manages;
 }
@@ -106,8 +120,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
         return await command.run(req, env);
       } catch (error) {
         if (error instanceof UsageError) return { kind: 'error', message: error.message, ...(error.usage ? { usage: error.usage } : {}) };
-        deps.ctx.logger.error({ err: error, command: command.name, platform: req.platform, channelId: req.channelId }, 'command failed');
-        return { kind: 'error', message: `Something went wrong on our side running /papers ${command.name} (${describeError(error)}). Please try again in a moment.` };
+        return internalFailure(deps, command, req, error);
       }
     },
   };
