@@ -6,12 +6,13 @@ import type { AppContext } from '../../src/context.ts';
 import type { HttpRoute, PlatformAdapter } from '../../src/core/ports.ts';
 import { ConfigError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
+import { MAX_BODY_BYTES } from '../../src/server/http-server.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { SlackCallers } from './slack-callers.ts';
 import { SlackChat } from './slack-chat.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { registerSlackListeners } from './slack-listeners.ts';
-import { guardSignatureHeaders } from './slack-signature.ts';
+import { guardSlackRequests } from './slack-signature.ts';
 
 /** Where Slack sends slash commands and button clicks (the manifest's URLs end with this). */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -43,7 +44,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
   if (!socketMode && !config.signingSecret) throw new ConfigError(['SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)']);
 
   const clientOptions = { slackApiUrl, logger: sdkLogger, timeout: CALL_TIMEOUT_MS, retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 } };
-  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger: sdkLogger });
+  const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger: sdkLogger, bodyLimit: MAX_BODY_BYTES });
   const app = new App({
     token: config.botToken,
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
@@ -65,7 +66,9 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
     logger.error({ err: error }, 'slack listener failed');
   });
 
-  const routes: HttpRoute[] = receiver ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: guardSignatureHeaders(receiver.requestListener) }] : [];
+  const routes: HttpRoute[] = receiver
+    ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: guardSlackRequests(receiver.requestListener, { signingSecret: config.signingSecret!, logger }) }]
+    : [];
   let started = false;
 
   return {

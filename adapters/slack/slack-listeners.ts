@@ -99,4 +99,29 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   app.action(new RegExp(`^${SLACK_ACTIONS.linkPrefix}`), async ({ ack }) => {
     await ack();
   });
+  acknowledgeTheRest(app, deps.logger);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Acks at once what we do not handle (other action ids, view submissions and closes, shortcuts, option
+ * requests), so Slack is not left waiting for Bolt's 3-second "unhandled request" 404.
+ */
+function acknowledgeTheRest(app: App, logger: Logger): void {
+  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.share].map((a) => `${escapeRegExp(a)}$`);
+  const notOurs = new RegExp(`^(?!${[...ours, escapeRegExp(SLACK_ACTIONS.linkPrefix)].join('|')})`);
+  const ignore =
+    (what: string) =>
+    async ({ ack }: { ack: () => Promise<void> }) => {
+      await ack();
+      logger.info({ what }, 'slack interaction ignored');
+    };
+  app.action(notOurs, ignore('action'));
+  app.view({ type: 'view_submission', callback_id: /.*/ }, ignore('view_submission'));
+  app.view({ type: 'view_closed', callback_id: /.*/ }, ignore('view_closed'));
+  app.shortcut(/.*/, ignore('shortcut'));
+  app.options(/.*/, async ({ ack }) => {
+    await ack({ options: [] });
+  });
 }

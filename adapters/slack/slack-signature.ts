@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { headerValue } from '../../src/server/http-server.ts';
+import { isValidSlackRequest } from '@slack/bolt';
+import type { Logger } from '../../src/logger.ts';
+import { headerValue, MAX_BODY_BYTES, readBody, sendJson, sendTooLarge } from '../../src/server/http-server.ts';
+import { slackBodyProblem } from './slack-payload.ts';
 
 /** Slack's replay window: a request timestamp may differ from now by at most five minutes, either way. */
 export const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
@@ -15,17 +18,54 @@ export function hasFreshSignatureHeaders(req: IncomingMessage, nowMs: number): b
   return Math.abs(Math.floor(nowMs / 1000) - Number(timestamp)) <= MAX_CLOCK_SKEW_SECONDS;
 }
 
-/** Wraps a Bolt request listener: requests without fresh signature headers get 401 before Bolt sees them. */
-export function guardSignatureHeaders(
-  listener: (req: IncomingMessage, res: ServerResponse) => void,
-  now: () => number = Date.now,
-): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
+export interface SlackRequestGuardOptions {
+  signingSecret: string;
+  logger: Logger;
+  now?: () => number;
+  /** Largest body read; default {@link MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Wraps Bolt's request listener so that only a request Bolt can safely act on reaches it: fresh signature
+ * headers (else 401, body unread), a body of at most `maxBodyBytes` (else 413, before any HMAC is computed),
+ * a valid signature (else 401), and a payload of the shape Bolt reads (else 400 with the reason). The checked
+ * body is handed to Bolt already buffered, so Bolt reads exactly the bytes that were checked.
+ */
+export function guardSlackRequests(listener: Listener, options: SlackRequestGuardOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  const now = options.now ?? Date.now;
+  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const log = options.logger;
+  return async (req, res) => {
     if (!hasFreshSignatureHeaders(req, now())) {
       req.resume();
       res.writeHead(401).end();
       return;
     }
+    const rawBody = await readBody(req, maxBytes);
+    if (!rawBody) {
+      log.warn({ maxBytes }, 'slack request refused: body too large');
+      return sendTooLarge(res, maxBytes);
+    }
+    const signed = isValidSlackRequest({
+      signingSecret: options.signingSecret,
+      body: rawBody.toString(),
+      headers: { 'x-slack-signature': headerValue(req, 'x-slack-signature')!, 'x-slack-request-timestamp': Number(headerValue(req, 'x-slack-request-timestamp')) },
+      nowMilliseconds: now(),
+    });
+    if (!signed) {
+      log.warn('slack request refused: bad signature');
+      res.writeHead(401).end();
+      return;
+    }
+    const problem = slackBodyProblem(rawBody, req.headers);
+    if (problem) {
+      log.warn({ problem }, 'slack request refused: malformed payload');
+      return sendJson(res, 400, { error: problem });
+    }
+    Object.assign(req, { rawBody });
     listener(req, res);
   };
 }

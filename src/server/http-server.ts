@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { HttpRoute } from '../core/ports.ts';
@@ -8,6 +8,46 @@ import type { Logger } from '../logger.ts';
 export function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The largest request body an adapter route reads: 1 MB (Slack and Discord payloads are a few KB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Reads a request body of at most `maxBytes`. Resolves `undefined` as soon as it is known to be larger (a
+ * `Content-Length` over the cap, or the bytes received so far): nothing more is kept, the rest is discarded.
+ */
+export function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer | undefined> {
+  if (Number(headerValue(req, 'content-length')) > maxBytes) {
+    req.resume();
+    return Promise.resolve(undefined);
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      chunks.length = 0;
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
+}
+
+/** Answers with a JSON body. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(json)) });
+  res.end(json);
+}
+
+/** 413 for a body over the cap; the connection is closed, so the unread rest of the body is not waited for. */
+export function sendTooLarge(res: ServerResponse, maxBytes = MAX_BODY_BYTES): void {
+  sendJson(res, 413, { error: `request body over ${maxBytes} bytes` }, { connection: 'close' });
 }
 
 export interface HttpServer {
