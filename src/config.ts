@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { isValidTimeZone } from './core/time.ts';
@@ -13,10 +14,38 @@ const optionalString = z
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
+const DATABASE_FORMS = 'file:./data/papers.db, file:///absolute/path.db, a plain file path, or :memory:';
+
+/**
+ * The SQLite file a `DATABASE_URL` names, or undefined for a URL of another kind (`postgres://...`):
+ * only SQLite is supported until another backend exists.
+ */
+export function sqlitePathFrom(url: string): string | undefined {
+  if (url === ':memory:' || url === 'file::memory:') return ':memory:';
+  if (url.startsWith('file://')) {
+    try {
+      return fileURLToPath(url);
+    } catch {
+      return undefined;
+    }
+  }
+  if (url.startsWith('file:')) return url.slice('file:'.length) || undefined;
+  const windowsDrive = /^[A-Za-z]:[\\/]/.test(url);
+  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(url) && !windowsDrive ? undefined : url;
+}
+
 /** Every environment variable the bot reads, with its default. `.env.example` documents each one. */
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().min(1).default('file:./data/papers.db'),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .default('file:./data/papers.db')
+    .superRefine((url, ctx) => {
+      if (sqlitePathFrom(url) !== undefined) return;
+      const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url)?.[0] ?? url;
+      ctx.addIssue({ code: 'custom', message: `"${scheme}" databases are not supported yet, only SQLite: use ${DATABASE_FORMS}` });
+    }),
   HF_API_URL: url('https://huggingface.co'),
   HF_TOKEN: optionalString,
   HF_TIMEOUT_MS: int(15_000, 100, 300_000),
@@ -31,6 +60,7 @@ const schema = z.object({
   PORT: int(3000, 0, 65_535),
   DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
   DEFAULT_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)').default('09:00'),
+  DIGEST_MAX_CATCHUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -54,12 +84,19 @@ export interface Config {
   ingestCron: string;
   port: number;
   defaults: { timeZone: string; digestTime: string };
+  /** How many feed days one digest covers at most after downtime (a weekly digest always covers its week). */
+  digestMaxCatchUpDays: number;
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
   discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
 }
 
-function databasePathFrom(url: string): string {
-  return url.startsWith('file:') ? url.slice('file:'.length) : url;
+/** A value quoted back in a problem, with the password of a URL blanked. */
+function shown(value: unknown): unknown {
+  if (typeof value !== 'string' || !URL.canParse(value)) return value;
+  const u = new URL(value);
+  if (!u.password) return value;
+  u.password = 'redacted';
+  return u.toString();
 }
 
 function crossChecks(env: z.infer<typeof schema>): string[] {
@@ -83,7 +120,7 @@ function crossChecks(env: z.infer<typeof schema>): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(shown(env[String(issue.path[0])]) ?? null)})`);
     throw new ConfigError(problems);
   }
   const e = parsed.data;
@@ -91,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     logLevel: e.LOG_LEVEL,
-    databasePath: databasePathFrom(e.DATABASE_URL),
+    databasePath: sqlitePathFrom(e.DATABASE_URL)!,
     hf: { apiUrl: e.HF_API_URL.replace(/\/+$/, ''), token: e.HF_TOKEN, timeoutMs: e.HF_TIMEOUT_MS, maxRetries: e.HF_MAX_RETRIES },
     arxiv: { enrich: e.ARXIV_ENRICH, apiUrl: e.ARXIV_API_URL, minIntervalMs: e.ARXIV_MIN_INTERVAL_MS },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.LOCAL_REDIS_PORT}`, prefix: e.QUEUE_PREFIX },
@@ -99,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ingestCron: e.INGEST_CRON,
     port: e.PORT,
     defaults: { timeZone: e.DEFAULT_TIMEZONE, digestTime: e.DEFAULT_DIGEST_TIME },
+    digestMaxCatchUpDays: e.DIGEST_MAX_CATCHUP_DAYS,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, adminsOnly: e.SLACK_ADMINS_ONLY }
       : undefined,

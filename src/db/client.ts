@@ -27,6 +27,8 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
  * Run {@link migrateDb} before use, or pass `{ migrate: true }`.
  */
 export function openDb(path: string, options: { migrate?: boolean; readonly?: boolean } = {}): Db {
+  // A URL here (postgres://...) is a caller that skipped loadConfig: never create a folder named after its scheme.
+  if (/^[A-Za-z][A-Za-z0-9+.-]+:\/\//.test(path)) throw new PapersError('DATABASE', `Not a SQLite file path but a ${path.split(':')[0]}:// URL`);
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   let sqlite: Database.Database;
   try {

@@ -34,3 +34,36 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
   });
 });
+
+describe('DATABASE_URL', () => {
+  it.each([
+    ['file:./data/papers.db', './data/papers.db'],
+    ['file:///var/lib/papers.db', '/var/lib/papers.db'],
+    ['./local.db', './local.db'],
+    ['/abs/papers.db', '/abs/papers.db'],
+    [':memory:', ':memory:'],
+  ])('accepts %s as the SQLite file %s', (url, path) => {
+    expect(loadConfig({ DATABASE_URL: url }).databasePath).toBe(path);
+  });
+
+  it.each(['postgres://host/db', 'postgresql://user@host:5432/db', 'mysql://host/db', 'sqlite://x.db'])(
+    'refuses %s in one line that names the accepted forms',
+    (url) => {
+      try {
+        loadConfig({ DATABASE_URL: url });
+        expect.unreachable();
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        const problems = (error as ConfigError).problems;
+        expect(problems).toHaveLength(1);
+        expect(problems[0]).not.toContain('\n');
+        expect(problems[0]).toMatch(/^DATABASE_URL: ".+:" databases are not supported yet, only SQLite: use file:\.\/data\/papers\.db, .*:memory:/);
+      }
+    },
+  );
+
+  it('never quotes a password from the URL back', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://bot:hunter22@db.example/papers' })).toThrow(/postgres:\/\/bot:redacted@db\.example/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://bot:hunter22@db.example/papers' })).not.toThrow(/hunter22/);
+  });
+});
