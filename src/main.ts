@@ -16,6 +16,7 @@ import type { ChatPlatform, PlatformAdapter } from './core/ports.ts';
 import type { Platform } from './core/types.ts';
 import { createIngestor } from './ingest/create-ingestor.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { installProcessGuard } from './process-guard.ts';
 import { startHttpServer, type HttpServer } from './server/http-server.ts';
 
 /** A running process: `shutdown` stops taking work, finishes what is in flight and closes everything. */
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   loadDotEnv();
   const config = configOrExit();
   const logger = createLogger({ level: config.logLevel });
+  installProcessGuard(logger);
   const redis = await provideRedis(config, logger).catch(failStart);
   const running = await startApp({ ...config, redis: { ...config.redis, url: redis.url } }, logger).catch(failStart);
   await exitOnSignals(running);
