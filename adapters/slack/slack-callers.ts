@@ -15,11 +15,12 @@ interface CachedUser {
   expires: number;
 }
 
-const TTL_MS = 10 * 60_000;
+/** How long a `users.info` answer counts: a demoted admin loses rights within a minute. */
+export const CALLER_CACHE_TTL_MS = 60_000;
 const MAX_ENTRIES = 5000;
 
 /**
- * Looks callers up with `users.info` (time zone, admin or owner), cached for ten minutes. With
+ * Looks callers up with `users.info` (time zone, admin or owner), cached for at most a minute. With
  * `adminsOnly`, only workspace admins and owners may manage channels; when the lookup fails they may not.
  */
 export class SlackCallers {
@@ -46,7 +47,7 @@ export class SlackCallers {
     try {
       const result = await this.client.users.info({ user: userId });
       const u = result.user;
-      const entry: CachedUser = { tz: u?.tz, admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner), expires: now + TTL_MS };
+      const entry: CachedUser = { tz: u?.tz, admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner), expires: now + CALLER_CACHE_TTL_MS };
       if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
       this.cache.set(key, entry);
       return entry;
