@@ -102,21 +102,29 @@ function clauseOf(text: string, quoted: boolean): Clause | undefined {
   return { kind: quoted || words.length > 1 ? 'phrase' : 'word', text, words };
 }
 
+const FILTER_USAGE = {
+  author: 'author:name or author:"First Last"',
+  since: 'since:YYYY-MM-DD, e.g. since:2025-01-31',
+  upvotes: 'upvotes:>=N, e.g. upvotes:>=20 (also >, <=, <, =)',
+};
+
 function parseUpvotes(value: string): UpvotesFilter {
+  if (/^(>=|<=|>|<|=)?$/.test(value)) throw new UsageError(`upvotes:${value} needs a number of upvotes.`, FILTER_USAGE.upvotes);
   const m = /^(>=|<=|>|<|=)?(\d{1,9})$/.exec(value);
-  if (!m) throw new UsageError(`"upvotes:${value}" is not a valid filter.`, 'upvotes:>=N, e.g. upvotes:>=20');
+  if (!m) throw new UsageError(`"upvotes:${value}" is not a valid filter.`, FILTER_USAGE.upvotes);
   return { op: (m[1] ?? '>=') as UpvotesFilter['op'], value: Number(m[2]) };
 }
 
 function applyOperator(name: string, value: string, query: ParsedQuery): boolean {
   switch (name.toLowerCase()) {
     case 'author': {
-      if (wordsOf(value).length === 0) throw new UsageError('author: needs a name.', 'author:name or author:"First Last"');
+      if (wordsOf(value).length === 0) throw new UsageError('author: needs a name.', FILTER_USAGE.author);
       query.authors.push(value);
       return true;
     }
     case 'since': {
-      if (!isDay(value)) throw new UsageError(`"since:${value}" is not a date.`, 'since:YYYY-MM-DD, e.g. since:2025-01-31');
+      if (value === '') throw new UsageError('since: needs a date.', FILTER_USAGE.since);
+      if (!isDay(value)) throw new UsageError(`"since:${value}" is not a date.`, FILTER_USAGE.since);
       query.since = value;
       return true;
     }
@@ -145,7 +153,8 @@ export function parseQuery(raw: string): ParsedQuery {
       joinNext = query.groups.length > 0;
       continue;
     }
-    const op = /^([A-Za-z]+):(.+)$/s.exec(token.value);
+    // `author:` with nothing after it is an empty filter (a usage error), not the word "author".
+    const op = /^([A-Za-z]+):(.*)$/s.exec(token.value);
     if (op && !token.negated && applyOperator(op[1]!, op[2]!, query)) continue;
     const clause = clauseOf(token.value, token.quoted);
     if (!clause) continue;

@@ -38,6 +38,22 @@ describe('our search syntax', () => {
     }
   });
 
+  it.each([
+    ['diffusion author:', /^author: needs a name/],
+    ['author: diffusion', /^author: needs a name/],
+    ['diffusion author:""', /^author: needs a name/],
+    ['diffusion since:', /^since: needs a date/],
+    ['diffusion upvotes:>=', /^upvotes:>= needs a number/],
+    ['diffusion upvotes:', /^upvotes: needs a number/],
+  ])('refuses the empty filter in "%s" as a usage error instead of searching the word', (text, message) => {
+    expect(() => parseQuery(text)).toThrow(UsageError);
+    expect(() => parseQuery(text)).toThrow(message);
+  });
+
+  it('still searches a word that merely ends in a colon', () => {
+    expect(parseQuery('attention: all you need').groups[0]![0]!.words).toEqual(['attention']);
+  });
+
   it('widens British and American spellings both ways', () => {
     expect(spellingVariant('optimisation')).toBe('optimization');
     expect(spellingVariant('optimization')).toBe('optimisation');
