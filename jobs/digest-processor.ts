@@ -37,6 +37,10 @@ export function createDigestProcessor(deps: DigestDeps) {
       return { outcome: 'gone' };
     }
     if (channel.paused) return { outcome: 'paused' };
+    for (const reopened of deps.deliveries.reopenFailed(channel.id)) {
+      deps.logger.info({ channelId: channel.id, deliveryId: reopened.id }, 'an earlier failed digest goes out again (looking first for what is already showing)');
+      await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
+    }
     await deps.refreshPlanner();
     const plan = deps.planner.plan(channel, deps.clock.now());
     if (plan.days.length === 0) {

@@ -34,7 +34,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
   const search = new SearchService(searchRepo);
-  const planner = new DigestPlanner({ papers, channels, deliveries, search });
+  const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   return {
     config,
     logger,

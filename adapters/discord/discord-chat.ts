@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
-import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
-import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts } from '../../src/core/ports.ts';
+import { Routes, type APIDMChannel, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
+import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from '../../src/format/discord-embeds.ts';
@@ -71,12 +71,13 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   return {
     platform: 'discord',
-    async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: { skip?: ReadonlyMap<number, string> } = {}): Promise<PostResult> {
+    async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
       const messageIds: string[] = [];
       const messages = renderDigest(digest);
       for (const [part, message] of messages.entries()) {
-        const already = options.skip?.get(part + 1);
-        messageIds.push(already ?? (await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true })));
+        const id = options.skip?.get(part + 1) ?? (await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true }));
+        messageIds.push(id);
+        options.onPosted?.(part + 1, id);
       }
       log.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'discord digest posted');
       return { messageIds };
@@ -86,6 +87,16 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
     },
     async postNotice(target: ChannelTarget, text: string): Promise<void> {
       await send(target.channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));
+    },
+    async notifyUser(_target: ChannelTarget, userId: string, text: string): Promise<void> {
+      if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: no DM can be sent');
+      let dm: APIDMChannel;
+      try {
+        dm = (await options.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
+      } catch (error) {
+        throw toPlatformError(error);
+      }
+      await send(dm.id, asBody({ content: fit(text, DISCORD_LIMITS.content) }));
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
+import { PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { escapeMrkdwn, renderDigest, type SlackMessage } from '../../src/format/slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -29,23 +30,54 @@ export class SlackChat implements ChatPlatform {
     private readonly logger: Logger,
   ) {}
 
-  async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: { skip?: ReadonlyMap<number, string> } = {}): Promise<PostResult> {
+  async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
     const messages = renderDigest(digest);
     const messageIds: string[] = [];
     for (const [i, message] of messages.entries()) {
-      const already = options.skip?.get(i + 1);
-      if (already) {
-        messageIds.push(already);
-        continue;
-      }
       const payload = { delivery_id: deliveryId, part: i + 1, parts: messages.length };
-      messageIds.push(await this.post(target, message, payload));
+      const id = options.skip?.get(i + 1) ?? (await this.post(target, message, payload));
+      messageIds.push(id);
+      options.onPosted?.(i + 1, id);
     }
     this.logger.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'slack digest posted');
     return { messageIds };
   }
 
   async findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
+    try {
+      return await this.searchHistory(target, deliveryId);
+    } catch (error) {
+      // Posting to a public channel needs no membership (chat:write.public); reading its history does.
+      if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw error;
+      await this.join(target);
+      return this.searchHistory(target, deliveryId);
+    }
+  }
+
+  async notifyUser(_target: ChannelTarget, userId: string, text: string): Promise<void> {
+    let dm: string | undefined;
+    try {
+      dm = (await this.client.conversations.open({ users: userId })).channel?.id;
+    } catch (error) {
+      throw toPlatformError(error, 'conversations.open');
+    }
+    if (!dm) throw new PermanentPlatformError('no_dm_channel', `Slack opened no DM with ${userId}`);
+    await this.post({ ..._target, channelId: dm }, { text: escapeMrkdwn(text), blocks: [] });
+  }
+
+  private async join(target: ChannelTarget): Promise<void> {
+    try {
+      await this.client.conversations.join({ channel: target.channelId });
+      this.logger.info({ channelId: target.channelId }, 'joined the public channel to read back its digests');
+    } catch (error) {
+      // Private channels cannot be joined, nor can an install without channels:join: Slack's "no" is final.
+      const code = (error as { data?: { error?: unknown } }).data?.error;
+      if (typeof code === 'string' && code !== 'ratelimited') throw new PermanentPlatformError(code, `Slack refused conversations.join: ${code}`, { cause: error });
+      throw toPlatformError(error, 'conversations.join');
+    }
+  }
+
+  private async searchHistory(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
     const posted = new Map<number, string>();
     let parts = 0;
     let cursor: string | undefined;

@@ -16,6 +16,14 @@ export interface DeliveredParts {
   parts: number;
 }
 
+/** How a digest is posted: parts already showing, and who hears of each part the platform accepts. */
+export interface PostDigestOptions {
+  /** 1-based part number -> message id of parts already posted (from {@link ChatPlatform.findDelivery}). */
+  skip?: ReadonlyMap<number, string>;
+  /** Called as each part is accepted (and for each skipped part), before the next one is sent. */
+  onPosted?: (part: number, messageId: string) => void;
+}
+
 /** The result of posting a digest: one platform message id per message sent (long digests split). */
 export interface PostResult {
   messageIds: string[];
@@ -33,14 +41,18 @@ export interface ChatPlatform {
    * (Slack metadata, Discord nonce). Parts in `skip` (1-based part number -> message id, from
    * {@link findDelivery}) were already posted: they are not posted again, and their ids are returned in place.
    */
-  postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options?: { skip?: ReadonlyMap<number, string> }): Promise<PostResult>;
+  postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options?: PostDigestOptions): Promise<PostResult>;
   /**
    * Looks for the messages already posted for `deliveryId` (before retrying after a failure that may have
-   * posted some or all of it). Platforms that dedupe on their own return nothing found.
+   * posted some or all of it). Platforms that dedupe on their own return nothing found. Makes the look-up
+   * possible where it can (Slack: joins a public channel it posts to without being a member); a
+   * `PermanentPlatformError` here means the look-up cannot be made, never that posting is refused.
    */
   findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts>;
   /** Posts a short plain notice (health warnings). */
   postNotice(target: ChannelTarget, text: string): Promise<void>;
+  /** Tells one person directly (Slack: a DM through conversations.open; Discord: a DM channel). */
+  notifyUser(target: ChannelTarget, userId: string, text: string): Promise<void>;
 }
 
 /** One page of papers from an upstream feed, with the items that failed validation. */

@@ -26,8 +26,13 @@ export interface PaperView {
 export interface DigestView {
   feedDay: Day;
   papers: PaperView[];
-  /** How many more papers qualified than are shown, and where to see all of them. */
-  overflow?: { count: number; url: string };
+  /** How many more papers qualified than are shown (over every covered day, `from` to the feed day), and where to see them. */
+  overflow?: { count: number; url: string; from?: Day };
+  /**
+   * Feed days since the channel's last digest that this one does not cover (beyond the catch-up limit of
+   * `limit` days): named, never skipped in silence.
+   */
+  missed?: { from: Day; to: Day; days: number; limit: number; url: string };
   /** Shown instead of papers when nothing qualified and the channel asked for a notice. */
   notice?: string;
   /** Said above the papers when the digest covers a different day than asked (e.g. an empty day's fallback). */

@@ -65,10 +65,11 @@ function fromRow(r: DeliveryRow): OutboxDelivery {
 /**
  * The outbox id of a channel's digest for one feed day: deterministic, so every retry and every process
  * names the same delivery. Never contains `:` and is never an integer (BullMQ job id rules), and stays
- * within Discord's 25-character nonce for any channel id below 10^10.
+ * within Discord's 25-character nonce for any channel id below 10^10. `round` counts the earlier rounds of
+ * the same day that failed (their papers went back to the pool): round 0 has no suffix.
  */
-export function deliveryIdFor(channelId: number, feedDay: Day): string {
-  return `d-${channelId}-${feedDay}`;
+export function deliveryIdFor(channelId: number, feedDay: Day, round = 0): string {
+  return round === 0 ? `d-${channelId}-${feedDay}` : `d-${channelId}-${feedDay}-${round}`;
 }
 
 /** The outbox and the ledger of papers delivered to each channel. */
@@ -85,6 +86,12 @@ export class DeliveriesRepo {
   private readonly startAttempt: Statement;
   private readonly sent: Statement;
   private readonly errorOnly: Statement;
+  private readonly openForDay: Statement;
+  private readonly roundsForDay: Statement;
+  private readonly releasePapers: Statement;
+  private readonly restoreLastDay: Statement;
+  private readonly reopenable: Statement;
+  private readonly reopenStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.byId = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
@@ -109,6 +116,20 @@ export class DeliveriesRepo {
     this.startAttempt = db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${NOW} WHERE id = ?`);
     this.sent = db.sqlite.prepare(`UPDATE deliveries SET status = 'sent', platform_message_ids = ?, last_error = NULL, updated_at = ${NOW} WHERE id = ?`);
     this.errorOnly = db.sqlite.prepare(`UPDATE deliveries SET last_error = ?, updated_at = ${NOW} WHERE id = ?`);
+    this.openForDay = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE channel_id = ? AND feed_day = ? AND status <> 'failed'`);
+    this.roundsForDay = db.sqlite.prepare('SELECT COUNT(*) FROM deliveries WHERE channel_id = ? AND feed_day = ?').pluck();
+    this.releasePapers = db.sqlite.prepare('DELETE FROM delivered_papers WHERE delivery_id = ?');
+    this.restoreLastDay = db.sqlite.prepare(
+      `UPDATE channels SET last_digest_day = (SELECT MAX(feed_day) FROM deliveries WHERE channel_id = @channelId AND status <> 'failed'),
+       updated_at = ${NOW} WHERE id = @channelId`,
+    );
+    this.reopenable = db.sqlite.prepare(
+      `SELECT ${COLUMNS} FROM deliveries d WHERE channel_id = ? AND status = 'failed'
+         AND EXISTS (SELECT 1 FROM delivered_papers p WHERE p.delivery_id = d.id)
+         AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.feed_day = d.feed_day AND o.status <> 'failed')
+       ORDER BY feed_day`,
+    );
+    this.reopenStmt = db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', updated_at = ${NOW} WHERE id = ? AND status = 'failed'`);
     this.setStatus = db.sqlite.prepare(
       `UPDATE deliveries SET status = @status, last_error = @lastError, updated_at = ${NOW} WHERE id = @id`,
     );
@@ -142,12 +163,15 @@ export class DeliveriesRepo {
 
   /**
    * Writes a digest to the outbox in ONE transaction: the delivery row, the `delivered_papers` rows of its
-   * picks, and the channel's last digest day. Unique per channel and feed day: when that digest exists
-   * already, nothing is written and the existing row comes back with `created: false`.
+   * picks, and the channel's last digest day. One open (not failed) digest per channel and feed day: when
+   * it exists already, nothing is written and the existing row comes back with `created: false`. After a
+   * failed round the day gets a new round with its own id.
    */
   createDigest(entry: DigestOutboxEntry): { delivery: OutboxDelivery; created: boolean } {
-    const id = deliveryIdFor(entry.channelId, entry.feedDay);
     return this.db.sqlite.transaction(() => {
+      const open = this.openForDay.get(entry.channelId, entry.feedDay) as DeliveryRow | undefined;
+      if (open) return { delivery: fromRow(open), created: false };
+      const id = deliveryIdFor(entry.channelId, entry.feedDay, this.roundsForDay.get(entry.channelId, entry.feedDay) as number);
       const inserted = this.insertDelivery.run({
         id,
         channelId: entry.channelId,
@@ -156,10 +180,7 @@ export class DeliveriesRepo {
         status: entry.status,
         view: JSON.stringify(entry.view),
       }).changes;
-      if (inserted === 0) {
-        const existing = this.existingFor(entry.channelId, entry.feedDay);
-        return { delivery: existing, created: false };
-      }
+      if (inserted === 0) return { delivery: fromRow(this.openForDay.get(entry.channelId, entry.feedDay) as DeliveryRow), created: false };
       for (const pick of entry.picks) this.insertPaper.run(entry.channelId, pick.paperId, id, pick.topic ?? null);
       this.bumpLastDay.run(entry.feedDay, entry.channelId);
       return { delivery: this.get(id)!, created: true };
@@ -199,9 +220,40 @@ export class DeliveriesRepo {
     this.sent.run(JSON.stringify(messageIds), id);
   }
 
-  /** No retry can deliver this digest. */
-  markFailed(id: string, reason: string): void {
-    this.setStatus.run({ id, status: 'failed', lastError: reason.slice(0, MAX_ERROR_CHARS) });
+  /**
+   * No retry can deliver this digest. With `release` (the platform is known to have shown none of it), its
+   * papers go back to the channel's pool and the channel's last digest day goes back to its last open
+   * digest, so the next digest covers them again. Without it (some of it may be showing) the papers stay
+   * with this row, which {@link reopenFailed} can hand back to the deliver job, which looks before posting.
+   */
+  markFailed(id: string, reason: string, options: { release?: boolean } = {}): void {
+    this.db.sqlite.transaction(() => {
+      this.setStatus.run({ id, status: 'failed', lastError: reason.slice(0, MAX_ERROR_CHARS) });
+      if (!options.release) return;
+      const row = this.byId.get(id) as DeliveryRow | undefined;
+      this.releasePapers.run(id);
+      if (row) this.restoreLastDay.run({ channelId: row.channel_id });
+    })();
+  }
+
+  /** The platform may have shown the digest but it cannot be checked: counted as sent (never posted twice), with why. */
+  markSentUnconfirmed(id: string, reason: string): void {
+    this.db.sqlite.transaction(() => {
+      this.sent.run('[]', id);
+      this.errorOnly.run(reason.slice(0, MAX_ERROR_CHARS), id);
+    })();
+  }
+
+  /**
+   * Hands a channel's failed digests that still hold their papers (a failure that may have posted some of
+   * it) back to delivery: status `sending`, so the next attempt looks for what is showing and posts only
+   * the rest. Skips a day that has an open round already. Returns the reopened rows.
+   */
+  reopenFailed(channelId: number): OutboxDelivery[] {
+    return this.db.sqlite.transaction(() => {
+      const rows = (this.reopenable.all(channelId) as DeliveryRow[]).filter((r) => this.reopenStmt.run(r.id).changes > 0);
+      return rows.map((r) => this.get(r.id)!);
+    })();
   }
 
   /** The platform refused without posting (rate limit): back to `pending`, so the next attempt posts directly. */
@@ -251,10 +303,5 @@ export class DeliveriesRepo {
     const out: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
     for (const r of rows) out[r.status] = r.n;
     return out;
-  }
-
-  private existingFor(channelId: number, feedDay: Day): OutboxDelivery {
-    const row = this.db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE channel_id = ? AND feed_day = ?`).get(channelId, feedDay) as DeliveryRow;
-    return fromRow(row);
   }
 }

@@ -91,7 +91,10 @@ export const subscriptions = sqliteTable(
   (t) => [uniqueIndex('subscriptions_channel_query_unique').on(t.channelId, t.query)],
 );
 
-/** The outbox: one row per channel and feed day, written in the same transaction as the selection. */
+/**
+ * The outbox: one open row per channel and feed day, written in the same transaction as the selection. A
+ * failed row stays as the ledger of what happened; a later round for the same day gets its own row.
+ */
 export const deliveries = sqliteTable(
   'deliveries',
   {
@@ -110,7 +113,11 @@ export const deliveries = sqliteTable(
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
-  (t) => [uniqueIndex('deliveries_channel_day_unique').on(t.channelId, t.feedDay), index('deliveries_status_idx').on(t.status)],
+  (t) => [
+    uniqueIndex('deliveries_channel_day_open_unique').on(t.channelId, t.feedDay).where(sql`status <> 'failed'`),
+    index('deliveries_channel_day_idx').on(t.channelId, t.feedDay),
+    index('deliveries_status_idx').on(t.status),
+  ],
 );
 
 /** Every paper ever selected for a channel: the guarantee that a paper reaches a channel once. */

@@ -1,6 +1,7 @@
 import type { CommandReply } from '../core/commands.ts';
 import type { DigestView, PaperView } from '../core/views.ts';
 import { authorLine, truncateAtWord } from './paper-view.ts';
+import { missedLine } from './digest-lines.ts';
 
 /** Discord's message limits (characters are counted as UTF-16 code units here, which never undercounts). */
 export const DISCORD_LIMITS = {
@@ -232,7 +233,7 @@ function withHeading(heading: string, messages: DiscordMessage[]): DiscordMessag
  * button on the last message, and `heading` (plus the digest's note) as the first message's content.
  */
 export function renderDigest(digest: DigestView, heading = `**Trending papers for ${digest.feedDay}**`): DiscordMessage[] {
-  const head = [heading, digest.note].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
+  const head = [heading, digest.note, digest.missed ? `${missedLine(digest.missed)}.` : undefined].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
   if (digest.papers.length === 0) {
     return withHeading([head, digest.notice ?? 'No papers today.'].join('\n'), []);
   }
@@ -241,8 +242,13 @@ export function renderDigest(digest: DigestView, heading = `**Trending papers fo
   const messages: DiscordMessage[] = groups.map((group, index) => {
     const buttons = group.items.map(({ paper, rank }) => linkButton(`${rank}. ${nonBlank(paper.title, 'Paper')}`, paper.url)).filter(present);
     if (index === groups.length - 1 && digest.overflow && digest.overflow.count > 0) {
-      const more = linkButton(`See ${digest.overflow.count} more on Hugging Face`, digest.overflow.url);
+      const span = digest.overflow.from ? ` (${digest.overflow.from} to ${digest.feedDay})` : '';
+      const more = linkButton(`See ${digest.overflow.count} more on Hugging Face${span}`, digest.overflow.url);
       if (more) buttons.push(more);
+    }
+    if (index === groups.length - 1 && digest.missed) {
+      const missed = linkButton(`Not covered: ${digest.missed.from} to ${digest.missed.to}`, digest.missed.url);
+      if (missed) buttons.push(missed);
     }
     const components = rowsOf(buttons);
     return { embeds: group.embeds, ...(components.length > 0 ? { components } : {}) };

@@ -1,6 +1,7 @@
 import type { CommandReply } from '../core/commands.ts';
 import type { DigestView, PaperView } from '../core/views.ts';
 import { authorLine, truncateAtWord } from './paper-view.ts';
+import { missedLine } from './digest-lines.ts';
 
 /** Slack's message limits (Block Kit reference), plus our own budget under the undocumented ~13k total. */
 export const SLACK_LIMITS = {
@@ -202,9 +203,11 @@ export function renderDigest(view: DigestView, options: { title?: string } = {})
   if (view.papers.length === 0) units.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
   units.push(...paperUnits(view.papers, false));
   if (view.overflow && view.overflow.count > 0) {
-    const more = `+${formatCount(view.overflow.count)} more paper${view.overflow.count === 1 ? '' : 's'} qualified: <${view.overflow.url}|see them all on Hugging Face>`;
+    const span = view.overflow.from ? ` from ${view.overflow.from} to ${view.feedDay}` : '';
+    const more = `+${formatCount(view.overflow.count)} more paper${view.overflow.count === 1 ? '' : 's'} qualified${span}: <${view.overflow.url}|see them all on Hugging Face>`;
     units.push({ blocks: [{ type: 'context', elements: [mrkdwn(more)] }] });
   }
+  if (view.missed) units.push({ blocks: [{ type: 'context', elements: [mrkdwn(`${missedLine(view.missed)}: <${view.missed.url}|see them on Hugging Face>`)] }] });
   return pack(units, view.papers.length > 0 ? title : `${title}: ${view.notice ?? 'no papers'}`);
 }
 

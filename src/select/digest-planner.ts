@@ -1,4 +1,5 @@
-import type { Channel, Paper } from '../core/types.ts';
+import { DateTime } from 'luxon';
+import type { Channel, Paper, ScheduleCadence } from '../core/types.ts';
 import { addDays, feedDayAt, type Day } from '../core/time.ts';
 import { paperLinks } from '../core/types.ts';
 import type { DigestView, PaperView } from '../core/views.ts';
@@ -11,8 +12,27 @@ import type { ParsedQuery } from '../search/query.ts';
 import type { SearchService } from '../search/search-service.ts';
 import { rankCandidates, selectPapers, type Candidate, type DigestPick } from './select-papers.ts';
 
-/** How far back a digest reaches after downtime: a bot that was down catches up, but never floods. */
-export const MAX_CATCH_UP_DAYS = 3;
+/** How many days back a digest reaches after downtime by default (`DIGEST_MAX_CATCHUP_DAYS`). */
+export const DEFAULT_MAX_CATCH_UP_DAYS = 7;
+
+/** The days a digest of each cadence normally covers: a weekly one its week, a Monday one the weekend. */
+const CADENCE_SPAN: Record<ScheduleCadence, number> = { daily: 1, weekdays: 3, weekly: 7 };
+
+/** Feed days since the last digest that a digest does not cover (older than its catch-up window). */
+export interface MissedDays {
+  from: Day;
+  to: Day;
+  days: number;
+}
+
+/** The Hugging Face page that lists the papers of `from` to `to`: a day, an ISO week or a month page. */
+export function feedRangeUrl(from: Day, to: Day): string {
+  if (from === to) return paperLinks.feedDay(to);
+  const [a, b] = [DateTime.fromISO(from, { zone: 'utc' }), DateTime.fromISO(to, { zone: 'utc' })];
+  if (a.toFormat("kkkk-'W'WW") === b.toFormat("kkkk-'W'WW")) return `https://huggingface.co/papers/week/${b.toFormat("kkkk-'W'WW")}`;
+  if (from.slice(0, 7) === to.slice(0, 7)) return `https://huggingface.co/papers/month/${to.slice(0, 7)}`;
+  return paperLinks.feedDay(to);
+}
 
 /** What a channel's digest would contain right now. */
 export interface DigestPlan {
@@ -21,6 +41,8 @@ export interface DigestPlan {
   feedDay: Day;
   /** Every feed day covered, oldest first (empty when no listings exist yet). */
   days: Day[];
+  /** Listed days since the last digest beyond the catch-up window: named in the digest, not covered. */
+  missed?: MissedDays;
   picks: DigestPick[];
   overflow: number;
   /** True when nothing qualified. */
@@ -67,27 +89,45 @@ function passesFilters(paper: Paper, parsed: ParsedQuery): boolean {
   }
 }
 
+/** Planner settings. */
+export interface PlannerOptions {
+  /** Days a digest reaches back after downtime (at least the cadence's own span); default {@link DEFAULT_MAX_CATCH_UP_DAYS}. */
+  maxCatchUpDays?: number;
+  /**
+   * How long cached days, candidates and matches may serve before they are rebuilt, so a process that did
+   * not see an ingest (one made by another process) is never stale for longer. Default one minute.
+   */
+  maxCacheMs?: number;
+}
+
+interface CoveredDays {
+  days: Day[];
+  missed?: MissedDays;
+}
+
 /**
- * Decides each channel's digest: which feed days it covers (since its last digest, at most
- * {@link MAX_CATCH_UP_DAYS} back), which papers (topics, minimum upvotes, never twice) and how they read.
+ * Decides each channel's digest: which feed days it covers (every day since its last digest, back at most
+ * the catch-up limit or the cadence's span, whichever is longer; older days are named, not covered), which
+ * papers (topics, minimum upvotes, never twice, each day's best first) and how they read.
  * Candidates and topic matches are cached per set of days, so planning thousands of channels is cheap;
  * call {@link invalidate} after an ingest.
  */
 export class DigestPlanner {
   private readonly bundles = new Map<string, DayBundle>();
-  /** Feed days covered, by today and last digest day: they change only with listings, as bundles do. */
-  private readonly daysCache = new Map<string, Day[]>();
+  /** Feed days covered, by today, last digest day and cadence: they change only with listings, as bundles do. */
+  private readonly daysCache = new Map<string, CoveredDays>();
 
   private cachedSince = 0;
+  private readonly maxCacheMs: number;
+  private readonly maxCatchUpDays: number;
 
-  /**
-   * @param maxCacheMs how long cached days, candidates and matches may serve before they are rebuilt, so a
-   * process that did not see an ingest (one made by another process) is never stale for longer.
-   */
   constructor(
     private readonly deps: PlannerDeps,
-    private readonly maxCacheMs = 60_000,
-  ) {}
+    options: PlannerOptions = {},
+  ) {
+    this.maxCacheMs = options.maxCacheMs ?? 60_000;
+    this.maxCatchUpDays = options.maxCatchUpDays ?? DEFAULT_MAX_CATCH_UP_DAYS;
+  }
 
   /** Drops the caches when they are older than `maxCacheMs`. */
   private expireStale(): void {
@@ -99,9 +139,9 @@ export class DigestPlanner {
   }
 
   /** The feed days a channel's next digest covers, oldest first. */
-  daysFor(channel: Pick<Channel, 'lastDigestDay'>, now: Date): Day[] {
+  daysFor(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, now: Date): Day[] {
     this.expireStale();
-    return this.daysOn(channel, feedDayAt(now));
+    return this.daysOn(channel, feedDayAt(now)).days;
   }
 
   plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
@@ -122,24 +162,39 @@ export class DigestPlanner {
     return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}));
   }
 
-  private daysOn(channel: Pick<Channel, 'lastDigestDay'>, today: Day): Day[] {
-    const key = `${today}|${channel.lastDigestDay ?? ''}`;
-    let days = this.daysCache.get(key);
-    if (!days) this.daysCache.set(key, (days = this.findDays(channel, today)));
-    return days;
+  private daysOn(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): CoveredDays {
+    const key = `${today}|${channel.lastDigestDay ?? ''}|${channel.schedule.cadence}`;
+    let covered = this.daysCache.get(key);
+    if (!covered) this.daysCache.set(key, (covered = this.findDays(channel, today)));
+    return covered;
   }
 
-  private findDays(channel: Pick<Channel, 'lastDigestDay'>, today: Day): Day[] {
-    if (!channel.lastDigestDay) {
+  /**
+   * Every listed day from the last digest's day (again, for papers listed there after it) to today, back
+   * at most the window; listed days between the last digest and the window are `missed`.
+   */
+  private findDays(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): CoveredDays {
+    const last = channel.lastDigestDay;
+    if (!last) {
       const latest = this.deps.papers.latestFeedDay(today);
-      return latest ? [latest] : [];
+      return { days: latest ? [latest] : [] };
     }
-    const from = [channel.lastDigestDay, addDays(today, -MAX_CATCH_UP_DAYS)].sort().pop()!;
-    return this.deps.papers.feedDays({ from, to: today, limit: MAX_CATCH_UP_DAYS + 1 }).reverse();
+    const window = Math.max(this.maxCatchUpDays, CADENCE_SPAN[channel.schedule.cadence]);
+    const from = [last, addDays(today, -window)].sort().pop()!;
+    const days = this.deps.papers.feedDays({ from, to: today }).reverse();
+    if (from === last) return { days };
+    const skipped = this.deps.papers.feedDays({ from: addDays(last, 1), to: addDays(from, -1) });
+    return skipped.length === 0 ? { days } : { days, missed: { from: skipped[skipped.length - 1]!, to: skipped[0]!, days: skipped.length } };
+  }
+
+  /** The limit used for a channel's catch-up (for messages). */
+  catchUpLimit(channel: Pick<Channel, 'schedule'>): number {
+    return Math.max(this.maxCatchUpDays, CADENCE_SPAN[channel.schedule.cadence]);
   }
 
   private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides): DigestPlan {
-    const days = overrides.feedDay ? [overrides.feedDay] : this.daysOn(channel, today);
+    const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : this.daysOn(channel, today);
+    const { days } = covered;
     const bundle = this.bundle(days);
     for (const topic of topics) this.matchTopic(bundle, topic);
     const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
@@ -157,10 +212,11 @@ export class DigestPlanner {
       channelId: channel.id,
       feedDay,
       days,
+      ...(covered.missed ? { missed: covered.missed } : {}),
       picks: selection.picks,
       overflow: selection.overflow,
       empty: selection.picks.length === 0,
-      view: this.view(channel, { feedDay, days, today, bundle }, selection, topics.length > 0),
+      view: this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0),
     };
   }
 
@@ -214,14 +270,17 @@ export class DigestPlanner {
 
   private view(
     channel: Channel,
-    at: { feedDay: Day; days: Day[]; today: Day; bundle: DayBundle },
+    at: { feedDay: Day; covered: CoveredDays; today: Day; bundle: DayBundle },
     selection: { picks: DigestPick[]; overflow: number },
     hasTopics: boolean,
   ): DigestView {
-    const { feedDay, days, today } = at;
+    const { feedDay, today } = at;
+    const { days, missed } = at.covered;
     const view: DigestView = { feedDay, papers: selection.picks.map((p) => this.paperView(at.bundle, p)) };
-    if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: paperLinks.feedDay(feedDay) };
-    if (days.length > 1) view.note = `Catching up on ${days[0]} to ${days[days.length - 1]}.`;
+    const first = days[0] ?? feedDay;
+    if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: feedRangeUrl(first, feedDay), ...(first !== feedDay ? { from: first } : {}) };
+    if (missed) view.missed = { ...missed, limit: this.catchUpLimit(channel), url: feedRangeUrl(missed.from, missed.to) };
+    if (days.length > 1) view.note = channel.schedule.cadence === 'weekly' ? `The week's papers, ${days[0]} to ${days[days.length - 1]}.` : `Catching up on ${days[0]} to ${days[days.length - 1]}.`;
     else if (days.length === 1 && days[0] !== today) view.note = `No papers are listed for ${today} yet; these are from ${days[0]}.`;
     if (selection.picks.length === 0) {
       const upvotes = channel.minUpvotes > 0 ? ` with at least ${channel.minUpvotes} upvotes` : '';

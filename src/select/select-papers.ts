@@ -32,15 +32,32 @@ export interface Selection {
   overflow: number;
 }
 
-/** Best first: upvotes, then the newer feed day, then feed rank. */
-function compareCandidates(a: Candidate, b: Candidate): number {
-  return b.paper.upvotes - a.paper.upvotes || b.feedDay.localeCompare(a.feedDay) || a.rank - b.rank;
+/** Within one day: upvotes, then feed rank. */
+const withinDay = (a: Candidate, b: Candidate) => b.paper.upvotes - a.paper.upvotes || a.rank - b.rank;
+
+/**
+ * Each candidate's place within its own feed day (0 = the day's best). Ranking by it is fair to newer days:
+ * an older paper has had more time to collect upvotes, so raw upvotes would favour it.
+ */
+function placesWithinDay(candidates: Candidate[]): Map<Candidate, number> {
+  const byDay = new Map<string, Candidate[]>();
+  for (const c of candidates) byDay.set(c.feedDay, [...(byDay.get(c.feedDay) ?? []), c]);
+  const places = new Map<Candidate, number>();
+  for (const day of byDay.values()) day.sort(withinDay).forEach((c, i) => places.set(c, i));
+  return places;
 }
 
-/** Candidates best first, each paper once (its best listing). Planners rank a day's candidates once and reuse them. */
+/**
+ * Candidates best first, each paper once (its best listing): every covered day's best paper, then every
+ * day's second, and so on (newer day first at the same place). On one day that is upvotes, then feed rank.
+ * Planners rank a set of days once and reuse it.
+ */
 export function rankCandidates(candidates: Candidate[]): Candidate[] {
+  const places = placesWithinDay(candidates);
   const seen = new Set<string>();
-  return [...candidates].sort(compareCandidates).filter((c) => !seen.has(c.paper.id) && seen.add(c.paper.id));
+  return [...candidates]
+    .sort((a, b) => places.get(a)! - places.get(b)! || b.feedDay.localeCompare(a.feedDay) || withinDay(a, b))
+    .filter((c) => !seen.has(c.paper.id) && seen.add(c.paper.id));
 }
 
 /** The first of `topics` (in order) that matched each paper. */
@@ -52,7 +69,7 @@ function firstTopicByPaper(topics: string[], topicMatches: Map<string, Set<strin
 
 /**
  * The pure heart of a digest: candidates not yet delivered, matching a topic (when there are topics),
- * with at least `minUpvotes`, best first (upvotes, then feed day, then feed rank), top N, and how many
+ * with at least `minUpvotes`, best first (see {@link rankCandidates}), top N, and how many
  * were left over. Pass `ranked: true` when `candidates` come from {@link rankCandidates}.
  */
 export function selectPapers(input: SelectionInput & { ranked?: boolean }): Selection {

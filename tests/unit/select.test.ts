@@ -12,10 +12,17 @@ const candidate = (id: string, upvotes: number, feedDay = '2025-03-17', rank = 0
 describe('selecting a digest', () => {
   const candidates = [candidate('a', 5, '2025-03-17', 2), candidate('b', 50), candidate('c', 20, '2025-03-17', 1), candidate('d', 20, '2025-03-16', 0)];
 
-  it('takes the top N by upvotes, then newer day, then feed rank, and counts the overflow', () => {
-    const s = selectPapers({ candidates, topics: [], topicMatches: new Map(), delivered: new Set(), minUpvotes: 0, topN: 2 });
+  it("takes each covered day's best first (newer day first), then each day's next, and counts the overflow", () => {
+    const s = selectPapers({ candidates, topics: [], topicMatches: new Map(), delivered: new Set(), minUpvotes: 0, topN: 3 });
+    expect(s.picks.map((p) => p.paper.id)).toEqual(['b', 'd', 'c']);
+    expect(s.overflow).toBe(1);
+  });
+
+  it('ranks one day by upvotes, then feed rank', () => {
+    const oneDay = candidates.filter((c) => c.feedDay === '2025-03-17');
+    const s = selectPapers({ candidates: oneDay, topics: [], topicMatches: new Map(), delivered: new Set(), minUpvotes: 0, topN: 2 });
     expect(s.picks.map((p) => p.paper.id)).toEqual(['b', 'c']);
-    expect(s.overflow).toBe(2);
+    expect(s.overflow).toBe(1);
   });
 
   it('keeps only papers a topic matched, naming the first topic that did', () => {
@@ -25,8 +32,8 @@ describe('selecting a digest', () => {
     ]);
     const s = selectPapers({ candidates, topics: ['diffusion', 'agents'], topicMatches, delivered: new Set(), minUpvotes: 0, topN: 10 });
     expect(s.picks.map((p) => [p.paper.id, p.topic])).toEqual([
-      ['c', 'diffusion'],
       ['d', 'agents'],
+      ['c', 'diffusion'],
       ['a', 'diffusion'],
     ]);
   });
@@ -59,9 +66,10 @@ describe('planning a channel digest', () => {
     expect(ctx.planner.daysFor(channel, new Date('2025-03-16T15:00:00Z'))).toEqual(['2025-03-14']);
   });
 
-  it('catches up after downtime, at most a few days back, including the last digest day for late additions', () => {
-    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-14' }, now)).toEqual(['2025-03-14', '2025-03-17']);
-    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-01' }, now)).toEqual(['2025-03-14', '2025-03-17']);
+  it('catches up after downtime, back to the catch-up limit, including the last digest day for late additions', () => {
+    const daily = channel.schedule;
+    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-14', schedule: daily }, now)).toEqual(['2025-03-14', '2025-03-17']);
+    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-01', schedule: daily }, now)).toEqual(['2025-03-10', '2025-03-14', '2025-03-17']);
   });
 
   it('filters by topic, says which topic matched, and notes when it covers an earlier day', () => {
@@ -81,7 +89,7 @@ describe('planning a channel digest', () => {
   });
 
   it('sees a day another process ingested once its caches reach their maximum age, without being told', async () => {
-    const planner = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search }, 40);
+    const planner = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search }, { maxCacheMs: 40 });
     const later = new Date('2025-03-18T15:00:00Z');
     expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
     list('2025-03-18', [['2503.00095', 12]]);
