@@ -1,36 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { REST } from '@discordjs/rest';
-import { InteractionResponseType, InteractionType, Routes, type APIInteraction } from 'discord-api-types/v10';
+import { InteractionResponseType, Routes } from 'discord-api-types/v10';
 import type { HttpRoute } from '../../src/core/ports.ts';
 import { EPHEMERAL_FLAG, type DiscordMessage } from '../../src/format/discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
+import { headerValue, readBody, sendJson, sendTooLarge } from '../../src/server/http-server.ts';
 import type { InteractionHandler, Responder } from './interaction-handler.ts';
-import { parseInteraction } from './interaction-payload.ts';
+import { readInteraction } from './interaction-payload.ts';
 import type { SignatureVerifier } from './verify-signature.ts';
-import { headerValue } from '../../src/server/http-server.ts';
 
 export const INTERACTIONS_PATH = '/discord/interactions';
-const MAX_BODY_BYTES = 1024 * 1024;
 const NO_MENTIONS = { allowed_mentions: { parse: [] } };
-
-class BodyTooLarge extends Error {}
-
-async function readRawBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge('body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
-  res.end(json);
-}
 
 /** Answers the HTTP request with the initial response, then completes through the interaction webhook. */
 function httpResponder(res: ServerResponse, rest: REST, applicationId: string, token: string): Responder {
@@ -75,32 +55,31 @@ export function createInteractionsRoute(deps: InteractionsRouteDeps): HttpRoute 
     method: 'POST',
     path: INTERACTIONS_PATH,
     async handler(req, res) {
-      let raw: Buffer;
-      try {
-        raw = await readRawBody(req);
-      } catch (error) {
-        if (error instanceof BodyTooLarge) return sendJson(res, 413, { error: 'body too large' });
-        throw error;
-      }
+      const raw = await readBody(req);
+      if (!raw) return sendTooLarge(res);
       const verdict = deps.verify(headerValue(req, 'x-signature-ed25519'), headerValue(req, 'x-signature-timestamp'), raw);
       if (!verdict.ok) {
         log.warn({ reason: verdict.reason }, 'discord interaction refused');
         return sendJson(res, 401, { error: 'invalid request signature' });
       }
-      let payload: APIInteraction | { type: InteractionType.Ping };
+      let body: unknown;
       try {
-        payload = JSON.parse(raw.toString('utf8')) as APIInteraction;
+        body = JSON.parse(raw.toString('utf8'));
       } catch {
         return sendJson(res, 400, { error: 'body is not JSON' });
       }
-      if (payload.type === InteractionType.Ping) return sendJson(res, 200, { type: InteractionResponseType.Pong });
-      const interaction = payload as APIInteraction;
-      const responder = httpResponder(res, deps.rest, interaction.application_id, interaction.token);
+      const payload = readInteraction(body);
+      if (payload.kind === 'ping') return sendJson(res, 200, { type: InteractionResponseType.Pong });
+      if (payload.kind === 'malformed') {
+        log.info({ problem: payload.problem }, 'discord interaction refused: malformed payload');
+        return sendJson(res, 400, { error: `malformed interaction: ${payload.problem}` });
+      }
+      const responder = httpResponder(res, deps.rest, payload.applicationId, payload.token);
       let answered!: () => void;
       const initialSent = new Promise<void>((resolve) => (answered = resolve));
       res.once('finish', () => answered());
       res.once('close', () => answered());
-      const work = deps.handler.handle(parseInteraction(interaction), responder).finally(() => {
+      const work = deps.handler.handle(payload.interaction, responder).finally(() => {
         if (!res.headersSent) sendJson(res, 500, { error: 'interaction not answered' });
       });
       deps.track(work);

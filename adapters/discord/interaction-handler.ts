@@ -1,12 +1,13 @@
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import type { CommandCore } from '../../src/commands/index.ts';
 import type { AppContext } from '../../src/context.ts';
-import { describeError, UsageError } from '../../src/errors.ts';
+import { UsageError } from '../../src/errors.ts';
 import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from '../../src/format/discord-embeds.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import type { Logger } from '../../src/logger.ts';
 import { autocompleteChoices, type Choice } from './autocomplete.ts';
 import { canManageFrom, toCommandRequest, type SlashInvocation } from './command-request.ts';
+import { loggableError } from './redact-token.ts';
 
 /** An interaction reduced to what we act on; both transports produce it. */
 export type ParsedInteraction =
@@ -111,7 +112,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
             return await responder.reply({ content: 'This interaction is not supported.' }, true);
         }
       } catch (error) {
-        log.error({ err: error, kind: interaction.kind, reason: describeError(error) }, 'discord interaction failed');
+        log.error({ err: loggableError(error), kind: interaction.kind }, 'discord interaction failed');
       }
     },
   };

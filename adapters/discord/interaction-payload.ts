@@ -1,24 +1,58 @@
-import {
-  ApplicationCommandOptionType,
-  ApplicationCommandType,
-  ComponentType,
-  InteractionType,
-  type APIApplicationCommandInteractionDataBasicOption,
-  type APIApplicationCommandInteractionDataOption,
-  type APIInteraction,
-} from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionType } from 'discord-api-types/v10';
+import { z } from 'zod';
 import { COMMAND_NAME } from './command-definitions.ts';
 import type { OptionValue } from './command-request.ts';
 import type { ParsedInteraction } from './interaction-handler.ts';
 
-interface Where {
-  guildId: string;
-  channelId: string;
-  userId: string;
-  permissions: string | null;
+const snowflake = z.string().min(1);
+const withId = z.looseObject({ id: snowflake });
+
+/** Any interaction, PING included: just a numeric type. */
+const envelope = z.looseObject({ type: z.number().int() });
+
+/** The fields of every non-PING interaction we read. */
+const interactionBase = z.looseObject({
+  type: z.number().int(),
+  application_id: snowflake,
+  token: z.string().min(1),
+  guild_id: snowflake.optional(),
+  channel_id: snowflake.optional(),
+  channel: withId.optional(),
+  member: z.looseObject({ user: withId, permissions: z.string().optional() }).optional(),
+  user: withId.optional(),
+});
+
+const basicOption = z.looseObject({
+  name: z.string(),
+  type: z.number().int(),
+  value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  focused: z.boolean().optional(),
+});
+
+const commandData = z.looseObject({
+  name: z.string(),
+  type: z.number().int(),
+  options: z.array(z.looseObject({ name: z.string(), type: z.number().int(), options: z.array(basicOption).optional() })).optional(),
+});
+
+const componentData = z.looseObject({ custom_id: z.string().max(100), component_type: z.number().int() });
+
+type Base = z.infer<typeof interactionBase>;
+type CommandOptions = z.infer<typeof commandData>['options'];
+
+/** The result of reading a signed interaction body: what to act on and how to answer, or why it cannot be. */
+export type InteractionPayload =
+  | { kind: 'ping' }
+  | { kind: 'interaction'; applicationId: string; token: string; interaction: ParsedInteraction }
+  | { kind: 'malformed'; problem: string };
+
+function problemOf(error: z.ZodError, what: string): { kind: 'malformed'; problem: string } {
+  const issue = error.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  return { kind: 'malformed', problem: `${what}: ${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}` };
 }
 
-function whereOf(payload: APIInteraction): Where {
+function whereOf(payload: Base) {
   return {
     guildId: payload.guild_id ?? '',
     channelId: payload.channel?.id ?? payload.channel_id ?? '',
@@ -28,7 +62,7 @@ function whereOf(payload: APIInteraction): Where {
 }
 
 /** The subcommand and its option values, plus the focused option when autocompleting. */
-export function subcommandOf(options: APIApplicationCommandInteractionDataOption[] | undefined): {
+export function subcommandOf(options: CommandOptions): {
   subcommand: string;
   values: Record<string, OptionValue>;
   focused?: { name: string; value: string };
@@ -36,42 +70,52 @@ export function subcommandOf(options: APIApplicationCommandInteractionDataOption
   const sub = options?.find((o) => o.type === ApplicationCommandOptionType.Subcommand);
   const values: Record<string, OptionValue> = {};
   let focused: { name: string; value: string } | undefined;
-  const basics = (sub && 'options' in sub ? sub.options : []) as APIApplicationCommandInteractionDataBasicOption[] | undefined;
-  for (const option of basics ?? []) {
-    if (!('value' in option)) continue;
-    const value = option.value as OptionValue;
-    if ('focused' in option && option.focused) focused = { name: option.name, value: String(value) };
-    else values[option.name] = value;
+  for (const option of sub?.options ?? []) {
+    if (option.value === undefined) continue;
+    if (option.focused) focused = { name: option.name, value: String(option.value) };
+    else values[option.name] = option.value;
   }
   return { subcommand: sub?.name ?? '', values, ...(focused ? { focused } : {}) };
 }
 
-/** Reduces a raw interaction payload (HTTP endpoint) to what we act on. PING is handled before this. */
-export function parseInteraction(payload: APIInteraction): ParsedInteraction {
+function parseTyped(payload: Base): ParsedInteraction | { kind: 'malformed'; problem: string } {
   const where = whereOf(payload);
   switch (payload.type) {
-    case InteractionType.ApplicationCommand: {
-      if (payload.data.type !== ApplicationCommandType.ChatInput || payload.data.name !== COMMAND_NAME) {
-        return { kind: 'unsupported', reason: `command ${payload.data.name}` };
-      }
-      const { subcommand, values } = subcommandOf(payload.data.options);
-      return { kind: 'command', invocation: { ...where, subcommand, options: values } };
-    }
+    case InteractionType.ApplicationCommand:
     case InteractionType.ApplicationCommandAutocomplete: {
-      const { subcommand, focused } = subcommandOf(payload.data.options);
-      return {
-        kind: 'autocomplete',
-        workspaceId: where.guildId,
-        channelId: where.channelId,
-        subcommand,
-        option: focused?.name ?? '',
-        typed: focused?.value ?? '',
-      };
+      const data = commandData.safeParse(payload.data);
+      if (!data.success) return problemOf(data.error, 'interaction data');
+      if (payload.type === InteractionType.ApplicationCommand) {
+        if (data.data.type !== ApplicationCommandType.ChatInput || data.data.name !== COMMAND_NAME) return { kind: 'unsupported', reason: `command ${data.data.name}` };
+        const { subcommand, values } = subcommandOf(data.data.options);
+        return { kind: 'command', invocation: { ...where, subcommand, options: values } };
+      }
+      const { subcommand, focused } = subcommandOf(data.data.options);
+      return { kind: 'autocomplete', workspaceId: where.guildId, channelId: where.channelId, subcommand, option: focused?.name ?? '', typed: focused?.value ?? '' };
     }
-    case InteractionType.MessageComponent:
-      if (payload.data.component_type !== ComponentType.Button) return { kind: 'unsupported', reason: 'component' };
-      return { kind: 'button', ...where, customId: payload.data.custom_id };
+    case InteractionType.MessageComponent: {
+      const data = componentData.safeParse(payload.data);
+      if (!data.success) return problemOf(data.error, 'interaction data');
+      if (data.data.component_type !== ComponentType.Button) return { kind: 'unsupported', reason: 'component' };
+      return { kind: 'button', ...where, customId: data.data.custom_id };
+    }
     default:
       return { kind: 'unsupported', reason: `interaction type ${payload.type}` };
   }
+}
+
+/**
+ * Reads a signed interaction body (HTTP endpoint) with zod: PING, an interaction reduced to what we act on
+ * (plus the application id and token its answers go to), or the first problem that makes it unusable
+ * (`data` missing, `options` not a list, a member without a user, a `custom_id` that is not a string...).
+ */
+export function readInteraction(body: unknown): InteractionPayload {
+  const typed = envelope.safeParse(body);
+  if (!typed.success) return problemOf(typed.error, 'interaction');
+  if (typed.data.type === InteractionType.Ping) return { kind: 'ping' };
+  const base = interactionBase.safeParse(body);
+  if (!base.success) return problemOf(base.error, 'interaction');
+  const interaction = parseTyped(base.data);
+  if (interaction.kind === 'malformed') return interaction;
+  return { kind: 'interaction', applicationId: base.data.application_id, token: base.data.token, interaction };
 }

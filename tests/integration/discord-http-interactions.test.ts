@@ -1,4 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
 import { createCommandCore } from '../../src/commands/index.ts';
@@ -6,7 +7,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import { noScheduleSync, type PlatformAdapter } from '../../src/core/ports.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createLogger, silentLogger } from '../../src/logger.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import {
@@ -30,6 +31,20 @@ let ctx: AppContext;
 let adapter: PlatformAdapter;
 let server: HttpServer;
 const requests: CommandRequest[] = [];
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+const logLines: string[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    logLines.push(...chunk.toString().split('\n').filter(Boolean));
+    done();
+  },
+});
+const logged = (): LogLine[] => logLines.map((l) => JSON.parse(l) as LogLine);
 
 async function post(payload: unknown, headers: Record<string, string> | ((body: string) => Record<string, string>)) {
   const body = JSON.stringify(payload);
@@ -77,7 +92,7 @@ beforeAll(async () => {
       return core.handle(req);
     },
   };
-  adapter = createDiscordAdapter({ ctx, commands, logger: silentLogger() }, config.discord!);
+  adapter = createDiscordAdapter({ ctx, commands, logger: createLogger({ level: 'debug', destination: sink }) }, config.discord!);
   server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: adapter.routes, readiness: async () => ({}), logger: silentLogger() });
   await adapter.start();
 });
@@ -234,5 +249,101 @@ describe('Discord HTTP interactions', () => {
     expect(answer.json.data.content).toBe(`<@${IDS.user}> shared a paper:`);
     expect(answer.json.data.allowed_mentions).toEqual({ parse: [] });
     expect(answer.json.data.embeds[0].title).toBe('Reinforcement learning for theorem proving');
+  });
+});
+
+/** Posts a signed raw body (not necessarily an object). */
+async function signedRaw(body: string) {
+  const res = await fetch(`http://127.0.0.1:${server.port}/discord/interactions`, { method: 'POST', headers: signedHeaders(body, keys.privateKey), body });
+  return { status: res.status, text: await res.text() };
+}
+
+function without(payload: Record<string, unknown>, path: string[]): Record<string, unknown> {
+  const copy = structuredClone(payload);
+  let node = copy as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  delete node[path.at(-1)!];
+  return copy;
+}
+
+function withField(payload: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+  const copy = structuredClone(payload);
+  let node = copy as Record<string, unknown>;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
+  node[path.at(-1)!] = value;
+  return copy;
+}
+
+describe('malformed but signed interactions', () => {
+  const search = () => commandInteraction('search', { query: 'diffusion' });
+  const cases: [string, () => unknown, string][] = [
+    ['a body of null', () => null, 'interaction'],
+    ['a JSON array', () => [1, 2], 'interaction'],
+    ['a type that is not a number', () => withField(search(), ['type'], 'two'), 'type'],
+    ['a command without data', () => without(search(), ['data']), 'data'],
+    ['a command whose data is null', () => withField(search(), ['data'], null), 'data'],
+    ['a command whose options are not a list', () => withField(search(), ['data', 'options'], { name: 'search' }), 'options'],
+    ['a subcommand whose options are not a list', () => withField(search(), ['data', 'options'], [{ type: 1, name: 'search', options: 'diffusion' }]), 'options'],
+    ['a member without a user', () => without(search(), ['member', 'user']), 'member.user'],
+    ['a button whose custom_id is a number', () => withField(buttonInteraction('papers:share:2503.00004'), ['data', 'custom_id'], 42), 'custom_id'],
+    ['a button whose custom_id is null', () => withField(buttonInteraction('papers:share:2503.00004'), ['data', 'custom_id'], null), 'custom_id'],
+    ['an autocomplete without data', () => without(autocompleteInteraction('schedule', { name: 'timezone', value: 'berl' }), ['data']), 'data'],
+    ['an interaction without a token', () => without(search(), ['token']), 'token'],
+  ];
+
+  it.each(cases)('answers %s with 400 naming the problem, logs it at info without a stack, and runs nothing', async (_label, payload, field) => {
+    const before = { requests: requests.length, calls: api.calls.length, lines: logLines.length };
+    const answer = await signedRaw(JSON.stringify(payload()));
+    expect(answer.status).toBe(400);
+    const error = (JSON.parse(answer.text) as { error: string }).error;
+    expect(error).toMatch(/^malformed interaction: /);
+    expect(error).toContain(field);
+    expect(answer.text).not.toMatch(/\bat .+:\d+:\d+/);
+    const lines = logged().slice(before.lines);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([[30, 'discord interaction refused: malformed payload']]);
+    expect(JSON.stringify(lines)).not.toContain('stack');
+    expect({ requests: requests.length, calls: api.calls.length }).toEqual({ requests: before.requests, calls: before.calls });
+  });
+
+  it('still answers a real command after all of them', async () => {
+    const interaction = commandInteraction('search', { query: 'theorem' });
+    expect(await signed(interaction)).toEqual({ status: 200, json: { type: 5, data: { flags: 64 } } });
+    expect((await original(interaction)).body.embeds[0].title).toContain('Reinforcement learning for theorem proving');
+  });
+
+  it('refuses a body over 1 MB with 413', async () => {
+    const answer = await signedRaw(JSON.stringify({ ...PING, padding: 'x'.repeat(1024 * 1024) }));
+    expect(answer.status).toBe(413);
+  });
+});
+
+describe('interaction tokens in logs', () => {
+  const failureLine = async (token: string) => {
+    const line = await api.waitUntil(() => logged().find((l) => l.msg === 'discord interaction failed' && JSON.stringify(l).includes('[redacted]')), 'the failure log line');
+    expect(logLines.some((l) => l.includes(token))).toBe(false);
+    return line;
+  };
+
+  it('logs a failed edit of the deferred response without the interaction token', async () => {
+    const interaction = commandInteraction('search', { query: 'diffusion' }, { token: 'secret-interaction-token-edit-0123456789' });
+    api.errorNext('PATCH', /^\/webhooks\/\d+\/[^/]+\/messages\/@original$/, 404, 10015, 'Unknown Webhook');
+    await signed(interaction);
+    await original(interaction);
+    const line = await failureLine(interaction.token);
+    expect(JSON.stringify(line)).toContain(`/webhooks/${IDS.app}/[redacted]/messages/`);
+  });
+
+  it('logs a failed follow-up without the interaction token', async () => {
+    const channelId = '900000000000000088';
+    const { channel: c } = ctx.channels.enrol({ platform: 'discord', workspaceId: IDS.guild, channelId }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+    for (let i = 0; i < 14; i += 1) ctx.channels.addTopic(c.id, `topic ${i} ${'about graph neural networks '.repeat(6).trim()}`);
+    const interaction = commandInteraction('topics', {}, { channelId, token: 'secret-interaction-token-follow-0123456789' });
+    const followUpPath = new RegExp(`^/webhooks/${IDS.app}/${interaction.token}$`);
+    api.errorNext('POST', followUpPath, 400, 50035, 'Invalid Form Body');
+    logLines.length = 0;
+    await signed(interaction);
+    await api.waitFor('POST', followUpPath);
+    const line = await failureLine(interaction.token);
+    expect(JSON.stringify(line)).toContain(`/webhooks/${IDS.app}/[redacted]`);
   });
 });
