@@ -2,12 +2,18 @@ import type { PaperSource, SourcePage } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import { UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { logFieldNotes } from './field-caps.ts';
 import { mapDailyItem } from './hf-schema.ts';
-import { getWithRetry, type RetryPolicy } from './http-retry.ts';
+import { getTextWithRetry, type RetryPolicy } from './http-retry.ts';
 
 export const HF_PAGE_SIZE = 100;
 /** A day never has this many pages; a server that keeps answering is cut off here. */
 const MAX_PAGES = 50;
+/**
+ * The most of one page's body read: a real page of 100 papers is well under 1 MiB. Past it, the page is an
+ * `UPSTREAM_PAYLOAD` error (the day's ingest fails with that message) and nothing more is read or held.
+ */
+export const HF_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
 export interface HfClientOptions {
   apiUrl: string;
@@ -16,6 +22,8 @@ export interface HfClientOptions {
   maxRetries: number;
   /** First retry delay; tests shorten it. */
   baseDelayMs?: number;
+  /** Defaults to {@link HF_MAX_BODY_BYTES}. */
+  maxBodyBytes?: number;
   logger: Logger;
 }
 
@@ -37,6 +45,7 @@ export class HfClient implements PaperSource {
       raw.forEach((item, i) => {
         const mapped = mapDailyItem(item, day, p * HF_PAGE_SIZE + i, this.options.apiUrl);
         if (mapped.ok) {
+          logFieldNotes(this.options.logger, 'Hugging Face', mapped.paper.id, mapped.notes);
           page.papers.push(mapped.paper);
           page.listings.push(mapped.listing);
         } else {
@@ -59,17 +68,21 @@ export class HfClient implements PaperSource {
     const url = `${this.options.apiUrl}/api/daily_papers?date=${day}&limit=${HF_PAGE_SIZE}&p=${page}`;
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'papers-bot/0.1' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const response = await getWithRetry(url, { service: 'Hugging Face', headers, policy: this.policy, logger: this.options.logger }).catch(
-      (error: unknown) => {
-        if (error instanceof UpstreamError && error.status === 400) {
-          throw new UpstreamError('UPSTREAM_HTTP', `Hugging Face rejected the date ${day} (HTTP 400): is it a real day on or after 2023-05-04?`, 400, { cause: error });
-        }
-        throw error;
-      },
-    );
+    const response = await getTextWithRetry(url, {
+      service: 'Hugging Face',
+      headers,
+      policy: this.policy,
+      logger: this.options.logger,
+      maxBodyBytes: this.options.maxBodyBytes ?? HF_MAX_BODY_BYTES,
+    }).catch((error: unknown) => {
+      if (error instanceof UpstreamError && error.status === 400) {
+        throw new UpstreamError('UPSTREAM_HTTP', `Hugging Face rejected the date ${day} (HTTP 400): is it a real day on or after 2023-05-04?`, 400, { cause: error });
+      }
+      throw error;
+    });
     let body: unknown;
     try {
-      body = await response.json();
+      body = JSON.parse(response.text);
     } catch (cause) {
       throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent something that is not JSON for ${day} page ${page}`, response.status, { cause });
     }

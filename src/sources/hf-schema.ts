@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { Listing, Paper } from '../core/types.ts';
 import { isDay, type Day } from '../core/time.ts';
+import { FIELD_CAPS, FieldCapper, type FieldNote } from './field-caps.ts';
 
 const looseString = z.string().nullish();
-const count = z.number().int().nonnegative().nullish().catch(undefined);
+/** Counts are checked in the mapping, so an impossible one is logged rather than silently dropped. */
+const count = z.unknown().optional();
 
 const hfAuthor = z.object({ name: z.string().nullish(), hidden: z.boolean().nullish() }).passthrough();
 
@@ -46,12 +48,6 @@ export function canonicalArxivId(raw: string): string | undefined {
   return NEW_ARXIV_ID.test(id) || OLD_ARXIV_ID.test(id) ? id : undefined;
 }
 
-/** Collapses runs of whitespace (arXiv abstracts have hard line breaks) and trims. */
-export function collapseWhitespace(text: string): string {
-  // Only runs that are not already a single space are rewritten: abstracts are mostly single spaces.
-  return text.replace(/\s{2,}|[^\S ]/g, ' ').replace(/ {2,}/g, ' ').trim();
-}
-
 /** `https://github.com/owner/repo(.git)(/tree/...)` or `owner/repo` -> `owner/repo`; anything else -> null. */
 export function normaliseGithubRepo(raw: string | null | undefined): string | null {
   if (!raw) return null;
@@ -72,11 +68,12 @@ function httpUrl(raw: string | null | undefined, base: string): string | null {
   }
 }
 
-export type MappedItem = { ok: true; paper: Paper; listing: Listing } | { ok: false; reason: string };
+export type MappedItem = { ok: true; paper: Paper; listing: Listing; notes: FieldNote[] } | { ok: false; reason: string };
 
 /**
  * Validates one raw daily item and maps it to a Paper and its Listing for `feedDay`. Never throws: a
- * malformed item comes back as `{ ok: false, reason }` so the caller can skip and log it.
+ * malformed item comes back as `{ ok: false, reason }` so the caller can skip and log it. Every field is
+ * held to {@link FIELD_CAPS}; `notes` lists what was cut and which counts were impossible (and ignored).
  */
 export function mapDailyItem(raw: unknown, feedDay: Day, rank: number, baseUrl: string): MappedItem {
   const parsed = hfDailyItem.safeParse(raw);
@@ -88,25 +85,28 @@ export function mapDailyItem(raw: unknown, feedDay: Day, rank: number, baseUrl: 
   const p = item.paper;
   const id = canonicalArxivId(p.id);
   if (!id) return { ok: false, reason: `paper.id ${JSON.stringify(p.id)} is not an arXiv id` };
-  const title = collapseWhitespace(p.title ?? item.title ?? '');
+  const caps = new FieldCapper();
+  const title = caps.text('title', p.title ?? item.title ?? '', FIELD_CAPS.title);
   if (!title) return { ok: false, reason: `paper ${id} has no title` };
   const published = p.publishedAt?.slice(0, 10);
-  const upvotes = p.upvotes ?? 0;
+  const upvotes = caps.count('upvotes', p.upvotes, 0);
+  const authors = caps.list('authors', (p.authors ?? []).filter((a) => a.hidden !== true && a.name?.trim()), FIELD_CAPS.authors);
+  const keywords = caps.list('aiKeywords', p.ai_keywords ?? [], FIELD_CAPS.aiKeywords);
   const paper: Paper = {
     id,
     title,
-    abstract: collapseWhitespace(p.summary ?? item.summary ?? ''),
-    authors: (p.authors ?? []).filter((a) => a.hidden !== true && a.name?.trim()).map((a) => collapseWhitespace(a.name!)),
+    abstract: caps.text('abstract', p.summary ?? item.summary ?? '', FIELD_CAPS.abstract),
+    authors: authors.map((a) => caps.text('authorName', a.name!, FIELD_CAPS.authorName)),
     publishedAt: published && isDay(published) ? published : null,
     upvotes,
-    comments: item.numComments ?? 0,
-    aiSummary: p.ai_summary ? collapseWhitespace(p.ai_summary) || null : null,
-    aiKeywords: (p.ai_keywords ?? []).map(collapseWhitespace).filter(Boolean),
-    githubRepo: normaliseGithubRepo(p.githubRepo),
-    githubStars: p.githubStars ?? null,
-    projectPage: httpUrl(p.projectPage, baseUrl),
-    thumbnail: httpUrl(item.thumbnail ?? p.thumbnail, baseUrl),
+    comments: caps.count('numComments', item.numComments, 0),
+    aiSummary: p.ai_summary ? caps.text('aiSummary', p.ai_summary, FIELD_CAPS.aiSummary) || null : null,
+    aiKeywords: keywords.map((k) => caps.text('keyword', k, FIELD_CAPS.keyword)).filter(Boolean),
+    githubRepo: normaliseGithubRepo(caps.url('githubRepo', p.githubRepo)),
+    githubStars: caps.count('githubStars', p.githubStars, null),
+    projectPage: httpUrl(caps.url('projectPage', p.projectPage), baseUrl),
+    thumbnail: httpUrl(caps.url('thumbnail', item.thumbnail ?? p.thumbnail), baseUrl),
     categories: [],
   };
-  return { ok: true, paper, listing: { paperId: id, feedDay, rank, upvotes } };
+  return { ok: true, paper, listing: { paperId: id, feedDay, rank, upvotes }, notes: caps.notes };
 }

@@ -7,6 +7,7 @@ export interface RetryPolicy {
   /** First backoff; doubles each retry (with jitter) up to `maxDelayMs`. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** For the whole exchange: until the last byte of the body. */
   timeoutMs: number;
 }
 
@@ -36,33 +37,54 @@ function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 408 || status >= 500;
 }
 
+/** A successful answer, its body read in full. */
+export interface FetchedText {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export interface GetOptions {
+  /** Names the service in errors and logs ("Hugging Face"). */
+  service: string;
+  headers?: Record<string, string>;
+  policy: RetryPolicy;
+  logger: Logger;
+  /** The most body bytes read (after decompression); a longer answer is an `UPSTREAM_PAYLOAD` error, not retried. */
+  maxBodyBytes: number;
+}
+
+/** Error bodies are read only this far, for the message. */
+const ERROR_BODY_BYTES = 16 * 1024;
+
 /**
- * GET with a per-request timeout, retrying 429, 408 and 5xx (honouring `Retry-After` / `RateLimit`) and
- * network errors with exponential backoff. Throws {@link UpstreamError} (or {@link RateLimitError} when
- * still rate-limited after the last retry) naming the service and what went wrong.
+ * GET with a timeout for the whole exchange (headers and body), retrying 429, 408 and 5xx (honouring
+ * `Retry-After` / `RateLimit`) and network failures with exponential backoff. A body that stalls past the
+ * timeout or is cut short counts as a network failure and is retried too. Reads at most `maxBodyBytes`.
+ * Throws {@link UpstreamError} (or {@link RateLimitError} when still rate-limited after the last retry)
+ * naming the service and what went wrong.
  */
-export async function getWithRetry(
-  url: string,
-  options: { service: string; headers?: Record<string, string>; policy: RetryPolicy; logger: Logger },
-): Promise<Response> {
+export async function getTextWithRetry(url: string, options: GetOptions): Promise<FetchedText> {
   const { policy, logger, service } = options;
   for (let attempt = 0; ; attempt++) {
-    let response: Response;
+    let response: Response | undefined;
     try {
       response = await fetch(url, { headers: options.headers, signal: AbortSignal.timeout(policy.timeoutMs) });
+      if (response.ok) return { status: response.status, headers: response.headers, text: await readBody(response, options.maxBodyBytes, url, service) };
     } catch (cause) {
-      const reason = describeFetchError(cause, policy.timeoutMs);
+      if (cause instanceof UpstreamError) throw cause;
+      const reason = describeFetchError(cause, policy.timeoutMs, response !== undefined);
       if (attempt >= policy.maxRetries) {
-        throw new UpstreamError('UPSTREAM_UNREACHABLE', `Cannot reach ${service} at ${new URL(url).origin}: ${reason}`, undefined, { cause });
+        const what = response ? `${service} stopped sending its answer for ${url}` : `Cannot reach ${service} at ${new URL(url).origin}`;
+        throw new UpstreamError('UPSTREAM_UNREACHABLE', `${what}: ${reason}`, undefined, { cause });
       }
       const wait = backoff(policy, attempt);
       logger.warn({ url, attempt: attempt + 1, waitMs: wait, reason }, `${service} request failed; retrying`);
       await sleep(wait);
       continue;
     }
-    if (response.ok) return response;
     if (!isRetryableStatus(response.status)) {
-      const body = (await response.text().catch(() => '')).slice(0, 200);
+      const body = (await readBody(response, ERROR_BODY_BYTES, url, service).catch(() => '')).slice(0, 200);
       throw new UpstreamError('UPSTREAM_HTTP', `${service} answered HTTP ${response.status} for ${url}${body ? `: ${body}` : ''}`, response.status);
     }
     const hinted = retryAfterMs(response.headers);
@@ -77,9 +99,41 @@ export async function getWithRetry(
   }
 }
 
-function describeFetchError(cause: unknown, timeoutMs: number): string {
-  if (cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError')) return `no answer within ${timeoutMs} ms`;
+/** The body as UTF-8 text; stops reading (and cancels the stream) as soon as it passes `maxBytes`. */
+async function readBody(response: Response, maxBytes: number, url: string, service: string): Promise<string> {
+  const tooLarge = (size: string) =>
+    new UpstreamError('UPSTREAM_PAYLOAD', `${service} sent ${size} for ${url}, more than the ${formatBytes(maxBytes)} limit; the answer was not read`, response.status);
+  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+  if (declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge(formatBytes(declared));
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(`over ${formatBytes(maxBytes)}`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+function describeFetchError(cause: unknown, timeoutMs: number, inBody: boolean): string {
+  const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+  if (timedOut) return inBody ? `the body was not complete within ${timeoutMs} ms` : `no answer within ${timeoutMs} ms`;
   const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
   const code = (inner as { code?: string }).code;
-  return code ? `${code} (${(inner as Error).message})` : String((inner as Error)?.message ?? inner);
+  const detail = code ? `${code} (${(inner as Error).message})` : String((inner as Error)?.message ?? inner);
+  return inBody ? `the connection closed before the body was complete: ${detail}` : detail;
 }

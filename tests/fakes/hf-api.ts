@@ -2,13 +2,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { closeServer, listenLocal } from '../helpers/net.ts';
 
-/** A scripted failure, answered once for the matching request instead of the data. */
+/**
+ * A scripted failure, answered once for the matching request instead of the data. With `fault`, the page's
+ * real data is sent with status 200 and `Content-Length`, but only its first half: `stall-body` then sends
+ * nothing more (the connection stays open), `cut-body` closes the connection. `endless-body` streams a JSON
+ * array that never ends (no `Content-Length`) until the client hangs up.
+ */
 export interface HfFailure {
   date: string;
   page: number;
-  status: number;
+  status?: number;
   headers?: Record<string, string>;
   body?: string;
+  fault?: 'stall-body' | 'cut-body' | 'endless-body';
 }
 
 export interface RecordedRequest {
@@ -60,7 +66,7 @@ export class FakeHfApi {
     const query = Object.fromEntries(url.searchParams);
     this.requests.push({ path: url.pathname, query, authorization: req.headers.authorization });
     const send = (status: number, body: string, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
       res.end(body);
     };
     // `/repeat/api/daily_papers` behaves like a server that ignores `p` and sends the first page every time.
@@ -69,16 +75,37 @@ export class FakeHfApi {
     const date = query.date ?? '';
     const page = ignoresPage ? 0 : Number(query.p ?? 0);
     const failure = this.failures.findIndex((f) => f.date === date && f.page === page);
-    if (failure >= 0) {
-      const [f] = this.failures.splice(failure, 1);
-      return send(f!.status, f!.body ?? JSON.stringify({ error: `scripted ${f!.status}` }), f!.headers);
+    const scripted = failure >= 0 ? this.failures.splice(failure, 1)[0]! : undefined;
+    if (scripted && !scripted.fault) {
+      const status = scripted.status ?? 500;
+      return send(status, scripted.body ?? JSON.stringify({ error: `scripted ${status}` }), scripted.headers);
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date)) || new Date(date).toISOString().slice(0, 10) !== date) {
       return send(400, JSON.stringify({ error: '"date" must be a valid date (YYYY-MM-DD)' }));
     }
     const limit = Math.min(100, Math.max(1, Number(query.limit ?? 50)));
     const items = this.days.get(date) ?? [];
-    return send(200, JSON.stringify(items.slice(page * limit, (page + 1) * limit)));
+    const body = JSON.stringify(items.slice(page * limit, (page + 1) * limit));
+    if (scripted?.fault) return this.misbehave(res, scripted.fault, body);
+    return send(200, body);
+  }
+
+  private misbehave(res: ServerResponse, fault: NonNullable<HfFailure['fault']>, body: string): void {
+    if (fault === 'endless-body') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      const chunk = `${JSON.stringify(hfItem({ id: '2503.99999' }))},`.repeat(100);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      return more();
+    }
+    const bytes = Buffer.from(body);
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes.length) });
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    if (fault === 'cut-body') setTimeout(() => res.socket?.destroy(), 20);
   }
 }
 

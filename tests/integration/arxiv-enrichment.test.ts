@@ -33,6 +33,21 @@ describe('arXiv enrichment', () => {
     expect(parseArxivFeed('<feed></feed>')).toEqual([]);
   });
 
+  it('caps an entry\'s categories and their length, drops an oversized PDF link and a published date that is not a day, and says which paper', () => {
+    const many = Array.from({ length: 40 }, (_, i) => `cs.X${i}`);
+    const xml = atomFeed([{ id: '2503.00010', title: 'Y', primary: `cs.${'Z'.repeat(100)}`, categories: many, published: 'soon' }]).replace(
+      'http://arxiv.org/pdf/2503.00010v1',
+      `http://arxiv.org/pdf/${'p'.repeat(5_000)}`,
+    );
+    const noted: [string, string[]][] = [];
+    const [record] = parseArxivFeed(xml, (id, notes) => noted.push([id, notes.map((n) => n.field)]));
+    expect(record!.categories).toHaveLength(20);
+    expect(record!.categories[0]!.length).toBeLessThanOrEqual(40);
+    expect(record!.pdfUrl).toBeNull();
+    expect(record!.publishedAt).toBeNull();
+    expect(noted).toEqual([['2503.00010', ['categories', 'category', 'pdfUrl']]]);
+  });
+
   it('adds categories to ingested papers with one batched id_list request per page', async () => {
     hf.setDay('2025-03-12', [hfItem({ id: '2503.00001' }), hfItem({ id: '2503.00002' }), hfItem({ id: '2503.00003' })]);
     const papers = new PapersRepo(db);

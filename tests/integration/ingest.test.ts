@@ -7,7 +7,9 @@ import { SearchRepo } from '../../src/db/search-repo.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { BackgroundIndexer } from '../../src/db/background-indexer.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/logger.ts';
+import { FIELD_CAPS } from '../../src/sources/field-caps.ts';
 import { HfClient } from '../../src/sources/hf-client.ts';
 import { UpstreamError } from '../../src/errors.ts';
 import { createTestDb } from '../helpers/db.ts';
@@ -19,6 +21,18 @@ const items = (n: number, from = 0, upvotes = (i: number) => 1000 - i) =>
     const i = from + k;
     return hfItem({ id: `2503.${String(10000 + i)}`, title: `Paper number ${i}`, upvotes: upvotes(i) });
   });
+
+/** The real logger, writing into memory: each line parsed back. */
+function capturingLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'warn', destination }), lines };
+}
 
 describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
   const hf = new FakeHfApi();
@@ -208,5 +222,118 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(new Set(hf.requests.map((r) => r.query.date))).toEqual(new Set(['2025-04-03']));
     const refreshed = await ingestor().ingestRange('2025-04-01', '2025-04-03', { refresh: true });
     expect(refreshed).toHaveLength(3);
+  });
+
+  describe('a hostile or broken feed', () => {
+    const client = (options: { timeoutMs?: number; maxRetries?: number; maxBodyBytes?: number; logger?: ReturnType<typeof silentLogger> } = {}) =>
+      new Ingestor({
+        source: new HfClient({ apiUrl: hf.url, timeoutMs: options.timeoutMs ?? 2000, maxRetries: options.maxRetries ?? 2, baseDelayMs: 20, maxBodyBytes: options.maxBodyBytes, logger: options.logger ?? silentLogger() }),
+        papers,
+        searchRepo: new SearchRepo(db),
+        logger: silentLogger(),
+      });
+
+    it('stores a 50 MB abstract and every other oversized field cut to its cap, logs each with the paper id and original size, and search still finds the paper', async () => {
+      const day = '2025-05-01';
+      const huge = hfItem({
+        id: '2505.00001',
+        title: `Quokka ${'title '.repeat(2_000)}`,
+        summary: `Wombats gallop. ${'abstract words '.repeat(3_400_000)}`,
+        authors: Array.from({ length: 5_000 }, (_, i) => ({ name: `Author ${i} ${'x'.repeat(i === 0 ? 1_000 : 1)}` })),
+        ai_summary: 'summary '.repeat(20_000),
+        ai_keywords: Array.from({ length: 1_000 }, (_, i) => `keyword${i}`),
+        projectPage: `https://example.org/${'p'.repeat(10_000)}`,
+      });
+      hf.setDay(day, [huge, hfItem({ id: '2505.00002', title: 'A normal paper' })]);
+      const { logger, lines } = capturingLogger();
+      const report = await client({ logger }).ingestDay(day);
+      hf.setDay(day, []);
+      expect(report.items).toBe(2);
+      const stored = papers.get('2505.00001')!;
+      expect(stored.abstract.length).toBeLessThanOrEqual(FIELD_CAPS.abstract);
+      expect(stored.abstract.startsWith('Wombats gallop. abstract words')).toBe(true);
+      expect(stored.title.length).toBeLessThanOrEqual(FIELD_CAPS.title);
+      expect(stored.authors).toHaveLength(FIELD_CAPS.authors);
+      expect(stored.authors[0]!.length).toBeLessThanOrEqual(FIELD_CAPS.authorName);
+      expect(stored.aiSummary!.length).toBeLessThanOrEqual(FIELD_CAPS.aiSummary);
+      expect(stored.aiKeywords).toHaveLength(FIELD_CAPS.aiKeywords);
+      expect(stored.projectPage).toBeNull();
+      const capped = lines.filter((l) => l.paperId === '2505.00001');
+      expect(capped.map((l) => l.field).sort()).toEqual(['abstract', 'aiKeywords', 'aiSummary', 'authorName', 'authors', 'projectPage', 'title']);
+      expect(capped.find((l) => l.field === 'abstract')).toMatchObject({ level: 40, originalSize: 16 + 15 * 3_400_000, cap: FIELD_CAPS.abstract });
+      expect(capped.find((l) => l.field === 'authors')).toMatchObject({ originalSize: 5_000, cap: FIELD_CAPS.authors });
+      expect(papers.get('2505.00002')!.title).toBe('A normal paper');
+      const search = new SearchService(new SearchRepo(db));
+      expect(search.search('wombats').hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
+      expect(search.search('quokka').hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
+    });
+
+    it('logs negative, fractional, infinite and absurd upvotes with the paper id instead of zeroing them in silence', async () => {
+      const day = '2025-05-02';
+      const raw = (id: string, upvotes: string) => JSON.stringify(hfItem({ id, upvotes: 0 })).replace('"upvotes":0', `"upvotes":${upvotes}`);
+      const body = `[${raw('2505.00011', '-4')},${raw('2505.00012', '1e999')},${raw('2505.00013', '2.5')},${raw('2505.00014', '1e15')},${raw('2505.00015', '12')}]`;
+      hf.fail({ date: day, page: 0, status: 200, body });
+      const { logger, lines } = capturingLogger();
+      await client({ logger }).ingestDay(day);
+      const logged = lines.filter((l) => l.field === 'upvotes').map((l) => [l.paperId, l.value]);
+      expect(logged).toEqual([
+        ['2505.00011', '-4'],
+        ['2505.00012', 'Infinity'],
+        ['2505.00013', '2.5'],
+        ['2505.00014', '1000000000000000'],
+      ]);
+      expect(papers.get('2505.00012')!.upvotes).toBe(0);
+      expect(papers.get('2505.00015')!.upvotes).toBe(12);
+    });
+
+    it('retries a page whose body stalls half-way, as a timeout, and then stores it', async () => {
+      const day = '2025-05-03';
+      hf.setDay(day, items(3, 40_000));
+      hf.fail({ date: day, page: 0, fault: 'stall-body' });
+      const { logger, lines } = capturingLogger();
+      const report = await client({ timeoutMs: 300, logger }).ingestDay(day);
+      expect(hf.pagesRequested(day)).toEqual([0, 0, 1]);
+      expect(report.items).toBe(3);
+      expect(papers.listedOn(day)).toHaveLength(3);
+      expect(lines.map((l) => l.reason)).toContain('the body was not complete within 300 ms');
+    });
+
+    it('retries a page whose connection closes before the body is complete, and then stores it', async () => {
+      const day = '2025-05-04';
+      hf.setDay(day, items(3, 40_100));
+      hf.fail({ date: day, page: 0, fault: 'cut-body' });
+      const report = await client().ingestDay(day);
+      expect(hf.pagesRequested(day)).toEqual([0, 0, 1]);
+      expect(report.items).toBe(3);
+    });
+
+    it('reports a body that stalls on every attempt as a timeout, not as "not JSON"', async () => {
+      const day = '2025-05-05';
+      hf.setDay(day, items(3, 40_200));
+      hf.fail({ date: day, page: 0, fault: 'stall-body' }).fail({ date: day, page: 0, fault: 'stall-body' });
+      const error = await client({ timeoutMs: 200, maxRetries: 1 }).ingestDay(day).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).code).toBe('UPSTREAM_UNREACHABLE');
+      expect((error as Error).message).toMatch(/Hugging Face stopped sending its answer .*: the body was not complete within 200 ms/);
+      expect(hf.pagesRequested(day)).toEqual([0, 0]);
+    });
+
+    it('stops reading a page past the body limit and fails that page with a clear error, without retrying it', async () => {
+      const day = '2025-05-06';
+      hf.fail({ date: day, page: 0, fault: 'endless-body' });
+      const error = await client({ maxBodyBytes: 1024 * 1024 }).ingestDay(day).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect((error as UpstreamError).code).toBe('UPSTREAM_PAYLOAD');
+      expect((error as Error).message).toMatch(/Hugging Face sent over 1 MiB for .*date=2025-05-06.*, more than the 1 MiB limit/);
+      expect(hf.pagesRequested(day)).toEqual([0]);
+    });
+
+    it('refuses a page whose declared length is past the body limit before reading it', async () => {
+      const day = '2025-05-07';
+      hf.setDay(day, items(100, 40_300));
+      const error = await client({ maxBodyBytes: 4 * 1024 }).ingestDay(day).catch((e: unknown) => e);
+      expect((error as UpstreamError).code).toBe('UPSTREAM_PAYLOAD');
+      expect((error as Error).message).toMatch(/sent \d+ KiB .*more than the 4 KiB limit/);
+    });
   });
 });
