@@ -1,14 +1,10 @@
-import { addDays, feedDayAt } from '../core/time.ts';
 import { UsageError } from '../errors.ts';
-import { toPaperView } from '../format/paper-view.ts';
 import { cleanQueryText, QUERY_SYNTAX_HELP } from '../search/query.ts';
-import { ensureEnrolled, findChannel } from './channel-state.ts';
+import { ensureEnrolled } from './channel-state.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command } from './command.ts';
 
 export const MAX_TOPIC_LENGTH = 200;
-/** Topics per channel (Discord autocomplete shows at most 25 choices). */
-export const MAX_TOPICS = 25;
 const PREVIEW_DAYS = 7;
 const PREVIEW_PAPERS = 5;
 
@@ -38,28 +34,26 @@ export const subscribeCommand = {
   async run(req, env) {
     const { ctx, now } = env;
     const topic = validateTopic(freeText(req, 'topic'), (t) => ctx.search.compile(t));
-    const existing = findChannel(req, env);
-    if (existing && ctx.channels.topics(existing.id).length >= MAX_TOPICS) {
-      throw new UsageError(`This channel already follows ${MAX_TOPICS} topics; remove one first.`, '/papers unsubscribe <topic | number | all>');
-    }
     const enrolment = await ensureEnrolled(req, env);
-    const { created } = ctx.channels.addTopic(enrolment.channel.id, topic);
-    const since = addDays(feedDayAt(now), -PREVIEW_DAYS);
-    const preview = ctx.search.search(topic, { limit: PREVIEW_PAPERS, listedSince: since });
+    const { created } = ctx.channels.addTopic(enrolment.channel.id, topic, req.userId);
+    // The digest's own matcher and order: what the preview shows is what the next digest posts from this topic.
+    const preview = ctx.planner.previewTopic(ctx.channels.get(enrolment.channel.id)!, topic, now, PREVIEW_DAYS);
+    const picks = preview.plan.view.papers.slice(0, PREVIEW_PAPERS);
     const sentences = [
       created ? `Added the topic "${clip(topic, 100)}" to this channel.` : `This channel already follows "${clip(topic, 100)}"; nothing changed.`,
       enrolment.sentence,
-      preview.hits.length === 0
-        ? `It matched no papers in the last ${PREVIEW_DAYS} days.`
-        : `In the last ${PREVIEW_DAYS} days it matched ${preview.approximate ? 'more than ' : ''}${preview.total} paper${preview.total === 1 ? '' : 's'}${preview.total > preview.hits.length ? `; the top ${preview.hits.length}` : ''}:`,
+      preview.corrected ? `No paper we have uses some of its words as written, so it matches as "${clip(preview.corrected, 100)}".` : '',
+      preview.recent === 0 ? `It matched no papers in the last ${PREVIEW_DAYS} days.` : `In the last ${PREVIEW_DAYS} days it matched ${preview.recent} paper${preview.recent === 1 ? '' : 's'}.`,
+      preview.recent > 0 && picks.length === 0 ? 'None of them is new for the next digest (already posted here, or below its minimum upvotes).' : '',
+      picks.length > 0 ? `The next digest would post ${picks.length === 1 ? 'this one' : `these ${picks.length}`} from it${preview.plan.picks.length > picks.length ? ' (and more)' : ''}:` : '',
     ].filter((s) => s !== '');
-    if (preview.hits.length === 0) return { kind: 'text', visibility: 'ephemeral', title: created ? 'Topic added' : 'Topic unchanged', lines: sentences };
+    if (picks.length === 0) return { kind: 'text', visibility: 'ephemeral', title: created ? 'Topic added' : 'Topic unchanged', lines: sentences };
     return {
       kind: 'papers',
       visibility: 'ephemeral',
       title: created ? `Subscribed to "${clip(topic, 100)}"` : `Already subscribed to "${clip(topic, 100)}"`,
       note: sentences.join('\n'),
-      papers: preview.hits.map((h) => toPaperView(h.paper, { matchedTopic: topic })),
+      papers: picks,
       shareable: false,
     };
   },

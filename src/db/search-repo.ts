@@ -87,7 +87,8 @@ export class SearchRepo {
 
   private filterSql(filters: SearchFilters): string[] {
     const where: string[] = [];
-    if (filters.since) where.push('COALESCE(p.published_at, substr(p.created_at, 1, 10)) >= @since');
+    // The digest's rule too (src/select): by publication day; a paper whose day is unknown passes.
+    if (filters.since) where.push('(p.published_at IS NULL OR p.published_at >= @since)');
     if (filters.listedSince) where.push('EXISTS (SELECT 1 FROM daily_listings l WHERE l.paper_id = p.id AND l.feed_day >= @listedSince)');
     if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
     return where;

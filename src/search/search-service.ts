@@ -61,6 +61,18 @@ export class SearchService {
     return { parsed, match: toFtsMatch(expandQuery(parsed, this.acronyms())) };
   }
 
+  /**
+   * Compiles a channel topic as the digest matches it: like {@link compile}, with every word that appears
+   * nowhere in the corpus replaced by its closest vocabulary word (as search does), so the subscribe
+   * preview, `today` and the digest agree. `corrected` is the topic as matched, when it differs.
+   */
+  compileTopic(text: string): { parsed: ParsedQuery; match: string; corrected?: string } {
+    const original = parseQuery(text);
+    const corrected = this.correct(original);
+    const parsed = corrected ?? original;
+    return { parsed, match: toFtsMatch(expandQuery(parsed, this.acronyms())), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
+  }
+
   search(text: string, options: SearchOptions = {}): SearchResult {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;

@@ -77,7 +77,8 @@ interface PlannerDeps {
 }
 
 function passesFilters(paper: Paper, parsed: ParsedQuery): boolean {
-  if (parsed.since && (paper.publishedAt ?? '9999') < parsed.since) return false;
+  // `since:` as search applies it: by publication day, and a paper whose day is unknown passes.
+  if (parsed.since && paper.publishedAt !== null && paper.publishedAt < parsed.since) return false;
   const u = parsed.upvotes;
   if (!u) return true;
   switch (u.op) {
@@ -117,6 +118,8 @@ export class DigestPlanner {
   /** Feed days covered, by today, last digest day and cadence: they change only with listings, as bundles do. */
   private readonly daysCache = new Map<string, CoveredDays>();
 
+  /** Topics whose misspelt words the corpus corrected, as matched. */
+  private readonly corrections = new Map<string, string>();
   private cachedSince = 0;
   private readonly maxCacheMs: number;
   private readonly maxCatchUpDays: number;
@@ -225,6 +228,7 @@ export class DigestPlanner {
     for (const b of this.bundles.values()) b.index.close();
     this.bundles.clear();
     this.daysCache.clear();
+    this.corrections.clear();
   }
 
   private bundle(days: Day[]): DayBundle {
@@ -246,11 +250,27 @@ export class DigestPlanner {
     return bundle;
   }
 
+  /**
+   * What a topic would bring, with the digest's own matcher and order: the papers the channel's next digest
+   * would post from it (top N, never-twice and minimum upvotes applied), how many papers it matched on the
+   * feed days of the last `lookbackDays`, and the topic as matched when a misspelt word was corrected.
+   */
+  previewTopic(channel: Channel, topic: string, now: Date, lookbackDays = 7): { plan: DigestPlan; recent: number; corrected?: string } {
+    this.expireStale();
+    const today = feedDayAt(now);
+    const plan = this.planOn(channel, today, [topic], {});
+    const bundle = this.bundle(this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today }).reverse());
+    this.matchTopic(bundle, topic);
+    const corrected = this.corrections.get(topic);
+    return { plan, recent: bundle.topicMatches.get(topic)!.size, ...(corrected ? { corrected } : {}) };
+  }
+
   private matchTopic(bundle: DayBundle, topic: string): void {
     if (bundle.topicMatches.has(topic)) return;
     let matched = new Set<string>();
     try {
-      const { parsed, match } = this.deps.search.compile(topic);
+      const { parsed, match, corrected } = this.deps.search.compileTopic(topic);
+      if (corrected) this.corrections.set(topic, corrected);
       matched = new Set(bundle.index.match(match).filter((id) => passesFilters(bundle.byId.get(id)!, parsed)));
     } catch {
       // A stored topic that no longer parses matches nothing; commands validate topics when they are added.
