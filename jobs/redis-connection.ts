@@ -67,12 +67,17 @@ export async function assertRedisReachable(url: string, timeoutMs = 2_000): Prom
   probe.on('error', (error: unknown) => {
     socketError ??= error;
   });
+  let timer: NodeJS.Timeout | undefined;
+  // connectTimeout ends at the TCP connect: a listener that never answers would hold the PING forever.
+  const silence = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to PING within ${timeoutMs} ms`)), timeoutMs);
+  });
   try {
-    await probe.connect();
-    await probe.ping();
+    await Promise.race([probe.connect().then(() => probe.ping()), silence]);
   } catch (cause) {
     throw new RedisUnreachableError(url, socketError ?? cause);
   } finally {
+    clearTimeout(timer);
     probe.disconnect();
   }
 }
