@@ -1,6 +1,6 @@
 import type { PaperSource, SourcePage } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
-import { UpstreamError } from '../errors.ts';
+import { describeError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { logFieldNotes } from './field-caps.ts';
 import { mapDailyItem } from './hf-schema.ts';
@@ -10,8 +10,8 @@ export const HF_PAGE_SIZE = 100;
 /** A day never has this many pages; a server that keeps answering is cut off here. */
 const MAX_PAGES = 50;
 /**
- * The most of one page's body read: a real page of 100 papers is well under 1 MiB. Past it, the page is an
- * `UPSTREAM_PAYLOAD` error (the day's ingest fails with that message) and nothing more is read or held.
+ * The most of one page's body read: a real page of 100 papers is well under 1 MiB. Past it, nothing more is
+ * read or held and the page is skipped, logged (see `skipUnreadable`).
  */
 export const HF_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -38,8 +38,14 @@ export class HfClient implements PaperSource {
   async fetchDay(day: Day, onPage: (page: SourcePage, pageIndex: number) => void | Promise<void>): Promise<{ pages: number; items: number }> {
     let items = 0;
     const seen = new Set<string>();
+    let unreadableBefore = false;
     for (let p = 0; p < MAX_PAGES; p++) {
-      const raw = await this.fetchPage(day, p);
+      const raw = await this.fetchPage(day, p).catch((error: unknown) => this.skipUnreadable(error, day, p, unreadableBefore));
+      unreadableBefore = raw === 'unreadable';
+      if (raw === 'unreadable') {
+        await onPage({ papers: [], listings: [], skipped: [{ index: p * HF_PAGE_SIZE, reason: `the whole page ${p} could not be read` }] }, p);
+        continue;
+      }
       if (raw.length === 0) return { pages: p, items };
       const page: SourcePage = { papers: [], listings: [], skipped: [] };
       raw.forEach((item, i) => {
@@ -62,6 +68,16 @@ export class HfClient implements PaperSource {
     }
     this.options.logger.warn({ day, pages: MAX_PAGES }, 'stopped paging: too many pages');
     return { pages: MAX_PAGES, items };
+  }
+
+  /**
+   * A page whose answer cannot be read (over the body limit, not JSON, not a list) loses only that page: it
+   * is logged and paging goes on. Two such pages in a row fail the day with the error (the API is broken).
+   */
+  private skipUnreadable(error: unknown, day: Day, page: number, unreadableBefore: boolean): 'unreadable' {
+    if (!(error instanceof UpstreamError) || error.code !== 'UPSTREAM_PAYLOAD' || unreadableBefore) throw error;
+    this.options.logger.error({ day, page, err: describeError(error) }, 'skipped a Hugging Face page that could not be read');
+    return 'unreadable';
   }
 
   private async fetchPage(day: Day, page: number): Promise<unknown[]> {

@@ -318,22 +318,28 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
       expect(hf.pagesRequested(day)).toEqual([0, 0]);
     });
 
-    it('stops reading a page past the body limit and fails that page with a clear error, without retrying it', async () => {
+    it('stops reading a page past the body limit, skips only that page with its reason, logged, and goes on to the next', async () => {
       const day = '2025-05-06';
+      hf.setDay(day, items(150, 40_400));
       hf.fail({ date: day, page: 0, fault: 'endless-body' });
-      const error = await client({ maxBodyBytes: 1024 * 1024 }).ingestDay(day).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UpstreamError);
-      expect((error as UpstreamError).code).toBe('UPSTREAM_PAYLOAD');
-      expect((error as Error).message).toMatch(/Hugging Face sent over 1 MiB for .*date=2025-05-06.*, more than the 1 MiB limit/);
-      expect(hf.pagesRequested(day)).toEqual([0]);
+      const { logger, lines } = capturingLogger();
+      const report = await client({ maxBodyBytes: 1024 * 1024, logger }).ingestDay(day);
+      expect(hf.pagesRequested(day)).toEqual([0, 1, 2]);
+      expect(report.skipped).toEqual([{ index: 0, reason: 'the whole page 0 could not be read' }]);
+      expect(papers.listedOn(day)).toHaveLength(50);
+      const logged = lines.find((l) => l.msg === 'skipped a Hugging Face page that could not be read');
+      expect(logged).toMatchObject({ level: 50, day, page: 0 });
+      expect(logged!.err).toMatch(/Hugging Face sent over 1 MiB for .*date=2025-05-06.*, more than the 1 MiB limit/);
     });
 
-    it('refuses a page whose declared length is past the body limit before reading it', async () => {
+    it('fails the day with a clear error when two pages in a row are past the body limit, refusing each by its declared length', async () => {
       const day = '2025-05-07';
-      hf.setDay(day, items(100, 40_300));
+      hf.setDay(day, items(200, 40_600));
       const error = await client({ maxBodyBytes: 4 * 1024 }).ingestDay(day).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
       expect((error as UpstreamError).code).toBe('UPSTREAM_PAYLOAD');
-      expect((error as Error).message).toMatch(/sent \d+ KiB .*more than the 4 KiB limit/);
+      expect((error as Error).message).toMatch(/Hugging Face sent \d+ KiB for .*p=1, more than the 4 KiB limit/);
+      expect(hf.pagesRequested(day)).toEqual([0, 1]);
     });
   });
 });
