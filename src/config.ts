@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
-import { isValidTimeZone } from './core/time.ts';
+import { canonicalTimeZone, isValidTimeZone } from './core/time.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -58,7 +58,11 @@ const schema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('papers'),
   INGEST_CRON: z.string().min(1).default('*/30 * * * *'),
   PORT: int(3000, 0, 65_535),
-  DEFAULT_TIMEZONE: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin').default('UTC'),
+  DEFAULT_TIMEZONE: z
+    .string()
+    .refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Berlin')
+    .default('UTC')
+    .transform((zone) => canonicalTimeZone(zone) ?? zone),
   DEFAULT_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)').default('09:00'),
   DIGEST_MAX_CATCHUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   SLACK_BOT_TOKEN: optionalString,

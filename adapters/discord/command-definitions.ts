@@ -35,20 +35,20 @@ export const papersCommand = new SlashCommandBuilder()
     sub
       .setName('schedule')
       .setDescription('When the digest is posted in this channel')
-      .addStringOption((o) => o.setName('time').setDescription('Local time, HH:MM (24h), e.g. 09:30; leave out to see the schedule').setMinLength(4).setMaxLength(5))
+      .addStringOption((o) => o.setName('time').setDescription('Local time: 21:30, 9:30pm or 9am. Name nothing at all to see the schedule').setMinLength(3).setMaxLength(10))
       .addStringOption((o) =>
         o
           .setName('cadence')
-          .setDescription('How often (default daily)')
+          .setDescription('How often (left out: unchanged; daily for a new channel)')
           .addChoices(...CADENCES.map((c) => ({ name: c, value: c }))),
       )
       .addStringOption((o) =>
         o
           .setName('weekday')
-          .setDescription('Day of the week, for weekly')
+          .setDescription('Day of the week, for weekly (left out: unchanged)')
           .addChoices(...WEEKDAYS.map((d, i) => ({ name: weekdayName(i + 1), value: d.slice(0, 3) }))),
       )
-      .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin').setAutocomplete(true).setMaxLength(64)),
+      .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone, e.g. Europe/Berlin (left out: unchanged)').setAutocomplete(true).setMaxLength(64)),
   )
   .addSubcommand((sub) =>
     sub

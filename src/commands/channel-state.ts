@@ -1,7 +1,8 @@
 import type { CommandRequest } from '../core/commands.ts';
 import type { Channel, Schedule } from '../core/types.ts';
 import type { ChannelKey } from '../db/channels-repo.ts';
-import { canonicalTimeZone, weekdayName } from './command-args.ts';
+import { canonicalTimeZone } from '../core/time.ts';
+import { weekdayName } from './command-args.ts';
 import type { CommandEnv } from './command.ts';
 
 export function channelKey(req: CommandRequest): ChannelKey {
@@ -41,7 +42,7 @@ export function describeSchedule(schedule: Schedule): string {
       : schedule.cadence === 'weekdays'
         ? 'on weekdays (Monday to Friday)'
         : `every ${weekdayName(schedule.weekday ?? 1)}`;
-  return `${when} at ${schedule.time} (${schedule.timeZone})`;
+  return `${when} at ${schedule.time} (${canonicalTimeZone(schedule.timeZone) ?? schedule.timeZone})`;
 }
 
 /** One line per setting, in words. */

@@ -1,7 +1,8 @@
 import type { CommandRequest } from '../core/commands.ts';
 import type { EmptyDigestBehaviour, Schedule, ScheduleCadence } from '../core/types.ts';
-import { isValidTimeZone } from '../core/time.ts';
+import { canonicalTimeZone } from '../core/time.ts';
 import { UsageError } from '../errors.ts';
+import { forPlatform, type PlatformText } from './platform-wording.ts';
 
 /** A typed option as a trimmed string, or undefined when absent or blank. */
 export function option(req: CommandRequest, name: string): string | undefined {
@@ -38,9 +39,20 @@ export function weekdayName(weekday: number): string {
   return name[0]!.toUpperCase() + name.slice(1);
 }
 
-/** `9:30` or `09:30` (24 h) to `09:30`; undefined when it is not a real time of day. */
+/**
+ * A time of day as `HH:MM`: 24-hour `21:30` or `9:30`, or 12-hour `9am`, `9:30pm`, `12 am`, `9.30 p.m.`;
+ * undefined when it is not a real time of day.
+ */
 export function parseTime(value: string): string | undefined {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(value);
+  const twelve = /^(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\.?$/i.exec(value.trim());
+  if (twelve) {
+    const hours = Number(twelve[1]);
+    const minutes = Number(twelve[2] ?? '0');
+    if (hours < 1 || hours > 12 || minutes > 59) return undefined;
+    const h24 = (hours % 12) + (twelve[3]!.toLowerCase() === 'p' ? 12 : 0);
+    return `${String(h24).padStart(2, '0')}:${String(minutes).padStart(2, '0')}`;
+  }
+  const m = /^(\d{1,2}):(\d{2})$/.exec(value.trim());
   if (!m) return undefined;
   const hours = Number(m[1]);
   const minutes = Number(m[2]);
@@ -48,18 +60,24 @@ export function parseTime(value: string): string | undefined {
   return `${String(hours).padStart(2, '0')}:${m[2]}`;
 }
 
-/** The canonical spelling of an IANA zone (`europe/berlin` -> `Europe/Berlin`), or undefined when unknown. */
-export function canonicalTimeZone(value: string): string | undefined {
-  if (!isValidTimeZone(value)) return undefined;
-  try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
+export const SCHEDULE_USAGE: PlatformText = {
+  slack:
+    '/papers schedule [time] [daily | weekdays | weekly <day>] [time zone]\n' +
+    'e.g. /papers schedule 09:30 weekdays Europe/Berlin  or  /papers schedule 8am weekly monday  or  /papers schedule Asia/Kolkata\n' +
+    'Times: 21:30, 9:30pm or 9am. Only what you name changes; the rest of the schedule stays as it is.',
+  discord:
+    '/papers schedule time:09:00 cadence:weekly weekday:monday timezone:Europe/Berlin\n' +
+    'e.g. /papers schedule time:9:30pm  or  /papers schedule cadence:weekdays  or  /papers schedule timezone:Asia/Kolkata\n' +
+    'Times: 21:30, 9:30pm or 9am. Every option is optional: only what you name changes; the rest of the schedule stays as it is.',
+};
 
-export const SCHEDULE_USAGE = '/papers schedule <HH:MM> [daily | weekdays | weekly <day>] [time zone]\n' +
-  'e.g. /papers schedule 09:30 weekdays Europe/Berlin  or  /papers schedule 08:00 weekly monday';
+/** What one `schedule` request names; everything left out keeps its current value. */
+export interface ScheduleChange {
+  time?: string;
+  cadence?: ScheduleCadence;
+  weekday?: number;
+  timeZone?: string;
+}
 
 interface ScheduleParts {
   time?: string;
@@ -68,9 +86,11 @@ interface ScheduleParts {
   timeZone?: string;
 }
 
+/** `[time] [daily | weekdays | weekly [day]] [zone]`; a time starts with a digit, `9 am` is one time. */
 function schedulePartsFromText(text: string): ScheduleParts {
-  const words = text.split(' ').filter((w) => w !== '');
-  const parts: ScheduleParts = { time: words.shift() };
+  const words = text.replace(/(\d)\s+([ap]\.?m\.?)(?=\s|$)/gi, '$1$2').split(' ').filter((w) => w !== '');
+  const parts: ScheduleParts = {};
+  if (words[0] !== undefined && /^\d/.test(words[0])) parts.time = words.shift();
   const next = words[0]?.toLowerCase();
   if (next === 'daily' || next === 'weekdays' || next === 'weekly') {
     parts.cadence = words.shift();
@@ -84,40 +104,79 @@ function schedulePartsFromText(text: string): ScheduleParts {
 export const SCHEDULE_OPTIONS = ['time', 'cadence', 'weekday', 'timezone'] as const;
 export const SETTINGS_OPTIONS = ['top', 'min_upvotes', 'empty'] as const;
 
+function unknownZone(parts: ScheduleParts): string {
+  const zone = parts.timeZone!;
+  const what = parts.cadence === undefined && !zone.includes('/') ? 'neither a cadence (daily, weekdays, weekly <day>) nor a time zone I know' : 'not a time zone I know';
+  return `"${clip(zone)}" is ${what}: use an IANA name such as Europe/Berlin or America/New_York.`;
+}
+
 /**
- * Reads `<HH:MM> [daily | weekdays | weekly <day>] [zone]` from text, or the typed options `time`,
- * `cadence`, `weekday`, `timezone`. The zone defaults to `fallbackZone`. Throws {@link UsageError}.
+ * Reads what a `schedule` request names, from text (`[time] [daily | weekdays | weekly <day>] [zone]`) or
+ * the typed options `time`, `cadence`, `weekday`, `timezone`. Zones come back by their canonical names.
+ * Throws {@link UsageError}.
  */
-export function parseSchedule(req: CommandRequest, fallbackZone: string): Schedule {
+export function parseScheduleChange(req: CommandRequest): ScheduleChange {
+  const usage = forPlatform(SCHEDULE_USAGE, req.platform);
   const parts: ScheduleParts = hasOptions(req, SCHEDULE_OPTIONS)
     ? { time: option(req, 'time'), cadence: option(req, 'cadence'), weekday: option(req, 'weekday'), timeZone: option(req, 'timezone') }
     : schedulePartsFromText(freeText(req, 'time'));
-  if (parts.time === undefined) throw new UsageError('Tell me when to post the digest.', SCHEDULE_USAGE);
-  const time = parseTime(parts.time);
-  if (!time) throw new UsageError(`"${clip(parts.time)}" is not a time of day: use 24-hour HH:MM, from 00:00 to 23:59.`, SCHEDULE_USAGE);
-  const cadence = (parts.cadence?.toLowerCase() ?? 'daily') as ScheduleCadence;
-  if (!(CADENCES as readonly string[]).includes(cadence)) {
-    throw new UsageError(`"${clip(parts.cadence!)}" is not a cadence: use daily, weekdays or weekly <day>.`, SCHEDULE_USAGE);
+  const change: ScheduleChange = {};
+  if (parts.time !== undefined) {
+    change.time = parseTime(parts.time);
+    if (!change.time) throw new UsageError(`"${clip(parts.time)}" is not a time of day: use 21:30, 9:30pm or 9am.`, usage);
   }
-  let weekday: number | null = null;
-  if (cadence === 'weekly') {
-    weekday = parts.weekday === undefined ? null : (parseWeekday(parts.weekday) ?? null);
-    if (weekday === null) throw new UsageError('Weekly digests need a day, e.g. "weekly monday".', SCHEDULE_USAGE);
+  if (parts.cadence !== undefined) {
+    const cadence = parts.cadence.toLowerCase();
+    change.cadence = CADENCES.find((c) => c === cadence);
+    if (!change.cadence) throw new UsageError(`"${clip(parts.cadence)}" is not a cadence: use daily, weekdays or weekly <day>.`, usage);
   }
-  const zone = parts.timeZone === undefined ? fallbackZone : canonicalTimeZone(parts.timeZone);
-  if (!zone) {
-    const what = parts.cadence === undefined && !parts.timeZone!.includes('/') ? 'neither a cadence (daily, weekdays, weekly <day>) nor a time zone I know' : 'not a time zone I know';
-    throw new UsageError(`"${clip(parts.timeZone!)}" is ${what}: use an IANA name such as Europe/Berlin or America/New_York.`, SCHEDULE_USAGE);
+  if (parts.weekday !== undefined) {
+    change.weekday = parseWeekday(parts.weekday);
+    if (change.weekday === undefined) throw new UsageError(`"${clip(parts.weekday)}" is not a day of the week.`, usage);
   }
-  return { time, cadence, weekday, timeZone: zone };
+  if (parts.timeZone !== undefined) {
+    change.timeZone = canonicalTimeZone(parts.timeZone);
+    if (!change.timeZone) throw new UsageError(unknownZone(parts), usage);
+  }
+  if (Object.keys(change).length === 0) throw new UsageError('Tell me what to change: a time, a cadence or a time zone.', usage);
+  return change;
+}
+
+/**
+ * `base` with only what `change` names replaced. A day alone makes the digest weekly; `weekly` alone keeps
+ * the current day of a weekly schedule. Throws {@link UsageError} when the result is not a whole schedule.
+ */
+export function applyScheduleChange(base: Schedule, change: ScheduleChange, usage: string): Schedule {
+  const cadence = change.cadence ?? (change.weekday !== undefined ? 'weekly' : base.cadence);
+  if (cadence !== 'weekly' && change.weekday !== undefined) throw new UsageError(`A day of the week goes only with weekly, not ${cadence}.`, usage);
+  const weekday = cadence === 'weekly' ? (change.weekday ?? (base.cadence === 'weekly' ? base.weekday : null)) : null;
+  if (cadence === 'weekly' && weekday === null) throw new UsageError('Weekly digests need a day, e.g. "weekly monday".', usage);
+  return { time: change.time ?? base.time, cadence, weekday, timeZone: change.timeZone ?? base.timeZone };
+}
+
+/**
+ * A whole schedule from a request: what it names over `base`; or, given a zone instead of a schedule,
+ * daily in that zone at the time the request must name. Throws {@link UsageError}.
+ */
+export function parseSchedule(req: CommandRequest, base: Schedule | string): Schedule {
+  const usage = forPlatform(SCHEDULE_USAGE, req.platform);
+  const change = parseScheduleChange(req);
+  if (typeof base !== 'string') return applyScheduleChange(base, change, usage);
+  if (change.time === undefined) throw new UsageError('Tell me when to post the digest.', usage);
+  return applyScheduleChange({ time: change.time, cadence: 'daily', weekday: null, timeZone: base }, change, usage);
 }
 
 export const MAX_TOP = 10;
 export const MAX_MIN_UPVOTES = 100_000;
 
-export const SETTINGS_USAGE = `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice]\n` +
+const SETTINGS_MEANING =
   `top: papers per digest, 1 to ${MAX_TOP}; min-upvotes: leave out papers with fewer upvotes (0 or more); ` +
-  `empty: when nothing qualifies, post nothing (skip) or a short note (notice).`;
+  `empty: when nothing qualifies, post nothing (skip) or a short note (notice). Only what you name changes.`;
+
+export const SETTINGS_USAGE: PlatformText = {
+  slack: `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice]\n${SETTINGS_MEANING}`,
+  discord: `/papers settings top:5 min_upvotes:20 empty:notice\n${SETTINGS_MEANING.replace('min-upvotes', 'min_upvotes')}`,
+};
 
 export interface SettingsChange {
   topN?: number;
@@ -133,43 +192,44 @@ const SETTING_KEYS: Record<string, keyof SettingsChange> = {
   empty: 'emptyBehaviour',
 };
 
-function integerIn(raw: string, label: string, min: number, max: number): number {
-  if (!/^-?\d{1,9}$/.test(raw)) throw new UsageError(`${label} must be a whole number, not "${clip(raw)}".`, SETTINGS_USAGE);
+function integerIn(raw: string, label: string, [min, max]: [number, number], usage: string): number {
+  if (!/^-?\d{1,9}$/.test(raw)) throw new UsageError(`${label} must be a whole number, not "${clip(raw)}".`, usage);
   const n = Number(raw);
-  if (n < min || n > max) throw new UsageError(`${label} must be between ${min} and ${max} (got ${n}).`, SETTINGS_USAGE);
+  if (n < min || n > max) throw new UsageError(`${label} must be between ${min} and ${max} (got ${n}).`, usage);
   return n;
 }
 
-function settingPairsFromText(text: string): [string, string][] {
+function settingPairsFromText(text: string, usage: string): [string, string][] {
   return text
     .split(' ')
     .filter((w) => w !== '')
     .map((word) => {
       const m = /^([A-Za-z_-]+)[=:](.*)$/.exec(word);
-      if (!m) throw new UsageError(`I don't understand "${clip(word)}": write settings as name=value.`, SETTINGS_USAGE);
+      if (!m) throw new UsageError(`I don't understand "${clip(word)}": write settings as name=value.`, usage);
       return [m[1]!, m[2]!];
     });
 }
 
 /** Reads `top=N min-upvotes=N empty=skip|notice` from text or typed options. Throws {@link UsageError}. */
 export function parseSettings(req: CommandRequest): SettingsChange {
+  const usage = forPlatform(SETTINGS_USAGE, req.platform);
   const pairs: [string, string][] = hasOptions(req, SETTINGS_OPTIONS)
     ? SETTINGS_OPTIONS.flatMap((k) => {
         const value = option(req, k);
         return value === undefined ? [] : [[k, value] as [string, string]];
       })
-    : settingPairsFromText(req.text.trim());
+    : settingPairsFromText(req.text.trim(), usage);
   const change: SettingsChange = {};
   for (const [rawKey, value] of pairs) {
     const key = SETTING_KEYS[rawKey.toLowerCase().replace(/-/g, '_')];
-    if (key === 'topN') change.topN = integerIn(value, 'top', 1, MAX_TOP);
-    else if (key === 'minUpvotes') change.minUpvotes = integerIn(value, 'min-upvotes', 0, MAX_MIN_UPVOTES);
+    if (key === 'topN') change.topN = integerIn(value, 'top', [1, MAX_TOP], usage);
+    else if (key === 'minUpvotes') change.minUpvotes = integerIn(value, 'min-upvotes', [0, MAX_MIN_UPVOTES], usage);
     else if (key === 'emptyBehaviour') {
       const v = value.toLowerCase();
       const behaviour = EMPTY_BEHAVIOURS.find((b) => b === v);
-      if (!behaviour) throw new UsageError(`empty must be skip or notice, not "${clip(value)}".`, SETTINGS_USAGE);
+      if (!behaviour) throw new UsageError(`empty must be skip or notice, not "${clip(value)}".`, usage);
       change.emptyBehaviour = behaviour;
-    } else throw new UsageError(`There is no setting called "${clip(rawKey)}".`, SETTINGS_USAGE);
+    } else throw new UsageError(`There is no setting called "${clip(rawKey)}".`, usage);
   }
   return change;
 }

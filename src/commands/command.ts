@@ -3,6 +3,7 @@ import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import type { ScheduleSync } from '../core/ports.ts';
 import type { Channel } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
+import type { PlatformText } from './platform-wording.ts';
 
 /** Plans what a channel's next digest would contain (the lead's `DigestPlanner` fits this). */
 export interface DigestPlanning {
@@ -35,8 +36,11 @@ export interface Command {
   name: string;
   /** One line for help listings and platform command descriptions (Discord: at most 100 characters). */
   description: string;
-  /** The right form, e.g. `/papers subscribe <topic>`. */
-  usage: string;
+  /**
+   * The right form, e.g. `/papers subscribe <topic>`: one string when it reads the same on every platform,
+   * or each platform's own syntax (Slack's typed text, Discord's `name:value` options).
+   */
+  usage: string | PlatformText;
   /**
    * Whether this request would change channel settings: such requests are refused when `canManage` is
    * false. A function when only some forms change things (`settings` with no arguments just shows them).

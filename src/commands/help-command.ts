@@ -1,13 +1,14 @@
 import { QUERY_SYNTAX_HELP } from '../search/query.ts';
 import type { Command } from './command.ts';
+import { forPlatform } from './platform-wording.ts';
 
 export const helpCommand = {
   name: 'help',
   description: 'How to use /papers: every command and the search syntax.',
   usage: '/papers help',
   manages: false,
-  run(_req, { commands }) {
-    const lines = [...commands.values()].map((c) => `${c.usage.split('\n')[0]}: ${c.description}`);
+  run(req, { commands }) {
+    const lines = [...commands.values()].map((c) => `${forPlatform(c.usage, req.platform).split('\n')[0]}: ${c.description}`);
     return {
       kind: 'text',
       visibility: 'ephemeral',

@@ -24,10 +24,12 @@
  * reply that changes something says in words what changed. Replies are ephemeral unless stated.
  */
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
+import type { Platform } from '../core/types.ts';
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.ts';
 import type { Command, CommandCoreDeps, CommandEnv } from './command.ts';
 import { clip } from './command-args.ts';
+import { forPlatform, WHO_MAY_MANAGE } from './platform-wording.ts';
 import { helpCommand } from './help-command.ts';
 import { pauseCommand } from './pause-command.ts';
 import { resumeCommand } from './resume-command.ts';
@@ -69,21 +71,18 @@ export function parseCommandText(text: string): { name: string; text: string } {
   return m ? { name: m[1]!.toLowerCase(), text: m[2]! } : { name: '', text: '' };
 }
 
-function unknownCommand(name: string): CommandReply {
+function unknownCommand(name: string, platform: Platform): CommandReply {
   const shown = clip(name, 40);
   return {
     kind: 'error',
     message: `There is no "${shown}" command.`,
-    usage: [...commands.values()].map((c) => c.usage.split('\n')[0]).join('\n'),
+    usage: [...commands.values()].map((c) => forPlatform(c.usage, platform).split('\n')[0]).join('\n'),
   };
 }
 
 /** The reply to someone who may not change this channel's settings. */
 function refusal(req: CommandRequest): CommandReply {
-  const who =
-    req.platform === 'slack'
-      ? 'In this workspace only admins and owners can change digest settings.'
-      : 'Changing digest settings needs the Manage Channels permission.';
+  const who = forPlatform(WHO_MAY_MANAGE, req.platform);
   return {
     kind: 'error',
     message: `You can't change this channel's digest settings: nothing was changed. ${who} search, today, topics and help are open to everyone.`,
@@ -113,7 +112,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
   return {
     async handle(req) {
       const command = commands.get(req.name.trim().toLowerCase() || 'help');
-      if (!command) return unknownCommand(req.name.trim());
+      if (!command) return unknownCommand(req.name.trim(), req.platform);
       if (managesFor(command, req) && !req.canManage) return refusal(req);
       const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, now: deps.ctx.clock.now(), commands };
       try {

@@ -1,5 +1,6 @@
 import { describeSchedule, findChannel } from './channel-state.ts';
 import type { Command } from './command.ts';
+import { forPlatform, START_HINT } from './platform-wording.ts';
 
 export const resumeCommand = {
   name: 'resume',
@@ -13,7 +14,7 @@ export const resumeCommand = {
         kind: 'text',
         visibility: 'ephemeral',
         title: 'Nothing to resume',
-        lines: ['This channel gets no digests yet.', 'Start with /papers subscribe <topic> or /papers schedule <HH:MM>.'],
+        lines: ['This channel gets no digests yet.', forPlatform(START_HINT, req.platform)],
       };
     }
     if (!channel.paused && channel.health === 'ok') {

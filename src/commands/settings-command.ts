@@ -3,6 +3,7 @@ import type { Channel } from '../core/types.ts';
 import { describeSettings, ensureEnrolled, findChannel } from './channel-state.ts';
 import { hasOptions, parseSettings, SETTINGS_OPTIONS, SETTINGS_USAGE, type SettingsChange } from './command-args.ts';
 import type { Command } from './command.ts';
+import { forPlatform } from './platform-wording.ts';
 
 function describeChange(before: Channel, change: SettingsChange): string[] {
   const lines: string[] = [];
@@ -23,11 +24,12 @@ export const settingsCommand = {
   async run(req, env) {
     if (showsOnly(req)) {
       const channel = findChannel(req, env);
+      const usage = forPlatform(SETTINGS_USAGE, req.platform);
       return {
         kind: 'text',
         visibility: 'ephemeral',
         title: 'Digest settings',
-        lines: channel ? [...describeSettings(channel), `To change them: ${SETTINGS_USAGE.split('\n')[0]}`] : ['This channel gets no digests yet.', `Settings: ${SETTINGS_USAGE}`],
+        lines: channel ? [...describeSettings(channel), `To change them: ${usage.split('\n')[0]}`] : ['This channel gets no digests yet.', `Settings: ${usage}`],
       };
     }
     const change = parseSettings(req);

@@ -1,5 +1,6 @@
 import { describeSchedule, findChannel } from './channel-state.ts';
 import type { Command } from './command.ts';
+import { forPlatform, START_HINT } from './platform-wording.ts';
 
 export const topicsCommand = {
   name: 'topics',
@@ -13,7 +14,7 @@ export const topicsCommand = {
         kind: 'text',
         visibility: 'ephemeral',
         title: 'No topics',
-        lines: ['This channel gets no digests and follows no topics yet.', 'Start with /papers subscribe <topic> or /papers schedule <HH:MM>.'],
+        lines: ['This channel gets no digests and follows no topics yet.', forPlatform(START_HINT, req.platform)],
       };
     }
     const topics = env.ctx.channels.topics(channel.id);

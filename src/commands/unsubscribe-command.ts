@@ -4,18 +4,22 @@ import { cleanQueryText } from '../search/query.ts';
 import { findChannel } from './channel-state.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command } from './command.ts';
+import { forPlatform, type PlatformText } from './platform-wording.ts';
 
-const USAGE = '/papers unsubscribe <topic | number | all>\nThe numbers are those /papers topics shows.';
+const USAGE: PlatformText = {
+  slack: '/papers unsubscribe <topic | number | all>\nThe numbers are those /papers topics shows.',
+  discord: '/papers unsubscribe topic:<topic | number | all>\nThe numbers are those /papers topics shows.',
+};
 
-function pick(topics: Subscription[], arg: string): Subscription {
+function pick(topics: Subscription[], arg: string, usage: string): Subscription {
   if (/^\d+$/.test(arg)) {
     const found = topics[Number(arg) - 1];
-    if (!found) throw new UsageError(`There is no topic number ${clip(arg)}; this channel has ${topics.length}.`, `${USAGE}\n${listing(topics)}`);
+    if (!found) throw new UsageError(`There is no topic number ${clip(arg)}; this channel has ${topics.length}.`, `${usage}\n${listing(topics)}`);
     return found;
   }
   const wanted = cleanQueryText(arg).toLowerCase();
   const found = topics.find((t) => t.query.toLowerCase() === wanted);
-  if (!found) throw new UsageError(`This channel does not follow "${clip(arg, 100)}".`, `${USAGE}\n${listing(topics)}`);
+  if (!found) throw new UsageError(`This channel does not follow "${clip(arg, 100)}".`, `${usage}\n${listing(topics)}`);
   return found;
 }
 
@@ -26,11 +30,12 @@ function listing(topics: Subscription[]): string {
 export const unsubscribeCommand = {
   name: 'unsubscribe',
   description: 'Stop following a topic (by name or number), or all of them.',
-  usage: '/papers unsubscribe <topic | number | all>',
+  usage: USAGE,
   manages: true,
   run(req, env) {
     const arg = freeText(req, 'topic');
-    if (arg === '') throw new UsageError('Tell me which topic to remove.', USAGE);
+    const usage = forPlatform(USAGE, req.platform);
+    if (arg === '') throw new UsageError('Tell me which topic to remove.', usage);
     const channel = findChannel(req, env);
     const topics = channel ? env.ctx.channels.topics(channel.id) : [];
     if (!channel || topics.length === 0) {
@@ -45,7 +50,7 @@ export const unsubscribeCommand = {
         lines: [`Removed all ${removed} topic${removed === 1 ? '' : 's'} from this channel.`, 'Its digest now brings the day\'s top papers.'],
       };
     }
-    const topic = pick(topics, arg);
+    const topic = pick(topics, arg, usage);
     env.ctx.channels.removeTopic(topic.id, req.userId);
     const left = topics.length - 1;
     return {

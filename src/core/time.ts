@@ -1,3 +1,4 @@
+import { timeZonesNames } from '@vvo/tzdb';
 import { DateTime } from 'luxon';
 
 /** A calendar day as `YYYY-MM-DD`. */
@@ -7,6 +8,38 @@ const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function isValidTimeZone(zone: string): boolean {
   return zone.length > 0 && DateTime.now().setZone(zone).isValid;
+}
+
+function icuZoneOf(zone: string): string | undefined {
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+let currentNames: Map<string, string> | undefined;
+
+/** ICU's own id of a zone (Node's ICU keeps old ids such as `Asia/Calcutta`) to its current IANA name. */
+function currentNameByIcuId(): Map<string, string> {
+  if (currentNames) return currentNames;
+  currentNames = new Map();
+  for (const name of timeZonesNames) {
+    const icu = icuZoneOf(name);
+    if (icu && icu !== name) currentNames.set(icu, name);
+  }
+  return currentNames;
+}
+
+/**
+ * The current canonical IANA name of a zone, whatever alias or letter case it was given in
+ * (`asia/calcutta` and `Asia/Kolkata` -> `Asia/Kolkata`, `US/Eastern` -> `America/New_York`);
+ * undefined when the zone is unknown.
+ */
+export function canonicalTimeZone(value: string): string | undefined {
+  if (!isValidTimeZone(value)) return undefined;
+  const icu = icuZoneOf(value);
+  return icu === undefined ? undefined : (currentNameByIcuId().get(icu) ?? icu);
 }
 
 /** True for a real calendar date written as `YYYY-MM-DD`. */

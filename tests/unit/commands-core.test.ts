@@ -242,7 +242,7 @@ describe('schedule', () => {
 
   it.each([
     ['25:99', /not a time of day/],
-    ['9am', /not a time of day/],
+    ['13pm', /not a time of day/],
     ['09:00 Mars/Olympus', /not a time zone I know/],
     ['09:00 weekly', /need a day/],
     ['09:00 fortnightly', /neither a cadence .* nor a time zone/],
@@ -250,7 +250,7 @@ describe('schedule', () => {
     const channelId = freshChannel();
     const reply = await run(`schedule ${args}`, { channelId });
     expect(reply).toMatchObject({ kind: 'error', message: expect.stringMatching(message) });
-    expect(reply.kind === 'error' && reply.usage).toContain('/papers schedule <HH:MM>');
+    expect(reply.kind === 'error' && reply.usage).toContain('/papers schedule [time]');
     expect(channelOf(channelId)).toBeUndefined();
   });
 

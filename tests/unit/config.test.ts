@@ -30,6 +30,10 @@ describe('configuration', () => {
     expect(loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }).slack?.signingSecret).toBe('s');
   });
 
+  it('names the default time zone by its canonical name', () => {
+    expect(loadConfig({ DEFAULT_TIMEZONE: 'Asia/Calcutta' }).defaults.timeZone).toBe('Asia/Kolkata');
+  });
+
   it('strips file: from DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: 'file:/tmp/x.db' }).databasePath).toBe('/tmp/x.db');
   });
