@@ -203,7 +203,7 @@ describe('Discord HTTP interactions', () => {
     expect(await signed(interaction)).toEqual({ status: 200, json: { type: 5, data: { flags: 64 } } });
     const patch = await original(interaction);
     expect(patch.body.content).toContain('is not a time of day');
-    expect(patch.body.content).toContain('/papers schedule <HH:MM>');
+    expect(patch.body.content).toContain('/papers schedule time:09:00');
   });
 
   it('pages search results with the More button', async () => {

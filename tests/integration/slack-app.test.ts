@@ -192,7 +192,7 @@ describe('Slack app over HTTP', () => {
   it('shows a bad schedule the right form', async () => {
     const { reply } = await slash('schedule 25:99', { channel: 'C-bad' });
     expect(replyText(reply)).toContain('not a time of day');
-    expect(replyText(reply)).toContain('/papers schedule &lt;HH:MM&gt;');
+    expect(replyText(reply)).toContain('/papers schedule [time]');
     expect(ctx.channels.find({ platform: 'slack', workspaceId: 'T1', channelId: 'C-bad' })).toBeUndefined();
   });
 
