@@ -8,6 +8,7 @@ import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
+import { makePaper } from '../helpers/papers.ts';
 import { closeServer, listenLocal } from '../helpers/net.ts';
 
 interface Held {
@@ -24,6 +25,8 @@ interface Held {
 class HoldingProxy {
   readonly held: Held[] = [];
   holding = true;
+  /** How many matching requests still pass through before holding starts (to kill between the parts of a digest). */
+  passFirst = 0;
   private server: Server | undefined;
 
   constructor(private readonly target: string, private readonly matches: (method: string, path: string) => boolean) {}
@@ -55,7 +58,9 @@ class HoldingProxy {
       out.on('error', reject);
       out.end(Buffer.concat(chunks));
     });
-    if (this.holding && this.matches(req.method ?? 'GET', target.pathname)) {
+    const matching = this.matches(req.method ?? 'GET', target.pathname);
+    if (this.holding && matching && this.passFirst > 0) this.passFirst -= 1;
+    else if (this.holding && matching) {
       this.held.push({ path: target.pathname, status: upstream.status, body: upstream.body });
       return; // accepted upstream; the worker never hears back
     }
@@ -145,7 +150,7 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
 
     // Slack: the retry found the first post by its metadata and did not post again.
     expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === onSlack.channelId)).toHaveLength(1);
-    expect(slack.callsTo('conversations.history').length).toBeGreaterThanOrEqual(1);
+    expect(slack.callsTo('conversations.history').filter((c) => c.body.channel === onSlack.channelId).length).toBeGreaterThanOrEqual(1);
     expect(slackSent.platformMessageIds).toEqual([heldSlackTs]);
     // Discord: the retry re-sent with the same nonce and got the first message back.
     const discordPosts = discord.callsTo('POST', new RegExp(`^/channels/${onDiscord.channelId}/messages$`));
@@ -154,5 +159,39 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
     expect(discordSent.platformMessageIds).toEqual([heldDiscordId]);
     expect(slackSent.attempts).toBe(2);
     expect(discordSent.attempts).toBe(2);
+  });
+
+  it('resumes a digest split over several messages with only the parts that are missing', async () => {
+    const long = Array.from({ length: 10 }, (_, i) =>
+      makePaper({
+        title: `Long paper ${i} ${'title words '.repeat(60)}`,
+        authors: Array.from({ length: 8 }, (_, j) => `Author${j} ${'Longname'.repeat(12)}`),
+        aiSummary: 'summary words '.repeat(120),
+        upvotes: 500 - i,
+      }),
+    );
+    seedDay(ctx, feedDayAt(new Date()), long);
+    const channel = enrolChannel(ctx, 'slack');
+    ctx.channels.update(channel.id, { topN: 10 });
+    const partsOf = () => slack.messagesIn(channel.channelId).map((m) => Number(m.metadata?.event_payload.part));
+
+    slackProxy.holding = true;
+    slackProxy.passFirst = 0;
+    slackProxy.held.length = 0;
+    const worker = await startWorkerProcess();
+    await producer.enqueueDigestsNow([channel.id]);
+    await waitFor('part 1 accepted and its answer held', () => slackProxy.held.length === 1, 15_000);
+    worker.kill('SIGKILL');
+    await new Promise((resolve) => worker.once('exit', resolve));
+    expect(partsOf()).toEqual([1]);
+    const parts = Number(slack.messagesIn(channel.channelId)[0]!.metadata?.event_payload.parts);
+    expect(parts).toBeGreaterThanOrEqual(2);
+
+    slackProxy.holding = false;
+    await startWorkerProcess();
+    const sent = await waitFor('the split digest to be completed', () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent'), 20_000);
+    expect(partsOf()).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
+    expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel.channelId)).toHaveLength(parts);
+    expect(sent.platformMessageIds).toEqual(slack.messagesIn(channel.channelId).map((m) => m.ts));
   });
 });
