@@ -9,7 +9,7 @@ import { openJobs, SCHEDULER_IDS, type Jobs } from '../../jobs/index.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
-import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, sleep, waitFor } from './jobs-harness.ts';
+import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
 import { sweepOutbox } from '../../jobs/maintenance.ts';
 
 const prefix = uniquePrefix('jobs-delivery');
@@ -214,7 +214,10 @@ describe('platform trouble', () => {
     expect(swept).toBeGreaterThanOrEqual(1);
     await sweepOutbox({ deliveries: ctx.deliveries, channels: ctx.channels, queues: jobs.queues }, 0);
     await waitFor('the swept delivery', () => ctx.deliveries.get(delivery.id)?.status === 'sent');
-    await sleep(200);
+    await waitFor('the deliver queue to drain', async () => {
+      const counts = await jobs.queues.deliver.discord.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      return Object.values(counts).every((n) => n === 0);
+    });
     expect(posts(channel)).toHaveLength(1);
   });
 });
