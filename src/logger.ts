@@ -103,3 +103,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/** The process logger for a parsed config: its level, with every config secret blanked wherever it appears. */
+export function createConfigLogger(config: Config, level: LoggerOptions['level'] = config.logLevel): Logger {
+  return createLogger({ level, secrets: configSecrets(config) });
+}

@@ -15,7 +15,7 @@ import { createContext, type AppContext } from './context.ts';
 import type { ChatPlatform, PlatformAdapter } from './core/ports.ts';
 import type { Platform } from './core/types.ts';
 import { createIngestor } from './ingest/create-ingestor.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createConfigLogger, type Logger } from './logger.ts';
 import { installProcessGuard } from './process-guard.ts';
 import { startHttpServer, type HttpServer } from './server/http-server.ts';
 
@@ -157,7 +157,7 @@ export function failStart(error: unknown): never {
 async function main(): Promise<void> {
   loadDotEnv();
   const config = configOrExit();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createConfigLogger(config);
   installProcessGuard(logger);
   const redis = await provideRedis(config, logger).catch(failStart);
   const running = await startApp({ ...config, redis: { ...config.redis, url: redis.url } }, logger).catch(failStart);

@@ -1,6 +1,6 @@
 import { loadConfig, loadDotEnv, type Config } from '../config.ts';
 import { createContext, type AppContext } from '../context.ts';
-import { createLogger, type Logger } from '../logger.ts';
+import { createConfigLogger, type Logger } from '../logger.ts';
 
 /** Where CLI commands write: stdout for results, stderr for notes; injectable for tests. */
 export interface CliIo {
@@ -33,7 +33,7 @@ export class CliRuntime {
   }
 
   get logger(): Logger {
-    this.cachedLogger ??= createLogger({ level: this.env.LOG_LEVEL ? this.config.logLevel : 'warn' });
+    this.cachedLogger ??= createConfigLogger(this.config, this.env.LOG_LEVEL ? this.config.logLevel : 'warn');
     return this.cachedLogger;
   }
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createLogger } from '../../logger.ts';
+import { createConfigLogger } from '../../logger.ts';
 import { exitOnSignals, startWorkerProcess } from '../../main.ts';
 import type { CliRuntime } from '../runtime.ts';
 
@@ -14,7 +14,7 @@ export function registerWorker(program: Command, runtime: CliRuntime): void {
     .description('Run queue workers only (digests, deliveries, ingest); several may share the queues')
     .action(async () => {
       const config = runtime.config;
-      const running = await startWorkerProcess(config, createLogger({ level: config.logLevel }));
+      const running = await startWorkerProcess(config, createConfigLogger(config));
       await exitOnSignals(running);
     });
 }
