@@ -31,6 +31,11 @@ export class DigestScheduler implements ScheduleSync {
     else await this.upsert(current);
   }
 
+  /** Enqueues the channel's digest now (the same job its schedule creates). */
+  async digestNow(channel: Channel): Promise<void> {
+    await this.queue.add(JOB_NAMES.digest, { channelId: channel.id, trigger: 'run-now' });
+  }
+
   async remove(channelId: number): Promise<void> {
     const removed = await this.queue.removeJobScheduler(SCHEDULER_IDS.channel(channelId));
     if (removed) this.logger.info({ channelId }, 'digest schedule removed');

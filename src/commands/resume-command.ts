@@ -23,7 +23,13 @@ export const resumeCommand = {
     const updated = env.ctx.channels.resume(channel.id, req.userId);
     await env.schedules.channelChanged(updated);
     const lines = [`Resumed digests in this channel: posted ${describeSchedule(updated.schedule)}.`];
-    if (channel.health === 'failing') lines.push(`Cleared the earlier delivery problem${channel.healthReason ? ` (${channel.healthReason})` : ''}; if it comes back, digests pause again.`);
+    if (channel.health === 'failing') {
+      lines.push(`Cleared the earlier delivery problem${channel.healthReason ? ` (${channel.healthReason})` : ''}; if it comes back, digests pause again.`);
+      if (env.schedules.digestNow) {
+        await env.schedules.digestNow(updated);
+        lines.push('The papers the failed digest could not post are being posted now.');
+      }
+    }
     return { kind: 'text', visibility: 'ephemeral', title: 'Digests resumed', lines };
   },
 } satisfies Command;

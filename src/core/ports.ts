@@ -101,6 +101,8 @@ export interface PlatformAdapter {
  */
 export interface ScheduleSync {
   channelChanged(channel: Channel): Promise<void>;
+  /** Runs the channel's digest now, outside its schedule (after `/papers resume`, to post what it missed). */
+  digestNow?(channel: Channel): Promise<void>;
 }
 
 /** A no-op ScheduleSync for processes that run no scheduler (the CLI). */
