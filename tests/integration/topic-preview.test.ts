@@ -24,7 +24,9 @@ describe('the subscribe preview on a recorded day', () => {
   const listings: Listing[] = [];
   fixture.forEach((raw, rank) => {
     const item = mapDailyItem(raw, DAY, rank, 'https://huggingface.co');
-    if (item.ok) papers.push(item.paper) && listings.push(item.listing);
+    if (!item.ok) return;
+    papers.push(item.paper);
+    listings.push(item.listing);
   });
   ctx.papers.upsertPage(papers, listings);
   ctx.search.refresh();

@@ -42,6 +42,8 @@ function previewChannel(top: number, minUpvotes: number, timeZone: string): Chan
     health: 'ok',
     healthReason: null,
     lastDigestDay: null,
+    enrolledBy: null,
+    changedBy: null,
     createdAt: new Date(0).toISOString(),
   };
 }
