@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Clock } from '../src/core/ports.ts';
+import type { Platform } from '../src/core/types.ts';
 import type { ChannelsRepo } from '../src/db/channels-repo.ts';
 import type { DeliveriesRepo } from '../src/db/deliveries-repo.ts';
 import type { Logger } from '../src/logger.ts';
@@ -19,7 +20,7 @@ export interface DigestDeps {
   logger: Logger;
   /** Called before planning: drops planner caches another process made stale (an ingest elsewhere). */
   refreshPlanner: () => Promise<void>;
-  enqueueDelivery: (platform: 'slack' | 'discord', deliveryId: string, options: { fresh: boolean }) => Promise<void>;
+  enqueueDelivery: (platform: Platform, deliveryId: string, options: { fresh: boolean }) => Promise<void>;
   removeSchedule: (channelId: number) => Promise<void>;
 }
 

@@ -64,12 +64,13 @@ export class Jobs {
   constructor(readonly connection: Redis, private readonly options: OpenJobsOptions) {
     this.tuning = resolveTuning(options.tuning);
     this.logger = options.ctx.logger.child({ component: 'jobs' });
-    this.queues = new JobQueues(connection, options.prefix, this.tuning);
+    const onQueueError = (queue: { name: string; on: (event: 'error', listener: (error: Error) => void) => unknown }) =>
+      queue.on('error', (error: Error) => this.logger.warn({ queue: queue.name, err: describeError(error) }, 'queue error'));
+    this.queues = new JobQueues(connection, options.prefix, this.tuning, onQueueError);
     this.scheduleSync = new DigestScheduler(this.queues.digest, options.ctx.channels, this.logger, options.repeatFor ?? cronRepeat);
     this.freshness = new PlannerFreshness(connection, options.prefix, options.ctx.planner);
     this.pacer = new ChannelPacer(connection, options.prefix);
     connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
-    for (const queue of this.queues.all()) queue.on('error', (error: Error) => this.logger.warn({ queue: queue.name, err: describeError(error) }, 'queue error'));
     connection.on('ready', () => this.onReady());
   }
 
@@ -104,10 +105,12 @@ export class Jobs {
     );
     for (const [platform, chat] of Object.entries(options.platforms) as [Platform, ChatPlatform][]) {
       const holder: { worker?: Worker<DeliverJobData> } = {};
+      const override = t.pacing[platform];
+      const pacing = { ...chat.delivery, ...override, limiter: { ...chat.delivery.limiter, ...override?.limiter } };
       const processor = createDeliverProcessor({
         platform,
         chat,
-        pacing: t.pacing[platform],
+        pacing,
         deliveries: ctx.deliveries,
         channels: ctx.channels,
         pacer: this.pacer,
@@ -115,7 +118,7 @@ export class Jobs {
         removeSchedule,
         worker: () => holder.worker!,
       });
-      holder.worker = this.addWorker(QUEUE_NAMES.deliver(platform), processor, { concurrency: t.deliver.concurrency, limiter: t.pacing[platform].limiter });
+      holder.worker = this.addWorker(QUEUE_NAMES.deliver(platform), processor, { concurrency: t.deliver.concurrency, limiter: pacing.limiter });
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
     const swept = await sweepOutbox({ ...ctx, queues: this.queues }, 0);

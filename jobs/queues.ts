@@ -1,5 +1,6 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { DeliveryPolicy } from '../src/core/ports.ts';
 import type { Platform } from '../src/core/types.ts';
 
 /** Queue names. Deliveries get one queue per platform so each platform has its own global rate limit. */
@@ -39,16 +40,8 @@ export interface DeliverJobData {
 
 export type MaintenanceJobData = Record<string, never>;
 
-/** Per-platform delivery limits. */
-export interface PlatformPacing {
-  /**
-   * Minimum spacing between two posts to the same channel, from the previous post's answer to the next
-   * send, in ms (0 = no pacing). Slack allows about one message per second per channel.
-   */
-  perChannelIntervalMs: number;
-  /** Global cap for this platform's deliver queue across every worker process (BullMQ limiter). */
-  limiter: { max: number; duration: number };
-}
+/** Per-platform delivery limits: each adapter declares its own ({@link DeliveryPolicy}); tuning may override. */
+export type PlatformPacing = DeliveryPolicy;
 
 /** Retry, concurrency and rate-limit settings. Tests shrink delays; production uses the defaults. */
 export interface JobsTuning {
@@ -57,7 +50,8 @@ export interface JobsTuning {
   ingest: { attempts: number; backoffMs: number };
   /** How often unfinished deliveries are re-enqueued (ms), and how idle they must be first. */
   sweep: { everyMs: number; idleMs: number };
-  pacing: Record<Platform, PlatformPacing>;
+  /** Overrides of the platforms' own delivery policies, by platform name (tests, benchmarks). */
+  pacing: Partial<Record<Platform, Partial<PlatformPacing>>>;
   /** BullMQ lock and stall detection; a crashed worker's job runs again after about `lockDurationMs`. */
   lockDurationMs: number;
   stalledIntervalMs: number;
@@ -72,10 +66,7 @@ export const DEFAULT_TUNING: JobsTuning = {
   digest: { attempts: 5, backoffMs: 5_000, concurrency: 10 },
   ingest: { attempts: 3, backoffMs: 60_000 },
   sweep: { everyMs: 5 * 60_000, idleMs: 2 * 60_000 },
-  pacing: {
-    slack: { perChannelIntervalMs: 1_000, limiter: { max: 10, duration: 1_000 } },
-    discord: { perChannelIntervalMs: 0, limiter: { max: 40, duration: 1_000 } },
-  },
+  pacing: {},
   lockDurationMs: 30_000,
   stalledIntervalMs: 30_000,
   maxStalledCount: 3,
@@ -83,7 +74,7 @@ export const DEFAULT_TUNING: JobsTuning = {
   keepFailed: 10_000,
 };
 
-/** Merges partial tuning over the defaults (one level deep, pacing per platform). */
+/** Merges partial tuning over the defaults (one level deep; pacing overrides are kept per platform). */
 export function resolveTuning(partial: DeepPartial<JobsTuning> = {}): JobsTuning {
   const t = DEFAULT_TUNING;
   return {
@@ -93,10 +84,7 @@ export function resolveTuning(partial: DeepPartial<JobsTuning> = {}): JobsTuning
     digest: { ...t.digest, ...partial.digest },
     ingest: { ...t.ingest, ...partial.ingest },
     sweep: { ...t.sweep, ...partial.sweep },
-    pacing: {
-      slack: { ...t.pacing.slack, ...partial.pacing?.slack, limiter: { ...t.pacing.slack.limiter, ...partial.pacing?.slack?.limiter } },
-      discord: { ...t.pacing.discord, ...partial.pacing?.discord, limiter: { ...t.pacing.discord.limiter, ...partial.pacing?.discord?.limiter } },
-    },
+    pacing: { ...(partial.pacing as Partial<Record<Platform, Partial<PlatformPacing>>> | undefined) },
   };
 }
 
@@ -115,20 +103,35 @@ function jobDefaults(tuning: JobsTuning, kind: 'deliver' | 'digest' | 'ingest'):
 export class JobQueues {
   readonly maintenance: Queue<MaintenanceJobData>;
   readonly digest: Queue<DigestJobData>;
-  readonly deliver: Record<Platform, Queue<DeliverJobData>>;
+  private readonly deliverQueues = new Map<Platform, Queue<DeliverJobData>>();
 
-  constructor(readonly connection: Redis, readonly prefix: string, readonly tuning: JobsTuning) {
+  /** @param onQueue called with every queue, including deliver queues made later (error listeners). */
+  constructor(
+    readonly connection: Redis,
+    readonly prefix: string,
+    readonly tuning: JobsTuning,
+    private readonly onQueue: (queue: Queue) => void = () => {},
+  ) {
     const base = { connection, prefix };
     this.maintenance = new Queue(QUEUE_NAMES.maintenance, { ...base, defaultJobOptions: jobDefaults(tuning, 'ingest') });
     this.digest = new Queue(QUEUE_NAMES.digest, { ...base, defaultJobOptions: jobDefaults(tuning, 'digest') });
-    this.deliver = {
-      slack: new Queue(QUEUE_NAMES.deliver('slack'), { ...base, defaultJobOptions: jobDefaults(tuning, 'deliver') }),
-      discord: new Queue(QUEUE_NAMES.deliver('discord'), { ...base, defaultJobOptions: jobDefaults(tuning, 'deliver') }),
-    };
+    onQueue(this.maintenance);
+    onQueue(this.digest);
+  }
+
+  /** The deliver queue of a platform (one per platform name, made on first use: any registered platform has one). */
+  deliver(platform: Platform): Queue<DeliverJobData> {
+    let queue = this.deliverQueues.get(platform);
+    if (!queue) {
+      queue = new Queue(QUEUE_NAMES.deliver(platform), { connection: this.connection, prefix: this.prefix, defaultJobOptions: jobDefaults(this.tuning, 'deliver') });
+      this.deliverQueues.set(platform, queue);
+      this.onQueue(queue);
+    }
+    return queue;
   }
 
   all(): Queue[] {
-    return [this.maintenance, this.digest, this.deliver.slack, this.deliver.discord];
+    return [this.maintenance, this.digest, ...this.deliverQueues.values()];
   }
 
   /**
@@ -136,7 +139,7 @@ export class JobQueues {
    * `fresh` (a delivery just written) skips the check for a failed job left by an earlier run.
    */
   async enqueueDelivery(platform: Platform, deliveryId: string, options: { fresh?: boolean } = {}): Promise<void> {
-    const queue = this.deliver[platform];
+    const queue = this.deliver(platform);
     if (!options.fresh) {
       const existing = await queue.getJob(deliveryId);
       if (existing && (await existing.isFailed())) await existing.remove();

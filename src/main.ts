@@ -27,6 +27,21 @@ export interface RunningProcess {
   http?: HttpServer;
 }
 
+/**
+ * The chat platforms of this build: each turns the config into its adapter, or stays off. A new platform
+ * is a folder under `adapters/` and one line here; jobs give every registered platform its own deliver queue.
+ */
+const PLATFORMS: ((config: Config, deps: AdapterDeps) => PlatformAdapter | undefined)[] = [
+  (config, deps) => (config.slack ? createSlackAdapter(deps, config.slack) : undefined),
+  (config, deps) => (config.discord ? createDiscordAdapter(deps, config.discord) : undefined),
+];
+
+interface AdapterDeps {
+  ctx: AppContext;
+  commands: ReturnType<typeof createCommandCore>;
+  logger: Logger;
+}
+
 async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[] }> {
   const ctx = createContext(config, logger);
   let jobs: Jobs;
@@ -37,9 +52,7 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
     throw error;
   }
   const commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
-  const adapters: PlatformAdapter[] = [];
-  if (config.slack) adapters.push(createSlackAdapter({ ctx, commands, logger }, config.slack));
-  if (config.discord) adapters.push(createDiscordAdapter({ ctx, commands, logger }, config.discord));
+  const adapters = PLATFORMS.map((create) => create(config, { ctx, commands, logger })).filter((a): a is PlatformAdapter => a !== undefined);
   if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
   return { ctx, jobs, adapters };
 }

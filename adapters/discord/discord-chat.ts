@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
 import { Routes, type APIDMChannel, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
-import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from '../../src/format/discord-embeds.ts';
@@ -45,6 +45,9 @@ export function toPlatformError(error: unknown): PapersError {
   return new TransientPlatformError(`Discord unreachable: ${describeError(error)}`, { cause: error });
 }
 
+/** Discord's delivery policy: no per-channel spacing needed (per-route buckets), 40 posts/s across the bot (under the 50/s global limit). */
+export const DISCORD_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 0, limiter: { max: 40, duration: 1_000 } };
+
 export interface DiscordChatOptions {
   /** Delivery REST client ({@link createDeliveryRest}); undefined when no bot token is configured. */
   rest: REST | undefined;
@@ -71,6 +74,7 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   return {
     platform: 'discord',
+    delivery: DISCORD_DELIVERY,
     async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
       const messageIds: string[] = [];
       const messages = renderDigest(digest);

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelTarget, ChatPlatform, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import { PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { escapeMrkdwn, renderDigest, type SlackMessage } from '../../src/format/slack-blocks.ts';
@@ -8,6 +8,9 @@ import { toPlatformError } from './slack-errors.ts';
 
 /** The `metadata.event_type` every digest message carries. */
 export const DIGEST_EVENT_TYPE = 'papers_digest';
+
+/** Slack's delivery policy (see docs: 1 message/s per channel, special rate tier for chat.postMessage). */
+export const SLACK_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 1_000, limiter: { max: 10, duration: 1_000 } };
 
 /** How far back `findDelivery` looks: pages of 200 messages. */
 const HISTORY_PAGES = 3;
@@ -24,6 +27,8 @@ interface HistoryMessage {
  */
 export class SlackChat implements ChatPlatform {
   readonly platform = 'slack' as const;
+  /** Slack: about one message per second per channel; a workspace-wide cap well under chat.postMessage's tier. */
+  readonly delivery = SLACK_DELIVERY;
 
   constructor(
     private readonly client: WebClient,

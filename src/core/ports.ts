@@ -29,6 +29,17 @@ export interface PostResult {
   messageIds: string[];
 }
 
+/** How fast a platform may be posted to: each adapter declares its own. */
+export interface DeliveryPolicy {
+  /**
+   * Minimum spacing between two posts to the same channel, from the previous post's answer to the next
+   * send, in ms (0 = no pacing). Slack allows about one message per second per channel.
+   */
+  perChannelIntervalMs: number;
+  /** Global cap for this platform's deliver queue across every worker process (BullMQ limiter). */
+  limiter: { max: number; duration: number };
+}
+
 /**
  * A chat platform the jobs post to. Implementations live in `adapters/`.
  * Errors: `RateLimitError` (with retry-after), `PermanentPlatformError` (channel gone, no permission),
@@ -36,6 +47,8 @@ export interface PostResult {
  */
 export interface ChatPlatform {
   readonly platform: Platform;
+  /** Its rate limits and pacing, which the deliver queue of this platform obeys. */
+  readonly delivery: DeliveryPolicy;
   /**
    * Posts a digest (several messages when it is long). `deliveryId` rides along as an idempotency key
    * (Slack metadata, Discord nonce). Parts in `skip` (1-based part number -> message id, from

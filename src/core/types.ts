@@ -30,7 +30,8 @@ export interface Listing {
   upvotes: number;
 }
 
-export type Platform = 'slack' | 'discord';
+/** A chat platform's name, as its adapter registers it (`slack`, `discord`, or any other adapter's). */
+export type Platform = string;
 export type ScheduleCadence = 'daily' | 'weekdays' | 'weekly';
 export type EmptyDigestBehaviour = 'skip' | 'notice';
 export type ChannelHealth = 'ok' | 'failing';

@@ -53,7 +53,7 @@ export const channels = sqliteTable(
   'channels',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    platform: text('platform', { enum: ['slack', 'discord'] }).notNull(),
+    platform: text('platform').notNull(),
     workspaceId: text('workspace_id').notNull(),
     channelId: text('channel_id').notNull(),
     scheduleTime: text('schedule_time').notNull().default('09:00'),

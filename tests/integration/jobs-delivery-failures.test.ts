@@ -27,7 +27,7 @@ async function enrolByCommand(platform: Platform): Promise<Channel> {
   seq += 1;
   const channelId = platform === 'slack' ? `CFAIL${seq}` : String(910_000_000_000_000_000n + BigInt(seq));
   const workspaceId = platform === 'slack' ? 'T0001' : '800000000000000001';
-  const reply = await commands.handle({ platform, workspaceId, channelId, userId: OWNER[platform], name: 'schedule', text: '09:00 daily Europe/Berlin', canManage: true });
+  const reply = await commands.handle({ platform, workspaceId, channelId, userId: OWNER[platform as keyof typeof OWNER], name: 'schedule', text: '09:00 daily Europe/Berlin', canManage: true });
   expect(reply.kind).not.toBe('error');
   const channel = ctx.channels.find({ platform, workspaceId, channelId })!;
   await jobs.enqueueDigestsNow([channel.id]);

@@ -151,7 +151,7 @@ describe('platform trouble', () => {
     expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(350);
     expect(posts(channel)).toHaveLength(2);
     expect(posts(channel)[1]!.body.nonce).toBe(sent.id);
-    const job = await jobs.queues.deliver.discord.getJob(sent.id);
+    const job = await jobs.queues.deliver('discord').getJob(sent.id);
     // Started twice, but only the successful run counts as an attempt: the 429 spent none.
     expect(job?.attemptsStarted).toBe(2);
     expect(job?.attemptsMade).toBe(1);
@@ -215,7 +215,7 @@ describe('platform trouble', () => {
     await sweepOutbox({ deliveries: ctx.deliveries, channels: ctx.channels, queues: jobs.queues }, 0);
     await waitFor('the swept delivery', () => ctx.deliveries.get(delivery.id)?.status === 'sent');
     await waitFor('the deliver queue to drain', async () => {
-      const counts = await jobs.queues.deliver.discord.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+      const counts = await jobs.queues.deliver('discord').getJobCounts('waiting', 'active', 'delayed', 'prioritized');
       return Object.values(counts).every((n) => n === 0);
     });
     expect(posts(channel)).toHaveLength(1);

@@ -98,12 +98,12 @@ describe('per-channel pacing', () => {
     });
     for (const id of ids) await jobs.queues.enqueueDelivery('slack', id);
 
-    await waitFor('a parked delivery', async () => (await jobs.queues.deliver.slack.getDelayedCount()) > 0, 5_000, 10);
+    await waitFor('a parked delivery', async () => (await jobs.queues.deliver('slack').getDelayedCount()) > 0, 5_000, 10);
     await waitFor('all three posts', () => (recorder.arrivals.get(channel.channelId)?.length ?? 0) === 3, 10_000);
     const at = recorder.arrivals.get(channel.channelId)!;
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(1_000);
     expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(1_000);
     await waitFor('every delivery sent', () => ids.every((id) => ctx.deliveries.get(id)?.status === 'sent'));
-    for (const id of ids) expect((await jobs.queues.deliver.slack.getJob(id))?.attemptsMade).toBe(1);
+    for (const id of ids) expect((await jobs.queues.deliver('slack').getJob(id))?.attemptsMade).toBe(1);
   });
 });
