@@ -11,7 +11,8 @@ import { ChannelPacer } from './channel-pacer.ts';
 import { createDeliverProcessor } from './deliver-processor.ts';
 import { createDigestProcessor } from './digest-processor.ts';
 import { cronRepeat, DigestScheduler, upsertSchedulerIfChanged, type RepeatRule } from './digest-scheduler.ts';
-import { createMaintenanceProcessor, PlannerFreshness, sweepOutbox, type IngestRunner } from './maintenance.ts';
+import { createMaintenanceProcessor, RedisFreshnessSignal, sweepOutbox, type IngestRunner } from './maintenance.ts';
+import type { CatalogueFreshness } from '../src/app/catalogue-freshness.ts';
 import { JOB_NAMES, JobQueues, QUEUE_NAMES, resolveTuning, SCHEDULER_IDS, type DeepPartial, type DeliverJobData, type JobsTuning } from './queues.ts';
 import { assertRedisReachable, createRedis } from './redis-connection.ts';
 
@@ -20,6 +21,7 @@ export interface JobsContext {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   planner: DigestPlanner;
+  freshness: CatalogueFreshness;
   clock: Clock;
   logger: Logger;
 }
@@ -53,7 +55,6 @@ export class Jobs {
   readonly scheduleSync: DigestScheduler;
   readonly tuning: JobsTuning;
   private readonly workers: Worker[] = [];
-  private readonly freshness: PlannerFreshness;
   private readonly pacer: ChannelPacer;
   private readonly logger: Logger;
   private schedulersOwned = false;
@@ -68,7 +69,7 @@ export class Jobs {
       queue.on('error', (error: Error) => this.logger.warn({ queue: queue.name, err: describeError(error) }, 'queue error'));
     this.queues = new JobQueues(connection, options.prefix, this.tuning, onQueueError);
     this.scheduleSync = new DigestScheduler(this.queues.digest, options.ctx.channels, this.logger, options.repeatFor ?? cronRepeat);
-    this.freshness = new PlannerFreshness(connection, options.prefix, options.ctx.planner);
+    options.ctx.freshness.connect(new RedisFreshnessSignal(connection, options.prefix));
     this.pacer = new ChannelPacer(connection, options.prefix);
     connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
     connection.on('ready', () => this.onReady());
@@ -92,7 +93,7 @@ export class Jobs {
       QUEUE_NAMES.digest,
       createDigestProcessor({
         ...ctx,
-        refreshPlanner: () => this.freshness.refresh(),
+        refreshPlanner: () => ctx.freshness.ensureFresh(),
         enqueueDelivery: (platform, id, options) => this.queues.enqueueDelivery(platform, id, options),
         removeSchedule,
       }),
@@ -100,7 +101,7 @@ export class Jobs {
     );
     this.addWorker(
       QUEUE_NAMES.maintenance,
-      createMaintenanceProcessor({ ...ctx, ingest: options.ingest, freshness: this.freshness, queues: this.queues, sweepIdleMs: t.sweep.idleMs }),
+      createMaintenanceProcessor({ ...ctx, ingest: options.ingest, queues: this.queues, sweepIdleMs: t.sweep.idleMs }),
       { concurrency: 1 },
     );
     for (const [platform, chat] of Object.entries(options.platforms) as [Platform, ChatPlatform][]) {

@@ -1,31 +1,20 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Clock } from '../src/core/ports.ts';
+import type { Clock, FreshnessSignal } from '../src/core/ports.ts';
 import type { ChannelsRepo } from '../src/db/channels-repo.ts';
 import type { DeliveriesRepo } from '../src/db/deliveries-repo.ts';
 import { describeError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import type { DigestPlanner } from '../src/select/digest-planner.ts';
 import { JOB_NAMES, type JobQueues, type MaintenanceJobData } from './queues.ts';
 
 /** Ingests the feed's today (the ingest pipeline, injected). */
 export type IngestRunner = (now: Date) => Promise<unknown>;
 
-/**
- * Keeps every process's digest planner fresh: an ingest bumps a counter in Redis, and a process that
- * sees a new value (or whose cache is older than `maxAgeMs`, which covers CLI ingests) drops its cache.
- */
-export class PlannerFreshness {
-  private seen: string | null = null;
-  private checkedAt = 0;
-  private invalidatedAt = Date.now();
-
+/** The shared generation of the stored papers, as a Redis counter under the queue prefix. */
+export class RedisFreshnessSignal implements FreshnessSignal {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-    private readonly planner: DigestPlanner,
-    private readonly maxAgeMs = 60_000,
-    private readonly checkEveryMs = 1_000,
   ) {}
 
   private get key(): string {
@@ -36,16 +25,8 @@ export class PlannerFreshness {
     await this.redis.incr(this.key);
   }
 
-  async refresh(): Promise<void> {
-    const now = Date.now();
-    if (now - this.checkedAt < this.checkEveryMs) return;
-    this.checkedAt = now;
-    const generation = await this.redis.get(this.key);
-    if (generation !== this.seen || now - this.invalidatedAt > this.maxAgeMs) {
-      this.seen = generation;
-      this.invalidatedAt = now;
-      this.planner.invalidate();
-    }
+  generation(): Promise<string | null> {
+    return this.redis.get(this.key);
   }
 }
 
@@ -66,8 +47,6 @@ export async function sweepOutbox(deps: { deliveries: DeliveriesRepo; channels: 
 
 export interface MaintenanceDeps {
   ingest?: IngestRunner;
-  freshness: PlannerFreshness;
-  planner: DigestPlanner;
   deliveries: DeliveriesRepo;
   channels: ChannelsRepo;
   queues: JobQueues;
@@ -90,8 +69,6 @@ export function createMaintenanceProcessor(deps: MaintenanceDeps) {
         deps.logger.warn({ err: describeError(error) }, 'scheduled ingest failed');
         throw error;
       }
-      deps.planner.invalidate();
-      await deps.freshness.bump();
     }
     const swept = await sweepOutbox(deps, deps.sweepIdleMs);
     if (swept > 0) deps.logger.info({ swept }, 'unfinished deliveries re-enqueued');

@@ -9,6 +9,7 @@ import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
 import { DigestPlanner } from './select/digest-planner.ts';
+import { CatalogueFreshness, type FreshnessOptions } from './app/catalogue-freshness.ts';
 
 /** What the core offers every entry point (server, worker, CLI): one database, its repositories and services. */
 export interface AppContext {
@@ -22,11 +23,13 @@ export interface AppContext {
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
+  /** The one rule for how fresh the planner's and search's caches are, across processes. */
+  freshness: CatalogueFreshness;
   close(): void;
 }
 
 /** Opens and migrates the database and builds the repositories and services on it. */
-export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db } = {}): AppContext {
+export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db; freshness?: FreshnessOptions } = {}): AppContext {
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
   catchUpIndex(papers, logger);
@@ -35,6 +38,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const searchRepo = new SearchRepo(db);
   const search = new SearchService(searchRepo);
   const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });
+  const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
   return {
     config,
     logger,
@@ -46,6 +50,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     searchRepo,
     search,
     planner,
+    freshness,
     close: () => {
       planner.invalidate();
       db.close();

@@ -114,6 +114,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
       const command = commands.get(req.name.trim().toLowerCase() || 'help');
       if (!command) return unknownCommand(req.name.trim(), req.platform);
       if (managesFor(command, req) && !req.canManage) return refusal(req);
+      await deps.ctx.freshness.ensureFresh();
       const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, now: deps.ctx.clock.now(), commands };
       try {
         return await command.run(req, env);

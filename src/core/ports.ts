@@ -81,6 +81,15 @@ export interface PaperSource {
   fetchDay(day: Day, onPage: (page: SourcePage, pageIndex: number) => void | Promise<void>): Promise<{ pages: number; items: number }>;
 }
 
+/**
+ * A generation shared by every process (Redis in `jobs/`): bumped when the stored papers change, read to
+ * learn that another process changed them.
+ */
+export interface FreshnessSignal {
+  bump(): Promise<void>;
+  generation(): Promise<string | null>;
+}
+
 /** The time, injectable for tests. */
 export interface Clock {
   now(): Date;

@@ -19,9 +19,6 @@ export function createIngestor(ctx: AppContext, options: { indexer?: Indexer } =
     indexer: options.indexer,
     searchRepo: ctx.searchRepo,
     logger,
-    onChange: () => {
-      ctx.search.refresh();
-      ctx.planner.invalidate();
-    },
+    onChange: () => void ctx.freshness.changed(),
   });
 }

@@ -94,11 +94,6 @@ function passesFilters(paper: Paper, parsed: ParsedQuery): boolean {
 export interface PlannerOptions {
   /** Days a digest reaches back after downtime (at least the cadence's own span); default {@link DEFAULT_MAX_CATCH_UP_DAYS}. */
   maxCatchUpDays?: number;
-  /**
-   * How long cached days, candidates and matches may serve before they are rebuilt, so a process that did
-   * not see an ingest (one made by another process) is never stale for longer. Default one minute.
-   */
-  maxCacheMs?: number;
 }
 
 interface CoveredDays {
@@ -111,7 +106,7 @@ interface CoveredDays {
  * the catch-up limit or the cadence's span, whichever is longer; older days are named, not covered), which
  * papers (topics, minimum upvotes, never twice, each day's best first) and how they read.
  * Candidates and topic matches are cached per set of days, so planning thousands of channels is cheap;
- * call {@link invalidate} after an ingest.
+ * `CatalogueFreshness` (src/app) calls {@link invalidate} when the stored papers changed, here or elsewhere.
  */
 export class DigestPlanner {
   private readonly bundles = new Map<string, DayBundle>();
@@ -120,35 +115,21 @@ export class DigestPlanner {
 
   /** Topics whose misspelt words the corpus corrected, as matched. */
   private readonly corrections = new Map<string, string>();
-  private cachedSince = 0;
-  private readonly maxCacheMs: number;
   private readonly maxCatchUpDays: number;
 
   constructor(
     private readonly deps: PlannerDeps,
     options: PlannerOptions = {},
   ) {
-    this.maxCacheMs = options.maxCacheMs ?? 60_000;
     this.maxCatchUpDays = options.maxCatchUpDays ?? DEFAULT_MAX_CATCH_UP_DAYS;
-  }
-
-  /** Drops the caches when they are older than `maxCacheMs`. */
-  private expireStale(): void {
-    const age = Date.now() - this.cachedSince;
-    if (age > this.maxCacheMs) {
-      this.invalidate();
-      this.cachedSince = Date.now();
-    }
   }
 
   /** The feed days a channel's next digest covers, oldest first. */
   daysFor(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, now: Date): Day[] {
-    this.expireStale();
     return this.daysOn(channel, feedDayAt(now)).days;
   }
 
   plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
-    this.expireStale();
     const today = feedDayAt(now);
     const topics = overrides.topics ?? this.deps.channels.topicQueries(channel.id);
     return this.planOn(channel, today, topics, overrides);
@@ -159,7 +140,6 @@ export class DigestPlanner {
    * candidate bundles are looked up once for all of them.
    */
   planMany(channels: Channel[], now: Date): DigestPlan[] {
-    this.expireStale();
     const today = feedDayAt(now);
     const topicsByChannel = this.deps.channels.topicQueriesByChannel();
     return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}));
@@ -256,7 +236,6 @@ export class DigestPlanner {
    * feed days of the last `lookbackDays`, and the topic as matched when a misspelt word was corrected.
    */
   previewTopic(channel: Channel, topic: string, now: Date, lookbackDays = 7): { plan: DigestPlan; recent: number; corrected?: string } {
-    this.expireStale();
     const today = feedDayAt(now);
     const plan = this.planOn(channel, today, [topic], {});
     const bundle = this.bundle(this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today }).reverse());

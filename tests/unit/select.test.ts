@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { selectPapers, type Candidate } from '../../src/select/select-papers.ts';
 import { DigestPlanner } from '../../src/select/digest-planner.ts';
+import { CatalogueFreshness } from '../../src/app/catalogue-freshness.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
 
@@ -89,12 +90,15 @@ describe('planning a channel digest', () => {
   });
 
   it('sees a day another process ingested once its caches reach their maximum age, without being told', async () => {
-    const planner = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search }, { maxCacheMs: 40 });
+    const planner = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search });
+    const freshness = new CatalogueFreshness([planner], silentLogger(), { maxAgeMs: 40 });
     const later = new Date('2025-03-18T15:00:00Z');
     expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
     list('2025-03-18', [['2503.00095', 12]]);
+    await freshness.ensureFresh();
     expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
     await new Promise((resolve) => setTimeout(resolve, 60));
+    await freshness.ensureFresh();
     expect(planner.daysFor(channel, later)).toEqual(['2025-03-18']);
     expect(planner.plan(ctx.channels.get(channel.id)!, later).picks.map((p) => p.paper.id)).toEqual(['2503.00095']);
   });
