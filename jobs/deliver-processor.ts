@@ -1,6 +1,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../src/core/ports.ts';
 import type { Platform } from '../src/core/types.ts';
+import type { ChannelService } from '../src/app/channel-service.ts';
 import type { ChannelsRepo } from '../src/db/channels-repo.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../src/db/deliveries-repo.ts';
 import { describeError, PermanentPlatformError, RateLimitError } from '../src/errors.ts';
@@ -24,8 +25,8 @@ export interface DeliverDeps {
   channels: ChannelsRepo;
   pacer: ChannelPacer;
   logger: Logger;
-  /** Removes a channel's digest schedule (when the platform refuses it for good). */
-  removeSchedule: (channelId: number) => Promise<void>;
+  /** Channel changes with their schedules: a channel the platform refuses for good is marked unreachable there. */
+  channelService: ChannelService;
   /** The worker running this processor (for `rateLimit`). */
   worker: () => Worker<DeliverJobData>;
 }
@@ -156,8 +157,7 @@ async function handleFailure(deps: DeliverDeps, job: Job<DeliverJobData>, attemp
     // Refused before anything showed (a look-up found nothing of earlier attempts): the papers go back to the pool.
     const release = attempt.posted === 0;
     deps.deliveries.markFailed(delivery.id, error.reason, { release });
-    deps.channels.markFailing(delivery.channelId, error.reason);
-    await deps.removeSchedule(delivery.channelId);
+    await deps.channelService.unreachable(delivery.channelId, error.reason);
     log.error({ reason: error.reason, papersReleased: release }, 'platform refused the channel for good: channel marked failing, digests paused');
     await tellOwner(deps, delivery.channelId, target, failureNotice(target, error.reason), log);
     throw new UnrecoverableError(`${error.reason}: ${reason}`);

@@ -13,6 +13,7 @@ import { createDigestProcessor } from './digest-processor.ts';
 import { cronRepeat, DigestScheduler, upsertSchedulerIfChanged, type RepeatRule } from './digest-scheduler.ts';
 import { createMaintenanceProcessor, RedisFreshnessSignal, sweepOutbox, type IngestRunner } from './maintenance.ts';
 import type { CatalogueFreshness } from '../src/app/catalogue-freshness.ts';
+import { ChannelService } from '../src/app/channel-service.ts';
 import { JOB_NAMES, JobQueues, QUEUE_NAMES, resolveTuning, SCHEDULER_IDS, type DeepPartial, type DeliverJobData, type JobsTuning } from './queues.ts';
 import { assertRedisReachable, createRedis } from './redis-connection.ts';
 
@@ -53,6 +54,7 @@ export interface StartWorkersOptions {
 export class Jobs {
   readonly queues: JobQueues;
   readonly scheduleSync: DigestScheduler;
+  private readonly channelService: ChannelService;
   readonly tuning: JobsTuning;
   private readonly workers: Worker[] = [];
   private readonly pacer: ChannelPacer;
@@ -69,6 +71,7 @@ export class Jobs {
       queue.on('error', (error: Error) => this.logger.warn({ queue: queue.name, err: describeError(error) }, 'queue error'));
     this.queues = new JobQueues(connection, options.prefix, this.tuning, onQueueError);
     this.scheduleSync = new DigestScheduler(this.queues.digest, options.ctx.channels, this.logger, options.repeatFor ?? cronRepeat);
+    this.channelService = new ChannelService(options.ctx.channels, this.scheduleSync);
     options.ctx.freshness.connect(new RedisFreshnessSignal(connection, options.prefix));
     this.pacer = new ChannelPacer(connection, options.prefix);
     connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
@@ -116,7 +119,7 @@ export class Jobs {
         channels: ctx.channels,
         pacer: this.pacer,
         logger: this.logger,
-        removeSchedule,
+        channelService: this.channelService,
         worker: () => holder.worker!,
       });
       holder.worker = this.addWorker(QUEUE_NAMES.deliver(platform), processor, { concurrency: t.deliver.concurrency, limiter: pacing.limiter });

@@ -28,9 +28,8 @@ export function defaultSchedule(req: CommandRequest, env: CommandEnv): Schedule 
  * `sentence` says so in words (empty when nothing changed).
  */
 export async function ensureEnrolled(req: CommandRequest, env: CommandEnv): Promise<{ channel: Channel; created: boolean; sentence: string }> {
-  const { channel, created } = env.ctx.channels.enrol(channelKey(req), defaultSchedule(req, env), req.userId);
+  const { channel, created } = await env.channels.enrol(channelKey(req), defaultSchedule(req, env), req.userId);
   if (!created) return { channel, created, sentence: '' };
-  await env.schedules.channelChanged(channel);
   return { channel, created, sentence: `This channel is now enrolled for digests: ${describeSchedule(channel.schedule)}.` };
 }
 

@@ -1,5 +1,6 @@
 import type { AppContext } from '../context.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
+import type { ChannelService } from '../app/channel-service.ts';
 import type { ScheduleSync } from '../core/ports.ts';
 import type { Channel } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
@@ -23,6 +24,8 @@ export interface CommandEnv {
   ctx: AppContext;
   planner: DigestPlanning;
   schedules: ScheduleSync;
+  /** Channel changes with their schedule updates (the only way commands change a channel). */
+  channels: ChannelService;
   now: Date;
   /** Every registered command, for `help`. */
   commands: ReadonlyMap<string, Command>;

@@ -23,6 +23,7 @@
  * `{ kind: 'error', message }`, an unexpected failure is logged and gets a generic error reply. Every
  * reply that changes something says in words what changed. Replies are ephemeral unless stated.
  */
+import { ChannelService } from '../app/channel-service.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import type { Platform } from '../core/types.ts';
 import { randomBytes } from 'node:crypto';
@@ -108,6 +109,7 @@ function managesFor(command: Command, req: CommandRequest): boolean {
 
 /** Builds the command core: `handle` runs one request and always resolves to a reply. */
 export function createCommandCore(deps: CommandCoreDeps): CommandCore {
+  const channels = new ChannelService(deps.ctx.channels, deps.schedules);
   const planner = deps.planner ?? deps.ctx.planner;
   return {
     async handle(req) {
@@ -115,7 +117,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
       if (!command) return unknownCommand(req.name.trim(), req.platform);
       if (managesFor(command, req) && !req.canManage) return refusal(req);
       await deps.ctx.freshness.ensureFresh();
-      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, now: deps.ctx.clock.now(), commands };
+      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, channels, now: deps.ctx.clock.now(), commands };
       try {
         return await command.run(req, env);
       } catch (error) {

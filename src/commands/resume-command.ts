@@ -20,15 +20,11 @@ export const resumeCommand = {
     if (!channel.paused && channel.health === 'ok') {
       return { kind: 'text', visibility: 'ephemeral', title: 'Not paused', lines: [`Digests are not paused here; nothing changed. The next one is posted ${describeSchedule(channel.schedule)}.`] };
     }
-    const updated = env.ctx.channels.resume(channel.id, req.userId);
-    await env.schedules.channelChanged(updated);
+    const { channel: updated, catchingUp } = await env.channels.resume(channel.id, req.userId);
     const lines = [`Resumed digests in this channel: posted ${describeSchedule(updated.schedule)}.`];
     if (channel.health === 'failing') {
       lines.push(`Cleared the earlier delivery problem${channel.healthReason ? ` (${channel.healthReason})` : ''}; if it comes back, digests pause again.`);
-      if (env.schedules.digestNow) {
-        await env.schedules.digestNow(updated);
-        lines.push('The papers the failed digest could not post are being posted now.');
-      }
+      if (catchingUp) lines.push('The papers the failed digest could not post are being posted now.');
     }
     return { kind: 'text', visibility: 'ephemeral', title: 'Digests resumed', lines };
   },

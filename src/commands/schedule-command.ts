@@ -32,8 +32,7 @@ export const scheduleCommand = {
     const schedule = applyScheduleChange(current?.schedule ?? defaultSchedule(req, env), parseScheduleChange(req), usage);
     const { channel: enrolled, created } = await ensureEnrolled(req, env);
     const before = enrolled.schedule;
-    const channel = env.ctx.channels.update(enrolled.id, { schedule }, req.userId);
-    await env.schedules.channelChanged(channel);
+    const channel = await env.channels.update(enrolled.id, { schedule }, req.userId);
     const lines = created
       ? [`This channel is now enrolled: its digest will be posted ${describeSchedule(schedule)}.`, "With no topics it brings the day's top papers; add some with /papers subscribe."]
       : sameSchedule(before, schedule)
