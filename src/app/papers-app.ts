@@ -1,0 +1,72 @@
+import type { AppContext } from '../context.ts';
+import type { CommandReply, CommandRequest } from '../core/commands.ts';
+import type { Clock, ScheduleSync } from '../core/ports.ts';
+import type { Platform } from '../core/types.ts';
+import type { PaperView } from '../core/views.ts';
+import { createCommandCore, type DigestPlanning } from '../commands/index.ts';
+import { toPaperView } from '../format/paper-view.ts';
+
+/** A channel on a platform, as entry points name it. */
+export interface ChannelRef {
+  platform: Platform;
+  workspaceId: string;
+  channelId: string;
+}
+
+/** What "Share in channel" posts: the paper and who shared it, or why it cannot. */
+export type ShareReply = { kind: 'shared'; paper: PaperView; sharedBy: string } | Extract<CommandReply, { kind: 'error' }>;
+
+/**
+ * The application: the only thing entry points (Slack, Discord, the CLI, jobs) are handed. They translate
+ * their input into these calls and render what comes back; every rule lives behind them.
+ */
+export interface PapersApp {
+  readonly clock: Clock;
+  /** A `/papers` subcommand, a "More" button (with its cursor): always resolves to a neutral reply. */
+  command(req: CommandRequest): Promise<CommandReply>;
+  /** "Share in channel" for a paper of a search or digest. */
+  share(paperId: string, sharedBy: string): ShareReply;
+  /** A channel's own topics matching what was typed (autocomplete), best first, at most `limit`. */
+  topicChoices(channel: ChannelRef, typed: string, limit?: number): string[];
+}
+
+export interface PapersAppDeps {
+  ctx: AppContext;
+  schedules: ScheduleSync;
+  /** Defaults to the context's planner. */
+  planner?: DigestPlanning;
+}
+
+/** Prefix matches (also after a `/`), then the rest that contain `needle`; the order of `values` otherwise. */
+export function rankMatches(values: string[], typed: string): string[] {
+  const needle = typed.trim().toLowerCase();
+  if (needle.length === 0) return values;
+  const starts: string[] = [];
+  const contains: string[] = [];
+  for (const v of values) {
+    const hay = v.toLowerCase();
+    if (hay.startsWith(needle) || hay.includes(`/${needle}`)) starts.push(v);
+    else if (hay.includes(needle)) contains.push(v);
+  }
+  return [...starts, ...contains];
+}
+
+/** Builds the application on a context (the composition root's, never an entry point's). */
+export function createPapersApp(deps: PapersAppDeps): PapersApp {
+  const { ctx } = deps;
+  const core = createCommandCore({ ctx, schedules: deps.schedules, ...(deps.planner ? { planner: deps.planner } : {}) });
+  return {
+    clock: ctx.clock,
+    command: (req) => core.handle(req),
+    share(paperId, sharedBy) {
+      const paper = ctx.papers.get(paperId);
+      if (!paper) return { kind: 'error', message: 'That paper is no longer available to share.' };
+      return { kind: 'shared', paper: toPaperView(paper), sharedBy };
+    },
+    topicChoices(channel, typed, limit = 25) {
+      const found = ctx.channels.find(channel);
+      if (!found) return [];
+      return rankMatches(ctx.channels.topicQueries(found.id), typed).slice(0, limit);
+    },
+  };
+}
