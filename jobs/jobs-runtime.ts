@@ -1,4 +1,4 @@
-import { Worker, type Job, type Processor } from 'bullmq';
+import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ChatPlatform, Clock } from '../src/core/ports.ts';
 import type { Platform } from '../src/core/types.ts';
@@ -16,6 +16,9 @@ import type { CatalogueFreshness } from '../src/app/catalogue-freshness.ts';
 import { ChannelService } from '../src/app/channel-service.ts';
 import { JOB_NAMES, JobQueues, QUEUE_NAMES, resolveTuning, SCHEDULER_IDS, type DeepPartial, type DeliverJobData, type JobsTuning } from './queues.ts';
 import { assertRedisReachable, createRedis } from './redis-connection.ts';
+
+/** The maintenance queue's name before it was `maintenance`. */
+const LEGACY_MAINTENANCE_QUEUE = 'ingest';
 
 /** What the jobs need from the core (an AppContext satisfies it). */
 export interface JobsContext {
@@ -223,7 +226,20 @@ export class Jobs {
     }
   }
 
+  /** Before the maintenance queue had its own name it was called `ingest`: its schedulers stop, so nothing runs twice. */
+  private async retireLegacyMaintenanceQueue(): Promise<void> {
+    const legacy = new Queue(LEGACY_MAINTENANCE_QUEUE, { connection: this.connection, prefix: this.options.prefix });
+    legacy.on('error', () => {});
+    try {
+      const removed = (await Promise.all([legacy.removeJobScheduler(SCHEDULER_IDS.ingest), legacy.removeJobScheduler(SCHEDULER_IDS.sweep)])).some(Boolean);
+      if (removed) this.logger.info({ queue: LEGACY_MAINTENANCE_QUEUE }, 'retired the old maintenance queue name');
+    } finally {
+      await legacy.close();
+    }
+  }
+
   private async syncSchedules(): Promise<void> {
+    await this.retireLegacyMaintenanceQueue();
     await upsertSchedulerIfChanged(this.queues.maintenance, SCHEDULER_IDS.ingest, { pattern: this.options.ingestCron, tz: 'UTC' }, { name: JOB_NAMES.ingest, data: {} });
     await upsertSchedulerIfChanged(this.queues.maintenance, SCHEDULER_IDS.sweep, { every: this.tuning.sweep.everyMs }, { name: JOB_NAMES.sweep, data: {} });
     await this.scheduleSync.syncAll();

@@ -5,7 +5,7 @@ import type { Platform } from '../src/core/types.ts';
 
 /** Queue names. Deliveries get one queue per platform so each platform has its own global rate limit. */
 export const QUEUE_NAMES = {
-  maintenance: 'ingest',
+  maintenance: 'maintenance',
   digest: 'digest',
   deliver: (platform: Platform) => `deliver-${platform}`,
 } as const;
