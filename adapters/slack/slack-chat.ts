@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import { PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { escapeMrkdwn, renderDigest, type SlackMessage } from '../../src/format/slack-blocks.ts';
+import { escapeMrkdwn, renderDigest, type SlackMessage } from './slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
 

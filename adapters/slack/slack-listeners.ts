@@ -4,7 +4,7 @@ import { parseCommandText } from '../../src/commands/index.ts';
 import type { AppContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
-import { decodeMore, renderReply, renderSharedPaper, replyVisibility, SLACK_ACTIONS } from '../../src/format/slack-blocks.ts';
+import { decodeMore, renderReply, renderSharedPaper, replyVisibility, SLACK_ACTIONS } from './slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { SlackCallers } from './slack-callers.ts';
 

@@ -14,7 +14,7 @@ import {
   type SlackBlock,
   type SlackButton,
   type SlackMessage,
-} from '../../src/format/slack-blocks.ts';
+} from '../../adapters/slack/slack-blocks.ts';
 import { makePaper } from '../helpers/papers.ts';
 
 function view(overrides: Partial<PaperView> = {}): PaperView {

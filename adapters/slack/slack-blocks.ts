@@ -1,7 +1,8 @@
-import type { CommandReply } from '../core/commands.ts';
-import type { DigestView, PaperView } from '../core/views.ts';
-import { authorLine, truncateAtWord } from './paper-view.ts';
-import { missedLine } from './digest-lines.ts';
+import type { ActionsBlock, Button, ContextBlock, DividerBlock, HeaderBlock, MrkdwnElement, PlainTextElement, SectionBlock } from '@slack/types';
+import type { CommandReply } from '../../src/core/commands.ts';
+import type { DigestView, PaperView } from '../../src/core/views.ts';
+import { authorLine, truncateAtWord } from '../../src/format/paper-view.ts';
+import { missedLine } from '../../src/format/digest-lines.ts';
 
 /** Slack's message limits (Block Kit reference), plus our own budget under the undocumented ~13k total. */
 export const SLACK_LIMITS = {
@@ -30,29 +31,16 @@ export const SLACK_ACTIONS = {
   linkPrefix: 'papers_link_',
 } as const;
 
-export interface SlackPlainText {
-  type: 'plain_text';
-  text: string;
-  emoji?: boolean;
-}
-export interface SlackMrkdwn {
-  type: 'mrkdwn';
-  text: string;
-}
-export interface SlackButton {
-  type: 'button';
-  text: SlackPlainText;
-  action_id: string;
-  url?: string;
-  value?: string;
-  style?: 'primary' | 'danger';
-}
+/** A button we send: always with an action id, so our Bolt handlers can ack it. */
+export type SlackButton = Button & { action_id: string };
+
+/** The Block Kit blocks we send: the SDK's own block types, narrowed to the elements we use. */
 export type SlackBlock =
-  | { type: 'header'; text: SlackPlainText }
-  | { type: 'section'; text: SlackMrkdwn }
-  | { type: 'context'; elements: SlackMrkdwn[] }
-  | { type: 'actions'; elements: SlackButton[] }
-  | { type: 'divider' };
+  | HeaderBlock
+  | (SectionBlock & { text: MrkdwnElement })
+  | (ContextBlock & { elements: MrkdwnElement[] })
+  | (ActionsBlock & { elements: SlackButton[] })
+  | DividerBlock;
 
 /** One `chat.postMessage` / `response_url` body: blocks plus the plain notification text. */
 export interface SlackMessage {
@@ -87,11 +75,11 @@ export function fitEscaped(raw: string, max: number): string {
   return escapeMrkdwn(truncateAtWord(raw, n));
 }
 
-function plain(text: string, max: number): SlackPlainText {
+function plain(text: string, max: number): PlainTextElement {
   return { type: 'plain_text', text: truncateAtWord(text.replace(/\s+/g, ' ').trim() || ' ', max), emoji: true };
 }
 
-function mrkdwn(text: string): SlackMrkdwn {
+function mrkdwn(text: string): MrkdwnElement {
   return { type: 'mrkdwn', text };
 }
 
