@@ -9,10 +9,13 @@ export interface CliResult {
 
 const BIN = join(process.cwd(), 'src', 'cli', 'bin.mjs');
 
-/** Runs the real `papers` binary as a child process (asynchronously, so in-process fake servers keep answering). */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+/**
+ * Runs the real `papers` binary as a child process (asynchronously, so in-process fake servers keep answering).
+ * `nodeArgs` go to node before the binary (`--import` of a preload, say).
+ */
+export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -1,8 +1,6 @@
-import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
-import { createIngestor } from '../../ingest/create-ingestor.ts';
-import { BackgroundIndexer } from '../../db/background-indexer.ts';
+import type { Ingestor } from '../../ingest/ingestor.ts';
 import type { DayReport } from '../../ingest/ingestor.ts';
 import { daysBetween } from '../../core/time.ts';
 import { parseDay } from '../args.ts';
@@ -49,8 +47,10 @@ export function registerIngest(program: Command, runtime: CliRuntime): void {
     .action(async (options: IngestOptions) => {
       const mode = chooseMode(options);
       const ctx = runtime.context();
+      const { createIngestor } = await import('../../ingest/create-ingestor.ts');
       if (mode === 'range') {
         // A backfill can be large: build the search index on a second thread while papers are written.
+        const { BackgroundIndexer } = await import('../../db/background-indexer.ts');
         const indexer = ctx.db.path === ':memory:' ? undefined : new BackgroundIndexer(ctx.db.path);
         try {
           await backfill(runtime, createIngestor(ctx, { indexer }), options.from!, options.to!, options.refresh === true);
@@ -70,8 +70,9 @@ export function registerIngest(program: Command, runtime: CliRuntime): void {
     });
 }
 
-async function backfill(runtime: CliRuntime, ingestor: ReturnType<typeof createIngestor>, from: string, to: string, refresh: boolean): Promise<void> {
+async function backfill(runtime: CliRuntime, ingestor: Ingestor, from: string, to: string, refresh: boolean): Promise<void> {
   const total = daysBetween(from, to).length;
+  const { SingleBar, Presets } = await import('cli-progress');
   const bar = runtime.io.isTty ? new SingleBar({ format: 'ingest |{bar}| {value}/{total} days | {day} | {papers} papers', hideCursor: true }, Presets.shades_classic) : undefined;
   bar?.start(total, 0, { day: from, papers: 0 });
   let papers = 0;

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { createConfigLogger } from '../../logger.ts';
-import { exitOnSignals, startWorkerProcess } from '../../main.ts';
 import { installProcessGuard } from '../../process-guard.ts';
 import type { CliRuntime } from '../runtime.ts';
 
@@ -15,6 +14,7 @@ export function registerWorker(program: Command, runtime: CliRuntime): void {
     .description('Run queue workers only (digests, deliveries, ingest); several may share the queues')
     .action(async () => {
       const config = runtime.config;
+      const { exitOnSignals, startWorkerProcess } = await import('../../main.ts');
       const logger = createConfigLogger(config);
       installProcessGuard(logger);
       const running = await startWorkerProcess(config, logger);
