@@ -4,7 +4,7 @@ import { Routes, type APIDMChannel, type RESTPostAPIChannelMessageJSONBody, type
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
-import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from '../../src/format/discord-embeds.ts';
+import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 
 /** Discord error codes no retry can fix: Unknown Channel, Missing Access, Missing Permissions. */

@@ -10,7 +10,7 @@ import {
   type Interaction,
   type InteractionEditReplyOptions,
 } from 'discord.js';
-import type { DiscordMessage } from '../../src/format/discord-embeds.ts';
+import type { DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { COMMAND_NAME } from './command-definitions.ts';
 import type { OptionValue } from './command-request.ts';

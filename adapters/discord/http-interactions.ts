@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { REST } from '@discordjs/rest';
-import { InteractionResponseType, Routes } from 'discord-api-types/v10';
+import { InteractionResponseType, MessageFlags, Routes } from 'discord-api-types/v10';
 import type { HttpRoute } from '../../src/core/ports.ts';
-import { EPHEMERAL_FLAG, type DiscordMessage } from '../../src/format/discord-embeds.ts';
+import type { DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { headerValue, readBody, sendJson, sendTooLarge } from '../../src/server/http-server.ts';
 import type { InteractionHandler, Responder } from './interaction-handler.ts';
@@ -14,7 +14,7 @@ const NO_MENTIONS = { allowed_mentions: { parse: [] } };
 
 /** Answers the HTTP request with the initial response, then completes through the interaction webhook. */
 function httpResponder(res: ServerResponse, rest: REST, applicationId: string, token: string): Responder {
-  const flags = (ephemeral: boolean) => (ephemeral ? { flags: EPHEMERAL_FLAG } : {});
+  const flags = (ephemeral: boolean) => (ephemeral ? { flags: MessageFlags.Ephemeral } : {});
   return {
     async defer(ephemeral) {
       sendJson(res, 200, { type: InteractionResponseType.DeferredChannelMessageWithSource, data: flags(ephemeral) });

@@ -2,7 +2,7 @@ import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import type { CommandCore } from '../../src/commands/index.ts';
 import type { AppContext } from '../../src/context.ts';
 import { UsageError } from '../../src/errors.ts';
-import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from '../../src/format/discord-embeds.ts';
+import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from './discord-embeds.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import type { Logger } from '../../src/logger.ts';
 import { autocompleteChoices, type Choice } from './autocomplete.ts';

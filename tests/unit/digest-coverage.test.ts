@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext } from '../../src/context.ts';
 import { addDays } from '../../src/core/time.ts';
 import type { Schedule } from '../../src/core/types.ts';
-import { renderDigest as renderDiscord } from '../../src/format/discord-embeds.ts';
+import { renderDigest as renderDiscord } from '../../adapters/discord/discord-embeds.ts';
 import { renderDigest as renderSlack } from '../../adapters/slack/slack-blocks.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTestDb } from '../helpers/db.ts';

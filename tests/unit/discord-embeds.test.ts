@@ -10,7 +10,7 @@ import {
   renderReply,
   splitText,
   type DiscordMessage,
-} from '../../src/format/discord-embeds.ts';
+} from '../../adapters/discord/discord-embeds.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { makePaper } from '../helpers/papers.ts';
 

@@ -1,7 +1,8 @@
-import type { CommandReply } from '../core/commands.ts';
-import type { DigestView, PaperView } from '../core/views.ts';
-import { authorLine, truncateAtWord } from './paper-view.ts';
-import { missedLine } from './digest-lines.ts';
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIButtonComponentWithURL, type APIEmbed } from 'discord-api-types/v10';
+import type { CommandReply } from '../../src/core/commands.ts';
+import type { DigestView, PaperView } from '../../src/core/views.ts';
+import { authorLine, truncateAtWord } from '../../src/format/paper-view.ts';
+import { missedLine } from '../../src/format/digest-lines.ts';
 
 /** Discord's message limits (characters are counted as UTF-16 code units here, which never undercounts). */
 export const DISCORD_LIMITS = {
@@ -25,35 +26,15 @@ export const DISCORD_LIMITS = {
 /** Our own tighter budgets per embed, so that one embed always fits a message (<= 6000) with room to spare. */
 const BUDGET = { description: 2048, footer: 256 } as const;
 
-export const EPHEMERAL_FLAG = 64;
 const HF_YELLOW = 0xffd21e;
 
-export interface DiscordEmbedField {
-  name: string;
-  value: string;
-  inline?: boolean;
-}
+/** A Discord embed as the API takes it (we send title, url, description, colour, fields, thumbnail, footer). */
+export type DiscordEmbed = APIEmbed;
 
-/** A Discord embed as the API takes it (the subset we send). */
-export interface DiscordEmbed {
-  title?: string;
-  url?: string;
-  description?: string;
-  color?: number;
-  fields?: DiscordEmbedField[];
-  thumbnail?: { url: string };
-  footer?: { text: string };
-  author?: { name: string };
-}
+/** The buttons we send: link buttons and our own custom-id buttons, always labelled. */
+export type DiscordButton = (APIButtonComponentWithURL | APIButtonComponentWithCustomId) & { label: string };
 
-export type DiscordButton =
-  | { type: 2; style: 5; label: string; url: string }
-  | { type: 2; style: 1 | 2; label: string; custom_id: string };
-
-export interface DiscordActionRow {
-  type: 1;
-  components: DiscordButton[];
-}
+export type DiscordActionRow = APIActionRowComponent<DiscordButton>;
 
 /** One message's JSON body (Create Message, Edit Original Response, follow-ups). */
 export interface DiscordMessage {
@@ -202,14 +183,14 @@ function hardSplit(line: string, max: number): string[] {
 function rowsOf(buttons: DiscordButton[]): DiscordActionRow[] {
   const rows: DiscordActionRow[] = [];
   for (let i = 0; i < buttons.length && rows.length < DISCORD_LIMITS.actionRows; i += DISCORD_LIMITS.buttonsPerRow) {
-    rows.push({ type: 1, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
+    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + DISCORD_LIMITS.buttonsPerRow) });
   }
   return rows;
 }
 
 function linkButton(label: string, url: string): DiscordButton | undefined {
   if (!isHttpUrl(url, DISCORD_LIMITS.buttonUrl)) return undefined;
-  return { type: 2, style: 5, label: fit(nonBlank(label, 'Open'), DISCORD_LIMITS.buttonLabel), url };
+  return { type: ComponentType.Button, style: ButtonStyle.Link, label: fit(nonBlank(label, 'Open'), DISCORD_LIMITS.buttonLabel), url };
 }
 
 function present<T>(value: T | undefined): value is T {
@@ -282,12 +263,12 @@ function papersMessages(reply: Extract<CommandReply, { kind: 'papers' }>): Disco
     if (reply.shareable) {
       for (const { paper, rank } of group.items) {
         const customId = `${CUSTOM_ID.share}${paper.id}`;
-        if (customId.length <= DISCORD_LIMITS.customId) buttons.push({ type: 2, style: 2, label: `Share ${rank}`, custom_id: customId });
+        if (customId.length <= DISCORD_LIMITS.customId) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `Share ${rank}`, custom_id: customId });
       }
     }
     const rows = rowsOf(buttons).slice(0, DISCORD_LIMITS.actionRows - 1);
     const moreId = index === groups.length - 1 && reply.more ? moreCustomId(reply.more) : undefined;
-    if (moreId) rows.push({ type: 1, components: [{ type: 2, style: 1, label: 'More results', custom_id: moreId }] });
+    if (moreId) rows.push({ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More results', custom_id: moreId }] });
     return { embeds: group.embeds, ...(rows.length > 0 ? { components: rows } : {}) };
   });
   return withHeading(heading, messages);
