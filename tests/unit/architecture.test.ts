@@ -40,3 +40,12 @@ describe('ports and adapters', () => {
     expect(readers).toEqual([join('src', 'config.ts')]);
   });
 });
+
+describe('platform rendering lives in the adapters', () => {
+  const wire = /type: '(section|header|context|actions|divider|mrkdwn|plain_text|button)'|\baction_id\b|\bcustom_id\b|\b(type|style|flags): \d|EPHEMERAL|ButtonStyle|ComponentType|MessageFlags/;
+
+  it('keeps src/format to neutral views: no platform SDK imports, no Block Kit or embed wire constants in src', () => {
+    expect(offenders(sources('src/format'), /^(@slack\/|discord\.js|@discordjs\/|discord-api-types)/)).toEqual([]);
+    expect(sources('src').filter((f) => wire.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
+  });
+});
