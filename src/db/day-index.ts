@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
+import type { MatchExpression } from '../core/compiled-query.ts';
 import type { Paper } from '../core/types.ts';
+import { toFtsMatch } from './fts-query.ts';
 
 /**
  * A throwaway in-memory FTS5 index over a handful of papers (a few feed days), with the same tokenizer
@@ -26,9 +28,9 @@ export class DayIndex {
     this.matchStmt = this.sqlite.prepare('SELECT rowid FROM day WHERE day MATCH ? ORDER BY rank');
   }
 
-  /** Ids of the papers matching an FTS5 expression (from `toFtsMatch`), best match first. */
-  match(expression: string): string[] {
-    return (this.matchStmt.all(expression) as { rowid: number }[]).map((r) => this.ids[r.rowid - 1]!);
+  /** Ids of the papers matching the expression (its text part only: filters are the caller's), best match first. */
+  match(expression: MatchExpression): string[] {
+    return (this.matchStmt.all(toFtsMatch(expression)) as { rowid: number }[]).map((r) => this.ids[r.rowid - 1]!);
   }
 
   close(): void {

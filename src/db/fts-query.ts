@@ -1,24 +1,24 @@
-import type { Alternative, ExpandedQuery } from '../search/expand.ts';
+import type { MatchExpression, QueryTerm, TermGroup } from '../core/compiled-query.ts';
 
 /** Quotes one string as an FTS5 string: the only way user text enters a MATCH expression. */
 export function ftsString(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-function alternative(alt: Alternative): string {
+function alternative(alt: QueryTerm): string {
   if (alt.phrase || alt.words.length === 1) return ftsString(alt.words.join(' '));
   return `(${alt.words.map(ftsString).join(' AND ')})`;
 }
 
-function group(alts: Alternative[]): string {
+function group(alts: TermGroup): string {
   return alts.length === 1 ? alternative(alts[0]!) : `(${alts.map(alternative).join(' OR ')})`;
 }
 
 /**
- * Compiles an expanded query into an FTS5 MATCH expression. Every piece of user text is a quoted FTS5
+ * Compiles a match expression into the SQLite FTS5 MATCH syntax. Every piece of user text is a quoted FTS5
  * string; only our own operators (AND, OR, NOT, parentheses, the `authors` column filter) are bare.
  */
-export function toFtsMatch(query: ExpandedQuery): string {
+export function toFtsMatch(query: MatchExpression): string {
   const required = [
     ...query.groups.map(group),
     ...query.authors.map((words) => `authors : ${ftsString(words.join(' '))}`),
@@ -37,7 +37,7 @@ function wordForms(word: string): string {
  * An expression over single words (no phrases) for the unstemmed title-word index: every group must have an
  * alternative whose words all appear, each as written or with/without a plural `s`. Used only to rank.
  */
-export function toTitleWordsMatch(query: Pick<ExpandedQuery, 'groups'>): string | undefined {
+export function toTitleWordsMatch(query: Pick<MatchExpression, 'groups'>): string | undefined {
   if (query.groups.length === 0) return undefined;
   return query.groups
     .map((alts) => `(${alts.map((alt) => `(${alt.words.map(wordForms).join(' AND ')})`).join(' OR ')})`)

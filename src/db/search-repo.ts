@@ -1,17 +1,13 @@
 import type { Statement } from 'better-sqlite3';
 import type { Paper } from '../core/types.ts';
-import type { Day } from '../core/time.ts';
-import { wordsOf, type UpvotesFilter } from '../search/query.ts';
+import type { CompiledQuery, MatchExpression, QueryFilters, UpvotesFilter } from '../core/compiled-query.ts';
+import { wordsOf } from '../core/words.ts';
 import type { Db } from './client.ts';
+import { toFtsMatch, toTitleWordsMatch } from './fts-query.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
 
-export interface SearchFilters {
-  /** Published (arXiv) on or after this day. */
-  since?: Day;
-  /** Listed on a Daily Papers feed day on or after this day. */
-  listedSince?: Day;
-  upvotes?: UpvotesFilter;
-}
+/** The filters a ranking applies beside the text match. */
+export type SearchFilters = QueryFilters;
 
 export interface RankedPaper {
   /** The row's FTS5 rowid (papers.seq), for fetching snippets. */
@@ -161,10 +157,15 @@ export class SearchRepo {
   }
 
   /**
-   * Ranks the papers that match an FTS5 expression (built by `toFtsMatch`, never raw user text): ids and
-   * scores only, so that rows and snippets are fetched for the final page alone.
+   * Ranks the papers that match a compiled query (compiled here to FTS5, every user word quoted): ids and
+   * scores first, so that rows are fetched for the final page alone.
    */
-  rank(match: string, filters: SearchFilters, page: { limit: number; offset: number }, titleWords?: string): RankedPage {
+  rank(query: CompiledQuery, page: { limit: number; offset: number }): RankedPage {
+    const filters: SearchFilters = { since: query.since, listedSince: query.listedSince, upvotes: query.upvotes };
+    return this.rankMatch(toFtsMatch(query), filters, page, toTitleWordsMatch(query));
+  }
+
+  private rankMatch(match: string, filters: SearchFilters, page: { limit: number; offset: number }, titleWords?: string): RankedPage {
     const filterParams: Record<string, unknown> = {};
     if (filters.since) filterParams.since = filters.since;
     if (filters.listedSince) filterParams.listedSince = filters.listedSince;
@@ -216,9 +217,9 @@ export class SearchRepo {
     return new Map(rows.map((r) => [r.seq, paperFromRow(r)]));
   }
 
-  /** Whether anything matches the expression. */
-  matchesAny(match: string): boolean {
-    return this.existsStmt.get(match) !== undefined;
+  /** Whether any paper matches the expression. */
+  matchesAny(expression: MatchExpression): boolean {
+    return this.existsStmt.get(toFtsMatch(expression)) !== undefined;
   }
 
   /** How many papers contain `word` exactly (unstemmed, lower case). */

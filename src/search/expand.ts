@@ -1,22 +1,13 @@
 import { COMMON_ACRONYMS } from './acronyms.ts';
-import { isStopWord, type Clause, type ParsedQuery, type UpvotesFilter } from './query.ts';
+import { isStopWord, type Clause, type ParsedQuery } from './query.ts';
 import { spellingVariant } from './spelling-variants.ts';
-import type { Day } from '../core/time.ts';
+import type { CompiledQuery, QueryTerm } from '../core/compiled-query.ts';
 
 /** One way to match: all `words` (anywhere, or next to each other when `phrase`). */
-export interface Alternative {
-  words: string[];
-  phrase: boolean;
-}
+export type Alternative = QueryTerm;
 
-/** A query after expansion: each group matches when any alternative does; every group must match. */
-export interface ExpandedQuery {
-  groups: Alternative[][];
-  exclude: Alternative[];
-  authors: string[][];
-  since?: Day;
-  upvotes?: UpvotesFilter;
-}
+/** A query after expansion, as storage runs it: each group matches when any alternative does; every group must match. */
+export type ExpandedQuery = CompiledQuery;
 
 /** Acronyms and their expansions: the field's common ones plus those learned from abstracts. */
 export class AcronymLexicon {

@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.ts';
 import { isDay, type Day } from '../core/time.ts';
+import type { UpvotesFilter } from '../core/compiled-query.ts';
+import { wordsOf } from '../core/words.ts';
 
 /** One thing to look for: a word or an exact phrase. `words` are the lower-case words inside it. */
 export interface Clause {
@@ -8,7 +10,8 @@ export interface Clause {
   words: string[];
 }
 
-export type UpvotesFilter = { op: '>=' | '>' | '<=' | '<' | '='; value: number };
+export type { UpvotesFilter };
+export { wordsOf };
 
 /**
  * A search in our own small syntax, parsed. Every group must match; a group matches when any of its
@@ -45,12 +48,6 @@ export function isStopWord(word: string): boolean {
 
 // eslint-disable-next-line no-control-regex -- stripping control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g;
-const WORD = /[\p{L}\p{N}]+/gu;
-
-/** The lower-case words of `text` as the index sees them (letters and digits; everything else separates). */
-export function wordsOf(text: string): string[] {
-  return (text.normalize('NFKC').toLowerCase().match(WORD) ?? []).map((w) => w.normalize('NFD').replace(/\p{M}/gu, ''));
-}
 
 /** Cleans raw user text: drops control and invisible characters, folds compatibility forms, trims. */
 export function cleanQueryText(raw: string): string {

@@ -1,12 +1,12 @@
 import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
-import { ftsString, toFtsMatch, toTitleWordsMatch } from '../db/fts-query.ts';
+import { singleWord, type CompiledQuery } from '../core/compiled-query.ts';
+import { canonicalArxivId } from '../core/arxiv-id.ts';
 import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
 import { makeSnippet, queryStems } from './snippet.ts';
 import { correctWord } from './spelling.ts';
-import { canonicalArxivId } from '../sources/hf-schema.ts';
 
 export interface SearchHit {
   paper: Paper;
@@ -55,10 +55,10 @@ export class SearchService {
     return this.lexicon;
   }
 
-  /** Compiles user text into the FTS5 expression it runs (throws `UsageError` on bad input). */
-  compile(text: string): { parsed: ParsedQuery; match: string } {
+  /** Compiles user text into the query storage runs (throws `UsageError` on bad input). */
+  compile(text: string): { parsed: ParsedQuery; match: CompiledQuery } {
     const parsed = parseQuery(text);
-    return { parsed, match: toFtsMatch(expandQuery(parsed, this.acronyms())) };
+    return { parsed, match: expandQuery(parsed, this.acronyms()) };
   }
 
   /**
@@ -66,11 +66,11 @@ export class SearchService {
    * nowhere in the corpus replaced by its closest vocabulary word (as search does), so the subscribe
    * preview, `today` and the digest agree. `corrected` is the topic as matched, when it differs.
    */
-  compileTopic(text: string): { parsed: ParsedQuery; match: string; corrected?: string } {
+  compileTopic(text: string): { parsed: ParsedQuery; match: CompiledQuery; corrected?: string } {
     const original = parseQuery(text);
     const corrected = this.correct(original);
     const parsed = corrected ?? original;
-    return { parsed, match: toFtsMatch(expandQuery(parsed, this.acronyms())), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
+    return { parsed, match: expandQuery(parsed, this.acronyms()), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
   }
 
   search(text: string, options: SearchOptions = {}): SearchResult {
@@ -114,11 +114,10 @@ export class SearchService {
 
   private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; stems: Set<string> } {
     const expanded = expandQuery(parsed, this.acronyms());
-    const match = toFtsMatch(expanded);
     const since = [parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
-    const filters = { since, listedSince: options.listedSince, upvotes: parsed.upvotes };
+    const query: CompiledQuery = { ...expanded, since, listedSince: options.listedSince };
     const stems = queryStems(expanded.groups.flatMap((g) => g.flatMap((alt) => alt.words)));
-    return { page: this.repo.rank(match, filters, { limit: limit + 1, offset }, toTitleWordsMatch(expanded)), stems };
+    return { page: this.repo.rank(query, { limit: limit + 1, offset }), stems };
   }
 
   /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */
@@ -126,7 +125,7 @@ export class SearchService {
     let changed = false;
     const fix = (clause: Clause): Clause => {
       const words = clause.words.map((w) => {
-        if (this.repo.wordDocs(w) > 0 || this.repo.matchesAny(ftsString(w))) return w;
+        if (this.repo.wordDocs(w) > 0 || this.repo.matchesAny(singleWord(w))) return w;
         const better = correctWord(w, this.repo);
         if (better) changed = true;
         return better ?? w;

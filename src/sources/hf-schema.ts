@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Listing, Paper } from '../core/types.ts';
 import { isDay, type Day } from '../core/time.ts';
+import { canonicalArxivId } from '../core/arxiv-id.ts';
 import { FIELD_CAPS, FieldCapper, type FieldNote } from './field-caps.ts';
 
 const looseString = z.string().nullish();
@@ -39,14 +40,8 @@ export const hfDailyItem = z
 
 export type HfDailyItem = z.infer<typeof hfDailyItem>;
 
-const NEW_ARXIV_ID = /^\d{4}\.\d{4,5}$/;
-const OLD_ARXIV_ID = /^[a-z][a-z-]*(\.[A-Z]{2})?\/\d{7}$/;
-
-/** The canonical arXiv id: trimmed, `arXiv:` prefix and `vN` version suffix removed; undefined if not an arXiv id. */
-export function canonicalArxivId(raw: string): string | undefined {
-  const id = raw.trim().replace(/^arxiv:/i, '').replace(/v\d+$/i, '');
-  return NEW_ARXIV_ID.test(id) || OLD_ARXIV_ID.test(id) ? id : undefined;
-}
+/** The arXiv id rule lives in src/core (neutral); re-exported for this schema's existing importers. */
+export { canonicalArxivId };
 
 /** `https://github.com/owner/repo(.git)(/tree/...)` or `owner/repo` -> `owner/repo`; anything else -> null. */
 export function normaliseGithubRepo(raw: string | null | undefined): string | null {

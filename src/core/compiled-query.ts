@@ -1,0 +1,50 @@
+import type { Day } from './time.ts';
+
+/**
+ * One way to match: every one of `words` anywhere in a paper, or, when `phrase`, next to each other in
+ * order. Words are lower case, as {@link wordsOf} (src/core/words.ts) splits them; they are user text and
+ * must be quoted by whatever storage turns them into its own syntax.
+ */
+export interface QueryTerm {
+  words: string[];
+  phrase: boolean;
+}
+
+/** A group matches when any of its terms does. */
+export type TermGroup = QueryTerm[];
+
+/** The text part of a search: what storage matches against titles, abstracts, authors and keywords. */
+export interface MatchExpression {
+  /** Every group must match (AND of ORs); may be empty when only authors are asked for. */
+  groups: TermGroup[];
+  /** A paper matching any of these is left out. */
+  exclude: QueryTerm[];
+  /** Each entry is one author's name as words; every entry must match the authors field. */
+  authors: string[][];
+}
+
+/** A comparison on a paper's upvote count. */
+export interface UpvotesFilter {
+  op: '>=' | '>' | '<=' | '<' | '=';
+  value: number;
+}
+
+/** Filters on a paper's stored fields, beside the text match. */
+export interface QueryFilters {
+  /** Published (arXiv) on or after this day; a paper whose day is unknown passes. */
+  since?: Day;
+  /** Listed on a Daily Papers feed day on or after this day. */
+  listedSince?: Day;
+  upvotes?: UpvotesFilter;
+}
+
+/**
+ * A search as storage runs it: the query language parsed and widened (spellings, acronyms) by src/search,
+ * with no syntax left. Each storage dialect (SQLite FTS5 in src/db) compiles it to its own.
+ */
+export interface CompiledQuery extends MatchExpression, QueryFilters {}
+
+/** The expression that matches papers containing `word` (one word, as written). */
+export function singleWord(word: string): MatchExpression {
+  return { groups: [[{ words: [word], phrase: false }]], exclude: [], authors: [] };
+}
