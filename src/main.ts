@@ -8,11 +8,12 @@ import { createDiscordAdapter } from '../adapters/discord/discord-adapter.ts';
 import { createSlackAdapter } from '../adapters/slack/slack-adapter.ts';
 import { openJobs, RedisUnreachableError, type Jobs } from '../jobs/index.ts';
 import { provideRedis } from '../jobs/local-redis.ts';
-import { createCommandCore } from './commands/index.ts';
+import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { ConfigError, describeError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
-import type { ChatPlatform, PlatformAdapter } from './core/ports.ts';
+import type { ChatPlatform } from './core/ports.ts';
+import type { PlatformAdapter } from './server/platform-adapter.ts';
 import type { Platform } from './core/types.ts';
 import { createIngestor } from './ingest/create-ingestor.ts';
 import { createConfigLogger, type Logger } from './logger.ts';
@@ -37,8 +38,7 @@ const PLATFORMS: ((config: Config, deps: AdapterDeps) => PlatformAdapter | undef
 ];
 
 interface AdapterDeps {
-  ctx: AppContext;
-  commands: ReturnType<typeof createCommandCore>;
+  papers: PapersApp;
   logger: Logger;
 }
 
@@ -51,8 +51,8 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
     ctx.close();
     throw error;
   }
-  const commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
-  const adapters = PLATFORMS.map((create) => create(config, { ctx, commands, logger })).filter((a): a is PlatformAdapter => a !== undefined);
+  const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const adapters = PLATFORMS.map((create) => create(config, { papers, logger })).filter((a): a is PlatformAdapter => a !== undefined);
   if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
   return { ctx, jobs, adapters };
 }

@@ -1,18 +1,18 @@
 import { REST } from '@discordjs/rest';
 import type { Config } from '../../src/config.ts';
-import type { AppContext } from '../../src/context.ts';
-import type { HttpRoute, PlatformAdapter } from '../../src/core/ports.ts';
+import type { PapersApp } from '../../src/app/papers-app.ts';
+import type { HttpRoute } from '../../src/server/http-route.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDeliveryRest, createDiscordChat } from './discord-chat.ts';
 import { createGateway } from './gateway-client.ts';
 import { createInteractionsRoute } from './http-interactions.ts';
-import type { CommandCore } from '../../src/commands/index.ts';
 import { createInteractionHandler } from './interaction-handler.ts';
 import { createSignatureVerifier } from './verify-signature.ts';
 
 export interface DiscordAdapterDeps {
-  ctx: AppContext;
-  commands: CommandCore;
+  /** The application: every command, button and autocomplete is answered by it. */
+  papers: PapersApp;
   logger: Logger;
 }
 
@@ -26,7 +26,7 @@ const DRAIN_MS = 10_000;
  */
 export function createDiscordAdapter(deps: DiscordAdapterDeps, config: NonNullable<Config['discord']>): PlatformAdapter {
   const logger = deps.logger.child({ adapter: 'discord' });
-  const handler = createInteractionHandler({ ctx: deps.ctx, commands: deps.commands, logger });
+  const handler = createInteractionHandler({ papers: deps.papers, logger });
   const inFlight = new Set<Promise<void>>();
   const track = (work: Promise<void>) => {
     inFlight.add(work);
@@ -39,7 +39,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps, config: NonNullab
   let gateway: ReturnType<typeof createGateway> | undefined;
   if (config.publicKey) {
     const rest = new REST({ api: config.apiUrl, version: '10' });
-    routes.push(createInteractionsRoute({ verify: createSignatureVerifier(config.publicKey, deps.ctx.clock), handler, rest, logger, track }));
+    routes.push(createInteractionsRoute({ verify: createSignatureVerifier(config.publicKey, deps.papers.clock), handler, rest, logger, track }));
   } else if (config.token) {
     gateway = createGateway({ token: config.token, apiUrl: config.apiUrl, handler, logger, track });
   }

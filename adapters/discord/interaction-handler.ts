@@ -1,9 +1,7 @@
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
-import type { CommandCore } from '../../src/commands/index.ts';
-import type { AppContext } from '../../src/context.ts';
+import type { PapersApp } from '../../src/app/papers-app.ts';
 import { UsageError } from '../../src/errors.ts';
 import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from './discord-embeds.ts';
-import { toPaperView } from '../../src/format/paper-view.ts';
 import type { Logger } from '../../src/logger.ts';
 import { autocompleteChoices, type Choice } from './autocomplete.ts';
 import { canManageFrom, toCommandRequest, type SlashInvocation } from './command-request.ts';
@@ -30,8 +28,7 @@ export interface Responder {
 }
 
 export interface InteractionHandlerDeps {
-  ctx: Pick<AppContext, 'channels' | 'papers'>;
-  commands: CommandCore;
+  papers: PapersApp;
   logger: Logger;
 }
 
@@ -63,7 +60,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
     await responder.defer(true);
     let reply: CommandReply;
     try {
-      reply = await deps.commands.handle(request);
+      reply = await deps.papers.command(request);
     } catch (error) {
       log.error({ err: error, command: request.name }, 'discord command failed');
       reply = failureReply(error);
@@ -73,9 +70,9 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
 
   async function button(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
     if (interaction.customId.startsWith(CUSTOM_ID.share)) {
-      const paper = deps.ctx.papers.get(interaction.customId.slice(CUSTOM_ID.share.length));
-      if (!paper) return responder.reply({ content: 'That paper is no longer in our index.' }, true);
-      return responder.reply(renderSharedPaper(toPaperView(paper), interaction.userId), false);
+      const shared = deps.papers.share(interaction.customId.slice(CUSTOM_ID.share.length), interaction.userId);
+      if (shared.kind === 'error') return responder.reply({ content: shared.message }, true);
+      return responder.reply(renderSharedPaper(shared.paper, shared.sharedBy), false);
     }
     const more = parseMoreCustomId(interaction.customId);
     if (!more) return responder.reply({ content: 'This button has expired.' }, true);
@@ -104,7 +101,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
             if (!interaction.invocation.guildId) return await responder.reply(renderReply(OUTSIDE_GUILD).messages[0]!, true);
             return await run(toCommandRequest(interaction.invocation), responder);
           case 'autocomplete':
-            return await responder.autocomplete(interaction.workspaceId ? autocompleteChoices(deps.ctx.channels, interaction) : []);
+            return await responder.autocomplete(interaction.workspaceId ? autocompleteChoices(deps.papers, interaction) : []);
           case 'button':
             return await button(interaction, responder);
           case 'unsupported':

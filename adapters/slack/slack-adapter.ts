@@ -1,9 +1,9 @@
 import { App, HTTPReceiver } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { CommandCore } from '../../src/commands/index.ts';
 import type { Config } from '../../src/config.ts';
-import type { AppContext } from '../../src/context.ts';
-import type { HttpRoute, PlatformAdapter } from '../../src/core/ports.ts';
+import type { PapersApp } from '../../src/app/papers-app.ts';
+import type { HttpRoute } from '../../src/server/http-route.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { ConfigError } from '../../src/errors.ts';
 import type { Logger } from '../../src/logger.ts';
 import { MAX_BODY_BYTES } from '../../src/server/http-server.ts';
@@ -18,8 +18,8 @@ import { guardSlackRequests } from './slack-signature.ts';
 export const SLACK_EVENTS_PATH = '/slack/events';
 
 export interface SlackAdapterDeps {
-  ctx: AppContext;
-  commands: Pick<CommandCore, 'handle'>;
+  /** The application: every command and button is answered by it. */
+  papers: PapersApp;
   logger: Logger;
 }
 
@@ -61,7 +61,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
     rejectRateLimitedCalls: true,
   });
   const callers = new SlackCallers(app.client, { adminsOnly: config.adminsOnly, logger });
-  registerSlackListeners(app, { ctx: deps.ctx, commands: deps.commands, callers, logger });
+  registerSlackListeners(app, { papers: deps.papers, callers, logger });
   app.error(async (error) => {
     logger.error({ err: error }, 'slack listener failed');
   });

@@ -1,9 +1,7 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import type { CommandCore } from '../../src/commands/index.ts';
 import { parseCommandText } from '../../src/commands/index.ts';
-import type { AppContext } from '../../src/context.ts';
+import type { PapersApp } from '../../src/app/papers-app.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
-import { toPaperView } from '../../src/format/paper-view.ts';
 import { decodeMore, renderReply, renderSharedPaper, replyVisibility, SLACK_ACTIONS } from './slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { SlackCallers } from './slack-callers.ts';
@@ -12,8 +10,7 @@ import type { SlackCallers } from './slack-callers.ts';
 const MAX_RESPONSES = 5;
 
 export interface ListenerDeps {
-  ctx: AppContext;
-  commands: Pick<CommandCore, 'handle'>;
+  papers: PapersApp;
   callers: SlackCallers;
   logger: Logger;
 }
@@ -39,7 +36,7 @@ async function send(respond: RespondFn, reply: CommandReply, replaceOriginal = f
 
 async function run(deps: ListenerDeps, origin: Origin, command: Pick<CommandRequest, 'name' | 'text' | 'cursor'>): Promise<CommandReply> {
   const caller = await deps.callers.resolve(origin.teamId, origin.userId);
-  return deps.commands.handle({
+  return deps.papers.command({
     platform: 'slack',
     workspaceId: origin.teamId,
     channelId: origin.channelId,
@@ -86,12 +83,12 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.share, async ({ ack, body, action, respond }) => {
     await ack();
     await safely(deps, respond, 'share', async () => {
-      const paper = action.value ? deps.ctx.papers.get(action.value) : undefined;
-      if (!paper) {
-        await respond({ response_type: 'ephemeral', replace_original: false, text: 'That paper is no longer available to share.' });
+      const shared = deps.papers.share(action.value ?? '', body.user.id);
+      if (shared.kind === 'error') {
+        await respond({ response_type: 'ephemeral', replace_original: false, text: shared.message });
         return;
       }
-      const message = renderSharedPaper(toPaperView(paper), body.user.id);
+      const message = renderSharedPaper(shared.paper, shared.sharedBy);
       await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: message.blocks });
     });
   });

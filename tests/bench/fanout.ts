@@ -14,7 +14,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { openJobs, type DeepPartial, type Jobs, type JobsTuning } from '../../jobs/index.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { ChatPlatform } from '../../src/core/ports.ts';
@@ -132,8 +132,8 @@ function enrolMany(ctx: AppContext, count: number, topicsFor?: (i: number) => st
 }
 
 function slackChat(ctx: AppContext, apiUrl: string): ChatPlatform {
-  const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
-  return createSlackAdapter({ ctx, commands, logger: silentLogger() }, { botToken: 'xoxb-bench', signingSecret: 'bench', apiUrl, adminsOnly: false }).chat;
+  const commands = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
+  return createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-bench', signingSecret: 'bench', apiUrl, adminsOnly: false }).chat;
 }
 
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
-import { noScheduleSync, type PlatformAdapter } from '../../src/core/ports.ts';
+import { noScheduleSync } from '../../src/core/ports.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
 import { FakeDiscordGateway } from '../fakes/discord-gateway.ts';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const config = loadConfig({ DISCORD_TOKEN: 'gateway-bot-token', DISCORD_APPLICATION_ID: IDS.app, DISCORD_API_URL: api.apiUrl });
   ctx = createContext(config, silentLogger(), { db: testDb.db });
   ctx.papers.upsertPage([makePaper({ id: '2503.00001', title: 'Diffusion models for protein design' }), makePaper({ id: '2503.00004', title: 'Theorem proving with RL' })], []);
-  adapter = createDiscordAdapter({ ctx, commands: createCommandCore({ ctx, schedules: noScheduleSync }), logger: silentLogger() }, config.discord!);
+  adapter = createDiscordAdapter({ papers: createPapersApp({ ctx, schedules: noScheduleSync }), logger: silentLogger() }, config.discord!);
   await adapter.start();
 });
 

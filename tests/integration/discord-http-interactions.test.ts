@@ -2,11 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp, type PapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
-import { noScheduleSync, type PlatformAdapter } from '../../src/core/ports.ts';
+import { noScheduleSync } from '../../src/core/ports.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { createLogger, silentLogger } from '../../src/logger.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
@@ -85,14 +86,16 @@ beforeAll(async () => {
     ],
     [],
   );
-  const core = createCommandCore({ ctx, schedules: noScheduleSync });
-  const commands = {
-    handle: (req: CommandRequest): Promise<CommandReply> => {
+  const core = createPapersApp({ ctx, schedules: noScheduleSync });
+  // The app as the adapter sees it, recording each neutral request it is handed.
+  const commands: PapersApp = {
+    ...core,
+    command: (req: CommandRequest): Promise<CommandReply> => {
       requests.push(req);
-      return core.handle(req);
+      return core.command(req);
     },
   };
-  adapter = createDiscordAdapter({ ctx, commands, logger: createLogger({ level: 'debug', destination: sink }) }, config.discord!);
+  adapter = createDiscordAdapter({ papers: commands, logger: createLogger({ level: 'debug', destination: sink }) }, config.discord!);
   server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: adapter.routes, readiness: async () => ({}), logger: silentLogger() });
   await adapter.start();
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
+import { createPapersApp, type PapersApp } from '../../src/app/papers-app.ts';
 import { feedDayAt } from '../../src/core/time.ts';
 import type { Channel, Platform } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -16,7 +16,7 @@ const { ctx, cleanup } = jobsContext('jobs-failures', prefix);
 const discord = new FakeDiscordApi({ botToken: 'test-token' });
 let slack: FakeSlackApi;
 let jobs: Jobs;
-let commands: CommandCore;
+let commands: PapersApp;
 const today = feedDayAt(new Date());
 const papers = seedDay(ctx, today, samplePapers());
 const OWNER = { slack: 'U0OWNER', discord: '700000000000000077' };
@@ -27,7 +27,7 @@ async function enrolByCommand(platform: Platform): Promise<Channel> {
   seq += 1;
   const channelId = platform === 'slack' ? `CFAIL${seq}` : String(910_000_000_000_000_000n + BigInt(seq));
   const workspaceId = platform === 'slack' ? 'T0001' : '800000000000000001';
-  const reply = await commands.handle({ platform, workspaceId, channelId, userId: OWNER[platform as keyof typeof OWNER], name: 'schedule', text: '09:00 daily Europe/Berlin', canManage: true });
+  const reply = await commands.command({ platform, workspaceId, channelId, userId: OWNER[platform as keyof typeof OWNER], name: 'schedule', text: '09:00 daily Europe/Berlin', canManage: true });
   expect(reply.kind).not.toBe('error');
   const channel = ctx.channels.find({ platform, workspaceId, channelId })!;
   await jobs.enqueueDigestsNow([channel.id]);
@@ -49,8 +49,8 @@ beforeAll(async () => {
     // Schedules that do not fire during the test: every digest here is run by hand, or by /papers resume.
     repeatFor: (channel) => ({ pattern: '0 0 1 1 *', tz: channel.schedule.timeZone }),
   });
-  commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
-  const slackAdapter = createSlackAdapter({ ctx, commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
+  commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const slackAdapter = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
   await jobs.startWorkers({
     platforms: { slack: slackAdapter.chat, discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) },
   });
@@ -81,7 +81,7 @@ describe('a delivery the platform refuses', () => {
     expect(String(notice!.body.text)).toMatch(/paused.*\/papers resume/);
     expect(slackPosts(channel.channelId)).toHaveLength(1);
 
-    const reply = await commands.handle({ platform: 'slack', workspaceId: 'T0001', channelId: channel.channelId, userId: OWNER.slack, name: 'resume', text: '', canManage: true });
+    const reply = await commands.command({ platform: 'slack', workspaceId: 'T0001', channelId: channel.channelId, userId: OWNER.slack, name: 'resume', text: '', canManage: true });
     expect(reply.kind === 'text' && reply.lines.join(' ')).toMatch(/being posted now/);
     const sent = await waitFor('the papers posted after resume', () => deliveries(channel).find((d) => d.status === 'sent'));
     expect(sent.id).not.toBe(failed!.id);

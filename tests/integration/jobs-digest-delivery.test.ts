@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { feedDayAt } from '../../src/core/time.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -46,8 +46,8 @@ beforeAll(async () => {
     // Every second, in the channel's zone: the real cron path, without waiting for 09:00.
     repeatFor: (channel) => ({ pattern: '* * * * * *', tz: channel.schedule.timeZone }),
   });
-  const commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
-  const slackAdapter = createSlackAdapter({ ctx, commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
+  const commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const slackAdapter = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
   await jobs.startWorkers({
     platforms: {
       slack: slackAdapter.chat,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { ChannelPacer } from '../../jobs/channel-pacer.ts';
 import { openJobs, type Jobs } from '../../jobs/index.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { addDays, feedDayAt } from '../../src/core/time.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
@@ -63,8 +63,8 @@ beforeAll(async () => {
   recorder = await new ArrivalRecorder(slack.url).start();
   redis = new Redis(TEST_REDIS_URL);
   jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });
-  const commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
-  const chat = createSlackAdapter({ ctx, commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: recorder.apiUrl, adminsOnly: false }).chat;
+  const commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const chat = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: recorder.apiUrl, adminsOnly: false }).chat;
   await jobs.startWorkers({ platforms: { slack: chat } });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -43,8 +43,8 @@ beforeAll(async () => {
   testDb = createTestDb('slack-admin-cache');
   ctx = createContext(loadConfig({}), logger, { db: testDb.db });
   fake = await FakeSlackApi.start();
-  const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
-  const adapter = createSlackAdapter({ ctx, commands, logger }, { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, adminsOnly: true });
+  const commands = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
+  const adapter = createSlackAdapter({ papers: commands, logger }, { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, adminsOnly: true });
   await adapter.start();
   server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: adapter.routes, readiness: async () => ({}), logger });
   stopAdapter = () => adapter.stop();

@@ -1,7 +1,7 @@
 import { isValidSlackRequest } from '@slack/bolt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { Channel } from '../../src/core/types.ts';
@@ -28,9 +28,9 @@ const scheduled: Channel[] = [];
 let seq = 0;
 
 async function startApp(options: { adminsOnly: boolean }): Promise<Running> {
-  const commands = createCommandCore({ ctx, schedules: { channelChanged: async (c) => void scheduled.push(c) } });
+  const commands = createPapersApp({ ctx, schedules: { channelChanged: async (c) => void scheduled.push(c) } });
   const adapter = createSlackAdapter(
-    { ctx, commands, logger },
+    { papers: commands, logger },
     { botToken: 'xoxb-test-token', signingSecret: SECRET, apiUrl: fake.apiUrl, adminsOnly: options.adminsOnly },
   );
   await adapter.start();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { ChannelTarget, ChatPlatform } from '../../src/core/ports.ts';
@@ -25,8 +25,8 @@ let ctx: AppContext;
 let fake: FakeSlackApi;
 
 function chatFor(apiUrl: string): ChatPlatform {
-  const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
-  return createSlackAdapter({ ctx, commands, logger }, { botToken: 'xoxb-test-token', signingSecret: 'secret', apiUrl, adminsOnly: false }).chat;
+  const commands = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
+  return createSlackAdapter({ papers: commands, logger }, { botToken: 'xoxb-test-token', signingSecret: 'secret', apiUrl, adminsOnly: false }).chat;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -70,8 +70,8 @@ describe('Slack chat platform', () => {
   });
 
   it('is refused by Slack with invalid_auth when the bot token is not the workspace one, and posts nothing', async () => {
-    const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
-    const wrong = createSlackAdapter({ ctx, commands, logger }, { botToken: 'xoxb-someone-else', signingSecret: 'secret', apiUrl: fake.apiUrl, adminsOnly: false }).chat;
+    const commands = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
+    const wrong = createSlackAdapter({ papers: commands, logger }, { botToken: 'xoxb-someone-else', signingSecret: 'secret', apiUrl: fake.apiUrl, adminsOnly: false }).chat;
     const error = await rejection(wrong.postDigest(target, digest, 'dlv-wrong-token'));
     expect(error).toBeInstanceOf(PermanentPlatformError);
     expect((error as PermanentPlatformError).reason).toBe('invalid_auth');

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
-import type { PlatformAdapter } from '../../src/core/ports.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { noScheduleSync } from '../../src/core/ports.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
@@ -63,8 +63,8 @@ beforeAll(async () => {
   ctx.papers.upsertPage([makePaper({ id: '2503.00001', title: 'Diffusion models for protein design', upvotes: 90 })], []);
   fake = await FakeSlackApi.start({ botToken: BOT_TOKEN });
   fake.users.set('UALICE', { tz: 'Europe/Berlin' });
-  const commands = createCommandCore({ ctx, schedules: noScheduleSync });
-  adapter = createSlackAdapter({ ctx, commands, logger }, { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl, adminsOnly: false });
+  const commands = createPapersApp({ ctx, schedules: noScheduleSync });
+  adapter = createSlackAdapter({ papers: commands, logger }, { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: fake.apiUrl, adminsOnly: false });
   await adapter.start();
   server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: adapter.routes, readiness: async () => ({}), logger });
 });

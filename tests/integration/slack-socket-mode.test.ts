@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createCommandCore } from '../../src/commands/index.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
-import type { PlatformAdapter } from '../../src/core/ports.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { createTestDb } from '../helpers/db.ts';
@@ -20,8 +20,8 @@ beforeAll(async () => {
   ctx = createContext(loadConfig({}), logger, { db: testDb.db });
   ctx.papers.upsertPage([makePaper({ id: '2503.00009', title: 'Mixture of experts routing', publishedAt: '2025-03-10' })], []);
   fake = await FakeSlackApi.start();
-  const commands = createCommandCore({ ctx, schedules: { channelChanged: async () => {} } });
-  adapter = createSlackAdapter({ ctx, commands, logger }, { botToken: 'xoxb-test-token', appToken: 'xapp-test-token', apiUrl: fake.apiUrl, adminsOnly: false });
+  const commands = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
+  adapter = createSlackAdapter({ papers: commands, logger }, { botToken: 'xoxb-test-token', appToken: 'xapp-test-token', apiUrl: fake.apiUrl, adminsOnly: false });
   await adapter.start();
 });
 
