@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { REST } from '@discordjs/rest';
 import { InteractionResponseType, MessageFlags, Routes } from 'discord-api-types/v10';
-import type { HttpRoute } from '../../src/core/ports.ts';
+import type { HttpRoute } from '../../src/server/http-route.ts';
 import type { DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { headerValue, readBody, sendJson, sendTooLarge } from '../../src/server/http-server.ts';

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Channel, Listing, Paper, Platform } from './types.ts';
 import type { Day } from './time.ts';
 import type { DigestView } from './views.ts';
@@ -97,25 +96,6 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-
-/** An HTTP route an adapter serves; handlers get the raw Node request so signatures can be checked on the raw body. */
-export interface HttpRoute {
-  method: 'GET' | 'POST';
-  path: string;
-  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
-}
-
-/**
- * A chat platform adapter as the composition root sees it: the routes it serves, the port the jobs post
- * through, and its lifecycle (gateway or socket connections open in `start`, close in `stop`).
- */
-export interface PlatformAdapter {
-  readonly name: Platform;
-  readonly chat: ChatPlatform;
-  readonly routes: HttpRoute[];
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
 
 /**
  * Told when a channel's digest settings change (schedule, pause, resume, enrol), so the scheduler can

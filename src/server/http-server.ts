@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import type { HttpRoute } from '../core/ports.ts';
+import type { HttpRoute } from './http-route.ts';
 import type { Logger } from '../logger.ts';
 
 /** A request header's value (the first, when it was sent more than once). */

@@ -1,4 +1,5 @@
-import type { ChannelTarget, ChatPlatform, DeliveredParts, DeliveryPolicy, PlatformAdapter, PostDigestOptions, PostResult } from '../../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveredParts, DeliveryPolicy, PostDigestOptions, PostResult } from '../../../src/core/ports.ts';
+import type { PlatformAdapter } from '../../../src/server/platform-adapter.ts';
 import type { DigestView } from '../../../src/core/views.ts';
 import { PermanentPlatformError, TransientPlatformError } from '../../../src/errors.ts';
 import type { WebhookMessage } from './webhook-receiver.ts';
