@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['@slack/*', 'discord.js', '@discordjs/*', 'bullmq', 'ioredis'], message: 'src/ knows nothing of chat SDKs or queues: use a port in src/core.' },
+          { group: ['@slack/*', 'discord.js', '@discordjs/*', 'discord-api-types', 'discord-api-types/*', 'bullmq', 'ioredis'], message: 'src/ knows nothing of chat SDKs or queues: use a port in src/core.' },
           { group: ['**/adapters/**', '**/jobs/**'], message: 'Dependencies point inward: src/ never imports adapters/ or jobs/.' },
         ],
       }],

@@ -1,0 +1,52 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = process.cwd();
+
+function sources(dir: string): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
+    .map((e) => relative(root, join(e.parentPath, e.name)));
+}
+
+/** Every specifier a file imports (static, re-exports and dynamic `import()`). */
+function specifiers(file: string): string[] {
+  const text = readFileSync(join(root, file), 'utf8');
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
+}
+
+/** The repository path a relative specifier points at, e.g. `src/db/channels-repo.ts`; packages stay as they are. */
+function target(file: string, specifier: string): string {
+  return specifier.startsWith('.') ? normalize(join(dirname(file), specifier)) : specifier;
+}
+
+function offenders(files: string[], forbidden: (to: string) => boolean): string[] {
+  return files.flatMap((f) => specifiers(f).map((s) => target(f, s)).filter(forbidden).map((to) => `${f} imports ${to}`));
+}
+
+describe('layers', () => {
+  it('keeps src/core to itself: no other module of ours, no node:http', () => {
+    const outside = (to: string) => to === 'node:http' || (to.includes('/') && !to.startsWith('src/core/') && !/^(luxon|@vvo\/tzdb)$/.test(to) && !to.startsWith('node:'));
+    expect(offenders(sources('src/core'), outside)).toEqual([]);
+  });
+
+  it('keeps storage free of query semantics: src/db never imports src/search', () => {
+    expect(offenders(sources('src/db'), (to) => to.startsWith('src/search/'))).toEqual([]);
+  });
+
+  it('hands adapters the app only: no repository, context or job in adapters/', () => {
+    expect(offenders(sources('adapters'), (to) => to.startsWith('src/db/') || to === 'src/context.ts' || to.startsWith('jobs/'))).toEqual([]);
+  });
+
+  it('lets only the composition root build the app and the adapters', () => {
+    const composers = [...sources('src'), ...sources('adapters'), ...sources('jobs')].filter((f) =>
+      /\bcreate(PapersApp|SlackAdapter|DiscordAdapter)\(/.test(readFileSync(join(root, f), 'utf8').replace(/export function create\w+\(/g, '')),
+    );
+    expect(composers).toEqual([join('src', 'main.ts')]);
+  });
+
+  it('keeps the application layer free of platforms and queues', () => {
+    expect(offenders(sources('src/app'), (to) => /^(@slack\/|discord\.js|@discordjs\/|discord-api-types|bullmq|ioredis)/.test(to) || to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
+  });
+});
