@@ -55,4 +55,8 @@ describe('storage takes a compiled query, not query syntax', () => {
     expect(importsIn('src/db').filter((i) => /\/search\//.test(i.from))).toEqual([]);
     expect(importsIn('src/search').filter((i) => /\/sources\//.test(i.from))).toEqual([]);
   });
+
+  it('keeps src/core to itself: no import of our other folders, none of node:http', () => {
+    expect(importsIn('src/core').filter((i) => i.from.startsWith('..') || /^(node:)?https?$/.test(i.from))).toEqual([]);
+  });
 });
