@@ -14,7 +14,7 @@ export const pauseCommand = {
     if (channel.paused) {
       return { kind: 'text', visibility: 'ephemeral', title: 'Already paused', lines: ['Digests were already paused in this channel; nothing changed.', '/papers resume starts them again.'] };
     }
-    const updated = await env.channels.update(channel.id, { paused: true }, req.userId);
+    await env.channels.update(channel.id, { paused: true }, req.userId);
     return {
       kind: 'text',
       visibility: 'ephemeral',

@@ -34,7 +34,7 @@ export const settingsCommand = {
     }
     const change = parseSettings(req);
     const { channel: enrolled, sentence } = await ensureEnrolled(req, env);
-    const channel = await env.channels.update(enrolled.id, change, req.userId);
+    await env.channels.update(enrolled.id, change, req.userId);
     return { kind: 'text', visibility: 'ephemeral', title: 'Settings updated', lines: [...describeChange(enrolled, change), sentence].filter((l) => l !== '') };
   },
 } satisfies Command;
