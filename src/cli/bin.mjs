@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `papers` command: TypeScript sources run through tsx, no build step.
-import { register } from 'tsx/esm/api';
+// The `papers` command: the compiled build in dist/ when it is fresh, else the TypeScript sources through tsx.
+import { importEntry } from './launch.mjs';
 
-register();
-const { main } = await import('./main.ts');
+const { main } = await importEntry('src/cli/main.ts');
 process.exitCode = await main(process.argv);
