@@ -27,6 +27,7 @@ import { ChannelService } from '../app/channel-service.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import type { Platform } from '../core/types.ts';
 import { randomBytes } from 'node:crypto';
+import { distance } from 'fastest-levenshtein';
 import { UsageError } from '../errors.ts';
 import type { Command, CommandCoreDeps, CommandEnv } from './command.ts';
 import { clip } from './command-args.ts';
@@ -72,13 +73,33 @@ export function parseCommandText(text: string): { name: string; text: string } {
   return m ? { name: m[1]!.toLowerCase(), text: m[2]! } : { name: '', text: '' };
 }
 
-function unknownCommand(name: string, platform: Platform): CommandReply {
-  const shown = clip(name, 40);
+/** The command a mistyped name most likely meant (at most two edits away, and not most of the word), if any. */
+function nearestCommand(name: string): Command | undefined {
+  let best: { command: Command; edits: number } | undefined;
+  for (const command of commands.values()) {
+    const edits = distance(name, command.name);
+    if (edits <= 2 && edits < Math.max(2, command.name.length / 2) && (!best || edits < best.edits)) best = { command, edits };
+  }
+  return best?.command;
+}
+
+function nearMiss(name: string, meant: Command, platform: Platform): CommandReply {
   return {
     kind: 'error',
-    message: `There is no "${shown}" command.`,
-    usage: [...commands.values()].map((c) => forPlatform(c.usage, platform).split('\n')[0]).join('\n'),
+    message: `There is no "${clip(name, 40)}" command. Did you mean /papers ${meant.name}?`,
+    usage: forPlatform(meant.usage, platform),
   };
+}
+
+/** A first word that is no command and no near miss: the whole text is taken as a search, and the reply says so. */
+async function searchInstead(req: CommandRequest, run: (req: CommandRequest) => Promise<CommandReply>): Promise<CommandReply> {
+  const query = `${req.name.trim()} ${req.text}`.trim();
+  const said = `There is no "${clip(req.name.trim(), 40)}" command, so this is a search for "${clip(query, 100)}" (/papers help lists the commands).`;
+  const reply = await run({ ...req, name: 'search', text: query, options: {} });
+  if (reply.kind === 'papers') return { ...reply, note: [said, reply.note].filter(Boolean).join('\n') };
+  if (reply.kind === 'text') return { ...reply, lines: [said, ...reply.lines] };
+  if (reply.kind === 'error') return { ...reply, message: `${said} ${reply.message}` };
+  return reply;
 }
 
 /** The reply to someone who may not change this channel's settings. */
@@ -111,10 +132,14 @@ function managesFor(command: Command, req: CommandRequest): boolean {
 export function createCommandCore(deps: CommandCoreDeps): CommandCore {
   const channels = new ChannelService(deps.ctx.channels, deps.schedules);
   const planner = deps.planner ?? deps.ctx.planner;
-  return {
+  const core: CommandCore = {
     async handle(req) {
-      const command = commands.get(req.name.trim().toLowerCase() || 'help');
-      if (!command) return unknownCommand(req.name.trim(), req.platform);
+      const name = req.name.trim().toLowerCase();
+      const command = commands.get(name || 'help');
+      if (!command) {
+        const meant = nearestCommand(name);
+        return meant ? nearMiss(req.name.trim(), meant, req.platform) : searchInstead(req, (r) => core.handle(r));
+      }
       if (managesFor(command, req) && !req.canManage) return refusal(req);
       await deps.ctx.freshness.ensureFresh();
       const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, channels, now: deps.ctx.clock.now(), commands };
@@ -126,4 +151,5 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
       }
     },
   };
+  return core;
 }

@@ -92,12 +92,12 @@ describe('parseCommandText', () => {
 });
 
 describe('search', () => {
-  it('finds the papers that match, best first, visible only to the caller', async () => {
+  it('finds the papers that match in relevance order (bm25: the shortest title that matches first), visible only to the caller', async () => {
     const reply = await run('search diffusion');
     expect(reply.kind).toBe('papers');
     if (reply.kind !== 'papers') return;
     expect(reply.visibility).toBe('ephemeral');
-    expect(reply.papers.map((p) => p.id)).toEqual(expect.arrayContaining(['2503.00001', '2503.00002', '2502.00003']));
+    expect(reply.papers.map((p) => p.id)).toEqual(['2502.00003', '2503.00001', '2503.00002']);
     expect(reply.papers.map((p) => p.id)).not.toContain('2503.00004');
     expect(reply.shareable).toBe(true);
     expect(reply.papers.every((p) => p.url === `https://huggingface.co/papers/${p.id}`)).toBe(true);
@@ -366,10 +366,20 @@ describe('today, help and unknown commands', () => {
     expect(reply.kind === 'digest' && reply.digest.papers.map((p) => [p.id, p.matchedTopic])).toEqual([['2503.00004', 'theorem proving']]);
   });
 
-  it('answers an unknown subcommand with the list of commands', async () => {
+  it('names the command a near miss probably meant, and runs nothing', async () => {
     const reply = await run('subscirbe diffusion');
-    expect(reply).toMatchObject({ kind: 'error', message: 'There is no "subscirbe" command.' });
+    expect(reply).toMatchObject({ kind: 'error', message: 'There is no "subscirbe" command. Did you mean /papers subscribe?' });
     expect(reply.kind === 'error' && reply.usage).toContain('/papers subscribe <topic>');
+    expect(await run('serach diffusion')).toMatchObject({ kind: 'error', message: 'There is no "serach" command. Did you mean /papers search?' });
+  });
+
+  it('runs words that are no command as a search of everything typed, and says so', async () => {
+    const reply = await run('diffusion models');
+    const search = await run('search diffusion models');
+    expect(reply.kind).toBe('papers');
+    if (reply.kind !== 'papers' || search.kind !== 'papers') return;
+    expect(reply.note).toMatch(/^There is no "diffusion" command, so this is a search for "diffusion models"/);
+    expect(reply.papers.map((p) => p.id)).toEqual(search.papers.map((p) => p.id));
   });
 
   it('answers a bare /papers with help listing every command and the syntax', async () => {
