@@ -2,6 +2,7 @@
  * `npm run bench`: every benchmark, each against a baseline measured in the same run (this machine is
  * shared and noisy, so ratios matter more than absolute figures). `BENCH_PAPERS` shrinks the corpus.
  */
+import { run as cliStartUp } from './cli-start-up.ts';
 import { run as searchIngest } from './search-ingest.ts';
 
 const only = process.argv.slice(2);
@@ -21,6 +22,11 @@ async function main(): Promise<void> {
     console.log(`  selective, ours / raw rowid+rank query:          median ${r.search.selective.medianRatio}x, worst ${r.search.selective.worstMedianRatio}x`);
     console.log(`  selective, ours / raw query returning the same rows and snippets: median ${r.search.selective.medianRatioVsRows}x, worst ${r.search.selective.worstRatioVsRows}x`);
     console.table(r.search.perQuery);
+  }
+  if (wanted('cli')) {
+    console.log('\n== CLI start-up: papers search through the bin (dist/) against node -e \'\' ==');
+    const r = cliStartUp({ runs: Number(process.env.BENCH_CLI_RUNS ?? 15) });
+    console.log(`papers search: ${r.searchMs} ms, node -e '': ${r.nodeMs} ms (medians of ${r.runs} interleaved runs); search/node = ${r.ratio}x (target: at most 400 ms)`);
   }
   if (wanted('fanout')) {
     const fanout = './fanout.ts';
