@@ -99,7 +99,6 @@ export class Jobs {
       QUEUE_NAMES.digest,
       createDigestProcessor({
         ...ctx,
-        refreshPlanner: () => ctx.freshness.ensureFresh(),
         enqueueDelivery: (platform, id, options) => this.queues.enqueueDelivery(platform, id, options),
         removeSchedule,
       }),

@@ -1,0 +1,66 @@
+import type { Clock } from '../core/ports.ts';
+import type { Platform } from '../core/types.ts';
+import type { ChannelsRepo } from '../db/channels-repo.ts';
+import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
+import type { Logger } from '../logger.ts';
+import type { DigestPlanner } from '../select/digest-planner.ts';
+import type { CatalogueFreshness } from './catalogue-freshness.ts';
+
+/** What running a channel's digest ended with. */
+export type DigestOutcome =
+  | { outcome: 'created'; deliveryId: string; status: 'pending' | 'skipped'; papers: number }
+  | { outcome: 'exists'; deliveryId: string; status: string }
+  | { outcome: 'paused' | 'gone' | 'nothing-ingested' };
+
+export interface DigestRunnerDeps {
+  channels: ChannelsRepo;
+  deliveries: DeliveriesRepo;
+  planner: DigestPlanner;
+  freshness: CatalogueFreshness;
+  clock: Clock;
+  logger: Logger;
+  /** Hands a delivery to its platform's deliver queue (`fresh`: just written, no earlier job to clear). */
+  enqueueDelivery: (platform: Platform, deliveryId: string, options: { fresh: boolean }) => Promise<void>;
+  /** Drops the schedule of a channel that no longer exists. */
+  removeSchedule: (channelId: number) => Promise<void>;
+}
+
+/**
+ * The digest use case: a channel's failed digests that kept their papers go out again (looking first); then
+ * its digest is planned and written to the outbox (delivery + selection in one transaction, one open
+ * delivery per channel and feed day) and handed to delivery. Running it again for the same day finds the
+ * existing row and hands it on only if it is unfinished, so a second run posts nothing new. An empty digest
+ * is recorded as `skipped` or posted as a notice, per the channel's setting.
+ */
+export function createDigestRunner(deps: DigestRunnerDeps) {
+  return async function runDigest(channelId: number, trigger: string): Promise<DigestOutcome> {
+    const channel = deps.channels.get(channelId);
+    if (!channel) {
+      await deps.removeSchedule(channelId);
+      return { outcome: 'gone' };
+    }
+    if (channel.paused) return { outcome: 'paused' };
+    for (const reopened of deps.deliveries.reopenFailed(channel.id)) {
+      deps.logger.info({ channelId: channel.id, deliveryId: reopened.id }, 'an earlier failed digest goes out again (looking first for what is already showing)');
+      await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
+    }
+    await deps.freshness.ensureFresh();
+    const plan = deps.planner.plan(channel, deps.clock.now());
+    if (plan.days.length === 0) {
+      deps.logger.info({ channelId: channel.id }, 'no papers ingested yet: digest skipped without a record');
+      return { outcome: 'nothing-ingested' };
+    }
+    const status = plan.empty && channel.emptyBehaviour === 'skip' ? 'skipped' : 'pending';
+    const { delivery, created } = deps.deliveries.createDigest({
+      channelId: channel.id,
+      feedDay: plan.feedDay,
+      picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })),
+      view: plan.view,
+      status,
+    });
+    if (delivery.status === 'pending' || delivery.status === 'sending') await deps.enqueueDelivery(channel.platform, delivery.id, { fresh: created });
+    if (!created) return { outcome: 'exists', deliveryId: delivery.id, status: delivery.status };
+    deps.logger.info({ channelId: channel.id, deliveryId: delivery.id, papers: plan.picks.length, status, trigger }, 'digest planned');
+    return { outcome: 'created', deliveryId: delivery.id, status, papers: plan.picks.length };
+  };
+}
