@@ -3,11 +3,16 @@ import type { ChannelTarget } from '../core/ports.ts';
 import type { Delivery, DeliveryStatus, Platform } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { DigestView } from '../core/views.ts';
+import type { Logger } from '../logger.ts';
 import type { Db } from './client.ts';
+import { readStoredView, writeStoredView } from './stored-view.ts';
 
 /** A delivery row with the digest it posts. */
 export interface OutboxDelivery extends Delivery {
-  /** The exact view the deliver job posts; null only for rows written before views were stored. */
+  /**
+   * The exact view the deliver job posts, validated when read. Null for rows written before views were
+   * stored, and for a view that cannot be read (then the row is failed, see {@link DeliveriesRepo}).
+   */
   view: DigestView | null;
 }
 
@@ -46,7 +51,7 @@ const COLUMNS = 'id, channel_id, feed_day, paper_ids, status, platform_message_i
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const MAX_ERROR_CHARS = 500;
 
-function fromRow(r: DeliveryRow): OutboxDelivery {
+function fromRow(r: DeliveryRow, view: DigestView | null): OutboxDelivery {
   return {
     id: r.id,
     channelId: r.channel_id,
@@ -56,7 +61,7 @@ function fromRow(r: DeliveryRow): OutboxDelivery {
     platformMessageIds: JSON.parse(r.platform_message_ids) as string[],
     attempts: r.attempts,
     lastError: r.last_error,
-    view: r.view === null ? null : (JSON.parse(r.view) as DigestView),
+    view,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -72,7 +77,12 @@ export function deliveryIdFor(channelId: number, feedDay: Day, round = 0): strin
   return round === 0 ? `d-${channelId}-${feedDay}` : `d-${channelId}-${feedDay}-${round}`;
 }
 
-/** The outbox and the ledger of papers delivered to each channel. */
+/**
+ * The outbox and the ledger of papers delivered to each channel. Stored views are versioned and validated
+ * when read: a row whose view cannot be read is never cast and never posted. It comes back with `view:
+ * null`, and when it was still due (pending or sending) it is marked failed with the reason, its papers
+ * released to the channel's pool when no attempt can have posted any of it.
+ */
 export class DeliveriesRepo {
   private attemptStateStmt: Statement | undefined;
   private readonly byId: Statement;
@@ -93,7 +103,13 @@ export class DeliveriesRepo {
   private readonly reopenable: Statement;
   private readonly reopenStmt: Statement;
 
-  constructor(private readonly db: Db) {
+  private readonly logger: Logger | undefined;
+
+  constructor(
+    private readonly db: Db,
+    options: { logger?: Logger } = {},
+  ) {
+    this.logger = options.logger;
     this.byId = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
     this.insertDelivery = db.sqlite.prepare(
       `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view) VALUES (@id, @channelId, @feedDay, @paperIds, @status, @view)
@@ -135,6 +151,16 @@ export class DeliveriesRepo {
     );
   }
 
+  private toDelivery(r: DeliveryRow): OutboxDelivery {
+    const read = r.view === null ? { view: null } : readStoredView(r.view);
+    if ('view' in read) return fromRow(r, read.view);
+    const reason = `digest not posted: ${read.error}`;
+    this.logger?.error({ deliveryId: r.id, channelId: r.channel_id, status: r.status, reason }, 'stored digest view unreadable');
+    if (r.status !== 'pending' && r.status !== 'sending') return fromRow(r, null);
+    this.markFailed(r.id, reason, { release: r.attempts === 0 });
+    return fromRow({ ...r, status: 'failed', last_error: reason.slice(0, MAX_ERROR_CHARS) }, null);
+  }
+
   /** Which of `paperIds` were already selected for (delivered to) this channel. */
   deliveredAmong(channelId: number, paperIds: readonly string[]): Set<string> {
     if (paperIds.length === 0) return new Set();
@@ -170,7 +196,7 @@ export class DeliveriesRepo {
   createDigest(entry: DigestOutboxEntry): { delivery: OutboxDelivery; created: boolean } {
     return this.db.sqlite.transaction(() => {
       const open = this.openForDay.get(entry.channelId, entry.feedDay) as DeliveryRow | undefined;
-      if (open) return { delivery: fromRow(open), created: false };
+      if (open) return { delivery: this.toDelivery(open), created: false };
       const id = deliveryIdFor(entry.channelId, entry.feedDay, this.roundsForDay.get(entry.channelId, entry.feedDay) as number);
       const inserted = this.insertDelivery.run({
         id,
@@ -178,9 +204,9 @@ export class DeliveriesRepo {
         feedDay: entry.feedDay,
         paperIds: JSON.stringify(entry.picks.map((p) => p.paperId)),
         status: entry.status,
-        view: JSON.stringify(entry.view),
+        view: writeStoredView(entry.view),
       }).changes;
-      if (inserted === 0) return { delivery: fromRow(this.openForDay.get(entry.channelId, entry.feedDay) as DeliveryRow), created: false };
+      if (inserted === 0) return { delivery: this.toDelivery(this.openForDay.get(entry.channelId, entry.feedDay) as DeliveryRow), created: false };
       for (const pick of entry.picks) this.insertPaper.run(entry.channelId, pick.paperId, id, pick.topic ?? null);
       this.bumpLastDay.run(entry.feedDay, entry.channelId);
       return { delivery: this.get(id)!, created: true };
@@ -189,7 +215,7 @@ export class DeliveriesRepo {
 
   get(id: string): OutboxDelivery | undefined {
     const row = this.byId.get(id) as DeliveryRow | undefined;
-    return row ? fromRow(row) : undefined;
+    return row ? this.toDelivery(row) : undefined;
   }
 
   /** A delivery and where it goes, in one query (the deliver job's hot path); `target` is null when the channel is gone. */
@@ -197,7 +223,7 @@ export class DeliveriesRepo {
     const row = this.withTarget.get(id) as (DeliveryRow & { target_platform: Platform | null; target_workspace: string; target_channel: string }) | undefined;
     if (!row) return undefined;
     const target = row.target_platform ? { platform: row.target_platform, workspaceId: row.target_workspace, channelId: row.target_channel } : null;
-    return { ...fromRow(row), target };
+    return { ...this.toDelivery(row), target };
   }
 
   /**
@@ -272,7 +298,7 @@ export class DeliveriesRepo {
     const rows = this.db.sqlite
       .prepare(`SELECT ${COLUMNS} FROM deliveries WHERE status IN ('pending', 'sending') AND updated_at <= ? ORDER BY created_at LIMIT ?`)
       .all(cutoff, options.limit ?? 10_000) as DeliveryRow[];
-    return rows.map(fromRow);
+    return rows.map((r) => this.toDelivery(r));
   }
 
   /** A channel's deliveries, newest feed day first. */
@@ -280,7 +306,7 @@ export class DeliveriesRepo {
     const rows = this.db.sqlite
       .prepare(`SELECT ${COLUMNS} FROM deliveries WHERE channel_id = ? ORDER BY feed_day DESC LIMIT ?`)
       .all(channelId, limit) as DeliveryRow[];
-    return rows.map(fromRow);
+    return rows.map((r) => this.toDelivery(r));
   }
 
   /** The newest delivery of every channel that has one, keyed by channel id. */
@@ -290,7 +316,7 @@ export class DeliveriesRepo {
         `SELECT ${COLUMNS} FROM deliveries d WHERE feed_day = (SELECT MAX(feed_day) FROM deliveries WHERE channel_id = d.channel_id)`,
       )
       .all() as DeliveryRow[];
-    return new Map(rows.map((r) => [r.channel_id, fromRow(r)]));
+    return new Map(rows.map((r) => [r.channel_id, this.toDelivery(r)]));
   }
 
   /** How many deliveries are in each status (optionally for one channel). */

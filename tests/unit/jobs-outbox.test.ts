@@ -1,8 +1,12 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelsRepo } from '../../src/db/channels-repo.ts';
 import { DeliveriesRepo, deliveryIdFor } from '../../src/db/deliveries-repo.ts';
 import type { DigestView } from '../../src/core/views.ts';
+import { toPaperView } from '../../src/format/paper-view.ts';
+import { createLogger } from '../../src/logger.ts';
 import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
 
 const { db, cleanup } = createTestDb('jobs-outbox');
 const channels = new ChannelsRepo(db);
@@ -106,5 +110,79 @@ describe('DeliveriesRepo outbox', () => {
     expect(deliveries.unfinished({ idleMs: 60_000 }).map((d) => d.id)).not.toContain(a.id);
     expect(deliveries.latestByChannel().get(channelId)!.id).toBe(b.id);
     expect(deliveries.countByStatus(channelId)).toMatchObject({ pending: 1, failed: 1 });
+  });
+});
+
+describe('the stored digest view', () => {
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  const logged = new DeliveriesRepo(db, { logger: createLogger({ destination: sink }) });
+  const rawView = (id: string) => (db.sqlite.prepare('SELECT view FROM deliveries WHERE id = ?').pluck().get(id) as string);
+  const storeRaw = (id: string, json: string) => db.sqlite.prepare('UPDATE deliveries SET view = ? WHERE id = ?').run(json, id);
+  const lastDay = (id: number) => db.sqlite.prepare('SELECT last_digest_day FROM channels WHERE id = ?').pluck().get(id);
+  const full = (feedDay: string): DigestView => ({
+    feedDay,
+    papers: [toPaperView(makePaper({ id: '2503.00042' }), { matchedTopic: 'diffusion' })],
+    overflow: { count: 3, url: 'https://huggingface.co/papers', from: '2025-03-01' },
+    missed: { from: '2025-02-01', to: '2025-02-20', days: 20, limit: 7, url: 'https://huggingface.co/papers' },
+    note: 'Nothing new on that day.',
+  });
+
+  it('is written with its version and read back exactly', () => {
+    const channelId = newChannel().id;
+    const written = full('2025-04-01');
+    const { delivery } = logged.createDigest({ channelId, feedDay: '2025-04-01', picks: [{ paperId: '2503.00042' }], view: written, status: 'pending' });
+    expect(JSON.parse(rawView(delivery.id))).toMatchObject({ v: 1, feedDay: '2025-04-01' });
+    expect(logged.get(delivery.id)!.view).toEqual(written);
+    expect(logged.getWithTarget(delivery.id)).toMatchObject({ status: 'pending', view: written });
+  });
+
+  it('reads an old unversioned row, which lacks the newer optional fields', () => {
+    const channelId = newChannel().id;
+    const { delivery } = logged.createDigest({ channelId, feedDay: '2025-04-02', picks: [{ paperId: '2503.00042' }], view: full('2025-04-02'), status: 'pending' });
+    const { missed: _missed, note: _note, ...old } = full('2025-04-02');
+    storeRaw(delivery.id, JSON.stringify({ ...old, overflow: { count: 3, url: 'https://huggingface.co/papers' } }));
+    expect(logged.get(delivery.id)).toMatchObject({ status: 'pending', view: { ...old, overflow: { count: 3, url: 'https://huggingface.co/papers' } } });
+    expect(logged.get(delivery.id)!.view).not.toHaveProperty('missed');
+  });
+
+  it('never casts a corrupted view: a due row is failed with the reason, logged, and its papers go back to the pool', () => {
+    const cases: [string, RegExp][] = [
+      ['{not json', /not JSON/],
+      [JSON.stringify({ v: 1, feedDay: '2025-04-03', papers: [{ id: '2503.00042' }] }), /invalid at papers\.0\.title/],
+      [JSON.stringify({ v: 9, feedDay: '2025-04-03', papers: [] }), /unknown version 9/],
+      ['[1, 2]', /not an object/],
+    ];
+    for (const [json, reason] of cases) {
+      const channelId = newChannel().id;
+      const { delivery } = logged.createDigest({ channelId, feedDay: '2025-04-03', picks: [{ paperId: '2503.00042' }], view: full('2025-04-03'), status: 'pending' });
+      storeRaw(delivery.id, json);
+      logLines.length = 0;
+      const read = logged.getWithTarget(delivery.id)!;
+      expect(read).toMatchObject({ status: 'failed', view: null });
+      expect(read.lastError).toMatch(reason);
+      expect(logged.get(delivery.id)).toMatchObject({ status: 'failed', view: null, lastError: read.lastError });
+      expect(logged.deliveredAmong(channelId, ['2503.00042']).size).toBe(0);
+      expect(lastDay(channelId)).toBeNull();
+      expect(logLines.some((l) => l.includes('stored digest view unreadable') && reason.test(l))).toBe(true);
+    }
+  });
+
+  it('keeps a finished row finished when its view is unreadable, and a possibly posted one keeps its papers', () => {
+    const channelId = newChannel().id;
+    const sent = logged.createDigest({ channelId, feedDay: '2025-04-04', picks: [{ paperId: 'p1' }], view: full('2025-04-04'), status: 'pending' }).delivery;
+    logged.markSent(sent.id, ['m1']);
+    storeRaw(sent.id, '{not json');
+    expect(logged.get(sent.id)).toMatchObject({ status: 'sent', view: null, platformMessageIds: ['m1'] });
+    const sending = logged.createDigest({ channelId, feedDay: '2025-04-05', picks: [{ paperId: 'p2' }], view: full('2025-04-05'), status: 'pending' }).delivery;
+    logged.beginAttempt(sending.id);
+    storeRaw(sending.id, '{not json');
+    expect(logged.get(sending.id)).toMatchObject({ status: 'failed', view: null });
+    expect(logged.deliveredAmong(channelId, ['p1', 'p2'])).toEqual(new Set(['p1', 'p2']));
   });
 });
