@@ -114,7 +114,6 @@ export class Jobs {
       const override = t.pacing[platform];
       const pacing = { ...chat.delivery, ...override, limiter: { ...chat.delivery.limiter, ...override?.limiter } };
       const processor = createDeliverProcessor({
-        platform,
         chat,
         pacing,
         deliveries: ctx.deliveries,

@@ -1,0 +1,170 @@
+import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
+import type { ChannelsRepo } from '../db/channels-repo.ts';
+import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
+import { describeError, PermanentPlatformError, RateLimitError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import type { ChannelService } from './channel-service.ts';
+
+/** What delivering an outbox row ended with. */
+export type DeliverOutcome =
+  | { outcome: 'sent'; messageIds: string[] }
+  | { outcome: 'found'; messageIds: string[] }
+  | { outcome: 'unconfirmed'; reason: string }
+  | { outcome: 'already'; status: string }
+  | { outcome: 'missing' };
+
+export interface DelivererDeps {
+  deliveries: DeliveriesRepo;
+  channels: ChannelsRepo;
+  /** A channel the platform refuses for good is marked unreachable there (with its schedule). */
+  channelService: ChannelService;
+  logger: Logger;
+}
+
+/** How the queue runs this attempt: whether it is the last one it will make, and how many it makes. */
+export interface AttemptOptions {
+  isLastAttempt: boolean;
+  attempts: number;
+}
+
+function failureNotice(target: ChannelTarget, reason: string): string {
+  return `Papers bot could not post the digest to <#${target.channelId}> (${reason}), so digests there are paused and its papers are kept for later. Fix access (invite the bot, or give it permission to post), then run /papers resume in that channel: the missed papers are posted then.`;
+}
+
+/**
+ * The delivery use case, exactly once as far as the platform allows: sent rows are done; an attempt that
+ * follows an earlier one looks for its post first (Slack: message metadata; Discord dedupes by nonce) and
+ * posts only the missing parts; a look-up that cannot be made counts the digest as sent, unconfirmed.
+ * Failures come back as thrown typed errors after the ledger is written: `RateLimitError` (row back to
+ * pending), `PermanentPlatformError` (row failed, papers released when nothing showed, channel unreachable,
+ * its owner told by DM), anything else (recorded; after the last attempt the row fails keeping its papers).
+ */
+export function createDeliverer(deps: DelivererDeps) {
+  return {
+    /** The row and where it goes, or why there is nothing to do. */
+    open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome } {
+      const delivery = deps.deliveries.getWithTarget(deliveryId);
+      if (!delivery) return { done: { outcome: 'missing' } };
+      if (delivery.status === 'sent' || delivery.status === 'skipped' || delivery.status === 'failed') return { done: { outcome: 'already', status: delivery.status } };
+      if (!delivery.target) {
+        deps.deliveries.markFailed(deliveryId, 'channel removed');
+        return { done: { outcome: 'missing' } };
+      }
+      return { delivery, target: delivery.target };
+    },
+    attempt: (chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions) => attempt(deps, chat, delivery, target, options),
+  };
+}
+
+async function attempt(deps: DelivererDeps, chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome> {
+  const deliveryId = delivery.id;
+  const before = deps.deliveries.beginAttempt(deliveryId)!;
+  const log = deps.logger.child({ deliveryId, channelId: delivery.channelId, platform: chat.platform, attempt: before.attempts + 1 });
+  const posted = new Map<number, string>();
+  try {
+    let skip: Map<number, string> | undefined;
+    if (before.attempts > 0) {
+      // Any earlier attempt (ambiguous failure, crash, or a 429 between the parts of a long digest) may have posted.
+      const found = await lookUp(chat, target, deliveryId);
+      if (found === 'impossible') return unconfirmed(deps, delivery, log);
+      if (found.parts > 0 && found.posted.size >= found.parts) {
+        const ids = [...found.posted.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
+        deps.deliveries.markSent(deliveryId, ids);
+        log.info({ messageIds: ids }, 'digest was already posted by an earlier attempt');
+        return { outcome: 'found', messageIds: ids };
+      }
+      if (found.posted.size > 0) {
+        skip = found.posted;
+        log.info({ postedParts: [...found.posted.keys()], parts: found.parts }, 'resuming a digest an earlier attempt posted in part');
+      }
+    }
+    const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
+    const result = await chat.postDigest(target, view, deliveryId, { ...(skip ? { skip } : {}), onPosted: (part, id) => posted.set(part, id) });
+    deps.deliveries.markSent(deliveryId, result.messageIds);
+    log.info({ messageIds: result.messageIds, papers: view.papers.length }, 'digest delivered');
+    return { outcome: 'sent', messageIds: result.messageIds };
+  } catch (error) {
+    return handleFailure(deps, chat, { delivery, target, posted: posted.size, isLast: options.isLastAttempt, attempts: options.attempts }, error, log);
+  }
+}
+
+/**
+ * Looks for an earlier attempt's messages. A look-up the platform will not allow (Slack: history of a
+ * channel the bot cannot join) is no refusal to post: it answers `impossible`, never a permanent error.
+ */
+async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: string): Promise<DeliveredParts | 'impossible'> {
+  try {
+    return await chat.findDelivery(target, deliveryId);
+  } catch (error) {
+    if (error instanceof PermanentPlatformError) return 'impossible';
+    throw error;
+  }
+}
+
+/** An earlier attempt may have posted and nobody can check: counted as sent, so it is never posted twice. */
+function unconfirmed(deps: DelivererDeps, delivery: OutboxDelivery, log: Logger): DeliverOutcome {
+  const reason = 'an earlier attempt may have posted this digest and the platform does not let the bot check, so it was not posted again';
+  deps.deliveries.markSentUnconfirmed(delivery.id, reason);
+  log.warn({ papers: delivery.paperIds.length }, `digest counted as sent unconfirmed: ${reason}`);
+  return { outcome: 'unconfirmed', reason };
+}
+
+
+interface FailedAttempt {
+  delivery: OutboxDelivery;
+  target: ChannelTarget;
+  /** Parts this attempt saw accepted (or found already showing). */
+  posted: number;
+  isLast: boolean;
+  attempts: number;
+}
+
+async function handleFailure(deps: DelivererDeps, chat: ChatPlatform, attempt: FailedAttempt, error: unknown, log: Logger): Promise<never> {
+  const { delivery, target } = attempt;
+  const reason = describeError(error);
+  if (error instanceof RateLimitError) {
+    deps.deliveries.markPending(delivery.id, reason);
+    log.warn({ retryAfterMs: error.retryAfterMs }, 'platform rate limit: delivery queue waits');
+    throw error;
+  }
+  if (error instanceof PermanentPlatformError) {
+    // Refused before anything showed (a look-up found nothing of earlier attempts): the papers go back to the pool.
+    const release = attempt.posted === 0;
+    deps.deliveries.markFailed(delivery.id, error.reason, { release });
+    await deps.channelService.unreachable(delivery.channelId, error.reason);
+    log.error({ reason: error.reason, papersReleased: release }, 'platform refused the channel for good: channel marked failing, digests paused');
+    await tellOwner(deps, chat, delivery.channelId, target, failureNotice(target, error.reason), log);
+    throw error;
+  }
+  deps.deliveries.recordError(delivery.id, reason);
+  const { attempts } = attempt;
+  if (attempt.isLast) {
+    // Ambiguous failures may have posted: the papers stay with the delivery, reopened (look first) by the next digest.
+    deps.deliveries.markFailed(delivery.id, `gave up after ${attempts} attempts: ${reason}`);
+    log.error({ err: reason }, 'delivery failed for now; the next digest of this channel tries it again, looking first');
+  } else {
+    log.warn({ err: reason }, 'delivery attempt failed; will retry');
+  }
+  throw error;
+}
+
+/**
+ * Tells the person who last changed the channel's digest (or who enrolled it) directly, since the channel
+ * itself could not be reached; falls back to a notice in the channel when nobody is recorded or the DM fails.
+ */
+async function tellOwner(deps: DelivererDeps, chat: ChatPlatform, channelId: number, target: ChannelTarget, text: string, log: Logger): Promise<void> {
+  const channel = deps.channels.get(channelId);
+  const person = channel?.changedBy ?? channel?.enrolledBy ?? null;
+  if (person) {
+    try {
+      await chat.notifyUser(target, person, text);
+      log.info({ userId: person }, 'told the channel owner directly');
+      return;
+    } catch (error) {
+      log.warn({ userId: person, err: describeError(error) }, 'could not tell the channel owner directly; trying the channel');
+    }
+  }
+  await chat.postNotice(target, text).catch((noticeError: unknown) => {
+    log.warn({ err: describeError(noticeError) }, 'could not tell the channel either');
+  });
+}
