@@ -15,7 +15,9 @@ const DOTTED = /(?:^|[\s(])(?:\p{L}\.){2,}$/u;
 const INITIAL = /(?:^|[\s(])\p{Lu}\.$/u;
 const LAST_WORD = /(?:^|[\s(])(\p{L}+)\.$/u;
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+let segmenter: Intl.Segmenter | undefined;
+/** Made on first use: building it costs ~30 ms, which a CLI command that prints no summary should not pay. */
+const sentenceSegmenter = (): Intl.Segmenter => (segmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' }));
 
 /** Runs of whitespace (line breaks, tabs, non-breaking spaces) become one space; ends trimmed. */
 export function collapseSpaces(text: string): string {
@@ -36,7 +38,7 @@ function endsWithAbbreviation(sentence: string): boolean {
  */
 export function* sentencesOf(text: string): Generator<string> {
   let pending = '';
-  for (const { segment } of segmenter.segment(collapseSpaces(text))) {
+  for (const { segment } of sentenceSegmenter().segment(collapseSpaces(text))) {
     pending += segment;
     if (endsWithAbbreviation(pending)) continue;
     if (pending.trim() !== '') yield pending.trim();
