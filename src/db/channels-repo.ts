@@ -1,7 +1,6 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
 import type { Channel, Platform, Schedule, Subscription } from '../core/types.ts';
-import type { Day } from '../core/time.ts';
 import type { Db } from './client.ts';
 import { TopicLimitError } from '../errors.ts';
 import { channels, subscriptions } from './schema.ts';
@@ -118,14 +117,6 @@ export class ChannelsRepo {
     return channelFromRow(
       this.db.orm.update(channels).set({ paused: false, health: 'ok', healthReason: null, ...who, ...touched }).where(eq(channels.id, id)).returning().get()!,
     );
-  }
-
-  setLastDigestDay(id: number, day: Day): void {
-    this.db.orm
-      .update(channels)
-      .set({ lastDigestDay: sql`MAX(COALESCE(${channels.lastDigestDay}, ''), ${day})`, ...touched })
-      .where(eq(channels.id, id))
-      .run();
   }
 
   /** Every enrolled channel, oldest first. */

@@ -27,12 +27,6 @@ export interface DigestOutboxEntry {
   status: 'pending' | 'skipped';
 }
 
-/** Per-status counts and the latest delivery of each channel (for listings). */
-export interface ChannelDeliverySummary {
-  channelId: number;
-  latest: Delivery;
-}
-
 interface DeliveryRow {
   id: string;
   channel_id: number;

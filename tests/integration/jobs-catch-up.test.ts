@@ -5,6 +5,7 @@ import { addDays, feedDayAt } from '../../src/core/time.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openJobs, SCHEDULER_IDS, type Jobs, type RepeatRule } from '../../jobs/index.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
+import { setLastDigestDay } from '../helpers/last-digest-day.ts';
 import { makePaper } from '../helpers/papers.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { enrolChannel, FAST_TUNING, jobsContext, seedDay, sleep, waitFor } from './jobs-harness.ts';
@@ -42,7 +43,7 @@ describe('a worker that was down when the schedule fired', () => {
     const days = [addDays(today, -2), addDays(today, -1), today];
     for (const [i, day] of days.entries()) seedDay(ctx, day, [makePaper({ title: `Paper of ${day}`, upvotes: 10 + i })]);
     const channel = enrolChannel(ctx, 'discord');
-    ctx.channels.setLastDigestDay(channel.id, addDays(today, -3));
+    setLastDigestDay(ctx.db, channel.id, addDays(today, -3));
 
     // The bot schedules, then goes down before any worker ran, and stays down past the due time.
     fireAt = DateTime.now().setZone('Europe/Berlin').plus({ seconds: 3 });

@@ -7,6 +7,7 @@ import { renderDigest as renderDiscord } from '../../adapters/discord/discord-em
 import { renderDigest as renderSlack } from '../../adapters/slack/slack-blocks.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTestDb } from '../helpers/db.ts';
+import { setLastDigestDay } from '../helpers/last-digest-day.ts';
 import { makePaper } from '../helpers/papers.ts';
 
 const WEEKLY: Schedule = { time: '09:00', cadence: 'weekly', weekday: 5, timeZone: 'UTC' };
@@ -27,7 +28,7 @@ describe('which feed days a digest covers', () => {
   let seq = 0;
   const channel = (schedule: Schedule, lastDigestDay: string, topN = 10) => {
     const { channel: c } = ctx.channels.enrol({ platform: 'slack', workspaceId: 'T1', channelId: `C${++seq}` }, schedule);
-    ctx.channels.setLastDigestDay(c.id, lastDigestDay);
+    setLastDigestDay(db, c.id, lastDigestDay);
     ctx.channels.update(c.id, { topN });
     return ctx.channels.get(c.id)!;
   };
