@@ -36,7 +36,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const channels = new ChannelsRepo(db);
   const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
-  const search = new SearchService(searchRepo);
+  const search = new SearchService(searchRepo, papers);
   const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
   return {

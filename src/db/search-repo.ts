@@ -60,14 +60,12 @@ export class SearchRepo {
   private readonly rankStmts = new Map<string, Statement>();
   readonly window: number;
   readonly exactLimit: number;
-  private readonly byIdStmt: Statement;
   private recordAcronymStmt: Statement | undefined;
   private readonly ftsRankStmt: Statement;
 
   constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
-    this.byIdStmt = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
     const s = db.sqlite;
     this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
@@ -230,12 +228,6 @@ export class SearchRepo {
   /** Vocabulary words that start like `prefix`, of a length in range, in at least `minDocs` papers. */
   vocabulary(prefix: string, minLength: number, maxLength: number, minDocs = 1): { term: string; doc: number }[] {
     return this.vocabRangeStmt.all(prefix, prefixEnd(prefix), minLength, maxLength, minDocs) as { term: string; doc: number }[];
-  }
-
-  /** One paper by canonical arXiv id. */
-  paperById(id: string): Paper | undefined {
-    const row = this.byIdStmt.get(id) as PaperRow | undefined;
-    return row ? paperFromRow(row) : undefined;
   }
 
   /** Stemmed index terms (titles and abstracts) that start like `prefix`, of a length in range. */

@@ -2,6 +2,7 @@ import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import { singleWord, type CompiledQuery } from '../core/compiled-query.ts';
 import { canonicalArxivId } from '../core/arxiv-id.ts';
+import type { PapersRepo } from '../db/papers-repo.ts';
 import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
@@ -43,7 +44,10 @@ export interface SearchOptions {
 export class SearchService {
   private lexicon: AcronymLexicon | undefined;
 
-  constructor(private readonly repo: SearchRepo) {}
+  constructor(
+    private readonly repo: SearchRepo,
+    private readonly papers: Pick<PapersRepo, 'get'>,
+  ) {}
 
   /** Forgets learned acronyms so the next search reloads them (call after ingest). */
   refresh(): void {
@@ -107,7 +111,7 @@ export class SearchService {
   private byIdentifier(text: string): SearchResult | undefined {
     const m = /^(?:https?:\/\/(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/)?(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)(?:\.pdf)?\/?$/i.exec(text.trim());
     const id = m ? canonicalArxivId(m[1]!) : undefined;
-    const paper = id ? this.repo.paperById(id) : undefined;
+    const paper = id ? this.papers.get(id) : undefined;
     if (!paper) return undefined;
     return { query: paper.id, hits: [{ paper, snippet: makeSnippet(paper.abstract, new Set()), rank: 0 }], total: 1, approximate: false, hasMore: false };
   }

@@ -142,7 +142,7 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
   const baselineSec = median(baselineSecs);
   const oursSec = median(oursSecs);
 
-  const search = new SearchService(searchRepo);
+  const search = new SearchService(searchRepo, new PapersRepo(final.db));
   const rawStmt = final.db.sqlite.prepare('SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 10');
   const rawFullStmt = final.db.sqlite.prepare(
     `SELECT p.*, papers_fts.rank AS rank

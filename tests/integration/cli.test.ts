@@ -1,6 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.ts';
+import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { FakeHfApi, hfItem } from '../fakes/hf-api.ts';
@@ -35,7 +36,7 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toContain('18 papers listed');
     db = openDb(dbPath);
-    search = new SearchService(new SearchRepo(db));
+    search = new SearchService(new SearchRepo(db), new PapersRepo(db));
   });
   afterAll(async () => {
     db?.close();
@@ -159,7 +160,7 @@ describe('papers ingest --from/--to', () => {
     expect(result.stdout).toContain('Ingested 2025-04-01 to 2025-04-02: 240 papers listed over 2 days.');
     const db = openDb(dbPath);
     try {
-      const search = new SearchService(new SearchRepo(db));
+      const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
       expect(search.search('"backfilled paper 2025-04-02 number 119"').hits.map((h) => h.paper.id)).toEqual(['2504.10619']);
       expect(db.sqlite.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'backfilled'").pluck().get()).toBe(240);
     } finally {

@@ -65,7 +65,7 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(report).toMatchObject({ items: 230, changed: 230, pages: 3 });
     expect(papers.listedOn(DAY)).toHaveLength(230);
     expect(papers.listedOn(DAY)[0]).toMatchObject({ id: '2503.10000', upvotes: 1000, rank: 0 });
-    const search = new SearchService(new SearchRepo(db));
+    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
     expect(search.search('"paper number 229"').hits.map((h) => h.paper.id)).toEqual(['2503.10229']);
   });
 
@@ -165,7 +165,7 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     const day = '2025-03-25';
     hf.setDay(day, [hfItem({ id: '2503.40001', title: 'Sparse attention for long documents' })]);
     await ingestor().ingestDay(day);
-    const search = new SearchService(new SearchRepo(db));
+    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
     expect(search.search('"sparse attention"').hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
     hf.setDay(day, [hfItem({ id: '2503.40001', title: 'Ring attention for long documents' })]);
     await ingestor().ingestDay(day);
@@ -184,7 +184,7 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     } finally {
       await indexer.close();
     }
-    const search = new SearchService(new SearchRepo(db));
+    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
     expect(search.search('"paper number 22599"').hits.map((h) => h.paper.id)).toEqual(['2503.32599']);
     expect(search.search('"paper number 20000"').hits.map((h) => h.paper.id)).toEqual(['2503.30000']);
     const indexedOfDay = db.sqlite.prepare(
@@ -210,7 +210,7 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
       rmSync(notADatabase, { recursive: true, force: true });
     }
     expect(warnings).toContain('the indexing thread failed; indexing on this thread instead');
-    expect(new SearchService(new SearchRepo(db)).search('"paper number 30002"').hits.map((h) => h.paper.id)).toEqual(['2503.40002']);
+    expect(new SearchService(new SearchRepo(db), new PapersRepo(db)).search('"paper number 30002"').hits.map((h) => h.paper.id)).toEqual(['2503.40002']);
   });
 
   it('resumes a backfill: days already ingested are skipped unless refreshed', async () => {
@@ -263,7 +263,7 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
       expect(capped.find((l) => l.field === 'abstract')).toMatchObject({ level: 40, originalSize: 16 + 15 * 3_400_000, cap: FIELD_CAPS.abstract });
       expect(capped.find((l) => l.field === 'authors')).toMatchObject({ originalSize: 5_000, cap: FIELD_CAPS.authors });
       expect(papers.get('2505.00002')!.title).toBe('A normal paper');
-      const search = new SearchService(new SearchRepo(db));
+      const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
       expect(search.search('wombats').hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
       expect(search.search('quokka').hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
     });

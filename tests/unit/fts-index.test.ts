@@ -14,7 +14,7 @@ afterAll(() => {
   for (const file of [...databaseFiles(path), backup]) rmSync(file, { force: true });
 });
 
-const idsFor = (db: ReturnType<typeof openDb>, query: string) => new SearchService(new SearchRepo(db)).search(query).hits.map((h) => h.paper.id);
+const idsFor = (db: ReturnType<typeof openDb>, query: string) => new SearchService(new SearchRepo(db), new PapersRepo(db)).search(query).hits.map((h) => h.paper.id);
 
 describe('the search index file', () => {
   it('lives beside the database and finds what the papers file holds', () => {

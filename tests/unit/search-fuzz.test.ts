@@ -15,8 +15,8 @@ const hostile = fc.constantFrom(
 
 describe('search never breaks on hostile input', () => {
   const { db, cleanup } = createTestDb('fuzz');
-  const service = new SearchService(new SearchRepo(db));
-  const windowed = new SearchService(new SearchRepo(db, { window: 0 }));
+  const service = new SearchService(new SearchRepo(db), new PapersRepo(db));
+  const windowed = new SearchService(new SearchRepo(db, { window: 0 }), new PapersRepo(db));
   beforeAll(() => {
     new PapersRepo(db).upsertPage(
       [makePaper({ id: '2501.00001', title: 'Diffusion models', abstract: 'Low-Rank Adaptation (LoRA) for diffusion.' })],

@@ -23,12 +23,12 @@ describe('search ranking', () => {
       ],
       [],
     );
-    const hits = new SearchService(new SearchRepo(db)).search('contrastive').hits;
+    const hits = new SearchService(new SearchRepo(db), new PapersRepo(db)).search('contrastive').hits;
     expect(hits.map((h) => h.paper.id)).toEqual(['2502.00002', '2502.00001']);
   });
 
   it('breaks exact ties by upvotes and pages without repeating or losing papers', () => {
-    const search = new SearchService(new SearchRepo(db));
+    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
     const first = search.search('graph neural operators', { limit: 5 });
     const second = search.search('graph neural operators', { limit: 5, offset: 5 });
     expect(first.hasMore).toBe(true);
@@ -42,15 +42,15 @@ describe('search ranking', () => {
       makePaper({ id: `2503.2${String(i).padStart(4, '0')}`, title: i % 3 === 0 ? `Common word study ${i}` : `Study ${i}`, abstract: 'common words', upvotes: i }),
     );
     papers.upsertPage(many, []);
-    const windowed = new SearchService(new SearchRepo(db, { window: 10 }));
+    const windowed = new SearchService(new SearchRepo(db, { window: 10 }), new PapersRepo(db));
     const result = windowed.search('common', { limit: 50 });
     expect(result.approximate).toBe(true);
     expect(result.hits.map((h) => Number(h.paper.id.slice(-4)))).toEqual([27, 24, 21, 29, 28, 26, 25, 23, 22, 20]);
-    expect(new SearchService(new SearchRepo(db)).search('common', { limit: 50 }).hits).toHaveLength(30);
+    expect(new SearchService(new SearchRepo(db), new PapersRepo(db)).search('common', { limit: 50 }).hits).toHaveLength(30);
   });
 
   it('filters by upvotes and publication date', () => {
-    const search = new SearchService(new SearchRepo(db));
+    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
     expect(search.search('graph upvotes:>=50').hits.map((h) => h.paper.upvotes)).toEqual([60, 50]);
     papers.upsertPage([makePaper({ id: '2504.00001', title: 'Graph old', publishedAt: '2020-01-01' })], []);
     const recent = search.search('graph since:2024-01-01').hits.map((h) => h.paper.id);
@@ -64,7 +64,7 @@ describe('search ranking', () => {
   it('restricts to papers listed on the feed since a day, counting only those', () => {
     papers.upsertPage([makePaper({ id: '2505.00001', title: 'Listed graph paper' })], [{ paperId: '2505.00001', feedDay: '2025-05-02', rank: 0, upvotes: 1 }]);
     papers.upsertPage([makePaper({ id: '2505.00002', title: 'Older listed graph paper' })], [{ paperId: '2505.00002', feedDay: '2025-04-01', rank: 0, upvotes: 1 }]);
-    const result = new SearchService(new SearchRepo(db)).search('graph', { listedSince: '2025-05-01' });
+    const result = new SearchService(new SearchRepo(db), new PapersRepo(db)).search('graph', { listedSince: '2025-05-01' });
     expect(result.hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
     expect(result.total).toBe(1);
   });
