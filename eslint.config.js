@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/main.ts', 'src/cli/**'],
+    ignores: ['src/main.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

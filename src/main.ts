@@ -147,6 +147,22 @@ export function exitOnSignals(running: RunningProcess): Promise<void> {
   });
 }
 
+/**
+ * `papers discord register`: bulk-overwrites the `/papers` command tree through the Discord adapter, composed
+ * here so that the CLI, like every entry point, imports no adapter itself.
+ */
+export async function registerDiscordCommands(options: { apiUrl: string; token: string; applicationId: string; guildId?: string }): Promise<{ scope: string; names: string[]; subcommands: string[] }> {
+  const [{ papersCommand }, { registerCommands }] = await Promise.all([
+    import('../adapters/discord/command-definitions.ts'),
+    import('../adapters/discord/register-commands.ts'),
+  ]);
+  const result = await registerCommands(options);
+  return { scope: result.scope, names: result.names, subcommands: papersCommand.toJSON().options?.map((o) => o.name) ?? [] };
+}
+
+/** `papers digest --run-now`: enqueues digests on the schedules' own queue (composed here, not in the CLI). */
+export { enqueueDigestsNow } from '../jobs/index.ts';
+
 /** Loads config, or prints every problem and exits 2. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   try {

@@ -11,7 +11,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
  * only with LOG_LEVEL=debug.
  */
 export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const runtime = new CliRuntime(io, env);
+  const runtime = new CliRuntime(io, env, { dotEnv: env === process.env });
   const program = createProgram(runtime);
   try {
     await program.parseAsync(argv);

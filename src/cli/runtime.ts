@@ -22,11 +22,16 @@ export class CliRuntime {
   private cachedConfig: Config | undefined;
   private cachedLogger: Logger | undefined;
 
-  constructor(readonly io: CliIo, private readonly env: NodeJS.ProcessEnv = process.env) {}
+  /** @param options.dotEnv load `.env` first (only when `env` is the process's own environment). */
+  constructor(
+    readonly io: CliIo,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly options: { dotEnv: boolean } = { dotEnv: false },
+  ) {}
 
   get config(): Config {
     if (!this.cachedConfig) {
-      if (this.env === process.env) loadDotEnv();
+      if (this.options.dotEnv) loadDotEnv();
       this.cachedConfig = loadConfig(this.env);
     }
     return this.cachedConfig;

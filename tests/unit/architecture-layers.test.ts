@@ -46,6 +46,10 @@ describe('layers', () => {
     expect(composers).toEqual([join('src', 'main.ts')]);
   });
 
+  it('treats the CLI as an entry point: it imports no adapter and no job (src/main.ts composes those)', () => {
+    expect(offenders(sources('src/cli'), (to) => to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
+  });
+
   it('keeps the application layer free of platforms and queues', () => {
     expect(offenders(sources('src/app'), (to) => /^(@slack\/|discord\.js|@discordjs\/|discord-api-types|bullmq|ioredis)/.test(to) || to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
   });

@@ -21,7 +21,7 @@ const USAGE = 'papers digest --dry-run [--date YYYY-MM-DD] [--top N] [--topic "q
 /** `--run-now`: enqueues digests on the queue the schedules use; a running bot (or `papers worker`) delivers them. */
 async function runNow(runtime: CliRuntime, channelId: number | undefined): Promise<void> {
   const { config } = runtime;
-  const { enqueueDigestsNow } = await import('../../../jobs/index.ts');
+  const { enqueueDigestsNow } = await import('../../main.ts');
   const result = await enqueueDigestsNow({ redisUrl: config.redis.url, prefix: config.redis.prefix, channels: runtime.context().channels, channelId });
   const paused = result.paused.length > 0 ? `; ${result.paused.length} paused channel(s) left out (${result.paused.map((c) => c.id).join(', ')})` : '';
   runtime.io.out(`Enqueued ${result.enqueued.length} digest(s)${paused}. A running bot (npm start or papers worker) delivers them; a digest already sent today posts nothing new.`);

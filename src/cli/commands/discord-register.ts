@@ -15,12 +15,9 @@ export function registerDiscord(program: Command, runtime: CliRuntime): void {
       const config = runtime.config.discord;
       if (!config?.token || !config.applicationId) throw new UsageError('Set DISCORD_TOKEN and DISCORD_APPLICATION_ID to register commands.', USAGE);
       if (options.guild !== undefined && !/^\d{5,25}$/.test(options.guild)) throw new UsageError(`"${options.guild}" is not a guild id (a Discord snowflake).`, USAGE);
-      const [{ papersCommand }, { registerCommands }] = await Promise.all([
-        import('../../../adapters/discord/command-definitions.ts'),
-        import('../../../adapters/discord/register-commands.ts'),
-      ]);
-      const result = await registerCommands({ apiUrl: config.apiUrl, token: config.token, applicationId: config.applicationId, guildId: options.guild });
-      const subcommands = papersCommand.toJSON().options?.map((o) => o.name) ?? [];
+      const { registerDiscordCommands } = await import('../../main.ts');
+      const result = await registerDiscordCommands({ apiUrl: config.apiUrl, token: config.token, applicationId: config.applicationId, ...(options.guild ? { guildId: options.guild } : {}) });
+      const { subcommands } = result;
       const where = result.scope === 'guild' ? `in guild ${options.guild}` : 'globally';
       runtime.io.out(`Registered /${result.names.join(', /')} ${where} with subcommands: ${subcommands.join(', ')}`);
     });
