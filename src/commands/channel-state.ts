@@ -1,3 +1,4 @@
+import { unenrolledChannel } from '../app/unenrolled-channel.ts';
 import type { CommandRequest } from '../core/commands.ts';
 import type { Channel, Schedule } from '../core/types.ts';
 import type { ChannelKey } from '../db/channels-repo.ts';
@@ -56,19 +57,5 @@ export function describeSettings(channel: Channel): string[] {
 
 /** A channel that is not enrolled, with default settings: what previews use before the first subscribe. */
 export function virtualChannel(req: CommandRequest, env: CommandEnv): Channel {
-  return {
-    id: 0,
-    ...channelKey(req),
-    schedule: defaultSchedule(req, env),
-    topN: 5,
-    minUpvotes: 0,
-    emptyBehaviour: 'skip',
-    paused: false,
-    health: 'ok',
-    healthReason: null,
-    lastDigestDay: null,
-    enrolledBy: null,
-    changedBy: null,
-    createdAt: env.now.toISOString(),
-  };
+  return unenrolledChannel(channelKey(req), defaultSchedule(req, env), env.now);
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Channel } from '../../core/types.ts';
+import { unenrolledChannel } from '../../app/unenrolled-channel.ts';
 import { feedDayAt } from '../../core/time.ts';
 import { UsageError } from '../../errors.ts';
 import { collect, parseDay, parseIntIn } from '../args.ts';
@@ -27,25 +27,14 @@ async function runNow(runtime: CliRuntime, channelId: number | undefined): Promi
   runtime.io.out(`Enqueued ${result.enqueued.length} digest(s)${paused}. A running bot (npm start or papers worker) delivers them; a digest already sent today posts nothing new.`);
 }
 
-/** A channel-shaped stand-in for previews that belong to no channel. */
-function previewChannel(top: number, minUpvotes: number, timeZone: string): Channel {
-  return {
-    id: -1,
-    platform: 'slack',
-    workspaceId: 'cli',
-    channelId: 'cli',
-    schedule: { time: '09:00', cadence: 'daily', weekday: null, timeZone },
-    topN: top,
-    minUpvotes,
+
+/** The dry run plans for a place that gets no digests, with the options' settings. */
+function cliPreviewChannel(timeZone: string, now: Date, options: { top: number; minUpvotes: number }) {
+  return unenrolledChannel({ platform: 'cli', workspaceId: 'cli', channelId: 'cli' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone }, now, {
+    topN: options.top,
+    minUpvotes: options.minUpvotes,
     emptyBehaviour: 'notice',
-    paused: false,
-    health: 'ok',
-    healthReason: null,
-    lastDigestDay: null,
-    enrolledBy: null,
-    changedBy: null,
-    createdAt: new Date(0).toISOString(),
-  };
+  });
 }
 
 /** `papers digest --dry-run ...`: prints the papers a digest would post. */
@@ -70,7 +59,7 @@ export function registerDigest(program: Command, runtime: CliRuntime): Command {
         runtime.io.out('No papers have been ingested yet: run papers ingest --today first.');
         return;
       }
-      const plan = ctx.planner.plan(previewChannel(options.top, options.minUpvotes, ctx.config.defaults.timeZone), ctx.clock.now(), {
+      const plan = ctx.planner.plan(cliPreviewChannel(ctx.config.defaults.timeZone, ctx.clock.now(), options), ctx.clock.now(), {
         feedDay: day,
         topics: options.topic ?? [],
       });
