@@ -22,30 +22,6 @@ export function canManageFrom(permissions: string | null | undefined): boolean {
   return (bits & PermissionFlagsBits.Administrator) !== 0n || (bits & PermissionFlagsBits.ManageChannels) !== 0n;
 }
 
-/** The options rebuilt as the text a Slack user would have typed after the subcommand. */
-export function slackText(subcommand: string, options: Record<string, OptionValue>): string {
-  const get = (name: string) => (options[name] === undefined ? undefined : String(options[name]).trim());
-  switch (subcommand) {
-    case 'search':
-      return get('query') ?? '';
-    case 'subscribe':
-    case 'unsubscribe':
-      return get('topic') ?? '';
-    case 'schedule':
-      return [get('time'), get('cadence'), get('weekday'), get('timezone')].filter((s): s is string => !!s).join(' ');
-    case 'settings':
-      return [
-        options.top !== undefined ? `top=${get('top')}` : undefined,
-        options.min_upvotes !== undefined ? `min-upvotes=${get('min_upvotes')}` : undefined,
-        options.empty !== undefined ? `empty=${get('empty')}` : undefined,
-      ]
-        .filter((s): s is string => !!s)
-        .join(' ');
-    default:
-      return Object.values(options).map(String).join(' ');
-  }
-}
-
 /** The neutral command request for a `/papers <subcommand>` invocation. */
 export function toCommandRequest(inv: SlashInvocation): CommandRequest {
   return {
@@ -54,7 +30,8 @@ export function toCommandRequest(inv: SlashInvocation): CommandRequest {
     channelId: inv.channelId,
     userId: inv.userId,
     name: inv.subcommand.toLowerCase(),
-    text: slackText(inv.subcommand, inv.options),
+    // Discord types every option: commands read `options` (they win over `text`), so there is no text to rebuild.
+    text: '',
     options: inv.options,
     canManage: canManageFrom(inv.permissions),
     ...(inv.cursor !== undefined ? { cursor: inv.cursor } : {}),

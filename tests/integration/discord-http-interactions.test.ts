@@ -133,7 +133,7 @@ describe('Discord HTTP interactions', () => {
     expect(patch.body.components[0].components.map((b: { custom_id: string }) => b.custom_id)).toEqual(
       expect.arrayContaining(['papers:share:2503.00001', 'papers:share:2503.00002']),
     );
-    expect(requests.at(-1)).toMatchObject({ platform: 'discord', name: 'search', text: 'diffusion', options: { query: 'diffusion' }, workspaceId: IDS.guild, channelId: IDS.channel, userId: IDS.user, canManage: false });
+    expect(requests.at(-1)).toMatchObject({ platform: 'discord', name: 'search', text: '', options: { query: 'diffusion' }, workspaceId: IDS.guild, channelId: IDS.channel, userId: IDS.user, canManage: false });
   });
 
   it('refuses a forged signature with 401 and runs nothing', async () => {
@@ -192,12 +192,12 @@ describe('Discord HTTP interactions', () => {
     expect(answer.json.data.choices.length).toBeLessThanOrEqual(25);
   });
 
-  it('passes typed schedule options and their Slack-form text to the command core', async () => {
+  it('passes typed schedule options to the command core', async () => {
     const interaction = commandInteraction('schedule', { time: '07:15', cadence: 'weekly', weekday: 'mon', timezone: 'Europe/Berlin' }, { permissions: PERMS.manageChannels });
     await signed(interaction);
     const patch = await original(interaction);
     expect(patch.body.content).toContain('Schedule updated');
-    expect(requests.at(-1)).toMatchObject({ text: '07:15 weekly mon Europe/Berlin', canManage: true });
+    expect(requests.at(-1)).toMatchObject({ options: { time: '07:15', cadence: 'weekly', weekday: 'mon', timezone: 'Europe/Berlin' }, canManage: true });
     expect(channel()!.schedule).toEqual({ time: '07:15', cadence: 'weekly', weekday: 1, timeZone: 'Europe/Berlin' });
   });
 

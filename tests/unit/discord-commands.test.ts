@@ -2,30 +2,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { timeZoneChoices } from '../../adapters/discord/autocomplete.ts';
 import { nonceFor } from '../../adapters/discord/discord-chat.ts';
-import { canManageFrom, slackText, toCommandRequest } from '../../adapters/discord/command-request.ts';
+import { canManageFrom, toCommandRequest } from '../../adapters/discord/command-request.ts';
 import { createSignatureVerifier } from '../../adapters/discord/verify-signature.ts';
-import { parseSchedule, parseSettings } from '../../src/commands/command-args.ts';
 import { publicKeyHex, signedHeaders } from '../fakes/discord-payloads.ts';
 
 const invocation = (subcommand: string, options: Record<string, string | number | boolean>, permissions: string | null = null) =>
   toCommandRequest({ guildId: 'G1', channelId: 'C1', userId: 'U1', subcommand, options, permissions });
 
 describe('Discord invocation to command request', () => {
-  it('rebuilds schedule and settings options as the text a Slack user would type', () => {
-    expect(slackText('schedule', { time: '09:30', cadence: 'weekly', weekday: 'mon', timezone: 'Europe/Berlin' })).toBe('09:30 weekly mon Europe/Berlin');
-    expect(slackText('settings', { top: 5, min_upvotes: 10, empty: 'notice' })).toBe('top=5 min-upvotes=10 empty=notice');
-    expect(slackText('settings', { empty: 'skip' })).toBe('empty=skip');
-    expect(slackText('search', { query: ' diffusion -video ' })).toBe('diffusion -video');
-  });
-
-  it('rebuilds text the command core parses to the same result as the typed options', () => {
-    const schedule = invocation('schedule', { time: '07:15', cadence: 'weekly', weekday: 'fri', timezone: 'Asia/Tokyo' });
-    expect(parseSchedule({ ...schedule, options: undefined }, 'UTC')).toEqual(parseSchedule(schedule, 'UTC'));
-    const settings = invocation('settings', { top: 3, min_upvotes: 25, empty: 'notice' });
-    expect(parseSettings({ ...settings, options: undefined })).toEqual(parseSettings(settings));
-    expect(parseSettings(settings)).toEqual({ topN: 3, minUpvotes: 25, emptyBehaviour: 'notice' });
-  });
-
   it('maps the guild to the workspace and the subcommand to the name', () => {
     expect(invocation('search', { query: 'llm' })).toEqual({
       platform: 'discord',
@@ -33,7 +17,7 @@ describe('Discord invocation to command request', () => {
       channelId: 'C1',
       userId: 'U1',
       name: 'search',
-      text: 'llm',
+      text: '',
       options: { query: 'llm' },
       canManage: false,
     });
