@@ -1,20 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, normalize, relative } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = process.cwd();
-
-function sources(dir: string): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|mjs)$/.test(e.name))
-    .map((e) => relative(root, join(e.parentPath, e.name)));
-}
-
-/** Every specifier a file imports (static, re-exports and dynamic `import()`). */
-function specifiers(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]/g), ...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!);
-}
+import { imports, sources, sourceText } from '../helpers/source-imports.ts';
 
 /** The repository path a relative specifier points at, e.g. `src/db/channels-repo.ts`; packages stay as they are. */
 function target(file: string, specifier: string): string {
@@ -22,7 +8,7 @@ function target(file: string, specifier: string): string {
 }
 
 function offenders(files: string[], forbidden: (to: string) => boolean): string[] {
-  return files.flatMap((f) => specifiers(f).map((s) => target(f, s)).filter(forbidden).map((to) => `${f} imports ${to}`));
+  return files.flatMap((f) => imports(f).map((s) => target(f, s)).filter(forbidden).map((to) => `${f} imports ${to}`));
 }
 
 describe('layers', () => {
@@ -41,7 +27,7 @@ describe('layers', () => {
 
   it('lets only the composition root build the app and the adapters', () => {
     const composers = [...sources('src'), ...sources('adapters'), ...sources('jobs')].filter((f) =>
-      /\bcreate(PapersApp|SlackAdapter|DiscordAdapter)\(/.test(readFileSync(join(root, f), 'utf8').replace(/export function create\w+\(/g, '')),
+      /\bcreate(PapersApp|SlackAdapter|DiscordAdapter)\(/.test(sourceText(f).replace(/export function create\w+\(/g, '')),
     );
     expect(composers).toEqual([join('src', 'main.ts')]);
   });
