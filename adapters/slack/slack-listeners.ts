@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
-import { parseCommandText } from '../../src/commands/index.ts';
+import { parseCommandText, unescapeSlackText } from './slack-command-text.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import { decodeMore, renderReply, renderSharedPaper, replyVisibility, SLACK_ACTIONS } from './slack-blocks.ts';
@@ -13,11 +13,6 @@ export interface ListenerDeps {
   papers: PapersApp;
   callers: SlackCallers;
   logger: Logger;
-}
-
-/** Slack sends `&`, `<` and `>` in slash command text as HTML entities; commands want what was typed. */
-export function unescapeSlackText(text: string): string {
-  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 interface Origin {

@@ -5,7 +5,7 @@
  * Adapters turn a platform command into a {@link CommandRequest}:
  * - `name`: the subcommand, lower case (`search`, `today`, `subscribe`, `unsubscribe`, `topics`,
  *   `schedule`, `settings`, `pause`, `resume`, `help`); empty for a bare `/papers` (answered with help).
- *   Slack adapters split the typed text with {@link parseCommandText}.
+ *   The Slack adapter splits the typed text (adapters/slack/slack-command-text.ts).
  * - `text`: the rest of the typed text (Slack), e.g. `09:30 weekly monday Europe/Berlin`.
  * - `options`: typed options (Discord). **Options win over `text`**: when a command finds any of its
  *   options it reads only those, otherwise it parses `text`. Names and values:
@@ -64,13 +64,6 @@ export const commands: ReadonlyMap<string, Command> = new Map(
 /** The shape every adapter calls. */
 export interface CommandCore {
   handle(req: CommandRequest): Promise<CommandReply>;
-}
-
-/** Splits Slack-style text (`subscribe diffusion models`) into the subcommand name and the rest. */
-export function parseCommandText(text: string): { name: string; text: string } {
-  const trimmed = text.trim();
-  const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
-  return m ? { name: m[1]!.toLowerCase(), text: m[2]! } : { name: '', text: '' };
 }
 
 /** The command a mistyped name most likely meant (at most two edits away, and not most of the word), if any. */

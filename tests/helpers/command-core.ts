@@ -1,4 +1,5 @@
-import { createCommandCore, parseCommandText, type CommandCore } from '../../src/commands/index.ts';
+import { parseCommandText } from '../../adapters/slack/slack-command-text.ts';
+import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';

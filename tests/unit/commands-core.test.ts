@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCommandCore, parseCommandText, type CommandCore } from '../../src/commands/index.ts';
+import { parseCommandText } from '../../adapters/slack/slack-command-text.ts';
+import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
