@@ -1,3 +1,4 @@
+import { canonicalTimeZone } from '../../src/core/time.ts';
 import { rankMatches, type PapersApp } from '../../src/app/papers-app.ts';
 
 /** One autocomplete suggestion; Discord caps names and string values at 100 characters. */
@@ -11,9 +12,9 @@ const MAX_CHOICE_LENGTH = 100;
 
 let zones: string[] | undefined;
 
-/** Every IANA time zone this runtime knows, plus `UTC`. */
+/** Every IANA time zone this runtime knows, by its current canonical name (`Asia/Kolkata`, not `Asia/Calcutta`), plus `UTC`. */
 export function timeZones(): string[] {
-  zones ??= ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+  zones ??= [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone').map((z) => canonicalTimeZone(z) ?? z)])];
   return zones;
 }
 

@@ -48,6 +48,8 @@ describe('Discord helpers', () => {
     expect(timeZoneChoices('new york')[0]!.value).toBe('America/New_York');
     expect(timeZoneChoices('')).toHaveLength(25);
     expect(timeZoneChoices('utc')[0]!.value).toBe('UTC');
+    expect(timeZoneChoices('kolkata').map((c) => c.value)).toContain('Asia/Kolkata');
+    expect(timeZoneChoices('calcutta')).toEqual([]);
   });
 
   it('verifies Ed25519 over timestamp and raw body, within five minutes of now', () => {
