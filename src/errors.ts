@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'PLATFORM_PERMANENT'
   | 'PLATFORM_TRANSIENT'
+  | 'PLATFORM_LOOKUP'
   | 'DATABASE'
   | 'REDIS_UNREACHABLE'
   | 'INTERNAL';
@@ -89,6 +90,16 @@ export class PermanentPlatformError extends PapersError {
 export class TransientPlatformError extends PapersError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('PLATFORM_TRANSIENT', message, options);
+  }
+}
+
+/**
+ * A platform will not let the bot read back what it posted to a channel (Slack: the history of a channel
+ * it cannot join). Not a refusal to post: the channel is not paused over it. `reason` is the platform's code.
+ */
+export class LookupUnavailableError extends PapersError {
+  constructor(readonly reason: string, message: string, options?: { cause?: unknown }) {
+    super('PLATFORM_LOOKUP', message, options);
   }
 }
 

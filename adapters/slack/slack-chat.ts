@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
-import { PermanentPlatformError } from '../../src/errors.ts';
+import { LookupUnavailableError, PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { escapeMrkdwn, renderDigest, type SlackMessage } from './slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -55,11 +55,18 @@ export class SlackChat implements ChatPlatform {
       // Posting to a public channel needs no membership (chat:write.public); reading its history does.
       if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw error;
       await this.join(target);
-      return this.searchHistory(target, deliveryId);
+    }
+    try {
+      return await this.searchHistory(target, deliveryId);
+    } catch (error) {
+      if (error instanceof PermanentPlatformError && error.reason === 'not_in_channel') {
+        throw new LookupUnavailableError(error.reason, 'Slack still answers not_in_channel after joining', { cause: error });
+      }
+      throw error;
     }
   }
 
-  async notifyUser(_target: ChannelTarget, userId: string, text: string): Promise<void> {
+  async notifyUser(target: ChannelTarget, userId: string, text: string): Promise<void> {
     let dm: string | undefined;
     try {
       dm = (await this.client.conversations.open({ users: userId })).channel?.id;
@@ -67,7 +74,7 @@ export class SlackChat implements ChatPlatform {
       throw toPlatformError(error, 'conversations.open');
     }
     if (!dm) throw new PermanentPlatformError('no_dm_channel', `Slack opened no DM with ${userId}`);
-    await this.post({ ..._target, channelId: dm }, { text: escapeMrkdwn(text), blocks: [] });
+    await this.post({ ...target, channelId: dm }, { text: escapeMrkdwn(text), blocks: [] });
   }
 
   private async join(target: ChannelTarget): Promise<void> {
@@ -77,7 +84,7 @@ export class SlackChat implements ChatPlatform {
     } catch (error) {
       // Private channels cannot be joined, nor can an install without channels:join: Slack's "no" is final.
       const code = (error as { data?: { error?: unknown } }).data?.error;
-      if (typeof code === 'string' && code !== 'ratelimited') throw new PermanentPlatformError(code, `Slack refused conversations.join: ${code}`, { cause: error });
+      if (typeof code === 'string' && code !== 'ratelimited') throw new LookupUnavailableError(code, `Slack refused conversations.join: ${code}`, { cause: error });
       throw toPlatformError(error, 'conversations.join');
     }
   }

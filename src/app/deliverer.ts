@@ -1,7 +1,7 @@
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
 import type { ChannelsRepo } from '../db/channels-repo.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
-import { describeError, PermanentPlatformError, RateLimitError } from '../errors.ts';
+import { describeError, LookupUnavailableError, PermanentPlatformError, RateLimitError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelService } from './channel-service.ts';
 
@@ -96,7 +96,7 @@ async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: str
   try {
     return await chat.findDelivery(target, deliveryId);
   } catch (error) {
-    if (error instanceof PermanentPlatformError) return 'impossible';
+    if (error instanceof LookupUnavailableError) return 'impossible';
     throw error;
   }
 }

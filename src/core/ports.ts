@@ -57,8 +57,9 @@ export interface ChatPlatform {
   /**
    * Looks for the messages already posted for `deliveryId` (before retrying after a failure that may have
    * posted some or all of it). Platforms that dedupe on their own return nothing found. Makes the look-up
-   * possible where it can (Slack: joins a public channel it posts to without being a member); a
-   * `PermanentPlatformError` here means the look-up cannot be made, never that posting is refused.
+   * possible where it can (Slack: joins a public channel it posts to without being a member). Throws
+   * `LookupUnavailableError` when the look-up cannot be made (never a reason to pause the channel), and
+   * `PermanentPlatformError` only when the channel itself is refused (gone, token revoked), as a post would be.
    */
   findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts>;
   /** Posts a short plain notice (health warnings). */

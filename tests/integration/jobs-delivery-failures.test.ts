@@ -131,6 +131,17 @@ describe('a look-up after an ambiguous failure', () => {
     expect(await jobs.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(channel.id))).toBeDefined();
   });
 
+  it('treats a look-up refused because the channel is gone as a refusal: paused, papers back, never counted as sent', async () => {
+    const channelId = `CFAIL${seq + 1}`;
+    slack.failNext('chat.postMessage', { status: 500 });
+    slack.failNext('conversations.history', { error: 'channel_not_found' });
+    const channel = await enrolByCommand('slack');
+    await waitFor('channel marked failing', () => ctx.channels.get(channel.id)!.health === 'failing');
+    expect(deliveries(channel)[0]).toMatchObject({ status: 'failed', lastError: 'channel_not_found' });
+    expect(ctx.deliveries.deliveredAmong(channel.id, papers.map((p) => p.id)).size).toBe(0);
+    expect(slack.messagesIn(channelId)).toHaveLength(0);
+  });
+
   it('keeps the papers of a delivery that gave up after ambiguous failures, and the next digest looks, then posts it once', async () => {
     const channelId = `CFAIL${seq + 1}`;
     slack.failNext('chat.postMessage', { status: 500 });
