@@ -135,11 +135,14 @@ describe('a look-up after an ambiguous failure', () => {
     const channelId = `CFAIL${seq + 1}`;
     slack.failNext('chat.postMessage', { status: 500 });
     slack.failNext('conversations.history', { error: 'channel_not_found' });
+    const dmsBefore = slackPosts('D0OWNER').length;
     const channel = await enrolByCommand('slack');
     await waitFor('channel marked failing', () => ctx.channels.get(channel.id)!.health === 'failing');
     expect(deliveries(channel)[0]).toMatchObject({ status: 'failed', lastError: 'channel_not_found' });
     expect(ctx.deliveries.deliveredAmong(channel.id, papers.map((p) => p.id)).size).toBe(0);
     expect(slack.messagesIn(channelId)).toHaveLength(0);
+    // The owner hears of it too; waiting for that DM also keeps this test's posts out of the next test's scripted failures.
+    await waitFor('the DM to the owner', () => slackPosts('D0OWNER').length > dmsBefore);
   });
 
   it('keeps the papers of a delivery that gave up after ambiguous failures, and the next digest looks, then posts it once', async () => {
