@@ -1,18 +1,15 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChatPlatform, Clock } from '../src/core/ports.ts';
+import type { ChatPlatform } from '../src/core/ports.ts';
 import type { Platform } from '../src/core/types.ts';
-import type { ChannelsRepo } from '../src/db/channels-repo.ts';
-import type { DeliveriesRepo } from '../src/db/deliveries-repo.ts';
 import { describeError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
-import type { DigestPlanner } from '../src/select/digest-planner.ts';
 import { ChannelPacer } from './channel-pacer.ts';
 import { createDeliverProcessor } from './deliver-processor.ts';
 import { createDigestProcessor } from './digest-processor.ts';
 import { cronRepeat, DigestScheduler, upsertSchedulerIfChanged, type RepeatRule } from './digest-scheduler.ts';
 import { createMaintenanceProcessor, RedisFreshnessSignal, sweepOutbox, type IngestRunner } from './maintenance.ts';
-import type { CatalogueFreshness } from '../src/app/catalogue-freshness.ts';
+import type { DigestRunnerDeps } from '../src/app/digest-runner.ts';
 import { ChannelService } from '../src/app/channel-service.ts';
 import { JOB_NAMES, JobQueues, QUEUE_NAMES, resolveTuning, SCHEDULER_IDS, type DeepPartial, type DeliverJobData, type JobsTuning } from './queues.ts';
 import { assertRedisReachable, createRedis } from './redis-connection.ts';
@@ -20,15 +17,8 @@ import { assertRedisReachable, createRedis } from './redis-connection.ts';
 /** The maintenance queue's name before it was `maintenance`. */
 const LEGACY_MAINTENANCE_QUEUE = 'ingest';
 
-/** What the jobs need from the core (an AppContext satisfies it). */
-export interface JobsContext {
-  channels: ChannelsRepo;
-  deliveries: DeliveriesRepo;
-  planner: DigestPlanner;
-  freshness: CatalogueFreshness;
-  clock: Clock;
-  logger: Logger;
-}
+/** What the jobs need from the core (an AppContext satisfies it): what the digest use case needs. */
+export type JobsContext = Omit<DigestRunnerDeps, 'enqueueDelivery' | 'removeSchedule'>;
 
 export interface OpenJobsOptions {
   ctx: JobsContext;
@@ -63,6 +53,7 @@ export class Jobs {
   private readonly pacer: ChannelPacer;
   private readonly logger: Logger;
   private schedulersOwned = false;
+  private legacyRetired = false;
   private everReady = false;
   private resyncing: Promise<void> | undefined;
   private closed = false;
@@ -237,7 +228,10 @@ export class Jobs {
   }
 
   private async syncSchedules(): Promise<void> {
-    await this.retireLegacyMaintenanceQueue();
+    if (!this.legacyRetired) {
+      await this.retireLegacyMaintenanceQueue();
+      this.legacyRetired = true;
+    }
     await upsertSchedulerIfChanged(this.queues.maintenance, SCHEDULER_IDS.ingest, { pattern: this.options.ingestCron, tz: 'UTC' }, { name: JOB_NAMES.ingest, data: {} });
     await upsertSchedulerIfChanged(this.queues.maintenance, SCHEDULER_IDS.sweep, { every: this.tuning.sweep.everyMs }, { name: JOB_NAMES.sweep, data: {} });
     await this.scheduleSync.syncAll();
