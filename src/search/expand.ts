@@ -1,7 +1,11 @@
-import { COMMON_ACRONYMS } from './acronyms.ts';
-import { isStopWord, type Clause, type ParsedQuery } from './query.ts';
+import { stemmer } from 'stemmer';
+import { AcronymLexicon, acronymKey } from './acronym-lexicon.ts';
+import { type Clause, type ParsedQuery } from './query.ts';
 import { spellingVariant } from './spelling-variants.ts';
+import { wordFamily } from './word-families.ts';
 import type { CompiledQuery, QueryTerm } from '../core/compiled-query.ts';
+
+export { AcronymLexicon };
 
 /** One way to match: all `words` (anywhere, or next to each other when `phrase`). */
 export type Alternative = QueryTerm;
@@ -9,77 +13,85 @@ export type Alternative = QueryTerm;
 /** A query after expansion, as storage runs it: each group matches when any alternative does; every group must match. */
 export type ExpandedQuery = CompiledQuery;
 
-/** Acronyms and their expansions: the field's common ones plus those learned from abstracts. */
-export class AcronymLexicon {
-  private readonly expansions = new Map<string, string[]>();
-  private readonly acronymByExpansion = new Map<string, string>();
-
-  constructor(learned: { acronym: string; expansion: string; count: number }[] = []) {
-    for (const [acronym, list] of Object.entries(COMMON_ACRONYMS)) for (const e of list) this.add(acronym, e);
-    const ordered = [...learned].sort((a, b) => b.count - a.count);
-    for (const { acronym, expansion } of ordered) this.add(acronym, expansion);
-  }
-
-  private add(acronym: string, expansion: string): void {
-    this.longest = undefined;
-    const list = this.expansions.get(acronym) ?? [];
-    if (!list.includes(expansion) && list.length < 3) list.push(expansion);
-    this.expansions.set(acronym, list);
-    for (const key of [singular(expansion), singular(withoutStopWords(expansion))]) {
-      if (!this.acronymByExpansion.has(key)) this.acronymByExpansion.set(key, acronym);
-    }
-  }
-
-  /** Expansions of an acronym (lower case), most used first. */
-  expand(acronym: string): string[] {
-    return this.expansions.get(acronym) ?? this.expansions.get(acronym.replace(/s$/, '')) ?? [];
-  }
-
-  /** The acronym for a sequence of words, when they spell out a known one. */
-  acronymFor(words: string[]): string | undefined {
-    return this.acronymByExpansion.get(singular(words.join(' ')));
-  }
-
-  private longest: number | undefined;
-
-  /** The longest known expansion length in words (bounds the n-gram search). */
-  get maxWords(): number {
-    if (this.longest === undefined) {
-      this.longest = 0;
-      for (const key of this.acronymByExpansion.keys()) this.longest = Math.max(this.longest, key.split(' ').length);
-    }
-    return this.longest;
-  }
+/** What to widen a query with; everything is on unless turned off (for measuring one widening against none). */
+export interface ExpandOptions {
+  /** Derivational families beyond Porter ("detector" finds "detection"). Default true. */
+  wordFamilies?: boolean;
 }
 
-function withoutStopWords(phrase: string): string {
-  return phrase
-    .split(' ')
-    .filter((w) => !isStopWord(w))
-    .join(' ');
+/**
+ * How many times a sense's expansion is listed in its group. bm25 (FTS5) scores every phrase of the
+ * expression, a repeated one as often as it is repeated, so this weights one sense of an ambiguous acronym
+ * above the others without changing what matches.
+ */
+const FAVOURED_WEIGHT = 2;
+
+interface Context {
+  lexicon: AcronymLexicon;
+  options: ExpandOptions;
+  /** Stems of the query's words, for telling which sense of an acronym the rest of the query is about. */
+  queryStems: Set<string>;
 }
 
-function singular(phrase: string): string {
-  return phrase
-    .split(' ')
-    .map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w))
-    .join(' ');
+/** The alternative that matches an acronym literally for the sense spelt by `words`. */
+function acronymAlternative(acronym: string, words: string[], ctx: Context): Alternative {
+  const literal = ctx.lexicon.literal(acronym);
+  if (ctx.lexicon.standsAloneFor(acronym, words)) return { words: literal, phrase: literal.length > 1 };
+  // Ambiguous: the acronym counts only beside a word of this sense ("cl" with "contrastive", not "continual").
+  const distinctive = ctx.lexicon.distinctiveFor(acronym, words);
+  return { words: [...literal, ...distinctive], phrase: false };
 }
 
-function alternativesFor(clause: Clause, lexicon: AcronymLexicon): Alternative[] {
-  const base: Alternative = { words: clause.words, phrase: clause.kind === 'phrase' };
-  const out = [base];
+/**
+ * Each expansion of an acronym as a phrase; for an ambiguous acronym, the sense the corpus defines most
+ * (at least twice as often as any other) or the one the query's other words belong to, listed twice.
+ */
+function expansionAlternatives(acronym: string, clauseWords: string[], ctx: Context): Alternative[] {
+  const senses = ctx.lexicon.senses(acronym);
+  const own = new Set(clauseWords.map((w) => stemmer(w)));
+  const about = senses.map((s) => s.distinctive.some((w) => !own.has(stemmer(w)) && ctx.queryStems.has(stemmer(w))));
+  const favoured = senses.map((s, i) => {
+    if (senses.length < 2) return false;
+    if (about.some(Boolean)) return about[i]!;
+    return senses.every((o, j) => j === i || s.count >= 2 * o.count);
+  });
+  return senses.flatMap((s, i) => {
+    const times = favoured[i] ? FAVOURED_WEIGHT : 1;
+    return s.surfaces.flatMap((e) => Array.from({ length: times }, () => ({ words: e.split(' '), phrase: true })));
+  });
+}
+
+/** Whether the clause was typed as one token that the index splits ("GPT-4o", "text-to-image"), not quoted. */
+const isOneToken = (clause: Clause) => !/\s/.test(clause.text.trim()) && !clause.text.includes('"');
+
+function alternativesFor(clause: Clause, ctx: Context): Alternative[] {
+  const { lexicon } = ctx;
+  const out: Alternative[] = [{ words: clause.words, phrase: clause.kind === 'phrase' }];
+  const stems = new Set(clause.kind === 'word' ? [stemmer(clause.words[0]!)] : []);
   const push = (alt: Alternative) => {
     if (!out.some((o) => o.phrase === alt.phrase && o.words.join(' ') === alt.words.join(' '))) out.push(alt);
   };
+  const asAcronym = clause.kind === 'word' || isOneToken(clause) ? acronymKey(clause.words.join('')) : undefined;
+  if (asAcronym && lexicon.senses(asAcronym).length > 0) out.push(...expansionAlternatives(asAcronym, clause.words, ctx));
   if (clause.kind === 'word') {
     const word = clause.words[0]!;
     const variant = spellingVariant(word);
-    if (variant) push({ words: [variant], phrase: false });
-    for (const e of lexicon.expand(word)) push({ words: e.split(' '), phrase: true });
+    const forms = variant ? [word, variant] : [word];
+    if (variant) {
+      push({ words: [variant], phrase: false });
+      stems.add(stemmer(variant));
+    }
+    if (ctx.options.wordFamilies !== false) {
+      for (const member of forms.flatMap((f) => wordFamily(f))) {
+        const stem = stemmer(member);
+        if (stems.has(stem)) continue;
+        stems.add(stem);
+        push({ words: [member], phrase: false });
+      }
+    }
   } else {
     const acronym = lexicon.acronymFor(clause.words);
-    if (acronym) push({ words: [acronym], phrase: false });
+    if (acronym) push(acronymAlternative(acronym, clause.words, ctx));
     const variants = clause.words.map((w) => spellingVariant(w) ?? w);
     if (variants.join(' ') !== clause.words.join(' ')) push({ words: variants, phrase: true });
   }
@@ -87,25 +99,28 @@ function alternativesFor(clause: Clause, lexicon: AcronymLexicon): Alternative[]
 }
 
 /**
- * Widens each clause with what a researcher means by it: the other spelling (optimise/optimize), an
- * acronym's expansions (LoRA / "low rank adaptation") and, for runs of words that spell out an
- * acronym, the acronym itself.
+ * Widens each clause with what a researcher means by it: the other spelling (optimise/optimize), the rest
+ * of its word family (detector/detection), an acronym's senses (LoRA / "low rank adaptation"; an ambiguous
+ * one weighted by how often the corpus defines each sense and by the query's other words) and, for runs of
+ * words that spell out an acronym, the acronym itself (only beside a word of that sense when ambiguous).
  */
-export function expandQuery(query: ParsedQuery, lexicon: AcronymLexicon): ExpandedQuery {
+export function expandQuery(query: ParsedQuery, lexicon: AcronymLexicon, options: ExpandOptions = {}): ExpandedQuery {
+  const ctx: Context = {
+    lexicon,
+    options,
+    queryStems: new Set(query.groups.flatMap((g) => g.flatMap((c) => c.words.map((w) => stemmer(w))))),
+  };
   const groups: Alternative[][] = [];
   const maxN = lexicon.maxWords;
   const single = query.groups.map((g) => (g.length === 1 ? g[0]!.words : undefined));
   for (let i = 0; i < query.groups.length; i++) {
     const run = longestAcronymRun(single, i, maxN, lexicon);
     if (run) {
-      groups.push([
-        { words: run.words, phrase: false },
-        { words: [run.acronym], phrase: false },
-      ]);
+      groups.push([{ words: run.words, phrase: false }, acronymAlternative(run.acronym, run.words, ctx)]);
       i += run.clauses - 1;
       continue;
     }
-    groups.push(query.groups[i]!.flatMap((c) => alternativesFor(c, lexicon)));
+    groups.push(query.groups[i]!.flatMap((c) => alternativesFor(c, ctx)));
   }
   return {
     groups,
