@@ -23,11 +23,20 @@ export interface MatchExpression {
   authors: string[][];
 }
 
-/** A comparison on a paper's upvote count. */
-export interface UpvotesFilter {
+/** A comparison on a count a paper has (its upvotes, its repository's GitHub stars). */
+export interface CountFilter {
   op: '>=' | '>' | '<=' | '<' | '=';
   value: number;
 }
+
+/** A comparison on a paper's upvote count. */
+export type UpvotesFilter = CountFilter;
+
+/**
+ * How matches are ordered: `relevance` (default) blends bm25 with upvotes and a little recency; `new` puts
+ * the latest feed day first; `top` the most upvoted first.
+ */
+export type SortOrder = 'relevance' | 'new' | 'top';
 
 /** Filters on a paper's stored fields, beside the text match. */
 export interface QueryFilters {
@@ -36,13 +45,20 @@ export interface QueryFilters {
   /** Listed on a Daily Papers feed day on or after this day. */
   listedSince?: Day;
   upvotes?: UpvotesFilter;
+  /** On the paper's GitHub stars; a paper without a repository never passes. */
+  stars?: CountFilter;
+  /** Only papers with a GitHub repository. */
+  hasCode?: boolean;
 }
 
 /**
  * A search as storage runs it: the query language parsed and widened (spellings, acronyms) by src/search,
  * with no syntax left. Each storage dialect (SQLite FTS5 in src/db) compiles it to its own.
  */
-export interface CompiledQuery extends MatchExpression, QueryFilters {}
+export interface CompiledQuery extends MatchExpression, QueryFilters {
+  /** Defaults to `relevance`. */
+  sort?: SortOrder;
+}
 
 /** The expression that matches papers containing `word` (one word, as written). */
 export function singleWord(word: string): MatchExpression {

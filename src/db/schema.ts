@@ -25,6 +25,8 @@ export const papers = sqliteTable(
     projectPage: text('project_page'),
     thumbnail: text('thumbnail'),
     categories: text('categories').notNull().default('[]'),
+    /** The latest feed day that listed the paper (kept by triggers on daily_listings): search ranks and shows it. */
+    feedDay: text('feed_day'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },

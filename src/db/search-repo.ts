@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Paper } from '../core/types.ts';
-import type { CompiledQuery, MatchExpression, QueryFilters, UpvotesFilter } from '../core/compiled-query.ts';
+import type { CompiledQuery, CountFilter, MatchExpression, QueryFilters, SortOrder } from '../core/compiled-query.ts';
+import type { Day } from '../core/time.ts';
 import { wordsOf } from '../core/words.ts';
 import type { Db } from './client.ts';
 import { toFtsMatch, toTitleWordsMatch } from './fts-query.ts';
@@ -13,7 +14,12 @@ export interface RankedPaper {
   /** The row's FTS5 rowid (papers.seq), for fetching snippets. */
   seq: number;
   paper: Paper;
-  /** bm25 score as FTS5 reports it, lower is better; in the windowed plan -1 for a title match, else 0. */
+  /** The latest Daily Papers feed day that listed the paper, or null when no feed day did. */
+  feedDay: Day | null;
+  /**
+   * The score the page was ordered by, lower is better: bm25 times the community boost (see
+   * {@link RANKING}); in the windowed plan -1 for a title match, else 0.
+   */
   rank: number;
 }
 
@@ -23,16 +29,23 @@ export interface RankedPage {
   total: number;
   /**
    * True when more papers matched than the exact-ranking limit: only the newest `window` matches were ranked
-   * (title matches first, then upvotes), so that a very common term stays fast instead of scoring every match.
+   * (title matches first, then the community boost), so that a very common term stays fast instead of
+   * scoring every match.
    */
   approximate: boolean;
 }
 
-const UPVOTE_OPS: Record<UpvotesFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
+/** Ranking options beside the page. */
+export interface RankOptions {
+  /** The moment ages are measured from (how long a paper has been on the feed, how recent it is). */
+  now?: Date;
+}
+
+const COUNT_OPS: Record<CountFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
 
 /**
- * Queries with at most this many matches are ranked exactly (bm25 over every match, about 1 us each);
- * queries with more use the window plan.
+ * Queries with at most this many matches are ranked exactly (bm25 and the boost over every match, about
+ * 1 us each); queries with more use the window plan.
  */
 export const DEFAULT_EXACT_LIMIT = 20_000;
 
@@ -41,18 +54,49 @@ function prefixEnd(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1);
 }
 
-/** The window plan ranks only the newest this many matches (title matches first, then upvotes). */
+/** The window plan ranks only the newest this many matches (title matches first, then the boost). */
 export const DEFAULT_RANK_WINDOW = 5_000;
 
 /**
- * Full-text search over papers (FTS5). Plans each query: selective ones are ranked exactly with bm25;
- * ones with more matches than the window are ranked within their newest matches only.
+ * The relevance blend. A match's score is its bm25 (title 10x the abstract, as FTS5 is configured) times
+ * `1 + upvotes * ln(1 + lasting upvotes) + recency * 2^-(age / recencyHalfLifeDays)`: multiplying keeps the
+ * blend free of bm25's scale, which varies from query to query. "Lasting upvotes" are the paper's upvotes
+ * divided by the share a paper has collected after its time on the feed: `1 - (1 - freshShare) *
+ * e^-(days / settleDays)`, so a paper listed today with 15 upvotes counts about as one with 50 that has
+ * been listed for weeks. With these weights 151 upvotes against 15 outweighs a bm25 up to 29% better, while
+ * a title match (bm25 about 1.7x or more an abstract-only one) keeps its place over 100 upvotes against 1.
+ */
+export const RANKING = { upvotes: 0.2, recency: 0.1, recencyHalfLifeDays: 365, freshShare: 0.3, settleDays: 2, settledAfterDays: 14 } as const;
+
+const R = RANKING;
+/**
+ * Added to every bm25 before the boost: FTS5 gives a term found in most papers a weight of about 1e-6, so
+ * without it such matches would all score about 0 and the boost could not order them.
+ */
+const RELEVANCE_FLOOR = 0.001;
+const AGE_ON_FEED = '(@nowJd - julianday(p.feed_day))';
+const SHARE = `(CASE WHEN p.feed_day IS NULL OR p.feed_day < @settledDay THEN 1.0 ELSE max(${R.freshShare}, 1.0 - ${1 - R.freshShare} * exp(-max(0.0, ${AGE_ON_FEED}) / ${R.settleDays}.0)) END)`;
+const RECENCY = `coalesce(min(1.0, exp((julianday(coalesce(p.published_at, p.feed_day)) - @nowJd) * ${Math.LN2 / R.recencyHalfLifeDays})), 0.0)`;
+/** The community and recency boost, at least 1 (bigger is better). */
+const BOOST = `(1.0 + ${R.upvotes} * ln(1.0 + p.upvotes / ${SHARE}) + ${R.recency} * ${RECENCY})`;
+const NEWEST = 'coalesce(p.feed_day, p.published_at) DESC, p.published_at DESC';
+
+function rankingParams(now: Date): { nowJd: number; settledDay: string } {
+  const settled = new Date(now.getTime() - R.settledAfterDays * 86_400_000);
+  return { nowJd: now.getTime() / 86_400_000 + 2_440_587.5, settledDay: settled.toISOString().slice(0, 10) };
+}
+
+/**
+ * Full-text search over papers (FTS5). Plans each query: selective ones are ranked exactly (bm25 blended
+ * with upvotes and recency over every match); ones with more matches than the window are ranked within
+ * their newest matches only.
  */
 export class SearchRepo {
   private readonly countStmt: Statement;
   private readonly existsStmt: Statement;
   private readonly wordDocsStmt: Statement;
   private readonly vocabRangeStmt: Statement;
+  private readonly titleWordsStmt: Statement;
 
   private readonly bySeqStmt: Statement;
   private readonly stemRangeStmt: Statement;
@@ -61,18 +105,17 @@ export class SearchRepo {
   readonly window: number;
   readonly exactLimit: number;
   private recordAcronymStmt: Statement | undefined;
-  private readonly ftsRankStmt: Statement;
 
   constructor(private readonly db: Db, options: { window?: number; exactLimit?: number } = {}) {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
     const s = db.sqlite;
-    this.ftsRankStmt = s.prepare('SELECT rowid AS seq, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT ?');
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
-    this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
+    this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS}, feed_day FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
     this.stemRangeStmt = s.prepare('SELECT term, doc FROM papers_fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?');
     this.instanceStmt = s.prepare("SELECT doc, col, offset FROM papers_fts_instances WHERE term = ? AND col IN ('title', 'abstract') LIMIT 1");
+    this.titleWordsStmt = s.prepare('SELECT term, doc FROM papers_words_vocab');
     this.wordDocsStmt = s.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?');
     this.vocabRangeStmt = s.prepare(
       'SELECT term, doc FROM papers_words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? AND doc >= ?',
@@ -84,135 +127,128 @@ export class SearchRepo {
     // The digest's rule too (src/select): by publication day; a paper whose day is unknown passes.
     if (filters.since) where.push('(p.published_at IS NULL OR p.published_at >= @since)');
     if (filters.listedSince) where.push('EXISTS (SELECT 1 FROM daily_listings l WHERE l.paper_id = p.id AND l.feed_day >= @listedSince)');
-    if (filters.upvotes) where.push(`p.upvotes ${UPVOTE_OPS[filters.upvotes.op]} @upvotes`);
+    if (filters.upvotes) where.push(`p.upvotes ${COUNT_OPS[filters.upvotes.op]} @upvotes`);
+    if (filters.stars) where.push(`p.github_stars ${COUNT_OPS[filters.stars.op]} @stars`);
+    if (filters.hasCode) where.push("p.github_repo IS NOT NULL AND p.github_repo <> ''");
     return where;
+  }
+
+  private filterParams(filters: SearchFilters): Record<string, unknown> {
+    const params: Record<string, unknown> = {};
+    if (filters.since) params.since = filters.since;
+    if (filters.listedSince) params.listedSince = filters.listedSince;
+    if (filters.upvotes) params.upvotes = filters.upvotes.value;
+    if (filters.stars) params.stars = filters.stars.value;
+    return params;
+  }
+
+  private statement(key: string, sql: () => string): Statement {
+    let stmt = this.rankStmts.get(key);
+    if (!stmt) {
+      stmt = this.db.sqlite.prepare(sql());
+      this.rankStmts.set(key, stmt);
+    }
+    return stmt;
   }
 
   private countStatement(filters: SearchFilters): Statement {
     const extra = this.filterSql(filters);
     if (extra.length === 0) return this.countStmt;
-    const key = `count:${extra.join(' AND ')}`;
-    let stmt = this.rankStmts.get(key);
-    if (!stmt) {
-      stmt = this.db.sqlite.prepare(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
+    return this.statement(
+      `count:${extra.join(' AND ')}`,
+      () => `SELECT count(*) AS n FROM (SELECT 1 FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
          WHERE papers_fts MATCH @match AND ${extra.join(' AND ')} LIMIT @cap)`,
-      );
-      this.rankStmts.set(key, stmt);
-    }
-    return stmt;
+    );
   }
 
-  private rankStatement(filters: SearchFilters): Statement {
-    const where = ['papers_fts MATCH @match', ...this.filterSql(filters)];
-    const key = where.join(' AND ');
-    let stmt = this.rankStmts.get(key);
-    if (!stmt) {
-      stmt = this.db.sqlite.prepare(
-        `SELECT papers_fts.rowid AS seq, papers_fts.rank AS rank FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
-         WHERE ${key} ORDER BY papers_fts.rank, p.upvotes DESC, p.seq LIMIT @limit OFFSET @offset`,
-      );
-      this.rankStmts.set(key, stmt);
-    }
-    return stmt;
+  /** Exact ranking: bm25 and the boost over every match, the page taken from SQLite's top-N sort. */
+  private rankStatement(filters: SearchFilters, sort: SortOrder): Statement {
+    const where = ['papers_fts MATCH @match', ...this.filterSql(filters)].join(' AND ');
+    const score = `(papers_fts.rank - ${RELEVANCE_FLOOR}) * ${BOOST}`;
+    const order = { relevance: 'score, p.seq', top: 'p.upvotes DESC, score, p.seq', new: `${NEWEST}, score, p.seq` }[sort];
+    return this.statement(
+      `rank:${sort}:${where}`,
+      () => `SELECT papers_fts.rowid AS seq, ${score} AS score FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
+         WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    );
   }
 
   /**
    * The plan for queries with more matches than the window: the newest `window` matches, papers whose
-   * title has the query's words first, then by upvotes. bm25 is not computed: its idf pass alone reads a
-   * common term's whole doclist, and FTS5 gives a term found in most papers almost no weight anyway.
-   * `titleWords` is an expression over single words for the title-word index (no phrases: detail=none).
+   * title has the query's words first, then by the community boost (or by `sort`). bm25 is not computed:
+   * its idf pass alone reads a common term's whole doclist, and FTS5 gives a term found in most papers
+   * almost no weight anyway. `titleWords` is an expression over single words for the title-word index (no
+   * phrases: detail=none).
    */
-  private rankWindow(match: string, titleWords: string | undefined, filters: SearchFilters, filterParams: Record<string, unknown>, page: { limit: number; offset: number }) {
-    const params = { match, window: this.window, limit: page.limit, offset: page.offset, ...filterParams };
+  private rankWindow(titleWords: string | undefined, filters: SearchFilters, sort: SortOrder, params: Record<string, unknown>) {
+    const windowed = { ...params, window: this.window };
     if (titleWords) {
       try {
-        return this.windowStatement(filters, true).all({ ...params, titleWords }) as { seq: number; rank: number }[];
+        return this.windowStatement(filters, sort, true).all({ ...windowed, titleWords }) as { seq: number; score: number }[];
       } catch {
-        // A word the title index cannot take as a single token: rank by upvotes alone.
+        // A word the title index cannot take as a single token: rank by the boost alone.
       }
     }
-    return this.windowStatement(filters, false).all(params) as { seq: number; rank: number }[];
+    return this.windowStatement(filters, sort, false).all(windowed) as { seq: number; score: number }[];
   }
 
-  private windowStatement(filters: SearchFilters, withTitles: boolean): Statement {
+  private windowStatement(filters: SearchFilters, sort: SortOrder, withTitles: boolean): Statement {
     const extra = this.filterSql(filters);
-    const key = `window:${withTitles}:${extra.join(' AND ')}`;
-    let stmt = this.rankStmts.get(key);
-    if (!stmt) {
+    const order = { relevance: `score, ${BOOST} DESC, p.seq DESC`, top: 'p.upvotes DESC, score, p.seq DESC', new: `${NEWEST}, score, p.seq DESC` }[sort];
+    return this.statement(`window:${sort}:${withTitles}:${extra.join(' AND ')}`, () => {
       const titles = withTitles
         ? ', t AS (SELECT rowid AS seq FROM papers_words WHERE papers_words MATCH @titleWords ORDER BY rowid DESC LIMIT @window)'
         : '';
-      stmt = this.db.sqlite.prepare(
-        `WITH w AS (SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH @match ORDER BY rowid DESC LIMIT @window)${titles}
-         SELECT w.seq AS seq, ${withTitles ? '-(w.seq IN t)' : '0'} AS rank FROM w JOIN papers p ON p.seq = w.seq
+      return `WITH w AS (SELECT rowid AS seq FROM papers_fts WHERE papers_fts MATCH @match ORDER BY rowid DESC LIMIT @window)${titles}
+         SELECT w.seq AS seq, ${withTitles ? '-(w.seq IN t)' : '0'} AS score FROM w JOIN papers p ON p.seq = w.seq
          ${extra.length > 0 ? `WHERE ${extra.join(' AND ')}` : ''}
-         ORDER BY rank, p.upvotes DESC, p.seq DESC LIMIT @limit OFFSET @offset`,
-      );
-      this.rankStmts.set(key, stmt);
-    }
-    return stmt;
+         ORDER BY ${order} LIMIT @limit OFFSET @offset`;
+    });
   }
 
   /**
    * Ranks the papers that match a compiled query (compiled here to FTS5, every user word quoted): ids and
    * scores first, so that rows are fetched for the final page alone.
    */
-  rank(query: CompiledQuery, page: { limit: number; offset: number }): RankedPage {
-    const filters: SearchFilters = { since: query.since, listedSince: query.listedSince, upvotes: query.upvotes };
-    return this.rankMatch(toFtsMatch(query), filters, page, toTitleWordsMatch(query));
-  }
-
-  private rankMatch(match: string, filters: SearchFilters, page: { limit: number; offset: number }, titleWords?: string): RankedPage {
-    const filterParams: Record<string, unknown> = {};
-    if (filters.since) filterParams.since = filters.since;
-    if (filters.listedSince) filterParams.listedSince = filters.listedSince;
-    if (filters.upvotes) filterParams.upvotes = filters.upvotes.value;
+  rank(query: CompiledQuery, page: { limit: number; offset: number }, options: RankOptions = {}): RankedPage {
+    const filters: SearchFilters = {
+      since: query.since,
+      listedSince: query.listedSince,
+      upvotes: query.upvotes,
+      stars: query.stars,
+      hasCode: query.hasCode,
+    };
+    const match = toFtsMatch(query);
+    const sort = query.sort ?? 'relevance';
+    const filterParams = this.filterParams(filters);
     const n = (this.countStatement(filters).get({ match, cap: this.exactLimit + 1, ...filterParams }) as { n: number }).n;
     const approximate = n > this.exactLimit;
-    const params: Record<string, unknown> = { match, limit: page.limit, offset: page.offset, ...filterParams };
     const total = approximate ? this.exactLimit : n;
-    if (!approximate && this.filterSql(filters).length === 0) return { rows: this.rankExact(match, page), total, approximate };
+    if (n === 0 || page.offset >= n) return { rows: [], total, approximate };
+    const params = { match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) };
     const ranked = approximate
-      ? this.rankWindow(match, titleWords, filters, filterParams, page)
-      : (this.rankStatement(filters).all(params) as { seq: number; rank: number }[]);
+      ? this.rankWindow(toTitleWordsMatch(query), filters, sort, params)
+      : (this.rankStatement(filters, sort).all(params) as { seq: number; score: number }[]);
     return { rows: this.withPapers(ranked), total, approximate };
   }
 
-  private withPapers(ranked: { seq: number; rank: number }[]): RankedPaper[] {
+  private withPapers(ranked: { seq: number; score: number }[]): RankedPaper[] {
     const bySeq = this.papersBySeq(ranked.map((r) => r.seq));
     return ranked.flatMap((r) => {
-      const paper = bySeq.get(r.seq);
-      return paper ? [{ seq: r.seq, paper, rank: r.rank }] : [];
+      const row = bySeq.get(r.seq);
+      return row ? [{ seq: r.seq, paper: row.paper, feedDay: row.feedDay, rank: r.score }] : [];
     });
   }
 
-  /**
-   * Exact bm25 ranking straight from FTS5's own `ORDER BY rank` (no join per match), then ties broken by
-   * upvotes in JS: rows are fetched past the page until the score changes, so a tie across the page edge
-   * is ordered the same on every page. Papers are read for the page and the tie groups at its edges only.
-   */
-  private rankExact(match: string, page: { limit: number; offset: number }): RankedPaper[] {
-    const want = page.offset + page.limit;
-    for (let fetch = want + 8; ; fetch *= 4) {
-      const rows = this.ftsRankStmt.all(match, fetch) as { seq: number; rank: number }[];
-      const edge = rows[Math.min(want, rows.length) - 1];
-      if (rows.length === fetch && edge && rows[rows.length - 1]!.rank === edge.rank) continue;
-      if (page.offset >= rows.length) return [];
-      let from = page.offset;
-      while (from > 0 && rows[from - 1]!.rank === rows[page.offset]!.rank) from--;
-      let to = Math.min(want, rows.length);
-      while (to < rows.length && rows[to]!.rank === edge!.rank) to++;
-      const ranked = this.withPapers(rows.slice(from, to));
-      ranked.sort((a, b) => a.rank - b.rank || b.paper.upvotes - a.paper.upvotes || a.seq - b.seq);
-      return ranked.slice(page.offset - from, want - from);
-    }
+  private papersBySeq(seqs: number[]): Map<number, { paper: Paper; feedDay: Day | null }> {
+    if (seqs.length === 0) return new Map();
+    const rows = this.bySeqStmt.all(JSON.stringify(seqs)) as (PaperRow & { feed_day: Day | null })[];
+    return new Map(rows.map((r) => [r.seq, { paper: paperFromRow(r), feedDay: r.feed_day }]));
   }
 
-  private papersBySeq(seqs: number[]): Map<number, Paper> {
-    if (seqs.length === 0) return new Map();
-    const rows = this.bySeqStmt.all(JSON.stringify(seqs)) as PaperRow[];
-    return new Map(rows.map((r) => [r.seq, paperFromRow(r)]));
+  /** The latest feed day that listed a paper (by arXiv id), or null. */
+  feedDayOf(paperId: string): Day | null {
+    return (this.db.sqlite.prepare('SELECT feed_day FROM papers WHERE id = ?').pluck().get(paperId) as Day | null | undefined) ?? null;
   }
 
   /** Whether any paper matches the expression. */
@@ -223,6 +259,16 @@ export class SearchRepo {
   /** How many papers contain `word` exactly (unstemmed, lower case). */
   wordDocs(word: string): number {
     return (this.wordDocsStmt.get(word) as { doc: number } | undefined)?.doc ?? 0;
+  }
+
+  /** Every title word (unstemmed, lower case) with how many titles have it: spelling correction's vocabulary. */
+  titleWords(): { term: string; doc: number }[] {
+    return this.titleWordsStmt.all() as { term: string; doc: number }[];
+  }
+
+  /** How many papers match the expression, counting at most to `cap`. */
+  countMatches(expression: MatchExpression, cap: number): number {
+    return (this.countStmt.get({ match: toFtsMatch(expression), cap }) as { n: number }).n;
   }
 
   /** Vocabulary words that start like `prefix`, of a length in range, in at least `minDocs` papers. */

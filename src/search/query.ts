@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.ts';
 import { isDay, type Day } from '../core/time.ts';
-import type { UpvotesFilter } from '../core/compiled-query.ts';
+import type { CountFilter, SortOrder, UpvotesFilter } from '../core/compiled-query.ts';
 import { wordsOf } from '../core/words.ts';
 
 /** One thing to look for: a word or an exact phrase. `words` are the lower-case words inside it. */
@@ -10,7 +10,7 @@ export interface Clause {
   words: string[];
 }
 
-export type { UpvotesFilter };
+export type { CountFilter, SortOrder, UpvotesFilter };
 export { wordsOf };
 
 /**
@@ -23,6 +23,14 @@ export interface ParsedQuery {
   authors: string[];
   since?: Day;
   upvotes?: UpvotesFilter;
+  /** `stars:>=N`: on the paper's GitHub stars. */
+  stars?: CountFilter;
+  /** `has:code`: only papers with a GitHub repository. */
+  hasCode?: boolean;
+  /** `sort:new` or `sort:top`; relevance when absent. */
+  sort?: Exclude<SortOrder, 'relevance'>;
+  /** `spell:off`: search the words as written, never corrected. */
+  asWritten?: boolean;
 }
 
 export const MAX_QUERY_LENGTH = 500;
@@ -35,6 +43,10 @@ export const QUERY_SYNTAX_HELP = [
   'author:name     by an author (author:"Yann LeCun")',
   'since:YYYY-MM-DD  published on or after that day',
   'upvotes:>=N     at least N upvotes (also >, <=, <, =)',
+  'stars:>=N       its GitHub repository has at least N stars (also >, <=, <, =)',
+  'has:code        only papers with a GitHub repository',
+  'sort:new        newest on the feed first (sort:top: most upvoted first)',
+  'spell:off       search the words exactly as written, without correcting them',
 ].join('\n');
 
 const STOP_WORDS = new Set(
@@ -103,13 +115,24 @@ const FILTER_USAGE = {
   author: 'author:name or author:"First Last"',
   since: 'since:YYYY-MM-DD, e.g. since:2025-01-31',
   upvotes: 'upvotes:>=N, e.g. upvotes:>=20 (also >, <=, <, =)',
+  stars: 'stars:>=N, e.g. stars:>=100 (also >, <=, <, =)',
+  has: 'has:code (papers with a GitHub repository)',
+  sort: 'sort:new (newest first) or sort:top (most upvoted first)',
+  spell: 'spell:off (search the words as written)',
 };
 
-function parseUpvotes(value: string): UpvotesFilter {
-  if (/^(>=|<=|>|<|=)?$/.test(value)) throw new UsageError(`upvotes:${value} needs a number of upvotes.`, FILTER_USAGE.upvotes);
+function parseCount(name: 'upvotes' | 'stars', value: string): CountFilter {
+  if (/^(>=|<=|>|<|=)?$/.test(value)) throw new UsageError(`${name}:${value} needs a number of ${name}.`, FILTER_USAGE[name]);
   const m = /^(>=|<=|>|<|=)?(\d{1,9})$/.exec(value);
-  if (!m) throw new UsageError(`"upvotes:${value}" is not a valid filter.`, FILTER_USAGE.upvotes);
-  return { op: (m[1] ?? '>=') as UpvotesFilter['op'], value: Number(m[2]) };
+  if (!m) throw new UsageError(`"${name}:${value}" is not a valid filter.`, FILTER_USAGE[name]);
+  return { op: (m[1] ?? '>=') as CountFilter['op'], value: Number(m[2]) };
+}
+
+function oneOf<T extends string>(name: 'has' | 'sort' | 'spell', value: string, allowed: readonly T[]): T {
+  const v = value.toLowerCase();
+  if ((allowed as readonly string[]).includes(v)) return v as T;
+  const shown = value.length > 30 ? `${value.slice(0, 30)}…` : value;
+  throw new UsageError(value === '' ? `${name}: needs a value.` : `"${name}:${shown}" is not a valid filter.`, FILTER_USAGE[name]);
 }
 
 function applyOperator(name: string, value: string, query: ParsedQuery): boolean {
@@ -126,7 +149,22 @@ function applyOperator(name: string, value: string, query: ParsedQuery): boolean
       return true;
     }
     case 'upvotes':
-      query.upvotes = parseUpvotes(value);
+      query.upvotes = parseCount('upvotes', value);
+      return true;
+    case 'stars':
+      query.stars = parseCount('stars', value);
+      return true;
+    case 'has':
+      query.hasCode = oneOf('has', value, ['code'] as const) === 'code';
+      return true;
+    case 'sort': {
+      const sort = oneOf('sort', value, ['new', 'top', 'relevance'] as const);
+      if (sort === 'relevance') delete query.sort;
+      else query.sort = sort;
+      return true;
+    }
+    case 'spell':
+      query.asWritten = oneOf('spell', value, ['off', 'on'] as const) === 'off';
       return true;
     default:
       return false;
@@ -185,5 +223,9 @@ export function formatQuery(query: ParsedQuery): string {
   for (const a of query.authors) parts.push(/\s/.test(a) ? `author:"${a}"` : `author:${a}`);
   if (query.since) parts.push(`since:${query.since}`);
   if (query.upvotes) parts.push(`upvotes:${query.upvotes.op}${query.upvotes.value}`);
+  if (query.stars) parts.push(`stars:${query.stars.op}${query.stars.value}`);
+  if (query.hasCode) parts.push('has:code');
+  if (query.sort) parts.push(`sort:${query.sort}`);
+  if (query.asWritten) parts.push('spell:off');
   return parts.join(' ');
 }

@@ -1,18 +1,24 @@
 import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
-import { singleWord, type CompiledQuery } from '../core/compiled-query.ts';
+import type { CompiledQuery } from '../core/compiled-query.ts';
 import { canonicalArxivId } from '../core/arxiv-id.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
-import { formatQuery, parseQuery, type Clause, type ParsedQuery } from './query.ts';
+import { formatQuery, parseQuery, type ParsedQuery } from './query.ts';
 import { makeSnippet, queryStems } from './snippet.ts';
-import { correctWord } from './spelling.ts';
+import { SpellingIndex, stemSuggestions } from './spelling.ts';
+import { correctQuery, type Correction } from './typo-correction.ts';
+
+export type { Correction };
 
 export interface SearchHit {
   paper: Paper;
   snippet: string;
+  /** The score the hits are ordered by (lower is better; see SearchRepo's RANKING). */
   rank: number;
+  /** The latest Daily Papers feed day that listed the paper, or null when none did. */
+  feedDay: Day | null;
 }
 
 export interface SearchResult {
@@ -24,6 +30,13 @@ export interface SearchResult {
   approximate: boolean;
   /** Set when misspelt words were corrected: the query that was run instead, in our syntax. */
   correctedQuery?: string;
+  /** With `correctedQuery`: each word replaced, and by what. */
+  corrections?: Correction[];
+  /**
+   * With `correctedQuery`: the text that searches the words exactly as the user wrote them (the original
+   * query with `spell:off`), for a "search for ... instead" link. Passing `correct: false` does the same.
+   */
+  original?: string;
   hasMore: boolean;
 }
 
@@ -34,24 +47,34 @@ export interface SearchOptions {
   since?: Day;
   /** Only papers listed on a Daily Papers feed day on or after this day. */
   listedSince?: Day;
+  /** False: search the words as written, never corrected (as `spell:off` in the query). Default true. */
+  correct?: boolean;
+  /** The moment ranking measures ages from (default: the service's clock). */
+  now?: Date;
 }
 
 /**
  * Search as a researcher expects it: our small syntax, stemming, British/American spellings, acronyms
- * both ways, bm25 with the title above the abstract (ties by upvotes), and spelling correction from the
- * index's own vocabulary when a query finds nothing.
+ * both ways, bm25 (title above abstract) blended with upvotes and recency, and correction of every word
+ * that appears nowhere in the index, from the index's own vocabulary.
  */
 export class SearchService {
   private lexicon: AcronymLexicon | undefined;
+  private spelling: SpellingIndex | undefined;
+  private readonly now: () => Date;
 
   constructor(
     private readonly repo: SearchRepo,
     private readonly papers: Pick<PapersRepo, 'get'>,
-  ) {}
+    options: { now?: () => Date } = {},
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
 
-  /** Forgets learned acronyms so the next search reloads them (call after ingest). */
+  /** Forgets learned acronyms and the spelling vocabulary so the next search reloads them (call after ingest). */
   refresh(): void {
     this.lexicon = undefined;
+    this.spelling = undefined;
   }
 
   private acronyms(): AcronymLexicon {
@@ -59,22 +82,33 @@ export class SearchService {
     return this.lexicon;
   }
 
+  private spellingIndex(): SpellingIndex {
+    this.spelling ??= new SpellingIndex(this.repo.titleWords());
+    return this.spelling;
+  }
+
+  /** The query as storage runs it: expanded, with the filters and order expansion leaves to us. */
+  private compiled(parsed: ParsedQuery): CompiledQuery {
+    const expanded = expandQuery(parsed, this.acronyms());
+    return { ...expanded, stars: parsed.stars, hasCode: parsed.hasCode, sort: parsed.sort };
+  }
+
   /** Compiles user text into the query storage runs (throws `UsageError` on bad input). */
   compile(text: string): { parsed: ParsedQuery; match: CompiledQuery } {
     const parsed = parseQuery(text);
-    return { parsed, match: expandQuery(parsed, this.acronyms()) };
+    return { parsed, match: this.compiled(parsed) };
   }
 
   /**
    * Compiles a channel topic as the digest matches it: like {@link compile}, with every word that appears
-   * nowhere in the corpus replaced by its closest vocabulary word (as search does), so the subscribe
-   * preview, `today` and the digest agree. `corrected` is the topic as matched, when it differs.
+   * nowhere in the corpus corrected (as search does), so the subscribe preview, `today` and the digest
+   * agree. `corrected` is the topic as matched, when it differs.
    */
   compileTopic(text: string): { parsed: ParsedQuery; match: CompiledQuery; corrected?: string } {
     const original = parseQuery(text);
-    const corrected = this.correct(original);
+    const corrected = original.asWritten ? undefined : this.correct(original)?.query;
     const parsed = corrected ?? original;
-    return { parsed, match: expandQuery(parsed, this.acronyms()), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
+    return { parsed, match: this.compiled(parsed), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
   }
 
   search(text: string, options: SearchOptions = {}): SearchResult {
@@ -83,26 +117,21 @@ export class SearchService {
     const direct = this.byIdentifier(text);
     if (direct) return direct;
     const parsed = parseQuery(text);
-    let { page, stems } = this.run(parsed, limit, offset, options);
-    let correctedQuery: string | undefined;
-    if (page.rows.length === 0 && offset === 0) {
-      const corrected = this.correct(parsed);
-      if (corrected) {
-        const retry = this.run(corrected, limit, offset, options);
-        if (retry.page.rows.length > 0) {
-          ({ page, stems } = retry);
-          correctedQuery = formatQuery(corrected);
-        }
-      }
-    }
+    const fix = parsed.asWritten || options.correct === false ? undefined : this.correct(parsed);
+    let ran = fix ? this.run(fix.query, limit, offset, options) : undefined;
+    if (fix && ran!.page.rows.length === 0 && offset === 0) ran = undefined;
+    const corrected = ran !== undefined;
+    const { page, stems } = ran ?? this.run(parsed, limit, offset, options);
     const rows = page.rows.slice(0, limit);
-    const hits = rows.map((r) => ({ paper: r.paper, snippet: makeSnippet(r.paper.abstract, stems), rank: r.rank }));
+    const hits = rows.map((r) => ({ paper: r.paper, snippet: makeSnippet(r.paper.abstract, stems), rank: r.rank, feedDay: r.feedDay }));
     return {
-      query: correctedQuery ?? formatQuery(parsed),
+      query: formatQuery(corrected ? fix!.query : parsed),
       hits,
       total: page.total,
       approximate: page.approximate,
-      correctedQuery,
+      ...(corrected
+        ? { correctedQuery: formatQuery(fix!.query), corrections: fix!.corrections, original: formatQuery({ ...parsed, asWritten: true }) }
+        : {}),
       hasMore: page.rows.length > limit,
     };
   }
@@ -113,31 +142,32 @@ export class SearchService {
     const id = m ? canonicalArxivId(m[1]!) : undefined;
     const paper = id ? this.papers.get(id) : undefined;
     if (!paper) return undefined;
-    return { query: paper.id, hits: [{ paper, snippet: makeSnippet(paper.abstract, new Set()), rank: 0 }], total: 1, approximate: false, hasMore: false };
+    const hit = { paper, snippet: makeSnippet(paper.abstract, new Set()), rank: 0, feedDay: this.repo.feedDayOf(paper.id) };
+    return { query: paper.id, hits: [hit], total: 1, approximate: false, hasMore: false };
   }
 
   private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; stems: Set<string> } {
-    const expanded = expandQuery(parsed, this.acronyms());
+    const compiled = this.compiled(parsed);
     const since = [parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
-    const query: CompiledQuery = { ...expanded, since, listedSince: options.listedSince };
-    const stems = queryStems(expanded.groups.flatMap((g) => g.flatMap((alt) => alt.words)));
-    return { page: this.repo.rank(query, { limit: limit + 1, offset }), stems };
+    const query: CompiledQuery = { ...compiled, since, listedSince: options.listedSince };
+    const stems = queryStems(compiled.groups.flatMap((g) => g.flatMap((alt) => alt.words)));
+    return { page: this.repo.rank(query, { limit: limit + 1, offset }, { now: options.now ?? this.now() }), stems };
   }
 
-  /** The query with each word that appears nowhere in the index replaced by its closest vocabulary word. */
-  private correct(parsed: ParsedQuery): ParsedQuery | undefined {
-    let changed = false;
-    const fix = (clause: Clause): Clause => {
-      const words = clause.words.map((w) => {
-        if (this.repo.wordDocs(w) > 0 || this.repo.matchesAny(singleWord(w))) return w;
-        const better = correctWord(w, this.repo);
-        if (better) changed = true;
-        return better ?? w;
-      });
-      return { ...clause, words, text: words.join(' ') };
-    };
-    const groups = parsed.groups.map((g) => g.map(fix));
-    return changed ? { ...parsed, groups } : undefined;
+  /** Corrects the words that appear nowhere in the index (see {@link correctQuery}). */
+  private correct(parsed: ParsedQuery): { query: ParsedQuery; corrections: Correction[] } | undefined {
+    const index = this.spellingIndex();
+    return correctQuery(parsed, {
+      known: (word) => index.wordDocs(word) > 0 || this.repo.matchesAny(this.compiled(oneWord(word))),
+      suggest: (word) => {
+        const fromTitles = index.suggest(word);
+        return fromTitles.length > 0 ? fromTitles : stemSuggestions(word, this.repo);
+      },
+      count: (query, cap) => this.repo.countMatches(this.compiled(query), cap),
+    });
   }
 }
 
+function oneWord(word: string): ParsedQuery {
+  return { groups: [[{ kind: 'word', text: word, words: [word] }]], exclude: [], authors: [] };
+}

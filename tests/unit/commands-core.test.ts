@@ -93,12 +93,12 @@ describe('parseCommandText', () => {
 });
 
 describe('search', () => {
-  it('finds the papers that match in relevance order (bm25: the shortest title that matches first), visible only to the caller', async () => {
+  it('finds the papers that match in relevance order (bm25 blended with upvotes: 90 and 40 upvotes above a shorter title with 5), visible only to the caller', async () => {
     const reply = await run('search diffusion');
     expect(reply.kind).toBe('papers');
     if (reply.kind !== 'papers') return;
     expect(reply.visibility).toBe('ephemeral');
-    expect(reply.papers.map((p) => p.id)).toEqual(['2502.00003', '2503.00001', '2503.00002']);
+    expect(reply.papers.map((p) => p.id)).toEqual(['2503.00001', '2503.00002', '2502.00003']);
     expect(reply.papers.map((p) => p.id)).not.toContain('2503.00004');
     expect(reply.shareable).toBe(true);
     expect(reply.papers.every((p) => p.url === `https://huggingface.co/papers/${p.id}`)).toBe(true);
