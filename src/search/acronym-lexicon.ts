@@ -36,14 +36,12 @@ interface SenseEntry {
 }
 
 /**
- * A sense's identity, whatever its plural, hyphens or stop words: the stems of its words run together,
- * the last one stemmed with them ("fine tuning" and "finetuning", "pre-trained" and "pretrained",
- * "models" and "model" meet).
+ * A sense's identity, whatever its plural, hyphens or stop words: its words run together, stemmed
+ * ("fine tuning" and "finetuning", "pre-trained" and "pretrained", "models" and "model" meet).
  */
 export function senseKey(words: string[]): string {
   const kept = words.filter((w) => !isStopWord(w));
-  if (kept.length === 0) return '';
-  return stemmer(kept.slice(0, -1).map((w) => stemmer(w)).join('') + kept[kept.length - 1]!);
+  return kept.length === 0 ? '' : stemmer(kept.join(''));
 }
 
 /** An acronym's key: its words run together ("gpt 4o" and "gpt4o" meet). */

@@ -1,5 +1,5 @@
 import { ACRONYM_LIST } from './acronym-list.ts';
-import { wordsOf } from './query.ts';
+import { isStopWord, wordsOf } from './query.ts';
 
 /**
  * The field's common acronyms (see acronym-list.ts), for when the corpus has not defined them yet.
@@ -36,21 +36,36 @@ function isAcronymLike(candidate: string): boolean {
 }
 
 /**
- * Finds the long form that an acronym abbreviates, Schwartz & Hearst style: walk the acronym's letters
- * backwards through the preceding words; the first letter must start a word. A digit matches itself or
- * a whole word it stands for ("2" for "to"). Returns the long form's words, as written.
+ * Matches the acronym's letters to the words' initials, from the end: each word gives its initial and
+ * possibly more letters inside it ("Vision" gives v and i of ViT, "3D" gives 3 and d of 3DGS); a stop word
+ * that gives none is skipped ("of" in "mixture of experts" may give o, or nothing). Returns the index of the
+ * long form's first word, or undefined when the words do not spell the acronym this way.
  */
-export function longFormFor(acronym: string, precedingWords: string[]): string[] | undefined {
-  const letters = acronym.toLowerCase().replace(/[^a-z0-9]/g, '');
-  if (letters.length < 2) return undefined;
-  const maxWords = Math.min(precedingWords.length, Math.max(letters.length + 3, letters.length * 2));
-  const original = precedingWords.slice(precedingWords.length - maxWords);
-  // A word a digit stands for becomes that digit (one word for one word, so positions still line up).
-  const window = original.map((w) => {
-    const lower = w.toLowerCase();
-    for (const [digit, words] of Object.entries(DIGIT_WORDS)) if (letters.includes(digit) && words.includes(lower)) return digit;
-    return lower;
-  });
+function initialsStart(letters: string, window: string[]): number | undefined {
+  // Depth-first from the last word; fewer letters per word first, so "Tree of Thoughts" spells ToT word by word.
+  const visit = (wi: number, li: number): number | undefined => {
+    if (li < 0) return wi + 1;
+    if (wi < 0) return undefined;
+    const word = window[wi]!;
+    for (let k = 1; k <= li + 1; k++) {
+      const part = letters.slice(li - k + 1, li + 1);
+      if (word[0] !== part[0]) continue;
+      let at = 1;
+      for (const ch of part.slice(1)) {
+        at = word.indexOf(ch, at) + 1;
+        if (at === 0) break;
+      }
+      if (at === 0) continue;
+      const start = visit(wi - 1, li - k);
+      if (start !== undefined) return start;
+    }
+    return isStopWord(word) && wi < window.length - 1 ? visit(wi - 1, li) : undefined;
+  };
+  return visit(window.length - 1, letters.length - 1);
+}
+
+/** The classic character walk (Schwartz & Hearst): the acronym's letters backwards through the text, the first at a word start. */
+function characterStart(letters: string, window: string[]): number | undefined {
   const text = window.join(' ');
   let li = letters.length - 1;
   let ti = text.length - 1;
@@ -62,7 +77,31 @@ export function longFormFor(acronym: string, precedingWords: string[]): string[]
     ti--;
   }
   const startChar = text.lastIndexOf(' ', ti + 1) + 1;
-  const startWord = text.slice(0, startChar).split(' ').filter(Boolean).length;
+  return text.slice(0, startChar).split(' ').filter(Boolean).length;
+}
+
+/**
+ * Finds the long form that an acronym abbreviates in the words before it: by word initials first ("Tree
+ * of Thoughts (ToT)"), else Schwartz & Hearst's character walk ("Large Language Model Meta AI (LLaMA)").
+ * A digit matches itself or a whole word it stands for ("2" for "to"); a hyphenated compound stays whole.
+ * Returns the long form's words, as written.
+ */
+export function longFormFor(acronym: string, precedingWords: string[], joinedToPrevious: boolean[] = []): string[] | undefined {
+  const letters = acronym.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (letters.length < 2) return undefined;
+  const maxWords = Math.min(precedingWords.length, Math.max(letters.length + 3, letters.length * 2));
+  const original = precedingWords.slice(precedingWords.length - maxWords);
+  // A word a digit stands for becomes that digit (one word for one word, so positions still line up).
+  const window = original.map((w) => {
+    const lower = w.toLowerCase();
+    for (const [digit, words] of Object.entries(DIGIT_WORDS)) if (letters.includes(digit) && words.includes(lower)) return digit;
+    return lower;
+  });
+  let startWord = initialsStart(letters, window) ?? characterStart(letters, window);
+  if (startWord === undefined) return undefined;
+  // A hyphenated compound is one word of the long form: "Self-supervised learning (SSL)", not "supervised learning".
+  const offset = precedingWords.length - original.length;
+  while (startWord > 0 && joinedToPrevious[offset + startWord]) startWord--;
   const longForm = original.slice(startWord);
   if (longForm.length < 2 || longForm.length > letters.length + 2) return undefined;
   return longForm;
@@ -76,7 +115,21 @@ function definition(candidate: string, longForm: string[] | undefined): AcronymD
   return { acronym, expansion };
 }
 
-const splitWords = (clause: string) => clause.split(/[\s\-–/]+/).filter(Boolean);
+/** The words of a clause, and for each whether a hyphen (not a space) joins it to the one before. */
+function splitWords(clause: string): { words: string[]; joined: boolean[] } {
+  const words: string[] = [];
+  const joined: boolean[] = [];
+  for (const token of clause.split(/\s+/)) {
+    token
+      .split(/[-–/]+/)
+      .filter(Boolean)
+      .forEach((w, i) => {
+        words.push(w);
+        joined.push(i > 0);
+      });
+  }
+  return { words, joined };
+}
 
 /**
  * Acronym definitions written in `text`: "Low-Rank Adaptation (LoRA)" gives lora = low rank adaptation,
@@ -90,14 +143,15 @@ export function extractAcronyms(text: string): AcronymDefinition[] {
     if (!isAcronymLike(candidate)) continue;
     const before = text.slice(Math.max(0, match.index - 200), match.index);
     const clause = before.split(/[.;:()[\]]/).pop() ?? '';
-    const found1 = definition(candidate, longFormFor(candidate, splitWords(clause)));
+    const { words, joined } = splitWords(clause);
+    const found1 = definition(candidate, longFormFor(candidate, words, joined));
     if (found1) found.push(found1);
   }
   for (const match of text.matchAll(LONG_IN_PARENS)) {
     const candidate = match[1]!;
     if (!isAcronymLike(candidate)) continue;
-    const words = splitWords(match[3]!);
-    const longForm = longFormFor(candidate, words);
+    const { words, joined } = splitWords(match[3]!);
+    const longForm = longFormFor(candidate, words, joined);
     // The whole parenthesis must be the long form, not a clause that happens to end like one.
     const found2 = longForm && longForm.length === words.length ? definition(candidate, longForm) : undefined;
     if (found2) found.push(found2);

@@ -52,7 +52,8 @@ const IRREGULAR: string[][] = [
 
 /**
  * Words whose look-alike is another meaning, not a family member ("vision" is not "visor", "user" is not
- * "using", "tensor" is not "tension"); neither side of such a pair is rewritten.
+ * "using", "tensor" is not "tension"), or whose action is in nearly every paper ("learner" would find all
+ * of "learning"); neither side of such a pair is rewritten.
  */
 const FALSE_FRIENDS = new Set(
   [
@@ -60,6 +61,7 @@ const FALSE_FRIENDS = new Set(
     'edition editor tension tensor vision visor station stator equation equator version mission question portion',
     'nation fusion decision precision position condition emission addition relation relator auction fiction',
     'lotion notion ration potion option factor faction doctor processor procession profession professor',
+    'learner trainer teacher reader writer player runner',
     'user using layer laying computer computing container containing worker working speaker speaking follower',
     'following paper number water order other under power better letter matter timer timing later after never',
     'over however whether together rather either further member border buffer answer filter cluster character',
