@@ -76,8 +76,12 @@ const NOT_VARIANTS = new Set([
   'adapter', 'router', 'twitter', 'quarter', 'faster', 'poster', 'monster', 'easter', 'sister',
 ]);
 
+/** Agent nouns in -tor/-sor ("detector", "compressor") never take the British -our. */
+const AGENT_NOUN = /(t|s)ors?$/;
+
 function applySuffixRules(word: string): string | undefined {
   for (const [uk, us] of SUFFIXES) {
+    if (us.startsWith('or') && word.endsWith(us) && AGENT_NOUN.test(word)) continue;
     if (word.length - uk.length >= 3 && word.endsWith(uk)) return word.slice(0, -uk.length) + us;
     if (word.length - us.length >= 3 && word.endsWith(us)) return word.slice(0, -us.length) + uk;
   }
