@@ -31,6 +31,14 @@ function failureNotice(target: ChannelTarget, reason: string): string {
   return `Papers bot could not post the digest to <#${target.channelId}> (${reason}), so digests there are paused and its papers are kept for later. Fix access (invite the bot, or give it permission to post), then run /papers resume in that channel: the missed papers are posted then.`;
 }
 
+/** The delivery use case: {@link createDeliverer}. */
+export interface Deliverer {
+  /** The row and where it goes, or why there is nothing to do. */
+  open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome };
+  /** One attempt at posting the row (after the runner paced the channel). */
+  attempt(chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome>;
+}
+
 /**
  * The delivery use case, exactly once as far as the platform allows: sent rows are done; an attempt that
  * follows an earlier one looks for its post first (Slack: message metadata; Discord dedupes by nonce) and
@@ -39,9 +47,8 @@ function failureNotice(target: ChannelTarget, reason: string): string {
  * pending), `PermanentPlatformError` (row failed, papers released when nothing showed, channel unreachable,
  * its owner told by DM), anything else (recorded; after the last attempt the row fails keeping its papers).
  */
-export function createDeliverer(deps: DelivererDeps) {
+export function createDeliverer(deps: DelivererDeps): Deliverer {
   return {
-    /** The row and where it goes, or why there is nothing to do. */
     open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome } {
       const delivery = deps.deliveries.getWithTarget(deliveryId);
       if (!delivery) return { done: { outcome: 'missing' } };

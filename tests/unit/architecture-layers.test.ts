@@ -32,6 +32,15 @@ describe('layers', () => {
     expect(composers).toEqual([join('src', 'main.ts')]);
   });
 
+  it('keeps the context private: only the composition root, the app and the command use cases it runs see it', () => {
+    const users = [...sources('src'), ...sources('adapters'), ...sources('jobs')].filter((f) => imports(f).some((s) => target(f, s) === 'src/context.ts'));
+    expect(users.filter((f) => f !== join('src', 'main.ts') && !f.startsWith('src/app/') && !f.startsWith('src/commands/'))).toEqual([]);
+  });
+
+  it('hands entry points use cases, not storage: jobs/ and the CLI import no repository', () => {
+    expect(offenders([...sources('jobs'), ...sources('src/cli')], (to) => to.startsWith('src/db/') || to === 'src/context.ts')).toEqual([]);
+  });
+
   it('treats the CLI as an entry point: it imports no adapter and no job (src/main.ts composes those)', () => {
     expect(offenders(sources('src/cli'), (to) => to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
   });
