@@ -45,6 +45,12 @@ describe('layers', () => {
     expect(offenders(sources('src/cli'), (to) => to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
   });
 
+  it('leaves platform wording to the adapters: the core, the app and the commands name no platform outside comments', () => {
+    const code = (f: string) => sourceText(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const files = ['src/core', 'src/app', 'src/commands', 'src/select', 'src/format', 'src/search'].flatMap((d) => sources(d));
+    expect(files.filter((f) => /slack|discord/i.test(code(f)))).toEqual([]);
+  });
+
   it('keeps the application layer free of platforms and queues', () => {
     expect(offenders(sources('src/app'), (to) => /^(@slack\/|discord\.js|@discordjs\/|discord-api-types|bullmq|ioredis)/.test(to) || to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
   });
