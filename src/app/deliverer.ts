@@ -11,6 +11,7 @@ export type DeliverOutcome =
   | { outcome: 'found'; messageIds: string[] }
   | { outcome: 'unconfirmed'; reason: string }
   | { outcome: 'already'; status: string }
+  | { outcome: 'unreadable'; reason: string }
   | { outcome: 'missing' };
 
 export interface DelivererDeps {
@@ -57,6 +58,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
         deps.deliveries.markFailed(deliveryId, 'channel removed');
         return { done: { outcome: 'missing' } };
       }
+      if (delivery.viewError !== undefined) return { done: unreadable(deps, delivery, delivery.viewError) };
       return { delivery, target: delivery.target };
     },
     attempt: (chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions) => attempt(deps, chat, delivery, target, options),
@@ -106,6 +108,17 @@ async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: str
     if (error instanceof LookupUnavailableError) return 'impossible';
     throw error;
   }
+}
+
+/**
+ * A stored view that cannot be read is never cast into a post: the row fails with the reason; its papers go
+ * back to the pool when no attempt was made yet (nothing can be showing), else they stay with it.
+ */
+function unreadable(deps: DelivererDeps, delivery: OutboxDelivery, error: string): DeliverOutcome {
+  const reason = `digest not posted: ${error}`;
+  deps.deliveries.markFailed(delivery.id, reason, { release: delivery.attempts === 0 });
+  deps.logger.error({ deliveryId: delivery.id, channelId: delivery.channelId, status: delivery.status, reason }, 'stored digest view unreadable');
+  return { outcome: 'unreadable', reason };
 }
 
 /** An earlier attempt may have posted and nobody can check: counted as sent, so it is never posted twice. */
