@@ -1,5 +1,5 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
-import { createDeliverer, type DeliverOutcome, type DelivererDeps } from '../src/app/deliverer.ts';
+import type { Deliverer, DeliverOutcome } from '../src/app/deliverer.ts';
 import type { ChannelTarget, ChatPlatform } from '../src/core/ports.ts';
 import { PermanentPlatformError, RateLimitError } from '../src/errors.ts';
 import type { ChannelPacer } from './channel-pacer.ts';
@@ -7,7 +7,9 @@ import type { DeliverJobData, PlatformPacing } from './queues.ts';
 
 export type { DeliverOutcome } from '../src/app/deliverer.ts';
 
-export interface DeliverDeps extends DelivererDeps {
+export interface DeliverDeps {
+  /** The delivery use case (src/app). */
+  deliverer: Deliverer;
   chat: ChatPlatform;
   pacing: PlatformPacing;
   pacer: ChannelPacer;
@@ -24,7 +26,7 @@ const SLEEP_IN_PLACE_MS = 40;
  * back untouched (not a failed attempt); a permanent refusal ends the job (no retry); anything else retries.
  */
 export function createDeliverProcessor(deps: DeliverDeps) {
-  const deliverer = createDeliverer(deps);
+  const { deliverer } = deps;
   return async (job: Job<DeliverJobData>, token?: string): Promise<DeliverOutcome> => {
     const opened = deliverer.open(job.data.deliveryId);
     if ('done' in opened) return opened.done;

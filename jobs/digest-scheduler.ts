@@ -1,7 +1,6 @@
 import type { Queue, RepeatOptions } from 'bullmq';
 import type { ScheduleSync } from '../src/core/ports.ts';
 import type { Channel } from '../src/core/types.ts';
-import type { ChannelsRepo } from '../src/db/channels-repo.ts';
 import type { Logger } from '../src/logger.ts';
 import { JOB_NAMES, SCHEDULER_IDS, type DigestJobData } from './queues.ts';
 import { scheduleToCron } from './schedule-cron.ts';
@@ -19,16 +18,16 @@ export const cronRepeat: RepeatRule = (channel) => scheduleToCron(channel.schedu
 export class DigestScheduler implements ScheduleSync {
   constructor(
     private readonly queue: Queue<DigestJobData>,
-    private readonly channels: ChannelsRepo,
+    /** The channels that should have a schedule now. */
+    private readonly scheduledChannels: () => Channel[],
     private readonly logger: Logger,
     private readonly repeatFor: RepeatRule = cronRepeat,
   ) {}
 
-  /** Upserts, or removes (paused, failing or gone), the scheduler of the channel as it is stored now. */
+  /** Upserts the channel's scheduler, or removes it when the channel is paused (failing channels are). */
   async channelChanged(channel: Channel): Promise<void> {
-    const current = this.channels.get(channel.id);
-    if (!current || current.paused) await this.remove(channel.id);
-    else await this.upsert(current);
+    if (channel.paused) await this.remove(channel.id);
+    else await this.upsert(channel);
   }
 
   /** Enqueues the channel's digest now (the same job its schedule creates). */
@@ -43,7 +42,7 @@ export class DigestScheduler implements ScheduleSync {
 
   /** Makes Redis match the database: a scheduler for every active channel, none for anything else. */
   async syncAll(): Promise<{ upserted: number; removed: number; unchanged: number }> {
-    const active = this.channels.list({ activeOnly: true });
+    const active = this.scheduledChannels();
     const wanted = new Set(active.map((c) => SCHEDULER_IDS.channel(c.id)));
     let upserted = 0;
     let unchanged = 0;

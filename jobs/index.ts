@@ -2,7 +2,7 @@
  * Queues, schedulers and workers (BullMQ). Chat platforms are injected; nothing here imports an adapter.
  *
  * Queues (all under `QUEUE_PREFIX`):
- * - `ingest`: the ingest scheduler (`INGEST_CRON`, UTC) and the outbox sweep (every 5 minutes).
+ * - `maintenance`: the ingest scheduler (`INGEST_CRON`, UTC) and the outbox sweep (every 5 minutes).
  * - `digest`: one job scheduler per enrolled, unpaused channel (`channel-<id>`, cron + IANA zone);
  *   `papers digest --run-now` adds the same jobs by hand.
  * - `deliver-slack`, `deliver-discord`: one job per outbox row, job id = delivery id.
@@ -13,8 +13,8 @@
  * gated on the previous post's answer + 1 s, so the platform never sees two posts closer than a second;
  * a 429 pauses that platform's queue for its retry-after (`worker.rateLimit`) and puts the job back.
  */
-export { Jobs, openJobs, type JobsContext, type OpenJobsOptions, type StartWorkersOptions } from './jobs-runtime.ts';
-export { enqueueDigestsNow, type RunNowResult } from './enqueue-digests.ts';
+export { Jobs, openJobs, type OpenJobsOptions, type StartWorkersOptions } from './jobs-runtime.ts';
+export { openDigestTrigger } from './enqueue-digests.ts';
 export { SCHEDULER_IDS, type JobsTuning, type DeepPartial } from './queues.ts';
 export { RedisUnreachableError } from './redis-connection.ts';
 export type { IngestRunner } from './maintenance.ts';

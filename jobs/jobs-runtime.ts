@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { ChatPlatform } from '../src/core/ports.ts';
+import type { ChatPlatform, DigestTrigger } from '../src/core/ports.ts';
 import type { Platform } from '../src/core/types.ts';
 import { describeError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
@@ -9,19 +9,17 @@ import { createDeliverProcessor } from './deliver-processor.ts';
 import { createDigestProcessor } from './digest-processor.ts';
 import { cronRepeat, DigestScheduler, upsertSchedulerIfChanged, type RepeatRule } from './digest-scheduler.ts';
 import { createMaintenanceProcessor, RedisFreshnessSignal, sweepOutbox, type IngestRunner } from './maintenance.ts';
-import type { DigestRunnerDeps } from '../src/app/digest-runner.ts';
-import { ChannelService } from '../src/app/channel-service.ts';
+import type { ChannelService } from '../src/app/channel-service.ts';
+import type { PapersWork } from '../src/app/papers-work.ts';
 import { JOB_NAMES, JobQueues, QUEUE_NAMES, resolveTuning, SCHEDULER_IDS, type DeepPartial, type DeliverJobData, type JobsTuning } from './queues.ts';
 import { assertRedisReachable, createRedis } from './redis-connection.ts';
 
 /** The maintenance queue's name before it was `maintenance`. */
 const LEGACY_MAINTENANCE_QUEUE = 'ingest';
 
-/** What the jobs need from the core (an AppContext satisfies it): what the digest use case needs. */
-export type JobsContext = Omit<DigestRunnerDeps, 'enqueueDelivery' | 'removeSchedule'>;
-
 export interface OpenJobsOptions {
-  ctx: JobsContext;
+  /** The use cases the jobs run (src/app): the only part of the core they see. */
+  work: PapersWork;
   redisUrl: string;
   /** Key prefix of every queue and key (`QUEUE_PREFIX`). */
   prefix: string;
@@ -44,7 +42,7 @@ export interface StartWorkersOptions {
  * `scheduleSync` exists from the start so the command core can be built before the adapters, and the
  * adapters' chat platforms can be handed to {@link startWorkers} afterwards.
  */
-export class Jobs {
+export class Jobs implements DigestTrigger {
   readonly queues: JobQueues;
   readonly scheduleSync: DigestScheduler;
   private readonly channelService: ChannelService;
@@ -60,13 +58,13 @@ export class Jobs {
 
   constructor(readonly connection: Redis, private readonly options: OpenJobsOptions) {
     this.tuning = resolveTuning(options.tuning);
-    this.logger = options.ctx.logger.child({ component: 'jobs' });
+    this.logger = options.work.logger.child({ component: 'jobs' });
     const onQueueError = (queue: { name: string; on: (event: 'error', listener: (error: Error) => void) => unknown }) =>
       queue.on('error', (error: Error) => this.logger.warn({ queue: queue.name, err: describeError(error) }, 'queue error'));
     this.queues = new JobQueues(connection, options.prefix, this.tuning, onQueueError);
-    this.scheduleSync = new DigestScheduler(this.queues.digest, options.ctx.channels, this.logger, options.repeatFor ?? cronRepeat);
-    this.channelService = new ChannelService(options.ctx.channels, this.scheduleSync);
-    options.ctx.freshness.connect(new RedisFreshnessSignal(connection, options.prefix));
+    this.scheduleSync = new DigestScheduler(this.queues.digest, () => options.work.scheduledChannels(), this.logger, options.repeatFor ?? cronRepeat);
+    this.channelService = options.work.channelService(this.scheduleSync);
+    options.work.connectFreshness(new RedisFreshnessSignal(connection, options.prefix));
     this.pacer = new ChannelPacer(connection, options.prefix);
     connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
     connection.on('ready', () => this.onReady());
@@ -83,48 +81,40 @@ export class Jobs {
 
   /** Starts the workers: digests, maintenance (ingest + sweep) and one deliver worker per configured platform. */
   async startWorkers(options: StartWorkersOptions): Promise<void> {
-    const { ctx } = this.options;
+    const { work } = this.options;
     const t = this.tuning;
-    const removeSchedule = (channelId: number) => this.scheduleSync.remove(channelId);
-    this.addWorker(
-      QUEUE_NAMES.digest,
-      createDigestProcessor({
-        ...ctx,
-        enqueueDelivery: (platform, id, options) => this.queues.enqueueDelivery(platform, id, options),
-        removeSchedule,
-      }),
-      { concurrency: t.digest.concurrency },
-    );
+    const runDigest = work.digestRunner({
+      enqueueDelivery: (platform, id, options) => this.queues.enqueueDelivery(platform, id, options),
+      removeSchedule: (channelId) => this.scheduleSync.remove(channelId),
+    });
+    this.addWorker(QUEUE_NAMES.digest, createDigestProcessor(runDigest), { concurrency: t.digest.concurrency });
     this.addWorker(
       QUEUE_NAMES.maintenance,
-      createMaintenanceProcessor({ ...ctx, ingest: options.ingest, queues: this.queues, sweepIdleMs: t.sweep.idleMs }),
+      createMaintenanceProcessor({ work, ingest: options.ingest, queues: this.queues, clock: work.clock, logger: work.logger, sweepIdleMs: t.sweep.idleMs }),
       { concurrency: 1 },
     );
+    const deliverer = work.deliverer(this.channelService);
     for (const [platform, chat] of Object.entries(options.platforms) as [Platform, ChatPlatform][]) {
       const holder: { worker?: Worker<DeliverJobData> } = {};
       const override = t.pacing[platform];
       const pacing = { ...chat.delivery, ...override, limiter: { ...chat.delivery.limiter, ...override?.limiter } };
       const processor = createDeliverProcessor({
+        deliverer,
         chat,
         pacing,
-        deliveries: ctx.deliveries,
-        channels: ctx.channels,
         pacer: this.pacer,
-        logger: this.logger,
-        channelService: this.channelService,
         worker: () => holder.worker!,
       });
       holder.worker = this.addWorker(QUEUE_NAMES.deliver(platform), processor, { concurrency: t.deliver.concurrency, limiter: pacing.limiter });
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    const swept = await sweepOutbox({ ...ctx, queues: this.queues }, 0);
+    const swept = await sweepOutbox({ work, queues: this.queues }, 0);
     this.logger.info({ platforms: Object.keys(options.platforms), ingest: Boolean(options.ingest), swept }, 'workers started');
   }
 
-  /** Enqueues digests now for the given channels (or every active one): the schedule's own path. Returns the job ids. */
-  async enqueueDigestsNow(channelIds?: number[]): Promise<string[]> {
-    const ids = channelIds ?? this.options.ctx.channels.list({ activeOnly: true }).map((c) => c.id);
-    return this.queues.enqueueDigests(ids);
+  /** Enqueues these channels' digests now on the schedules' own queue (a {@link DigestTrigger}). Returns the job ids. */
+  async enqueueDigests(channelIds: number[]): Promise<string[]> {
+    return this.queues.enqueueDigests(channelIds);
   }
 
   /** Waits for digest jobs to finish and returns their outcomes (tests and the CLI's --wait). */
@@ -209,7 +199,7 @@ export class Jobs {
   private async resync(): Promise<void> {
     try {
       if (this.schedulersOwned) await this.syncSchedules();
-      if (this.workers.length > 0) await sweepOutbox({ ...this.options.ctx, queues: this.queues }, 0);
+      if (this.workers.length > 0) await sweepOutbox({ work: this.options.work, queues: this.queues }, 0);
     } catch (error) {
       this.logger.warn({ err: describeError(error) }, 'resync after reconnect failed; the next reconnect or sweep retries');
     }

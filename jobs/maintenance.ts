@@ -1,8 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Clock, FreshnessSignal } from '../src/core/ports.ts';
-import type { ChannelsRepo } from '../src/db/channels-repo.ts';
-import type { DeliveriesRepo } from '../src/db/deliveries-repo.ts';
+import type { PapersWork } from '../src/app/papers-work.ts';
 import { describeError } from '../src/errors.ts';
 import type { Logger } from '../src/logger.ts';
 import { JOB_NAMES, type JobQueues, type MaintenanceJobData } from './queues.ts';
@@ -31,24 +30,15 @@ export class RedisFreshnessSignal implements FreshnessSignal {
 }
 
 /** Re-enqueues unfinished deliveries (a digest job that died between the outbox write and the enqueue). */
-export async function sweepOutbox(deps: { deliveries: DeliveriesRepo; channels: ChannelsRepo; queues: JobQueues }, idleMs: number): Promise<number> {
-  let count = 0;
-  for (const delivery of deps.deliveries.unfinished({ idleMs })) {
-    const channel = deps.channels.get(delivery.channelId);
-    if (!channel) {
-      deps.deliveries.markFailed(delivery.id, 'channel removed');
-      continue;
-    }
-    await deps.queues.enqueueDelivery(channel.platform, delivery.id);
-    count++;
-  }
-  return count;
+export async function sweepOutbox(deps: { work: Pick<PapersWork, 'unfinishedDeliveries'>; queues: JobQueues }, idleMs: number): Promise<number> {
+  const unfinished = deps.work.unfinishedDeliveries(idleMs);
+  for (const { platform, deliveryId } of unfinished) await deps.queues.enqueueDelivery(platform, deliveryId);
+  return unfinished.length;
 }
 
 export interface MaintenanceDeps {
   ingest?: IngestRunner;
-  deliveries: DeliveriesRepo;
-  channels: ChannelsRepo;
+  work: Pick<PapersWork, 'unfinishedDeliveries'>;
   queues: JobQueues;
   clock: Clock;
   logger: Logger;

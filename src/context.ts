@@ -34,7 +34,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const papers = new PapersRepo(db);
   catchUpIndex(papers, logger);
   const channels = new ChannelsRepo(db);
-  const deliveries = new DeliveriesRepo(db, { logger });
+  const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
   const search = new SearchService(searchRepo, papers);
   const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });

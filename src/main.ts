@@ -4,21 +4,19 @@
  * Also exports the worker-only process that `papers worker` runs.
  */
 import { pathToFileURL } from 'node:url';
-import { createDiscordAdapter } from '../adapters/discord/discord-adapter.ts';
-import { createSlackAdapter } from '../adapters/slack/slack-adapter.ts';
-import { openJobs, RedisUnreachableError, type Jobs } from '../jobs/index.ts';
-import { provideRedis } from '../jobs/local-redis.ts';
+import type { Jobs } from '../jobs/index.ts';
+import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
-import { ConfigError, describeError } from './errors.ts';
+import { createPapersWork } from './app/papers-work.ts';
+import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
 import type { ChatPlatform } from './core/ports.ts';
 import type { PlatformAdapter } from './server/platform-adapter.ts';
 import type { Platform } from './core/types.ts';
-import { createIngestor } from './ingest/create-ingestor.ts';
 import { createConfigLogger, type Logger } from './logger.ts';
 import { installProcessGuard } from './process-guard.ts';
-import { startHttpServer, type HttpServer } from './server/http-server.ts';
+import type { HttpServer } from './server/http-server.ts';
 
 /** A running process: `shutdown` stops taking work, finishes what is in flight and closes everything. */
 export interface RunningProcess {
@@ -31,10 +29,11 @@ export interface RunningProcess {
 /**
  * The chat platforms of this build: each turns the config into its adapter, or stays off. A new platform
  * is a folder under `adapters/` and one line here; jobs give every registered platform its own deliver queue.
+ * Adapters load only in processes that run them (the CLI's `papers search` never loads Bolt or discord.js).
  */
-const PLATFORMS: ((config: Config, deps: AdapterDeps) => PlatformAdapter | undefined)[] = [
-  (config, deps) => (config.slack ? createSlackAdapter(deps, config.slack) : undefined),
-  (config, deps) => (config.discord ? createDiscordAdapter(deps, config.discord) : undefined),
+const PLATFORMS: ((config: Config, deps: AdapterDeps) => Promise<PlatformAdapter | undefined>)[] = [
+  async (config, deps) => config.slack && (await import('../adapters/slack/slack-adapter.ts')).createSlackAdapter(deps, config.slack),
+  async (config, deps) => config.discord && (await import('../adapters/discord/discord-adapter.ts')).createDiscordAdapter(deps, config.discord),
 ];
 
 interface AdapterDeps {
@@ -46,13 +45,14 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
   const ctx = createContext(config, logger);
   let jobs: Jobs;
   try {
-    jobs = await openJobs({ ctx, redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
+    const { openJobs } = await import('../jobs/index.ts');
+    jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
   } catch (error) {
     ctx.close();
     throw error;
   }
   const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync });
-  const adapters = PLATFORMS.map((create) => create(config, { papers, logger })).filter((a): a is PlatformAdapter => a !== undefined);
+  const adapters = (await Promise.all(PLATFORMS.map((create) => create(config, { papers, logger })))).filter((a): a is PlatformAdapter => Boolean(a));
   if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
   return { ctx, jobs, adapters };
 }
@@ -61,14 +61,33 @@ function platformsOf(adapters: PlatformAdapter[]): Partial<Record<Platform, Chat
   return Object.fromEntries(adapters.map((a) => [a.name, a.chat]));
 }
 
-function ingestRunner(ctx: AppContext): (now: Date) => Promise<unknown> {
+async function ingestRunner(ctx: AppContext): Promise<(now: Date) => Promise<unknown>> {
+  const { createIngestor } = await import('./app/ingest-pipeline.ts');
   const ingestor = createIngestor(ctx);
   return (now) => ingestor.ingestRecent(now);
+}
+
+/**
+ * The operator's application (the CLI): the same context as the bot's, and run-now digests through a
+ * short-lived connection to the queues, opened only when asked.
+ */
+export function openOperatorApp(config: Config, logger: Logger): OperatorApp {
+  const ctx = createContext(config, logger);
+  return createOperatorApp({
+    ctx,
+    trigger: {
+      async enqueueDigests(channelIds) {
+        const { openDigestTrigger } = await import('../jobs/index.ts');
+        return openDigestTrigger(config.redis.url, config.redis.prefix).enqueueDigests(channelIds);
+      },
+    },
+  });
 }
 
 /** The whole bot in one process: HTTP server, adapters, schedulers and workers. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningProcess> {
   const { ctx, jobs, adapters } = await openCore(config, logger);
+  const { startHttpServer } = await import('./server/http-server.ts');
   const http = await startHttpServer({
     port: config.port,
     routes: adapters.flatMap((a) => a.routes),
@@ -90,7 +109,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
   });
   for (const adapter of adapters) await adapter.start();
   await jobs.startSchedulers();
-  await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: ingestRunner(ctx) });
+  await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: await ingestRunner(ctx) });
   logger.info({ port: http.port, platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers bot running');
   return {
     logger,
@@ -106,7 +125,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
 /** Workers only (`papers worker`): several such processes may share the queues. No HTTP, no schedules. */
 export async function startWorkerProcess(config: Config, logger: Logger): Promise<RunningProcess> {
   const { ctx, jobs, adapters } = await openCore(config, logger);
-  await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: ingestRunner(ctx) });
+  await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: await ingestRunner(ctx) });
   logger.info({ platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers worker running');
   return {
     logger,
@@ -160,9 +179,6 @@ export async function registerDiscordCommands(options: { apiUrl: string; token: 
   return { scope: result.scope, names: result.names, subcommands: papersCommand.toJSON().options?.map((o) => o.name) ?? [] };
 }
 
-/** `papers digest --run-now`: enqueues digests on the schedules' own queue (composed here, not in the CLI). */
-export { enqueueDigestsNow } from '../jobs/index.ts';
-
 /** Loads config, or prints every problem and exits 2. */
 export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
   try {
@@ -178,7 +194,7 @@ export function configOrExit(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Reports a start-up failure in one line (Redis: where it looked and how to start one) and exits 1. */
 export function failStart(error: unknown): never {
-  const line = error instanceof RedisUnreachableError ? error.message : `papers bot failed to start: ${describeError(error)}`;
+  const line = error instanceof PapersError && error.code === 'REDIS_UNREACHABLE' ? error.message : `papers bot failed to start: ${describeError(error)}`;
   process.stderr.write(`${line}\n`);
   process.exit(1);
 }
@@ -188,6 +204,7 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createConfigLogger(config);
   installProcessGuard(logger);
+  const { provideRedis } = await import('../jobs/local-redis.ts');
   const redis = await provideRedis(config, logger).catch(failStart);
   const running = await startApp({ ...config, redis: { ...config.redis, url: redis.url } }, logger).catch(failStart);
   await exitOnSignals(running);

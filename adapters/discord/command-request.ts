@@ -1,3 +1,4 @@
+import { DISCORD_WORDING } from './discord-wording.ts';
 import { PermissionFlagsBits } from 'discord-api-types/v10';
 import type { CommandRequest } from '../../src/core/commands.ts';
 
@@ -34,6 +35,7 @@ export function toCommandRequest(inv: SlashInvocation): CommandRequest {
     text: '',
     options: inv.options,
     canManage: canManageFrom(inv.permissions),
+    wording: DISCORD_WORDING,
     ...(inv.cursor !== undefined ? { cursor: inv.cursor } : {}),
   };
 }

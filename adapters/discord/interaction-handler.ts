@@ -1,3 +1,4 @@
+import { DISCORD_WORDING } from './discord-wording.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import { UsageError } from '../../src/errors.ts';
@@ -86,6 +87,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
         text: more.text,
         options: more.command === 'search' ? { query: more.text } : {},
         canManage: canManageFrom(interaction.permissions),
+        wording: DISCORD_WORDING,
         cursor: more.cursor,
       },
       responder,

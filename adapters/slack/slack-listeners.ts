@@ -1,3 +1,4 @@
+import { SLACK_WORDING } from './slack-wording.ts';
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
 import { parseCommandText, unescapeSlackText } from './slack-command-text.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
@@ -39,6 +40,7 @@ async function run(deps: ListenerDeps, origin: Origin, command: Pick<CommandRequ
     ...command,
     ...(caller.timeZone ? { userTimeZone: caller.timeZone } : {}),
     canManage: caller.canManage,
+    wording: SLACK_WORDING,
   });
 }
 

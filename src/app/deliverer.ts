@@ -11,6 +11,7 @@ export type DeliverOutcome =
   | { outcome: 'found'; messageIds: string[] }
   | { outcome: 'unconfirmed'; reason: string }
   | { outcome: 'already'; status: string }
+  | { outcome: 'unreadable'; reason: string }
   | { outcome: 'missing' };
 
 export interface DelivererDeps {
@@ -31,6 +32,14 @@ function failureNotice(target: ChannelTarget, reason: string): string {
   return `Papers bot could not post the digest to <#${target.channelId}> (${reason}), so digests there are paused and its papers are kept for later. Fix access (invite the bot, or give it permission to post), then run /papers resume in that channel: the missed papers are posted then.`;
 }
 
+/** The delivery use case: {@link createDeliverer}. */
+export interface Deliverer {
+  /** The row and where it goes, or why there is nothing to do. */
+  open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome };
+  /** One attempt at posting the row (after the runner paced the channel). */
+  attempt(chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome>;
+}
+
 /**
  * The delivery use case, exactly once as far as the platform allows: sent rows are done; an attempt that
  * follows an earlier one looks for its post first (Slack: message metadata; Discord dedupes by nonce) and
@@ -39,9 +48,8 @@ function failureNotice(target: ChannelTarget, reason: string): string {
  * pending), `PermanentPlatformError` (row failed, papers released when nothing showed, channel unreachable,
  * its owner told by DM), anything else (recorded; after the last attempt the row fails keeping its papers).
  */
-export function createDeliverer(deps: DelivererDeps) {
+export function createDeliverer(deps: DelivererDeps): Deliverer {
   return {
-    /** The row and where it goes, or why there is nothing to do. */
     open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome } {
       const delivery = deps.deliveries.getWithTarget(deliveryId);
       if (!delivery) return { done: { outcome: 'missing' } };
@@ -50,6 +58,7 @@ export function createDeliverer(deps: DelivererDeps) {
         deps.deliveries.markFailed(deliveryId, 'channel removed');
         return { done: { outcome: 'missing' } };
       }
+      if (delivery.viewError !== undefined) return { done: unreadable(deps, delivery, delivery.viewError) };
       return { delivery, target: delivery.target };
     },
     attempt: (chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions) => attempt(deps, chat, delivery, target, options),
@@ -99,6 +108,17 @@ async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: str
     if (error instanceof LookupUnavailableError) return 'impossible';
     throw error;
   }
+}
+
+/**
+ * A stored view that cannot be read is never cast into a post: the row fails with the reason; its papers go
+ * back to the pool when no attempt was made yet (nothing can be showing), else they stay with it.
+ */
+function unreadable(deps: DelivererDeps, delivery: OutboxDelivery, error: string): DeliverOutcome {
+  const reason = `digest not posted: ${error}`;
+  deps.deliveries.markFailed(delivery.id, reason, { release: delivery.attempts === 0 });
+  deps.logger.error({ deliveryId: delivery.id, channelId: delivery.channelId, status: delivery.status, reason }, 'stored digest view unreadable');
+  return { outcome: 'unreadable', reason };
 }
 
 /** An earlier attempt may have posted and nobody can check: counted as sent, so it is never posted twice. */

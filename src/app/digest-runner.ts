@@ -12,17 +12,24 @@ export type DigestOutcome =
   | { outcome: 'exists'; deliveryId: string; status: string }
   | { outcome: 'paused' | 'gone' | 'nothing-ingested' };
 
-export interface DigestRunnerDeps {
+/** What the digest use case needs from the runner that takes its jobs. */
+export interface DigestPorts {
+  /** Hands a delivery to its platform's deliver queue (`fresh`: just written, no earlier job to clear). */
+  enqueueDelivery: (platform: Platform, deliveryId: string, options: { fresh: boolean }) => Promise<void>;
+  /** Drops the schedule of a channel that no longer exists. */
+  removeSchedule: (channelId: number) => Promise<void>;
+}
+
+/** Runs one channel's digest (see {@link createDigestRunner}). */
+export type RunDigest = (channelId: number, trigger: string) => Promise<DigestOutcome>;
+
+export interface DigestRunnerDeps extends DigestPorts {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   planner: DigestPlanner;
   freshness: CatalogueFreshness;
   clock: Clock;
   logger: Logger;
-  /** Hands a delivery to its platform's deliver queue (`fresh`: just written, no earlier job to clear). */
-  enqueueDelivery: (platform: Platform, deliveryId: string, options: { fresh: boolean }) => Promise<void>;
-  /** Drops the schedule of a channel that no longer exists. */
-  removeSchedule: (channelId: number) => Promise<void>;
 }
 
 /**
@@ -32,7 +39,7 @@ export interface DigestRunnerDeps {
  * existing row and hands it on only if it is unfinished, so a second run posts nothing new. An empty digest
  * is recorded as `skipped` or posted as a notice, per the channel's setting.
  */
-export function createDigestRunner(deps: DigestRunnerDeps) {
+export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
   return async function runDigest(channelId: number, trigger: string): Promise<DigestOutcome> {
     const channel = deps.channels.get(channelId);
     if (!channel) {

@@ -36,12 +36,18 @@ export function distIsFresh() {
   return built !== undefined && built >= newestSource();
 }
 
+/** Entry points the build also bundles (scripts/build.mjs), and where the bundle is. */
+const BUNDLES = { 'src/cli/main.ts': 'src/cli-bundle/main.js' };
+
 /**
- * The file that runs for `sourcePath` (relative to the repository, e.g. `src/cli/main.ts`): its compiled
- * `dist/....js` when the build is fresh, else the `.ts` source with tsx registered to run it.
+ * The file that runs for `sourcePath` (relative to the repository, e.g. `src/cli/main.ts`): its bundle or
+ * compiled `dist/....js` when the build is fresh, else the `.ts` source with tsx registered to run it.
  */
 export async function resolveEntry(sourcePath) {
-  if (distIsFresh()) return join(root, 'dist', sourcePath.replace(/\.ts$/, '.js'));
+  if (distIsFresh()) {
+    const bundle = BUNDLES[sourcePath] && join(root, 'dist', BUNDLES[sourcePath]);
+    return bundle && mtime(bundle) !== undefined ? bundle : join(root, 'dist', sourcePath.replace(/\.ts$/, '.js'));
+  }
   const { register } = await import('tsx/esm/api');
   register();
   return join(root, sourcePath);

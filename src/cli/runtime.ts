@@ -1,5 +1,5 @@
 import { loadConfig, loadDotEnv, type Config } from '../config.ts';
-import { createContext, type AppContext } from '../context.ts';
+import type { OperatorApp } from '../app/operator-app.ts';
 import { createConfigLogger, type Logger } from '../logger.ts';
 
 /** Where CLI commands write: stdout for results, stderr for notes; injectable for tests. */
@@ -16,9 +16,9 @@ export const processIo: CliIo = {
   isTty: Boolean(process.stderr.isTTY),
 };
 
-/** Config, logger and (lazily) the app context for one CLI run. Nothing is opened until a command needs it. */
+/** Config, logger and (lazily) the operator's app for one CLI run. Nothing is opened until a command needs it. */
 export class CliRuntime {
-  private ctx: AppContext | undefined;
+  private opened: OperatorApp | undefined;
   private cachedConfig: Config | undefined;
   private cachedLogger: Logger | undefined;
 
@@ -42,12 +42,16 @@ export class CliRuntime {
     return this.cachedLogger;
   }
 
-  context(): AppContext {
-    this.ctx ??= createContext(this.config, this.logger);
-    return this.ctx;
+  /** The operator's application, composed by the composition root (src/main.ts) on first use. */
+  async app(): Promise<OperatorApp> {
+    if (!this.opened) {
+      const { openOperatorApp } = await import('../main.ts');
+      this.opened = openOperatorApp(this.config, this.logger);
+    }
+    return this.opened;
   }
 
   close(): void {
-    this.ctx?.close();
+    this.opened?.close();
   }
 }

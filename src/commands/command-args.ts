@@ -2,7 +2,7 @@ import type { CommandRequest } from '../core/commands.ts';
 import type { EmptyDigestBehaviour, Schedule, ScheduleCadence } from '../core/types.ts';
 import { canonicalTimeZone } from '../core/time.ts';
 import { UsageError } from '../errors.ts';
-import { forPlatform, type PlatformText } from './platform-wording.ts';
+import { MAX_MIN_UPVOTES, MAX_TOP, worded } from './command-wording.ts';
 
 /** A typed option as a trimmed string, or undefined when absent or blank. */
 export function option(req: CommandRequest, name: string): string | undefined {
@@ -60,16 +60,6 @@ export function parseTime(value: string): string | undefined {
   return `${String(hours).padStart(2, '0')}:${m[2]}`;
 }
 
-export const SCHEDULE_USAGE: PlatformText = {
-  slack:
-    '/papers schedule [time] [daily | weekdays | weekly <day>] [time zone]\n' +
-    'e.g. /papers schedule 09:30 weekdays Europe/Berlin  or  /papers schedule 8am weekly monday  or  /papers schedule Asia/Kolkata\n' +
-    'Times: 21:30, 9:30pm or 9am. Only what you name changes; the rest of the schedule stays as it is.',
-  discord:
-    '/papers schedule time:09:00 cadence:weekly weekday:monday timezone:Europe/Berlin\n' +
-    'e.g. /papers schedule time:9:30pm  or  /papers schedule cadence:weekdays  or  /papers schedule timezone:Asia/Kolkata\n' +
-    'Times: 21:30, 9:30pm or 9am. Every option is optional: only what you name changes; the rest of the schedule stays as it is.',
-};
 
 /** What one `schedule` request names; everything left out keeps its current value. */
 export interface ScheduleChange {
@@ -116,7 +106,7 @@ function unknownZone(parts: ScheduleParts): string {
  * Throws {@link UsageError}.
  */
 export function parseScheduleChange(req: CommandRequest): ScheduleChange {
-  const usage = forPlatform(SCHEDULE_USAGE, req.platform);
+  const usage = worded(req, 'scheduleUsage');
   const parts: ScheduleParts = hasOptions(req, SCHEDULE_OPTIONS)
     ? { time: option(req, 'time'), cadence: option(req, 'cadence'), weekday: option(req, 'weekday'), timeZone: option(req, 'timezone') }
     : schedulePartsFromText(freeText(req, 'time'));
@@ -159,24 +149,15 @@ export function applyScheduleChange(base: Schedule, change: ScheduleChange, usag
  * daily in that zone at the time the request must name. Throws {@link UsageError}.
  */
 export function parseSchedule(req: CommandRequest, base: Schedule | string): Schedule {
-  const usage = forPlatform(SCHEDULE_USAGE, req.platform);
+  const usage = worded(req, 'scheduleUsage');
   const change = parseScheduleChange(req);
   if (typeof base !== 'string') return applyScheduleChange(base, change, usage);
   if (change.time === undefined) throw new UsageError('Tell me when to post the digest.', usage);
   return applyScheduleChange({ time: change.time, cadence: 'daily', weekday: null, timeZone: base }, change, usage);
 }
 
-export const MAX_TOP = 10;
-export const MAX_MIN_UPVOTES = 100_000;
+export { MAX_MIN_UPVOTES, MAX_TOP } from './command-wording.ts';
 
-const SETTINGS_MEANING =
-  `top: papers per digest, 1 to ${MAX_TOP}; min-upvotes: leave out papers with fewer upvotes (0 or more); ` +
-  `empty: when nothing qualifies, post nothing (skip) or a short note (notice). Only what you name changes.`;
-
-export const SETTINGS_USAGE: PlatformText = {
-  slack: `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice]\n${SETTINGS_MEANING}`,
-  discord: `/papers settings top:5 min_upvotes:20 empty:notice\n${SETTINGS_MEANING.replace('min-upvotes', 'min_upvotes')}`,
-};
 
 export interface SettingsChange {
   topN?: number;
@@ -212,7 +193,7 @@ function settingPairsFromText(text: string, usage: string): [string, string][] {
 
 /** Reads `top=N min-upvotes=N empty=skip|notice` from text or typed options. Throws {@link UsageError}. */
 export function parseSettings(req: CommandRequest): SettingsChange {
-  const usage = forPlatform(SETTINGS_USAGE, req.platform);
+  const usage = worded(req, 'settingsUsage');
   const pairs: [string, string][] = hasOptions(req, SETTINGS_OPTIONS)
     ? SETTINGS_OPTIONS.flatMap((k) => {
         const value = option(req, k);

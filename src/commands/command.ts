@@ -4,7 +4,7 @@ import type { ChannelService } from '../app/channel-service.ts';
 import type { ScheduleSync } from '../core/ports.ts';
 import type { Channel } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
-import type { PlatformText } from './platform-wording.ts';
+import type { Usage } from './command-wording.ts';
 
 /** Plans what a channel's next digest would contain (the lead's `DigestPlanner` fits this). */
 export interface DigestPlanning {
@@ -43,7 +43,7 @@ export interface Command {
    * The right form, e.g. `/papers subscribe <topic>`: one string when it reads the same on every platform,
    * or each platform's own syntax (Slack's typed text, Discord's `name:value` options).
    */
-  usage: string | PlatformText;
+  usage: Usage;
   /**
    * Whether this request would change channel settings: such requests are refused when `canManage` is
    * false. A function when only some forms change things (`settings` with no arguments just shows them).

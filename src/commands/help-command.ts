@@ -1,6 +1,6 @@
 import { QUERY_SYNTAX_HELP } from '../search/query.ts';
 import type { Command } from './command.ts';
-import { forPlatform } from './platform-wording.ts';
+import { usageText } from './command-wording.ts';
 
 export const helpCommand = {
   name: 'help',
@@ -8,7 +8,7 @@ export const helpCommand = {
   usage: '/papers help',
   manages: false,
   run(req, { commands }) {
-    const lines = [...commands.values()].map((c) => `${forPlatform(c.usage, req.platform).split('\n')[0]}: ${c.description}`);
+    const lines = [...commands.values()].map((c) => `${usageText(c.usage, req).split('\n')[0]}: ${c.description}`);
     return {
       kind: 'text',
       visibility: 'ephemeral',

@@ -25,13 +25,12 @@
  */
 import { ChannelService } from '../app/channel-service.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
-import type { Platform } from '../core/types.ts';
 import { randomBytes } from 'node:crypto';
 import { distance } from 'fastest-levenshtein';
 import { UsageError } from '../errors.ts';
 import type { Command, CommandCoreDeps, CommandEnv } from './command.ts';
 import { clip } from './command-args.ts';
-import { forPlatform, WHO_MAY_MANAGE } from './platform-wording.ts';
+import { usageText, worded } from './command-wording.ts';
 import { helpCommand } from './help-command.ts';
 import { pauseCommand } from './pause-command.ts';
 import { resumeCommand } from './resume-command.ts';
@@ -76,11 +75,11 @@ function nearestCommand(name: string): Command | undefined {
   return best?.command;
 }
 
-function nearMiss(name: string, meant: Command, platform: Platform): CommandReply {
+function nearMiss(name: string, meant: Command, req: CommandRequest): CommandReply {
   return {
     kind: 'error',
     message: `There is no "${clip(name, 40)}" command. Did you mean /papers ${meant.name}?`,
-    usage: forPlatform(meant.usage, platform),
+    usage: usageText(meant.usage, req),
   };
 }
 
@@ -97,7 +96,7 @@ async function searchInstead(req: CommandRequest, run: (req: CommandRequest) => 
 
 /** The reply to someone who may not change this channel's settings. */
 function refusal(req: CommandRequest): CommandReply {
-  const who = forPlatform(WHO_MAY_MANAGE, req.platform);
+  const who = worded(req, 'whoMayManage');
   return {
     kind: 'error',
     message: `You can't change this channel's digest settings: nothing was changed. ${who} search, today, topics and help are open to everyone.`,
@@ -131,7 +130,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
       const command = commands.get(name || 'help');
       if (!command) {
         const meant = nearestCommand(name);
-        return meant ? nearMiss(req.name.trim(), meant, req.platform) : searchInstead(req, (r) => core.handle(r));
+        return meant ? nearMiss(req.name.trim(), meant, req) : searchInstead(req, (r) => core.handle(r));
       }
       if (managesFor(command, req) && !req.canManage) return refusal(req);
       await deps.ctx.freshness.ensureFresh();

@@ -1,6 +1,6 @@
 import { describeSchedule, findChannel } from './channel-state.ts';
 import type { Command } from './command.ts';
-import { forPlatform, START_HINT } from './platform-wording.ts';
+import { worded } from './command-wording.ts';
 
 export const resumeCommand = {
   name: 'resume',
@@ -14,7 +14,7 @@ export const resumeCommand = {
         kind: 'text',
         visibility: 'ephemeral',
         title: 'Nothing to resume',
-        lines: ['This channel gets no digests yet.', forPlatform(START_HINT, req.platform)],
+        lines: ['This channel gets no digests yet.', worded(req, 'startHint')],
       };
     }
     if (!channel.paused && channel.health === 'ok') {

@@ -1,9 +1,9 @@
 import { defaultSchedule, describeSchedule, ensureEnrolled, findChannel } from './channel-state.ts';
-import { applyScheduleChange, hasOptions, parseScheduleChange, SCHEDULE_OPTIONS, SCHEDULE_USAGE } from './command-args.ts';
+import { applyScheduleChange, hasOptions, parseScheduleChange, SCHEDULE_OPTIONS } from './command-args.ts';
 import type { CommandRequest } from '../core/commands.ts';
 import type { Schedule } from '../core/types.ts';
 import type { Command } from './command.ts';
-import { forPlatform } from './platform-wording.ts';
+import { worded } from './command-wording.ts';
 
 function sameSchedule(a: Schedule, b: Schedule): boolean {
   return a.time === b.time && a.cadence === b.cadence && a.weekday === b.weekday && a.timeZone === b.timeZone;
@@ -12,10 +12,10 @@ function sameSchedule(a: Schedule, b: Schedule): boolean {
 export const scheduleCommand = {
   name: 'schedule',
   description: "Set when this channel's digest is posted (time, cadence, time zone); only what you name changes.",
-  usage: SCHEDULE_USAGE,
+  usage: { wording: 'scheduleUsage' },
   manages: (req) => !showsOnly(req),
   async run(req, env) {
-    const usage = forPlatform(SCHEDULE_USAGE, req.platform);
+    const usage = worded(req, 'scheduleUsage');
     const current = findChannel(req, env);
     if (showsOnly(req)) {
       return {

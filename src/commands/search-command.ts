@@ -3,16 +3,11 @@ import { QUERY_SYNTAX_HELP } from '../search/query.ts';
 import { UsageError } from '../errors.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command } from './command.ts';
-import { forPlatform, type PlatformText } from './platform-wording.ts';
+import { worded } from './command-wording.ts';
 
 /** Results per page (and per "More"). */
 export const SEARCH_PAGE_SIZE = 5;
 const MAX_OFFSET = 500;
-
-const SEARCH_USAGE: PlatformText = {
-  slack: '/papers search <query>\ne.g. /papers search "diffusion models" -video since:2025-01-01',
-  discord: '/papers search query:<words>\ne.g. /papers search query:"diffusion models" -video since:2025-01-01',
-};
 
 function offsetFrom(cursor: string | undefined): number {
   if (cursor === undefined || cursor === '') return 0;
@@ -23,11 +18,11 @@ function offsetFrom(cursor: string | undefined): number {
 export const searchCommand = {
   name: 'search',
   description: 'Search every paper we know of; results are visible only to you.',
-  usage: SEARCH_USAGE,
+  usage: { wording: 'searchUsage' },
   manages: false,
   run(req, { ctx }) {
     const query = freeText(req, 'query');
-    if (query === '') throw new UsageError('Tell me what to search for.', `${forPlatform(SEARCH_USAGE, req.platform).split('\n')[0]}\n${QUERY_SYNTAX_HELP}`);
+    if (query === '') throw new UsageError('Tell me what to search for.', `${worded(req, 'searchUsage').split('\n')[0]}\n${QUERY_SYNTAX_HELP}`);
     const offset = offsetFrom(req.cursor);
     const result = ctx.search.search(query, { limit: SEARCH_PAGE_SIZE, offset });
     if (result.hits.length === 0) {

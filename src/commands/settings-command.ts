@@ -1,9 +1,9 @@
 import type { CommandRequest } from '../core/commands.ts';
 import type { Channel } from '../core/types.ts';
 import { describeSettings, ensureEnrolled, findChannel } from './channel-state.ts';
-import { hasOptions, parseSettings, SETTINGS_OPTIONS, SETTINGS_USAGE, type SettingsChange } from './command-args.ts';
+import { hasOptions, parseSettings, SETTINGS_OPTIONS, type SettingsChange } from './command-args.ts';
 import type { Command } from './command.ts';
-import { forPlatform } from './platform-wording.ts';
+import { worded } from './command-wording.ts';
 
 function describeChange(before: Channel, change: SettingsChange): string[] {
   const lines: string[] = [];
@@ -19,12 +19,12 @@ function describeChange(before: Channel, change: SettingsChange): string[] {
 export const settingsCommand = {
   name: 'settings',
   description: "Show or change this channel's digest settings (papers per digest, minimum upvotes, empty days).",
-  usage: SETTINGS_USAGE,
+  usage: { wording: 'settingsUsage' },
   manages: (req) => !showsOnly(req),
   async run(req, env) {
     if (showsOnly(req)) {
       const channel = findChannel(req, env);
-      const usage = forPlatform(SETTINGS_USAGE, req.platform);
+      const usage = worded(req, 'settingsUsage');
       return {
         kind: 'text',
         visibility: 'ephemeral',

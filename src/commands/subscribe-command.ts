@@ -29,10 +29,7 @@ export function validateTopic(raw: string, compile: (text: string) => unknown): 
 export const subscribeCommand = {
   name: 'subscribe',
   description: "Follow a topic in this channel's digest (a search query); shows what it matched this week.",
-  usage: {
-    slack: '/papers subscribe <topic>\ne.g. /papers subscribe "diffusion models" OR "flow matching"',
-    discord: '/papers subscribe topic:<topic>\ne.g. /papers subscribe topic:"diffusion models" OR "flow matching"',
-  },
+  usage: { wording: 'subscribeUsage' },
   manages: true,
   async run(req, env) {
     const { ctx, now } = env;

@@ -1,5 +1,5 @@
 import { findChannel, virtualChannel } from './channel-state.ts';
-import { forPlatform, START_HINT } from './platform-wording.ts';
+import { worded } from './command-wording.ts';
 import type { Command } from './command.ts';
 
 export const todayCommand = {
@@ -14,7 +14,7 @@ export const todayCommand = {
       ? channel.paused
         ? "Digests are paused in this channel; this is what the next one would contain after /papers resume."
         : "This is what this channel's next digest would contain."
-      : `This channel gets no digests yet. ${forPlatform(START_HINT, req.platform)} With default settings it would contain:`;
+      : `This channel gets no digests yet. ${worded(req, 'startHint')} With default settings it would contain:`;
     return {
       kind: 'digest',
       visibility: 'ephemeral',

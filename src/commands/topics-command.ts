@@ -1,6 +1,6 @@
 import { describeSchedule, findChannel } from './channel-state.ts';
 import type { Command } from './command.ts';
-import { forPlatform, START_HINT } from './platform-wording.ts';
+import { worded } from './command-wording.ts';
 
 export const topicsCommand = {
   name: 'topics',
@@ -14,7 +14,7 @@ export const topicsCommand = {
         kind: 'text',
         visibility: 'ephemeral',
         title: 'No topics',
-        lines: ['This channel gets no digests and follows no topics yet.', forPlatform(START_HINT, req.platform)],
+        lines: ['This channel gets no digests and follows no topics yet.', worded(req, 'startHint')],
       };
     }
     const topics = env.ctx.channels.topics(channel.id);

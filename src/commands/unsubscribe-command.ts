@@ -4,12 +4,7 @@ import { cleanQueryText } from '../search/query.ts';
 import { findChannel } from './channel-state.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command } from './command.ts';
-import { forPlatform, type PlatformText } from './platform-wording.ts';
-
-const USAGE: PlatformText = {
-  slack: '/papers unsubscribe <topic | number | all>\nThe numbers are those /papers topics shows.',
-  discord: '/papers unsubscribe topic:<topic | number | all>\nThe numbers are those /papers topics shows.',
-};
+import { worded } from './command-wording.ts';
 
 function pick(topics: Subscription[], arg: string, usage: string): Subscription {
   if (/^\d+$/.test(arg)) {
@@ -30,11 +25,11 @@ function listing(topics: Subscription[]): string {
 export const unsubscribeCommand = {
   name: 'unsubscribe',
   description: 'Stop following a topic (by name or number), or all of them.',
-  usage: USAGE,
+  usage: { wording: 'unsubscribeUsage' },
   manages: true,
   run(req, env) {
     const arg = freeText(req, 'topic');
-    const usage = forPlatform(USAGE, req.platform);
+    const usage = worded(req, 'unsubscribeUsage');
     if (arg === '') throw new UsageError('Tell me which topic to remove.', usage);
     const channel = findChannel(req, env);
     const topics = channel ? env.ctx.channels.topics(channel.id) : [];

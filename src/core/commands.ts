@@ -20,7 +20,27 @@ export interface CommandRequest {
   canManage: boolean;
   /** Paging cursor from a "More" button. */
   cursor?: string;
+  /** The adapter's wording of platform-specific texts (its command syntax, who may manage); unset ones read the typed-text form. */
+  wording?: Partial<CommandWording>;
 }
+
+/**
+ * Texts whose words depend on the platform: how its users type a command (typed text, or named options) and
+ * who it lets change a channel's settings. Commands name them; each adapter supplies its own.
+ */
+export interface CommandWording {
+  searchUsage: string;
+  subscribeUsage: string;
+  unsubscribeUsage: string;
+  scheduleUsage: string;
+  settingsUsage: string;
+  /** How to start digests in a channel that gets none yet. */
+  startHint: string;
+  /** Who may change a channel's digest settings. */
+  whoMayManage: string;
+}
+
+export type WordingKey = keyof CommandWording;
 
 export type Visibility = 'ephemeral' | 'in_channel';
 

@@ -108,5 +108,10 @@ export interface ScheduleSync {
   digestNow?(channel: Channel): Promise<void>;
 }
 
+/** Starts channels' digests now, on the path their schedules take (the digest queue). Returns the job ids. */
+export interface DigestTrigger {
+  enqueueDigests(channelIds: number[]): Promise<string[]>;
+}
+
 /** A no-op ScheduleSync for processes that run no scheduler (the CLI). */
 export const noScheduleSync: ScheduleSync = { channelChanged: async () => {} };

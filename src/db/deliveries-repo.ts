@@ -3,7 +3,6 @@ import type { ChannelTarget } from '../core/ports.ts';
 import type { Delivery, DeliveryStatus, Platform } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { DigestView } from '../core/views.ts';
-import type { Logger } from '../logger.ts';
 import type { Db } from './client.ts';
 import { readStoredView, writeStoredView } from './stored-view.ts';
 
@@ -11,9 +10,11 @@ import { readStoredView, writeStoredView } from './stored-view.ts';
 export interface OutboxDelivery extends Delivery {
   /**
    * The exact view the deliver job posts, validated when read. Null for rows written before views were
-   * stored, and for a view that cannot be read (then the row is failed, see {@link DeliveriesRepo}).
+   * stored, and for a view that cannot be read (then `viewError` says why).
    */
   view: DigestView | null;
+  /** Why the stored view could not be read; reading never changes the row (the delivery use case decides). */
+  viewError?: string;
 }
 
 /** One digest to write to the outbox: the selection and what to post. */
@@ -45,8 +46,9 @@ const COLUMNS = 'id, channel_id, feed_day, paper_ids, status, platform_message_i
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const MAX_ERROR_CHARS = 500;
 
-function fromRow(r: DeliveryRow, view: DigestView | null): OutboxDelivery {
+function fromRow(r: DeliveryRow, view: DigestView | null, viewError?: string): OutboxDelivery {
   return {
+    ...(viewError !== undefined ? { viewError } : {}),
     id: r.id,
     channelId: r.channel_id,
     feedDay: r.feed_day,
@@ -97,13 +99,7 @@ export class DeliveriesRepo {
   private readonly reopenable: Statement;
   private readonly reopenStmt: Statement;
 
-  private readonly logger: Logger | undefined;
-
-  constructor(
-    private readonly db: Db,
-    options: { logger?: Logger } = {},
-  ) {
-    this.logger = options.logger;
+  constructor(private readonly db: Db) {
     this.byId = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
     this.insertDelivery = db.sqlite.prepare(
       `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view) VALUES (@id, @channelId, @feedDay, @paperIds, @status, @view)
@@ -147,12 +143,7 @@ export class DeliveriesRepo {
 
   private toDelivery(r: DeliveryRow): OutboxDelivery {
     const read = r.view === null ? { view: null } : readStoredView(r.view);
-    if ('view' in read) return fromRow(r, read.view);
-    const reason = `digest not posted: ${read.error}`;
-    this.logger?.error({ deliveryId: r.id, channelId: r.channel_id, status: r.status, reason }, 'stored digest view unreadable');
-    if (r.status !== 'pending' && r.status !== 'sending') return fromRow(r, null);
-    this.markFailed(r.id, reason, { release: r.attempts === 0 });
-    return fromRow({ ...r, status: 'failed', last_error: reason.slice(0, MAX_ERROR_CHARS) }, null);
+    return 'view' in read ? fromRow(r, read.view) : fromRow(r, null, read.error);
   }
 
   /** Which of `paperIds` were already selected for (delivered to) this channel. */

@@ -4,6 +4,7 @@
  * per-channel pacing against a fake that enforces Slack's 1 message/s per channel.
  * Sizes: BENCH_CHANNELS (default 10,000), BENCH_PACED_CHANNELS (50) x BENCH_PACED_DIGESTS (10).
  */
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { makePaper } from '../helpers/papers.ts';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -173,10 +174,10 @@ async function fanout(channels: number): Promise<NonNullable<FanoutReport['fanou
     const corpus = syntheticCorpus(100, 7).papers.map(toPaper);
     seedDay(bench.ctx, feedDayAt(new Date()), corpus);
     enrolMany(bench.ctx, channels);
-    jobs = await openJobs({ ctx: bench.ctx, redisUrl: REDIS_URL, prefix: bench.prefix, ingestCron: '0 0 1 1 *', tuning: NO_GLOBAL_LIMIT });
+    jobs = await openJobs({ work: createPapersWork(bench.ctx), redisUrl: REDIS_URL, prefix: bench.prefix, ingestCron: '0 0 1 1 *', tuning: NO_GLOBAL_LIMIT });
     await jobs.startWorkers({ platforms: { slack: slackChat(bench.ctx, fake.apiUrl) } });
     const t0 = performance.now();
-    await jobs.enqueueDigestsNow();
+    await jobs.enqueueDigests(bench.ctx.channels.list({ activeOnly: true }).map((c) => c.id));
     await until(() => fake.accepted >= channels, 600_000, 'every delivery');
     await until(() => bench.ctx.deliveries.countByStatus().sent >= channels, 60_000, 'every sent mark');
     const seconds = (performance.now() - t0) / 1000;
@@ -279,7 +280,7 @@ async function pacing(channels: number, digestsPerChannel: number): Promise<NonN
     days.forEach((day, i) => seedDay(bench.ctx, day, corpus.slice(i * 5, i * 5 + 5)));
     const ids = enrolMany(bench.ctx, channels);
     // Workers first (their start-up sweep must find nothing), then the outbox rows, then the clock.
-    jobs = await openJobs({ ctx: bench.ctx, redisUrl: REDIS_URL, prefix: bench.prefix, ingestCron: '0 0 1 1 *', tuning: NO_GLOBAL_LIMIT });
+    jobs = await openJobs({ work: createPapersWork(bench.ctx), redisUrl: REDIS_URL, prefix: bench.prefix, ingestCron: '0 0 1 1 *', tuning: NO_GLOBAL_LIMIT });
     await jobs.startWorkers({ platforms: { slack: slackChat(bench.ctx, fake.apiUrl) } });
     const deliveries: string[] = [];
     for (const day of days) {

@@ -1,4 +1,6 @@
+import { DISCORD_WORDING } from '../../adapters/discord/discord-wording.ts';
 import { parseCommandText } from '../../adapters/slack/slack-command-text.ts';
+import { SLACK_WORDING } from '../../adapters/slack/slack-wording.ts';
 import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
@@ -33,16 +35,22 @@ export function createCoreHarness(options: { label?: string; now?: Date; env?: R
   const changed: Channel[] = [];
   const core = createCommandCore({ ctx, schedules: { channelChanged: async (c) => void changed.push(c) } });
   let seq = 0;
-  const request = (overrides: Partial<CommandRequest> = {}): CommandRequest => ({
-    platform: 'slack',
-    workspaceId: 'T1',
-    channelId: 'C-default',
-    userId: 'U1',
-    name: 'help',
-    text: '',
-    canManage: true,
-    ...overrides,
-  });
+  // Each platform's adapter puts its wording on the requests it builds; so does this harness.
+  const wordingOf = (platform: Platform | undefined) => (platform === 'discord' ? DISCORD_WORDING : platform === undefined || platform === 'slack' ? SLACK_WORDING : undefined);
+  const request = (overrides: Partial<CommandRequest> = {}): CommandRequest => {
+    const wording = wordingOf(overrides.platform);
+    return {
+      platform: 'slack',
+      workspaceId: 'T1',
+      channelId: 'C-default',
+      userId: 'U1',
+      name: 'help',
+      text: '',
+      canManage: true,
+      ...(wording ? { wording } : {}),
+      ...overrides,
+    };
+  };
   return {
     ctx,
     core,

@@ -53,7 +53,7 @@ describe('the compiled build (npm run build, run by npm prepare)', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('papers runs from dist/ without tsx: migrates a new database, backfills on the indexing thread, and searches', async () => {
+  it('papers runs its bundle from dist/ without tsx: migrates a new database, backfills on the indexing thread, and searches', async () => {
     const ingest = await run('src/cli/bin.mjs', ['ingest', '--from', DAY, '--to', DAY]);
     expect(ingest.stderr).not.toMatch(/error|papers:/i);
     expect(ingest.code).toBe(0);
@@ -63,8 +63,10 @@ describe('the compiled build (npm run build, run by npm prepare)', () => {
     const search = await run('src/cli/bin.mjs', ['search', 'low-rank', 'adaptation', '--json', '--limit', '1']);
     expect(search.code).toBe(0);
     expect((JSON.parse(search.stdout) as { id: string }[])[0]!.id).toBe('2106.09685');
+    // The bundle's chunks only (cli-start-up.test.ts checks that no chat SDK or queue library loads).
+    expect(search.loaded.filter((f) => f.startsWith('dist/') && !f.startsWith('dist/src/cli-bundle/'))).toEqual([]);
     for (const r of [ingest, search]) {
-      expect(r.loaded).toContain('dist/src/cli/main.js');
+      expect(r.loaded).toContain('dist/src/cli-bundle/main.js');
       expect(r.loaded.filter((f) => f.endsWith('.ts'))).toEqual([]);
       expect(r.loaded.filter((f) => f.includes('node_modules/tsx/'))).toEqual([]);
     }

@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
@@ -21,7 +22,7 @@ let fireAt = DateTime.now().setZone('Europe/Berlin').plus({ seconds: 3 });
 const dueSoon: RepeatRule = (channel) => ({ pattern: `${fireAt.second} ${fireAt.minute} ${fireAt.hour} * * *`, tz: channel.schedule.timeZone });
 
 async function open(): Promise<Jobs> {
-  const jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING, repeatFor: dueSoon });
+  const jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING, repeatFor: dueSoon });
   opened.push(jobs);
   return jobs;
 }
@@ -67,7 +68,7 @@ describe('a worker that was down when the schedule fired', () => {
     expect(sent.view?.note).toBe(`Catching up on ${days[0]} to ${today}.`);
 
     // Running it again finds the day done: still one message.
-    expect(await after.digestOutcomes(await after.enqueueDigestsNow([channel.id]))).toEqual([expect.objectContaining({ outcome: 'exists' })]);
+    expect(await after.digestOutcomes(await after.enqueueDigests([channel.id]))).toEqual([expect.objectContaining({ outcome: 'exists' })]);
     expect(discord.callsTo('POST', path)).toHaveLength(1);
     expect(ctx.deliveries.forChannel(channel.id)).toHaveLength(1);
     expect((await after.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(channel.id)))?.next).toBeGreaterThan(Date.now() + 3_600_000);

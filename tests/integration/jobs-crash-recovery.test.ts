@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -111,7 +112,7 @@ beforeAll(async () => {
   slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   slackProxy = await new HoldingProxy(slack.url, (m, p) => m === 'POST' && p === '/api/chat.postMessage').start();
   discordProxy = await new HoldingProxy(`http://127.0.0.1:${discord.port}`, (m, p) => m === 'POST' && /\/channels\/\d+\/messages$/.test(p)).start();
-  producer = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *' });
+  producer = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *' });
 });
 
 afterAll(async () => {
@@ -129,7 +130,7 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
     const onDiscord = enrolChannel(ctx, 'discord');
 
     const first = await startWorkerProcess();
-    await producer.enqueueDigestsNow([onSlack.id, onDiscord.id]);
+    await producer.enqueueDigests([onSlack.id, onDiscord.id]);
     await waitFor('both platforms to accept a post', () => slackProxy.held.length === 1 && discordProxy.held.length === 1, 15_000);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
@@ -179,7 +180,7 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
     slackProxy.passFirst = 0;
     slackProxy.held.length = 0;
     const worker = await startWorkerProcess();
-    await producer.enqueueDigestsNow([channel.id]);
+    await producer.enqueueDigests([channel.id]);
     await waitFor('part 1 accepted and its answer held', () => slackProxy.held.length === 1, 15_000);
     worker.kill('SIGKILL');
     await new Promise((resolve) => worker.once('exit', resolve));

@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
@@ -30,7 +31,7 @@ async function enrolByCommand(platform: Platform): Promise<Channel> {
   const reply = await commands.command({ platform, workspaceId, channelId, userId: OWNER[platform as keyof typeof OWNER], name: 'schedule', text: '09:00 daily Europe/Berlin', canManage: true });
   expect(reply.kind).not.toBe('error');
   const channel = ctx.channels.find({ platform, workspaceId, channelId })!;
-  await jobs.enqueueDigestsNow([channel.id]);
+  await jobs.enqueueDigests([channel.id]);
   return channel;
 }
 
@@ -41,7 +42,7 @@ beforeAll(async () => {
   await discord.start();
   slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   jobs = await openJobs({
-    ctx,
+    work: createPapersWork(ctx),
     redisUrl: TEST_REDIS_URL,
     prefix,
     ingestCron: '0 0 1 1 *',
@@ -152,7 +153,7 @@ describe('a look-up after an ambiguous failure', () => {
     const channel = await enrolByCommand('slack');
     await waitFor('the delivery to give up', () => deliveries(channel).find((d) => d.status === 'failed'));
     expect(ctx.deliveries.deliveredAmong(channel.id, papers.map((p) => p.id)).size).toBe(papers.length);
-    await jobs.enqueueDigestsNow([channel.id]);
+    await jobs.enqueueDigests([channel.id]);
     const sent = await waitFor('the delivery, again, from the next digest', () => deliveries(channel).find((d) => d.status === 'sent'), 15_000);
     expect(sent.lastError).toBeNull();
     expect(deliveries(channel)).toHaveLength(1);

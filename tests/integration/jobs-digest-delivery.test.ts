@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   await discord.start();
   slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   jobs = await openJobs({
-    ctx,
+    work: createPapersWork(ctx),
     redisUrl: TEST_REDIS_URL,
     prefix,
     ingestCron: '0 0 1 1 *',
@@ -92,7 +93,7 @@ describe('scheduled digests', () => {
   });
 
   it('posts nothing new when the digest runs again, by hand or by schedule', async () => {
-    const outcomes = await jobs.digestOutcomes(await jobs.enqueueDigestsNow([onSlack.id, onDiscord.id]));
+    const outcomes = await jobs.digestOutcomes(await jobs.enqueueDigests([onSlack.id, onDiscord.id]));
     expect(outcomes).toEqual([
       expect.objectContaining({ outcome: 'exists', status: 'sent' }),
       expect.objectContaining({ outcome: 'exists', status: 'sent' }),
@@ -109,7 +110,7 @@ describe('scheduled digests', () => {
 describe('empty digests', () => {
   it('records a skipped day without posting when the channel asked to skip empty digests', async () => {
     const channel = enrolChannel(ctx, 'slack', { topics: ['holography'], emptyBehaviour: 'skip' });
-    const [outcome] = await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]));
+    const [outcome] = await jobs.digestOutcomes(await jobs.enqueueDigests([channel.id]));
     expect(outcome).toMatchObject({ outcome: 'created', status: 'skipped', papers: 0 });
     expect(ctx.deliveries.forChannel(channel.id)[0]).toMatchObject({ status: 'skipped', feedDay: today, paperIds: [] });
     expect(ctx.channels.get(channel.id)!.lastDigestDay).toBe(today);
@@ -118,7 +119,7 @@ describe('empty digests', () => {
 
   it('posts a short notice when the channel asked to hear about empty days', async () => {
     const channel = enrolChannel(ctx, 'slack', { topics: ['holography'], emptyBehaviour: 'notice' });
-    await jobs.enqueueDigestsNow([channel.id]);
+    await jobs.enqueueDigests([channel.id]);
     const sent = await waitFor('the notice delivery', sentDelivery(channel));
     expect(sent.paperIds).toEqual([]);
     expect(sent.view?.notice).toMatch(/No new papers matched/);
@@ -131,7 +132,7 @@ describe('platform trouble', () => {
   it('retries after an ambiguous failure, looking for the earlier post before posting once', async () => {
     const channel = enrolChannel(ctx, 'slack');
     slack.failNext('chat.postMessage', { status: 500 });
-    await jobs.enqueueDigestsNow([channel.id]);
+    await jobs.enqueueDigests([channel.id]);
     const sent = await waitFor('delivery after the 500', sentDelivery(channel));
     expect(sent.attempts).toBe(2);
     expect(slack.callsTo('conversations.history').filter((c) => c.body.channel === channel.channelId)).toHaveLength(1);
@@ -143,7 +144,7 @@ describe('platform trouble', () => {
     const channel = enrolChannel(ctx, 'discord');
     const path = new RegExp(`^/channels/${channel.channelId}/messages$`);
     discord.rateLimitNext('POST', path, 0.4);
-    const [jobId] = await jobs.enqueueDigestsNow([channel.id]);
+    const [jobId] = await jobs.enqueueDigests([channel.id]);
     await jobs.digestOutcomes([jobId!]);
     await discord.waitFor('POST', path);
     const limitedAt = Date.now();
@@ -161,7 +162,7 @@ describe('platform trouble', () => {
   it('waits out a Slack 429 retry-after and then posts exactly one message', async () => {
     const channel = enrolChannel(ctx, 'slack');
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 1 });
-    await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]));
+    await jobs.digestOutcomes(await jobs.enqueueDigests([channel.id]));
     await slack.waitFor((calls) => calls.some((c) => c.method === 'chat.postMessage' && c.body.channel === channel.channelId));
     const limitedAt = Date.now();
     const sent = await waitFor('delivery after the 429', sentDelivery(channel));
@@ -173,7 +174,7 @@ describe('platform trouble', () => {
   it('pauses a Slack channel the bot was removed from', async () => {
     const channel = enrolChannel(ctx, 'slack');
     slack.failNext('chat.postMessage', { error: 'not_in_channel' });
-    await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]));
+    await jobs.digestOutcomes(await jobs.enqueueDigests([channel.id]));
     await waitFor('channel marked failing', () => ctx.channels.get(channel.id)!.health === 'failing');
     expect(ctx.channels.get(channel.id)).toMatchObject({ paused: true, healthReason: 'not_in_channel' });
     expect(ctx.deliveries.forChannel(channel.id)[0]).toMatchObject({ status: 'failed', lastError: 'not_in_channel' });
@@ -210,9 +211,9 @@ describe('platform trouble', () => {
       view: plan.view,
       status: 'pending',
     });
-    const swept = await sweepOutbox({ deliveries: ctx.deliveries, channels: ctx.channels, queues: jobs.queues }, 0);
+    const swept = await sweepOutbox({ work: createPapersWork(ctx), queues: jobs.queues }, 0);
     expect(swept).toBeGreaterThanOrEqual(1);
-    await sweepOutbox({ deliveries: ctx.deliveries, channels: ctx.channels, queues: jobs.queues }, 0);
+    await sweepOutbox({ work: createPapersWork(ctx), queues: jobs.queues }, 0);
     await waitFor('the swept delivery', () => ctx.deliveries.get(delivery.id)?.status === 'sent');
     await waitFor('the deliver queue to drain', async () => {
       const counts = await jobs.queues.deliver('discord').getJobCounts('waiting', 'active', 'delayed', 'prioritized');

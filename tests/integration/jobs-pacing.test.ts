@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
@@ -62,7 +63,7 @@ beforeAll(async () => {
   slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
   recorder = await new ArrivalRecorder(slack.url).start();
   redis = new Redis(TEST_REDIS_URL);
-  jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });
+  jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });
   const commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
   const chat = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: recorder.apiUrl, adminsOnly: false }).chat;
   await jobs.startWorkers({ platforms: { slack: chat } });

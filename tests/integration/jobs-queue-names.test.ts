@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ describe('the maintenance queue', () => {
     await legacy.upsertJobScheduler(SCHEDULER_IDS.ingest, { pattern: '*/30 * * * *', tz: 'UTC' }, { name: 'ingest', data: {} });
     expect(await legacy.getJobSchedulersCount()).toBe(1);
 
-    const jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '*/30 * * * *' });
+    const jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '*/30 * * * *' });
     await jobs.startSchedulers();
     expect(QUEUE_NAMES.maintenance).toBe('maintenance');
     expect(await legacy.getJobSchedulersCount()).toBe(0);

@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
@@ -55,7 +56,7 @@ afterAll(async () => {
 describe('Redis going away', () => {
   it('refuses to start with one line naming REDIS_URL when Redis is unreachable', async () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
-    const error = await openJobs({ ctx, redisUrl: nobody, prefix, ingestCron: '*/30 * * * *' }).catch((e: unknown) => e);
+    const error = await openJobs({ work: createPapersWork(ctx), redisUrl: nobody, prefix, ingestCron: '*/30 * * * *' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisUnreachableError);
     const message = (error as Error).message;
     expect(message).toContain(nobody);
@@ -67,7 +68,7 @@ describe('Redis going away', () => {
   it('survives a Redis restart while idle: schedules come back and the next digest is delivered', async () => {
     seedDay(ctx, feedDayAt(new Date()), samplePapers());
     const channel = enrolChannel(ctx, 'discord');
-    jobs = await openJobs({ ctx, redisUrl: redis.url, prefix, ingestCron: '*/30 * * * *', tuning: FAST_TUNING });
+    jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: redis.url, prefix, ingestCron: '*/30 * * * *', tuning: FAST_TUNING });
     await jobs.startSchedulers();
     await jobs.startWorkers({ platforms: { discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) } });
     expect(await jobs.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(channel.id))).toBeDefined();
@@ -81,7 +82,7 @@ describe('Redis going away', () => {
     expect(await live.queues.maintenance.getJobScheduler(SCHEDULER_IDS.ingest)).toMatchObject({ pattern: '*/30 * * * *' });
     await live.ping();
 
-    await live.enqueueDigestsNow([channel.id]);
+    await live.enqueueDigests([channel.id]);
     const sent = await waitFor('delivery after the restart', () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent'), 15_000);
     expect(discord.callsTo('POST', new RegExp(`^/channels/${channel.channelId}/messages$`))).toHaveLength(1);
     expect(sent.platformMessageIds).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
 import { feedDayAt } from '../../src/core/time.ts';
@@ -29,7 +30,7 @@ const sent = (channel: Channel) => () => ctx.deliveries.forChannel(channel.id).f
 beforeAll(async () => {
   await receiver.start();
   const webhook = createWebhookPlatform({ url: receiver.url, secret: 'hook-secret' });
-  jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING, repeatFor: () => ({ pattern: '0 0 1 1 *' }) });
+  jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING, repeatFor: () => ({ pattern: '0 0 1 1 *' }) });
   commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
   await jobs.startWorkers({ platforms: { [webhook.name]: webhook.chat } });
 });
@@ -44,21 +45,21 @@ afterAll(async () => {
 describe('a third platform, added as an adapter only', () => {
   it('is enrolled by the same commands and receives its digest end to end, every paper once, best first', async () => {
     const channel = await enrol();
-    await jobs.enqueueDigestsNow([channel.id]);
+    await jobs.enqueueDigests([channel.id]);
     const delivery = await waitFor('the webhook digest', sent(channel));
     const messages = receiver.messagesIn(channel.channelId);
     expect(messages.map((m) => m.part)).toEqual([1, 2, 3]);
     expect(messages.flatMap((m) => m.paperUrls)).toEqual(papers.map((p) => `https://huggingface.co/papers/${p.id}`));
     expect(delivery.platformMessageIds).toEqual(messages.map((m) => m.id));
 
-    expect(await jobs.digestOutcomes(await jobs.enqueueDigestsNow([channel.id]))).toEqual([expect.objectContaining({ outcome: 'exists' })]);
+    expect(await jobs.digestOutcomes(await jobs.enqueueDigests([channel.id]))).toEqual([expect.objectContaining({ outcome: 'exists' })]);
     expect(receiver.messagesIn(channel.channelId)).toHaveLength(3);
   });
 
   it('keeps exactly once through an ambiguous failure: the retry looks, then posts only what is missing', async () => {
     const channel = await enrol();
     receiver.failNextAfterStore();
-    await jobs.enqueueDigestsNow([channel.id]);
+    await jobs.enqueueDigests([channel.id]);
     await waitFor('the webhook digest after the 500', sent(channel));
     expect(receiver.messagesIn(channel.channelId).map((m) => m.part)).toEqual([1, 2, 3]);
   });

@@ -1,3 +1,4 @@
+import { createPapersWork } from '../../src/app/papers-work.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +29,7 @@ beforeAll(async () => {
     hfItem({ id: '2512.00001', title: 'Quantum widget folding (QWF) for tiny robots', summary: 'We define Quantum Widget Folding (QWF), a method.', upvotes: 30 }),
     hfItem({ id: '2512.00002', title: 'Scaling quantum widget folding', summary: 'Quantum widget folding at scale, without the acronym.', upvotes: 20 }),
   ]);
-  jobs = await openJobs({ ctx, redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *' });
+  jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *' });
   commands = createCommandCore({ ctx, schedules: jobs.scheduleSync });
 });
 

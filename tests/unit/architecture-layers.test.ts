@@ -32,8 +32,23 @@ describe('layers', () => {
     expect(composers).toEqual([join('src', 'main.ts')]);
   });
 
+  it('keeps the context private: only the composition root, the app and the command use cases it runs see it', () => {
+    const users = [...sources('src'), ...sources('adapters'), ...sources('jobs')].filter((f) => imports(f).some((s) => target(f, s) === 'src/context.ts'));
+    expect(users.filter((f) => f !== join('src', 'main.ts') && !f.startsWith('src/app/') && !f.startsWith('src/commands/'))).toEqual([]);
+  });
+
+  it('hands entry points use cases, not storage: jobs/ and the CLI import no repository', () => {
+    expect(offenders([...sources('jobs'), ...sources('src/cli')], (to) => to.startsWith('src/db/') || to === 'src/context.ts')).toEqual([]);
+  });
+
   it('treats the CLI as an entry point: it imports no adapter and no job (src/main.ts composes those)', () => {
     expect(offenders(sources('src/cli'), (to) => to.startsWith('adapters/') || to.startsWith('jobs/'))).toEqual([]);
+  });
+
+  it('leaves platform wording to the adapters: the core, the app and the commands name no platform outside comments', () => {
+    const code = (f: string) => sourceText(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const files = ['src/core', 'src/app', 'src/commands', 'src/select', 'src/format', 'src/search'].flatMap((d) => sources(d));
+    expect(files.filter((f) => /slack|discord/i.test(code(f)))).toEqual([]);
   });
 
   it('keeps the application layer free of platforms and queues', () => {

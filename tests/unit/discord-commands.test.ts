@@ -1,3 +1,4 @@
+import { DISCORD_WORDING } from '../../adapters/discord/discord-wording.ts';
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { timeZoneChoices } from '../../adapters/discord/autocomplete.ts';
@@ -10,7 +11,7 @@ const invocation = (subcommand: string, options: Record<string, string | number 
   toCommandRequest({ guildId: 'G1', channelId: 'C1', userId: 'U1', subcommand, options, permissions });
 
 describe('Discord invocation to command request', () => {
-  it('maps the guild to the workspace and the subcommand to the name', () => {
+  it("maps the guild to the workspace and the subcommand to the name, in Discord's wording", () => {
     expect(invocation('search', { query: 'llm' })).toEqual({
       platform: 'discord',
       workspaceId: 'G1',
@@ -20,6 +21,7 @@ describe('Discord invocation to command request', () => {
       text: '',
       options: { query: 'llm' },
       canManage: false,
+      wording: DISCORD_WORDING,
     });
   });
 

@@ -2,6 +2,9 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelsRepo } from '../../src/db/channels-repo.ts';
 import { DeliveriesRepo, deliveryIdFor } from '../../src/db/deliveries-repo.ts';
+import { ChannelService } from '../../src/app/channel-service.ts';
+import { createDeliverer } from '../../src/app/deliverer.ts';
+import { noScheduleSync } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -121,7 +124,8 @@ describe('the stored digest view', () => {
       done();
     },
   });
-  const logged = new DeliveriesRepo(db, { logger: createLogger({ destination: sink }) });
+  const logged = deliveries;
+  const deliverer = createDeliverer({ deliveries, channels, channelService: new ChannelService(channels, noScheduleSync), logger: createLogger({ destination: sink }) });
   const rawView = (id: string) => (db.sqlite.prepare('SELECT view FROM deliveries WHERE id = ?').pluck().get(id) as string);
   const storeRaw = (id: string, json: string) => db.sqlite.prepare('UPDATE deliveries SET view = ? WHERE id = ?').run(json, id);
   const lastDay = (id: number) => db.sqlite.prepare('SELECT last_digest_day FROM channels WHERE id = ?').pluck().get(id);
@@ -151,7 +155,7 @@ describe('the stored digest view', () => {
     expect(logged.get(delivery.id)!.view).not.toHaveProperty('missed');
   });
 
-  it('never casts a corrupted view: a due row is failed with the reason, logged, and its papers go back to the pool', () => {
+  it('never casts a corrupted view: reading reports it, and delivering fails the due row with the reason, logged, its papers back in the pool', () => {
     const cases: [string, RegExp][] = [
       ['{not json', /not JSON/],
       [JSON.stringify({ v: 1, feedDay: '2025-04-03', papers: [{ id: '2503.00042' }] }), /invalid at papers\.0\.title/],
@@ -163,7 +167,9 @@ describe('the stored digest view', () => {
       const { delivery } = logged.createDigest({ channelId, feedDay: '2025-04-03', picks: [{ paperId: '2503.00042' }], view: full('2025-04-03'), status: 'pending' });
       storeRaw(delivery.id, json);
       logLines.length = 0;
-      const read = logged.getWithTarget(delivery.id)!;
+      expect(logged.getWithTarget(delivery.id)).toMatchObject({ status: 'pending', view: null, viewError: expect.stringMatching(reason) });
+      expect(deliverer.open(delivery.id)).toEqual({ done: { outcome: 'unreadable', reason: expect.stringMatching(reason) } });
+      const read = logged.get(delivery.id)!;
       expect(read).toMatchObject({ status: 'failed', view: null });
       expect(read.lastError).toMatch(reason);
       expect(logged.get(delivery.id)).toMatchObject({ status: 'failed', view: null, lastError: read.lastError });
@@ -182,6 +188,7 @@ describe('the stored digest view', () => {
     const sending = logged.createDigest({ channelId, feedDay: '2025-04-05', picks: [{ paperId: 'p2' }], view: full('2025-04-05'), status: 'pending' }).delivery;
     logged.beginAttempt(sending.id);
     storeRaw(sending.id, '{not json');
+    expect(deliverer.open(sending.id)).toMatchObject({ done: { outcome: 'unreadable' } });
     expect(logged.get(sending.id)).toMatchObject({ status: 'failed', view: null });
     expect(logged.deliveredAmong(channelId, ['p1', 'p2'])).toEqual(new Set(['p1', 'p2']));
   });

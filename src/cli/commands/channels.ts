@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Channel, Schedule } from '../../core/types.ts';
-import type { OutboxDelivery } from '../../db/deliveries-repo.ts';
+import type { DigestRecord } from '../../app/operator-app.ts';
 import type { CliRuntime } from '../runtime.ts';
 import { weekdayName } from '../../commands/command-args.ts';
 
@@ -15,7 +15,7 @@ function health(c: Channel): string {
   return c.paused ? 'ok, paused' : 'ok';
 }
 
-function lastDigest(d: OutboxDelivery | undefined): string {
+function lastDigest(d: DigestRecord | null): string {
   if (!d) return 'never';
   const papers = d.paperIds.length === 1 ? '1 paper' : `${d.paperIds.length} papers`;
   return `${d.feedDay} ${d.status} (${papers})`;
@@ -32,33 +32,29 @@ export function registerChannels(program: Command, runtime: CliRuntime): void {
     .command('channels')
     .description('List enrolled channels: platform, schedule, topics, last digest, health')
     .option('--json', 'print JSON')
-    .action((options: { json?: boolean }) => {
-      const ctx = runtime.context();
-      const channels = ctx.channels.list();
-      const topics = ctx.channels.topicQueriesByChannel();
-      const latest = ctx.deliveries.latestByChannel();
+    .action(async (options: { json?: boolean }) => {
+      const overview = (await runtime.app()).channels();
       if (options.json) {
-        const out = channels.map((c) => ({
-          ...c,
-          topics: topics.get(c.id) ?? [],
-          lastDelivery: latest.get(c.id) ? { ...latest.get(c.id)!, view: undefined } : null,
+        const out = overview.map(({ channel, topics, lastDelivery }) => ({
+          ...channel,
+          topics,
+          lastDelivery: lastDelivery ? { ...lastDelivery, view: undefined } : null,
         }));
         runtime.io.out(JSON.stringify(out, null, 2));
         return;
       }
-      if (channels.length === 0) {
+      if (overview.length === 0) {
         runtime.io.out('No channels enrolled yet: run /papers subscribe <topic> (or /papers today) in a Slack or Discord channel.');
         return;
       }
       const rows = [['ID', 'PLATFORM', 'CHANNEL', 'SCHEDULE', 'LAST DIGEST', 'HEALTH', 'TOPICS']];
-      for (const c of channels) {
-        const list = topics.get(c.id) ?? [];
+      for (const { channel: c, topics: list, lastDelivery } of overview) {
         rows.push([
           String(c.id),
           c.platform,
           `${c.workspaceId}/${c.channelId}`,
           describeSchedule(c.schedule),
-          lastDigest(latest.get(c.id)),
+          lastDigest(lastDelivery),
           health(c),
           list.length > 0 ? list.join(' | ') : '(top papers)',
         ]);

@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { unenrolledChannel } from '../../app/unenrolled-channel.ts';
-import { feedDayAt } from '../../core/time.ts';
 import { UsageError } from '../../errors.ts';
 import { collect, parseDay, parseIntIn } from '../args.ts';
 import { paperLines } from '../format-text.ts';
@@ -20,21 +18,9 @@ const USAGE = 'papers digest --dry-run [--date YYYY-MM-DD] [--top N] [--topic "q
 
 /** `--run-now`: enqueues digests on the queue the schedules use; a running bot (or `papers worker`) delivers them. */
 async function runNow(runtime: CliRuntime, channelId: number | undefined): Promise<void> {
-  const { config } = runtime;
-  const { enqueueDigestsNow } = await import('../../main.ts');
-  const result = await enqueueDigestsNow({ redisUrl: config.redis.url, prefix: config.redis.prefix, channels: runtime.context().channels, channelId });
+  const result = await (await runtime.app()).runDigestsNow(channelId);
   const paused = result.paused.length > 0 ? `; ${result.paused.length} paused channel(s) left out (${result.paused.map((c) => c.id).join(', ')})` : '';
   runtime.io.out(`Enqueued ${result.enqueued.length} digest(s)${paused}. A running bot (npm start or papers worker) delivers them; a digest already sent today posts nothing new.`);
-}
-
-
-/** The dry run plans for a place that gets no digests, with the options' settings. */
-function cliPreviewChannel(timeZone: string, now: Date, options: { top: number; minUpvotes: number }) {
-  return unenrolledChannel({ platform: 'cli', workspaceId: 'cli', channelId: 'cli' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone }, now, {
-    topN: options.top,
-    minUpvotes: options.minUpvotes,
-    emptyBehaviour: 'notice',
-  });
 }
 
 /** `papers digest --dry-run ...`: prints the papers a digest would post. */
@@ -52,17 +38,12 @@ export function registerDigest(program: Command, runtime: CliRuntime): Command {
     .action(async (options: DigestOptions) => {
       if (options.runNow) return runNow(runtime, options.channel);
       if (!options.dryRun) throw new UsageError('Say what to do: --dry-run previews a digest, --run-now sends them.', USAGE);
-      const ctx = runtime.context();
-      for (const topic of options.topic ?? []) ctx.search.compile(topic);
-      const day = options.date ?? ctx.papers.latestFeedDay(feedDayAt(ctx.clock.now()));
-      if (!day) {
+      const preview = (await runtime.app()).previewDigest({ date: options.date, top: options.top, minUpvotes: options.minUpvotes, topics: options.topic ?? [] });
+      if (preview.kind === 'nothing-ingested') {
         runtime.io.out('No papers have been ingested yet: run papers ingest --today first.');
         return;
       }
-      const plan = ctx.planner.plan(cliPreviewChannel(ctx.config.defaults.timeZone, ctx.clock.now(), options), ctx.clock.now(), {
-        feedDay: day,
-        topics: options.topic ?? [],
-      });
+      const { day, plan } = preview;
       const header = `Digest for ${day}: ${plan.picks.length} paper${plan.picks.length === 1 ? '' : 's'}`;
       if (plan.empty) {
         runtime.io.out(`${header}. ${plan.view.notice ?? ''}`.trim());

@@ -46,26 +46,21 @@ export function registerIngest(program: Command, runtime: CliRuntime): void {
     .option('--refresh', 'with --from/--to: fetch days that were already ingested too')
     .action(async (options: IngestOptions) => {
       const mode = chooseMode(options);
-      const ctx = runtime.context();
-      const { createIngestor } = await import('../../ingest/create-ingestor.ts');
-      if (mode === 'range') {
-        // A backfill can be large: build the search index on a second thread while papers are written.
-        const { BackgroundIndexer } = await import('../../db/background-indexer.ts');
-        const indexer = ctx.db.path === ':memory:' ? undefined : new BackgroundIndexer(ctx.db.path);
-        try {
-          await backfill(runtime, createIngestor(ctx, { indexer }), options.from!, options.to!, options.refresh === true);
-        } finally {
-          await indexer?.close();
+      const app = await runtime.app();
+      // A backfill can be large: the search index is built on a second thread while papers are written.
+      const run = await app.ingest({ backfill: mode === 'range' });
+      try {
+        if (mode === 'range') {
+          await backfill(runtime, run.ingestor, options.from!, options.to!, options.refresh === true);
+        } else if (mode === 'date') {
+          runtime.io.out(summary(await run.ingestor.ingestDay(options.date!)));
+        } else {
+          const report = await run.ingestor.ingestToday(app.clock.now());
+          if (report.fellBackFrom) runtime.io.out(`${report.fellBackFrom} has no papers yet; ingested the latest non-empty day instead.`);
+          runtime.io.out(summary(report));
         }
-        return;
-      }
-      const ingestor = createIngestor(ctx);
-      if (mode === 'date') {
-        runtime.io.out(summary(await ingestor.ingestDay(options.date!)));
-      } else if (mode === 'today') {
-        const report = await ingestor.ingestToday(ctx.clock.now());
-        if (report.fellBackFrom) runtime.io.out(`${report.fellBackFrom} has no papers yet; ingested the latest non-empty day instead.`);
-        runtime.io.out(summary(report));
+      } finally {
+        await run.close();
       }
     });
 }

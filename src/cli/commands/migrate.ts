@@ -6,8 +6,8 @@ export function registerMigrate(program: Command, runtime: CliRuntime): void {
   program
     .command('migrate')
     .description('Create or upgrade the database schema (also done on every start)')
-    .action(() => {
-      const ctx = runtime.context();
-      runtime.io.out(`Database is up to date: ${ctx.db.path}`);
+    .action(async () => {
+      const app = await runtime.app();
+      runtime.io.out(`Database is up to date: ${app.databaseLocation}`);
     });
 }

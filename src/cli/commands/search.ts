@@ -14,8 +14,8 @@ export function registerSearch(program: Command, runtime: CliRuntime): void {
     .option('--offset <n>', 'skip this many results (paging)', parseIntIn(0, 100_000), 0)
     .option('--json', 'print a JSON array instead of text')
     .allowUnknownOption(false)
-    .action((words: string[], options: { limit: number; offset: number; json?: boolean }) => {
-      const result = runtime.context().search.search(words.join(' '), { limit: options.limit, offset: options.offset });
+    .action(async (words: string[], options: { limit: number; offset: number; json?: boolean }) => {
+      const result = (await runtime.app()).search(words.join(' '), { limit: options.limit, offset: options.offset });
       const views = result.hits.map((h) => ({ ...toPaperView(h.paper, { snippet: h.snippet }), publishedAt: h.paper.publishedAt }));
       if (result.correctedQuery) runtime.io.err(`Showing results for: ${result.correctedQuery}`);
       if (options.json) {

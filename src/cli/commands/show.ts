@@ -11,10 +11,10 @@ export function registerShow(program: Command, runtime: CliRuntime): void {
     .description('Show one stored paper')
     .argument('<arxiv-id>', 'e.g. 2503.10407 (a version suffix like v2 is ignored)')
     .option('--json', 'print JSON')
-    .action((raw: string, options: { json?: boolean }) => {
+    .action(async (raw: string, options: { json?: boolean }) => {
       const id = canonicalArxivId(raw);
       if (!id) throw new UsageError(`"${raw}" is not an arXiv id.`, 'papers show 2503.10407');
-      const paper = runtime.context().papers.get(id);
+      const paper = (await runtime.app()).paper(id);
       if (!paper) throw new NotFoundError(`Paper ${id} is not in the database; ingest its day first (papers ingest --date YYYY-MM-DD).`);
       if (options.json) {
         runtime.io.out(JSON.stringify({ ...paper, ...toPaperView(paper) }, null, 2));

@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { ArxivClient } from '../sources/arxiv-client.ts';
 import { HfClient } from '../sources/hf-client.ts';
-import { Ingestor } from './ingestor.ts';
+import { Ingestor } from '../ingest/ingestor.ts';
 import type { Indexer } from '../db/background-indexer.ts';
 
 /**

@@ -1,0 +1,16 @@
+import type { CommandWording } from '../../src/core/commands.ts';
+import { SETTINGS_MEANING } from '../../src/commands/command-wording.ts';
+
+/** The commands as Discord users write them (named options), and Discord's rule for who manages a channel. */
+export const DISCORD_WORDING: CommandWording = {
+  searchUsage: '/papers search query:<words>\ne.g. /papers search query:"diffusion models" -video since:2025-01-01',
+  subscribeUsage: '/papers subscribe topic:<topic>\ne.g. /papers subscribe topic:"diffusion models" OR "flow matching"',
+  unsubscribeUsage: '/papers unsubscribe topic:<topic | number | all>\nThe numbers are those /papers topics shows.',
+  scheduleUsage:
+    '/papers schedule time:09:00 cadence:weekly weekday:monday timezone:Europe/Berlin\n' +
+    'e.g. /papers schedule time:9:30pm  or  /papers schedule cadence:weekdays  or  /papers schedule timezone:Asia/Kolkata\n' +
+    'Times: 21:30, 9:30pm or 9am. Every option is optional: only what you name changes; the rest of the schedule stays as it is.',
+  settingsUsage: `/papers settings top:5 min_upvotes:20 empty:notice\n${SETTINGS_MEANING.replace('min-upvotes', 'min_upvotes')}`,
+  startHint: 'Start with /papers subscribe topic:<topic> or /papers schedule time:<time>.',
+  whoMayManage: 'Changing digest settings needs the Manage Channels permission.',
+};

@@ -1,0 +1,113 @@
+import type { AppContext } from '../context.ts';
+import type { Clock, DigestTrigger } from '../core/ports.ts';
+import { feedDayAt } from '../core/time.ts';
+import type { Day } from '../core/time.ts';
+import type { Channel, Paper } from '../core/types.ts';
+import type { OutboxDelivery } from '../db/deliveries-repo.ts';
+import { NotFoundError } from '../errors.ts';
+import type { Ingestor } from '../ingest/ingestor.ts';
+import type { SearchResult } from '../search/search-service.ts';
+import type { DigestPlan } from '../select/digest-planner.ts';
+import { unenrolledChannel } from './unenrolled-channel.ts';
+
+/** A digest as the outbox records it (what was posted, when, and how it went). */
+export type DigestRecord = OutboxDelivery;
+
+/** An enrolled channel as an operator sees it: its topics and its latest digest. */
+export interface ChannelOverview {
+  channel: Channel;
+  topics: string[];
+  lastDelivery: DigestRecord | null;
+}
+
+/** What `runDigestsNow` did: the channels whose digest was started, and the paused ones left out. */
+export interface RunNowResult {
+  enqueued: Channel[];
+  paused: Channel[];
+}
+
+/** A digest preview for a place that gets no digests, with these settings. */
+export interface DigestPreviewOptions {
+  /** Feed day; default the latest ingested one. */
+  date?: Day;
+  top: number;
+  minUpvotes: number;
+  topics: string[];
+}
+
+export type DigestPreview = { kind: 'nothing-ingested' } | { kind: 'plan'; day: Day; plan: DigestPlan };
+
+/** An ingest pipeline for one run; `close` ends its indexing thread, if it has one. */
+export interface IngestRun {
+  ingestor: Ingestor;
+  close(): Promise<void>;
+}
+
+/**
+ * What an operator asks of the bot (the CLI today, the dashboard next): the catalogue, the channels, digest
+ * previews, ingests and run-now. Every rule behind these calls lives here or below, never in the entry point.
+ */
+export interface OperatorApp {
+  readonly clock: Clock;
+  /** Where the database lives (a file path, or `:memory:`). */
+  readonly databaseLocation: string;
+  search(query: string, page: { limit: number; offset: number }): SearchResult;
+  paper(id: string): Paper | undefined;
+  channels(): ChannelOverview[];
+  /** Validates the topics (a `UsageError` names a bad one) and plans on the day. */
+  previewDigest(options: DigestPreviewOptions): DigestPreview;
+  /** Starts the digests of every enrolled channel, or of channel `channelId`, on the schedules' path. */
+  runDigestsNow(channelId?: number): Promise<RunNowResult>;
+  /** An ingest pipeline; `backfill` indexes on a second thread while a long range is written. */
+  ingest(options?: { backfill?: boolean }): Promise<IngestRun>;
+  close(): void;
+}
+
+export interface OperatorAppDeps {
+  ctx: AppContext;
+  /** Where run-now digests go (the CLI: a short-lived connection to the queues). */
+  trigger: DigestTrigger;
+}
+
+/** Builds the operator's application on a context (the composition root's). */
+export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorApp {
+  return {
+    clock: ctx.clock,
+    databaseLocation: ctx.db.path,
+    search: (query, page) => ctx.search.search(query, page),
+    paper: (id) => ctx.papers.get(id),
+    channels() {
+      const topics = ctx.channels.topicQueriesByChannel();
+      const latest = ctx.deliveries.latestByChannel();
+      return ctx.channels.list().map((channel) => ({ channel, topics: topics.get(channel.id) ?? [], lastDelivery: latest.get(channel.id) ?? null }));
+    },
+    previewDigest(options) {
+      for (const topic of options.topics) ctx.search.compile(topic);
+      const now = ctx.clock.now();
+      const day = options.date ?? ctx.papers.latestFeedDay(feedDayAt(now));
+      if (!day) return { kind: 'nothing-ingested' };
+      const place = unenrolledChannel({ platform: 'cli', workspaceId: 'cli', channelId: 'cli' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: ctx.config.defaults.timeZone }, now, {
+        topN: options.top,
+        minUpvotes: options.minUpvotes,
+        emptyBehaviour: 'notice',
+      });
+      return { kind: 'plan', day, plan: ctx.planner.plan(place, now, { feedDay: day, topics: options.topics }) };
+    },
+    async runDigestsNow(channelId) {
+      const chosen = channelId === undefined ? ctx.channels.list() : [ctx.channels.get(channelId)];
+      if (chosen[0] === undefined && channelId !== undefined) throw new NotFoundError(`No channel ${channelId}; "papers channels" lists them.`);
+      const all = chosen as Channel[];
+      const enqueued = all.filter((c) => !c.paused);
+      await trigger.enqueueDigests(enqueued.map((c) => c.id));
+      return { enqueued, paused: all.filter((c) => c.paused) };
+    },
+    async ingest(options = {}) {
+      const { createIngestor } = await import('./ingest-pipeline.ts');
+      if (!options.backfill || ctx.db.path === ':memory:') return { ingestor: createIngestor(ctx), close: async () => {} };
+      const { BackgroundIndexer } = await import('../db/background-indexer.ts');
+      const indexer = new BackgroundIndexer(ctx.db.path);
+      return { ingestor: createIngestor(ctx, { indexer }), close: () => indexer.close() };
+    },
+    close: () => ctx.close(),
+  };
+}

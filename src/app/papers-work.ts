@@ -1,0 +1,60 @@
+import type { AppContext } from '../context.ts';
+import type { Clock, FreshnessSignal, ScheduleSync } from '../core/ports.ts';
+import type { Channel, Platform } from '../core/types.ts';
+import type { Logger } from '../logger.ts';
+import { ChannelService } from './channel-service.ts';
+import { createDeliverer, type Deliverer } from './deliverer.ts';
+import { createDigestRunner, type DigestPorts, type RunDigest } from './digest-runner.ts';
+
+/** An unfinished delivery and the platform whose deliver queue takes it. */
+export interface UnfinishedDelivery {
+  deliveryId: string;
+  platform: Platform;
+}
+
+/**
+ * The bot's background work as use cases: what a job runner is handed instead of repositories. It plans
+ * and records digests, delivers them, finds what a crash left unfinished, and keeps channels and their
+ * schedules in step; the runner only brings the queues (the ports) and the chat platforms.
+ */
+export interface PapersWork {
+  readonly logger: Logger;
+  readonly clock: Clock;
+  /** Channels that should have a digest schedule: enrolled, not paused, not failing. */
+  scheduledChannels(): Channel[];
+  /** The channel service (changes with their schedule updates) on the runner's schedules. */
+  channelService(schedules: ScheduleSync): ChannelService;
+  /** The digest use case on the runner's ports. */
+  digestRunner(ports: DigestPorts): RunDigest;
+  /** The delivery use case; a channel the platform refuses for good goes through `channels`. */
+  deliverer(channels: ChannelService): Deliverer;
+  /**
+   * Deliveries left pending or sending for at least `idleMs` (a runner died between the outbox write and
+   * the enqueue), with their platform. Those whose channel was removed are failed here, not returned.
+   */
+  unfinishedDeliveries(idleMs: number): UnfinishedDelivery[];
+  /** Connects the catalogue's caches to the signal every process shares. */
+  connectFreshness(signal: FreshnessSignal): void;
+}
+
+/** Builds the background work on a context (the composition root's). */
+export function createPapersWork(ctx: AppContext): PapersWork {
+  return {
+    logger: ctx.logger,
+    clock: ctx.clock,
+    scheduledChannels: () => ctx.channels.list({ activeOnly: true }),
+    channelService: (schedules) => new ChannelService(ctx.channels, schedules),
+    digestRunner: (ports) => createDigestRunner({ ...ports, channels: ctx.channels, deliveries: ctx.deliveries, planner: ctx.planner, freshness: ctx.freshness, clock: ctx.clock, logger: ctx.logger }),
+    deliverer: (channelService) => createDeliverer({ deliveries: ctx.deliveries, channels: ctx.channels, channelService, logger: ctx.logger }),
+    unfinishedDeliveries(idleMs) {
+      const out: UnfinishedDelivery[] = [];
+      for (const delivery of ctx.deliveries.unfinished({ idleMs })) {
+        const channel = ctx.channels.get(delivery.channelId);
+        if (channel) out.push({ deliveryId: delivery.id, platform: channel.platform });
+        else ctx.deliveries.markFailed(delivery.id, 'channel removed');
+      }
+      return out;
+    },
+    connectFreshness: (signal) => ctx.freshness.connect(signal),
+  };
+}
