@@ -16,10 +16,14 @@ export interface AcronymDefinition {
   expansion: string;
 }
 
-/** "long form (ACRONYM)": an acronym-like token in parentheses, optionally plural ("(LLMs)"). */
-const SHORT_IN_PARENS = /\(([A-Za-z0-9][A-Za-z0-9-]{0,11}?)(s)?\)/g;
-/** "ACRONYM (long form)": an acronym-like token followed by a parenthesised run of words. */
-const LONG_IN_PARENS = /(?:^|[\s"'([])([A-Za-z0-9][A-Za-z0-9-]{1,11}?)(s)? \(([A-Za-z][A-Za-z -]{3,80})\)/g;
+/** Any parenthesis without nested ones: each is a candidate definition, one way or the other. */
+const PARENS = /\(([^()]{1,82})\)/g;
+/** An acronym-like token, optionally plural ("LLMs"). */
+const SHORT_FORM = /^([A-Za-z0-9][A-Za-z0-9-]{0,11}?)(s)?$/;
+/** The token right before a parenthesis ("T2I (text-to-image)"). */
+const TOKEN_BEFORE = /(?:^|[\s"'[])([A-Za-z0-9][A-Za-z0-9-]{1,11}?)(s)? $/;
+/** A parenthesis that may be a long form: words only. */
+const LONG_FORM = /^[A-Za-z][A-Za-z -]{3,80}$/;
 
 /** Digits an acronym writes for a word: "text-to-image (T2I)", "peer-for-peer (P4P)". */
 const DIGIT_WORDS: Record<string, string[]> = { '2': ['to', 'two'], '4': ['for', 'four'] };
@@ -138,23 +142,28 @@ function splitWords(clause: string): { words: string[]; joined: boolean[] } {
  */
 export function extractAcronyms(text: string): AcronymDefinition[] {
   const found: AcronymDefinition[] = [];
-  for (const match of text.matchAll(SHORT_IN_PARENS)) {
-    const candidate = match[1]!;
-    if (!isAcronymLike(candidate)) continue;
-    const before = text.slice(Math.max(0, match.index - 200), match.index);
-    const clause = before.split(/[.;:()[\]]/).pop() ?? '';
-    const { words, joined } = splitWords(clause);
-    const found1 = definition(candidate, longFormFor(candidate, words, joined));
-    if (found1) found.push(found1);
-  }
-  for (const match of text.matchAll(LONG_IN_PARENS)) {
-    const candidate = match[1]!;
-    if (!isAcronymLike(candidate)) continue;
-    const { words, joined } = splitWords(match[3]!);
+  for (const match of text.matchAll(PARENS)) {
+    const inside = match[1]!;
+    const short = SHORT_FORM.exec(inside);
+    if (short) {
+      const candidate = short[1]!;
+      if (!isAcronymLike(candidate)) continue;
+      const before = text.slice(Math.max(0, match.index - 200), match.index);
+      const clause = before.split(/[.;:()[\]]/).pop() ?? '';
+      const { words, joined } = splitWords(clause);
+      const d = definition(candidate, longFormFor(candidate, words, joined));
+      if (d) found.push(d);
+      continue;
+    }
+    if (!LONG_FORM.test(inside)) continue;
+    const token = TOKEN_BEFORE.exec(text.slice(Math.max(0, match.index - 14), match.index));
+    const candidate = token?.[1];
+    if (!candidate || !isAcronymLike(candidate)) continue;
+    const { words, joined } = splitWords(inside);
     const longForm = longFormFor(candidate, words, joined);
     // The whole parenthesis must be the long form, not a clause that happens to end like one.
-    const found2 = longForm && longForm.length === words.length ? definition(candidate, longForm) : undefined;
-    if (found2) found.push(found2);
+    const d = longForm && longForm.length === words.length ? definition(candidate, longForm) : undefined;
+    if (d) found.push(d);
   }
   return found;
 }
