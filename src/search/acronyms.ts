@@ -8,6 +8,12 @@ import { isStopWord, wordsOf } from './query.ts';
 export const COMMON_ACRONYMS: Readonly<Record<string, readonly string[]>> = ACRONYM_LIST;
 
 /**
+ * Bumped whenever {@link extractAcronyms} learns more: definitions stored by an older version should be
+ * extracted again from the stored abstracts (2: digits, mixed case, hyphenated compounds, "ACRONYM (long form)").
+ */
+export const ACRONYM_EXTRACTOR_VERSION = 2;
+
+/**
  * One definition found in a text. `acronym` is its words as the index splits them, space separated
  * ("t2i", "3dgs", "gpt 4o" for GPT-4o); `expansion` the long form's words, space separated.
  */
