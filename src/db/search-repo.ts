@@ -83,10 +83,10 @@ const RECENCY = `coalesce(min(1.0, exp((julianday(coalesce(p.published_at, p.fee
 const BOOST = `(1.0 + ${R.upvotes} * ln(1.0 + min(p.upvotes, ${R.upvotesCap}) / ${SHARE}) + ${R.recency} * ${RECENCY})`;
 /**
  * How many of the best bm25 matches the blend reorders. Deeper matches keep bm25 order: to climb from below
- * this depth onto the first page a paper would have to outscore hundreds of better matches, and reading
+ * this depth onto the first page a paper would have to outscore a hundred better matches, and reading
  * every match's row to check would cost several times the search.
  */
-export const RERANK_DEPTH = 200;
+export const RERANK_DEPTH = 100;
 const NEWEST = 'coalesce(p.feed_day, p.published_at) DESC, p.published_at DESC';
 
 function rankingParams(now: Date): { nowJd: number; settledDay: string } {

@@ -146,7 +146,7 @@ describe('paging through more matches than the blend reorders', () => {
   const { db, cleanup } = createTestDb('rerank-depth');
   afterAll(cleanup);
   const papers = new PapersRepo(db);
-  // 260 papers on "sparse" (more than RERANK_DEPTH), titles of varied length so bm25 differs, upvotes varied.
+  // 260 papers on "sparse" (more than RERANK_DEPTH, 100), titles of varied length so bm25 differs, upvotes varied.
   papers.upsertPage(
     Array.from({ length: 260 }, (_, i) =>
       makePaper({ id: `2507.${String(i).padStart(5, '0')}`, title: `Sparse ${'model '.repeat(i % 7)}study ${i}`, abstract: i % 3 === 0 ? 'Sparse sparse coding.' : 'Coding.', upvotes: (i * 37) % 101, githubRepo: i % 2 === 0 ? `o/r${i}` : null }),
