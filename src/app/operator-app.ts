@@ -7,6 +7,7 @@ import type { OutboxDelivery } from '../db/deliveries-repo.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
 import type { SearchResult } from '../search/search-service.ts';
+import { SimilarPapers, type SimilarResult } from '../search/similar.ts';
 import type { DigestPlan } from '../select/digest-planner.ts';
 import { unenrolledChannel } from './unenrolled-channel.ts';
 
@@ -53,6 +54,11 @@ export interface OperatorApp {
   readonly databaseLocation: string;
   search(query: string, page: { limit: number; offset: number }): SearchResult;
   paper(id: string): Paper | undefined;
+  /**
+   * The `limit` stored papers closest to paper `id` (a canonical arXiv id) by TF-IDF cosine, closest
+   * first, never the paper itself; undefined when that paper is not stored.
+   */
+  similar(id: string, limit: number): SimilarResult | undefined;
   channels(): ChannelOverview[];
   /** Validates the topics (a `UsageError` names a bad one) and plans on the day. */
   previewDigest(options: DigestPreviewOptions): DigestPreview;
@@ -71,11 +77,13 @@ export interface OperatorAppDeps {
 
 /** Builds the operator's application on a context (the composition root's). */
 export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorApp {
+  let similar: SimilarPapers | undefined;
   return {
     clock: ctx.clock,
     databaseLocation: ctx.db.path,
     search: (query, page) => ctx.search.search(query, page),
     paper: (id) => ctx.papers.get(id),
+    similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchRepo, ctx.papers)).find(id, limit),
     channels() {
       const topics = ctx.channels.topicQueriesByChannel();
       const latest = ctx.deliveries.latestByChannel();

@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerShow } from './commands/show.ts';
+import { registerSimilar } from './commands/similar.ts';
 import { registerWorker } from './commands/worker.ts';
 import type { CliRuntime } from './runtime.ts';
 
@@ -20,6 +21,7 @@ export function createProgram(runtime: CliRuntime): Command {
   registerIngest(program, runtime);
   registerSearch(program, runtime);
   registerShow(program, runtime);
+  registerSimilar(program, runtime);
   registerDigest(program, runtime);
   registerMigrate(program, runtime);
   registerChannels(program, runtime);

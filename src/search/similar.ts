@@ -12,6 +12,8 @@ import { isStopWord } from './query.ts';
 export interface SimilarPaper {
   paper: Paper;
   score: number;
+  /** The words the two papers share that add most to the score, most first (at most five). */
+  shared: string[];
   /** The latest Daily Papers feed day that listed the paper, or null when none did. */
   feedDay: Day | null;
 }
@@ -121,8 +123,8 @@ export class SimilarPapers {
     const scored: SimilarPaper[] = [];
     for (const row of page.rows) {
       if (row.paper.id === paper.id) continue;
-      const score = cosine(query, this.termsOf(row.paper), idf, meanIdf);
-      if (score > 0) scored.push({ paper: row.paper, score, feedDay: row.feedDay });
+      const { score, shared } = cosine(query, this.termsOf(row.paper), idf, meanIdf);
+      if (score > 0) scored.push({ paper: row.paper, score, shared: shared.map((stem) => terms.get(stem)!.surface), feedDay: row.feedDay });
     }
     scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
     return { paper, similar: scored.slice(0, limit) };
@@ -205,17 +207,27 @@ function weigh(terms: Map<string, Term>, idf: Map<string, number>): Vector {
   return { weights, norm: Math.sqrt(sum) };
 }
 
-/** Cosine of the asked paper's vector and a candidate's terms (see {@link SimilarPapers} for the norm). */
-function cosine(query: Vector, terms: Map<string, Term>, idf: Map<string, number>, meanIdf: number): number {
+/**
+ * Cosine of the asked paper's vector and a candidate's terms (see {@link SimilarPapers} for the norm), with
+ * the shared stems that add most to it.
+ */
+function cosine(query: Vector, terms: Map<string, Term>, idf: Map<string, number>, meanIdf: number): { score: number; shared: string[] } {
   let dot = 0;
   let sum = 0;
+  const parts: [string, number][] = [];
   for (const [stem, term] of terms) {
-    const shared = idf.get(stem);
-    const w = tfWeight(term.tf) * (shared ?? meanIdf);
+    const own = idf.get(stem);
+    const w = tfWeight(term.tf) * (own ?? meanIdf);
     sum += w * w;
-    if (shared !== undefined) dot += w * query.weights.get(stem)!;
+    if (own !== undefined) {
+      const part = w * query.weights.get(stem)!;
+      dot += part;
+      parts.push([stem, part]);
+    }
   }
-  return dot === 0 || query.norm === 0 ? 0 : dot / (query.norm * Math.sqrt(sum));
+  if (dot === 0 || query.norm === 0) return { score: 0, shared: [] };
+  const shared = parts.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5).map(([stem]) => stem);
+  return { score: Math.min(1, dot / (query.norm * Math.sqrt(sum))), shared };
 }
 
 const SLACK_LINK = /^<([^|>]+)(?:\|[^>]*)?>$/;
