@@ -37,7 +37,13 @@ export const searchCommand = {
       };
     }
     const notes: string[] = [];
-    if (result.correctedQuery) notes.push(`Nothing matched "${clip(query, 100)}"; showing results for "${result.correctedQuery}" instead.`);
+    if (result.correctedQuery && result.original) {
+      // The way back to the words as typed is the same command with spell:off (it pages as usual).
+      const fixed = (result.corrections ?? []).map((c) => `${c.from} → ${c.to}`).join(', ');
+      notes.push(`Showing results for "${clip(result.correctedQuery, 100)}"${fixed ? ` (${fixed})` : ''}.`);
+      const asWritten = worded(req, 'searchUsage').split('\n')[0]!.replace(/<[^>]*>/, clip(result.original, 200));
+      notes.push(`Search for the words as written instead: ${asWritten}`);
+    }
     const shown = `${offset + 1}-${offset + result.hits.length}`;
     notes.push(`Papers ${shown} of ${result.approximate ? 'more than ' : ''}${result.total} matching.`);
     return {

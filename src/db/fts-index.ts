@@ -14,13 +14,20 @@ export function databaseFiles(path: string): string[] {
   return [path, ftsPathFor(path)].flatMap((p) => [p, `${p}-wal`, `${p}-shm`]);
 }
 
+/**
+ * bm25 column weights (title, abstract, authors, keywords): the title ten times the abstract. The index's
+ * own `rank` uses them, and so does search when it calls bm25() itself (SQLite's top-N sort over bm25() is
+ * cheaper than FTS5's rank order, which seeks every row it returns again).
+ */
+export const BM25_WEIGHTS = [10.0, 1.0, 2.0, 4.0] as const;
+
 const SCHEMA = [
   // Porter stemming over unicode61, diacritics folded. contentless_delete lets a changed paper be re-indexed by rowid.
   `CREATE VIRTUAL TABLE fts.papers_fts USING fts5(
      title, abstract, authors, ai_keywords,
      content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2')`,
   // Title ten times the abstract; keywords and authors in between. ORDER BY rank uses these weights.
-  "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('rank', 'bm25(10.0, 1.0, 2.0, 4.0)')",
+  `INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('rank', 'bm25(${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})')`,
   // Bulk indexing: fewer, larger segments (measured: hashsize and automerge as tuned in the single-file days).
   "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('automerge', 16)",
   "INSERT INTO fts.papers_fts(papers_fts, rank) VALUES('hashsize', 16777216)",

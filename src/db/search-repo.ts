@@ -4,6 +4,7 @@ import type { CompiledQuery, CountFilter, MatchExpression, QueryFilters, SortOrd
 import type { Day } from '../core/time.ts';
 import { wordsOf } from '../core/words.ts';
 import type { Db } from './client.ts';
+import { BM25_WEIGHTS } from './fts-index.ts';
 import { toFtsMatch, toTitleWordsMatch } from './fts-query.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
 
@@ -66,9 +67,10 @@ export const DEFAULT_RANK_WINDOW = 5_000;
  * been listed for weeks. With these weights 151 upvotes against 15 outweighs a bm25 up to 29% better, while
  * a title match (bm25 about 1.7x or more an abstract-only one) keeps its place over 100 upvotes against 1.
  */
-export const RANKING = { upvotes: 0.2, recency: 0.1, recencyHalfLifeDays: 365, freshShare: 0.3, settleDays: 2, settledAfterDays: 14 } as const;
+export const RANKING = { upvotes: 0.2, recency: 0.1, recencyHalfLifeDays: 365, freshShare: 0.3, settleDays: 2, settledAfterDays: 14, upvotesCap: 1000 } as const;
 
 const R = RANKING;
+const BM25 = `bm25(papers_fts, ${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
 /**
  * Added to every bm25 before the boost: FTS5 gives a term found in most papers a weight of about 1e-6, so
  * without it such matches would all score about 0 and the boost could not order them.
@@ -78,7 +80,13 @@ const AGE_ON_FEED = '(@nowJd - julianday(p.feed_day))';
 const SHARE = `(CASE WHEN p.feed_day IS NULL OR p.feed_day < @settledDay THEN 1.0 ELSE max(${R.freshShare}, 1.0 - ${1 - R.freshShare} * exp(-max(0.0, ${AGE_ON_FEED}) / ${R.settleDays}.0)) END)`;
 const RECENCY = `coalesce(min(1.0, exp((julianday(coalesce(p.published_at, p.feed_day)) - @nowJd) * ${Math.LN2 / R.recencyHalfLifeDays})), 0.0)`;
 /** The community and recency boost, at least 1 (bigger is better). */
-const BOOST = `(1.0 + ${R.upvotes} * ln(1.0 + p.upvotes / ${SHARE}) + ${R.recency} * ${RECENCY})`;
+const BOOST = `(1.0 + ${R.upvotes} * ln(1.0 + min(p.upvotes, ${R.upvotesCap}) / ${SHARE}) + ${R.recency} * ${RECENCY})`;
+/**
+ * How many of the best bm25 matches the blend reorders. Deeper matches keep bm25 order: to climb from below
+ * this depth onto the first page a paper would have to outscore a hundred better matches, and reading
+ * every match's row to check would cost several times the search.
+ */
+export const RERANK_DEPTH = 100;
 const NEWEST = 'coalesce(p.feed_day, p.published_at) DESC, p.published_at DESC';
 
 function rankingParams(now: Date): { nowJd: number; settledDay: string } {
@@ -102,6 +110,8 @@ export class SearchRepo {
   private readonly stemRangeStmt: Statement;
   private readonly instanceStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
+  private readonly ftsTopStmt: Statement;
+  private readonly rerankStmt: Statement;
   readonly window: number;
   readonly exactLimit: number;
   private recordAcronymStmt: Statement | undefined;
@@ -110,6 +120,16 @@ export class SearchRepo {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
     const s = db.sqlite;
+    this.ftsTopStmt = s.prepare(`SELECT rowid AS seq, ${BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank, rowid LIMIT ?`);
+    // The common case in one statement: FTS5's best matches by bm25, boosted and ordered by SQLite's top-N
+    // sort, and the page's rows read in the same pass.
+    this.rerankStmt = s.prepare(
+      `WITH top AS (SELECT rowid AS seq, ${BM25} AS rank FROM papers_fts WHERE papers_fts MATCH @match ORDER BY rank, rowid LIMIT @depth),
+       ranked AS (SELECT top.seq AS seq, (top.rank - ${RELEVANCE_FLOOR}) * ${BOOST} AS score FROM top JOIN papers p ON p.seq = top.seq
+                  ORDER BY score, top.seq LIMIT @limit OFFSET @offset)
+       SELECT ranked.score AS score, ${PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}, p.feed_day FROM ranked JOIN papers p ON p.seq = ranked.seq
+       ORDER BY ranked.score, ranked.seq`,
+    );
     this.countStmt = s.prepare('SELECT count(*) AS n FROM (SELECT rowid FROM papers_fts WHERE papers_fts MATCH @match LIMIT @cap)');
     this.existsStmt = s.prepare('SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT 1');
     this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS}, feed_day FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
@@ -161,10 +181,10 @@ export class SearchRepo {
     );
   }
 
-  /** Exact ranking: bm25 and the boost over every match, the page taken from SQLite's top-N sort. */
+  /** Exact ranking by `sort:new` or `sort:top`: every match's row is read, the page taken from SQLite's top-N sort. */
   private rankStatement(filters: SearchFilters, sort: SortOrder): Statement {
     const where = ['papers_fts MATCH @match', ...this.filterSql(filters)].join(' AND ');
-    const score = `(papers_fts.rank - ${RELEVANCE_FLOOR}) * ${BOOST}`;
+    const score = `(${BM25} - ${RELEVANCE_FLOOR}) * ${BOOST}`;
     const order = { relevance: 'score, p.seq', top: 'p.upvotes DESC, score, p.seq', new: `${NEWEST}, score, p.seq` }[sort];
     return this.statement(
       `rank:${sort}:${where}`,
@@ -226,10 +246,48 @@ export class SearchRepo {
     const total = approximate ? this.exactLimit : n;
     if (n === 0 || page.offset >= n) return { rows: [], total, approximate };
     const params = { match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) };
+    if (!approximate && sort === 'relevance' && Object.keys(filterParams).length === 0 && !filters.hasCode && page.offset + page.limit <= RERANK_DEPTH) {
+      const rows = this.rerankStmt.all({ ...params, depth: RERANK_DEPTH }) as (PaperRow & { feed_day: Day | null; score: number })[];
+      return { rows: rows.map((r) => ({ seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score })), total, approximate };
+    }
     const ranked = approximate
       ? this.rankWindow(toTitleWordsMatch(query), filters, sort, params)
-      : (this.rankStatement(filters, sort).all(params) as { seq: number; score: number }[]);
+      : sort === 'relevance'
+        ? this.rankBlended(filters, params, page)
+        : (this.rankStatement(filters, sort).all(params) as { seq: number; score: number }[]);
     return { rows: this.withPapers(ranked), total, approximate };
+  }
+
+  /**
+   * Relevance ranking without reading every match's row (reading a row costs more than scoring it): the
+   * best {@link RERANK_DEPTH} matches by bm25 (that pass the filters) come from FTS5's own ranking, as a
+   * plain ranked query gets them, and are ordered by the blend; any further matches follow in bm25 order.
+   * Every page cuts the same order, so paging never repeats or loses a paper.
+   */
+  private rankBlended(filters: SearchFilters, params: Record<string, unknown>, page: { limit: number; offset: number }): { seq: number; score: number }[] {
+    const want = Math.max(page.offset + page.limit, RERANK_DEPTH);
+    const boost = this.boostStatement(filters);
+    let passing: { seq: number; score: number }[] = [];
+    // Filters may leave out some of the best matches: ask FTS5 for more until enough pass (or none are left).
+    for (let fetch = want; ; fetch *= 4) {
+      const rows = this.ftsTopStmt.all(params.match, fetch) as { seq: number; rank: number }[];
+      const boosts = new Map((boost.all({ ...params, seqs: JSON.stringify(rows.map((r) => r.seq)) }) as { seq: number; boost: number }[]).map((r) => [r.seq, r.boost]));
+      passing = rows.flatMap((r) => {
+        const factor = boosts.get(r.seq);
+        return factor === undefined ? [] : [{ seq: r.seq, score: (r.rank - RELEVANCE_FLOOR) * factor }];
+      });
+      if (passing.length >= want || rows.length < fetch) break;
+    }
+    const head = passing.slice(0, RERANK_DEPTH).sort((a, b) => a.score - b.score || a.seq - b.seq);
+    return [...head, ...passing.slice(RERANK_DEPTH)].slice(page.offset, page.offset + page.limit);
+  }
+
+  private boostStatement(filters: SearchFilters): Statement {
+    const extra = this.filterSql(filters);
+    return this.statement(
+      `boost:${extra.join(' AND ')}`,
+      () => `SELECT p.seq AS seq, ${BOOST} AS boost FROM papers p WHERE p.seq IN (SELECT value FROM json_each(@seqs))${extra.map((e) => ` AND ${e}`).join('')}`,
+    );
   }
 
   private withPapers(ranked: { seq: number; score: number }[]): RankedPaper[] {

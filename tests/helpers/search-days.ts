@@ -10,6 +10,8 @@ import { createTestDb } from './db.ts';
 /** A search service over one loaded day (or week), with its clock fixed, and a way to drop its database. */
 export interface SearchDay {
   search: SearchService;
+  /** Ids in plain bm25 order (FTS5's own rank, no blend) for a MATCH of these words. */
+  bm25Ids: (words: string[]) => string[];
   ids: (query: string) => string[];
   cleanup: () => void;
 }
@@ -18,7 +20,9 @@ function load(label: string, papers: Paper[], listings: Listing[], now: Date): S
   const { db, cleanup } = createTestDb(label);
   new PapersRepo(db).upsertPage(papers, listings);
   const search = new SearchService(new SearchRepo(db), new PapersRepo(db), { now: () => now });
-  return { search, ids: (query) => search.search(query, { limit: 20 }).hits.map((h) => h.paper.id), cleanup };
+  const bm25 = db.sqlite.prepare('SELECT p.id FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid WHERE papers_fts MATCH ? ORDER BY papers_fts.rank').pluck();
+  const bm25Ids = (words: string[]) => bm25.all(words.map((w) => `"${w}"`).join(' AND ')) as string[];
+  return { search, bm25Ids, ids: (query) => search.search(query, { limit: 20 }).hits.map((h) => h.paper.id), cleanup };
 }
 
 /** The recorded Hugging Face feed day 2025-03-17 (tests/fixtures/hf-daily-2025-03-17.json), searched that afternoon. */

@@ -11,6 +11,10 @@ const hostile = fc.constantFrom(
   '"', '""', "'", '(', ')', '*', '-', '+', '^', ':', 'AND', 'OR', 'NOT', 'NEAR(', 'NEAR', '{', '}', '[', ']', ',', '\\',
   '\u0000', '\u202e', '🧪', '🚀', 'title:', 'authors:', 'author:', 'since:', 'upvotes:>=', "'; DROP TABLE papers; --",
   'SELECT * FROM papers', 'diffusion', 'LoRA', 'x'.repeat(300), ' ', '\n', '\t', 'é', 'Ω', '中文', '0', '-"',
+  // The ranking and correction operators, well-formed and not, and misspelt words that correction rewrites.
+  'sort:new', 'sort:top', 'sort:relevance', 'sort:', 'sort:"new"', 'sort:old', 'SORT:NEW', 'has:code', 'has:', 'has:"code"', 'has:data',
+  '-has:code', 'stars:>=10', 'stars:>10', 'stars:<=5', 'stars:=0', 'stars:', 'stars:>=', 'stars:lots', 'stars:>=99999999999',
+  'spell:off', 'spell:on', 'spell:', 'spell:"off"', 'difusion', 'dfifusion', 'xiffusion', 'modles', 'lroa', 'adaptaton',
 );
 
 describe('search never breaks on hostile input', () => {
@@ -19,7 +23,7 @@ describe('search never breaks on hostile input', () => {
   const windowed = new SearchService(new SearchRepo(db, { window: 0 }), new PapersRepo(db));
   beforeAll(() => {
     new PapersRepo(db).upsertPage(
-      [makePaper({ id: '2501.00001', title: 'Diffusion models', abstract: 'Low-Rank Adaptation (LoRA) for diffusion.' })],
+      [makePaper({ id: '2501.00001', title: 'Diffusion models', abstract: 'Low-Rank Adaptation (LoRA) for diffusion.', githubRepo: 'o/diffusion', githubStars: 12 })],
       [],
     );
   });
@@ -48,6 +52,26 @@ describe('search never breaks on hostile input', () => {
     expect(answered.service).toBeGreaterThan(500);
     expect(answered.windowed).toBe(answered.service);
     expect(answered.found).toBeGreaterThan(0);
+  });
+
+  it('answers every operator combined with misspelt words, in both query plans', () => {
+    const parts = fc.array(fc.constantFrom('sort:new', 'sort:top', 'has:code', 'stars:>=10', 'stars:<5', 'spell:off', 'difusion', 'modles', 'lroa', 'diffusion', '-models', 'OR', '"low rank"'), { minLength: 1, maxLength: 6 });
+    let found = 0;
+    fc.assert(
+      fc.property(parts, (words) => {
+        for (const s of [service, windowed]) {
+          try {
+            const result = s.search(words.join(' '));
+            if (result.hits.length > 0) found++;
+            for (const hit of result.hits) expect(hit.feedDay === null || typeof hit.feedDay === 'string').toBe(true);
+          } catch (error) {
+            expect(error).toBeInstanceOf(UsageError);
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect(found).toBeGreaterThan(0);
   });
 
   it('leaves the database intact after hostile queries', () => {

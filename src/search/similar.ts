@@ -1,0 +1,234 @@
+import { stemmer } from 'stemmer';
+import type { MatchExpression } from '../core/compiled-query.ts';
+import { canonicalArxivId } from '../core/arxiv-id.ts';
+import type { Day } from '../core/time.ts';
+import type { Paper } from '../core/types.ts';
+import { wordsOf } from '../core/words.ts';
+import type { PapersRepo } from '../db/papers-repo.ts';
+import type { SearchRepo } from '../db/search-repo.ts';
+import { isStopWord } from './query.ts';
+
+/** One paper like the asked one, with its TF-IDF cosine to it (0 to 1, higher is closer). */
+export interface SimilarPaper {
+  paper: Paper;
+  score: number;
+  /** The latest Daily Papers feed day that listed the paper, or null when none did. */
+  feedDay: Day | null;
+}
+
+/** The asked paper and its nearest neighbours, closest first (never the paper itself). */
+export interface SimilarResult {
+  paper: Paper;
+  similar: SimilarPaper[];
+}
+
+/** Tuning, with the defaults measured in `npm run bench -- similar`. */
+export interface SimilarOptions {
+  /** How many of the paper's best terms gather candidates (an OR query over the search index). Default 12. */
+  candidateTerms?: number;
+  /** How many candidates (the index's best bm25 matches) are re-ranked by cosine. Default 100. */
+  candidates?: number;
+  /**
+   * Document frequencies are counted up to `max(1000, papers * commonShare)`; a term in more papers is
+   * "common": it weighs as if it were in exactly that many, and never gathers candidates. Default 0.01.
+   */
+  commonShare?: number;
+  /** At most about this many papers may match the gathering terms (bm25 is computed for each). Default 2000. */
+  matchBudget?: number;
+}
+
+/**
+ * Function words the query language keeps (it drops only a few): they carry no topic, and their document
+ * frequency is capped like any common term's, so left in they would weigh as much as "model".
+ */
+const FUNCTION_WORDS = new Set(
+  `about above after again against all also am among any because been before being below between both but can
+  could did do does doing down during each few further had having here how however i if more most much must
+  no nor not now only other ought over own same should so some such than then there these they those through
+  thus too under until up upon very via what when where whether while who whom why will within without would
+  yet you your us using use used based
+  paper propose proposed present introduce show shows shown demonstrate results approach method methods novel new
+  existing achieve achieves outperform outperforms significantly experiments extensive framework effective`.split(/\s+/),
+);
+
+/**
+ * A field's weight in a paper's vector: a title word counts twice, an author keyword twice, an abstract
+ * word once (the search index weighs titles ten times the abstract; cosine needs a gentler tilt, or two
+ * papers with one shared title word would look alike whatever their abstracts say).
+ */
+const FIELD_WEIGHTS = { title: 2, keywords: 2, abstract: 1 } as const;
+
+interface Term {
+  /** Weighted count in the paper (see {@link FIELD_WEIGHTS}). */
+  tf: number;
+  /** A word as written that has this stem: what the index is asked about (it stems on its own). */
+  surface: string;
+}
+
+/**
+ * "More like this": the stored papers closest to one paper by TF-IDF cosine over title, abstract and
+ * keywords. Weights are `(1 + ln tf) * ln(1 + N / df)`, stems as search makes them (Porter).
+ *
+ * Cost is bounded whatever the catalogue's size, and nothing is cached between calls (so nothing goes stale
+ * after an ingest): document frequencies are counted in the search index for the paper's own terms only
+ * (capped, see {@link SimilarOptions.commonShare}); candidates are the index's
+ * best bm25 matches for the paper's most distinctive terms (chosen so that at most a few thousand papers
+ * match); only those are scored by cosine. In a candidate's norm, a term the asked paper lacks weighs with
+ * the mean idf of the asked paper's terms (counting every candidate term would cost a lookup each, and
+ * such terms change only the norm, never the dot product).
+ */
+export class SimilarPapers {
+  private readonly stems = new Map<string, string | null>();
+  private readonly candidateTerms: number;
+  private readonly candidates: number;
+  private readonly commonShare: number;
+  private readonly matchBudget: number;
+
+  constructor(
+    private readonly repo: Pick<SearchRepo, 'countMatches' | 'rank' | 'exactLimit' | 'feedDayOf'>,
+    private readonly papers: Pick<PapersRepo, 'get' | 'count'>,
+    options: SimilarOptions = {},
+  ) {
+    this.candidateTerms = options.candidateTerms ?? 12;
+    this.candidates = options.candidates ?? 100;
+    this.commonShare = options.commonShare ?? 0.01;
+    this.matchBudget = options.matchBudget ?? 2000;
+  }
+
+  /**
+   * The `limit` stored papers closest to paper `id` (an arXiv id, canonical), closest first; undefined when
+   * that paper is not stored. Papers sharing no distinctive term with it are never listed.
+   */
+  find(id: string, limit: number): SimilarResult | undefined {
+    const paper = this.papers.get(id);
+    if (!paper) return undefined;
+    const total = Math.max(1, this.papers.count());
+    const cap = Math.max(1000, Math.ceil(total * this.commonShare));
+    const terms = this.termsOf(paper);
+    const df = new Map<string, number>();
+    const idf = new Map<string, number>();
+    for (const [stem, term] of terms) {
+      df.set(stem, this.repo.countMatches({ groups: [[{ words: [term.surface], phrase: false }]], exclude: [], authors: [] }, cap));
+      idf.set(stem, Math.log(1 + total / Math.max(1, df.get(stem)!)));
+    }
+    const query = weigh(terms, idf);
+    const meanIdf = idf.size === 0 ? 1 : [...idf.values()].reduce((a, b) => a + b, 0) / idf.size;
+
+    const gather = this.gatheringTerms(terms, df, query, cap);
+    if (gather.length === 0) return { paper, similar: [] };
+    const expression: MatchExpression = { groups: [gather.map((surface) => ({ words: [surface], phrase: false }))], exclude: [], authors: [] };
+    const page = this.repo.rank(expression, { limit: this.candidates + 1, offset: 0 });
+    const scored: SimilarPaper[] = [];
+    for (const row of page.rows) {
+      if (row.paper.id === paper.id) continue;
+      const score = cosine(query, this.termsOf(row.paper), idf, meanIdf);
+      if (score > 0) scored.push({ paper: row.paper, score, feedDay: row.feedDay });
+    }
+    scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
+    return { paper, similar: scored.slice(0, limit) };
+  }
+
+  /**
+   * The paper's most distinctive terms that other papers have, best first, while the papers matching any
+   * of them stay few enough for the index to rank exactly by bm25.
+   */
+  private gatheringTerms(terms: Map<string, Term>, df: Map<string, number>, query: Vector, cap: number): string[] {
+    const budget = Math.min(this.repo.exactLimit, this.matchBudget);
+    const byWeight = [...query.weights].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    const chosen: string[] = [];
+    let matches = 0;
+    for (const [stem] of byWeight) {
+      const n = df.get(stem) ?? 0;
+      // 1 is the paper itself; a common term would flood the candidates.
+      if (n <= 1 || n >= cap || matches + n > budget) continue;
+      chosen.push(terms.get(stem)!.surface);
+      matches += n;
+      if (chosen.length === this.candidateTerms) break;
+    }
+    return chosen;
+  }
+
+  /** The word's stem, or null for a word that carries no topic (a function word, a number, one letter). */
+  private stem(word: string): string | null {
+    let s = this.stems.get(word);
+    if (s === undefined) {
+      s = word.length < 2 || /^\d+$/.test(word) || isStopWord(word) || FUNCTION_WORDS.has(word) ? null : stemmer(word);
+      this.stems.set(word, s);
+    }
+    return s;
+  }
+
+  /** The paper's stems with their weighted counts (title, keywords, abstract). */
+  private termsOf(paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>): Map<string, Term> {
+    const terms = new Map<string, Term>();
+    const add = (text: string, weight: number) => {
+      for (const word of words(text)) {
+        const stem = this.stem(word);
+        if (stem === null) continue;
+        const term = terms.get(stem);
+        if (term) term.tf += weight;
+        else terms.set(stem, { tf: weight, surface: word });
+      }
+    };
+    add(paper.title, FIELD_WEIGHTS.title);
+    add(paper.aiKeywords.join(' , '), FIELD_WEIGHTS.keywords);
+    add(paper.abstract, FIELD_WEIGHTS.abstract);
+    return terms;
+  }
+}
+
+const NON_ASCII = /[^\p{ASCII}]/u;
+const ASCII_WORD = /[a-z0-9]+/g;
+
+/** {@link wordsOf}, several times faster on plain ASCII text (most abstracts), where it splits the same. */
+function words(text: string): string[] {
+  return !NON_ASCII.test(text) ? (text.toLowerCase().match(ASCII_WORD) ?? []) : wordsOf(text);
+}
+
+interface Vector {
+  weights: Map<string, number>;
+  norm: number;
+}
+
+function tfWeight(tf: number): number {
+  return 1 + Math.log(tf);
+}
+
+function weigh(terms: Map<string, Term>, idf: Map<string, number>): Vector {
+  const weights = new Map<string, number>();
+  let sum = 0;
+  for (const [stem, term] of terms) {
+    const w = tfWeight(term.tf) * idf.get(stem)!;
+    weights.set(stem, w);
+    sum += w * w;
+  }
+  return { weights, norm: Math.sqrt(sum) };
+}
+
+/** Cosine of the asked paper's vector and a candidate's terms (see {@link SimilarPapers} for the norm). */
+function cosine(query: Vector, terms: Map<string, Term>, idf: Map<string, number>, meanIdf: number): number {
+  let dot = 0;
+  let sum = 0;
+  for (const [stem, term] of terms) {
+    const shared = idf.get(stem);
+    const w = tfWeight(term.tf) * (shared ?? meanIdf);
+    sum += w * w;
+    if (shared !== undefined) dot += w * query.weights.get(stem)!;
+  }
+  return dot === 0 || query.norm === 0 ? 0 : dot / (query.norm * Math.sqrt(sum));
+}
+
+const SLACK_LINK = /^<([^|>]+)(?:\|[^>]*)?>$/;
+const PAPER_LINK = /^(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf|html)|(?:huggingface|hf)\.co\/papers)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i;
+
+/**
+ * The canonical arXiv id in what a user typed: an id (`2503.10407`, `arXiv:2503.10407v2`) or a paper's
+ * arxiv.org (abs, pdf, html) or huggingface.co/papers link, bare or as a chat app wraps it (`<url|label>`);
+ * undefined when it is none of these.
+ */
+export function paperIdFrom(text: string): string | undefined {
+  const trimmed = text.trim();
+  const unwrapped = SLACK_LINK.exec(trimmed)?.[1]?.trim() ?? trimmed;
+  const link = PAPER_LINK.exec(unwrapped);
+  return canonicalArxivId(link ? link[1]! : unwrapped);
+}
