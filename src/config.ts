@@ -50,6 +50,8 @@ const schema = z.object({
   HF_TOKEN: optionalString,
   HF_TIMEOUT_MS: int(15_000, 100, 300_000),
   HF_MAX_RETRIES: int(4, 0, 10),
+  HF_SEARCH_TIMEOUT_MS: int(2_500, 100, 30_000),
+  HF_SEARCH_WHEN_FEWER_THAN: int(3, 0, 100),
   ARXIV_ENRICH: bool.default(false),
   ARXIV_API_URL: url('https://export.arxiv.org/api/query'),
   ARXIV_MIN_INTERVAL_MS: int(3_000, 0, 60_000),
@@ -80,7 +82,15 @@ export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Filesystem path of the SQLite database (`:memory:` allowed). */
   databasePath: string;
-  hf: { apiUrl: string; token?: string; timeoutMs: number; maxRetries: number };
+  hf: {
+    apiUrl: string;
+    token?: string;
+    timeoutMs: number;
+    maxRetries: number;
+    /** Hugging Face search: one attempt within this, asked when a search finds fewer than `searchWhenFewerThan` here (0: only on request). */
+    searchTimeoutMs: number;
+    searchWhenFewerThan: number;
+  };
   arxiv: { enrich: boolean; apiUrl: string; minIntervalMs: number };
   redis: { url: string; prefix: string };
   /** Set when REDIS_URL is not: `npm start` starts its own redis-server on 127.0.0.1:port when nothing answers there. */
@@ -133,7 +143,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     logLevel: e.LOG_LEVEL,
     databasePath: sqlitePathFrom(e.DATABASE_URL)!,
-    hf: { apiUrl: e.HF_API_URL.replace(/\/+$/, ''), token: e.HF_TOKEN, timeoutMs: e.HF_TIMEOUT_MS, maxRetries: e.HF_MAX_RETRIES },
+    hf: {
+      apiUrl: e.HF_API_URL.replace(/\/+$/, ''),
+      token: e.HF_TOKEN,
+      timeoutMs: e.HF_TIMEOUT_MS,
+      maxRetries: e.HF_MAX_RETRIES,
+      searchTimeoutMs: e.HF_SEARCH_TIMEOUT_MS,
+      searchWhenFewerThan: e.HF_SEARCH_WHEN_FEWER_THAN,
+    },
     arxiv: { enrich: e.ARXIV_ENRICH, apiUrl: e.ARXIV_API_URL, minIntervalMs: e.ARXIV_MIN_INTERVAL_MS },
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.LOCAL_REDIS_PORT}`, prefix: e.QUEUE_PREFIX },
     localRedis: e.REDIS_URL ? undefined : { port: e.LOCAL_REDIS_PORT },

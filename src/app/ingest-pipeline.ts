@@ -3,6 +3,24 @@ import { ArxivClient } from '../sources/arxiv-client.ts';
 import { HfClient } from '../sources/hf-client.ts';
 import { Ingestor } from '../ingest/ingestor.ts';
 import type { Indexer } from '../db/background-indexer.ts';
+import { WiderSearch } from './wider-search.ts';
+
+/** How many papers one Hugging Face search adds at most (one chat page). */
+const HF_SEARCH_RESULTS = 10;
+
+function hfClient({ config, logger }: AppContext): HfClient {
+  const { hf } = config;
+  return new HfClient({ apiUrl: hf.apiUrl, token: hf.token, timeoutMs: hf.timeoutMs, maxRetries: hf.maxRetries, searchTimeoutMs: hf.searchTimeoutMs, logger });
+}
+
+/** Search beyond the stored papers through Hugging Face's own search, storing what it finds through the ingest pipeline. */
+export function createWiderSearch(ctx: AppContext): WiderSearch {
+  const ingestor = createIngestor(ctx);
+  return new WiderSearch(
+    { local: (query, options) => ctx.search.search(query, options), source: hfClient(ctx), store: (found) => ingestor.storeFound(found), logger: ctx.logger },
+    { fewerThan: ctx.config.hf.searchWhenFewerThan, limit: HF_SEARCH_RESULTS },
+  );
+}
 
 /**
  * Wires an Ingestor from configuration: the Hugging Face client, arXiv enrichment when enabled, cache refresh,
@@ -11,7 +29,7 @@ import type { Indexer } from '../db/background-indexer.ts';
 export function createIngestor(ctx: AppContext, options: { indexer?: Indexer } = {}): Ingestor {
   const { config, logger } = ctx;
   return new Ingestor({
-    source: new HfClient({ apiUrl: config.hf.apiUrl, token: config.hf.token, timeoutMs: config.hf.timeoutMs, maxRetries: config.hf.maxRetries, logger }),
+    source: hfClient(ctx),
     arxiv: config.arxiv.enrich
       ? new ArxivClient({ apiUrl: config.arxiv.apiUrl, minIntervalMs: config.arxiv.minIntervalMs, timeoutMs: config.hf.timeoutMs, logger })
       : undefined,

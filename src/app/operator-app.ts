@@ -10,6 +10,7 @@ import type { SearchResult } from '../search/search-service.ts';
 import { SimilarPapers, type SimilarResult } from '../search/similar.ts';
 import type { DigestPlan } from '../select/digest-planner.ts';
 import { unenrolledChannel } from './unenrolled-channel.ts';
+import type { BeyondMode, WideResult } from './wider-search.ts';
 
 /** A digest as the outbox records it (what was posted, when, and how it went). */
 export type DigestRecord = OutboxDelivery;
@@ -53,6 +54,11 @@ export interface OperatorApp {
   /** Where the database lives (a file path, or `:memory:`). */
   readonly databaseLocation: string;
   search(query: string, page: { limit: number; offset: number }): SearchResult;
+  /**
+   * The stored papers, and Hugging Face's own search as `mode` says (`auto`: when they are few), with what it
+   * found stored on the way. `correct: false` searches the words as written.
+   */
+  searchWide(query: string, page: { limit: number; offset: number; correct?: boolean }, mode: BeyondMode): Promise<WideResult>;
   paper(id: string): Paper | undefined;
   /**
    * The `limit` stored papers closest to paper `id` (a canonical arXiv id) by TF-IDF cosine, closest
@@ -82,6 +88,10 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
     clock: ctx.clock,
     databaseLocation: ctx.db.path,
     search: (query, page) => ctx.search.search(query, page),
+    async searchWide(query, page, mode) {
+      const { createWiderSearch } = await import('./ingest-pipeline.ts');
+      return createWiderSearch(ctx).search(query, page, mode);
+    },
     paper: (id) => ctx.papers.get(id),
     similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchRepo, ctx.papers)).find(id, limit),
     channels() {

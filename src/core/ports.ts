@@ -81,6 +81,18 @@ export interface PaperSource {
   fetchDay(day: Day, onPage: (page: SourcePage, pageIndex: number) => void | Promise<void>): Promise<{ pages: number; items: number }>;
 }
 
+/** A paper an outside search found, with the Daily Papers feed day that listed it, if one did. */
+export interface FoundPaper {
+  paper: Paper;
+  feedDay: Day | null;
+}
+
+/** A search over every paper a source knows, beyond what we stored (Hugging Face's own search). */
+export interface PaperSearchSource {
+  /** At most `limit` papers for `text` (plain words, no syntax of ours), best first; malformed items are skipped. */
+  search(text: string, limit: number): Promise<{ found: FoundPaper[]; skipped: number }>;
+}
+
 /**
  * A generation shared by every process (Redis in `jobs/`): bumped when the stored papers change, read to
  * learn that another process changed them.

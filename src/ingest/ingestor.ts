@@ -1,4 +1,4 @@
-import type { PaperSource, SourcePage } from '../core/ports.ts';
+import type { FoundPaper, PaperSource, SourcePage } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, FIRST_FEED_DAY, type Day } from '../core/time.ts';
 import type { Indexer } from '../db/background-indexer.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
@@ -36,6 +36,9 @@ export interface IngestorDeps {
 
 /** During a long day, new papers are indexed every this many pages (in bulk: per page would be far slower). */
 const INDEX_EVERY_PAGES = 50;
+
+/** Papers found by search sit after a day's own listings (a day has a few hundred at most). */
+const FOUND_RANK = 100_000;
 
 /** How far back "today" looks for a non-empty feed day (weekends, holidays). */
 const FALLBACK_DAYS = 7;
@@ -128,6 +131,22 @@ export class Ingestor {
       }
     }
     this.deps.papers.indexPending();
+  }
+
+  /**
+   * Stores the papers an outside search found that we did not have: with the feed day that listed them
+   * (ranked after that day's own listings until the day itself is ingested), indexed at once so topics and
+   * search find them. Papers already stored stay as the daily ingest keeps them. Returns the ids added.
+   */
+  storeFound(found: FoundPaper[]): string[] {
+    const fresh = found.filter((f) => this.deps.papers.get(f.paper.id) === undefined);
+    if (fresh.length === 0) return [];
+    const listings = fresh.flatMap((f, i) => (f.feedDay ? [{ paperId: f.paper.id, feedDay: f.feedDay, rank: FOUND_RANK + i, upvotes: f.paper.upvotes }] : []));
+    this.storePage({ papers: fresh.map((f) => f.paper), listings, skipped: [] });
+    this.deps.papers.indexPending();
+    this.deps.onChange?.();
+    this.deps.logger.info({ papers: fresh.length }, 'stored papers found by Hugging Face search');
+    return fresh.map((f) => f.paper.id);
   }
 
   private storePage(page: SourcePage): number {

@@ -1,5 +1,5 @@
-import type { PaperSource, SourcePage } from '../core/ports.ts';
-import type { Day } from '../core/time.ts';
+import type { FoundPaper, PaperSearchSource, PaperSource, SourcePage } from '../core/ports.ts';
+import { isDay, type Day } from '../core/time.ts';
 import { describeError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { logFieldNotes } from './field-caps.ts';
@@ -15,11 +15,20 @@ const MAX_PAGES = 50;
  */
 export const HF_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
+/** Hugging Face's search takes at most this many characters of `q`. */
+export const HF_SEARCH_MAX_QUERY = 250;
+/** ... and at most this many results. */
+export const HF_SEARCH_MAX_LIMIT = 120;
+/** A search answer of 120 papers is well under 1 MiB. */
+const HF_SEARCH_MAX_BODY_BYTES = 8 * 1024 * 1024;
+
 export interface HfClientOptions {
   apiUrl: string;
   token?: string;
   timeoutMs: number;
   maxRetries: number;
+  /** The whole exchange of one search, never retried: a chat reply waits on it (`HF_SEARCH_TIMEOUT_MS`). */
+  searchTimeoutMs?: number;
   /** First retry delay; tests shorten it. */
   baseDelayMs?: number;
   /** Defaults to {@link HF_MAX_BODY_BYTES}. */
@@ -27,8 +36,20 @@ export interface HfClientOptions {
   logger: Logger;
 }
 
-/** Hugging Face Daily Papers: `GET /api/daily_papers?date=D&limit=100&p=N`, paged until an empty page. */
-export class HfClient implements PaperSource {
+/** `q` within Hugging Face's limit, cut at a word boundary. */
+export function searchText(text: string): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= HF_SEARCH_MAX_QUERY) return clean;
+  const cut = clean.slice(0, HF_SEARCH_MAX_QUERY + 1);
+  const space = cut.lastIndexOf(' ');
+  return (space > 0 ? cut.slice(0, space) : cut.slice(0, HF_SEARCH_MAX_QUERY)).trim();
+}
+
+/**
+ * Hugging Face Daily Papers: `GET /api/daily_papers?date=D&limit=100&p=N`, paged until an empty page; and its
+ * own search over every paper it indexed, `GET /api/papers/search?q=&limit=`.
+ */
+export class HfClient implements PaperSource, PaperSearchSource {
   private readonly policy: RetryPolicy;
 
   constructor(private readonly options: HfClientOptions) {
@@ -70,6 +91,52 @@ export class HfClient implements PaperSource {
     return { pages: MAX_PAGES, items };
   }
 
+  async search(text: string, limit: number): Promise<{ found: FoundPaper[]; skipped: number }> {
+    const q = searchText(text);
+    if (q === '') return { found: [], skipped: 0 };
+    const capped = Math.min(HF_SEARCH_MAX_LIMIT, Math.max(1, Math.floor(limit)));
+    const url = `${this.options.apiUrl}/api/papers/search?q=${encodeURIComponent(q)}&limit=${capped}`;
+    const response = await getTextWithRetry(url, {
+      service: 'Hugging Face search',
+      headers: this.headers(),
+      policy: { maxRetries: 0, baseDelayMs: 0, maxDelayMs: 0, timeoutMs: this.options.searchTimeoutMs ?? 2_500 },
+      logger: this.options.logger,
+      maxBodyBytes: HF_SEARCH_MAX_BODY_BYTES,
+    });
+    const body = this.parseList(response.text, response.status, 'its search');
+    const found: FoundPaper[] = [];
+    let skipped = 0;
+    body.slice(0, capped).forEach((item, i) => {
+      const feedDay = submittedDay(item);
+      const mapped = mapDailyItem(item, feedDay ?? '', i, this.options.apiUrl);
+      if (!mapped.ok) {
+        skipped++;
+        this.options.logger.warn({ index: i, reason: mapped.reason }, 'skipped a malformed Hugging Face search result');
+        return;
+      }
+      logFieldNotes(this.options.logger, 'Hugging Face', mapped.paper.id, mapped.notes);
+      found.push({ paper: mapped.paper, feedDay });
+    });
+    return { found, skipped };
+  }
+
+  private headers(): Record<string, string> {
+    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'papers-bot/0.1' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    return headers;
+  }
+
+  private parseList(text: string, status: number, what: string): unknown[] {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (cause) {
+      throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent something that is not JSON for ${what}`, status, { cause });
+    }
+    if (!Array.isArray(body)) throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent ${typeof body} instead of a list for ${what}`, status);
+    return body;
+  }
+
   /**
    * A page whose answer cannot be read (over the body limit, not JSON, not a list) loses only that page: it
    * is logged and paging goes on. Two such pages in a row fail the day with the error (the API is broken).
@@ -82,11 +149,9 @@ export class HfClient implements PaperSource {
 
   private async fetchPage(day: Day, page: number): Promise<unknown[]> {
     const url = `${this.options.apiUrl}/api/daily_papers?date=${day}&limit=${HF_PAGE_SIZE}&p=${page}`;
-    const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'papers-bot/0.1' };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     const response = await getTextWithRetry(url, {
       service: 'Hugging Face',
-      headers,
+      headers: this.headers(),
       policy: this.policy,
       logger: this.options.logger,
       maxBodyBytes: this.options.maxBodyBytes ?? HF_MAX_BODY_BYTES,
@@ -96,15 +161,13 @@ export class HfClient implements PaperSource {
       }
       throw error;
     });
-    let body: unknown;
-    try {
-      body = JSON.parse(response.text);
-    } catch (cause) {
-      throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent something that is not JSON for ${day} page ${page}`, response.status, { cause });
-    }
-    if (!Array.isArray(body)) {
-      throw new UpstreamError('UPSTREAM_PAYLOAD', `Hugging Face sent ${typeof body} instead of a list for ${day} page ${page}`, response.status);
-    }
-    return body;
+    return this.parseList(response.text, response.status, `${day} page ${page}`);
   }
+}
+
+/** The Daily Papers day a search result was listed on (`paper.submittedOnDailyAt`), when it was. */
+function submittedDay(item: unknown): Day | null {
+  const at = (item as { paper?: { submittedOnDailyAt?: unknown } } | null)?.paper?.submittedOnDailyAt;
+  const day = typeof at === 'string' ? at.slice(0, 10) : '';
+  return isDay(day) ? day : null;
 }

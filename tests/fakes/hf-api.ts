@@ -17,6 +17,13 @@ export interface HfFailure {
   fault?: 'stall-body' | 'cut-body' | 'endless-body';
 }
 
+/** A scripted answer to the next search: an HTTP error, a body of our choosing, or a delay before the answer. */
+export interface HfSearchFailure {
+  status?: number;
+  body?: string;
+  delayMs?: number;
+}
+
 export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
@@ -32,12 +39,34 @@ export class FakeHfApi {
   readonly requests: RecordedRequest[] = [];
   private readonly days = new Map<string, unknown[]>();
   private readonly failures: HfFailure[] = [];
+  private searchIndex: unknown[] = [];
+  private readonly searchFailures: HfSearchFailure[] = [];
   private server: Server | undefined;
   url = '';
 
   setDay(date: string, items: unknown[]): this {
     this.days.set(date, items);
     return this;
+  }
+
+  /**
+   * What `GET /api/papers/search?q=&limit=` searches: items in the search answer's shape
+   * (`{ paper, numComments? }`). A result matches when every word of `q` is in its title or summary.
+   */
+  setSearchable(items: unknown[]): this {
+    this.searchIndex = items;
+    return this;
+  }
+
+  /** Scripts the next search answer (5xx, malformed, slow). */
+  failSearch(failure: HfSearchFailure): this {
+    this.searchFailures.push(failure);
+    return this;
+  }
+
+  /** The searches asked, in order (their `q`). */
+  searches(): string[] {
+    return this.requests.filter((r) => r.path === '/api/papers/search').map((r) => r.query.q ?? '');
   }
 
   fail(failure: HfFailure): this {
@@ -69,6 +98,7 @@ export class FakeHfApi {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
       res.end(body);
     };
+    if (url.pathname === '/api/papers/search') return this.search(query, send);
     // `/repeat/api/daily_papers` behaves like a server that ignores `p` and sends the first page every time.
     const ignoresPage = url.pathname === '/repeat/api/daily_papers';
     if (url.pathname !== '/api/daily_papers' && !ignoresPage) return send(404, JSON.stringify({ error: 'Not Found' }));
@@ -88,6 +118,28 @@ export class FakeHfApi {
     const body = JSON.stringify(items.slice(page * limit, (page + 1) * limit));
     if (scripted?.fault) return this.misbehave(res, scripted.fault, body);
     return send(200, body);
+  }
+
+  /** As the real one: `q` required and at most 250 characters, `limit` 1..120; a list of `{ paper, ... }`. */
+  private search(query: Record<string, string>, send: (status: number, body: string) => void): void {
+    const scripted = this.searchFailures.shift();
+    const answer = () => {
+      if (scripted && (scripted.status !== undefined || scripted.body !== undefined)) {
+        return send(scripted.status ?? 200, scripted.body ?? JSON.stringify({ error: 'scripted' }));
+      }
+      const q = query.q ?? '';
+      const limit = Number(query.limit ?? 'x');
+      if (q.trim() === '' || q.length > 250) return send(400, JSON.stringify({ error: '"q" must be 1 to 250 characters' }));
+      if (!Number.isInteger(limit) || limit < 1 || limit > 120) return send(400, JSON.stringify({ error: '"limit" must be 1 to 120' }));
+      const words = q.toLowerCase().split(/\s+/).filter(Boolean);
+      const text = (item: unknown) => {
+        const paper = (item as { paper?: { title?: string; summary?: string } }).paper ?? {};
+        return `${paper.title ?? ''} ${paper.summary ?? ''}`.toLowerCase();
+      };
+      send(200, JSON.stringify(this.searchIndex.filter((item) => words.every((w) => text(item).includes(w))).slice(0, limit)));
+    };
+    if (scripted?.delayMs) setTimeout(answer, scripted.delayMs);
+    else answer();
   }
 
   private misbehave(res: ServerResponse, fault: NonNullable<HfFailure['fault']>, body: string): void {

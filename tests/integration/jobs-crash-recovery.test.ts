@@ -194,5 +194,6 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
     expect(partsOf()).toEqual(Array.from({ length: parts }, (_, i) => i + 1));
     expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === channel.channelId)).toHaveLength(parts);
     expect(sent.platformMessageIds).toEqual(slack.messagesIn(channel.channelId).map((m) => m.ts));
-  });
+    // Two worker starts, a lock to expire and every part paced a second apart in one channel: ~20 s when idle.
+  }, 60_000);
 });
