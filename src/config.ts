@@ -37,6 +37,7 @@ export function sqlitePathFrom(url: string): string | undefined {
 /** Every environment variable the bot reads, with its default. `.env.example` documents each one. */
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z
     .string()
     .min(1)
@@ -80,6 +81,8 @@ const schema = z.object({
 
 export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** `auto`: readable lines when stdout and stderr are terminals, JSON lines otherwise; `json` or `pretty` force one. */
+  logFormat: z.infer<typeof schema>['LOG_FORMAT'];
   /** Filesystem path of the SQLite database (`:memory:` allowed). */
   databasePath: string;
   hf: {
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     databasePath: sqlitePathFrom(e.DATABASE_URL)!,
     hf: {
       apiUrl: e.HF_API_URL.replace(/\/+$/, ''),
