@@ -77,6 +77,7 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_PUBLIC_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), 'must be 64 hex characters (the app\'s public key)'),
   DISCORD_API_URL: url('https://discord.com/api'),
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
 });
 
 export interface Config {
@@ -105,6 +106,8 @@ export interface Config {
   digestMaxCatchUpDays: number;
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
   discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
+  /** The web dashboard's sign-in token; unset: the dashboard answers only on loopback, read-only. */
+  adminToken?: string;
 }
 
 /** A value quoted back in a problem, with the password of a URL blanked. */
@@ -137,7 +140,8 @@ function crossChecks(env: z.infer<typeof schema>): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(shown(env[String(issue.path[0])]) ?? null)})`);
+    const got = (name: string) => (name === 'ADMIN_TOKEN' ? '' : ` (got ${JSON.stringify(shown(env[name]) ?? null)})`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}${got(String(issue.path[0]))}`);
     throw new ConfigError(problems);
   }
   const e = parsed.data;
@@ -169,6 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, '') }
         : undefined,
+    adminToken: e.ADMIN_TOKEN,
   };
 }
 
