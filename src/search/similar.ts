@@ -77,11 +77,11 @@ interface Term {
  *
  * Cost is bounded whatever the catalogue's size, and nothing is cached between calls (so nothing goes stale
  * after an ingest): document frequencies are counted in the search index for the paper's own terms only
- * (capped, see {@link SimilarOptions.commonShare}); candidates are the index's
- * best bm25 matches for the paper's most distinctive terms (chosen so that at most a few thousand papers
- * match); only those are scored by cosine. In a candidate's norm, a term the asked paper lacks weighs with
- * the mean idf of the asked paper's terms (counting every candidate term would cost a lookup each, and
- * such terms change only the norm, never the dot product).
+ * (capped, see {@link SimilarOptions.commonShare}); candidates are the index's best bm25 matches for the
+ * paper's most distinctive terms (chosen so that at most a few thousand papers match); only those are
+ * scored by cosine. In a candidate's norm, a term the asked paper lacks weighs with the mean idf of the
+ * asked paper's terms (counting every candidate term would cost a lookup each, and such terms change only
+ * the norm, never the dot product). Known acronyms count as the words they stand for too.
  */
 export class SimilarPapers {
   private readonly stems = new Map<string, string | null>();
@@ -92,7 +92,7 @@ export class SimilarPapers {
   private readonly matchBudget: number;
 
   constructor(
-    private readonly repo: Pick<SearchRepo, 'countMatches' | 'rank' | 'exactLimit' | 'feedDayOf'>,
+    private readonly repo: Pick<SearchRepo, 'countMatches' | 'rank' | 'exactLimit'>,
     private readonly papers: Pick<PapersRepo, 'get' | 'count'>,
     options: SimilarOptions = {},
   ) {
