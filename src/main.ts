@@ -9,6 +9,9 @@ import { createDashboardApp } from './app/dashboard-app.ts';
 import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { createPapersWork } from './app/papers-work.ts';
+import { timeSearches } from './app/timed-search.ts';
+import { noMetrics, type Metrics } from './core/metrics.ts';
+import type { HttpRoute } from './server/http-route.ts';
 import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
@@ -42,12 +45,13 @@ interface AdapterDeps {
   logger: Logger;
 }
 
-async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
+async function openCore(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
   const ctx = createContext(config, logger);
+  timeSearches(ctx.search, metrics);
   let jobs: Jobs;
   try {
     const { openJobs } = await import('../jobs/index.ts');
-    jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
+    jobs = await openJobs({ work: createPapersWork(ctx, { metrics }), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
   } catch (error) {
     ctx.close();
     throw error;
@@ -60,6 +64,13 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
 
 function platformsOf(adapters: PlatformAdapter[]): Partial<Record<Platform, ChatPlatform>> {
   return Object.fromEntries(adapters.map((a) => [a.name, a.chat]));
+}
+
+/** Prometheus metrics and their `GET /metrics` route (loaded only by the process that serves HTTP). */
+async function openInstruments(config: Config): Promise<{ metrics: Metrics; route: HttpRoute }> {
+  const [{ createPrometheusMetrics }, { metricsRoute }] = await Promise.all([import('./server/prometheus-metrics.ts'), import('./server/metrics-route.ts')]);
+  const metrics = createPrometheusMetrics();
+  return { metrics, route: metricsRoute(metrics, { adminToken: config.adminToken }) };
 }
 
 async function ingestRunner(ctx: AppContext): Promise<(now: Date) => Promise<unknown>> {
@@ -87,14 +98,15 @@ export function openOperatorApp(config: Config, logger: Logger): OperatorApp {
 
 /** The whole bot in one process: HTTP server, adapters, schedulers and workers. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningProcess> {
-  const { ctx, jobs, adapters, papers } = await openCore(config, logger);
+  const instruments = await openInstruments(config);
+  const { ctx, jobs, adapters, papers } = await openCore(config, logger, instruments.metrics);
   const { startHttpServer } = await import('./server/http-server.ts');
   const { dashboardRoutes, createDashboardAccess } = await import('./web/dashboard-routes.ts');
   const dashboardAccess = createDashboardAccess({ adminToken: config.adminToken });
   const dashboard = dashboardRoutes({ app: createDashboardApp({ ctx, papers }), access: dashboardAccess, logger });
   const http = await startHttpServer({
     port: config.port,
-    routes: [...adapters.flatMap((a) => a.routes), ...dashboard],
+    routes: [...adapters.flatMap((a) => a.routes), ...dashboard, instruments.route],
     logger,
     readiness: async () => ({
       redis: await jobs.ping().then(
