@@ -25,6 +25,7 @@ button.secondary{background:#fff;color:var(--accent)}
 .cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(320px,1fr));gap:14px}
 .card{border:1px solid var(--line);border-radius:8px;padding:12px;display:flex;gap:12px;background:#fff}
 .card img{width:96px;height:64px;object-fit:cover;border-radius:4px;flex:none;background:var(--panel)}
+.card>div{min-width:0;overflow-wrap:anywhere}
 .card h3{font-size:1rem;margin:0 0 4px}
 .card p{margin:4px 0}
 .meta{font-size:.9rem;color:var(--muted)}
