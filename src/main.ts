@@ -8,6 +8,7 @@ import type { Jobs } from '../jobs/index.ts';
 import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { createPapersWork } from './app/papers-work.ts';
+import { startFirstRun } from './app/first-run.ts';
 import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
@@ -110,12 +111,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
   for (const adapter of adapters) await adapter.start();
   await jobs.startSchedulers();
   await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: await ingestRunner(ctx) });
+  const firstRun = startFirstRun(ctx, { backfillDays: config.backfillDays });
   logger.info({ port: http.port, platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers bot running');
   return {
     logger,
     http,
     async shutdown(options = {}) {
-      await Promise.all([jobs.stopWorkers(options), http.close(), ...adapters.map((a) => a.stop())]);
+      await Promise.all([jobs.stopWorkers(options), http.close(), firstRun?.stop(), ...adapters.map((a) => a.stop())]);
       await jobs.close(options);
       ctx.close();
     },
