@@ -17,6 +17,12 @@ export const papersCommand = new SlashCommandBuilder()
       .setDescription('Search papers (words, "phrases", -exclude, author:name, since:YYYY-MM-DD, upvotes:>N)')
       .addStringOption((o) => o.setName('query').setDescription('What to look for').setRequired(true).setMaxLength(200)),
   )
+  .addSubcommand((sub) =>
+    sub
+      .setName('similar')
+      .setDescription('Papers like one paper, by the words of its title, abstract and keywords')
+      .addStringOption((o) => o.setName('id').setDescription('An arXiv id, or its arxiv.org or huggingface.co/papers link').setRequired(true).setMaxLength(200)),
+  )
   .addSubcommand((sub) => sub.setName('today').setDescription("Preview today's digest for this channel"))
   .addSubcommand((sub) =>
     sub

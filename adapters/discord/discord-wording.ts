@@ -4,6 +4,7 @@ import { SETTINGS_MEANING } from '../../src/commands/command-wording.ts';
 /** The commands as Discord users write them (named options), and Discord's rule for who manages a channel. */
 export const DISCORD_WORDING: CommandWording = {
   searchUsage: '/papers search query:<words>\ne.g. /papers search query:"diffusion models" -video since:2025-01-01',
+  similarUsage: '/papers similar id:<arXiv id or link>\ne.g. /papers similar id:2106.09685  or  /papers similar id:https://huggingface.co/papers/2106.09685',
   subscribeUsage: '/papers subscribe topic:<topic>\ne.g. /papers subscribe topic:"diffusion models" OR "flow matching"',
   unsubscribeUsage: '/papers unsubscribe topic:<topic | number | all>\nThe numbers are those /papers topics shows.',
   scheduleUsage:

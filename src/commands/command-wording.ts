@@ -16,6 +16,7 @@ export const SETTINGS_MEANING =
  */
 export const TYPED_WORDING: CommandWording = {
   searchUsage: '/papers search <query>\ne.g. /papers search "diffusion models" -video since:2025-01-01',
+  similarUsage: '/papers similar <arXiv id or link>\ne.g. /papers similar 2106.09685  or  /papers similar https://huggingface.co/papers/2106.09685',
   subscribeUsage: '/papers subscribe <topic>\ne.g. /papers subscribe "diffusion models" OR "flow matching"',
   unsubscribeUsage: '/papers unsubscribe <topic | number | all>\nThe numbers are those /papers topics shows.',
   scheduleUsage:

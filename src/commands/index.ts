@@ -3,13 +3,13 @@
  *
  * ## Request contract
  * Adapters turn a platform command into a {@link CommandRequest}:
- * - `name`: the subcommand, lower case (`search`, `today`, `subscribe`, `unsubscribe`, `topics`,
+ * - `name`: the subcommand, lower case (`search`, `similar`, `today`, `subscribe`, `unsubscribe`, `topics`,
  *   `schedule`, `settings`, `pause`, `resume`, `help`); empty for a bare `/papers` (answered with help).
  *   The Slack adapter splits the typed text (adapters/slack/slack-command-text.ts).
  * - `text`: the rest of the typed text (Slack), e.g. `09:30 weekly monday Europe/Berlin`.
  * - `options`: typed options (Discord). **Options win over `text`**: when a command finds any of its
  *   options it reads only those, otherwise it parses `text`. Names and values:
- *   - `search`: `query` (string)
+ *   - `search`: `query` (string); `similar`: `id` (an arXiv id or a paper's arxiv.org / huggingface.co link)
  *   - `subscribe`: `topic` (string); `unsubscribe`: `topic` (a topic, its 1-based number, or `all`)
  *   - `schedule`: `time` (`HH:MM`), `cadence` (`daily` | `weekdays` | `weekly`), `weekday` (`monday`..
  *     `sunday` or 1-7, with `weekly`), `timezone` (IANA name; default the caller's zone)
@@ -37,6 +37,7 @@ import { resumeCommand } from './resume-command.ts';
 import { scheduleCommand } from './schedule-command.ts';
 import { searchCommand } from './search-command.ts';
 import { settingsCommand } from './settings-command.ts';
+import { similarCommand } from './similar-command.ts';
 import { subscribeCommand } from './subscribe-command.ts';
 import { todayCommand } from './today-command.ts';
 import { topicsCommand } from './topics-command.ts';
@@ -48,6 +49,7 @@ export type { Command, CommandCoreDeps, DigestPlanning } from './command.ts';
 export const commands: ReadonlyMap<string, Command> = new Map(
   [
     searchCommand,
+    similarCommand,
     todayCommand,
     subscribeCommand,
     unsubscribeCommand,
@@ -99,7 +101,7 @@ function refusal(req: CommandRequest): CommandReply {
   const who = worded(req, 'whoMayManage');
   return {
     kind: 'error',
-    message: `You can't change this channel's digest settings: nothing was changed. ${who} search, today, topics and help are open to everyone.`,
+    message: `You can't change this channel's digest settings: nothing was changed. ${who} search, similar, today, topics and help are open to everyone.`,
   };
 }
 

@@ -30,6 +30,7 @@ export interface CommandRequest {
  */
 export interface CommandWording {
   searchUsage: string;
+  similarUsage: string;
   subscribeUsage: string;
   unsubscribeUsage: string;
   scheduleUsage: string;

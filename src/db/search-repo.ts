@@ -4,7 +4,7 @@ import type { CompiledQuery, CountFilter, MatchExpression, QueryFilters, SortOrd
 import type { Day } from '../core/time.ts';
 import { wordsOf } from '../core/words.ts';
 import type { Db } from './client.ts';
-import { BM25_WEIGHTS } from './fts-index.ts';
+import { BM25_WEIGHTS, spellingWords } from './fts-index.ts';
 import { toFtsMatch, toTitleWordsMatch } from './fts-query.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
 
@@ -104,7 +104,6 @@ export class SearchRepo {
   private readonly existsStmt: Statement;
   private readonly wordDocsStmt: Statement;
   private readonly vocabRangeStmt: Statement;
-  private readonly titleWordsStmt: Statement;
 
   private readonly bySeqStmt: Statement;
   private readonly stemRangeStmt: Statement;
@@ -135,7 +134,6 @@ export class SearchRepo {
     this.bySeqStmt = s.prepare(`SELECT ${PAPER_COLUMNS}, feed_day FROM papers WHERE seq IN (SELECT value FROM json_each(?))`);
     this.stemRangeStmt = s.prepare('SELECT term, doc FROM papers_fts_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ?');
     this.instanceStmt = s.prepare("SELECT doc, col, offset FROM papers_fts_instances WHERE term = ? AND col IN ('title', 'abstract') LIMIT 1");
-    this.titleWordsStmt = s.prepare('SELECT term, doc FROM papers_words_vocab');
     this.wordDocsStmt = s.prepare('SELECT doc FROM papers_words_vocab WHERE term = ?');
     this.vocabRangeStmt = s.prepare(
       'SELECT term, doc FROM papers_words_vocab WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? AND doc >= ?',
@@ -321,7 +319,7 @@ export class SearchRepo {
 
   /** Every title word (unstemmed, lower case) with how many titles have it: spelling correction's vocabulary. */
   titleWords(): { term: string; doc: number }[] {
-    return this.titleWordsStmt.all() as { term: string; doc: number }[];
+    return spellingWords(this.db.sqlite);
   }
 
   /** How many papers match the expression, counting at most to `cap`. */

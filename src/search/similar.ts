@@ -7,6 +7,7 @@ import { wordsOf } from '../core/words.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import type { SearchRepo } from '../db/search-repo.ts';
 import { isStopWord } from './query.ts';
+import { makeSnippet } from './snippet.ts';
 
 /** One paper like the asked one, with its TF-IDF cosine to it (0 to 1, higher is closer). */
 export interface SimilarPaper {
@@ -14,6 +15,8 @@ export interface SimilarPaper {
   score: number;
   /** The words the two papers share that add most to the score, most first (at most five). */
   shared: string[];
+  /** The abstract's passage with the most shared words, those wrapped in `**` (as search snippets are). */
+  snippet: string;
   /** The latest Daily Papers feed day that listed the paper, or null when none did. */
   feedDay: Day | null;
 }
@@ -120,14 +123,15 @@ export class SimilarPapers {
     if (gather.length === 0) return { paper, similar: [] };
     const expression: MatchExpression = { groups: [gather.map((surface) => ({ words: [surface], phrase: false }))], exclude: [], authors: [] };
     const page = this.repo.rank(expression, { limit: this.candidates + 1, offset: 0 });
-    const scored: SimilarPaper[] = [];
+    const scored: Omit<SimilarPaper, 'snippet'>[] = [];
     for (const row of page.rows) {
       if (row.paper.id === paper.id) continue;
       const { score, shared } = cosine(query, this.termsOf(row.paper), idf, meanIdf);
-      if (score > 0) scored.push({ paper: row.paper, score, shared: shared.map((stem) => terms.get(stem)!.surface), feedDay: row.feedDay });
+      if (score > 0) scored.push({ paper: row.paper, score, shared, feedDay: row.feedDay });
     }
     scored.sort((a, b) => b.score - a.score || a.paper.id.localeCompare(b.paper.id));
-    return { paper, similar: scored.slice(0, limit) };
+    const similar = scored.slice(0, limit).map((s) => ({ ...s, shared: s.shared.map((stem) => terms.get(stem)!.surface), snippet: makeSnippet(s.paper.abstract, new Set(s.shared)) }));
+    return { paper, similar };
   }
 
   /**
@@ -230,7 +234,7 @@ function cosine(query: Vector, terms: Map<string, Term>, idf: Map<string, number
   return { score: Math.min(1, dot / (query.norm * Math.sqrt(sum))), shared };
 }
 
-const SLACK_LINK = /^<([^|>]+)(?:\|[^>]*)?>$/;
+const WRAPPED_LINK = /^<([^|>]+)(?:\|[^>]*)?>$/;
 const PAPER_LINK = /^(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf|html)|(?:huggingface|hf)\.co\/papers)\/(.+?)(?:\.pdf)?\/?(?:[?#].*)?$/i;
 
 /**
@@ -240,7 +244,7 @@ const PAPER_LINK = /^(?:https?:\/\/)?(?:www\.)?(?:arxiv\.org\/(?:abs|pdf|html)|(
  */
 export function paperIdFrom(text: string): string | undefined {
   const trimmed = text.trim();
-  const unwrapped = SLACK_LINK.exec(trimmed)?.[1]?.trim() ?? trimmed;
+  const unwrapped = WRAPPED_LINK.exec(trimmed)?.[1]?.trim() ?? trimmed;
   const link = PAPER_LINK.exec(unwrapped);
   return canonicalArxivId(link ? link[1]! : unwrapped);
 }

@@ -130,8 +130,9 @@ export class SpellingIndex {
         const term = bucket.terms[i]!;
         // A short word with another first letter is too often another word (beta, zeta): keep it to long ones.
         if (word.length <= SHORT_WORD && term[0] !== word[0]) continue;
-        // Levenshtein (fast, bit-parallel) is at most twice the swap-aware distance: a cheap first cut.
-        if (term === word || distance(word, term) > 2 * max) continue;
+        // Levenshtein (fast, bit-parallel) first: it counts a swap of neighbouring letters as two edits, so
+        // allowing one more than the limit keeps every correction with one swap in it.
+        if (term === word || distance(word, term) > max + 1) continue;
         const edits = editDistance(word, term, max);
         if (edits <= max) out.push({ word: term, edits, doc: bucket.docs[i]!, cost: costOf(word, term, edits, bucket.docs[i]!) });
       }

@@ -21,7 +21,7 @@ describe('/papers search with misspelt words', () => {
   it('searches the words as written with spell:off, and says nothing matched', async () => {
     const reply = await harness.run('search contrastve lerning spell:off');
     expect(reply.kind).toBe('text');
-    expect(reply.title).toContain('No results');
+    expect(reply.kind === 'text' && reply.title).toContain('No results');
   });
 
   it('writes the way back in Discord syntax on Discord', async () => {

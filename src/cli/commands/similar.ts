@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../errors.ts';
 import { toPaperView } from '../../format/paper-view.ts';
 import { paperIdFrom } from '../../search/similar.ts';
-import { makeSnippet, queryStems } from '../../search/snippet.ts';
 import { parseIntIn } from '../args.ts';
 import { paperLines } from '../format-text.ts';
 import type { CliRuntime } from '../runtime.ts';
@@ -21,7 +20,7 @@ export function registerSimilar(program: Command, runtime: CliRuntime): void {
       const result = (await runtime.app()).similar(id, options.limit);
       if (!result) throw new NotFoundError(`Paper ${id} is not in the database; ingest its day first (papers ingest --date YYYY-MM-DD).`);
       const views = result.similar.map((s) => ({
-        ...toPaperView(s.paper, { snippet: makeSnippet(s.paper.abstract, queryStems(s.shared)) }),
+        ...toPaperView(s.paper, { snippet: s.snippet }),
         publishedAt: s.paper.publishedAt,
         feedDay: s.feedDay,
         score: Math.round(s.score * 10_000) / 10_000,
