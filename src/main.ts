@@ -52,7 +52,8 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
     ctx.close();
     throw error;
   }
-  const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const { createWiderSearch } = await import('./app/ingest-pipeline.ts');
+  const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync, wider: createWiderSearch(ctx) });
   const adapters = (await Promise.all(PLATFORMS.map((create) => create(config, { papers, logger })))).filter((a): a is PlatformAdapter => Boolean(a));
   if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
   return { ctx, jobs, adapters };

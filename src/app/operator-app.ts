@@ -10,7 +10,7 @@ import type { SearchResult } from '../search/search-service.ts';
 import { SimilarPapers, type SimilarResult } from '../search/similar.ts';
 import type { DigestPlan } from '../select/digest-planner.ts';
 import { unenrolledChannel } from './unenrolled-channel.ts';
-import type { BeyondMode, WideResult } from './wider-search.ts';
+import type { BeyondMode, WideResult } from '../search/wider-search.ts';
 
 /** A digest as the outbox records it (what was posted, when, and how it went). */
 export type DigestRecord = OutboxDelivery;

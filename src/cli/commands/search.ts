@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { BeyondHit, BeyondMode, BeyondResult } from '../../app/wider-search.ts';
+import type { BeyondHit, BeyondMode, BeyondResult } from '../../search/wider-search.ts';
 import type { Day } from '../../core/time.ts';
 import type { Paper } from '../../core/types.ts';
 import { toPaperView } from '../../format/paper-view.ts';
