@@ -37,6 +37,7 @@ export function sqlitePathFrom(url: string): string | undefined {
 /** Every environment variable the bot reads, with its default. `.env.example` documents each one. */
 const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   DATABASE_URL: z
     .string()
     .min(1)
@@ -77,10 +78,13 @@ const schema = z.object({
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_PUBLIC_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), 'must be 64 hex characters (the app\'s public key)'),
   DISCORD_API_URL: url('https://discord.com/api'),
+  ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
 });
 
 export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** `auto`: readable lines when stdout and stderr are terminals, JSON lines otherwise; `json` or `pretty` force one. */
+  logFormat: z.infer<typeof schema>['LOG_FORMAT'];
   /** Filesystem path of the SQLite database (`:memory:` allowed). */
   databasePath: string;
   hf: {
@@ -105,6 +109,8 @@ export interface Config {
   backfillDays: number;
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
   discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
+  /** The web dashboard's sign-in token; unset: the dashboard answers only on loopback, read-only. */
+  adminToken?: string;
 }
 
 /** A value quoted back in a problem, with the password of a URL blanked. */
@@ -137,7 +143,8 @@ function crossChecks(env: z.infer<typeof schema>): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(shown(env[String(issue.path[0])]) ?? null)})`);
+    const got = (name: string) => (name === 'ADMIN_TOKEN' ? '' : ` (got ${JSON.stringify(shown(env[name]) ?? null)})`);
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}${got(String(issue.path[0]))}`);
     throw new ConfigError(problems);
   }
   const e = parsed.data;
@@ -145,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     databasePath: sqlitePathFrom(e.DATABASE_URL)!,
     hf: {
       apiUrl: e.HF_API_URL.replace(/\/+$/, ''),
@@ -169,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, '') }
         : undefined,
+    adminToken: e.ADMIN_TOKEN,
   };
 }
 

@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import type { PrettyOptions, prettyFactory } from 'pino-pretty';
 import type { Config } from './config.ts';
 
 export type { Logger };
@@ -56,6 +58,56 @@ export interface LoggerOptions {
    * (see {@link configSecrets}). Redaction by path happens in any case.
    */
   secrets?: readonly string[];
+  /**
+   * `json`: one JSON object per line (for machines: log shippers, `jq`). `pretty`: readable lines (time, level
+   * word, message, then the fields). `auto` (the default): `pretty` when the output is a terminal, else `json`.
+   */
+  format?: LogFormat;
+  /**
+   * Whether the output is a terminal, for `auto`. Defaults to: `destination.isTTY` for a given destination,
+   * else stdout and stderr both terminals (a redirected or piped stdout, as under a supervisor, means JSON).
+   */
+  terminal?: boolean;
+}
+
+/** How log lines are written: {@link LoggerOptions.format}. */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/** The format `auto` stands for on this output. */
+export function resolveLogFormat(format: LogFormat, terminal: boolean): 'json' | 'pretty' {
+  return format === 'auto' ? (terminal ? 'pretty' : 'json') : format;
+}
+
+function isTerminal(destination: NodeJS.WritableStream | undefined): boolean {
+  if (destination) return (destination as { isTTY?: boolean }).isTTY === true;
+  return process.stdout.isTTY === true && process.stderr.isTTY === true;
+}
+
+/**
+ * pino-pretty's line formatter, used in this thread (no transport worker): each JSON line pino has written
+ * (redacted, secrets scrubbed) becomes one readable line, synchronously, so nothing is lost on exit. Loaded
+ * on the first line, so a process that logs nothing (the CLI at `warn`) never pays its ~150 ms load.
+ */
+function prettyDestination(out: NodeJS.WritableStream | undefined, colorize: boolean): pino.DestinationStream {
+  const sink = out ?? pino.destination({ fd: 2, sync: true });
+  let format: ((line: string) => string) | undefined;
+  return {
+    write(line: string) {
+      format ??= loadPretty({
+        // undefined: pino-pretty's own check (a colour terminal, NO_COLOR and FORCE_COLOR honoured).
+        ...(colorize ? {} : { colorize: false }),
+        translateTime: 'SYS:yyyy-mm-dd HH:MM:ss.l',
+        ignore: 'pid,hostname,app',
+        singleLine: true,
+      });
+      sink.write(format(line));
+    },
+  };
+}
+
+function loadPretty(options: PrettyOptions): (line: string) => string {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as { prettyFactory: typeof prettyFactory };
+  return pretty.prettyFactory(options);
 }
 
 /** The secret values of a parsed config, for {@link LoggerOptions.secrets}: from a URL, only its password. */
@@ -84,9 +136,16 @@ function scrubber(secrets: readonly string[]): ((line: string) => string) | unde
   return (line) => needles.reduce((out, needle) => (out.includes(needle) ? out.split(needle).join(CENSOR) : out), line);
 }
 
-/** The one logger factory: structured JSON lines, secrets redacted. */
+/**
+ * The one logger factory: structured lines, JSON or readable ({@link LoggerOptions.format}), secrets redacted
+ * in both (the readable line is made from the redacted, scrubbed JSON line).
+ */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const destination = options.destination ?? pino.destination({ fd: 2, sync: true });
+  const terminal = options.terminal ?? isTerminal(options.destination);
+  const destination =
+    resolveLogFormat(options.format ?? 'auto', terminal) === 'pretty'
+      ? prettyDestination(options.destination, terminal)
+      : (options.destination ?? pino.destination({ fd: 2, sync: true }));
   const streamWrite = scrubber(options.secrets ?? []);
   return pino(
     {
@@ -104,7 +163,10 @@ export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
 
-/** The process logger for a parsed config: its level, with every config secret blanked wherever it appears. */
+/**
+ * The process logger for a parsed config: its level and format (`LOG_FORMAT`), with every config secret
+ * blanked wherever it appears.
+ */
 export function createConfigLogger(config: Config, level: LoggerOptions['level'] = config.logLevel): Logger {
-  return createLogger({ level, secrets: configSecrets(config) });
+  return createLogger({ level, format: config.logFormat, secrets: configSecrets(config) });
 }

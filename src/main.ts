@@ -5,6 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import type { Jobs } from '../jobs/index.ts';
+import { createDashboardApp } from './app/dashboard-app.ts';
 import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { createPapersWork } from './app/papers-work.ts';
@@ -42,7 +43,7 @@ interface AdapterDeps {
   logger: Logger;
 }
 
-async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[] }> {
+async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
   const ctx = createContext(config, logger);
   let jobs: Jobs;
   try {
@@ -56,7 +57,7 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
   const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync, wider: createWiderSearch(ctx) });
   const adapters = (await Promise.all(PLATFORMS.map((create) => create(config, { papers, logger })))).filter((a): a is PlatformAdapter => Boolean(a));
   if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
-  return { ctx, jobs, adapters };
+  return { ctx, jobs, adapters, papers };
 }
 
 function platformsOf(adapters: PlatformAdapter[]): Partial<Record<Platform, ChatPlatform>> {
@@ -88,11 +89,14 @@ export function openOperatorApp(config: Config, logger: Logger): OperatorApp {
 
 /** The whole bot in one process: HTTP server, adapters, schedulers and workers. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningProcess> {
-  const { ctx, jobs, adapters } = await openCore(config, logger);
+  const { ctx, jobs, adapters, papers } = await openCore(config, logger);
   const { startHttpServer } = await import('./server/http-server.ts');
+  const { dashboardRoutes, createDashboardAccess } = await import('./web/dashboard-routes.ts');
+  const dashboardAccess = createDashboardAccess({ adminToken: config.adminToken });
+  const dashboard = dashboardRoutes({ app: createDashboardApp({ ctx, papers }), access: dashboardAccess, logger });
   const http = await startHttpServer({
     port: config.port,
-    routes: adapters.flatMap((a) => a.routes),
+    routes: [...adapters.flatMap((a) => a.routes), ...dashboard],
     logger,
     readiness: async () => ({
       redis: await jobs.ping().then(

@@ -6,6 +6,7 @@ import type { Paper } from '../core/types.ts';
 import { wordsOf } from '../core/words.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import type { SearchRepo } from '../db/search-repo.ts';
+import { ACRONYM_LIST } from './acronym-list.ts';
 import { isStopWord } from './query.ts';
 import { makeSnippet } from './snippet.ts';
 
@@ -76,21 +77,22 @@ interface Term {
  *
  * Cost is bounded whatever the catalogue's size, and nothing is cached between calls (so nothing goes stale
  * after an ingest): document frequencies are counted in the search index for the paper's own terms only
- * (capped, see {@link SimilarOptions.commonShare}); candidates are the index's
- * best bm25 matches for the paper's most distinctive terms (chosen so that at most a few thousand papers
- * match); only those are scored by cosine. In a candidate's norm, a term the asked paper lacks weighs with
- * the mean idf of the asked paper's terms (counting every candidate term would cost a lookup each, and
- * such terms change only the norm, never the dot product).
+ * (capped, see {@link SimilarOptions.commonShare}); candidates are the index's best bm25 matches for the
+ * paper's most distinctive terms (chosen so that at most a few thousand papers match); only those are
+ * scored by cosine. In a candidate's norm, a term the asked paper lacks weighs with the mean idf of the
+ * asked paper's terms (counting every candidate term would cost a lookup each, and such terms change only
+ * the norm, never the dot product). Known acronyms count as the words they stand for too.
  */
 export class SimilarPapers {
   private readonly stems = new Map<string, string | null>();
+  private readonly folds = new Map<string, [string, string][]>();
   private readonly candidateTerms: number;
   private readonly candidates: number;
   private readonly commonShare: number;
   private readonly matchBudget: number;
 
   constructor(
-    private readonly repo: Pick<SearchRepo, 'countMatches' | 'rank' | 'exactLimit' | 'feedDayOf'>,
+    private readonly repo: Pick<SearchRepo, 'countMatches' | 'rank' | 'exactLimit'>,
     private readonly papers: Pick<PapersRepo, 'get' | 'count'>,
     options: SimilarOptions = {},
   ) {
@@ -164,16 +166,41 @@ export class SimilarPapers {
     return s;
   }
 
+  /**
+   * The stems of what a known acronym stands for (its usual sense in the built-in list: "gnn" gives graph,
+   * neural, network), each with a word as written, so that a paper writing "GNN" and one writing "graph
+   * neural networks" share words. Empty for any other word.
+   */
+  private spelledOut(word: string): [string, string][] {
+    let out = this.folds.get(word);
+    if (out === undefined) {
+      const key = Object.hasOwn(ACRONYM_LIST, word) ? word : word.endsWith('s') && Object.hasOwn(ACRONYM_LIST, word.slice(0, -1)) ? word.slice(0, -1) : undefined;
+      const sense = key === undefined ? undefined : ACRONYM_LIST[key]![0];
+      const own = this.stem(word);
+      out = [];
+      for (const w of sense ? words(sense) : []) {
+        const stem = this.stem(w);
+        if (stem !== null && stem !== own && !out.some(([s]) => s === stem)) out.push([stem, w]);
+      }
+      this.folds.set(word, out);
+    }
+    return out;
+  }
+
   /** The paper's stems with their weighted counts (title, keywords, abstract). */
   private termsOf(paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>): Map<string, Term> {
     const terms = new Map<string, Term>();
+    const count = (stem: string, surface: string, weight: number) => {
+      const term = terms.get(stem);
+      if (term) term.tf += weight;
+      else terms.set(stem, { tf: weight, surface });
+    };
     const add = (text: string, weight: number) => {
       for (const word of words(text)) {
         const stem = this.stem(word);
         if (stem === null) continue;
-        const term = terms.get(stem);
-        if (term) term.tf += weight;
-        else terms.set(stem, { tf: weight, surface: word });
+        count(stem, word, weight);
+        for (const [also, surface] of this.spelledOut(word)) count(also, surface, weight);
       }
     };
     add(paper.title, FIELD_WEIGHTS.title);

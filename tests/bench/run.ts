@@ -4,6 +4,7 @@
  */
 import { run as cliStartUp } from './cli-start-up.ts';
 import { run as searchIngest } from './search-ingest.ts';
+import { run as similar } from './similar.ts';
 
 const only = process.argv.slice(2);
 const wanted = (name: string) => only.length === 0 || only.includes(name);
@@ -22,6 +23,13 @@ async function main(): Promise<void> {
     console.log(`  selective, ours / raw rowid+rank query:          median ${r.search.selective.medianRatio}x, worst ${r.search.selective.worstMedianRatio}x`);
     console.log(`  selective, ours / raw query returning the same rows and snippets: median ${r.search.selective.medianRatioVsRows}x, worst ${r.search.selective.worstRatioVsRows}x`);
     console.table(r.search.perQuery);
+  }
+  if (wanted('similar')) {
+    const r = similar({ papers: Number(process.env.BENCH_PAPERS ?? 200_000) });
+    console.log(`\n== more like this: ${r.corpus.toLocaleString('en')} synthetic papers, ${r.asked} papers asked ==`);
+    console.log(`similar (10 of each, ${r.found} found on average): p50 ${r.similar.p50} ms, p99 ${r.similar.p99} ms`);
+    console.log(`  search for the same paper's title: p50 ${r.search.p50} ms, p99 ${r.search.p99} ms; similar / it = ${r.ratio.p50}x at p50, ${r.ratio.p99}x at p99`);
+    console.log(`  one-word selective search:         p50 ${r.oneWord.p50} ms, p99 ${r.oneWord.p99} ms; similar / it = ${r.ratioOneWord.p50}x at p50, ${r.ratioOneWord.p99}x at p99`);
   }
   if (wanted('cli')) {
     console.log('\n== CLI start-up: papers search through the bin (dist/) against node -e \'\' ==');

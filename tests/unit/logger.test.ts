@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parseEnv } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { CONFIG_SECRET_PATHS, configSecrets, createLogger } from '../../src/logger.ts';
+import { CONFIG_SECRET_PATHS, configSecrets, createLogger, type LogFormat } from '../../src/logger.ts';
 
 const SECRET_NAME = /TOKEN|SECRET|PASSWORD|CREDENTIAL|PRIVATE/;
 const REDIS_PASSWORD = 'redis-pass-9f3k';
@@ -43,12 +43,12 @@ function leaves(node: unknown, prefix = ''): { path: string; value: unknown }[] 
   return Object.entries(node).flatMap(([key, value]) => leaves(value, prefix ? `${prefix}.${key}` : key));
 }
 
-describe('the logger', () => {
+describe.each<Exclude<LogFormat, 'auto'>>(['json', 'pretty'])('the logger, %s lines', (format) => {
   it('logs the real parsed config at trace, whole or nested, without any secret in it', () => {
     const { env, secrets } = everySecretEnv();
     const config = loadConfig(env);
     const { destination, output } = capture();
-    const logger = createLogger({ level: 'trace', destination });
+    const logger = createLogger({ level: 'trace', destination, format });
     logger.trace(config, 'config as the object');
     logger.trace({ config }, 'config under a key');
     logger.trace({ ctx: { config } }, 'config two levels down');
@@ -56,11 +56,26 @@ describe('the logger', () => {
     logger.info({ headers: { authorization: `Bearer ${config.hf.token}` }, token: config.slack?.botToken }, 'calling out');
     const text = output();
     expect(text.split('\n').filter(Boolean)).toHaveLength(5);
-    expect(text).toContain('"msg":"config two levels down"');
+    expect(text).toContain(format === 'json' ? '"msg":"config two levels down"' : 'TRACE: config two levels down {');
     expect(text).toContain('127.0.0.1:6379');
     expect(text).toContain('"apiUrl":"https://huggingface.co"');
     for (const secret of secrets) expect(text).not.toContain(secret);
   });
+
+  it('blanks the config secrets inside message text too, when given them', () => {
+    const { env, secrets } = everySecretEnv();
+    const config: Config = loadConfig(env);
+    const { destination, output } = capture();
+    const logger = createLogger({ level: 'trace', destination, format, secrets: configSecrets(config) });
+    logger.warn({ url: `https://discord.test/api/bot/${config.discord?.token}` }, `POST with ${config.slack?.signingSecret} failed`);
+    logger.error({ err: new Error(`redis said no to ${REDIS_PASSWORD}`) }, 'redis');
+    const text = output();
+    expect(text).toContain('[redacted]');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+});
+
+describe('the logger', () => {
 
   it('lists every config field that holds a secret, so a new secret cannot be left out of redaction', () => {
     const { env, secrets } = everySecretEnv();
@@ -75,15 +90,4 @@ describe('the logger', () => {
     for (const path of secretKeyed) expect(CONFIG_SECRET_PATHS as readonly string[]).toContain(path);
   });
 
-  it('blanks the config secrets inside message text too, when given them', () => {
-    const { env, secrets } = everySecretEnv();
-    const config: Config = loadConfig(env);
-    const { destination, output } = capture();
-    const logger = createLogger({ level: 'trace', destination, secrets: configSecrets(config) });
-    logger.warn({ url: `https://discord.test/api/bot/${config.discord?.token}` }, `POST with ${config.slack?.signingSecret} failed`);
-    logger.error({ err: new Error(`redis said no to ${REDIS_PASSWORD}`) }, 'redis');
-    const text = output();
-    expect(text).toContain('[redacted]');
-    for (const secret of secrets) expect(text).not.toContain(secret);
-  });
 });

@@ -62,6 +62,30 @@ describe('more like this on the recorded day (2025-03-17)', () => {
   });
 });
 
+describe('more like this on the acronym day (2025-06-02)', () => {
+  const testDb = createTestDb('similar-acronyms');
+  let similar: SimilarPapers;
+  beforeAll(async () => {
+    const { papers, searchRepo } = await ingestRecordedDays(testDb.db, [{ day: '2025-06-02', file: 'tests/fixtures/search-expansion-day-2025-06-02.json' }]);
+    similar = new SimilarPapers(searchRepo, papers);
+  });
+  afterAll(testDb.cleanup);
+
+  const pairs: [string, string, string][] = [
+    ['2506.00305', '2506.00306', 'a paper writing GNN and one writing graph neural networks'],
+    ['2506.00311', '2506.00312', 'a paper writing MoE and one writing mixture-of-experts'],
+    ['2506.00201', '2506.00204', 'two continual learning papers'],
+    ['2506.00202', '2506.00203', 'two contrastive learning papers'],
+    ['2506.00101', '2506.00503', 'two human motion generation papers'],
+  ];
+  for (const [a, b, about] of pairs) {
+    it(`finds each of ${about} closest to the other (${a}, ${b})`, () => {
+      expect(similar.find(a, 1)!.similar.map((s) => s.paper.id)).toEqual([b]);
+      expect(similar.find(b, 1)!.similar.map((s) => s.paper.id)).toEqual([a]);
+    });
+  }
+});
+
 describe('more like this on a small written set', () => {
   const testDb = createTestDb('similar-written');
   const papers = new PapersRepo(testDb.db);

@@ -1,0 +1,201 @@
+import type { AppContext } from '../context.ts';
+import type { CommandReply } from '../core/commands.ts';
+import type { Clock } from '../core/ports.ts';
+import { addDays, daysBetween, feedDayAt, isDay, type Day } from '../core/time.ts';
+import type { Channel, Delivery, Paper } from '../core/types.ts';
+import { describeSchedule, describeSettings } from '../commands/channel-state.ts';
+import { DashboardQueries, type DayDeliveries, type DayStats, type PaperPosting } from '../db/dashboard-queries.ts';
+import { UsageError } from '../errors.ts';
+import type { SearchResult } from '../search/search-service.ts';
+import type { PapersApp } from './papers-app.ts';
+
+export type { DayDeliveries, DayStats, PaperPosting };
+
+/** A page of a list: `limit` items from `offset`. */
+export interface PageRequest {
+  limit: number;
+  offset: number;
+}
+
+/** One feed day's papers, a page of them, and the feed days around it for a day picker. */
+export type FeedDayPage =
+  | { kind: 'nothing-ingested' }
+  | { kind: 'day'; day: Day; papers: (Paper & { rank: number })[]; total: number; recentDays: Day[]; latestDay: Day };
+
+/** A search as the dashboard shows it: the results (with any correction), or why the query is not one. */
+export type DashboardSearch = { kind: 'results'; result: SearchResult } | { kind: 'error'; message: string; usage?: string };
+
+/** One paper in full, the feed day that last listed it, and the channels it was selected for. */
+export interface PaperDetail {
+  paper: Paper;
+  feedDay: Day | null;
+  postings: PaperPosting[];
+}
+
+/** A channel as the channel list shows it. */
+export interface ChannelSummary {
+  channel: Channel;
+  /** "daily at 09:00 (Europe/Berlin)". */
+  schedule: string;
+  topics: string[];
+  /** The newest digests, newest first. */
+  recent: { id: string; feedDay: Day; status: Delivery['status']; updatedAt: string }[];
+}
+
+/** A digest in the ledger, and what became of it in words. */
+export interface LedgerEntry {
+  delivery: Delivery;
+  /** Papers the row still holds (0 for a failed digest whose papers went back to the pool). */
+  papersHeld: number;
+  /** What happened after, e.g. "Its papers went back to the pool: the next digest covers them." */
+  outcome: string;
+}
+
+/** Everything a channel's page shows. */
+export interface ChannelDetail extends ChannelSummary {
+  /** One line per setting, as `/papers settings` words them. */
+  settings: string[];
+  /** What `/papers today` answers in that channel. */
+  preview: CommandReply;
+  ledger: LedgerEntry[];
+}
+
+/** What the charts draw: the last 30 feed days. */
+export interface ChartData {
+  days: DayStats[];
+  deliveries: DayDeliveries[];
+}
+
+/** A change to a channel from its page: a chat command's name and its text, as a person would type it. */
+export interface ChannelEdit {
+  name: 'subscribe' | 'unsubscribe' | 'schedule' | 'settings';
+  text: string;
+}
+
+/**
+ * What the web dashboard asks of the bot. Reads come from storage through bounded queries (a page, a day
+ * range); a change to a channel runs the same command use case as in chat, so validation and wording match.
+ */
+export interface DashboardApp {
+  readonly clock: Clock;
+  /** The papers of feed day `day` (default: the latest ingested one), one page. */
+  feedDay(day: Day | undefined, page: PageRequest): FeedDayPage;
+  /** The same search as `/papers search`: syntax, correction ("showing results for"), paging. */
+  search(query: string, page: PageRequest): DashboardSearch;
+  paper(id: string): PaperDetail | undefined;
+  /** One page of every enrolled channel, oldest first, and how many there are. */
+  channels(page: PageRequest): { channels: ChannelSummary[]; total: number };
+  channel(id: number): Promise<ChannelDetail | undefined>;
+  /** Papers and upvotes per feed day, and deliveries per feed day by status, over the last 30 days. */
+  charts(): ChartData;
+  /** Runs the chat command for this change in the channel (as a manager): its reply, errors included. */
+  edit(channelId: number, edit: ChannelEdit): Promise<CommandReply>;
+}
+
+export interface DashboardAppDeps {
+  ctx: AppContext;
+  /** The application the chat adapters use: edits and previews run its commands. */
+  papers: PapersApp;
+}
+
+/** Who the dashboard's changes are recorded as (`changedBy`). */
+export const DASHBOARD_USER = 'dashboard';
+const CHART_DAYS = 30;
+const LEDGER_ENTRIES = 30;
+const RECENT_PER_CHANNEL = 3;
+
+/** What became of a digest, from its row, the papers it still holds and the rows after it. */
+export function ledgerOutcome(delivery: Delivery, papersHeld: number, laterRound: Delivery | undefined, channel: Channel): string {
+  switch (delivery.status) {
+    case 'sent':
+      return delivery.lastError
+        ? `Counted as sent, unconfirmed (the post could not be looked up: ${delivery.lastError}); it is never posted twice.`
+        : `Posted in ${delivery.platformMessageIds.length} message${delivery.platformMessageIds.length === 1 ? '' : 's'}.`;
+    case 'skipped':
+      return 'Nothing qualified and the channel posts nothing on empty days.';
+    case 'pending':
+      return delivery.lastError ? `Waiting to post again (${delivery.lastError}).` : 'Waiting to be posted.';
+    case 'sending':
+      return delivery.attempts > 1 || delivery.lastError
+        ? 'Retrying: the next attempt looks for the post first and posts only what is missing.'
+        : 'Being posted.';
+    case 'failed': {
+      const parts: string[] = [];
+      if (laterRound) parts.push(`Tried again as ${laterRound.id} (${laterRound.status}).`);
+      else if (delivery.paperIds.length > 0 && papersHeld === 0) parts.push('Its papers went back to the pool: the next digest covers them.');
+      else if (papersHeld > 0) parts.push("It kept its papers: they go out with the channel's next digest, looking first for what is showing.");
+      if (channel.health === 'failing') parts.push('Digests here are paused until someone runs /papers resume in the channel.');
+      return parts.join(' ') || 'Given up.';
+    }
+  }
+}
+
+/** Builds the dashboard's application on a context (the composition root's). */
+export function createDashboardApp({ ctx, papers }: DashboardAppDeps): DashboardApp {
+  const queries = new DashboardQueries(ctx.db);
+  const latestDay = () => ctx.papers.latestFeedDay(feedDayAt(ctx.clock.now()));
+  const summaries = (list: Channel[]): ChannelSummary[] => {
+    const ids = list.map((c) => c.id);
+    const topics = queries.topicsFor(ids);
+    const recent = queries.recentDeliveriesFor(ids, RECENT_PER_CHANNEL);
+    return list.map((channel) => ({ channel, schedule: describeSchedule(channel.schedule), topics: topics.get(channel.id) ?? [], recent: recent.get(channel.id) ?? [] }));
+  };
+  const command = (channel: Channel, name: string, text: string, canManage: boolean) =>
+    papers.command({ platform: channel.platform, workspaceId: channel.workspaceId, channelId: channel.channelId, userId: DASHBOARD_USER, name, text, canManage });
+
+  return {
+    clock: ctx.clock,
+    feedDay(day, page) {
+      const latest = latestDay();
+      if (!latest) return { kind: 'nothing-ingested' };
+      const chosen = day && isDay(day) ? day : latest;
+      const { papers: listed, total } = queries.feedDayPage(chosen, page);
+      return { kind: 'day', day: chosen, papers: listed, total, recentDays: ctx.papers.feedDays({ limit: CHART_DAYS }), latestDay: latest };
+    },
+    search(query, page) {
+      try {
+        return { kind: 'results', result: ctx.search.search(query, page) };
+      } catch (error) {
+        if (error instanceof UsageError) return { kind: 'error', message: error.message, ...(error.usage ? { usage: error.usage } : {}) };
+        throw error;
+      }
+    },
+    paper(id) {
+      const paper = ctx.papers.get(id);
+      return paper && { paper, feedDay: ctx.searchRepo.feedDayOf(id), postings: queries.postingsOf(id) };
+    },
+    channels(page) {
+      const list = queries.channelIdPage(page).map((id) => ctx.channels.get(id)).filter((c): c is Channel => c !== undefined);
+      return { channels: summaries(list), total: queries.channelTotal() };
+    },
+    async channel(id) {
+      const channel = ctx.channels.get(id);
+      if (!channel) return undefined;
+      const [summary] = summaries([channel]);
+      const rows = ctx.deliveries.forChannel(id, LEDGER_ENTRIES);
+      const held = queries.papersHeldBy(rows.map((r) => r.id));
+      const ledger = rows.map((row) => {
+        const later = rows.find((r) => r.feedDay === row.feedDay && r.createdAt > row.createdAt && r.id !== row.id);
+        const { view: _view, viewError: _error, ...delivery } = row;
+        return { delivery, papersHeld: held.get(row.id) ?? 0, outcome: ledgerOutcome(delivery, held.get(row.id) ?? 0, later, channel) };
+      });
+      return { ...summary!, settings: describeSettings(channel), preview: await command(channel, 'today', '', false), ledger };
+    },
+    charts() {
+      const to = latestDay() ?? feedDayAt(ctx.clock.now());
+      const from = addDays(to, -(CHART_DAYS - 1));
+      const stats = new Map(queries.dayStatsBetween(from, to).map((s) => [s.day, s]));
+      const delivered = new Map(queries.deliveriesPerDay(from, to).map((d) => [d.day, d]));
+      const days = daysBetween(from, to);
+      return {
+        days: days.map((day) => stats.get(day) ?? { day, papers: 0, upvotes: 0 }),
+        deliveries: days.map((day) => delivered.get(day) ?? { day, counts: { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 } }),
+      };
+    },
+    async edit(channelId, edit) {
+      const channel = ctx.channels.get(channelId);
+      if (!channel) return { kind: 'error', message: `No channel ${channelId}: it may have been removed.` };
+      return command(channel, edit.name, edit.text, true);
+    },
+  };
+}

@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDashboardApp } from '../../src/app/dashboard-app.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createContext, type AppContext } from '../../src/context.ts';
+import { ConfigError } from '../../src/errors.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
+import { createDashboardAccess, dashboardRoutes, isLoopbackAddress, MAX_FORM_BYTES } from '../../src/web/dashboard-routes.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+import { requestFrom } from './dashboard-harness.ts';
+
+const TOKEN = 'access-test-token-abcdefghijklmnop';
+const HOSTILE = '<script>alert("x")</script> & <img src=x onerror=alert(1)>';
+const logger = silentLogger();
+let testDb: ReturnType<typeof createTestDb>;
+let ctx: AppContext;
+let clock = Date.parse('2026-01-01T00:00:00Z');
+let open: HttpServer;
+let secured: HttpServer;
+let dualStack: HttpServer;
+let channelId: number;
+
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+const at = (server: HttpServer, path: string) => `http://127.0.0.1:${server.port}${path}`;
+
+/** The session cookie a response sets, as `name=value`. */
+function cookieOf(res: Response): string {
+  return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+}
+
+/** Opens the login form and returns its pending session cookie and CSRF token. */
+async function loginForm(): Promise<{ cookie: string; csrf: string }> {
+  const res = await fetch(at(secured, '/login'));
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await res.text())![1]!;
+  return { cookie: cookieOf(res), csrf };
+}
+
+async function signIn(token = TOKEN): Promise<Response> {
+  const { cookie, csrf } = await loginForm();
+  return fetch(at(secured, '/login'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: new URLSearchParams({ csrf, token }).toString() });
+}
+
+beforeAll(async () => {
+  testDb = createTestDb('dashboard-access');
+  ctx = createContext(loadConfig({}), logger, { db: testDb.db, clock: { now: () => new Date('2025-03-18T15:00:00Z') } });
+  ctx.papers.upsertPage(
+    [makePaper({ id: '2503.20001', title: HOSTILE, abstract: `An abstract with ${HOSTILE}.`, projectPage: 'javascript:alert(1)', thumbnail: 'javascript:alert(2)' })],
+    [{ paperId: '2503.20001', feedDay: '2025-03-17', rank: 0, upvotes: 10 }],
+  );
+  channelId = ctx.channels.enrol({ platform: 'slack', workspaceId: 'T1', channelId: 'C-access' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' }).channel.id;
+  ctx.channels.addTopic(channelId, HOSTILE);
+  const papers = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
+  const app = createDashboardApp({ ctx, papers });
+  const serve = (adminToken: string | undefined, host: string) =>
+    startHttpServer({ port: 0, host, routes: dashboardRoutes({ app, access: createDashboardAccess({ adminToken, now: () => clock, sessionTtlMs: 60_000 }), logger }), readiness: async () => ({}), logger });
+  open = await serve(undefined, '0.0.0.0');
+  secured = await serve(TOKEN, '0.0.0.0');
+  dualStack = await serve(undefined, '::');
+});
+
+afterAll(async () => {
+  await Promise.all([open?.close(), secured?.close(), dualStack?.close()]);
+  ctx?.close();
+  testDb?.cleanup();
+});
+
+describe('the dashboard access rule', () => {
+  it('treats only 127.0.0.1 and ::1 as loopback', () => {
+    for (const address of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(address)).toBe(true);
+    for (const address of ['127.0.0.2', '::ffff:127.0.0.2', '10.0.0.1', '0.0.0.0', '::', 'localhost', undefined]) expect(isLoopbackAddress(address)).toBe(false);
+  });
+
+  it('answers on ::1 without ADMIN_TOKEN, read-only', async () => {
+    const res = await fetch(`http://[::1]:${dualStack.port}/channels`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('read-only');
+  });
+
+  it('answers 401 with ADMIN_TOKEN and no session, on loopback too, with no data', async () => {
+    for (const path of ['/', '/channels', `/channels/${channelId}`, '/papers/2503.20001', '/search?q=study']) {
+      const res = await fetch(at(secured, path));
+      expect(res.status).toBe(401);
+      const body = await res.text();
+      expect(body).not.toContain('alert');
+      expect(body).not.toContain('C-access');
+    }
+  });
+
+  it('signs in with the token: a new HttpOnly, SameSite=Strict session; a wrong token or a missing CSRF token gets none', async () => {
+    const wrong = await signIn('not-the-token-at-all-000000');
+    expect(wrong.status).toBe(401);
+    expect((await fetch(at(secured, '/'), { headers: { cookie: cookieOf(wrong) } })).status).toBe(401);
+
+    const { cookie } = await loginForm();
+    const noCsrf = await fetch(at(secured, '/login'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: `token=${TOKEN}` });
+    expect(noCsrf.status).toBe(403);
+    expect((await fetch(at(secured, '/'), { headers: { cookie } })).status).toBe(401);
+
+    const right = await signIn();
+    expect(right.status).toBe(303);
+    expect(right.headers.get('set-cookie')).toMatch(/^papers_dashboard=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=60$/);
+    const page = await fetch(at(secured, `/channels/${channelId}`), { headers: { cookie: cookieOf(right) } });
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain('Add a topic');
+    expect(body).not.toContain(TOKEN);
+  });
+
+  it('ends a session on sign-out and when it has been idle longer than its lifetime', async () => {
+    const cookie = cookieOf(await signIn());
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(at(secured, '/'), { headers: { cookie } })).text())![1]!;
+    const out = await fetch(at(secured, '/logout'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: `csrf=${csrf}` });
+    expect(out.status).toBe(303);
+    expect((await fetch(at(secured, '/'), { headers: { cookie } })).status).toBe(401);
+
+    const idle = cookieOf(await signIn());
+    clock += 61_000;
+    expect((await fetch(at(secured, '/'), { headers: { cookie: idle } })).status).toBe(401);
+  });
+
+  it('refuses a form from another site, an oversized form and a body that is not a form, changing nothing', async () => {
+    const cookie = cookieOf(await signIn());
+    const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(at(secured, `/channels/${channelId}`), { headers: { cookie } })).text())![1]!;
+    const before = ctx.channels.topicQueries(channelId);
+    const post = (headers: Record<string, string>, body: string) => fetch(at(secured, `/channels/${channelId}/edit`), { method: 'POST', headers: { cookie, ...headers }, body });
+    expect((await post({ ...form, origin: 'https://evil.example' }, `csrf=${csrf}&command=subscribe&text=robots`)).status).toBe(403);
+    expect((await post(form, `csrf=${csrf}&command=subscribe&text=${'a'.repeat(MAX_FORM_BYTES)}`)).status).toBe(413);
+    expect((await post({ 'content-type': 'application/json' }, JSON.stringify({ csrf, command: 'subscribe', text: 'robots' }))).status).toBe(415);
+    expect(ctx.channels.topicQueries(channelId)).toEqual(before);
+    expect((await post(form, `csrf=${csrf}&command=subscribe&text=robots`)).status).toBe(200);
+    expect(ctx.channels.topicQueries(channelId)).toEqual([...before, 'robots']);
+  });
+
+  it('refuses a request from another address even with a session cookie when no ADMIN_TOKEN is set', async () => {
+    const res = await requestFrom('127.0.0.2', open.port, { path: '/channels', headers: { cookie: 'papers_dashboard=whatever', 'x-forwarded-for': '::1' } });
+    expect(res.status).toBe(403);
+    expect(res.body).not.toContain('C-access');
+  });
+});
+
+describe('the dashboard pages', () => {
+  it('escape paper text and topics, and never link to a javascript: URL', async () => {
+    for (const path of ['/', '/papers/2503.20001', `/channels/${channelId}`, '/channels', '/search?q=study']) {
+      const res = await fetch(at(open, path));
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body).not.toContain('<script>alert');
+      expect(body).not.toContain('<img src=x');
+      expect(body).not.toMatch(/(href|src)="javascript:/i);
+      if (path !== '/search?q=study') expect(body).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    }
+  });
+
+  it('send a content security policy that loads nothing from elsewhere but images', async () => {
+    const res = await fetch(at(open, '/'));
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'; style-src 'self'; script-src 'self'");
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('say how to fix a bad query, as /papers search does', async () => {
+    const res = await fetch(at(open, `/search?q=${encodeURIComponent('upvotes:>=lots')}`));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('class="error"');
+  });
+});
+
+describe('ADMIN_TOKEN', () => {
+  it('must be at least 16 characters, and a bad one is never quoted back', () => {
+    expect(loadConfig({ ADMIN_TOKEN: TOKEN }).adminToken).toBe(TOKEN);
+    expect(loadConfig({ ADMIN_TOKEN: '' }).adminToken).toBeUndefined();
+    try {
+      loadConfig({ ADMIN_TOKEN: 'short-secret' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain('ADMIN_TOKEN: must be at least 16 characters');
+      expect((error as Error).message).not.toContain('short-secret');
+    }
+  });
+});
