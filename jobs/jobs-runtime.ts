@@ -1,5 +1,6 @@
 import { Queue, Worker, type Job, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { QueueCounts } from '../src/core/metrics.ts';
 import type { ChatPlatform, DigestTrigger } from '../src/core/ports.ts';
 import type { Platform } from '../src/core/types.ts';
 import { describeError } from '../src/errors.ts';
@@ -66,6 +67,7 @@ export class Jobs implements DigestTrigger {
     this.channelService = options.work.channelService(this.scheduleSync);
     options.work.connectFreshness(new RedisFreshnessSignal(connection, options.prefix));
     this.pacer = new ChannelPacer(connection, options.prefix);
+    options.work.metrics.watchQueues(() => this.queueCounts());
     connection.on('error', (error: Error) => this.logger.warn({ err: describeError(error) }, 'redis connection error'));
     connection.on('ready', () => this.onReady());
   }
@@ -137,6 +139,11 @@ export class Jobs implements DigestTrigger {
     return out;
   }
 
+  /** Every queue's job counts by state (`/metrics` reads them at scrape time). */
+  async queueCounts(): Promise<QueueCounts[]> {
+    return Promise.all(this.queues.all().map(async (queue) => ({ queue: queue.name, counts: await queue.getJobCounts() })));
+  }
+
   /** Resolves when Redis answers a PING within `timeoutMs`; rejects otherwise (readiness). */
   async ping(timeoutMs = 1_000): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -179,6 +186,7 @@ export class Jobs implements DigestTrigger {
     });
     worker.on('error', (error) => this.logger.error({ queue: name, err: describeError(error) }, 'worker error'));
     worker.on('failed', (job: Job<D> | undefined, error: Error) => {
+      this.options.work.metrics.jobFailed(name);
       this.logger.warn({ queue: name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: describeError(error) }, 'job failed');
     });
     this.workers.push(worker as Worker);

@@ -10,6 +10,10 @@ import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { createPapersWork } from './app/papers-work.ts';
 import { startFirstRun } from './app/first-run.ts';
+import { timeSearches } from './app/timed-search.ts';
+import { noMetrics, type Metrics } from './core/metrics.ts';
+import type { HttpRoute } from './server/http-route.ts';
+import type { DashboardAccess } from './web/dashboard-routes.ts';
 import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
@@ -43,12 +47,13 @@ interface AdapterDeps {
   logger: Logger;
 }
 
-async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
+async function openCore(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
   const ctx = createContext(config, logger);
+  timeSearches(ctx.search, metrics);
   let jobs: Jobs;
   try {
     const { openJobs } = await import('../jobs/index.ts');
-    jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
+    jobs = await openJobs({ work: createPapersWork(ctx, { metrics }), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
   } catch (error) {
     ctx.close();
     throw error;
@@ -62,6 +67,31 @@ async function openCore(config: Config, logger: Logger): Promise<{ ctx: AppConte
 
 function platformsOf(adapters: PlatformAdapter[]): Partial<Record<Platform, ChatPlatform>> {
   return Object.fromEntries(adapters.map((a) => [a.name, a.chat]));
+}
+
+/** Prometheus metrics and their `GET /metrics` route (loaded only by the process that serves HTTP). */
+async function openInstruments(config: Config): Promise<{ metrics: Metrics; route: HttpRoute }> {
+  const [{ createPrometheusMetrics }, { metricsRoute }] = await Promise.all([import('./server/prometheus-metrics.ts'), import('./server/metrics-route.ts')]);
+  const metrics = createPrometheusMetrics();
+  return { metrics, route: metricsRoute(metrics, { adminToken: config.adminToken }) };
+}
+
+/**
+ * Bull Board at /admin/queues, under the dashboard's access rule (read-only when nobody can sign in). Built on
+ * the first request, when every platform's deliver queue exists.
+ */
+async function queueBoardRoute(jobs: Jobs, access: DashboardAccess): Promise<HttpRoute> {
+  const { queueBoard, QUEUE_BOARD_PATH } = await import('../jobs/queue-board.ts');
+  let board: ReturnType<typeof queueBoard> | undefined;
+  return {
+    method: 'MOUNT',
+    path: QUEUE_BOARD_PATH,
+    handler(req, res, next) {
+      if (!access.requireDashboardAccess(req, res, { write: req.method !== 'GET' && req.method !== 'HEAD' })) return;
+      board ??= queueBoard(jobs.queues.all(), { readOnly: !access.tokenRequired });
+      board(req, res, next);
+    },
+  };
 }
 
 async function ingestRunner(ctx: AppContext): Promise<(now: Date) => Promise<unknown>> {
@@ -89,14 +119,15 @@ export function openOperatorApp(config: Config, logger: Logger): OperatorApp {
 
 /** The whole bot in one process: HTTP server, adapters, schedulers and workers. */
 export async function startApp(config: Config, logger: Logger): Promise<RunningProcess> {
-  const { ctx, jobs, adapters, papers } = await openCore(config, logger);
+  const instruments = await openInstruments(config);
+  const { ctx, jobs, adapters, papers } = await openCore(config, logger, instruments.metrics);
   const { startHttpServer } = await import('./server/http-server.ts');
   const { dashboardRoutes, createDashboardAccess } = await import('./web/dashboard-routes.ts');
   const dashboardAccess = createDashboardAccess({ adminToken: config.adminToken });
   const dashboard = dashboardRoutes({ app: createDashboardApp({ ctx, papers }), access: dashboardAccess, logger });
   const http = await startHttpServer({
     port: config.port,
-    routes: [...adapters.flatMap((a) => a.routes), ...dashboard],
+    routes: [...adapters.flatMap((a) => a.routes), ...dashboard, instruments.route, await queueBoardRoute(jobs, dashboardAccess)],
     logger,
     readiness: async () => ({
       redis: await jobs.ping().then(

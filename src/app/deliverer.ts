@@ -1,3 +1,4 @@
+import { noMetrics, type DeliveryStatus, type Metrics } from '../core/metrics.ts';
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
 import type { ChannelsRepo } from '../db/channels-repo.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
@@ -20,6 +21,8 @@ export interface DelivererDeps {
   /** A channel the platform refuses for good is marked unreachable there (with its schedule). */
   channelService: ChannelService;
   logger: Logger;
+  /** Counts every attempt's ending by platform and status, and times digests from planned to posted. */
+  metrics?: Metrics;
 }
 
 /** How the queue runs this attempt: whether it is the last one it will make, and how many it makes. */
@@ -58,7 +61,10 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
         deps.deliveries.markFailed(deliveryId, 'channel removed');
         return { done: { outcome: 'missing' } };
       }
-      if (delivery.viewError !== undefined) return { done: unreadable(deps, delivery, delivery.viewError) };
+      if (delivery.viewError !== undefined) {
+        (deps.metrics ?? noMetrics).deliveryFinished(delivery.target.platform, 'unreadable');
+        return { done: unreadable(deps, delivery, delivery.viewError) };
+      }
       return { delivery, target: delivery.target };
     },
     attempt: (chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions) => attempt(deps, chat, delivery, target, options),
@@ -66,6 +72,24 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
 }
 
 async function attempt(deps: DelivererDeps, chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome> {
+  const outcome = await attemptOnce(deps, chat, delivery, target, options).catch((error: unknown) => {
+    (deps.metrics ?? noMetrics).deliveryFinished(chat.platform, failureStatus(error, options.isLastAttempt));
+    throw error;
+  });
+  const metrics = deps.metrics ?? noMetrics;
+  if (outcome.outcome === 'sent' || outcome.outcome === 'found' || outcome.outcome === 'unconfirmed') metrics.deliveryFinished(chat.platform, outcome.outcome);
+  if (outcome.outcome === 'sent') metrics.digestPosted(chat.platform, Math.max(0, (Date.now() - Date.parse(delivery.createdAt)) / 1000));
+  return outcome;
+}
+
+/** The status a failed attempt is counted under (see {@link handleFailure} for what each one does). */
+function failureStatus(error: unknown, isLast: boolean): DeliveryStatus {
+  if (error instanceof RateLimitError) return 'rate_limited';
+  if (error instanceof PermanentPlatformError) return 'refused';
+  return isLast ? 'gave_up' : 'failed';
+}
+
+async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome> {
   const deliveryId = delivery.id;
   const before = deps.deliveries.beginAttempt(deliveryId)!;
   const log = deps.logger.child({ deliveryId, channelId: delivery.channelId, platform: chat.platform, attempt: before.attempts + 1 });

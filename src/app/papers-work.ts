@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { noMetrics, type Metrics } from '../core/metrics.ts';
 import type { Clock, FreshnessSignal, ScheduleSync } from '../core/ports.ts';
 import type { Channel, Platform } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
@@ -20,6 +21,8 @@ export interface UnfinishedDelivery {
 export interface PapersWork {
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Where the work reports what it did (deliveries, queue depths and failures). */
+  readonly metrics: Metrics;
   /** Channels that should have a digest schedule: enrolled, not paused, not failing. */
   scheduledChannels(): Channel[];
   /** The channel service (changes with their schedule updates) on the runner's schedules. */
@@ -37,15 +40,17 @@ export interface PapersWork {
   connectFreshness(signal: FreshnessSignal): void;
 }
 
-/** Builds the background work on a context (the composition root's). */
-export function createPapersWork(ctx: AppContext): PapersWork {
+/** Builds the background work on a context (the composition root's), reporting to `metrics` when given. */
+export function createPapersWork(ctx: AppContext, options: { metrics?: Metrics } = {}): PapersWork {
+  const metrics = options.metrics ?? noMetrics;
   return {
     logger: ctx.logger,
     clock: ctx.clock,
+    metrics,
     scheduledChannels: () => ctx.channels.list({ activeOnly: true }),
     channelService: (schedules) => new ChannelService(ctx.channels, schedules),
     digestRunner: (ports) => createDigestRunner({ ...ports, channels: ctx.channels, deliveries: ctx.deliveries, planner: ctx.planner, freshness: ctx.freshness, clock: ctx.clock, logger: ctx.logger }),
-    deliverer: (channelService) => createDeliverer({ deliveries: ctx.deliveries, channels: ctx.channels, channelService, logger: ctx.logger }),
+    deliverer: (channelService) => createDeliverer({ deliveries: ctx.deliveries, channels: ctx.channels, channelService, logger: ctx.logger, metrics }),
     unfinishedDeliveries(idleMs) {
       const out: UnfinishedDelivery[] = [];
       for (const delivery of ctx.deliveries.unfinished({ idleMs })) {

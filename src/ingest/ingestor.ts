@@ -1,3 +1,4 @@
+import type { Metrics } from '../core/metrics.ts';
 import type { FoundPaper, PaperSource, SourcePage } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, FIRST_FEED_DAY, type Day } from '../core/time.ts';
 import type { Indexer } from '../db/background-indexer.ts';
@@ -32,6 +33,8 @@ export interface IngestorDeps {
   indexer?: Indexer;
   /** Called after anything was stored (to refresh search lexicons and digest caches). */
   onChange?: () => void;
+  /** Counts the papers stored: new ones and changed ones. */
+  metrics?: Metrics;
 }
 
 /** During a long day, new papers are indexed every this many pages (in bulk: per page would be far slower). */
@@ -152,6 +155,7 @@ export class Ingestor {
 
   private storePage(page: SourcePage): number {
     const { changed, added } = this.deps.papers.upsertPage(page.papers, page.listings, { deferIndex: true });
+    this.deps.metrics?.papersIngested(added.length, Math.max(0, changed - added.length));
     const isNew = new Set(added);
     const definitions = page.papers.filter((p) => isNew.has(p.id)).flatMap((p) => dedupe(extractAcronyms(p.abstract)));
     this.deps.searchRepo.recordAcronyms(definitions);

@@ -1,6 +1,7 @@
+import { noMetrics, type Metrics, type SourceOperation } from '../core/metrics.ts';
 import type { FoundPaper, PaperSearchSource, PaperSource, SourcePage } from '../core/ports.ts';
 import { isDay, type Day } from '../core/time.ts';
-import { describeError, UpstreamError } from '../errors.ts';
+import { describeError, PapersError, UpstreamError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { logFieldNotes } from './field-caps.ts';
 import { mapDailyItem } from './hf-schema.ts';
@@ -34,6 +35,8 @@ export interface HfClientOptions {
   /** Defaults to {@link HF_MAX_BODY_BYTES}. */
   maxBodyBytes?: number;
   logger: Logger;
+  /** Times every page fetch (with its retries) and search, and counts their failures by code. */
+  metrics?: Metrics;
 }
 
 /** `q` within Hugging Face's limit, cut at a word boundary. */
@@ -61,7 +64,7 @@ export class HfClient implements PaperSource, PaperSearchSource {
     const seen = new Set<string>();
     let unreadableBefore = false;
     for (let p = 0; p < MAX_PAGES; p++) {
-      const raw = await this.fetchPage(day, p).catch((error: unknown) => this.skipUnreadable(error, day, p, unreadableBefore));
+      const raw = await this.timed('daily_papers', () => this.fetchPage(day, p)).catch((error: unknown) => this.skipUnreadable(error, day, p, unreadableBefore));
       unreadableBefore = raw === 'unreadable';
       if (raw === 'unreadable') {
         await onPage({ papers: [], listings: [], skipped: [{ index: p * HF_PAGE_SIZE, reason: `the whole page ${p} could not be read` }] }, p);
@@ -94,6 +97,24 @@ export class HfClient implements PaperSource, PaperSearchSource {
   async search(text: string, limit: number): Promise<{ found: FoundPaper[]; skipped: number }> {
     const q = searchText(text);
     if (q === '') return { found: [], skipped: 0 };
+    return this.timed('search', () => this.searchFor(q, limit));
+  }
+
+  /** Runs one call to Hugging Face, reporting how long it took and, when it failed, its code. */
+  private async timed<T>(operation: SourceOperation, call: () => Promise<T>): Promise<T> {
+    const metrics = this.options.metrics ?? noMetrics;
+    const started = performance.now();
+    try {
+      const result = await call();
+      metrics.sourceRequest(operation, (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      metrics.sourceRequest(operation, (performance.now() - started) / 1000, error instanceof PapersError ? error.code : 'UNEXPECTED');
+      throw error;
+    }
+  }
+
+  private async searchFor(q: string, limit: number): Promise<{ found: FoundPaper[]; skipped: number }> {
     const capped = Math.min(HF_SEARCH_MAX_LIMIT, Math.max(1, Math.floor(limit)));
     const url = `${this.options.apiUrl}/api/papers/search?q=${encodeURIComponent(q)}&limit=${capped}`;
     const response = await getTextWithRetry(url, {
