@@ -23,6 +23,7 @@ export const CONFIG_SECRET_PATHS = [
   'slack.appToken',
   'discord.token',
   'redis.url',
+  'adminToken',
 ] as const satisfies readonly LeafPath<Config>[];
 
 /** Secret-named fields of any logged object (request headers, API payloads). */
