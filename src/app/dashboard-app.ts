@@ -60,10 +60,15 @@ export interface ChannelDetail extends ChannelSummary {
   ledger: LedgerEntry[];
 }
 
-/** What the charts draw: the last 30 feed days. */
-export interface ChartData {
+/** What the papers charts draw: the last 30 feed days. */
+export interface PaperChartData {
   days: DayStats[];
+}
+
+/** What the deliveries chart draws: the last 30 feed days, as of `asOf` (recounted at most once a minute). */
+export interface DeliveryChartData {
   deliveries: DayDeliveries[];
+  asOf: Date;
 }
 
 /** A change to a channel from its page: a chat command's name and its text, as a person would type it. */
@@ -86,8 +91,13 @@ export interface DashboardApp {
   /** One page of every enrolled channel, oldest first, and how many there are. */
   channels(page: PageRequest): { channels: ChannelSummary[]; total: number };
   channel(id: number): Promise<ChannelDetail | undefined>;
-  /** Papers and upvotes per feed day, and deliveries per feed day by status, over the last 30 days. */
-  charts(): ChartData;
+  /** Papers and upvotes per feed day over the last 30 days. */
+  paperCharts(): PaperChartData;
+  /**
+   * Deliveries per feed day by status over the last 30 days. Counting them reads every delivery of those
+   * days (no index leads with the feed day), so the count is kept for a minute.
+   */
+  deliveryCharts(): DeliveryChartData;
   /** Runs the chat command for this change in the channel (as a manager): its reply, errors included. */
   edit(channelId: number, edit: ChannelEdit): Promise<CommandReply>;
 }
@@ -103,6 +113,7 @@ export const DASHBOARD_USER = 'dashboard';
 const CHART_DAYS = 30;
 const LEDGER_ENTRIES = 30;
 const RECENT_PER_CHANNEL = 3;
+const DELIVERY_CHART_TTL_MS = 60_000;
 
 /** What became of a digest, from its row, the papers it still holds and the rows after it. */
 export function ledgerOutcome(delivery: Delivery, papersHeld: number, laterRound: Delivery | undefined, channel: Channel): string {
@@ -134,11 +145,25 @@ export function ledgerOutcome(delivery: Delivery, papersHeld: number, laterRound
 export function createDashboardApp({ ctx, papers }: DashboardAppDeps): DashboardApp {
   const queries = new DashboardQueries(ctx.db);
   const latestDay = () => ctx.papers.latestFeedDay(feedDayAt(ctx.clock.now()));
+  const chartDays = () => {
+    const to = latestDay() ?? feedDayAt(ctx.clock.now());
+    return daysBetween(addDays(to, -(CHART_DAYS - 1)), to);
+  };
+  // Thousands of channels share a handful of schedules; describing one resolves its zone's canonical name.
+  const described = new Map<string, string>();
+  const scheduleText = (s: Channel['schedule']) => {
+    const key = `${s.time}|${s.cadence}|${s.weekday}|${s.timeZone}`;
+    let text = described.get(key);
+    if (text === undefined) described.set(key, (text = describeSchedule(s)));
+    if (described.size > 1_000) described.clear();
+    return text;
+  };
+  let deliveryChart: { key: string; at: number; data: DeliveryChartData } | undefined;
   const summaries = (list: Channel[]): ChannelSummary[] => {
     const ids = list.map((c) => c.id);
     const topics = queries.topicsFor(ids);
     const recent = queries.recentDeliveriesFor(ids, RECENT_PER_CHANNEL);
-    return list.map((channel) => ({ channel, schedule: describeSchedule(channel.schedule), topics: topics.get(channel.id) ?? [], recent: recent.get(channel.id) ?? [] }));
+    return list.map((channel) => ({ channel, schedule: scheduleText(channel.schedule), topics: topics.get(channel.id) ?? [], recent: recent.get(channel.id) ?? [] }));
   };
   const command = (channel: Channel, name: string, text: string, canManage: boolean) =>
     papers.command({ platform: channel.platform, workspaceId: channel.workspaceId, channelId: channel.channelId, userId: DASHBOARD_USER, name, text, canManage });
@@ -181,16 +206,22 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       });
       return { ...summary!, settings: describeSettings(channel), preview: await command(channel, 'today', '', false), ledger };
     },
-    charts() {
-      const to = latestDay() ?? feedDayAt(ctx.clock.now());
-      const from = addDays(to, -(CHART_DAYS - 1));
-      const stats = new Map(queries.dayStatsBetween(from, to).map((s) => [s.day, s]));
-      const delivered = new Map(queries.deliveriesPerDay(from, to).map((d) => [d.day, d]));
-      const days = daysBetween(from, to);
-      return {
-        days: days.map((day) => stats.get(day) ?? { day, papers: 0, upvotes: 0 }),
-        deliveries: days.map((day) => delivered.get(day) ?? { day, counts: { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 } }),
+    paperCharts() {
+      const days = chartDays();
+      const stats = new Map(queries.dayStatsBetween(days[0]!, days.at(-1)!).map((d) => [d.day, d]));
+      return { days: days.map((day) => stats.get(day) ?? { day, papers: 0, upvotes: 0 }) };
+    },
+    deliveryCharts() {
+      const days = chartDays();
+      const key = `${days[0]}|${days.at(-1)}`;
+      if (deliveryChart?.key === key && Date.now() - deliveryChart.at < DELIVERY_CHART_TTL_MS) return deliveryChart.data;
+      const counted = new Map(queries.deliveriesPerDay(days[0]!, days.at(-1)!).map((d) => [d.day, d]));
+      const data = {
+        deliveries: days.map((day) => counted.get(day) ?? { day, counts: { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 } }),
+        asOf: new Date(),
       };
+      deliveryChart = { key, at: Date.now(), data };
+      return data;
     },
     async edit(channelId, edit) {
       const channel = ctx.channels.get(channelId);

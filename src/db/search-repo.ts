@@ -42,6 +42,12 @@ export interface RankOptions {
   now?: Date;
 }
 
+/** A ranked page of ids, with how many passing matches the statement counted (undefined: none on this page). */
+interface Ranked {
+  rows: { seq: number; score: number }[];
+  total: number | undefined;
+}
+
 const COUNT_OPS: Record<CountFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
 
 /**
@@ -111,6 +117,7 @@ export class SearchRepo {
   private readonly rankStmts = new Map<string, Statement>();
   private readonly ftsTopStmt: Statement;
   private readonly rerankStmt: Statement;
+  private readonly boostStmt: Statement;
   readonly window: number;
   readonly exactLimit: number;
   private recordAcronymStmt: Statement | undefined;
@@ -119,6 +126,7 @@ export class SearchRepo {
     this.window = options.window ?? DEFAULT_RANK_WINDOW;
     this.exactLimit = options.exactLimit ?? options.window ?? DEFAULT_EXACT_LIMIT;
     const s = db.sqlite;
+    this.boostStmt = s.prepare(`SELECT p.seq AS seq, ${BOOST} AS boost FROM papers p WHERE p.seq IN (SELECT value FROM json_each(@seqs))`);
     this.ftsTopStmt = s.prepare(`SELECT rowid AS seq, ${BM25} AS rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank, rowid LIMIT ?`);
     // The common case in one statement: FTS5's best matches by bm25, boosted and ordered by SQLite's top-N
     // sort, and the page's rows read in the same pass.
@@ -180,14 +188,36 @@ export class SearchRepo {
   }
 
   /** Exact ranking by `sort:new` or `sort:top`: every match's row is read, the page taken from SQLite's top-N sort. */
-  private rankStatement(filters: SearchFilters, sort: SortOrder): Statement {
+  private rankStatement(filters: SearchFilters, sort: Exclude<SortOrder, 'relevance'>): Statement {
     const where = ['papers_fts MATCH @match', ...this.filterSql(filters)].join(' AND ');
-    const score = `(${BM25} - ${RELEVANCE_FLOOR}) * ${BOOST}`;
-    const order = { relevance: 'score, p.seq', top: 'p.upvotes DESC, score, p.seq', new: `${NEWEST}, score, p.seq` }[sort];
+    // Relevance only breaks ties here (bm25, for the newest with upvotes): the full boost is not worth its cost.
+    const blend = `(score - ${RELEVANCE_FLOOR}) * (1.0 + ${R.upvotes} * ln(1.0 + min(upvotes, ${R.upvotesCap})))`;
+    const order = { top: 'upvotes DESC, score, seq', new: `coalesce(feed_day, published_at) DESC, published_at DESC, ${blend}, seq` }[sort];
+    // bm25() cannot run under a window function: it is computed in the inner query, the count outside (and
+    // only with filters: without them the text count is the total).
+    const total = where.includes(' AND ') ? 'count(*) OVER ()' : 'NULL';
     return this.statement(
       `rank:${sort}:${where}`,
-      () => `SELECT papers_fts.rowid AS seq, ${score} AS score FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid
-         WHERE ${where} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      () => `SELECT seq, score, ${total} AS total FROM (
+           SELECT papers_fts.rowid AS seq, ${BM25} AS score, p.upvotes AS upvotes, p.feed_day AS feed_day, p.published_at AS published_at
+           FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid WHERE ${where})
+         ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+    );
+  }
+
+  private rankOrdered(filters: SearchFilters, sort: Exclude<SortOrder, 'relevance'>, params: Record<string, unknown>): Ranked {
+    const rows = this.rankStatement(filters, sort).all(params) as { seq: number; score: number; total: number }[];
+    return { rows, total: rows[0]?.total };
+  }
+
+  /** The best `want` matches by bm25 that pass the filters (every match's row is read: the filters need it). */
+  private filteredTopStatement(filters: SearchFilters): Statement {
+    const where = ['papers_fts MATCH @match', ...this.filterSql(filters)].join(' AND ');
+    return this.statement(
+      `top:${where}`,
+      () => `SELECT seq, rank, count(*) OVER () AS total FROM (
+           SELECT papers_fts.rowid AS seq, ${BM25} AS rank FROM papers_fts JOIN papers p ON p.seq = papers_fts.rowid WHERE ${where})
+         ORDER BY rank, seq LIMIT @want`,
     );
   }
 
@@ -239,53 +269,45 @@ export class SearchRepo {
     const match = toFtsMatch(query);
     const sort = query.sort ?? 'relevance';
     const filterParams = this.filterParams(filters);
-    const n = (this.countStatement(filters).get({ match, cap: this.exactLimit + 1, ...filterParams }) as { n: number }).n;
+    const filtered = this.filterSql(filters).length > 0;
+    const cap = this.exactLimit + 1;
+    // The text alone is counted first (no row read); only when it matches more than the exact limit are the
+    // filters counted too (reading rows), to tell whether the filtered matches still need the window plan.
+    let n = (this.countStmt.get({ match, cap }) as { n: number }).n;
+    if (filtered && n > this.exactLimit) n = (this.countStatement(filters).get({ match, cap, ...filterParams }) as { n: number }).n;
     const approximate = n > this.exactLimit;
-    const total = approximate ? this.exactLimit : n;
-    if (n === 0 || page.offset >= n) return { rows: [], total, approximate };
+    if (n === 0 || (!filtered && page.offset >= n)) return { rows: [], total: approximate ? this.exactLimit : n, approximate };
     const params = { match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) };
-    if (!approximate && sort === 'relevance' && Object.keys(filterParams).length === 0 && !filters.hasCode && page.offset + page.limit <= RERANK_DEPTH) {
-      const rows = this.rerankStmt.all({ ...params, depth: RERANK_DEPTH }) as (PaperRow & { feed_day: Day | null; score: number })[];
-      return { rows: rows.map((r) => ({ seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score })), total, approximate };
+    if (approximate) {
+      return { rows: this.withPapers(this.rankWindow(toTitleWordsMatch(query), filters, sort, params)), total: this.exactLimit, approximate };
     }
-    const ranked = approximate
-      ? this.rankWindow(toTitleWordsMatch(query), filters, sort, params)
-      : sort === 'relevance'
-        ? this.rankBlended(filters, params, page)
-        : (this.rankStatement(filters, sort).all(params) as { seq: number; score: number }[]);
-    return { rows: this.withPapers(ranked), total, approximate };
+    if (!filtered && sort === 'relevance' && page.offset + page.limit <= RERANK_DEPTH) {
+      const rows = this.rerankStmt.all({ ...params, depth: RERANK_DEPTH }) as (PaperRow & { feed_day: Day | null; score: number })[];
+      return { rows: rows.map((r) => ({ seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score })), total: n, approximate };
+    }
+    // Exact, with filters and/or an order of its own: the statements count the passing matches as they rank them.
+    const ranked = sort === 'relevance' ? this.rankBlended(filters, params, page) : this.rankOrdered(filters, sort, params);
+    let total = filtered ? ranked.total : n;
+    if (total === undefined) total = (this.countStatement(filters).get({ match, cap, ...filterParams }) as { n: number }).n;
+    return { rows: this.withPapers(ranked.rows), total, approximate };
   }
 
   /**
-   * Relevance ranking without reading every match's row (reading a row costs more than scoring it): the
+   * Relevance ranking without reading every match's row unless a filter needs it (reading a row costs more than scoring it): the
    * best {@link RERANK_DEPTH} matches by bm25 (that pass the filters) come from FTS5's own ranking, as a
    * plain ranked query gets them, and are ordered by the blend; any further matches follow in bm25 order.
    * Every page cuts the same order, so paging never repeats or loses a paper.
    */
-  private rankBlended(filters: SearchFilters, params: Record<string, unknown>, page: { limit: number; offset: number }): { seq: number; score: number }[] {
+  private rankBlended(filters: SearchFilters, params: Record<string, unknown>, page: { limit: number; offset: number }): Ranked {
     const want = Math.max(page.offset + page.limit, RERANK_DEPTH);
-    const boost = this.boostStatement(filters);
-    let passing: { seq: number; score: number }[] = [];
-    // Filters may leave out some of the best matches: ask FTS5 for more until enough pass (or none are left).
-    for (let fetch = want; ; fetch *= 4) {
-      const rows = this.ftsTopStmt.all(params.match, fetch) as { seq: number; rank: number }[];
-      const boosts = new Map((boost.all({ ...params, seqs: JSON.stringify(rows.map((r) => r.seq)) }) as { seq: number; boost: number }[]).map((r) => [r.seq, r.boost]));
-      passing = rows.flatMap((r) => {
-        const factor = boosts.get(r.seq);
-        return factor === undefined ? [] : [{ seq: r.seq, score: (r.rank - RELEVANCE_FLOOR) * factor }];
-      });
-      if (passing.length >= want || rows.length < fetch) break;
-    }
-    const head = passing.slice(0, RERANK_DEPTH).sort((a, b) => a.score - b.score || a.seq - b.seq);
-    return [...head, ...passing.slice(RERANK_DEPTH)].slice(page.offset, page.offset + page.limit);
-  }
-
-  private boostStatement(filters: SearchFilters): Statement {
-    const extra = this.filterSql(filters);
-    return this.statement(
-      `boost:${extra.join(' AND ')}`,
-      () => `SELECT p.seq AS seq, ${BOOST} AS boost FROM papers p WHERE p.seq IN (SELECT value FROM json_each(@seqs))${extra.map((e) => ` AND ${e}`).join('')}`,
-    );
+    const rows = (
+      this.filterSql(filters).length > 0 ? this.filteredTopStatement(filters).all({ ...params, want }) : this.ftsTopStmt.all(params.match, want)
+    ) as { seq: number; rank: number; total?: number }[];
+    const head = rows.slice(0, RERANK_DEPTH);
+    const boosts = new Map((this.boostStmt.all({ ...params, seqs: JSON.stringify(head.map((r) => r.seq)) }) as { seq: number; boost: number }[]).map((r) => [r.seq, r.boost]));
+    const score = (r: { seq: number; rank: number }) => ({ seq: r.seq, score: (r.rank - RELEVANCE_FLOOR) * (boosts.get(r.seq) ?? 1) });
+    const reordered = head.map(score).sort((a, b) => a.score - b.score || a.seq - b.seq);
+    return { rows: [...reordered, ...rows.slice(RERANK_DEPTH).map(score)].slice(page.offset, page.offset + page.limit), total: rows[0]?.total };
   }
 
   private withPapers(ranked: { seq: number; score: number }[]): RankedPaper[] {

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isLoopbackAddress, sameSecret } from '../web/access.ts';
 import type { HttpRoute } from './http-route.ts';
 import { headerValue, sendJson } from './http-server.ts';
 
@@ -12,19 +12,19 @@ export interface MetricsExposition {
 /** Headers a reverse proxy adds: a request carrying one came from elsewhere, whatever the socket says. */
 const FORWARDED = ['forwarded', 'x-forwarded-for', 'x-real-ip'];
 
-/** Whether the request came from this machine itself (127.0.0.0/8 or ::1) and not through a proxy. */
+/**
+ * Whether the request came from this machine itself: the dashboard's loopback rule (the socket's address,
+ * 127.0.0.1 or ::1), and stricter: one carrying a proxy's forwarding header counts as remote.
+ */
 export function isLoopbackRequest(req: IncomingMessage): boolean {
   if (FORWARDED.some((name) => req.headers[name] !== undefined)) return false;
-  const address = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+  return isLoopbackAddress(req.socket.remoteAddress);
 }
 
 /** Whether `Authorization: Bearer <token>` carries `token` (compared in constant time). */
 export function hasBearer(req: IncomingMessage, token: string): boolean {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(headerValue(req, 'authorization') ?? '');
-  if (!match) return false;
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(match[1]!), digest(token));
+  return match !== null && sameSecret(match[1]!, token);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ChannelDetail, ChannelSummary, ChartData, LedgerEntry } from '../app/dashboard-app.ts';
+import type { ChannelDetail, ChannelSummary, DeliveryChartData, LedgerEntry } from '../app/dashboard-app.ts';
 import type { CommandReply } from '../core/commands.ts';
 import type { Channel } from '../core/types.ts';
 import { barChart } from './charts.ts';
@@ -27,17 +27,17 @@ function place(channel: Channel): string {
 }
 
 /** The chart of deliveries per feed day by status. */
-export function deliveriesChart(charts: ChartData): Html {
+export function deliveriesChart(charts: DeliveryChartData): Html {
   return barChart({
     id: 'chart-deliveries',
-    title: 'Deliveries per feed day by status, last 30 days',
+    title: `Deliveries per feed day by status, last 30 days (counted ${charts.asOf.toISOString().slice(11, 16)} UTC, once a minute)`,
     series: STATUS_SERIES.map((s) => ({ name: s.name, colour: s.colour })),
     data: charts.deliveries.map((d) => ({ label: d.day, values: STATUS_SERIES.map((s) => d.counts[s.key]) })),
   });
 }
 
 /** `GET /channels`: every enrolled channel, one page. */
-export function channelsPage(list: { channels: ChannelSummary[]; total: number }, charts: ChartData, page: number, pageSize: number): Html {
+export function channelsPage(list: { channels: ChannelSummary[]; total: number }, charts: DeliveryChartData, page: number, pageSize: number): Html {
   const rows = list.channels.map(
     (c) => html`<tr><td><a href="/channels/${c.channel.id}">${place(c.channel)}</a></td><td>${c.schedule}</td><td>${c.topics.length === 0 ? html`<span class="muted">top papers</span>` : c.topics.join(' · ')}</td>
 <td>top ${c.channel.topN}, min ▲${c.channel.minUpvotes}, empty: ${c.channel.emptyBehaviour}</td><td>${health(c.channel)}</td>

@@ -128,7 +128,7 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
       const n = pageNumber(url);
       const feed = app.feedDay(day, { limit: sizes.papers, offset: (n - 1) * sizes.papers });
       const title = feed.kind === 'day' ? `Papers of ${feed.day}` : 'Papers';
-      sendPage(res, 200, page(ctxOf(grant, '/'), title, feedPage(feed, app.charts(), n, sizes.papers)));
+      sendPage(res, 200, page(ctxOf(grant, '/'), title, feedPage(feed, app.paperCharts(), n, sizes.papers)));
     }),
     read('/search', (_req, res, grant, url) => {
       const q = (url.searchParams.get('q') ?? '').slice(0, 500);
@@ -137,7 +137,12 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
       sendPage(res, outcome?.kind === 'error' ? 400 : 200, page(ctxOf(grant, '/search'), q ? `Search: ${q}` : 'Search', searchPage(q, outcome, n), { query: q }));
     }),
     read('/papers/:id', (_req, res, grant, url) => {
-      const id = decodeURIComponent(url.pathname.slice('/papers/'.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(url.pathname.slice('/papers/'.length));
+      } catch {
+        id = url.pathname.slice('/papers/'.length);
+      }
       const detail = app.paper(id);
       if (!detail) return notFound(res, grant, url.pathname, `No stored paper ${id}.`);
       sendPage(res, 200, page(ctxOf(grant, url.pathname), detail.paper.title, paperPage(detail)));
@@ -145,7 +150,7 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
     read('/channels', (_req, res, grant, url) => {
       const n = pageNumber(url);
       const list = app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels });
-      sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, app.charts(), n, sizes.channels)));
+      sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, app.deliveryCharts(), n, sizes.channels)));
     }),
     read('/channels/:id', (_req, res, grant, url) => showChannel(res, grant, channelIdOf(url))),
     write('/channels/:id/edit', async (req, res, grant, form) => {

@@ -1,4 +1,4 @@
-import type { ChartData, DashboardSearch, FeedDayPage, PaperDetail } from '../app/dashboard-app.ts';
+import type { PaperChartData, DashboardSearch, FeedDayPage, PaperDetail } from '../app/dashboard-app.ts';
 import { authorLine } from '../format/paper-view.ts';
 import { barChart } from './charts.ts';
 import { html, query, type Html } from './html.ts';
@@ -22,8 +22,8 @@ function dayPicker(days: string[], chosen: string): Html {
 }
 
 /** The charts of the papers page: papers and upvotes per day. */
-export function paperCharts(charts: ChartData): Html {
-  const data = (pick: (d: ChartData['days'][number]) => number) => charts.days.map((d) => ({ label: d.day, values: [pick(d)] }));
+export function paperCharts(charts: PaperChartData): Html {
+  const data = (pick: (d: PaperChartData['days'][number]) => number) => charts.days.map((d) => ({ label: d.day, values: [pick(d)] }));
   return html`<div class="forms">${barChart({ id: 'chart-papers', title: 'Papers per feed day, last 30 days', series: [{ name: 'Papers', colour: '#0b5cad' }], data: data((d) => d.papers) })}${barChart({
     id: 'chart-upvotes',
     title: 'Upvotes per feed day, last 30 days',
@@ -33,7 +33,7 @@ export function paperCharts(charts: ChartData): Html {
 }
 
 /** `GET /`: the feed day's papers as cards, a day picker, the charts. */
-export function feedPage(feed: FeedDayPage, charts: ChartData, page: number, pageSize: number): Html {
+export function feedPage(feed: FeedDayPage, charts: PaperChartData, page: number, pageSize: number): Html {
   if (feed.kind === 'nothing-ingested') {
     return html`<h1>Papers</h1><p class="note">Nothing ingested yet: run <code>npx papers ingest --today</code> (or wait for the next scheduled ingest).</p>`;
   }

@@ -45,6 +45,23 @@ async function samples(): Promise<Sample[]> {
   return parsePrometheusText(await res.text());
 }
 
+type Expected = [name: string, labels: Record<string, string>, value: number];
+
+/**
+ * Scrapes until every expected value is reached (at most 10 s), then returns the last scrape for the test to
+ * assert on: the delivery row is written before its count, and before BullMQ moves the job to completed, so
+ * a test that saw the row may scrape a moment too early.
+ */
+async function samplesWhen(expected: Expected[]): Promise<Sample[]> {
+  let last: Sample[] = [];
+  const reached = async () => {
+    last = await samples();
+    return expected.every(([name, labels, value]) => sampleValue(last, name, labels) === value);
+  };
+  await waitFor('the expected samples', reached, 10_000, 50).catch(() => {});
+  return last;
+}
+
 const sent = (channel: Channel) => () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent');
 
 beforeAll(async () => {
@@ -100,7 +117,11 @@ describe('GET /metrics', () => {
     await jobs.enqueueDigests([onSlack.id, onDiscord.id]);
     await waitFor('the Slack digest', sent(onSlack));
     await waitFor('the Discord digest', sent(onDiscord));
-    const after = await samples();
+    const after = await samplesWhen([
+      ['papers_queue_jobs', { queue: 'digest', state: 'completed' }, 2],
+      ['papers_queue_jobs', { queue: 'deliver-slack', state: 'completed' }, 1],
+      ['papers_deliveries_total', { platform: 'discord', status: 'sent' }, 1],
+    ]);
     expect(sampleValue(after, 'papers_deliveries_total', { platform: 'slack', status: 'sent' })).toBe(1);
     expect(sampleValue(after, 'papers_deliveries_total', { platform: 'discord', status: 'sent' })).toBe(1);
     expect(sampleValue(after, 'papers_digest_lateness_seconds_count', { platform: 'slack' })).toBe(1);
@@ -115,7 +136,10 @@ describe('GET /metrics', () => {
     slack.failNext('chat.postMessage', { status: 500 });
     await jobs.enqueueDigests([channel.id]);
     await waitFor('the retried digest', sent(channel));
-    const after = await samples();
+    const after = await samplesWhen([
+      ['papers_deliveries_total', { platform: 'slack', status: 'sent' }, 2],
+      ['papers_queue_job_failures_total', { queue: 'deliver-slack' }, 1],
+    ]);
     expect(sampleValue(after, 'papers_deliveries_total', { platform: 'slack', status: 'failed' })).toBe(1);
     expect(sampleValue(after, 'papers_deliveries_total', { platform: 'slack', status: 'sent' })).toBe(2);
     expect(sampleValue(after, 'papers_queue_job_failures_total', { queue: 'deliver-slack' })).toBe(1);

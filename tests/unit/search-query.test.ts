@@ -19,6 +19,15 @@ describe('our search syntax', () => {
     expect(formatQuery(q)).toBe('diffusion "video generation" a OR b -survey author:"Yann LeCun" since:2025-01-01 upvotes:>=20');
   });
 
+  it('reads the ranking and correction operators and writes them back', () => {
+    const q = parseQuery('diffusion has:code stars:>=100 sort:top spell:off');
+    expect(q).toMatchObject({ hasCode: true, stars: { op: '>=', value: 100 }, sort: 'top', asWritten: true });
+    expect(formatQuery(q)).toBe('diffusion stars:>=100 has:code sort:top spell:off');
+    expect(parseQuery('diffusion SORT:new stars:5').stars).toEqual({ op: '>=', value: 5 });
+    expect(parseQuery('diffusion sort:new sort:relevance').sort).toBeUndefined();
+    expect(parseQuery(formatQuery(q))).toEqual(q);
+  });
+
   it('quotes every user token, so FTS5 operators and punctuation are plain text', () => {
     expect(compile('AND')).toBe('"and"');
     expect(compile('NEAR(a b)')).toBe('"near a" AND "b"');
