@@ -68,6 +68,7 @@ const schema = z.object({
     .transform((zone) => canonicalTimeZone(zone) ?? zone),
   DEFAULT_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24h)').default('09:00'),
   DIGEST_MAX_CATCHUP_DAYS: z.coerce.number().int().min(1).max(60).default(7),
+  BACKFILL_DAYS: z.coerce.number().int().min(0).max(365).default(14),
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
@@ -104,6 +105,8 @@ export interface Config {
   defaults: { timeZone: string; digestTime: string };
   /** How many feed days one digest covers at most after downtime (a weekly digest always covers its week). */
   digestMaxCatchUpDays: number;
+  /** On a first start (nothing ingested), how many feed days before today are backfilled in the background. */
+  backfillDays: number;
   slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
   discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
   /** The web dashboard's sign-in token; unset: the dashboard answers only on loopback, read-only. */
@@ -166,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     defaults: { timeZone: e.DEFAULT_TIMEZONE, digestTime: e.DEFAULT_DIGEST_TIME },
     digestMaxCatchUpDays: e.DIGEST_MAX_CATCHUP_DAYS,
+    backfillDays: e.BACKFILL_DAYS,
     slack: e.SLACK_BOT_TOKEN
       ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, adminsOnly: e.SLACK_ADMINS_ONLY }
       : undefined,

@@ -9,9 +9,11 @@ import { createDashboardApp } from './app/dashboard-app.ts';
 import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { createPapersWork } from './app/papers-work.ts';
+import { startFirstRun } from './app/first-run.ts';
 import { timeSearches } from './app/timed-search.ts';
 import { noMetrics, type Metrics } from './core/metrics.ts';
 import type { HttpRoute } from './server/http-route.ts';
+import type { DashboardAccess } from './web/dashboard-routes.ts';
 import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
@@ -56,7 +58,8 @@ async function openCore(config: Config, logger: Logger, metrics: Metrics = noMet
     ctx.close();
     throw error;
   }
-  const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const { createWiderSearch } = await import('./app/ingest-pipeline.ts');
+  const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync, wider: createWiderSearch(ctx) });
   const adapters = (await Promise.all(PLATFORMS.map((create) => create(config, { papers, logger })))).filter((a): a is PlatformAdapter => Boolean(a));
   if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
   return { ctx, jobs, adapters, papers };
@@ -71,6 +74,24 @@ async function openInstruments(config: Config): Promise<{ metrics: Metrics; rout
   const [{ createPrometheusMetrics }, { metricsRoute }] = await Promise.all([import('./server/prometheus-metrics.ts'), import('./server/metrics-route.ts')]);
   const metrics = createPrometheusMetrics();
   return { metrics, route: metricsRoute(metrics, { adminToken: config.adminToken }) };
+}
+
+/**
+ * Bull Board at /admin/queues, under the dashboard's access rule (read-only when nobody can sign in). Built on
+ * the first request, when every platform's deliver queue exists.
+ */
+async function queueBoardRoute(jobs: Jobs, access: DashboardAccess): Promise<HttpRoute> {
+  const { queueBoard, QUEUE_BOARD_PATH } = await import('../jobs/queue-board.ts');
+  let board: ReturnType<typeof queueBoard> | undefined;
+  return {
+    method: 'MOUNT',
+    path: QUEUE_BOARD_PATH,
+    handler(req, res, next) {
+      if (!access.requireDashboardAccess(req, res, { write: req.method !== 'GET' && req.method !== 'HEAD' })) return;
+      board ??= queueBoard(jobs.queues.all(), { readOnly: !access.tokenRequired });
+      board(req, res, next);
+    },
+  };
 }
 
 async function ingestRunner(ctx: AppContext): Promise<(now: Date) => Promise<unknown>> {
@@ -106,7 +127,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
   const dashboard = dashboardRoutes({ app: createDashboardApp({ ctx, papers }), access: dashboardAccess, logger });
   const http = await startHttpServer({
     port: config.port,
-    routes: [...adapters.flatMap((a) => a.routes), ...dashboard, instruments.route],
+    routes: [...adapters.flatMap((a) => a.routes), ...dashboard, instruments.route, await queueBoardRoute(jobs, dashboardAccess)],
     logger,
     readiness: async () => ({
       redis: await jobs.ping().then(
@@ -126,12 +147,13 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
   for (const adapter of adapters) await adapter.start();
   await jobs.startSchedulers();
   await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: await ingestRunner(ctx) });
+  const firstRun = startFirstRun(ctx, { backfillDays: config.backfillDays });
   logger.info({ port: http.port, platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers bot running');
   return {
     logger,
     http,
     async shutdown(options = {}) {
-      await Promise.all([jobs.stopWorkers(options), http.close(), ...adapters.map((a) => a.stop())]);
+      await Promise.all([jobs.stopWorkers(options), http.close(), firstRun?.stop(), ...adapters.map((a) => a.stop())]);
       await jobs.close(options);
       ctx.close();
     },

@@ -115,7 +115,9 @@ export function paperEmbed(paper: PaperView, rank?: number): DiscordEmbed {
   if (snippet) embed.fields!.push({ name: 'Match', value: fit(snippet, DISCORD_LIMITS.fieldValue) });
   if (isHttpUrl(paper.thumbnail)) embed.thumbnail = { url: paper.thumbnail };
   const topic = paper.matchedTopic?.trim();
-  if (topic) embed.footer = { text: fit(`Topic: ${topic}`, BUDGET.footer) };
+  const badge = paper.badge?.trim();
+  const footer = [topic ? `Topic: ${topic}` : '', badge ?? ''].filter(Boolean).join(' · ');
+  if (footer) embed.footer = { text: fit(footer, BUDGET.footer) };
   return embed;
 }
 
@@ -267,8 +269,13 @@ function papersMessages(reply: Extract<CommandReply, { kind: 'papers' }>): Disco
       }
     }
     const rows = rowsOf(buttons).slice(0, DISCORD_LIMITS.actionRows - 1);
-    const moreId = index === groups.length - 1 && reply.more ? moreCustomId(reply.more) : undefined;
-    if (moreId) rows.push({ type: ComponentType.ActionRow, components: [{ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More results', custom_id: moreId }] });
+    const last = index === groups.length - 1;
+    const moreId = last && reply.more ? moreCustomId(reply.more) : undefined;
+    const beyondId = last && reply.beyond ? moreCustomId(reply.beyond) : undefined;
+    const paging: DiscordButton[] = [];
+    if (moreId) paging.push({ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More results', custom_id: moreId });
+    if (beyondId && beyondId !== moreId) paging.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Search all of Hugging Face', custom_id: beyondId });
+    if (paging.length > 0) rows.push({ type: ComponentType.ActionRow, components: paging });
     return { embeds: group.embeds, ...(rows.length > 0 ? { components: rows } : {}) };
   });
   return withHeading(heading, messages);

@@ -27,6 +27,8 @@ const BUDGET = { title: 600, authors: 400, summary: 1400, topic: 400, note: 2800
 export const SLACK_ACTIONS = {
   share: 'papers_share',
   more: 'papers_more',
+  /** "Search all of Hugging Face": re-runs a command with a cursor, like More. */
+  beyond: 'papers_beyond',
   /** Link buttons still send an interaction payload; ids start with this prefix so they can be acked. */
   linkPrefix: 'papers_link_',
 } as const;
@@ -104,6 +106,7 @@ function paperSection(p: PaperView): string {
 export function paperBlocks(p: PaperView, options: { shareable?: boolean } = {}): SlackBlock[] {
   const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(paperSection(p)) }];
   if (p.matchedTopic) blocks.push({ type: 'context', elements: [mrkdwn(`Matched topic: ${fitEscaped(p.matchedTopic, BUDGET.topic)}`)] });
+  if (p.badge) blocks.push({ type: 'context', elements: [mrkdwn(fitEscaped(p.badge, BUDGET.topic))] });
   const buttons = [linkButton('arXiv', p.arxivUrl, 'arxiv'), linkButton('PDF', p.pdfUrl, 'pdf')];
   if (p.codeUrl) buttons.push(linkButton('Code', p.codeUrl, 'code'));
   if (options.shareable) buttons.push({ type: 'button', text: plain('Share in channel', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.share, value: p.id });
@@ -218,9 +221,11 @@ export function decodeMore(value: string | undefined): MoreValue | undefined {
 function papersReply(reply: Extract<CommandReply, { kind: 'papers' }>): SlackMessage[] {
   const units: Unit[] = [headerUnit(reply.title), ...noteUnits(reply.note), ...paperUnits(reply.papers, reply.shareable ?? false)];
   const moreValue = reply.more ? encodeMore(reply.more) : undefined;
-  if (moreValue) {
-    units.push({ blocks: [{ type: 'actions', elements: [{ type: 'button', text: plain('More', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.more, value: moreValue }] }] });
-  }
+  const beyondValue = reply.beyond ? encodeMore(reply.beyond) : undefined;
+  const buttons: SlackButton[] = [];
+  if (moreValue) buttons.push({ type: 'button', text: plain('More', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.more, value: moreValue });
+  if (beyondValue) buttons.push({ type: 'button', text: plain('Search all of Hugging Face', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.beyond, value: beyondValue });
+  if (buttons.length > 0) units.push({ blocks: [{ type: 'actions', elements: buttons }] });
   return pack(units, reply.title);
 }
 

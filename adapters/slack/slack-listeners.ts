@@ -67,7 +67,8 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     });
   });
 
-  app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.more, async ({ ack, body, action, respond }) => {
+  // More and "Search all of Hugging Face" both re-run the command their button carries.
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^(${SLACK_ACTIONS.more}|${SLACK_ACTIONS.beyond})$`), async ({ ack, body, action, respond }) => {
     await ack();
     await safely(deps, respond, 'more', async () => {
       const more = decodeMore(action.value);
@@ -103,7 +104,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * requests), so Slack is not left waiting for Bolt's 3-second "unhandled request" 404.
  */
 function acknowledgeTheRest(app: App, logger: Logger): void {
-  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.share].map((a) => `${escapeRegExp(a)}$`);
+  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.beyond, SLACK_ACTIONS.share].map((a) => `${escapeRegExp(a)}$`);
   const notOurs = new RegExp(`^(?!${[...ours, escapeRegExp(SLACK_ACTIONS.linkPrefix)].join('|')})`);
   const ignore =
     (what: string) =>

@@ -3,7 +3,7 @@ import { ArxivClient } from '../sources/arxiv-client.ts';
 import { HfClient } from '../sources/hf-client.ts';
 import { Ingestor } from '../ingest/ingestor.ts';
 import type { Indexer } from '../db/background-indexer.ts';
-import { WiderSearch } from './wider-search.ts';
+import { WiderSearch } from '../search/wider-search.ts';
 
 /** How many papers one Hugging Face search adds at most (one chat page). */
 const HF_SEARCH_RESULTS = 10;

@@ -10,7 +10,7 @@ import type { SearchResult } from '../search/search-service.ts';
 import { SimilarPapers, type SimilarResult } from '../search/similar.ts';
 import type { DigestPlan } from '../select/digest-planner.ts';
 import { unenrolledChannel } from './unenrolled-channel.ts';
-import type { BeyondMode, WideResult } from './wider-search.ts';
+import type { BeyondMode, WideResult } from '../search/wider-search.ts';
 
 /** A digest as the outbox records it (what was posted, when, and how it went). */
 export type DigestRecord = OutboxDelivery;
@@ -60,6 +60,8 @@ export interface OperatorApp {
    */
   searchWide(query: string, page: { limit: number; offset: number; correct?: boolean }, mode: BeyondMode): Promise<WideResult>;
   paper(id: string): Paper | undefined;
+  /** Whether any feed day was ingested yet (an empty database explains an empty search). */
+  hasIngested(): boolean;
   /**
    * The `limit` stored papers closest to paper `id` (a canonical arXiv id) by TF-IDF cosine, closest
    * first, never the paper itself; undefined when that paper is not stored.
@@ -93,6 +95,7 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
       return createWiderSearch(ctx).search(query, page, mode);
     },
     paper: (id) => ctx.papers.get(id),
+    hasIngested: () => ctx.papers.latestFeedDay() !== undefined,
     similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchRepo, ctx.papers)).find(id, limit),
     channels() {
       const topics = ctx.channels.topicQueriesByChannel();

@@ -5,6 +5,7 @@ import type { Platform } from '../core/types.ts';
 import type { PaperView } from '../core/views.ts';
 import { createCommandCore, type DigestPlanning } from '../commands/index.ts';
 import { toPaperView } from '../format/paper-view.ts';
+import type { WiderSearch } from '../search/wider-search.ts';
 
 /** A channel on a platform, as entry points name it. */
 export interface ChannelRef {
@@ -35,6 +36,8 @@ export interface PapersAppDeps {
   schedules: ScheduleSync;
   /** Defaults to the context's planner. */
   planner?: DigestPlanning;
+  /** Search beyond the stored papers (Hugging Face's own search); without it, chat search stays local. */
+  wider?: WiderSearch;
 }
 
 /** Prefix matches (also after a `/`), then the rest that contain `needle`; the order of `values` otherwise. */
@@ -54,7 +57,7 @@ export function rankMatches(values: string[], typed: string): string[] {
 /** Builds the application on a context (the composition root's, never an entry point's). */
 export function createPapersApp(deps: PapersAppDeps): PapersApp {
   const { ctx } = deps;
-  const core = createCommandCore({ ctx, schedules: deps.schedules, ...(deps.planner ? { planner: deps.planner } : {}) });
+  const core = createCommandCore({ ctx, schedules: deps.schedules, ...(deps.planner ? { planner: deps.planner } : {}), ...(deps.wider ? { wider: deps.wider } : {}) });
   return {
     clock: ctx.clock,
     command: (req) => core.handle(req),

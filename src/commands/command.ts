@@ -5,6 +5,7 @@ import type { ScheduleSync } from '../core/ports.ts';
 import type { Channel } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
 import type { Usage } from './command-wording.ts';
+import type { WiderSearch } from '../search/wider-search.ts';
 
 /** Plans what a channel's next digest would contain (the lead's `DigestPlanner` fits this). */
 export interface DigestPlanning {
@@ -17,6 +18,8 @@ export interface CommandCoreDeps {
   /** Defaults to `ctx.planner`. */
   planner?: DigestPlanning;
   schedules: ScheduleSync;
+  /** Search beyond the stored papers (Hugging Face's own search); without it, search stays local. */
+  wider?: WiderSearch;
 }
 
 /** What every command's `run` receives besides the request. */
@@ -29,6 +32,7 @@ export interface CommandEnv {
   now: Date;
   /** Every registered command, for `help`. */
   commands: ReadonlyMap<string, Command>;
+  wider?: WiderSearch;
 }
 
 /**

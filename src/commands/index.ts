@@ -136,7 +136,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
       }
       if (managesFor(command, req) && !req.canManage) return refusal(req);
       await deps.ctx.freshness.ensureFresh();
-      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, channels, now: deps.ctx.clock.now(), commands };
+      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, channels, now: deps.ctx.clock.now(), commands, ...(deps.wider ? { wider: deps.wider } : {}) };
       try {
         return await command.run(req, env);
       } catch (error) {

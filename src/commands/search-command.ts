@@ -1,18 +1,59 @@
+import type { CommandReply } from '../core/commands.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import { QUERY_SYNTAX_HELP } from '../search/query.ts';
+import type { SearchResult } from '../search/search-service.ts';
+import type { BeyondMode, BeyondResult, WideResult } from '../search/wider-search.ts';
 import { UsageError } from '../errors.ts';
 import { clip, freeText } from './command-args.ts';
-import type { Command } from './command.ts';
+import type { Command, CommandEnv } from './command.ts';
 import { worded } from './command-wording.ts';
 
 /** Results per page (and per "More"). */
 export const SEARCH_PAGE_SIZE = 5;
 const MAX_OFFSET = 500;
+/** The cursor of the "Search all of Hugging Face" button: the first page, asking Hugging Face too. */
+export const BEYOND_CURSOR = 'hf';
 
-function offsetFrom(cursor: string | undefined): number {
-  if (cursor === undefined || cursor === '') return 0;
-  const n = Number(cursor);
-  return Number.isInteger(n) && n >= 0 && n <= MAX_OFFSET ? n : 0;
+/** A page cursor (`5`, `10`, ...) or the Hugging Face one; anything else is the first page. */
+function pageOf(cursor: string | undefined): { offset: number; mode: BeyondMode } {
+  if (cursor === BEYOND_CURSOR) return { offset: 0, mode: 'always' };
+  const n = Number(cursor ?? '');
+  return { offset: cursor && Number.isInteger(n) && n >= 0 && n <= MAX_OFFSET ? n : 0, mode: 'auto' };
+}
+
+async function searchWide(env: CommandEnv, query: string, offset: number, mode: BeyondMode): Promise<WideResult> {
+  const page = { limit: SEARCH_PAGE_SIZE, offset };
+  return env.wider ? env.wider.search(query, page, mode) : { local: env.ctx.search.search(query, page) };
+}
+
+function correctionNotes(req: Parameters<Command['run']>[0], result: SearchResult): string[] {
+  if (!result.correctedQuery || !result.original) return [];
+  // The way back to the words as typed is the same command with spell:off (it pages as usual).
+  const fixed = (result.corrections ?? []).map((c) => `${c.from} → ${c.to}`).join(', ');
+  const asWritten = worded(req, 'searchUsage').split('\n')[0]!.replace(/<[^>]*>/, clip(result.original, 200));
+  return [`Showing results for "${clip(result.correctedQuery, 100)}"${fixed ? ` (${fixed})` : ''}.`, `Search for the words as written instead: ${asWritten}`];
+}
+
+function beyondNote(beyond: BeyondResult | undefined): string[] {
+  if (!beyond) return [];
+  if (beyond.kind === 'unavailable') return ["Hugging Face's search could not be reached just now, so these are the papers stored here only."];
+  if (beyond.hits.length === 0) return ["Hugging Face's search found nothing more."];
+  const fresh = beyond.hits.filter((h) => h.newToUs).length;
+  return [`${beyond.hits.length} more from Hugging Face's search${fresh > 0 ? ` (${fresh} new here, stored now so topics can match them)` : ''}.`];
+}
+
+function nothingFound(env: CommandEnv, query: string, offset: number, beyond: BeyondResult | undefined): CommandReply {
+  const empty = env.ctx.papers.latestFeedDay() === undefined;
+  return {
+    kind: 'text',
+    visibility: 'ephemeral',
+    title: `No results for "${clip(query, 100)}"`,
+    lines: [
+      offset > 0 ? 'There are no more results.' : empty ? 'Nothing ingested yet: run `npx papers ingest --today` (npm start also does it on its first start).' : `No paper matches "${clip(query, 200)}".`,
+      ...beyondNote(beyond).filter((line) => !line.endsWith('found nothing more.')),
+      'Try fewer or broader words, or check the syntax with /papers help.',
+    ],
+  };
 }
 
 export const searchCommand = {
@@ -20,40 +61,26 @@ export const searchCommand = {
   description: 'Search every paper we know of; results are visible only to you.',
   usage: { wording: 'searchUsage' },
   manages: false,
-  run(req, { ctx }) {
+  async run(req, env) {
     const query = freeText(req, 'query');
     if (query === '') throw new UsageError('Tell me what to search for.', `${worded(req, 'searchUsage').split('\n')[0]}\n${QUERY_SYNTAX_HELP}`);
-    const offset = offsetFrom(req.cursor);
-    const result = ctx.search.search(query, { limit: SEARCH_PAGE_SIZE, offset });
-    if (result.hits.length === 0) {
-      return {
-        kind: 'text',
-        visibility: 'ephemeral',
-        title: `No results for "${clip(query, 100)}"`,
-        lines: [
-          offset > 0 ? 'There are no more results.' : `No paper matches "${clip(query, 200)}".`,
-          'Try fewer or broader words, or check the syntax with /papers help.',
-        ],
-      };
-    }
-    const notes: string[] = [];
-    if (result.correctedQuery && result.original) {
-      // The way back to the words as typed is the same command with spell:off (it pages as usual).
-      const fixed = (result.corrections ?? []).map((c) => `${c.from} → ${c.to}`).join(', ');
-      notes.push(`Showing results for "${clip(result.correctedQuery, 100)}"${fixed ? ` (${fixed})` : ''}.`);
-      const asWritten = worded(req, 'searchUsage').split('\n')[0]!.replace(/<[^>]*>/, clip(result.original, 200));
-      notes.push(`Search for the words as written instead: ${asWritten}`);
-    }
-    const shown = `${offset + 1}-${offset + result.hits.length}`;
-    notes.push(`Papers ${shown} of ${result.approximate ? 'more than ' : ''}${result.total} matching.`);
+    const { offset, mode } = pageOf(req.cursor);
+    const { local: result, beyond } = await searchWide(env, query, offset, mode);
+    const found = beyond?.kind === 'found' ? beyond.hits : [];
+    if (result.hits.length === 0 && found.length === 0) return nothingFound(env, query, offset, beyond);
+    const notes = [...correctionNotes(req, result)];
+    const shown = result.hits.length > 0 ? `Papers ${offset + 1}-${offset + result.hits.length} of ${result.approximate ? 'more than ' : ''}${result.total} matching.` : 'No stored paper matches.';
+    notes.push(shown, ...beyondNote(beyond));
+    const badge = (newToUs: boolean) => (newToUs ? "New here: found by Hugging Face's search" : "Found by Hugging Face's search");
     return {
       kind: 'papers',
       visibility: 'ephemeral',
       title: `Results for "${clip(query, 100)}"`,
       note: notes.join('\n'),
-      papers: result.hits.map((h) => toPaperView(h.paper, { snippet: h.snippet })),
+      papers: [...result.hits.map((h) => toPaperView(h.paper, { snippet: h.snippet })), ...found.map((h) => ({ ...toPaperView(h.paper), badge: badge(h.newToUs) }))],
       shareable: true,
       ...(result.hasMore ? { more: { command: 'search', text: query, cursor: String(offset + result.hits.length) } } : {}),
+      ...(env.wider && !beyond && offset === 0 ? { beyond: { command: 'search', text: query, cursor: BEYOND_CURSOR } } : {}),
     };
   },
 } satisfies Command;

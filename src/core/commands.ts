@@ -57,6 +57,8 @@ export type CommandReply =
       papers: PaperView[];
       /** When present, a "More" button re-runs the command with this cursor. */
       more?: { command: string; text: string; cursor: string };
+      /** When present, a "Search all of Hugging Face" button re-runs the command with this cursor. */
+      beyond?: { command: string; text: string; cursor: string };
       /** Whether each paper gets a "Share in channel" button. */
       shareable?: boolean;
     }

@@ -20,6 +20,8 @@ export interface PaperView {
   snippet?: string;
   /** The channel topic this paper matched, when a topic selected it. */
   matchedTopic?: string;
+  /** Where the paper comes from, when it is not our own store (e.g. found by Hugging Face's search, new to us). */
+  badge?: string;
 }
 
 /** A digest ready to render: one channel, one feed day. */

@@ -22,6 +22,7 @@ const paperViewSchema = z.object({
   summary: z.string(),
   snippet: z.string().optional(),
   matchedTopic: z.string().optional(),
+  badge: z.string().optional(),
 });
 
 const digestViewSchema = z.object({

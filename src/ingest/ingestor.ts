@@ -101,17 +101,18 @@ export class Ingestor {
 
   /**
    * Backfills `from`..`to` oldest first. Days already ingested to the end are skipped unless `refresh`,
-   * so an interrupted backfill resumes where it stopped.
+   * so an interrupted backfill resumes where it stopped. An aborted `signal` stops it before the next day.
    */
   async ingestRange(
     from: Day,
     to: Day,
-    options: { refresh?: boolean; onDay?: (report: DayReport | { day: Day; skippedAsDone: true }, done: number, total: number) => void } = {},
+    options: { refresh?: boolean; signal?: AbortSignal; onDay?: (report: DayReport | { day: Day; skippedAsDone: true }, done: number, total: number) => void } = {},
   ): Promise<DayReport[]> {
     const days = daysBetween(from, to);
     const done = options.refresh ? new Set<Day>() : this.deps.papers.ingestedAmong(days);
     const reports: DayReport[] = [];
     for (const [i, day] of days.entries()) {
+      if (options.signal?.aborted) break;
       if (done.has(day)) {
         options.onDay?.({ day, skippedAsDone: true }, i + 1, days.length);
         continue;

@@ -82,6 +82,11 @@ export async function startHttpServer(options: {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
   for (const route of options.routes) {
+    if (route.method === 'MOUNT') {
+      const mounted = route.handler;
+      app.use(route.path, (req, res, next) => mounted(req, res, next));
+      continue;
+    }
     const register = route.method === 'GET' ? app.get.bind(app) : app.post.bind(app);
     register(route.path, (req, res, next) => {
       Promise.resolve(route.handler(req, res)).catch(next);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { BeyondHit, BeyondMode, BeyondResult } from '../../app/wider-search.ts';
+import type { BeyondHit, BeyondMode, BeyondResult } from '../../search/wider-search.ts';
 import type { Day } from '../../core/time.ts';
 import type { Paper } from '../../core/types.ts';
 import { toPaperView } from '../../format/paper-view.ts';
@@ -19,6 +19,9 @@ interface SearchOptions {
 function item(paper: Paper, feedDay: Day | null, extra: Record<string, unknown> = {}) {
   return { ...toPaperView(paper, extra.snippet ? { snippet: extra.snippet as string } : {}), publishedAt: paper.publishedAt, feedDay, ...extra };
 }
+
+/** What an empty database answers a search. */
+export const NOTHING_INGESTED = 'Nothing ingested yet: run `npx papers ingest --today` (npm start also does it on its first start), then search again.';
 
 const feedNote = (feedDay: Day | null) => (feedDay ? `on the feed ${feedDay}` : 'not on the Daily Papers feed');
 
@@ -68,7 +71,7 @@ export function registerSearch(program: Command, runtime: CliRuntime): void {
         return;
       }
       const lines = result.hits.flatMap((h, i) => paperLines(toPaperView(h.paper), options.offset + i + 1, [h.snippet?.replace(/\*\*/g, ''), feedNote(h.feedDay)].filter(Boolean).join(' · ')));
-      if (lines.length === 0) lines.push(`No papers match "${result.query}".`);
+      if (lines.length === 0) lines.push(app.hasIngested() ? `No papers match "${result.query}".` : NOTHING_INGESTED);
       if (beyond) lines.push(...beyondLines(beyond, options.offset + result.hits.length));
       runtime.io.out(lines.join('\n'));
       const more = result.approximate ? `best of the ${result.total.toLocaleString('en')} newest matches` : `${result.total} match${result.total === 1 ? '' : 'es'}`;

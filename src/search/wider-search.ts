@@ -3,8 +3,8 @@ import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import { describeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { parseQuery, type ParsedQuery } from '../search/query.ts';
-import type { SearchOptions, SearchResult } from '../search/search-service.ts';
+import { parseQuery, type ParsedQuery } from './query.ts';
+import type { SearchOptions, SearchResult } from './search-service.ts';
 
 /** A paper Hugging Face's search found; `newToUs` when it was not stored before this search. */
 export interface BeyondHit {
