@@ -4,12 +4,12 @@ import type { Clock } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, isDay, type Day } from '../core/time.ts';
 import type { Channel, Delivery, Paper } from '../core/types.ts';
 import { describeSchedule, describeSettings } from '../commands/channel-state.ts';
-import { DashboardQueries, type DayDeliveries, type DayStats, type PaperPosting } from '../db/dashboard-queries.ts';
+import { DashboardQueries, type ChannelFilter, type DayDeliveries, type DayStats, type PaperPosting } from '../db/dashboard-queries.ts';
 import { UsageError } from '../errors.ts';
 import type { SearchResult } from '../search/search-service.ts';
 import type { PapersApp } from './papers-app.ts';
 
-export type { DayDeliveries, DayStats, PaperPosting };
+export type { ChannelFilter, DayDeliveries, DayStats, PaperPosting };
 
 /** A page of a list: `limit` items from `offset`. */
 export interface PageRequest {
@@ -88,8 +88,8 @@ export interface DashboardApp {
   /** The same search as `/papers search`: syntax, correction ("showing results for"), paging. */
   search(query: string, page: PageRequest): DashboardSearch;
   paper(id: string): PaperDetail | undefined;
-  /** One page of every enrolled channel, oldest first, and how many there are. */
-  channels(page: PageRequest): { channels: ChannelSummary[]; total: number };
+  /** One page of the enrolled channels (all, failing or paused), oldest first, and how many there are. */
+  channels(page: PageRequest, filter?: ChannelFilter): { channels: ChannelSummary[]; total: number };
   channel(id: number): Promise<ChannelDetail | undefined>;
   /** Papers and upvotes per feed day over the last 30 days. */
   paperCharts(): PaperChartData;
@@ -189,9 +189,9 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       const paper = ctx.papers.get(id);
       return paper && { paper, feedDay: ctx.searchRepo.feedDayOf(id), postings: queries.postingsOf(id) };
     },
-    channels(page) {
-      const list = queries.channelIdPage(page).map((id) => ctx.channels.get(id)).filter((c): c is Channel => c !== undefined);
-      return { channels: summaries(list), total: queries.channelTotal() };
+    channels(page, filter = 'all') {
+      const list = queries.channelIdPage(page, filter).map((id) => ctx.channels.get(id)).filter((c): c is Channel => c !== undefined);
+      return { channels: summaries(list), total: queries.channelTotal(filter) };
     },
     async channel(id) {
       const channel = ctx.channels.get(id);
