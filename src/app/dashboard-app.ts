@@ -20,7 +20,16 @@ export interface PageRequest {
 /** One feed day's papers, a page of them, and the feed days around it for a day picker. */
 export type FeedDayPage =
   | { kind: 'nothing-ingested' }
-  | { kind: 'day'; day: Day; papers: (Paper & { rank: number })[]; total: number; recentDays: Day[]; latestDay: Day };
+  | {
+      kind: 'day';
+      day: Day;
+      papers: (Paper & { rank: number })[];
+      total: number;
+      recentDays: Day[];
+      latestDay: Day;
+      /** Set when the day asked for is not a calendar day (`YYYY-MM-DD`): the latest day is shown instead. */
+      notADay?: string;
+    };
 
 /** A search as the dashboard shows it: the results (with any correction), or why the query is not one. */
 export type DashboardSearch = { kind: 'results'; result: SearchResult } | { kind: 'error'; message: string; usage?: string };
@@ -175,7 +184,8 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       if (!latest) return { kind: 'nothing-ingested' };
       const chosen = day && isDay(day) ? day : latest;
       const { papers: listed, total } = queries.feedDayPage(chosen, page);
-      return { kind: 'day', day: chosen, papers: listed, total, recentDays: ctx.papers.feedDays({ limit: CHART_DAYS }), latestDay: latest };
+      const notADay = day && chosen !== day ? { notADay: day } : {};
+      return { kind: 'day', day: chosen, papers: listed, total, recentDays: ctx.papers.feedDays({ limit: CHART_DAYS }), latestDay: latest, ...notADay };
     },
     search(query, page) {
       try {
