@@ -4,12 +4,12 @@ import type { Clock } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, isDay, type Day } from '../core/time.ts';
 import type { Channel, Delivery, Paper } from '../core/types.ts';
 import { describeSchedule, describeSettings } from '../commands/channel-state.ts';
-import { DashboardQueries, type DayDeliveries, type DayStats, type PaperPosting } from '../db/dashboard-queries.ts';
+import { DashboardQueries, type ChannelFilter, type DayDeliveries, type DayStats, type PaperPosting } from '../db/dashboard-queries.ts';
 import { UsageError } from '../errors.ts';
 import type { SearchResult } from '../search/search-service.ts';
 import type { PapersApp } from './papers-app.ts';
 
-export type { DayDeliveries, DayStats, PaperPosting };
+export type { ChannelFilter, DayDeliveries, DayStats, PaperPosting };
 
 /** A page of a list: `limit` items from `offset`. */
 export interface PageRequest {
@@ -20,7 +20,16 @@ export interface PageRequest {
 /** One feed day's papers, a page of them, and the feed days around it for a day picker. */
 export type FeedDayPage =
   | { kind: 'nothing-ingested' }
-  | { kind: 'day'; day: Day; papers: (Paper & { rank: number })[]; total: number; recentDays: Day[]; latestDay: Day };
+  | {
+      kind: 'day';
+      day: Day;
+      papers: (Paper & { rank: number })[];
+      total: number;
+      recentDays: Day[];
+      latestDay: Day;
+      /** Set when the day asked for is not a calendar day (`YYYY-MM-DD`): the latest day is shown instead. */
+      notADay?: string;
+    };
 
 /** A search as the dashboard shows it: the results (with any correction), or why the query is not one. */
 export type DashboardSearch = { kind: 'results'; result: SearchResult } | { kind: 'error'; message: string; usage?: string };
@@ -88,8 +97,8 @@ export interface DashboardApp {
   /** The same search as `/papers search`: syntax, correction ("showing results for"), paging. */
   search(query: string, page: PageRequest): DashboardSearch;
   paper(id: string): PaperDetail | undefined;
-  /** One page of every enrolled channel, oldest first, and how many there are. */
-  channels(page: PageRequest): { channels: ChannelSummary[]; total: number };
+  /** One page of the enrolled channels (all, failing or paused), oldest first, and how many there are. */
+  channels(page: PageRequest, filter?: ChannelFilter): { channels: ChannelSummary[]; total: number };
   channel(id: number): Promise<ChannelDetail | undefined>;
   /** Papers and upvotes per feed day over the last 30 days. */
   paperCharts(): PaperChartData;
@@ -175,7 +184,8 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       if (!latest) return { kind: 'nothing-ingested' };
       const chosen = day && isDay(day) ? day : latest;
       const { papers: listed, total } = queries.feedDayPage(chosen, page);
-      return { kind: 'day', day: chosen, papers: listed, total, recentDays: ctx.papers.feedDays({ limit: CHART_DAYS }), latestDay: latest };
+      const notADay = day && chosen !== day ? { notADay: day } : {};
+      return { kind: 'day', day: chosen, papers: listed, total, recentDays: ctx.papers.feedDays({ limit: CHART_DAYS }), latestDay: latest, ...notADay };
     },
     search(query, page) {
       try {
@@ -189,9 +199,9 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       const paper = ctx.papers.get(id);
       return paper && { paper, feedDay: ctx.searchRepo.feedDayOf(id), postings: queries.postingsOf(id) };
     },
-    channels(page) {
-      const list = queries.channelIdPage(page).map((id) => ctx.channels.get(id)).filter((c): c is Channel => c !== undefined);
-      return { channels: summaries(list), total: queries.channelTotal() };
+    channels(page, filter = 'all') {
+      const list = queries.channelIdPage(page, filter).map((id) => ctx.channels.get(id)).filter((c): c is Channel => c !== undefined);
+      return { channels: summaries(list), total: queries.channelTotal(filter) };
     },
     async channel(id) {
       const channel = ctx.channels.get(id);

@@ -30,6 +30,9 @@ export interface PaperPosting {
   updatedAt: string;
 }
 
+/** Which channels a list shows: all, those failing (refused by their platform), or those paused. */
+export type ChannelFilter = 'all' | 'failing' | 'paused';
+
 const STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
 
 /**
@@ -40,8 +43,8 @@ export class DashboardQueries {
   private readonly dayPage: Statement;
   private readonly dayCount: Statement;
   private readonly dayStats: Statement;
-  private readonly channelCount: Statement;
-  private readonly channelIds: Statement;
+  private readonly channelCount: Record<ChannelFilter, Statement>;
+  private readonly channelIds: Record<ChannelFilter, Statement>;
   private readonly topicsOf: Statement;
   private readonly recentOf: Statement;
   private readonly postings: Statement;
@@ -58,8 +61,11 @@ export class DashboardQueries {
     this.dayStats = db.sqlite.prepare(
       'SELECT feed_day AS day, COUNT(*) AS papers, COALESCE(SUM(upvotes), 0) AS upvotes FROM daily_listings WHERE feed_day BETWEEN ? AND ? GROUP BY feed_day ORDER BY feed_day',
     );
-    this.channelCount = db.sqlite.prepare('SELECT COUNT(*) FROM channels').pluck();
-    this.channelIds = db.sqlite.prepare('SELECT id FROM channels ORDER BY id LIMIT ? OFFSET ?').pluck();
+    const where: Record<ChannelFilter, string> = { all: '', failing: "WHERE health = 'failing'", paused: 'WHERE paused = 1' };
+    const each = (sql: (w: string) => string) =>
+      Object.fromEntries(Object.entries(where).map(([k, w]) => [k, db.sqlite.prepare(sql(w)).pluck()])) as Record<ChannelFilter, Statement>;
+    this.channelCount = each((w) => `SELECT COUNT(*) FROM channels ${w}`);
+    this.channelIds = each((w) => `SELECT id FROM channels ${w} ORDER BY id LIMIT ? OFFSET ?`);
     this.topicsOf = db.sqlite.prepare('SELECT channel_id, query FROM subscriptions WHERE channel_id IN (SELECT value FROM json_each(?)) ORDER BY id');
     // The newest digests of each channel on the page: each channel's rows come through the (channel_id, feed_day) index.
     this.recentOf = db.sqlite.prepare(
@@ -104,14 +110,14 @@ export class DashboardQueries {
     return [...out.values()];
   }
 
-  /** How many channels are enrolled. */
-  channelTotal(): number {
-    return this.channelCount.get() as number;
+  /** How many channels are enrolled (of those `filter` keeps). */
+  channelTotal(filter: ChannelFilter = 'all'): number {
+    return this.channelCount[filter].get() as number;
   }
 
-  /** The ids of one page of channels, oldest first. */
-  channelIdPage(page: { limit: number; offset: number }): number[] {
-    return this.channelIds.all(page.limit, page.offset) as number[];
+  /** The ids of one page of channels (of those `filter` keeps), oldest first. */
+  channelIdPage(page: { limit: number; offset: number }, filter: ChannelFilter = 'all'): number[] {
+    return this.channelIds[filter].all(page.limit, page.offset) as number[];
   }
 
   /** The topic queries of the given channels, oldest first, keyed by channel id. */

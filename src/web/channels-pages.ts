@@ -1,4 +1,4 @@
-import type { ChannelDetail, ChannelSummary, DeliveryChartData, LedgerEntry } from '../app/dashboard-app.ts';
+import type { ChannelDetail, ChannelFilter, ChannelSummary, DeliveryChartData, LedgerEntry } from '../app/dashboard-app.ts';
 import type { CommandReply } from '../core/commands.ts';
 import type { Channel } from '../core/types.ts';
 import { barChart } from './charts.ts';
@@ -37,15 +37,28 @@ export function deliveriesChart(charts: DeliveryChartData): Html {
 }
 
 /** `GET /channels`: every enrolled channel, one page. */
-export function channelsPage(list: { channels: ChannelSummary[]; total: number }, charts: DeliveryChartData, page: number, pageSize: number): Html {
+const FILTERS: { value: ChannelFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'failing', label: 'Failing' },
+  { value: 'paused', label: 'Paused' },
+];
+
+function filterLinks(current: ChannelFilter): Html {
+  return html`<nav class="pager" aria-label="Show channels">${FILTERS.map((f) =>
+    f.value === current ? html`<strong aria-current="page">${f.label}</strong>` : html`<a href="/channels${query({ show: f.value === 'all' ? undefined : f.value })}">${f.label}</a>`,
+  )}</nav>`;
+}
+
+export function channelsPage(list: { channels: ChannelSummary[]; total: number }, charts: DeliveryChartData, page: number, pageSize: number, filter: ChannelFilter = 'all'): Html {
   const rows = list.channels.map(
     (c) => html`<tr><td><a href="/channels/${c.channel.id}">${place(c.channel)}</a></td><td>${c.schedule}</td><td>${c.topics.length === 0 ? html`<span class="muted">top papers</span>` : c.topics.join(' · ')}</td>
 <td>top ${c.channel.topN}, min ▲${c.channel.minUpvotes}, empty: ${c.channel.emptyBehaviour}</td><td>${health(c.channel)}</td>
 <td>${c.recent.length === 0 ? html`<span class="muted">none yet</span>` : c.recent.map((d) => html`<div>${d.feedDay}: ${d.status}</div>`)}</td></tr>`,
   );
-  return html`<h1>Channels</h1><p class="muted">${list.total} enrolled channel${list.total === 1 ? '' : 's'}.</p>
-${list.total === 0 ? html`<p class="note">No channel is enrolled yet: in Slack or Discord, <code>/papers subscribe &lt;topic&gt;</code> or <code>/papers schedule 09:00</code>.</p>` : html`<table><thead><tr><th scope="col">Channel</th><th scope="col">Schedule</th><th scope="col">Topics</th><th scope="col">Settings</th><th scope="col">Health</th><th scope="col">Last digests</th></tr></thead><tbody>${rows}</tbody></table>`}
-${pager({ page, hasMore: page * pageSize < list.total, total: list.total, href: (n) => `/channels${query({ page: n })}`, label: 'Channels' })}
+  const which = filter === 'all' ? 'enrolled' : filter;
+  return html`<h1>Channels</h1>${filterLinks(filter)}<p class="muted">${list.total} ${which} channel${list.total === 1 ? '' : 's'}.</p>
+${list.total === 0 && filter !== 'all' ? html`<p>No channel is ${filter}.</p>` : list.total === 0 ? html`<p class="note">No channel is enrolled yet: in Slack or Discord, <code>/papers subscribe &lt;topic&gt;</code> or <code>/papers schedule 09:00</code>.</p>` : html`<table><thead><tr><th scope="col">Channel</th><th scope="col">Schedule</th><th scope="col">Topics</th><th scope="col">Settings</th><th scope="col">Health</th><th scope="col">Last digests</th></tr></thead><tbody>${rows}</tbody></table>`}
+${pager({ page, hasMore: page * pageSize < list.total, total: list.total, href: (n) => `/channels${query({ show: filter === 'all' ? undefined : filter, page: n })}`, label: 'Channels' })}
 <h2>Deliveries</h2>${deliveriesChart(charts)}`;
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChannelEdit, DashboardApp } from '../app/dashboard-app.ts';
+import type { ChannelEdit, ChannelFilter, DashboardApp } from '../app/dashboard-app.ts';
 import type { CommandReply } from '../core/commands.ts';
 import type { HttpRoute } from '../server/http-route.ts';
 import { headerValue, readBody } from '../server/http-server.ts';
@@ -149,8 +149,10 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
     }),
     read('/channels', (_req, res, grant, url) => {
       const n = pageNumber(url);
-      const list = app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels });
-      sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, app.deliveryCharts(), n, sizes.channels)));
+      const show = url.searchParams.get('show');
+      const filter: ChannelFilter = show === 'failing' || show === 'paused' ? show : 'all';
+      const list = app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels }, filter);
+      sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, app.deliveryCharts(), n, sizes.channels, filter)));
     }),
     read('/channels/:id', (_req, res, grant, url) => showChannel(res, grant, channelIdOf(url))),
     write('/channels/:id/edit', async (req, res, grant, form) => {

@@ -39,7 +39,7 @@ export function feedPage(feed: FeedDayPage, charts: PaperChartData, page: number
   }
   const hasMore = page * pageSize < feed.total;
   const latest = feed.day === feed.latestDay ? ' (the latest ingested)' : '';
-  return html`<h1>Papers of ${feed.day}${latest}</h1>${dayPicker(feed.recentDays, feed.day)}
+  return html`<h1>Papers of ${feed.day}${latest}</h1>${feed.notADay ? html`<p class="error" role="alert">"${feed.notADay}" is not a day: write it as YYYY-MM-DD, e.g. ${feed.latestDay}.</p>` : ''}${dayPicker(feed.recentDays, feed.day)}
 <p class="muted">${feed.total} paper${feed.total === 1 ? '' : 's'} listed on Hugging Face Daily Papers that day, best first.</p>
 ${feed.papers.length === 0 ? html`<p class="note">No papers are stored for ${feed.day}.</p>` : html`<ul class="cards" aria-label="Papers of ${feed.day}">${feed.papers.map((p) => paperCard(p))}</ul>`}
 ${pager({ page, hasMore, total: feed.total, href: (n) => `/${query({ day: feed.day, page: n })}`, label: 'Papers' })}

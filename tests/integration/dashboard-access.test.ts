@@ -159,6 +159,12 @@ describe('the dashboard pages', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('show the latest day, saying so, when the day asked for is not a day', async () => {
+    const body = await (await fetch(at(open, `/?on=${encodeURIComponent('17/03/2025<b>')}`))).text();
+    expect(body).toContain('"17/03/2025&lt;b&gt;" is not a day: write it as YYYY-MM-DD, e.g. 2025-03-17.');
+    expect(body).toContain('Papers of 2025-03-17');
+  });
+
   it('say how to fix a bad query, as /papers search does', async () => {
     const res = await fetch(at(open, `/search?q=${encodeURIComponent('upvotes:>=lots')}`));
     expect(res.status).toBe(400);

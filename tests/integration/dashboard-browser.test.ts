@@ -125,6 +125,13 @@ describe('the web dashboard in Chromium', () => {
     expect(table).toContain('daily at 09:00 (Europe/Berlin)');
     expect(table).toContain('failing: channel_not_found');
     expect(await page.locator('#chart-deliveries svg rect').count()).toBeGreaterThan(0);
+    await page.getByRole('link', { name: 'Failing', exact: true }).click();
+    await page.waitForURL(/show=failing/);
+    const failingOnly = await page.locator('table').first().textContent();
+    expect(failingOnly).toContain('C-gone');
+    expect(failingOnly).not.toContain('C-research');
+    await page.getByRole('link', { name: 'All', exact: true }).click();
+    await page.waitForURL(openUrl('/channels'));
 
     await page.getByRole('link', { name: /C-research/ }).click();
     await page.waitForURL(/\/channels\/\d+$/);
