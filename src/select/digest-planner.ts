@@ -1,3 +1,4 @@
+import { passesQueryFilters } from '../search/query-filters.ts';
 import { DateTime } from 'luxon';
 import type { Channel, Paper, ScheduleCadence } from '../core/types.ts';
 import { addDays, feedDayAt, type Day } from '../core/time.ts';
@@ -8,7 +9,6 @@ import { DayIndex } from '../db/day-index.ts';
 import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import { toPaperView } from '../format/paper-view.ts';
-import type { ParsedQuery } from '../search/query.ts';
 import type { SearchService } from '../search/search-service.ts';
 import { rankCandidates, selectPapers, type Candidate, type DigestPick } from './select-papers.ts';
 
@@ -74,20 +74,6 @@ interface PlannerDeps {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   search: SearchService;
-}
-
-function passesFilters(paper: Paper, parsed: ParsedQuery): boolean {
-  // `since:` as search applies it: by publication day, and a paper whose day is unknown passes.
-  if (parsed.since && paper.publishedAt !== null && paper.publishedAt < parsed.since) return false;
-  const u = parsed.upvotes;
-  if (!u) return true;
-  switch (u.op) {
-    case '>=': return paper.upvotes >= u.value;
-    case '>': return paper.upvotes > u.value;
-    case '<=': return paper.upvotes <= u.value;
-    case '<': return paper.upvotes < u.value;
-    case '=': return paper.upvotes === u.value;
-  }
 }
 
 /** Planner settings. */
@@ -250,7 +236,7 @@ export class DigestPlanner {
     try {
       const { parsed, match, corrected } = this.deps.search.compileTopic(topic);
       if (corrected) this.corrections.set(topic, corrected);
-      matched = new Set(bundle.index.match(match).filter((id) => passesFilters(bundle.byId.get(id)!, parsed)));
+      matched = new Set(bundle.index.match(match).filter((id) => passesQueryFilters(bundle.byId.get(id)!, parsed)));
     } catch {
       // A stored topic that no longer parses matches nothing; commands validate topics when they are added.
     }

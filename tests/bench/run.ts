@@ -3,7 +3,7 @@
  * shared and noisy, so ratios matter more than absolute figures). `BENCH_PAPERS` shrinks the corpus.
  */
 import { run as cliStartUp } from './cli-start-up.ts';
-import { run as searchIngest } from './search-ingest.ts';
+import { run as searchIngest, typoAndOperatorLines } from './search-ingest.ts';
 import { run as similar } from './similar.ts';
 
 const only = process.argv.slice(2);
@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     console.log(`  selective terms:  p50 ${r.search.selective.p50} ms, p99 ${r.search.selective.p99} ms   (raw p50 ${r.search.selective.rawP50} ms, p99 ${r.search.selective.rawP99} ms)`);
     console.log(`  selective, ours / raw rowid+rank query:          median ${r.search.selective.medianRatio}x, worst ${r.search.selective.worstMedianRatio}x`);
     console.log(`  selective, ours / raw query returning the same rows and snippets: median ${r.search.selective.medianRatioVsRows}x, worst ${r.search.selective.worstRatioVsRows}x`);
+    for (const line of typoAndOperatorLines(r)) console.log(line);
     console.table(r.search.perQuery);
   }
   if (wanted('similar')) {
