@@ -8,6 +8,7 @@ import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
+import { relearnStaleAcronyms } from './ingest/relearn-acronyms.ts';
 import { DigestPlanner } from './select/digest-planner.ts';
 import { CatalogueFreshness, type FreshnessOptions } from './app/catalogue-freshness.ts';
 
@@ -33,6 +34,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
   catchUpIndex(papers, logger);
+  relearnAcronymsAtStart(db, logger);
   const channels = new ChannelsRepo(db);
   const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
@@ -56,6 +58,15 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
       db.close();
     },
   };
+}
+
+/** Stored acronyms from an older extractor are learned again (once); a failure leaves them as they were. */
+function relearnAcronymsAtStart(db: Db, logger: Logger): void {
+  try {
+    relearnStaleAcronyms(db, logger);
+  } catch (error) {
+    logger.warn({ err: describeError(error) }, 'could not learn the stored acronyms again; the old definitions stay');
+  }
 }
 
 /**

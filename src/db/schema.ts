@@ -149,6 +149,12 @@ export const acronyms = sqliteTable(
   (t) => [primaryKey({ columns: [t.acronym, t.expansion] }), index('acronyms_expansion_idx').on(t.expansion)],
 );
 
+/** Versions of what is derived from the stored papers (`acronyms`: the extractor that learned the definitions). */
+export const derivedState = sqliteTable('derived_state', {
+  name: text('name').primaryKey(),
+  version: integer('version').notNull(),
+});
+
 /** Feed days ingested to the end: backfills skip them when re-run, so a broken backfill resumes. */
 export const ingestedDays = sqliteTable('ingested_days', {
   feedDay: text('feed_day').primaryKey(),

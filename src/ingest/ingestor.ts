@@ -6,6 +6,7 @@ import type { PapersRepo } from '../db/papers-repo.ts';
 import type { SearchRepo } from '../db/search-repo.ts';
 import type { Logger } from '../logger.ts';
 import { extractAcronyms } from '../search/acronyms.ts';
+import { uniqueDefinitions } from './relearn-acronyms.ts';
 import type { ArxivClient } from '../sources/arxiv-client.ts';
 import { describeError } from '../errors.ts';
 
@@ -157,7 +158,7 @@ export class Ingestor {
     const { changed, added } = this.deps.papers.upsertPage(page.papers, page.listings, { deferIndex: true });
     this.deps.metrics?.papersIngested(added.length, Math.max(0, changed - added.length));
     const isNew = new Set(added);
-    const definitions = page.papers.filter((p) => isNew.has(p.id)).flatMap((p) => dedupe(extractAcronyms(p.abstract)));
+    const definitions = page.papers.filter((p) => isNew.has(p.id)).flatMap((p) => uniqueDefinitions(extractAcronyms(p.abstract)));
     this.deps.searchRepo.recordAcronyms(definitions);
     return changed;
   }
@@ -170,14 +171,4 @@ export class Ingestor {
       this.deps.logger.warn({ err: describeError(error), ids: ids.length }, 'arXiv enrichment failed; papers stored without it');
     }
   }
-}
-
-function dedupe<T extends { acronym: string; expansion: string }>(defs: T[]): T[] {
-  const seen = new Set<string>();
-  return defs.filter((d) => {
-    const key = `${d.acronym}\u0000${d.expansion}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
