@@ -72,11 +72,11 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
 }
 
 async function attempt(deps: DelivererDeps, chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome> {
+  const metrics = deps.metrics ?? noMetrics;
   const outcome = await attemptOnce(deps, chat, delivery, target, options).catch((error: unknown) => {
-    (deps.metrics ?? noMetrics).deliveryFinished(chat.platform, failureStatus(error, options.isLastAttempt));
+    metrics.deliveryFinished(chat.platform, failureStatus(error, options.isLastAttempt));
     throw error;
   });
-  const metrics = deps.metrics ?? noMetrics;
   if (outcome.outcome === 'sent' || outcome.outcome === 'found' || outcome.outcome === 'unconfirmed') metrics.deliveryFinished(chat.platform, outcome.outcome);
   if (outcome.outcome === 'sent') metrics.digestPosted(chat.platform, Math.max(0, (Date.now() - Date.parse(delivery.createdAt)) / 1000));
   return outcome;

@@ -52,7 +52,7 @@ export interface DashboardAccessOptions {
   adminToken?: string;
   /** How long a signed-in session lasts without use (default 12 h). */
   sessionTtlMs?: number;
-  /** Sessions kept at most (the oldest go first; default 10,000). */
+  /** Signed-in sessions kept at most, and as many pending ones (the oldest go first; default 10,000). */
   maxSessions?: number;
   now?: () => number;
 }
@@ -105,25 +105,36 @@ export function createDashboardAccess(options: DashboardAccessOptions = {}): Das
   const ttl = options.sessionTtlMs ?? 12 * 3_600_000;
   const maxSessions = options.maxSessions ?? 10_000;
   const now = options.now ?? Date.now;
-  const sessions = new Map<string, Session>();
+  // Pending sessions (a login form shown to anyone) are kept apart, so opening login forms in bulk can
+  // never push a signed-in session out.
+  const signedInSessions = new Map<string, Session>();
+  const pendingSessions = new Map<string, Session>();
 
   const sessionOf = (req: IncomingMessage): { id: string; session: Session } | undefined => {
     const id = cookieValue(req, SESSION_COOKIE);
     if (!id || !SESSION_ID.test(id)) return undefined;
-    const session = sessions.get(id);
+    const store = signedInSessions.has(id) ? signedInSessions : pendingSessions;
+    const session = store.get(id);
     if (!session) return undefined;
     if (session.expiresAt <= now()) {
-      sessions.delete(id);
+      store.delete(id);
       return undefined;
     }
     return { id, session };
   };
+  const forget = (id: string | undefined) => {
+    if (id === undefined) return;
+    signedInSessions.delete(id);
+    pendingSessions.delete(id);
+  };
   const open = (req: IncomingMessage, res: ServerResponse, signedIn: boolean): Session => {
-    for (const [id, s] of sessions) if (s.expiresAt <= now() || sessions.size >= maxSessions) sessions.delete(id);
+    const store = signedIn ? signedInSessions : pendingSessions;
+    // Oldest first: drop the expired, then the oldest while the store is full.
+    for (const [id, s] of store) if (s.expiresAt <= now() || store.size >= maxSessions) store.delete(id);
     const id = randomBytes(32).toString('base64url');
     const lifetime = signedIn ? ttl : PENDING_TTL_MS;
     const session = { csrf: randomBytes(32).toString('base64url'), signedIn, expiresAt: now() + lifetime };
-    sessions.set(id, session);
+    store.set(id, session);
     const secure = headerValue(req, 'x-forwarded-proto') === 'https' || (req.socket as { encrypted?: boolean }).encrypted ? '; Secure' : '';
     res.setHeader('set-cookie', `${SESSION_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(lifetime / 1000)}${secure}`);
     return session;
@@ -161,14 +172,12 @@ export function createDashboardAccess(options: DashboardAccessOptions = {}): Das
     },
     signIn(req, res, token) {
       if (!adminToken || !sameSecret(token, adminToken)) return false;
-      const old = cookieValue(req, SESSION_COOKIE);
-      if (old) sessions.delete(old);
+      forget(cookieValue(req, SESSION_COOKIE));
       open(req, res, true);
       return true;
     },
     signOut(req, res) {
-      const id = cookieValue(req, SESSION_COOKIE);
-      if (id) sessions.delete(id);
+      forget(cookieValue(req, SESSION_COOKIE));
       res.setHeader('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
     },
   };

@@ -120,6 +120,20 @@ describe('the dashboard access rule', () => {
     expect((await fetch(at(secured, '/'), { headers: { cookie: idle } })).status).toBe(401);
   });
 
+  it('keeps a signed-in session however many login forms are opened meanwhile', async () => {
+    const access = createDashboardAccess({ adminToken: TOKEN, maxSessions: 3 });
+    const small = await startHttpServer({ port: 0, host: '127.0.0.1', routes: dashboardRoutes({ app: createDashboardApp({ ctx, papers: createPapersApp({ ctx, schedules: { channelChanged: async () => {} } }) }), access, logger }), readiness: async () => ({}), logger });
+    try {
+      const form1 = await fetch(at(small, '/login'));
+      const csrf = /name="csrf" value="([^"]+)"/.exec(await form1.text())![1]!;
+      const signed = await fetch(at(small, '/login'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie: cookieOf(form1) }, body: new URLSearchParams({ csrf, token: TOKEN }).toString() });
+      for (let i = 0; i < 10; i++) await fetch(at(small, '/login'));
+      expect((await fetch(at(small, '/channels'), { headers: { cookie: cookieOf(signed) } })).status).toBe(200);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses a form from another site, an oversized form and a body that is not a form, changing nothing', async () => {
     const cookie = cookieOf(await signIn());
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(at(secured, `/channels/${channelId}`), { headers: { cookie } })).text())![1]!;
