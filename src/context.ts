@@ -8,6 +8,7 @@ import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
+import { noMetrics, type Metrics } from './core/metrics.ts';
 import { relearnStaleAcronyms } from './ingest/relearn-acronyms.ts';
 import { DigestPlanner } from './select/digest-planner.ts';
 import { CatalogueFreshness, type FreshnessOptions } from './app/catalogue-freshness.ts';
@@ -24,13 +25,15 @@ export interface AppContext {
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
+  /** What the bot reports about its own work (Prometheus in `npm start`, nothing elsewhere). */
+  metrics: Metrics;
   /** The one rule for how fresh the planner's and search's caches are, across processes. */
   freshness: CatalogueFreshness;
   close(): void;
 }
 
 /** Opens and migrates the database and builds the repositories and services on it. */
-export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db; freshness?: FreshnessOptions } = {}): AppContext {
+export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db; freshness?: FreshnessOptions; metrics?: Metrics } = {}): AppContext {
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
   catchUpIndex(papers, logger);
@@ -53,6 +56,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     search,
     planner,
     freshness,
+    metrics: options.metrics ?? noMetrics,
     close: () => {
       planner.invalidate();
       db.close();

@@ -48,7 +48,7 @@ interface AdapterDeps {
 }
 
 async function openCore(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
-  const ctx = createContext(config, logger);
+  const ctx = createContext(config, logger, { metrics });
   timeSearches(ctx.search, metrics);
   let jobs: Jobs;
   try {

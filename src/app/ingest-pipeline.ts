@@ -8,9 +8,10 @@ import { WiderSearch } from '../search/wider-search.ts';
 /** How many papers one Hugging Face search adds at most (one chat page). */
 const HF_SEARCH_RESULTS = 10;
 
-function hfClient({ config, logger }: AppContext): HfClient {
+function hfClient(ctx: AppContext): HfClient {
+  const { config, logger } = ctx;
   const { hf } = config;
-  return new HfClient({ apiUrl: hf.apiUrl, token: hf.token, timeoutMs: hf.timeoutMs, maxRetries: hf.maxRetries, searchTimeoutMs: hf.searchTimeoutMs, logger });
+  return new HfClient({ apiUrl: hf.apiUrl, token: hf.token, timeoutMs: hf.timeoutMs, maxRetries: hf.maxRetries, searchTimeoutMs: hf.searchTimeoutMs, logger, metrics: ctx.metrics });
 }
 
 /** Search beyond the stored papers through Hugging Face's own search, storing what it finds through the ingest pipeline. */
@@ -38,5 +39,6 @@ export function createIngestor(ctx: AppContext, options: { indexer?: Indexer } =
     searchRepo: ctx.searchRepo,
     logger,
     onChange: () => void ctx.freshness.changed(),
+    metrics: ctx.metrics,
   });
 }

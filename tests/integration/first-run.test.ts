@@ -58,6 +58,10 @@ describe('the first start on an empty database', () => {
     expect(hf.pagesRequested(days[2]!).length).toBeGreaterThan(0);
     expect(hf.pagesRequested(days[3]!)).toEqual([]);
     expect(await cli('search', 'first', 'run', 'paper', '--no-hf')).toContain(`First run paper of ${days[2]}`);
+    // The running bot's instruments saw it: papers ingested and the Hugging Face pages fetched.
+    const metrics = await (await fetch(`http://127.0.0.1:${running.http!.port}/metrics`)).text();
+    expect(metrics).toMatch(/^papers_ingested_papers_total\{change="added"\} 6$/m);
+    expect(metrics).toMatch(/^papers_huggingface_request_duration_seconds_count\{operation="daily_papers",result="ok"\} [1-9]\d*$/m);
   });
 
   it('does nothing of the kind on the next start: the database has papers', async () => {
