@@ -31,6 +31,8 @@ export interface DashboardReport {
   runs: number;
   /** Median milliseconds of one uncached recount of the deliveries chart (done at most once a minute). */
   deliveryRecountMs: number;
+  /** Median milliseconds of each path. */
+  paths: { path: string; p50: number }[];
   /** Milliseconds per request, as the client sees it over loopback. */
   rows: { page: string; p50: number; p95: number; p95OverBaseline: number; bytes: number }[];
 }
@@ -101,6 +103,7 @@ export async function run(options: { papers?: number; channels?: number; runs?: 
     { page: 'channel list (/channels, 50 a page)', paths: ['/channels', `/channels?page=${Math.ceil(lastPage / 2)}`, `/channels?page=${lastPage}`] },
   ];
   const times = cases.map(() => [] as number[]);
+  const perPath = new Map<string, number[]>();
   const bytes = cases.map(() => 0);
   const get = async (url: string) => {
     const t0 = performance.now();
@@ -115,8 +118,10 @@ export async function run(options: { papers?: number; channels?: number; runs?: 
   for (let r = 0; r < runs; r++) {
     for (let i = 0; i < cases.length; i++) {
       const c = cases[i]!;
-      const { ms, size } = await get(base + c.paths[r % c.paths.length]!);
+      const path = c.paths[r % c.paths.length]!;
+      const { ms, size } = await get(base + path);
       times[i]!.push(ms);
+      perPath.set(path, [...(perPath.get(path) ?? []), ms]);
       bytes[i] = Math.max(bytes[i]!, size);
     }
   }
@@ -136,6 +141,7 @@ export async function run(options: { papers?: number; channels?: number; runs?: 
     papers,
     channels,
     runs,
+    paths: [...perPath].map(([path, ms]) => ({ path, p50: round(percentile([...ms].sort((a, b) => a - b), 50)) })),
     deliveryRecountMs: round([...recounts].sort((a, b) => a - b)[2]!),
     rows: cases.map((c, i) => {
       const sorted = [...times[i]!].sort((a, b) => a - b);
@@ -148,6 +154,7 @@ export async function main(): Promise<void> {
   const r = await run();
   console.log(`\n== dashboard pages: ${r.papers.toLocaleString('en')} papers, ${r.channels.toLocaleString('en')} channels, ${r.runs} requests each, interleaved ==`);
   console.table(r.rows);
+  console.table(r.paths);
   const worst = Math.max(...r.rows.slice(1).map((row) => row.p95));
   console.log(`deliveries chart: one recount (at most once a minute) ${r.deliveryRecountMs} ms over ${(r.channels * DELIVERY_DAYS).toLocaleString('en')} deliveries`);
   console.log(`worst page p95 ${worst} ms (budget 100 ms); /healthz p95 ${r.rows[0]!.p95} ms in the same run`);
