@@ -21,11 +21,14 @@ export interface DashboardRefusal {
 export type AccessDecision = { allowed: true; grant: DashboardAccessGrant } | { allowed: false; refusal: DashboardRefusal };
 
 /**
- * The dashboard's access rule, shared by every route under it (and `/admin/queues`):
- * - without ADMIN_TOKEN, only loopback (the socket's own address, 127.0.0.1 or ::1; never a forwarded header)
- *   may read, and nobody may change anything;
- * - with ADMIN_TOKEN, a session signed in with the token may read and change from anywhere; a request without
- *   one gets 401 (loopback too: behind a reverse proxy on the same host every request comes from loopback).
+ * The dashboard's access rule, shared by every route under it (and `/admin/queues`). A request is local when
+ * its socket comes from 127.0.0.1 or ::1 and it carries no proxy forwarding header (a reverse proxy on the
+ * same host connects from loopback for everyone; a header can only make a request count as remote, never
+ * local):
+ * - without ADMIN_TOKEN, local requests may read, nobody may change anything, the rest get 403;
+ * - with ADMIN_TOKEN, a session signed in with the token may read and change from anywhere; every request
+ *   without one gets 401, local ones too (the token is set because the dashboard is meant to be reached
+ *   from elsewhere, and a same-host proxy that adds no forwarding header would look local).
  * Sessions live in memory (a restart signs everyone out); cookies are HttpOnly and SameSite=Strict; every POST
  * carries the session's CSRF token.
  */
@@ -71,6 +74,14 @@ const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 /** True only for the loopback addresses themselves: 127.0.0.1 and ::1 (also as ::ffff:127.0.0.1). */
 export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+/** Headers a proxy adds for the client it forwards. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-real-ip'];
+
+/** A request made on this machine itself: from a loopback socket, and not forwarded for someone else. */
+export function isLocalRequest(req: IncomingMessage): boolean {
+  return isLoopbackAddress(req.socket.remoteAddress) && FORWARDING_HEADERS.every((h) => req.headers[h] === undefined);
 }
 
 function digest(text: string): Buffer {
@@ -141,14 +152,14 @@ export function createDashboardAccess(options: DashboardAccessOptions = {}): Das
   };
 
   const check = (req: IncomingMessage): AccessDecision => {
-    if (!adminToken) {
-      if (isLoopbackAddress(req.socket.remoteAddress)) return { allowed: true, grant: { signedIn: false, canEdit: false } };
-      return { allowed: false, refusal: { status: 403, reason: 'The dashboard answers only on this machine (loopback) unless ADMIN_TOKEN is set.' } };
+    const found = adminToken ? sessionOf(req) : undefined;
+    if (found?.session.signedIn) {
+      found.session.expiresAt = now() + ttl;
+      return { allowed: true, grant: { signedIn: true, canEdit: true, csrfToken: found.session.csrf } };
     }
-    const found = sessionOf(req);
-    if (!found?.session.signedIn) return { allowed: false, refusal: { status: 401, reason: 'Sign in with the admin token to see the dashboard.' } };
-    found.session.expiresAt = now() + ttl;
-    return { allowed: true, grant: { signedIn: true, canEdit: true, csrfToken: found.session.csrf } };
+    if (adminToken) return { allowed: false, refusal: { status: 401, reason: 'Sign in with the admin token to see the dashboard.' } };
+    if (isLocalRequest(req)) return { allowed: true, grant: { signedIn: false, canEdit: false } };
+    return { allowed: false, refusal: { status: 403, reason: 'The dashboard answers only on this machine (loopback) unless ADMIN_TOKEN is set.' } };
   };
 
   return {
@@ -158,7 +169,10 @@ export function createDashboardAccess(options: DashboardAccessOptions = {}): Das
       const decision = check(req);
       if (!decision.allowed) return void refusalPage(res, decision.refusal, Boolean(adminToken));
       if (write && !decision.grant.canEdit) {
-        return void refusalPage(res, { status: 403, reason: 'The dashboard is read-only here: set ADMIN_TOKEN and sign in to change channels.' }, Boolean(adminToken));
+        const refusal: DashboardRefusal = adminToken
+          ? { status: 401, reason: 'Sign in with the admin token to change channels.' }
+          : { status: 403, reason: 'The dashboard is read-only: set ADMIN_TOKEN and sign in to change channels.' };
+        return void refusalPage(res, refusal, Boolean(adminToken));
       }
       return decision.grant;
     },

@@ -125,7 +125,7 @@ ${reply ? replyHtml(reply, { id: 'edit-reply' }) : ''}
 <dl><dt>Schedule</dt><dd>${detail.schedule}${c.paused ? ' (paused)' : ''}</dd><dt>Health</dt><dd>${health(c)}</dd>
 <dt>Topics</dt><dd>${detail.topics.length === 0 ? 'none (top papers)' : html`<ul id="topics">${detail.topics.map((t) => html`<li>${t}</li>`)}</ul>`}</dd>
 <dt>Settings</dt><dd>${detail.settings.map((l) => html`<div>${l}</div>`)}</dd><dt>Last digest</dt><dd>${c.lastDigestDay ?? 'none yet'}</dd></dl>
-${access.canEdit ? editForms(detail, access) : html`<p class="muted">Read-only: ${'set ADMIN_TOKEN and sign in to change topics, schedule and settings here.'}</p>`}
+${access.canEdit ? editForms(detail, access) : html`<p class="muted">Read-only: sign in (with ADMIN_TOKEN set) to change topics, schedule and settings here.</p>`}
 <h2>Next digest (what <code>/papers today</code> shows)</h2><section id="preview">${replyHtml(detail.preview)}</section>
 <h2>Delivery ledger</h2>${detail.ledger.length === 0 ? html`<p id="ledger">No digests yet.</p>` : html`<table id="ledger"><thead><tr><th scope="col">Feed day</th><th scope="col">Delivery</th><th scope="col">Status</th><th scope="col">Papers</th><th scope="col">Attempts</th><th scope="col">Message ids</th><th scope="col">Error</th><th scope="col">What happened</th><th scope="col">Updated (UTC)</th></tr></thead><tbody>${detail.ledger.map(ledgerRow)}</tbody></table>`}`;
 }

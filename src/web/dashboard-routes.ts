@@ -12,7 +12,7 @@ import { page, type PageContext } from './layout.ts';
 import { loginPage } from './login-page.ts';
 import { feedPage, paperPage, searchPage } from './papers-pages.ts';
 
-export { createDashboardAccess, isLoopbackAddress, type DashboardAccess } from './access.ts';
+export { createDashboardAccess, isLocalRequest, isLoopbackAddress, type DashboardAccess } from './access.ts';
 
 /** A dashboard form's body is a few fields: anything larger is refused before it is read to the end. */
 export const MAX_FORM_BYTES = 16 * 1024;

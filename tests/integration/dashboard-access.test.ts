@@ -37,6 +37,14 @@ async function loginForm(): Promise<{ cookie: string; csrf: string }> {
   return { cookie: cookieOf(res), csrf };
 }
 
+/** Whether `cookie` is a signed-in session: it gets the channel page, with its edit forms. */
+async function signedIn(cookie: string): Promise<boolean> {
+  const res = await fetch(at(secured, `/channels/${channelId}`), { headers: { cookie } });
+  if (res.status === 401) return false;
+  expect(res.status).toBe(200);
+  return (await res.text()).includes('Add a topic');
+}
+
 async function signIn(token = TOKEN): Promise<Response> {
   const { cookie, csrf } = await loginForm();
   return fetch(at(secured, '/login'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: new URLSearchParams({ csrf, token }).toString() });
@@ -78,25 +86,30 @@ describe('the dashboard access rule', () => {
     expect(await res.text()).toContain('read-only');
   });
 
-  it('answers 401 with ADMIN_TOKEN and no session, on loopback too, with no data', async () => {
+  it('with ADMIN_TOKEN and no session: 401 and no data, from another address, through a proxy and from this machine', async () => {
     for (const path of ['/', '/channels', `/channels/${channelId}`, '/papers/2503.20001', '/search?q=study']) {
-      const res = await fetch(at(secured, path));
-      expect(res.status).toBe(401);
-      const body = await res.text();
-      expect(body).not.toContain('alert');
-      expect(body).not.toContain('C-access');
+      for (const res of [
+        await requestFrom('127.0.0.2', secured.port, { path }),
+        await requestFrom('127.0.0.1', secured.port, { path, headers: { 'x-forwarded-for': '203.0.113.9' } }),
+        await requestFrom('127.0.0.1', secured.port, { path, headers: { forwarded: 'for=203.0.113.9' } }),
+        await requestFrom('127.0.0.1', secured.port, { path }),
+      ]) {
+        expect(res.status).toBe(401);
+        expect(res.body).not.toContain('alert');
+        expect(res.body).not.toContain('C-access');
+      }
     }
   });
 
   it('signs in with the token: a new HttpOnly, SameSite=Strict session; a wrong token or a missing CSRF token gets none', async () => {
     const wrong = await signIn('not-the-token-at-all-000000');
     expect(wrong.status).toBe(401);
-    expect((await fetch(at(secured, '/'), { headers: { cookie: cookieOf(wrong) } })).status).toBe(401);
+    expect(await signedIn(cookieOf(wrong))).toBe(false);
 
     const { cookie } = await loginForm();
     const noCsrf = await fetch(at(secured, '/login'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: `token=${TOKEN}` });
     expect(noCsrf.status).toBe(403);
-    expect((await fetch(at(secured, '/'), { headers: { cookie } })).status).toBe(401);
+    expect(await signedIn(cookie)).toBe(false);
 
     const right = await signIn();
     expect(right.status).toBe(303);
@@ -113,11 +126,14 @@ describe('the dashboard access rule', () => {
     const csrf = /name="csrf" value="([^"]+)"/.exec(await (await fetch(at(secured, '/'), { headers: { cookie } })).text())![1]!;
     const out = await fetch(at(secured, '/logout'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie }, body: `csrf=${csrf}` });
     expect(out.status).toBe(303);
-    expect((await fetch(at(secured, '/'), { headers: { cookie } })).status).toBe(401);
+    expect(await signedIn(cookie)).toBe(false);
+    expect((await requestFrom('127.0.0.2', secured.port, { path: '/', headers: { cookie } })).status).toBe(401);
 
     const idle = cookieOf(await signIn());
+    expect(await signedIn(idle)).toBe(true);
+    expect((await requestFrom('127.0.0.2', secured.port, { path: '/channels', headers: { cookie: idle } })).status).toBe(200);
     clock += 61_000;
-    expect((await fetch(at(secured, '/'), { headers: { cookie: idle } })).status).toBe(401);
+    expect(await signedIn(idle)).toBe(false);
   });
 
   it('keeps a signed-in session however many login forms are opened meanwhile', async () => {
@@ -128,7 +144,7 @@ describe('the dashboard access rule', () => {
       const csrf = /name="csrf" value="([^"]+)"/.exec(await form1.text())![1]!;
       const signed = await fetch(at(small, '/login'), { method: 'POST', redirect: 'manual', headers: { ...form, cookie: cookieOf(form1) }, body: new URLSearchParams({ csrf, token: TOKEN }).toString() });
       for (let i = 0; i < 10; i++) await fetch(at(small, '/login'));
-      expect((await fetch(at(small, '/channels'), { headers: { cookie: cookieOf(signed) } })).status).toBe(200);
+      expect(await (await fetch(at(small, '/channels'), { headers: { cookie: cookieOf(signed) } })).text()).toContain('Sign out');
     } finally {
       await small.close();
     }
@@ -147,10 +163,14 @@ describe('the dashboard access rule', () => {
     expect(ctx.channels.topicQueries(channelId)).toEqual([...before, 'robots']);
   });
 
-  it('refuses a request from another address even with a session cookie when no ADMIN_TOKEN is set', async () => {
-    const res = await requestFrom('127.0.0.2', open.port, { path: '/channels', headers: { cookie: 'papers_dashboard=whatever', 'x-forwarded-for': '::1' } });
-    expect(res.status).toBe(403);
-    expect(res.body).not.toContain('C-access');
+  it('without ADMIN_TOKEN refuses another address (whatever its headers) and a forwarded request, even from loopback', async () => {
+    for (const res of [
+      await requestFrom('127.0.0.2', open.port, { path: '/channels', headers: { cookie: 'papers_dashboard=whatever', 'x-forwarded-for': '::1' } }),
+      await requestFrom('127.0.0.1', open.port, { path: '/channels', headers: { 'x-real-ip': '127.0.0.1' } }),
+    ]) {
+      expect(res.status).toBe(403);
+      expect(res.body).not.toContain('C-access');
+    }
   });
 });
 

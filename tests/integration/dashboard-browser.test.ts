@@ -152,9 +152,11 @@ describe('the web dashboard in Chromium', () => {
   });
 
   it("changes what /papers topics answers in Slack when a topic is added and removed in the channel's form", async () => {
-    await page.goto(securedUrl('/'));
-    expect(page.url()).toBe(securedUrl('/'));
-    await expect(page.locator('h1').textContent()).resolves.toBe('Sign in first');
+    const refused = await page.goto(securedUrl(`/channels/${followed.id}`));
+    expect(refused?.status()).toBe(401);
+    expect(await page.content()).not.toContain('C-research');
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(securedUrl('/login'));
     await visit(securedUrl('/login'), 'login');
     await page.getByLabel(/Admin token/).fill(ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -216,7 +218,7 @@ describe('the web dashboard in Chromium', () => {
     expect(h.ctx.channels.topicQueries(followed.id)).toEqual(before);
   });
 
-  it('refuses requests from an address other than 127.0.0.1 or ::1, whatever X-Forwarded-For says', async () => {
+  it('refuses requests from an address other than 127.0.0.1 or ::1 whatever X-Forwarded-For says, and forwarded ones from loopback', async () => {
     for (const path of ['/', '/search?q=diffusion', '/channels', `/channels/${followed.id}`]) {
       const res = await requestFrom('127.0.0.2', h.open.port, { path, headers: { 'x-forwarded-for': '127.0.0.1' } });
       expect(res.status).toBe(403);
@@ -225,6 +227,9 @@ describe('the web dashboard in Chromium', () => {
       const secured = await requestFrom('127.0.0.2', h.secured.port, { path });
       expect(secured.status).toBe(401);
       expect(secured.body).not.toContain('C-research');
+      const proxied = await requestFrom('127.0.0.1', h.open.port, { path, headers: { 'x-forwarded-for': '203.0.113.9' } });
+      expect(proxied.status).toBe(403);
+      expect(proxied.body).not.toContain('C-research');
     }
     expect((await requestFrom('127.0.0.1', h.open.port, { path: '/' })).status).toBe(200);
   });
