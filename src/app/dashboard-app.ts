@@ -1,3 +1,4 @@
+import { DASHBOARD_ACTOR } from '../core/types.ts';
 import type { AppContext } from '../context.ts';
 import type { CommandReply } from '../core/commands.ts';
 import type { Clock } from '../core/ports.ts';
@@ -118,7 +119,7 @@ export interface DashboardAppDeps {
 }
 
 /** Who the dashboard's changes are recorded as (`changedBy`). */
-export const DASHBOARD_USER = 'dashboard';
+export const DASHBOARD_USER = DASHBOARD_ACTOR;
 const CHART_DAYS = 30;
 const LEDGER_ENTRIES = 30;
 const RECENT_PER_CHANNEL = 3;

@@ -1,3 +1,4 @@
+import { DASHBOARD_ACTOR } from '../core/types.ts';
 import { noMetrics, type DeliveryStatus, type Metrics } from '../core/metrics.ts';
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
 import type { ChannelsRepo } from '../db/channels-repo.ts';
@@ -198,7 +199,8 @@ async function handleFailure(deps: DelivererDeps, chat: ChatPlatform, attempt: F
  */
 async function tellOwner(deps: DelivererDeps, chat: ChatPlatform, channelId: number, target: ChannelTarget, text: string, log: Logger): Promise<void> {
   const channel = deps.channels.get(channelId);
-  const person = channel?.changedBy ?? channel?.enrolledBy ?? null;
+  // The dashboard is nobody to message: then the person who enrolled the channel.
+  const person = [channel?.changedBy, channel?.enrolledBy].find((p) => p && p !== DASHBOARD_ACTOR) ?? null;
   if (person) {
     try {
       await chat.notifyUser(target, person, text);

@@ -100,3 +100,6 @@ export const paperLinks = {
   github: (repo: string) => `https://github.com/${repo}`,
   feedDay: (day: Day) => `https://huggingface.co/papers/date/${day}`,
 };
+
+/** Who changes made outside chat (the web dashboard) are recorded as: no platform user, so never messaged. */
+export const DASHBOARD_ACTOR = 'dashboard';

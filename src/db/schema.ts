@@ -119,6 +119,8 @@ export const deliveries = sqliteTable(
     uniqueIndex('deliveries_channel_day_open_unique').on(t.channelId, t.feedDay).where(sql`status <> 'failed'`),
     index('deliveries_channel_day_idx').on(t.channelId, t.feedDay),
     index('deliveries_status_idx').on(t.status),
+    // The dashboard's deliveries-per-day chart counts by day and status.
+    index('deliveries_day_status_idx').on(t.feedDay, t.status),
   ],
 );
 
@@ -135,7 +137,8 @@ export const deliveredPapers = sqliteTable(
       .references(() => deliveries.id, { onDelete: 'cascade' }),
     topic: text('topic'),
   },
-  (t) => [primaryKey({ columns: [t.channelId, t.paperId] })],
+  // A paper's page lists the channels it went to.
+  (t) => [primaryKey({ columns: [t.channelId, t.paperId] }), index('delivered_papers_paper_idx').on(t.paperId)],
 );
 
 /** Acronym definitions learned from abstracts ("Low-Rank Adaptation (LoRA)"), with how often each was seen. */
