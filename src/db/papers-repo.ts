@@ -80,6 +80,14 @@ INSERT INTO daily_listings (feed_day, paper_id, rank, upvotes) VALUES (@feedDay,
 ON CONFLICT (feed_day, paper_id) DO UPDATE SET rank = excluded.rank, upvotes = excluded.upvotes,
   seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 
+/**
+ * A paper new to the database, with the feed day its page lists it on: the listing's trigger then finds the
+ * day already set and rewrites nothing (a row rewrite per new paper, abstract and all, halved ingest speed).
+ */
+const INSERT_NEW_PAPER = UPSERT_PAPER.slice(0, UPSERT_PAPER.indexOf('ON CONFLICT'))
+  .replace('thumbnail, categories)', 'thumbnail, categories, feed_day)')
+  .replace('@thumbnail, @categories)', '@thumbnail, @categories, @feedDay)');
+
 function paperParams(p: Paper) {
   return {
     id: p.id,
@@ -121,7 +129,7 @@ export class PapersRepo {
   constructor(private readonly db: Db) {
     this.upsertPaper = db.sqlite.prepare(UPSERT_PAPER);
     this.claimWriteLock = db.sqlite.prepare('UPDATE main.papers SET seq = seq WHERE seq = -1');
-    this.insertPaper = db.sqlite.prepare(UPSERT_PAPER.slice(0, UPSERT_PAPER.indexOf('ON CONFLICT')));
+    this.insertPaper = db.sqlite.prepare(INSERT_NEW_PAPER);
     this.upsertListing = db.sqlite.prepare(UPSERT_LISTING);
     this.insertListing = db.sqlite.prepare(UPSERT_LISTING.slice(0, UPSERT_LISTING.indexOf('ON CONFLICT')));
     this.byId = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
@@ -148,12 +156,14 @@ export class PapersRepo {
         const existing = this.existingIds(papers.map((p) => p.id));
         const added: string[] = [];
         let changed = 0;
+        const listedOn = new Map<string, Day>();
+        for (const l of listings) if ((listedOn.get(l.paperId) ?? '') < l.feedDay) listedOn.set(l.paperId, l.feedDay);
         for (const p of papers) {
           if (existing.has(p.id)) {
             changed += this.upsertPaper.run(paperParams(p)).changes;
           } else {
             // A new paper skips the upsert's conflict probe: measured ~1.5x faster on a bulk backfill.
-            this.insertPaper.run(paperParams(p));
+            this.insertPaper.run({ ...paperParams(p), feedDay: listedOn.get(p.id) ?? null });
             existing.add(p.id);
             added.push(p.id);
             changed++;
