@@ -31,7 +31,8 @@ export function run({ runs = 15, query = 'transformer' } = {}): CliStartUpResult
   const dir = join(process.cwd(), 'tests', '.tmp');
   mkdirSync(dir, { recursive: true });
   const db = join(dir, `bench-cli-${randomUUID()}.db`);
-  const env = { ...process.env, DATABASE_URL: `file:${db}`, LOG_LEVEL: 'warn' };
+  // Start-up only: an empty database would otherwise also ask Hugging Face's search (a network round trip).
+  const env = { ...process.env, DATABASE_URL: `file:${db}`, LOG_LEVEL: 'warn', HF_SEARCH_WHEN_FEWER_THAN: '0' };
   const bin = ['src/cli/bin.mjs', 'search', query];
   try {
     wallMs(bin, env); // creates and migrates the database: not start-up
