@@ -6,11 +6,10 @@ import type { Channel, Paper } from '../core/types.ts';
 import type { OutboxDelivery } from '../db/deliveries-repo.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Ingestor } from '../ingest/ingestor.ts';
-import type { SearchResult } from '../search/search-service.ts';
 import { SimilarPapers, type SimilarResult } from '../search/similar.ts';
 import type { DigestPlan } from '../select/digest-planner.ts';
 import { unenrolledChannel } from './unenrolled-channel.ts';
-import type { BeyondMode, WideResult } from '../search/wider-search.ts';
+import type { BeyondMode, WiderSearch, WideResult } from '../search/wider-search.ts';
 
 /** A digest as the outbox records it (what was posted, when, and how it went). */
 export type DigestRecord = OutboxDelivery;
@@ -53,15 +52,12 @@ export interface OperatorApp {
   readonly clock: Clock;
   /** Where the database lives (a file path, or `:memory:`). */
   readonly databaseLocation: string;
-  search(query: string, page: { limit: number; offset: number }): SearchResult;
   /**
    * The stored papers, and Hugging Face's own search as `mode` says (`auto`: when they are few), with what it
    * found stored on the way. `correct: false` searches the words as written.
    */
   searchWide(query: string, page: { limit: number; offset: number; correct?: boolean }, mode: BeyondMode): Promise<WideResult>;
   paper(id: string): Paper | undefined;
-  /** Whether any feed day was ingested yet (an empty database explains an empty search). */
-  hasIngested(): boolean;
   /**
    * The `limit` stored papers closest to paper `id` (a canonical arXiv id) by TF-IDF cosine, closest
    * first, never the paper itself; undefined when that paper is not stored.
@@ -86,16 +82,16 @@ export interface OperatorAppDeps {
 /** Builds the operator's application on a context (the composition root's). */
 export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorApp {
   let similar: SimilarPapers | undefined;
+  let wider: WiderSearch | undefined;
   return {
     clock: ctx.clock,
     databaseLocation: ctx.db.path,
-    search: (query, page) => ctx.search.search(query, page),
     async searchWide(query, page, mode) {
       const { createWiderSearch } = await import('./ingest-pipeline.ts');
-      return createWiderSearch(ctx).search(query, page, mode);
+      wider ??= createWiderSearch(ctx);
+      return wider.search(query, page, mode);
     },
     paper: (id) => ctx.papers.get(id),
-    hasIngested: () => ctx.papers.latestFeedDay() !== undefined,
     similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchRepo, ctx.papers)).find(id, limit),
     channels() {
       const topics = ctx.channels.topicQueriesByChannel();

@@ -32,7 +32,8 @@ export interface CommandEnv {
   now: Date;
   /** Every registered command, for `help`. */
   commands: ReadonlyMap<string, Command>;
-  wider?: WiderSearch;
+  /** Search, beyond the stored papers when the app was given Hugging Face's search. */
+  wider: WiderSearch;
 }
 
 /**

@@ -23,6 +23,7 @@
  * `{ kind: 'error', message }`, an unexpected failure is logged and gets a generic error reply. Every
  * reply that changes something says in words what changed. Replies are ephemeral unless stated.
  */
+import { localOnlySearch } from '../search/wider-search.ts';
 import { ChannelService } from '../app/channel-service.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import { randomBytes } from 'node:crypto';
@@ -126,6 +127,8 @@ function managesFor(command: Command, req: CommandRequest): boolean {
 export function createCommandCore(deps: CommandCoreDeps): CommandCore {
   const channels = new ChannelService(deps.ctx.channels, deps.schedules);
   const planner = deps.planner ?? deps.ctx.planner;
+  const { ctx } = deps;
+  const wider = deps.wider ?? localOnlySearch({ local: (q, o) => ctx.search.search(q, o), hasIngested: () => ctx.papers.latestFeedDay() !== undefined, logger: ctx.logger });
   const core: CommandCore = {
     async handle(req) {
       const name = req.name.trim().toLowerCase();
@@ -136,7 +139,7 @@ export function createCommandCore(deps: CommandCoreDeps): CommandCore {
       }
       if (managesFor(command, req) && !req.canManage) return refusal(req);
       await deps.ctx.freshness.ensureFresh();
-      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, channels, now: deps.ctx.clock.now(), commands, ...(deps.wider ? { wider: deps.wider } : {}) };
+      const env: CommandEnv = { ctx: deps.ctx, planner, schedules: deps.schedules, channels, now: deps.ctx.clock.now(), commands, wider };
       try {
         return await command.run(req, env);
       } catch (error) {

@@ -2,7 +2,7 @@ import type { CommandReply } from '../core/commands.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import { QUERY_SYNTAX_HELP } from '../search/query.ts';
 import type { SearchResult } from '../search/search-service.ts';
-import type { BeyondMode, BeyondResult, WideResult } from '../search/wider-search.ts';
+import { NOTHING_INGESTED, type BeyondMode, type BeyondResult, type WideResult } from '../search/wider-search.ts';
 import { UsageError } from '../errors.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command, CommandEnv } from './command.ts';
@@ -21,9 +21,8 @@ function pageOf(cursor: string | undefined): { offset: number; mode: BeyondMode 
   return { offset: cursor && Number.isInteger(n) && n >= 0 && n <= MAX_OFFSET ? n : 0, mode: 'auto' };
 }
 
-async function searchWide(env: CommandEnv, query: string, offset: number, mode: BeyondMode): Promise<WideResult> {
-  const page = { limit: SEARCH_PAGE_SIZE, offset };
-  return env.wider ? env.wider.search(query, page, mode) : { local: env.ctx.search.search(query, page) };
+function searchWide(env: CommandEnv, query: string, offset: number, mode: BeyondMode): Promise<WideResult> {
+  return env.wider.search(query, { limit: SEARCH_PAGE_SIZE, offset }, mode);
 }
 
 function correctionNotes(req: Parameters<Command['run']>[0], result: SearchResult): string[] {
@@ -42,14 +41,13 @@ function beyondNote(beyond: BeyondResult | undefined): string[] {
   return [`${beyond.hits.length} more from Hugging Face's search${fresh > 0 ? ` (${fresh} new here, stored now so topics can match them)` : ''}.`];
 }
 
-function nothingFound(env: CommandEnv, query: string, offset: number, beyond: BeyondResult | undefined): CommandReply {
-  const empty = env.ctx.papers.latestFeedDay() === undefined;
+function nothingFound(query: string, offset: number, { beyond, nothingIngested }: WideResult): CommandReply {
   return {
     kind: 'text',
     visibility: 'ephemeral',
     title: `No results for "${clip(query, 100)}"`,
     lines: [
-      offset > 0 ? 'There are no more results.' : empty ? 'Nothing ingested yet: run `npx papers ingest --today` (npm start also does it on its first start).' : `No paper matches "${clip(query, 200)}".`,
+      offset > 0 ? 'There are no more results.' : nothingIngested ? NOTHING_INGESTED : `No paper matches "${clip(query, 200)}".`,
       ...beyondNote(beyond).filter((line) => !line.endsWith('found nothing more.')),
       'Try fewer or broader words, or check the syntax with /papers help.',
     ],
@@ -65,9 +63,10 @@ export const searchCommand = {
     const query = freeText(req, 'query');
     if (query === '') throw new UsageError('Tell me what to search for.', `${worded(req, 'searchUsage').split('\n')[0]}\n${QUERY_SYNTAX_HELP}`);
     const { offset, mode } = pageOf(req.cursor);
-    const { local: result, beyond } = await searchWide(env, query, offset, mode);
+    const wide = await searchWide(env, query, offset, mode);
+    const { local: result, beyond } = wide;
     const found = beyond?.kind === 'found' ? beyond.hits : [];
-    if (result.hits.length === 0 && found.length === 0) return nothingFound(env, query, offset, beyond);
+    if (result.hits.length === 0 && found.length === 0) return nothingFound(query, offset, wide);
     const notes = [...correctionNotes(req, result)];
     const shown = result.hits.length > 0 ? `Papers ${offset + 1}-${offset + result.hits.length} of ${result.approximate ? 'more than ' : ''}${result.total} matching.` : 'No stored paper matches.';
     notes.push(shown, ...beyondNote(beyond));
@@ -80,7 +79,7 @@ export const searchCommand = {
       papers: [...result.hits.map((h) => toPaperView(h.paper, { snippet: h.snippet })), ...found.map((h) => ({ ...toPaperView(h.paper), badge: badge(h.newToUs) }))],
       shareable: true,
       ...(result.hasMore ? { more: { command: 'search', text: query, cursor: String(offset + result.hits.length) } } : {}),
-      ...(env.wider && !beyond && offset === 0 ? { beyond: { command: 'search', text: query, cursor: BEYOND_CURSOR } } : {}),
+      ...(env.wider.reachesBeyond && !beyond && offset === 0 ? { beyond: { command: 'search', text: query, cursor: BEYOND_CURSOR } } : {}),
     };
   },
 } satisfies Command;

@@ -32,11 +32,18 @@ export interface WiderSearchOptions {
 export interface WideResult {
   local: SearchResult;
   beyond?: BeyondResult;
+  /** Nothing matched because nothing is stored yet: say so, and how to fix it ({@link NOTHING_INGESTED}). */
+  nothingIngested: boolean;
 }
+
+/** What a search on an empty database answers, on every entry point. */
+export const NOTHING_INGESTED = 'Nothing ingested yet: run `npx papers ingest --today` (npm start also does it on its first start), then search again.';
 
 export interface WiderSearchDeps {
   /** Our own search (the stored papers). */
   local: (query: string, options: SearchOptions) => SearchResult;
+  /** Whether any feed day was ingested yet. */
+  hasIngested: () => boolean;
   /** Hugging Face's search; absent: the local results are all there is. */
   source?: PaperSearchSource;
   /** Stores the papers found that we did not have (the ingest pipeline's); returns the ids added. */
@@ -53,6 +60,11 @@ export function outsideSearchText(query: ParsedQuery): string {
   return (words.length > 0 ? words : query.authors).join(' ');
 }
 
+/** The stored papers only, with the same empty-database rule (no outside search configured). */
+export function localOnlySearch(deps: Pick<WiderSearchDeps, 'local' | 'hasIngested' | 'logger'>): WiderSearch {
+  return new WiderSearch({ ...deps, store: () => [] }, { fewerThan: 0, limit: 0 });
+}
+
 /**
  * Search beyond what we stored: Hugging Face's own search, asked when local results are few or on request,
  * fast (one attempt, a short timeout) so a chat reply still arrives in time; the papers it finds are stored
@@ -65,11 +77,17 @@ export class WiderSearch {
     private readonly options: WiderSearchOptions,
   ) {}
 
+  /** Whether this search can ask beyond the stored papers (a "Search all of Hugging Face" button makes sense). */
+  get reachesBeyond(): boolean {
+    return this.deps.source !== undefined;
+  }
+
   /** Searches the stored papers, and Hugging Face as `mode` says (a `UsageError` names a malformed query). */
   async search(query: string, options: SearchOptions & { offset: number }, mode: BeyondMode): Promise<WideResult> {
     const local = this.deps.local(query, options);
-    if (!this.wants(mode, local, options.offset)) return { local };
-    return { local, beyond: await this.beyond(local.query, local) };
+    const nothingIngested = local.total === 0 && !this.deps.hasIngested();
+    if (!this.wants(mode, local, options.offset)) return { local, nothingIngested };
+    return { local, beyond: await this.beyond(local.query, local), nothingIngested };
   }
 
   /** Whether `mode` asks Hugging Face for this local result (only the first page asks automatically). */

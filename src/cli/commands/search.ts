@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { BeyondHit, BeyondMode, BeyondResult } from '../../search/wider-search.ts';
+import { NOTHING_INGESTED, type BeyondHit, type BeyondMode, type BeyondResult } from '../../search/wider-search.ts';
 import type { Day } from '../../core/time.ts';
 import type { Paper } from '../../core/types.ts';
 import { toPaperView } from '../../format/paper-view.ts';
@@ -19,9 +19,6 @@ interface SearchOptions {
 function item(paper: Paper, feedDay: Day | null, extra: Record<string, unknown> = {}) {
   return { ...toPaperView(paper, extra.snippet ? { snippet: extra.snippet as string } : {}), publishedAt: paper.publishedAt, feedDay, ...extra };
 }
-
-/** What an empty database answers a search. */
-export const NOTHING_INGESTED = 'Nothing ingested yet: run `npx papers ingest --today` (npm start also does it on its first start), then search again.';
 
 const feedNote = (feedDay: Day | null) => (feedDay ? `on the feed ${feedDay}` : 'not on the Daily Papers feed');
 
@@ -62,7 +59,7 @@ export function registerSearch(program: Command, runtime: CliRuntime): void {
     .action(async (words: string[], options: SearchOptions) => {
       const app = await runtime.app();
       const page = { limit: options.limit, offset: options.offset, ...(options.exact ? { correct: false } : {}) };
-      const { local: result, beyond } = await app.searchWide(words.join(' '), page, modeOf(options));
+      const { local: result, beyond, nothingIngested } = await app.searchWide(words.join(' '), page, modeOf(options));
       if (result.correctedQuery) runtime.io.err(`Showing results for: ${result.correctedQuery} (search the words as written: add --exact)`);
       if (beyond?.kind === 'unavailable') runtime.io.err(`Hugging Face's search could not be reached (${beyond.reason}); showing stored papers only.`);
       if (options.json) {
@@ -71,7 +68,7 @@ export function registerSearch(program: Command, runtime: CliRuntime): void {
         return;
       }
       const lines = result.hits.flatMap((h, i) => paperLines(toPaperView(h.paper), options.offset + i + 1, [h.snippet?.replace(/\*\*/g, ''), feedNote(h.feedDay)].filter(Boolean).join(' · ')));
-      if (lines.length === 0) lines.push(app.hasIngested() ? `No papers match "${result.query}".` : NOTHING_INGESTED);
+      if (lines.length === 0) lines.push(nothingIngested ? NOTHING_INGESTED : `No papers match "${result.query}".`);
       if (beyond) lines.push(...beyondLines(beyond, options.offset + result.hits.length));
       runtime.io.out(lines.join('\n'));
       const more = result.approximate ? `best of the ${result.total.toLocaleString('en')} newest matches` : `${result.total} match${result.total === 1 ? '' : 'es'}`;
