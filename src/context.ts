@@ -9,6 +9,7 @@ import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
 import { noMetrics, type Metrics } from './core/metrics.ts';
+import { timeSearches } from './app/timed-search.ts';
 import { relearnStaleAcronyms } from './ingest/relearn-acronyms.ts';
 import { DigestPlanner } from './select/digest-planner.ts';
 import { CatalogueFreshness, type FreshnessOptions } from './app/catalogue-freshness.ts';
@@ -42,6 +43,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
   const search = new SearchService(searchRepo, papers);
+  // Every entry point searches through this one instance, so timing it here times them all.
+  if (options.metrics) timeSearches(search, options.metrics);
   const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
   return {

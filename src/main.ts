@@ -10,7 +10,6 @@ import { createOperatorApp, type OperatorApp } from './app/operator-app.ts';
 import { createPapersApp, type PapersApp } from './app/papers-app.ts';
 import { createPapersWork } from './app/papers-work.ts';
 import { startFirstRun } from './app/first-run.ts';
-import { timeSearches } from './app/timed-search.ts';
 import { noMetrics, type Metrics } from './core/metrics.ts';
 import type { HttpRoute } from './server/http-route.ts';
 import type { DashboardAccess } from './web/dashboard-routes.ts';
@@ -49,7 +48,6 @@ interface AdapterDeps {
 
 async function openCore(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
   const ctx = createContext(config, logger, { metrics });
-  timeSearches(ctx.search, metrics);
   let jobs: Jobs;
   try {
     const { openJobs } = await import('../jobs/index.ts');
