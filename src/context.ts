@@ -4,6 +4,7 @@ import { openDb, type Db } from './db/client.ts';
 import { describeError } from './errors.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
 import { DeliveriesRepo } from './db/deliveries-repo.ts';
+import { VotesRepo } from './db/votes-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -23,6 +24,7 @@ export interface AppContext {
   papers: PapersRepo;
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
+  votes: VotesRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -55,6 +57,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     papers,
     channels,
     deliveries,
+    votes: new VotesRepo(db),
     searchRepo,
     search,
     planner,

@@ -1,7 +1,7 @@
 import type { Channel, Schedule } from '../core/types.ts';
 
 /** The settings a channel has before anyone changed them. */
-export const DEFAULT_CHANNEL_SETTINGS = { topN: 5, minUpvotes: 0, emptyBehaviour: 'skip' } as const;
+export const DEFAULT_CHANNEL_SETTINGS = { topN: 5, minUpvotes: 0, emptyBehaviour: 'skip', layout: 'digest' } as const;
 
 /**
  * A channel-shaped stand-in for a place that gets no digests yet (`/papers today` before enrolling, the
@@ -11,7 +11,7 @@ export function unenrolledChannel(
   key: Pick<Channel, 'platform' | 'workspaceId' | 'channelId'>,
   schedule: Schedule,
   now: Date,
-  settings: Partial<Pick<Channel, 'topN' | 'minUpvotes' | 'emptyBehaviour'>> = {},
+  settings: Partial<Pick<Channel, 'topN' | 'minUpvotes' | 'emptyBehaviour' | 'layout'>> = {},
 ): Channel {
   return {
     id: 0,
@@ -19,6 +19,7 @@ export function unenrolledChannel(
     schedule,
     ...DEFAULT_CHANNEL_SETTINGS,
     ...settings,
+    kind: 'channel',
     paused: false,
     health: 'ok',
     healthReason: null,

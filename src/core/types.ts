@@ -35,6 +35,11 @@ export type Platform = string;
 export type ScheduleCadence = 'daily' | 'weekdays' | 'weekly';
 export type EmptyDigestBehaviour = 'skip' | 'notice';
 export type ChannelHealth = 'ok' | 'failing';
+/** How a channel's digest is posted: one message, a header with one thread reply per paper, or one message (thread) per paper. */
+export type DigestLayout = 'digest' | 'thread' | 'papers';
+export const DIGEST_LAYOUTS: readonly DigestLayout[] = ['digest', 'thread', 'papers'];
+/** `channel`: a chat channel; `person`: one person's direct messages (personal alerts; `channelId` is their user id). */
+export type ChannelKind = 'channel' | 'person';
 
 /** When a channel's digest is posted: local `time` (HH:MM) in IANA `timeZone`. */
 export interface Schedule {
@@ -57,6 +62,8 @@ export interface Channel {
   topN: number;
   minUpvotes: number;
   emptyBehaviour: EmptyDigestBehaviour;
+  layout: DigestLayout;
+  kind: ChannelKind;
   paused: boolean;
   health: ChannelHealth;
   healthReason: string | null;

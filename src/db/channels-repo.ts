@@ -20,6 +20,8 @@ function channelFromRow(r: ChannelRow): Channel {
     topN: r.topN,
     minUpvotes: r.minUpvotes,
     emptyBehaviour: r.emptyBehaviour,
+    layout: r.layout,
+    kind: r.kind,
     paused: r.paused,
     health: r.health,
     healthReason: r.healthReason,

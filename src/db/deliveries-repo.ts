@@ -17,6 +17,13 @@ export interface OutboxDelivery extends Delivery {
   viewError?: string;
 }
 
+/** The platform message that shows one paper of a delivery, and the thread replies about it go to. */
+export interface PaperMessage {
+  paperId: string;
+  messageId: string;
+  threadId?: string | null;
+}
+
 /** One digest to write to the outbox: the selection and what to post. */
 export interface DigestOutboxEntry {
   channelId: number;
@@ -81,6 +88,9 @@ export function deliveryIdFor(channelId: number, feedDay: Day, round = 0): strin
  */
 export class DeliveriesRepo {
   private attemptStateStmt: Statement | undefined;
+  private setPaperMessage: Statement | undefined;
+  private paperAtStmt: Statement | undefined;
+  private paperMessageStmt: Statement | undefined;
   private readonly byId: Statement;
   private readonly insertDelivery: Statement;
   private readonly insertPaper: Statement;
@@ -284,6 +294,44 @@ export class DeliveriesRepo {
       .prepare(`SELECT ${COLUMNS} FROM deliveries WHERE status IN ('pending', 'sending') AND updated_at <= ? ORDER BY created_at LIMIT ?`)
       .all(cutoff, options.limit ?? 10_000) as DeliveryRow[];
     return rows.map((r) => this.toDelivery(r));
+  }
+
+  /**
+   * Records which platform message shows each paper of a delivery (and the thread replies about it go to),
+   * as the platform accepted them: reactions find their paper by message, follow-ups their thread.
+   */
+  recordPaperMessages(deliveryId: string, shown: readonly PaperMessage[]): void {
+    this.setPaperMessage ??= this.db.sqlite.prepare(
+      'UPDATE delivered_papers SET message_id = @messageId, thread_id = @threadId WHERE delivery_id = @deliveryId AND paper_id = @paperId',
+    );
+    const stmt = this.setPaperMessage;
+    this.db.sqlite.transaction(() => {
+      for (const s of shown) stmt.run({ deliveryId, paperId: s.paperId, messageId: s.messageId, threadId: s.threadId ?? null });
+    })();
+  }
+
+  /**
+   * The paper a platform message shows in a channel, when it shows exactly one (a `thread` reply or a
+   * `papers` post; a `digest` message shows several, so it answers undefined).
+   */
+  paperAtMessage(target: ChannelTarget, messageId: string): { channelId: number; paperId: string } | undefined {
+    this.paperAtStmt ??= this.db.sqlite.prepare(
+      `SELECT p.channel_id AS channelId, MIN(p.paper_id) AS paperId, COUNT(*) AS n FROM delivered_papers p JOIN channels c ON c.id = p.channel_id
+       WHERE p.message_id = @messageId AND c.platform = @platform AND c.workspace_id = @workspaceId AND c.channel_id = @channelId
+       GROUP BY p.channel_id`,
+    );
+    const row = this.paperAtStmt.get({ messageId, platform: target.platform, workspaceId: target.workspaceId, channelId: target.channelId }) as
+      | { channelId: number; paperId: string; n: number }
+      | undefined;
+    return row && row.n === 1 ? { channelId: row.channelId, paperId: row.paperId } : undefined;
+  }
+
+  /** Where a paper delivered to a channel is showing: its message and thread, once posted. */
+  paperMessage(channelId: number, paperId: string): { deliveryId: string; messageId: string | null; threadId: string | null } | undefined {
+    this.paperMessageStmt ??= this.db.sqlite.prepare(
+      'SELECT delivery_id AS deliveryId, message_id AS messageId, thread_id AS threadId FROM delivered_papers WHERE channel_id = ? AND paper_id = ?',
+    );
+    return this.paperMessageStmt.get(channelId, paperId) as { deliveryId: string; messageId: string | null; threadId: string | null } | undefined;
   }
 
   /** A channel's deliveries, newest feed day first. */

@@ -65,6 +65,10 @@ export const channels = sqliteTable(
     topN: integer('top_n').notNull().default(5),
     minUpvotes: integer('min_upvotes').notNull().default(0),
     emptyBehaviour: text('empty_behaviour', { enum: ['skip', 'notice'] }).notNull().default('skip'),
+    /** How a digest is posted: one message (`digest`), a header with one thread reply per paper (`thread`), or one message per paper (`papers`). */
+    layout: text('layout', { enum: ['digest', 'thread', 'papers'] }).notNull().default('digest'),
+    /** `channel`: a chat channel; `person`: one person's direct messages (personal alerts), `channel_id` holding their user id. */
+    kind: text('kind', { enum: ['channel', 'person'] }).notNull().default('channel'),
     paused: integer('paused', { mode: 'boolean' }).notNull().default(false),
     health: text('health', { enum: ['ok', 'failing'] }).notNull().default('ok'),
     healthReason: text('health_reason'),
@@ -112,6 +116,8 @@ export const deliveries = sqliteTable(
     view: text('view'),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
+    /** The planner's recorded decisions for this digest, as JSON (what `/papers why` reads): never guessed later. */
+    decisions: text('decisions'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
   },
@@ -136,9 +142,79 @@ export const deliveredPapers = sqliteTable(
       .notNull()
       .references(() => deliveries.id, { onDelete: 'cascade' }),
     topic: text('topic'),
+    /** The platform message that shows this paper (its own post or thread reply; for the `digest` layout, the digest part), once posted. */
+    messageId: text('message_id'),
+    /** The thread replies about this paper go to (Slack `thread_ts`, Discord thread channel id), when it has one. */
+    threadId: text('thread_id'),
   },
-  // A paper's page lists the channels it went to.
-  (t) => [primaryKey({ columns: [t.channelId, t.paperId] }), index('delivered_papers_paper_idx').on(t.paperId)],
+  // A paper's page lists the channels it went to; a reaction finds its paper by message.
+  (t) => [
+    primaryKey({ columns: [t.channelId, t.paperId] }),
+    index('delivered_papers_paper_idx').on(t.paperId),
+    index('delivered_papers_message_idx').on(t.messageId),
+  ],
+);
+
+/**
+ * Votes on papers: one per person per paper per chat channel (a platform channel, enrolled or not),
+ * changeable. `value` is +1 (more like this) or -1 (less like this); `source` is how it was cast.
+ */
+export const votes = sqliteTable(
+  'votes',
+  {
+    platform: text('platform').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    paperId: text('paper_id').notNull(),
+    userId: text('user_id').notNull(),
+    value: integer('value').notNull(),
+    source: text('source', { enum: ['button', 'reaction'] }).notNull().default('button'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.workspaceId, t.channelId, t.paperId, t.userId] })],
+);
+
+/** A person's reading list (🔖): per platform workspace and user. */
+export const savedPapers = sqliteTable(
+  'saved_papers',
+  {
+    platform: text('platform').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    userId: text('user_id').notNull(),
+    paperId: text('paper_id').notNull(),
+    savedAt: text('saved_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.workspaceId, t.userId, t.paperId] })],
+);
+
+/** Platform events already handled (Slack `event_id`), so a redelivered event counts once. */
+export const processedEvents = sqliteTable('processed_events', {
+  eventId: text('event_id').primaryKey(),
+  seenAt: text('seen_at').notNull().default(now),
+});
+
+/**
+ * Follow-ups on posted papers (code released, upvotes surged): one row per channel, paper and event, written
+ * before anything is posted, so each is said once.
+ */
+export const followUps = sqliteTable(
+  'follow_ups',
+  {
+    channelId: integer('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    paperId: text('paper_id').notNull(),
+    event: text('event', { enum: ['code', 'surge'] }).notNull(),
+    detail: text('detail'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull().default('pending'),
+    messageId: text('message_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.paperId, t.event] }), index('follow_ups_status_idx').on(t.status)],
 );
 
 /** Acronym definitions learned from abstracts ("Low-Rank Adaptation (LoRA)"), with how often each was seen. */
