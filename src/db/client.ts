@@ -21,6 +21,9 @@ export interface Db {
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
 
+/** How much of each database file is read through a memory map (address space, not memory: pages load as read). */
+const MMAP_BYTES = 1 << 30;
+
 /**
  * Opens (creating when needed) the SQLite file at `path` in WAL mode with foreign keys on, with its search
  * index file attached as `fts` (see fts-index.ts).
@@ -50,6 +53,10 @@ export function openDb(path: string, options: { migrate?: boolean; readonly?: bo
   } catch (cause) {
     throw new PapersError('DATABASE', `Cannot open the search index at ${ftsPathFor(path)}: ${(cause as Error).message}`, { cause });
   }
+  // Reads through a memory map: a search joins thousands of matches to their rows, and each row read through
+  // a pread call cost about three times its read from the map (measured at 200,000 papers).
+  sqlite.pragma(`mmap_size = ${MMAP_BYTES}`);
+  sqlite.pragma(`fts.mmap_size = ${MMAP_BYTES}`);
   return db;
 }
 
