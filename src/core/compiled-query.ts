@@ -8,6 +8,12 @@ import type { Day } from './time.ts';
 export interface QueryTerm {
   words: string[];
   phrase: boolean;
+  /**
+   * Matched in the paper's text only (title, abstract, keywords), never its author names: set on what the
+   * expansion adds (an acronym's expansion or letters, a spelling, a word form), so that "SAM" meant as an
+   * acronym does not find a paper by Sam McCandlish. The words a person typed match everywhere.
+   */
+  textOnly?: boolean;
 }
 
 /** A group matches when any of its terms does. */

@@ -5,13 +5,20 @@ export function ftsString(text: string): string {
   return `"${text.replace(/"/g, '""')}"`;
 }
 
+/** The paper's text columns (every column but `authors`), for alternatives matched in the text only. */
+const TEXT_COLUMNS = '{title abstract ai_keywords}';
+
 function alternative(alt: QueryTerm): string {
   if (alt.phrase || alt.words.length === 1) return ftsString(alt.words.join(' '));
   return `(${alt.words.map(ftsString).join(' AND ')})`;
 }
 
+/** Any alternative; those matched in the text only come last, under one column filter. */
 function group(alts: TermGroup): string {
-  return alts.length === 1 ? alternative(alts[0]!) : `(${alts.map(alternative).join(' OR ')})`;
+  const everywhere = alts.filter((a) => !a.textOnly).map(alternative);
+  const inText = alts.filter((a) => a.textOnly).map(alternative);
+  const parts = inText.length === 0 ? everywhere : [...everywhere, `${TEXT_COLUMNS} : ${inText.length === 1 ? inText[0] : `(${inText.join(' OR ')})`}`];
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' OR ')})`;
 }
 
 /**

@@ -36,10 +36,10 @@ interface Context {
 /** The alternative that matches an acronym literally for the sense spelt by `words`. */
 function acronymAlternative(acronym: string, words: string[], ctx: Context): Alternative {
   const literal = ctx.lexicon.literal(acronym);
-  if (ctx.lexicon.standsAloneFor(acronym, words)) return { words: literal, phrase: literal.length > 1 };
+  if (ctx.lexicon.standsAloneFor(acronym, words)) return { words: literal, phrase: literal.length > 1, textOnly: true };
   // Ambiguous: the acronym counts only beside a word of this sense ("cl" with "contrastive", not "continual").
   const distinctive = ctx.lexicon.distinctiveFor(acronym, words);
-  return { words: [...literal, ...distinctive], phrase: false };
+  return { words: [...literal, ...distinctive], phrase: false, textOnly: true };
 }
 
 /**
@@ -57,7 +57,7 @@ function expansionAlternatives(acronym: string, clauseWords: string[], ctx: Cont
   });
   return senses.flatMap((s, i) => {
     const times = favoured[i] ? FAVOURED_WEIGHT : 1;
-    return s.surfaces.flatMap((e) => Array.from({ length: times }, () => ({ words: e.split(' '), phrase: true })));
+    return s.surfaces.flatMap((e) => Array.from({ length: times }, () => ({ words: e.split(' '), phrase: true, textOnly: true })));
   });
 }
 
@@ -69,7 +69,7 @@ function alternativesFor(clause: Clause, ctx: Context): Alternative[] {
   const out: Alternative[] = [{ words: clause.words, phrase: clause.kind === 'phrase' }];
   const stems = new Set(clause.kind === 'word' ? [stemmer(clause.words[0]!)] : []);
   const push = (alt: Alternative) => {
-    if (!out.some((o) => o.phrase === alt.phrase && o.words.join(' ') === alt.words.join(' '))) out.push(alt);
+    if (!out.some((o) => o.phrase === alt.phrase && o.words.join(' ') === alt.words.join(' '))) out.push({ ...alt, textOnly: true });
   };
   const asAcronym = clause.kind === 'word' || isOneToken(clause) ? acronymKey(clause.words.join('')) : undefined;
   if (asAcronym && lexicon.senses(asAcronym).length > 0) out.push(...expansionAlternatives(asAcronym, clause.words, ctx));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DayIndex } from '../../src/db/day-index.ts';
 import { toFtsMatch } from '../../src/db/fts-query.ts';
+import { makePaper } from '../helpers/papers.ts';
 import { AcronymLexicon } from '../../src/search/acronym-lexicon.ts';
 import { extractAcronyms } from '../../src/search/acronyms.ts';
 import { expandQuery } from '../../src/search/expand.ts';
@@ -52,23 +54,23 @@ describe('expanding acronyms in a query', () => {
   const compile = (text: string) => toFtsMatch(expandQuery(parseQuery(text), lexicon));
 
   it('expands a learned acronym with digits, in any case', () => {
-    expect(compile('T2M')).toBe('("t2m" OR "text to motion")');
+    expect(compile('T2M')).toBe('("t2m" OR {title abstract ai_keywords} : "text to motion")');
     expect(compile('t2m')).toBe(compile('T2M'));
-    expect(compile('text-to-motion')).toBe('(("text" AND "to" AND "motion") OR "t2m")');
+    expect(compile('text-to-motion')).toBe('(("text" AND "to" AND "motion") OR {title abstract ai_keywords} : "t2m")');
   });
 
   it('matches a hyphenated acronym as the two words the index has', () => {
-    expect(compile('GPT-4o')).toBe('("gpt 4o" OR "generative pretrained transformer 4 omni")');
-    expect(compile('generative pretrained transformer 4 omni')).toContain('OR "gpt 4o"');
+    expect(compile('GPT-4o')).toBe('("gpt 4o" OR {title abstract ai_keywords} : "generative pretrained transformer 4 omni")');
+    expect(compile('generative pretrained transformer 4 omni')).toContain('(("generative" AND "pretrained" AND "transformer" AND "4" AND "omni") OR {title abstract ai_keywords} : "gpt 4o")');
   });
 
   it('finds an ambiguous acronym from one expansion only beside a word of that sense', () => {
-    expect(compile('contrastive learning')).toBe('(("contrastive" AND "learning") OR ("cl" AND "contrastive"))');
-    expect(compile('continual learning')).toBe('(("continual" AND "learning") OR ("cl" AND "continual"))');
+    expect(compile('contrastive learning')).toBe('(("contrastive" AND "learning") OR {title abstract ai_keywords} : ("cl" AND "contrastive"))');
+    expect(compile('continual learning')).toBe('(("continual" AND "learning") OR {title abstract ai_keywords} : ("cl" AND "continual"))');
   });
 
   it('lets a sense the corpus barely uses stay noise: the acronym stands alone for the usual sense', () => {
-    expect(compile('vision language model')).toBe('(("vision" AND "language" AND "model") OR "vlm")');
+    expect(compile('vision language model')).toBe('(("vision" AND "language" AND "model") OR {title abstract ai_keywords} : "vlm")');
   });
 
   it('weights the senses of an ambiguous acronym by how often each is defined, and by the other words of the query', () => {
@@ -139,8 +141,31 @@ describe('word families beyond Porter', () => {
 
   it('turns a query word into the OR of its family, and nothing for a quoted phrase', () => {
     const lexicon = new AcronymLexicon();
-    expect(toFtsMatch(expandQuery(parseQuery('object detector'), lexicon))).toBe('"object" AND ("detector" OR "detection")');
+    expect(toFtsMatch(expandQuery(parseQuery('object detector'), lexicon))).toBe('"object" AND ("detector" OR {title abstract ai_keywords} : "detection")');
     expect(toFtsMatch(expandQuery(parseQuery('"object detector"'), lexicon))).toBe('"object detector"');
     expect(toFtsMatch(expandQuery(parseQuery('object detector'), lexicon, { wordFamilies: false }))).toBe('"object" AND "detector"');
+  });
+});
+
+describe('what an expansion adds is matched in the text, never in author names', () => {
+  const lexicon = new AcronymLexicon([{ acronym: 'sam', expansion: 'segment anything model', count: 3 }]);
+  const index = new DayIndex([
+    makePaper({ id: '2501.00001', title: 'Scaling laws for neural language models', abstract: 'Loss falls as a power law.', authors: ['Sam McCandlish'] }),
+    makePaper({ id: '2501.00002', title: 'Medical SAM for tumours', abstract: 'We adapt a promptable segmenter.', authors: ['Ada Lovelace'] }),
+    makePaper({ id: '2501.00003', title: 'Color constancy', abstract: 'White balance.', authors: ['Optimize Jones'] }),
+  ]);
+  const matches = (text: string) => index.match(expandQuery(parseQuery(text), lexicon)).sort();
+
+  it('finds the acronym in titles for its spelt-out words, not a paper by an author named Sam', () => {
+    expect(matches('segment anything model')).toEqual(['2501.00002']);
+  });
+
+  it('still finds an author by the name a person typed', () => {
+    expect(matches('sam')).toEqual(['2501.00001', '2501.00002']);
+  });
+
+  it('matches a spelling variant in the text only', () => {
+    expect(matches('optimise')).toEqual([]);
+    expect(matches('colour')).toEqual(['2501.00003']);
   });
 });

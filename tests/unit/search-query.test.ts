@@ -71,15 +71,15 @@ describe('our search syntax', () => {
     expect(spellingVariant('analyse')).toBe('analyze');
     expect(spellingVariant('four')).toBeUndefined();
     expect(spellingVariant('noise')).toBeUndefined();
-    expect(compile('optimise')).toBe('("optimise" OR "optimize")');
+    expect(compile('optimise')).toBe('("optimise" OR {title abstract ai_keywords} : "optimize")');
   });
 
   it('expands acronyms and finds acronyms from their expansions', () => {
-    expect(compile('LoRA')).toBe('("lora" OR "low rank adaptation")');
-    expect(compile('low-rank adaptation')).toBe('(("low" AND "rank" AND "adaptation") OR "lora")');
-    expect(compile('mixture of experts routing')).toBe('(("mixture" AND "experts") OR "moe") AND "routing"');
+    expect(compile('LoRA')).toBe('("lora" OR {title abstract ai_keywords} : "low rank adaptation")');
+    expect(compile('low-rank adaptation')).toBe('(("low" AND "rank" AND "adaptation") OR {title abstract ai_keywords} : "lora")');
+    expect(compile('mixture of experts routing')).toBe('(("mixture" AND "experts") OR {title abstract ai_keywords} : "moe") AND "routing"');
     const learned = new AcronymLexicon([{ acronym: 'gfm', expansion: 'graph foundation model', count: 3 }]);
-    expect(toFtsMatch(expandQuery(parseQuery('GFM'), learned))).toBe('("gfm" OR "graph foundation model")');
+    expect(toFtsMatch(expandQuery(parseQuery('GFM'), learned))).toBe('("gfm" OR {title abstract ai_keywords} : "graph foundation model")');
   });
 
   it('learns acronym definitions from abstracts', () => {
