@@ -215,7 +215,7 @@ function withHeading(heading: string, messages: DiscordMessage[]): DiscordMessag
  * A digest as one or more channel messages: one embed per paper, a link button per paper, an overflow
  * button on the last message, and `heading` (plus the digest's note) as the first message's content.
  */
-export function renderDigest(digest: DigestView, heading = `**Trending papers for ${digest.feedDay}**`): DiscordMessage[] {
+export function renderDigest(digest: DigestView, heading = `**${digest.title ?? `Trending papers for ${digest.feedDay}`}**`): DiscordMessage[] {
   const head = [heading, digest.note, digest.missed ? `${missedLine(digest.missed)}.` : undefined].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
   if (digest.papers.length === 0) {
     return withHeading([head, digest.notice ?? 'No papers today.'].join('\n'), []);

@@ -191,7 +191,7 @@ function paperUnits(papers: PaperView[], shareable: boolean): Unit[] {
 
 /** A digest as Slack messages: header with the feed day, one unit per paper, overflow and notice lines. */
 export function renderDigest(view: DigestView, options: { title?: string } = {}): SlackMessage[] {
-  const title = options.title ?? `Trending papers · ${view.feedDay}`;
+  const title = options.title ?? view.title ?? `Trending papers · ${view.feedDay}`;
   const units: Unit[] = [headerUnit(title), ...noteUnits(view.note)];
   if (view.papers.length === 0) units.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
   units.push(...paperUnits(view.papers, false));

@@ -41,6 +41,9 @@ export interface CommandWording {
   unsubscribeUsage: string;
   scheduleUsage: string;
   settingsUsage: string;
+  /** `/papers follow`: a topic or author for oneself, or when one's alerts come. */
+  followUsage: string;
+  unfollowUsage: string;
   /** How to start digests in a channel that gets none yet. */
   startHint: string;
   /** Who may change a channel's digest settings. */

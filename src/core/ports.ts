@@ -1,4 +1,4 @@
-import type { Channel, Listing, Paper, Platform } from './types.ts';
+import type { Channel, ChannelKind, Listing, Paper, Platform } from './types.ts';
 import type { Day } from './time.ts';
 import type { DigestView } from './views.ts';
 
@@ -6,7 +6,14 @@ import type { DigestView } from './views.ts';
 export interface ChannelTarget {
   platform: Platform;
   workspaceId: string;
+  /** A channel id; for `kind: 'person'`, the person's user id. */
   channelId: string;
+  /**
+   * `person`: the person's direct messages (personal alerts). The platform opens (and caches) the DM
+   * channel with `channelId` itself; everything else (parts, idempotency, look-up, errors) is as for a
+   * channel, and a refused DM is a `PermanentPlatformError` like a refused channel. Default `channel`.
+   */
+  kind?: ChannelKind;
 }
 
 /** What a platform already shows for a delivery: message ids by 1-based part, and how many parts it has (0: none found). */
