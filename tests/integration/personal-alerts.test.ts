@@ -140,6 +140,20 @@ describe('personal alerts on Slack', () => {
   });
 });
 
+describe('a person Slack will not open a DM with', () => {
+  it('is marked failing with Slack\'s reason and told in /papers following, and no channel hears of it', async () => {
+    await onSlack('follow diffusion', 'UGONE');
+    const gone = person('slack', 'T0001', 'UGONE');
+    const posts = slack.callsTo('chat.postMessage').length;
+    slack.failNext('conversations.open', { error: 'user_not_found' });
+    await runDigest(gone);
+    expect(await waitFor('the refused alert', settled(gone))).toMatchObject({ status: 'failed', lastError: 'user_not_found' });
+    expect(ctx.channels.get(gone.id)).toMatchObject({ health: 'failing', paused: true });
+    expect(slack.callsTo('chat.postMessage')).toHaveLength(posts);
+    expect(textOf(await onSlack('following', 'UGONE'))).toContain('your direct messages could not be reached (user_not_found)');
+  });
+});
+
 describe('personal alerts on Discord', () => {
   const dave = '700000000000000001';
   const erin = '700000000000000002';
