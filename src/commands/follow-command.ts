@@ -55,7 +55,7 @@ export const followCommand = {
       const schedule = applyScheduleChange(person.schedule, change, usage);
       person = await env.channels.update(person.id, { schedule }, req.userId);
     }
-    const settled = await settlePerson(person, env, req.userId);
+    const settled = await settlePerson(person, env, req.userId, true);
     person = settled.person;
     if (settled.wasFailing) lines.push('Your alerts were paused because your direct messages could not be reached; they are on again, starting with what they held back.');
     const follows = env.ctx.channels.topicQueries(person.id).length;

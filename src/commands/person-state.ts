@@ -29,13 +29,13 @@ export async function ensurePerson(req: CommandRequest, env: CommandEnv): Promis
 }
 
 /**
- * Keeps a person's schedule in step with their follows: alerts are on exactly when they follow something
- * (paused with none, so no job runs for them). Following again turns alerts back on, also after their DMs
- * were refused (`wasFailing`: the papers held back go out now).
+ * Keeps a person's schedule in step with their follows: paused with none, so no job runs for them. A
+ * `follow` (`turnOn`) turns alerts back on, also after their DMs were refused (`wasFailing`: the papers held
+ * back go out now); an `unfollow` never does.
  */
-export async function settlePerson(person: Channel, env: CommandEnv, by: string): Promise<{ person: Channel; wasFailing: boolean }> {
+export async function settlePerson(person: Channel, env: CommandEnv, by: string, turnOn: boolean): Promise<{ person: Channel; wasFailing: boolean }> {
   const follows = env.ctx.channels.topicQueries(person.id).length > 0;
-  if (follows && person.paused) return { person: (await env.channels.resume(person.id, by)).channel, wasFailing: person.health === 'failing' };
+  if (turnOn && follows && person.paused) return { person: (await env.channels.resume(person.id, by)).channel, wasFailing: person.health === 'failing' };
   if (!follows && !person.paused) return { person: await env.channels.update(person.id, { paused: true }, by), wasFailing: false };
   return { person, wasFailing: false };
 }

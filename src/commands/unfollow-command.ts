@@ -28,7 +28,7 @@ export const unfollowCommand = {
       env.ctx.channels.removeTopic(topic.id, req.userId);
       removed = `Stopped following "${clip(topic.query, 100)}".`;
     }
-    await settlePerson(person, env, req.userId);
+    await settlePerson(person, env, req.userId, false);
     const left = env.ctx.channels.topicQueries(person.id).length;
     return {
       kind: 'text',

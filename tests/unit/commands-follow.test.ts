@@ -74,6 +74,17 @@ describe('/papers following and /papers unfollow', () => {
     expect(textOf(await h.run('unfollow', as('UANN')))).toContain('Tell me which topic to stop following.');
   });
 
+  it('keep alerts refused by the platform paused through an unfollow, and say why until a follow turns them on', async () => {
+    await h.run('follow agents', as('UFAIL'));
+    await h.run('follow robots', as('UFAIL'));
+    h.ctx.channels.markFailing(personOf('UFAIL')!.id, 'cannot_dm');
+    await h.run('unfollow robots', as('UFAIL'));
+    expect(personOf('UFAIL')).toMatchObject({ health: 'failing', paused: true });
+    expect(textOf(await h.run('following', as('UFAIL')))).toContain('Your alerts are paused: your direct messages could not be reached (cannot_dm).');
+    expect(textOf(await h.run('follow robots', as('UFAIL')))).toContain('they are on again');
+    expect(personOf('UFAIL')).toMatchObject({ health: 'ok', paused: false });
+  });
+
   it('are listed in help', async () => {
     const help = textOf(await h.run('help'));
     for (const name of ['follow', 'following', 'unfollow']) expect(help).toContain(`/papers ${name}`);
