@@ -47,7 +47,9 @@ export interface DeliveryPolicy {
 }
 
 /**
- * A chat platform the jobs post to. Implementations live in `adapters/`.
+ * A chat platform the jobs post to. Implementations live in `adapters/`. Every target may be of kind
+ * `person` (personal alerts): `postDigest`, `findDelivery` and `postNotice` then go to that person's direct
+ * messages, resolved by the platform from their user id.
  * Errors: `RateLimitError` (with retry-after), `PermanentPlatformError` (channel gone, no permission),
  * `TransientPlatformError` (anything a retry may fix).
  */
