@@ -11,7 +11,8 @@ import type { Channel } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { openJobs, SCHEDULER_IDS, type Jobs } from '../../jobs/index.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
-import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { FakeSlackApi, signedHeaders } from '../fakes/slack-api.ts';
+import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
 import { textOf } from '../helpers/command-core.ts';
 import { makePaper } from '../helpers/papers.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
@@ -23,6 +24,7 @@ const discord = new FakeDiscordApi({ botToken: 'test-token' });
 let slack: FakeSlackApi;
 let jobs: Jobs;
 let papers: PapersApp;
+let server: HttpServer;
 const today = feedDayAt(new Date());
 const yesterday = addDays(today, -1);
 const [diffusionAtScale, , latentAudio] = seedDay(ctx, yesterday, samplePapers());
@@ -31,6 +33,16 @@ const GUILD = '800000000000000001';
 /** `/papers <text>` typed by `user` in Slack channel `channel`, as the Slack adapter hands it on. */
 function onSlack(text: string, user: string, channel = 'C-team') {
   return papers.command({ platform: 'slack', workspaceId: 'T0001', channelId: channel, userId: user, ...parseCommandText(text), canManage: false, wording: SLACK_WORDING });
+}
+
+/** `/papers <text>` as Slack sends it over HTTP, signed: the text the bot answers on the response_url. */
+async function signedSlash(text: string, user: string): Promise<string> {
+  const responseId = `r-${user}-${Date.now()}`;
+  const body = new URLSearchParams({ team_id: 'T0001', channel_id: 'C-team', user_id: user, command: '/papers', text, response_url: slack.responseUrl(responseId) }).toString();
+  const res = await fetch(`http://127.0.0.1:${server.port}/slack/events`, { method: 'POST', headers: signedHeaders('secret', body), body });
+  expect(res.status).toBe(200);
+  const reply = await slack.waitFor((calls) => calls.find((c) => c.method === `response:${responseId}`));
+  return JSON.stringify(reply.body.blocks) + String(reply.body.text);
 }
 
 /** `/papers <subcommand> [options]` used by `user` in a Discord server channel, as the Discord adapter reads it. */
@@ -65,7 +77,10 @@ beforeAll(async () => {
     repeatFor: (channel) => ({ pattern: '0 0 1 1 *', tz: channel.schedule.timeZone }),
   });
   papers = createPapersApp({ ctx, schedules: jobs.scheduleSync });
-  const slackAdapter = createSlackAdapter({ papers, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
+  // Admins only manage channels here: following needs no such right.
+  const slackAdapter = createSlackAdapter({ papers, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: true });
+  await slackAdapter.start();
+  server = await startHttpServer({ port: 0, host: '127.0.0.1', routes: slackAdapter.routes, readiness: async () => ({}), logger: silentLogger() });
   await jobs.startWorkers({
     platforms: { slack: slackAdapter.chat, discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) },
   });
@@ -74,6 +89,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await server?.close();
   await jobs?.close();
   await discord.stop();
   await slack?.close();
@@ -83,9 +99,9 @@ afterAll(async () => {
 
 describe('personal alerts on Slack', () => {
   it('follows a topic for the caller alone, daily at the digest time of the channel they followed from, without managing it', async () => {
-    const reply = await onSlack('follow diffusion', 'UBOB');
-    expect(textOf(reply)).toContain('You now follow "diffusion".');
-    expect(textOf(reply)).toContain('come to you by direct message daily at 07:30 (Europe/Paris), each paper once');
+    const reply = await signedSlash('follow diffusion', 'UBOB');
+    expect(reply).toContain('You now follow \\"diffusion\\".');
+    expect(reply).toContain('come to you by direct message daily at 07:30 (Europe/Paris), each paper once');
     const bob = person('slack', 'T0001', 'UBOB');
     expect(bob.schedule).toEqual({ time: '07:30', cadence: 'daily', weekday: null, timeZone: 'Europe/Paris' });
     expect((await jobs.queues.digest.getJobScheduler(SCHEDULER_IDS.channel(bob.id)))?.tz).toBe('Europe/Paris');
