@@ -38,6 +38,6 @@ export function autocompleteChoices(
   if (request.subcommand === 'unsubscribe' && request.option === 'topic') {
     return asChoices(papers.topicChoices({ platform: 'discord', workspaceId: request.workspaceId, channelId: request.channelId }, request.typed, 100));
   }
-  if (request.subcommand === 'schedule' && request.option === 'timezone') return timeZoneChoices(request.typed);
+  if ((request.subcommand === 'schedule' || request.subcommand === 'follow') && request.option === 'timezone') return timeZoneChoices(request.typed);
   return [];
 }

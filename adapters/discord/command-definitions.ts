@@ -71,6 +71,21 @@ export const papersCommand = new SlashCommandBuilder()
   )
   .addSubcommand((sub) => sub.setName('pause').setDescription("Pause this channel's digest"))
   .addSubcommand((sub) => sub.setName('resume').setDescription("Resume this channel's digest"))
+  .addSubcommand((sub) =>
+    sub
+      .setName('follow')
+      .setDescription('Follow a topic or author yourself: matching papers come to you by direct message')
+      .addStringOption((o) => o.setName('topic').setDescription('A search query, e.g. "diffusion" or author:hinton').setMaxLength(200))
+      .addStringOption((o) => o.setName('time').setDescription('When your alerts come each day: 08:00, 9:30pm or 9am').setMinLength(3).setMaxLength(10))
+      .addStringOption((o) => o.setName('timezone').setDescription('IANA time zone for your alerts, e.g. Europe/Berlin').setAutocomplete(true).setMaxLength(64)),
+  )
+  .addSubcommand((sub) => sub.setName('following').setDescription('List the topics and authors you follow yourself'))
+  .addSubcommand((sub) =>
+    sub
+      .setName('unfollow')
+      .setDescription('Stop following one of your own topics')
+      .addStringOption((o) => o.setName('topic').setDescription('One of your topics, its number (see following), or all').setRequired(true).setMaxLength(200)),
+  )
   .addSubcommand((sub) => sub.setName('help').setDescription('How to use /papers'));
 
 /** The JSON body for a bulk overwrite (`PUT /applications/{app}/commands`). */

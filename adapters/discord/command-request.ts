@@ -23,6 +23,9 @@ export function canManageFrom(permissions: string | null | undefined): boolean {
   return (bits & PermissionFlagsBits.Administrator) !== 0n || (bits & PermissionFlagsBits.ManageChannels) !== 0n;
 }
 
+/** Discord user ids are global (one DM channel per person, whichever server): a person's own row is keyed by this, not by a guild. */
+export const DISCORD_USER_SCOPE = '@me';
+
 /** The neutral command request for a `/papers <subcommand>` invocation. */
 export function toCommandRequest(inv: SlashInvocation): CommandRequest {
   return {
@@ -36,6 +39,7 @@ export function toCommandRequest(inv: SlashInvocation): CommandRequest {
     options: inv.options,
     canManage: canManageFrom(inv.permissions),
     wording: DISCORD_WORDING,
+    userScope: DISCORD_USER_SCOPE,
     ...(inv.cursor !== undefined ? { cursor: inv.cursor } : {}),
   };
 }

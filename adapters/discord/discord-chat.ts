@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
-import { Routes, type APIDMChannel, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
+import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createDiscordDms } from './discord-dm.ts';
 
-/** Discord error codes no retry can fix: Unknown Channel, Missing Access, Missing Permissions. */
-export const PERMANENT_CODES = new Set([10003, 50001, 50013]);
+/** Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions, Cannot send messages to this user (DMs). */
+export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007]);
 const MAX_NONCE = 25;
 const FALLBACK_RETRY_MS = 1000;
 
@@ -57,6 +58,7 @@ export interface DiscordChatOptions {
 /** Digests and notices through Discord REST with the bot token: `POST /channels/{id}/messages`. */
 export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
   const log = options.logger;
+  const dms = createDiscordDms(options.rest, toPlatformError);
 
   async function send(channelId: string, body: RESTPostAPIChannelMessageJSONBody): Promise<string> {
     if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
@@ -75,7 +77,8 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
   return {
     platform: 'discord',
     delivery: DISCORD_DELIVERY,
-    async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
+    async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
+      const target = await dms.resolve(to);
       const messageIds: string[] = [];
       const messages = renderDigest(digest);
       for (const [part, message] of messages.entries()) {
@@ -90,17 +93,10 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
       return { posted: new Map(), parts: 0 };
     },
     async postNotice(target: ChannelTarget, text: string): Promise<void> {
-      await send(target.channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));
+      await send((await dms.resolve(target)).channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));
     },
     async notifyUser(_target: ChannelTarget, userId: string, text: string): Promise<void> {
-      if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: no DM can be sent');
-      let dm: APIDMChannel;
-      try {
-        dm = (await options.rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as APIDMChannel;
-      } catch (error) {
-        throw toPlatformError(error);
-      }
-      await send(dm.id, asBody({ content: fit(text, DISCORD_LIMITS.content) }));
+      await send(await dms.open(userId), asBody({ content: fit(text, DISCORD_LIMITS.content) }));
     },
   };
 }

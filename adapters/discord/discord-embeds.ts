@@ -50,7 +50,7 @@ export interface RenderedReply {
 }
 
 /** Custom id prefixes of our buttons; adapters route component interactions by them. */
-export const CUSTOM_ID = { share: 'papers:share:', more: 'papers:more:' } as const;
+export const CUSTOM_ID = { share: 'papers:share:', more: 'papers:more:', subscribe: 'papers:subscribe:' } as const;
 
 /** Cuts text to `max` code units at a word boundary without leaving half a surrogate pair. */
 export function fit(text: string, max: number): string {
@@ -215,7 +215,7 @@ function withHeading(heading: string, messages: DiscordMessage[]): DiscordMessag
  * A digest as one or more channel messages: one embed per paper, a link button per paper, an overflow
  * button on the last message, and `heading` (plus the digest's note) as the first message's content.
  */
-export function renderDigest(digest: DigestView, heading = `**Trending papers for ${digest.feedDay}**`): DiscordMessage[] {
+export function renderDigest(digest: DigestView, heading = `**${digest.title ?? `Trending papers for ${digest.feedDay}`}**`): DiscordMessage[] {
   const head = [heading, digest.note, digest.missed ? `${missedLine(digest.missed)}.` : undefined].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
   if (digest.papers.length === 0) {
     return withHeading([head, digest.notice ?? 'No papers today.'].join('\n'), []);
@@ -255,6 +255,20 @@ export function parseMoreCustomId(customId: string): { command: string; cursor: 
   return { command, cursor, text: text.join(':') };
 }
 
+/**
+ * The custom id of a "Subscribe to this search" button: the topic itself rides in it, so a topic longer than
+ * the 83 characters left of Discord's 100 gets no button (no token is stored anywhere); undefined then.
+ */
+export function subscribeCustomId(topic: string): string | undefined {
+  const id = `${CUSTOM_ID.subscribe}${topic}`;
+  return id.length <= DISCORD_LIMITS.customId ? id : undefined;
+}
+
+/** The topic a "Subscribe to this search" button subscribes to; undefined for any other custom id. */
+export function parseSubscribeCustomId(customId: string): string | undefined {
+  return customId.startsWith(CUSTOM_ID.subscribe) ? customId.slice(CUSTOM_ID.subscribe.length) : undefined;
+}
+
 function papersMessages(reply: Extract<CommandReply, { kind: 'papers' }>): DiscordMessage[] {
   const heading = [`**${reply.title}**`, reply.note].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
   if (reply.papers.length === 0) return withHeading(heading, [{ content: 'No papers found.' }]);
@@ -275,6 +289,8 @@ function papersMessages(reply: Extract<CommandReply, { kind: 'papers' }>): Disco
     const paging: DiscordButton[] = [];
     if (moreId) paging.push({ type: ComponentType.Button, style: ButtonStyle.Primary, label: 'More results', custom_id: moreId });
     if (beyondId && beyondId !== moreId) paging.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Search all of Hugging Face', custom_id: beyondId });
+    const subscribeId = last && reply.subscribe ? subscribeCustomId(reply.subscribe.text) : undefined;
+    if (subscribeId) paging.push({ type: ComponentType.Button, style: ButtonStyle.Success, label: 'Subscribe to this search', custom_id: subscribeId });
     if (paging.length > 0) rows.push({ type: ComponentType.ActionRow, components: paging });
     return { embeds: group.embeds, ...(rows.length > 0 ? { components: rows } : {}) };
   });

@@ -12,6 +12,10 @@ export const DISCORD_WORDING: CommandWording = {
     'e.g. /papers schedule time:9:30pm  or  /papers schedule cadence:weekdays  or  /papers schedule timezone:Asia/Kolkata\n' +
     'Times: 21:30, 9:30pm or 9am. Every option is optional: only what you name changes; the rest of the schedule stays as it is.',
   settingsUsage: `/papers settings top:5 min_upvotes:20 empty:notice\n${SETTINGS_MEANING.replace('min-upvotes', 'min_upvotes')}`,
+  followUsage:
+    '/papers follow topic:<topic | author:name>\ne.g. /papers follow topic:"diffusion models"  or  /papers follow topic:author:"Yann LeCun"\n' +
+    '/papers follow time:08:00 timezone:Europe/Berlin: when your alerts come (daily; only what you name changes)',
+  unfollowUsage: '/papers unfollow topic:<topic | number | all>\nThe numbers are those /papers following shows.',
   startHint: 'Start with /papers subscribe topic:<topic> or /papers schedule time:<time>.',
   whoMayManage: 'Changing digest settings needs the Manage Channels permission.',
 };

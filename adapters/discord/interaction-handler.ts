@@ -2,10 +2,10 @@ import { DISCORD_WORDING } from './discord-wording.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import { UsageError } from '../../src/errors.ts';
-import { CUSTOM_ID, parseMoreCustomId, renderReply, renderSharedPaper, type DiscordMessage } from './discord-embeds.ts';
+import { CUSTOM_ID, parseMoreCustomId, parseSubscribeCustomId, renderReply, renderSharedPaper, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { autocompleteChoices, type Choice } from './autocomplete.ts';
-import { canManageFrom, toCommandRequest, type SlashInvocation } from './command-request.ts';
+import { canManageFrom, DISCORD_USER_SCOPE, toCommandRequest, type SlashInvocation } from './command-request.ts';
 import { loggableError } from './redact-token.ts';
 
 /** An interaction reduced to what we act on; both transports produce it. */
@@ -75,23 +75,21 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
       if (shared.kind === 'error') return responder.reply({ content: shared.message }, true);
       return responder.reply(renderSharedPaper(shared.paper, shared.sharedBy), false);
     }
+    const clicker = {
+      platform: 'discord',
+      workspaceId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.userId,
+      canManage: canManageFrom(interaction.permissions),
+      wording: DISCORD_WORDING,
+      userScope: DISCORD_USER_SCOPE,
+    };
+    // "Subscribe to this search": /papers subscribe as the clicker would type it, with their permissions.
+    const topic = parseSubscribeCustomId(interaction.customId);
+    if (topic !== undefined) return run({ ...clicker, name: 'subscribe', text: topic, options: { topic } }, responder);
     const more = parseMoreCustomId(interaction.customId);
     if (!more) return responder.reply({ content: 'This button has expired.' }, true);
-    return run(
-      {
-        platform: 'discord',
-        workspaceId: interaction.guildId,
-        channelId: interaction.channelId,
-        userId: interaction.userId,
-        name: more.command,
-        text: more.text,
-        options: more.command === 'search' ? { query: more.text } : {},
-        canManage: canManageFrom(interaction.permissions),
-        wording: DISCORD_WORDING,
-        cursor: more.cursor,
-      },
-      responder,
-    );
+    return run({ ...clicker, name: more.command, text: more.text, options: more.command === 'search' ? { query: more.text } : {}, cursor: more.cursor }, responder);
   }
 
   return {

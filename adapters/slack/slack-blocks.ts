@@ -29,6 +29,8 @@ export const SLACK_ACTIONS = {
   more: 'papers_more',
   /** "Search all of Hugging Face": re-runs a command with a cursor, like More. */
   beyond: 'papers_beyond',
+  /** "Subscribe to this search": runs `/papers subscribe <query>` for whoever clicks it. */
+  subscribe: 'papers_subscribe',
   /** Link buttons still send an interaction payload; ids start with this prefix so they can be acked. */
   linkPrefix: 'papers_link_',
 } as const;
@@ -189,7 +191,7 @@ function paperUnits(papers: PaperView[], shareable: boolean): Unit[] {
 
 /** A digest as Slack messages: header with the feed day, one unit per paper, overflow and notice lines. */
 export function renderDigest(view: DigestView, options: { title?: string } = {}): SlackMessage[] {
-  const title = options.title ?? `Trending papers · ${view.feedDay}`;
+  const title = options.title ?? view.title ?? `Trending papers · ${view.feedDay}`;
   const units: Unit[] = [headerUnit(title), ...noteUnits(view.note)];
   if (view.papers.length === 0) units.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
   units.push(...paperUnits(view.papers, false));
@@ -225,6 +227,9 @@ function papersReply(reply: Extract<CommandReply, { kind: 'papers' }>): SlackMes
   const buttons: SlackButton[] = [];
   if (moreValue) buttons.push({ type: 'button', text: plain('More', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.more, value: moreValue });
   if (beyondValue) buttons.push({ type: 'button', text: plain('Search all of Hugging Face', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.beyond, value: beyondValue });
+  // A topic is at most 200 characters, so its value always fits Slack's 2,000.
+  const subscribeValue = reply.subscribe ? encodeMore({ ...reply.subscribe, cursor: '' }) : undefined;
+  if (subscribeValue) buttons.push({ type: 'button', text: plain('Subscribe to this search', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.subscribe, value: subscribeValue });
   if (buttons.length > 0) units.push({ blocks: [{ type: 'actions', elements: buttons }] });
   return pack(units, reply.title);
 }

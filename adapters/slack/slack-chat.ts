@@ -5,6 +5,7 @@ import type { DigestView } from '../../src/core/views.ts';
 import { escapeMrkdwn, renderDigest, type SlackMessage } from './slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
+import { SlackDms } from './slack-dm.ts';
 
 /** The `metadata.event_type` every digest message carries. */
 export const DIGEST_EVENT_TYPE = 'papers_digest';
@@ -30,12 +31,17 @@ export class SlackChat implements ChatPlatform {
   /** Slack: about one message per second per channel; a workspace-wide cap well under chat.postMessage's tier. */
   readonly delivery = SLACK_DELIVERY;
 
+  private readonly dms: SlackDms;
+
   constructor(
     private readonly client: WebClient,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.dms = new SlackDms(client);
+  }
 
-  async postDigest(target: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
+  async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
+    const target = await this.dms.resolve(to);
     const messages = renderDigest(digest);
     const messageIds: string[] = [];
     for (const [i, message] of messages.entries()) {
@@ -48,7 +54,8 @@ export class SlackChat implements ChatPlatform {
     return { messageIds };
   }
 
-  async findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
+  async findDelivery(to: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
+    const target = await this.dms.resolve(to);
     try {
       return await this.searchHistory(target, deliveryId);
     } catch (error) {
@@ -67,14 +74,7 @@ export class SlackChat implements ChatPlatform {
   }
 
   async notifyUser(target: ChannelTarget, userId: string, text: string): Promise<void> {
-    let dm: string | undefined;
-    try {
-      dm = (await this.client.conversations.open({ users: userId })).channel?.id;
-    } catch (error) {
-      throw toPlatformError(error, 'conversations.open');
-    }
-    if (!dm) throw new PermanentPlatformError('no_dm_channel', `Slack opened no DM with ${userId}`);
-    await this.post({ ...target, channelId: dm }, { text: escapeMrkdwn(text), blocks: [] });
+    await this.post({ ...target, channelId: await this.dms.open(userId) }, { text: escapeMrkdwn(text), blocks: [] });
   }
 
   private async join(target: ChannelTarget): Promise<void> {
@@ -113,7 +113,7 @@ export class SlackChat implements ChatPlatform {
   }
 
   async postNotice(target: ChannelTarget, text: string): Promise<void> {
-    await this.post(target, { text: escapeMrkdwn(text), blocks: [] });
+    await this.post(await this.dms.resolve(target), { text: escapeMrkdwn(text), blocks: [] });
   }
 
   private async post(target: ChannelTarget, message: SlackMessage, payload?: Record<string, string | number>): Promise<string> {

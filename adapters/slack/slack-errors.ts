@@ -20,6 +20,10 @@ export const PERMANENT_SLACK_ERRORS = new Set([
   'token_expired',
   'no_permission',
   'org_login_required',
+  // A person's direct messages (personal alerts): the user is gone, or is not someone the bot may write to.
+  'user_not_found',
+  'user_disabled',
+  'cannot_dm_bot',
 ]);
 
 /** Fallback wait when Slack says `ratelimited` without a Retry-After header. */

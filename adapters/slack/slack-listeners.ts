@@ -78,6 +78,18 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     });
   });
 
+  // "Subscribe to this search" runs /papers subscribe as the clicker typed it: same permission check, same
+  // confirmation, answered as a new message under the results (they stay).
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.subscribe, async ({ ack, body, action, respond }) => {
+    await ack();
+    await safely(deps, respond, 'subscribe', async () => {
+      const subscribe = decodeMore(action.value);
+      if (!subscribe || subscribe.command !== 'subscribe' || !body.channel) return;
+      const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, userId: body.user.id };
+      await send(respond, await run(deps, origin, { name: 'subscribe', text: subscribe.text }));
+    });
+  });
+
   app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.share, async ({ ack, body, action, respond }) => {
     await ack();
     await safely(deps, respond, 'share', async () => {
@@ -104,7 +116,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * requests), so Slack is not left waiting for Bolt's 3-second "unhandled request" 404.
  */
 function acknowledgeTheRest(app: App, logger: Logger): void {
-  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.beyond, SLACK_ACTIONS.share].map((a) => `${escapeRegExp(a)}$`);
+  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.beyond, SLACK_ACTIONS.subscribe, SLACK_ACTIONS.share].map((a) => `${escapeRegExp(a)}$`);
   const notOurs = new RegExp(`^(?!${[...ours, escapeRegExp(SLACK_ACTIONS.linkPrefix)].join('|')})`);
   const ignore =
     (what: string) =>

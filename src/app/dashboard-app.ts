@@ -206,7 +206,8 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
     },
     async channel(id) {
       const channel = ctx.channels.get(id);
-      if (!channel) return undefined;
+      // A person's alerts row is theirs, not a channel to manage: it has no page.
+      if (!channel || channel.kind !== 'channel') return undefined;
       const [summary] = summaries([channel]);
       const rows = ctx.deliveries.forChannel(id, LEDGER_ENTRIES);
       const held = queries.papersHeldBy(rows.map((r) => r.id));
@@ -236,7 +237,7 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
     },
     async edit(channelId, edit) {
       const channel = ctx.channels.get(channelId);
-      if (!channel) return { kind: 'error', message: `No channel ${channelId}: it may have been removed.` };
+      if (!channel || channel.kind !== 'channel') return { kind: 'error', message: `No channel ${channelId}: it may have been removed.` };
       return command(channel, edit.name, edit.text, true);
     },
   };

@@ -178,7 +178,8 @@ async function handleFailure(deps: DelivererDeps, chat: ChatPlatform, attempt: F
     deps.deliveries.markFailed(delivery.id, error.reason, { release });
     await deps.channelService.unreachable(delivery.channelId, error.reason);
     log.error({ reason: error.reason, papersReleased: release }, 'platform refused the channel for good: channel marked failing, digests paused');
-    await tellOwner(deps, chat, delivery.channelId, target, failureNotice(target, error.reason), log);
+    // A person whose direct messages are refused has no one else to tell: /papers following says so.
+    if (target.kind !== 'person') await tellOwner(deps, chat, delivery.channelId, target, failureNotice(target, error.reason), log);
     throw error;
   }
   deps.deliveries.recordError(delivery.id, reason);

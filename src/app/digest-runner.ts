@@ -32,6 +32,11 @@ export interface DigestRunnerDeps extends DigestPorts {
   logger: Logger;
 }
 
+/** The heading of a person's alerts, in their direct messages. */
+export function personalTitle(feedDay: string): string {
+  return `Your papers for ${feedDay} matching your follows`;
+}
+
 /**
  * The digest use case: a channel's failed digests that kept their papers go out again (looking first); then
  * its digest is planned and written to the outbox (delivery + selection in one transaction, one open
@@ -47,6 +52,8 @@ export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
       return { outcome: 'gone' };
     }
     if (channel.paused) return { outcome: 'paused' };
+    // A person's alerts are their follows only: with none, nothing (never the day's top papers).
+    if (channel.kind === 'person' && deps.channels.topicQueries(channel.id).length === 0) return { outcome: 'paused' };
     for (const reopened of deps.deliveries.reopenFailed(channel.id)) {
       deps.logger.info({ channelId: channel.id, deliveryId: reopened.id }, 'an earlier failed digest goes out again (looking first for what is already showing)');
       await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
@@ -62,7 +69,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
       channelId: channel.id,
       feedDay: plan.feedDay,
       picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })),
-      view: plan.view,
+      view: channel.kind === 'person' ? { ...plan.view, title: personalTitle(plan.feedDay) } : plan.view,
       status,
     });
     if (delivery.status === 'pending' || delivery.status === 'sending') await deps.enqueueDelivery(channel.platform, delivery.id, { fresh: created });

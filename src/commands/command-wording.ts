@@ -24,6 +24,10 @@ export const TYPED_WORDING: CommandWording = {
     'e.g. /papers schedule 09:30 weekdays Europe/Berlin  or  /papers schedule 8am weekly monday  or  /papers schedule Asia/Kolkata\n' +
     'Times: 21:30, 9:30pm or 9am. Only what you name changes; the rest of the schedule stays as it is.',
   settingsUsage: `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice]\n${SETTINGS_MEANING}`,
+  followUsage:
+    '/papers follow <topic | author:name>\ne.g. /papers follow "diffusion models"  or  /papers follow author:"Yann LeCun"\n' +
+    '/papers follow time <HH:MM> [time zone]: when your alerts come (daily; only what you name changes)',
+  unfollowUsage: '/papers unfollow <topic | number | all>\nThe numbers are those /papers following shows.',
   startHint: 'Start with /papers subscribe <topic> or /papers schedule <time>.',
   whoMayManage: 'Only the people this platform lets manage the channel can change digest settings.',
 };

@@ -4,7 +4,7 @@
  * ## Request contract
  * Adapters turn a platform command into a {@link CommandRequest}:
  * - `name`: the subcommand, lower case (`search`, `similar`, `today`, `subscribe`, `unsubscribe`, `topics`,
- *   `schedule`, `settings`, `pause`, `resume`, `help`); empty for a bare `/papers` (answered with help).
+ *   `schedule`, `settings`, `pause`, `resume`, `follow`, `following`, `unfollow`, `help`); empty for a bare `/papers` (answered with help).
  *   The Slack adapter splits the typed text (adapters/slack/slack-command-text.ts).
  * - `text`: the rest of the typed text (Slack), e.g. `09:30 weekly monday Europe/Berlin`.
  * - `options`: typed options (Discord). **Options win over `text`**: when a command finds any of its
@@ -14,6 +14,7 @@
  *   - `schedule`: `time` (`HH:MM`), `cadence` (`daily` | `weekdays` | `weekly`), `weekday` (`monday`..
  *     `sunday` or 1-7, with `weekly`), `timezone` (IANA name; default the caller's zone)
  *   - `settings`: `top` (1-10), `min_upvotes` (0 or more), `empty` (`skip` | `notice`)
+ *   - `follow`: `topic` (string), `time` (`HH:MM`), `timezone` (IANA name); `unfollow`: `topic` (a topic, its number, or `all`)
  *   An adapter may instead rebuild `text` in the Slack form; both work.
  * - `cursor`: the cursor from a reply's `more` (the "More" button), with `name`/`text` from `more`.
  * - `canManage`: whether the caller may change this channel's settings; `userTimeZone` when known.
@@ -43,6 +44,9 @@ import { subscribeCommand } from './subscribe-command.ts';
 import { todayCommand } from './today-command.ts';
 import { topicsCommand } from './topics-command.ts';
 import { unsubscribeCommand } from './unsubscribe-command.ts';
+import { followCommand } from './follow-command.ts';
+import { followingCommand } from './following-command.ts';
+import { unfollowCommand } from './unfollow-command.ts';
 
 export type { Command, CommandCoreDeps, DigestPlanning } from './command.ts';
 
@@ -59,6 +63,9 @@ export const commands: ReadonlyMap<string, Command> = new Map(
     settingsCommand,
     pauseCommand,
     resumeCommand,
+    followCommand,
+    followingCommand,
+    unfollowCommand,
     helpCommand,
   ].map((c): [string, Command] => [c.name, c]),
 );

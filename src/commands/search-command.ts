@@ -7,6 +7,7 @@ import { UsageError } from '../errors.ts';
 import { clip, freeText } from './command-args.ts';
 import type { Command, CommandEnv } from './command.ts';
 import { worded } from './command-wording.ts';
+import { validateTopic } from './subscribe-command.ts';
 
 /** Results per page (and per "More"). */
 export const SEARCH_PAGE_SIZE = 5;
@@ -39,6 +40,16 @@ function beyondNote(beyond: BeyondResult | undefined): string[] {
   if (beyond.hits.length === 0) return ["Hugging Face's search found nothing more."];
   const fresh = beyond.hits.filter((h) => h.newToUs).length;
   return [`${beyond.hits.length} more from Hugging Face's search${fresh > 0 ? ` (${fresh} new here, stored now so topics can match them)` : ''}.`];
+}
+
+/** The "Subscribe to this search" button's command: only for a query `/papers subscribe` would take as it is. */
+function subscribeTo(query: string, env: CommandEnv): { subscribe: { command: 'subscribe'; text: string } } | Record<string, never> {
+  try {
+    return { subscribe: { command: 'subscribe', text: validateTopic(query, (t) => env.ctx.search.compile(t)) } };
+  } catch (error) {
+    if (error instanceof UsageError) return {};
+    throw error;
+  }
 }
 
 function nothingFound(query: string, offset: number, { beyond, nothingIngested }: WideResult): CommandReply {
@@ -80,6 +91,7 @@ export const searchCommand = {
       shareable: true,
       ...(result.hasMore ? { more: { command: 'search', text: query, cursor: String(offset + result.hits.length) } } : {}),
       ...(env.wider.reachesBeyond && !beyond && offset === 0 ? { beyond: { command: 'search', text: query, cursor: BEYOND_CURSOR } } : {}),
+      ...subscribeTo(query, env),
     };
   },
 } satisfies Command;

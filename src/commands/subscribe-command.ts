@@ -10,17 +10,17 @@ const PREVIEW_PAPERS = 5;
 
 const USAGE = `/papers subscribe <topic>\ne.g. /papers subscribe "diffusion models" OR "flow matching"\n${QUERY_SYNTAX_HELP}`;
 
-/** Cleans and validates a topic (a query in our syntax); throws UsageError with the reason. */
-export function validateTopic(raw: string, compile: (text: string) => unknown): string {
+/** Cleans and validates a topic (a query in our syntax); throws UsageError with the reason (and `usage`). */
+export function validateTopic(raw: string, compile: (text: string) => unknown, usage: string = USAGE): string {
   const topic = cleanQueryText(raw);
-  if (topic === '') throw new UsageError('Tell me which topic to follow.', USAGE);
+  if (topic === '') throw new UsageError('Tell me which topic to follow.', usage);
   if (topic.length > MAX_TOPIC_LENGTH) {
-    throw new UsageError(`That topic is ${topic.length} characters long; keep it under ${MAX_TOPIC_LENGTH}.`, USAGE);
+    throw new UsageError(`That topic is ${topic.length} characters long; keep it under ${MAX_TOPIC_LENGTH}.`, usage);
   }
   try {
     compile(topic);
   } catch (error) {
-    if (error instanceof UsageError) throw new UsageError(error.message, USAGE);
+    if (error instanceof UsageError) throw new UsageError(error.message, usage);
     throw error;
   }
   return topic;

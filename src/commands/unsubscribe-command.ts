@@ -6,19 +6,31 @@ import { clip, freeText } from './command-args.ts';
 import type { Command } from './command.ts';
 import { worded } from './command-wording.ts';
 
-function pick(topics: Subscription[], arg: string, usage: string): Subscription {
+/** How a topic list's owner is named in errors: a channel, or the person asking. */
+export interface TopicOwner {
+  /** "this channel has" / "you follow" (followed by a count). */
+  counts: string;
+  /** "This channel does not follow" / "You do not follow". */
+  lacks: string;
+}
+
+const CHANNEL_OWNER: TopicOwner = { counts: 'this channel has', lacks: 'This channel does not follow' };
+
+/** The topic `arg` names: its 1-based number, or the topic itself (as cleaned); throws UsageError with the list. */
+export function pickTopic(topics: Subscription[], arg: string, usage: string, owner: TopicOwner = CHANNEL_OWNER): Subscription {
   if (/^\d+$/.test(arg)) {
     const found = topics[Number(arg) - 1];
-    if (!found) throw new UsageError(`There is no topic number ${clip(arg)}; this channel has ${topics.length}.`, `${usage}\n${listing(topics)}`);
+    if (!found) throw new UsageError(`There is no topic number ${clip(arg)}; ${owner.counts} ${topics.length}.`, `${usage}\n${listing(topics)}`);
     return found;
   }
   const wanted = cleanQueryText(arg).toLowerCase();
   const found = topics.find((t) => t.query.toLowerCase() === wanted);
-  if (!found) throw new UsageError(`This channel does not follow "${clip(arg, 100)}".`, `${usage}\n${listing(topics)}`);
+  if (!found) throw new UsageError(`${owner.lacks} "${clip(arg, 100)}".`, `${usage}\n${listing(topics)}`);
   return found;
 }
 
-function listing(topics: Subscription[]): string {
+/** Topics numbered from 1, one a line. */
+export function listing(topics: Subscription[]): string {
   return topics.map((t, i) => `${i + 1}. ${t.query}`).join('\n');
 }
 
@@ -45,7 +57,7 @@ export const unsubscribeCommand = {
         lines: [`Removed all ${removed} topic${removed === 1 ? '' : 's'} from this channel.`, 'Its digest now brings the day\'s top papers.'],
       };
     }
-    const topic = pick(topics, arg, usage);
+    const topic = pickTopic(topics, arg, usage);
     env.ctx.channels.removeTopic(topic.id, req.userId);
     const left = topics.length - 1;
     return {

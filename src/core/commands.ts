@@ -20,6 +20,12 @@ export interface CommandRequest {
   canManage: boolean;
   /** Paging cursor from a "More" button. */
   cursor?: string;
+  /**
+   * The workspace that scopes the caller's user id, when it is not `workspaceId` (a platform whose user ids
+   * are global sets one fixed value, so a person has one row of personal alerts whichever workspace they
+   * typed in). Default: `workspaceId`.
+   */
+  userScope?: string;
   /** The adapter's wording of platform-specific texts (its command syntax, who may manage); unset ones read the typed-text form. */
   wording?: Partial<CommandWording>;
 }
@@ -35,6 +41,9 @@ export interface CommandWording {
   unsubscribeUsage: string;
   scheduleUsage: string;
   settingsUsage: string;
+  /** `/papers follow`: a topic or author for oneself, or when one's alerts come. */
+  followUsage: string;
+  unfollowUsage: string;
   /** How to start digests in a channel that gets none yet. */
   startHint: string;
   /** Who may change a channel's digest settings. */
@@ -59,6 +68,11 @@ export type CommandReply =
       more?: { command: string; text: string; cursor: string };
       /** When present, a "Search all of Hugging Face" button re-runs the command with this cursor. */
       beyond?: { command: string; text: string; cursor: string };
+      /**
+       * When present, a "Subscribe to this search" button runs `/papers subscribe <text>` for whoever clicks
+       * it, with their permissions (set only when the query is a valid topic).
+       */
+      subscribe?: { command: 'subscribe'; text: string };
       /** Whether each paper gets a "Share in channel" button. */
       shareable?: boolean;
     }

@@ -1,4 +1,4 @@
-import type { Channel, Listing, Paper, Platform } from './types.ts';
+import type { Channel, ChannelKind, Listing, Paper, Platform } from './types.ts';
 import type { Day } from './time.ts';
 import type { DigestView } from './views.ts';
 
@@ -6,7 +6,14 @@ import type { DigestView } from './views.ts';
 export interface ChannelTarget {
   platform: Platform;
   workspaceId: string;
+  /** A channel id; for `kind: 'person'`, the person's user id. */
   channelId: string;
+  /**
+   * `person`: the person's direct messages (personal alerts). The platform opens (and caches) the DM
+   * channel with `channelId` itself; everything else (parts, idempotency, look-up, errors) is as for a
+   * channel, and a refused DM is a `PermanentPlatformError` like a refused channel. Default `channel`.
+   */
+  kind?: ChannelKind;
 }
 
 /** What a platform already shows for a delivery: message ids by 1-based part, and how many parts it has (0: none found). */
@@ -40,7 +47,9 @@ export interface DeliveryPolicy {
 }
 
 /**
- * A chat platform the jobs post to. Implementations live in `adapters/`.
+ * A chat platform the jobs post to. Implementations live in `adapters/`. Every target may be of kind
+ * `person` (personal alerts): `postDigest`, `findDelivery` and `postNotice` then go to that person's direct
+ * messages, resolved by the platform from their user id.
  * Errors: `RateLimitError` (with retry-after), `PermanentPlatformError` (channel gone, no permission),
  * `TransientPlatformError` (anything a retry may fix).
  */

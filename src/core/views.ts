@@ -27,6 +27,8 @@ export interface PaperView {
 /** A digest ready to render: one channel, one feed day. */
 export interface DigestView {
   feedDay: Day;
+  /** The heading, when not the platform's usual one for a channel (a person's alerts: "Your papers for …"). */
+  title?: string;
   papers: PaperView[];
   /** How many more papers qualified than are shown (over every covered day, `from` to the feed day), and where to see them. */
   overflow?: { count: number; url: string; from?: Day };

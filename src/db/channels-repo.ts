@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import type { Statement } from 'better-sqlite3';
-import type { Channel, Platform, Schedule, Subscription } from '../core/types.ts';
+import type { Channel, ChannelKind, Platform, Schedule, Subscription } from '../core/types.ts';
 import type { Db } from './client.ts';
 import { TopicLimitError } from '../errors.ts';
 import { channels, subscriptions } from './schema.ts';
@@ -36,6 +36,8 @@ export interface ChannelKey {
   platform: Platform;
   workspaceId: string;
   channelId: string;
+  /** What a new row is (default `channel`); `person`: `channelId` is a user id. Looking up ignores it. */
+  kind?: ChannelKind;
 }
 
 /** Settings a command may change. */
@@ -87,7 +89,7 @@ export class ChannelsRepo {
     const who = by ?? null;
     const row = this.db.orm
       .insert(channels)
-      .values({ ...key, scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone, enrolledBy: who, changedBy: who })
+      .values({ platform: key.platform, workspaceId: key.workspaceId, channelId: key.channelId, kind: key.kind ?? 'channel', scheduleTime: schedule.time, cadence: schedule.cadence, weekday: schedule.weekday, timeZone: schedule.timeZone, enrolledBy: who, changedBy: who })
       .onConflictDoNothing()
       .returning()
       .get();
@@ -121,7 +123,7 @@ export class ChannelsRepo {
     );
   }
 
-  /** Every enrolled channel, oldest first. */
+  /** Every enrolled channel (and person's alerts row: see `kind`), oldest first. */
   list(options: { activeOnly?: boolean } = {}): Channel[] {
     const q = this.db.orm.select().from(channels);
     const rows = options.activeOnly ? q.where(eq(channels.paused, false)).orderBy(asc(channels.id)).all() : q.orderBy(asc(channels.id)).all();

@@ -30,7 +30,7 @@ export interface PaperPosting {
   updatedAt: string;
 }
 
-/** Which channels a list shows: all, those failing (refused by their platform), or those paused. */
+/** Which chat channels a list shows (never people's alerts rows): all, those failing (refused by their platform), or those paused. */
 export type ChannelFilter = 'all' | 'failing' | 'paused';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
@@ -61,7 +61,8 @@ export class DashboardQueries {
     this.dayStats = db.sqlite.prepare(
       'SELECT feed_day AS day, COUNT(*) AS papers, COALESCE(SUM(upvotes), 0) AS upvotes FROM daily_listings WHERE feed_day BETWEEN ? AND ? GROUP BY feed_day ORDER BY feed_day',
     );
-    const where: Record<ChannelFilter, string> = { all: '', failing: "WHERE health = 'failing'", paused: 'WHERE paused = 1' };
+    // Chat channels only: a person's alerts row (kind 'person') is their own list, not a channel to manage.
+    const where: Record<ChannelFilter, string> = { all: "WHERE kind = 'channel'", failing: "WHERE kind = 'channel' AND health = 'failing'", paused: "WHERE kind = 'channel' AND paused = 1" };
     const each = (sql: (w: string) => string) =>
       Object.fromEntries(Object.entries(where).map(([k, w]) => [k, db.sqlite.prepare(sql(w)).pluck()])) as Record<ChannelFilter, Statement>;
     this.channelCount = each((w) => `SELECT COUNT(*) FROM channels ${w}`);
@@ -78,7 +79,7 @@ export class DashboardQueries {
       `SELECT dp.channel_id AS channelRowId, c.platform, c.workspace_id AS workspaceId, c.channel_id AS channelId, d.id AS deliveryId,
               d.feed_day AS feedDay, d.status, dp.topic, d.updated_at AS updatedAt
        FROM delivered_papers dp JOIN deliveries d ON d.id = dp.delivery_id JOIN channels c ON c.id = dp.channel_id
-       WHERE dp.paper_id = ? ORDER BY d.feed_day DESC LIMIT ?`,
+       WHERE dp.paper_id = ? AND c.kind = 'channel' ORDER BY d.feed_day DESC LIMIT ?`,
     );
     this.heldPapers = db.sqlite.prepare(
       'SELECT delivery_id, COUNT(*) AS n FROM delivered_papers WHERE delivery_id IN (SELECT value FROM json_each(?)) GROUP BY delivery_id',

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { ChannelTarget } from '../core/ports.ts';
-import type { Delivery, DeliveryStatus, Platform } from '../core/types.ts';
+import type { ChannelKind, Delivery, DeliveryStatus, Platform } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { DigestView } from '../core/views.ts';
 import type { Db } from './client.ts';
@@ -123,7 +123,7 @@ export class DeliveriesRepo {
     );
     this.withTarget = db.sqlite.prepare(
       `SELECT ${COLUMNS.split(', ').map((c) => `d.${c}`).join(', ')}, c.platform AS target_platform, c.workspace_id AS target_workspace,
-              c.channel_id AS target_channel
+              c.channel_id AS target_channel, c.kind AS target_kind
        FROM deliveries d LEFT JOIN channels c ON c.id = d.channel_id WHERE d.id = ?`,
     );
     this.deliveredStmt = db.sqlite.prepare(
@@ -215,9 +215,11 @@ export class DeliveriesRepo {
 
   /** A delivery and where it goes, in one query (the deliver job's hot path); `target` is null when the channel is gone. */
   getWithTarget(id: string): (OutboxDelivery & { target: ChannelTarget | null }) | undefined {
-    const row = this.withTarget.get(id) as (DeliveryRow & { target_platform: Platform | null; target_workspace: string; target_channel: string }) | undefined;
+    const row = this.withTarget.get(id) as
+      | (DeliveryRow & { target_platform: Platform | null; target_workspace: string; target_channel: string; target_kind: ChannelKind })
+      | undefined;
     if (!row) return undefined;
-    const target = row.target_platform ? { platform: row.target_platform, workspaceId: row.target_workspace, channelId: row.target_channel } : null;
+    const target = row.target_platform ? { platform: row.target_platform, workspaceId: row.target_workspace, channelId: row.target_channel, kind: row.target_kind } : null;
     return { ...this.toDelivery(row), target };
   }
 

@@ -27,6 +27,7 @@ const paperViewSchema = z.object({
 
 const digestViewSchema = z.object({
   feedDay: day,
+  title: z.string().optional(),
   papers: z.array(paperViewSchema),
   overflow: z.object({ count: z.number(), url: z.string(), from: day.optional() }).optional(),
   missed: z.object({ from: day, to: day, days: z.number(), limit: z.number(), url: z.string() }).optional(),

@@ -22,6 +22,7 @@ describe('Discord invocation to command request', () => {
       options: { query: 'llm' },
       canManage: false,
       wording: DISCORD_WORDING,
+      userScope: '@me',
     });
   });
 

@@ -26,7 +26,10 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-/** `papers channels [--json]`: every enrolled channel with its platform, schedule, topics, last digest and health. */
+/**
+ * `papers channels [--json]`: every enrolled channel with its platform, schedule, topics, last digest and
+ * health, and each person's personal alerts (their DMs, their follows as topics).
+ */
 export function registerChannels(program: Command, runtime: CliRuntime): void {
   program
     .command('channels')
@@ -52,7 +55,7 @@ export function registerChannels(program: Command, runtime: CliRuntime): void {
         rows.push([
           String(c.id),
           c.platform,
-          `${c.workspaceId}/${c.channelId}`,
+          c.kind === 'person' ? `DMs of ${c.channelId} (alerts)` : `${c.workspaceId}/${c.channelId}`,
           describeSchedule(c.schedule),
           lastDigest(lastDelivery),
           health(c),
