@@ -71,6 +71,18 @@ export const papersCommand = new SlashCommandBuilder()
   )
   .addSubcommand((sub) => sub.setName('pause').setDescription("Pause this channel's digest"))
   .addSubcommand((sub) => sub.setName('resume').setDescription("Resume this channel's digest"))
+  .addSubcommand((sub) =>
+    sub
+      .setName('saved')
+      .setDescription('Your reading list (papers you saved with 🔖), only to you')
+      .addStringOption((o) =>
+        o
+          .setName('action')
+          .setDescription('list (default), bibtex, or remove one paper')
+          .addChoices({ name: 'list', value: 'list' }, { name: 'bibtex', value: 'bibtex' }, { name: 'remove', value: 'remove' }),
+      )
+      .addStringOption((o) => o.setName('id').setDescription('With remove: the arXiv id or link of the paper').setMaxLength(200)),
+  )
   .addSubcommand((sub) => sub.setName('help').setDescription('How to use /papers'));
 
 /** The JSON body for a bulk overwrite (`PUT /applications/{app}/commands`). */

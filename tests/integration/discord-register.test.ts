@@ -36,7 +36,7 @@ describe('papers discord register', () => {
     const [papers] = call!.body as { name: string; options: Option[] }[];
     expect(papers!.name).toBe('papers');
     const subs = Object.fromEntries(papers!.options.map((o) => [o.name, o]));
-    expect(Object.keys(subs)).toEqual(['search', 'similar', 'today', 'subscribe', 'unsubscribe', 'topics', 'schedule', 'settings', 'pause', 'resume', 'help']);
+    expect(Object.keys(subs)).toEqual(['search', 'similar', 'today', 'subscribe', 'unsubscribe', 'topics', 'schedule', 'settings', 'pause', 'resume', 'saved', 'help']);
     expect(papers!.options.every((o) => o.type === 1)).toBe(true);
     expect(subs.search!.options).toEqual([expect.objectContaining({ name: 'query', type: 3, required: true })]);
     expect(subs.unsubscribe!.options![0]).toMatchObject({ name: 'topic', autocomplete: true });
