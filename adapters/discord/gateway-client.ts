@@ -50,7 +50,10 @@ export function parseGatewayInteraction(interaction: Interaction): ParsedInterac
       typed: String(focused.value),
     };
   }
-  if (interaction.isButton()) return { kind: 'button', ...where, permissions: permissionsOf(interaction), customId: interaction.customId };
+  if (interaction.isButton()) {
+    const parentId = interaction.channel?.isThread() ? interaction.channel.parentId : null;
+    return { kind: 'button', ...where, permissions: permissionsOf(interaction), customId: interaction.customId, ...(parentId ? { parentId } : {}) };
+  }
   return undefined;
 }
 
