@@ -17,9 +17,15 @@ const search: CommandReply = { kind: 'papers', visibility: 'ephemeral', title: '
 
 /** The vote buttons of each paper's actions block, as `[action_id, value]`. */
 function slackVotes(messages: SlackMessage[]): [string, string][][] {
-  return messages.flatMap((m) =>
-    m.blocks.flatMap((b) => (b.type === 'actions' && b.elements.some((e) => e.action_id === 'papers_vote_up') ? [b.elements.filter((e) => /^papers_(vote|save)/.test(e.action_id)).map((e): [string, string] => [e.action_id, e.value!])] : [])),
-  );
+  const out: [string, string][][] = [];
+  for (const m of messages) {
+    for (const b of m.blocks) {
+      if (b.type !== 'actions') continue;
+      const votes = (b.elements as SlackButton[]).filter((e) => /^papers_(vote|save)/.test(e.action_id)).map((e): [string, string] => [e.action_id, e.value ?? '']);
+      if (votes.length > 0) out.push(votes);
+    }
+  }
+  return out;
 }
 
 function slackButtons(messages: SlackMessage[]): SlackButton[] {
