@@ -262,6 +262,13 @@ describe('Slack saved papers', () => {
 });
 
 describe('Slack reactions on posted papers', () => {
+  it('answers the Events API url_verification challenge on the same signed URL', async () => {
+    const body = JSON.stringify({ token: 'legacy', challenge: 'challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P', type: 'url_verification' });
+    const res = await post(body, { ...signedHeaders(SECRET, body), 'content-type': 'application/json' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('challenge-3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P');
+  });
+
   it('counts a 👍 reaction once when Slack redelivers the same event, and its removal takes back only that vote', async () => {
     expect(await reaction('reaction_added', { eventId: 'Ev-1', user: 'UDAN', reaction: '+1', ts: singleTs })).toMatchObject({ kind: 'counted', paperId: '2503.00004', counts: { up: 2, down: 0 } });
     expect(await reaction('reaction_added', { eventId: 'Ev-1', user: 'UDAN', reaction: '+1', ts: singleTs, retry: true })).toEqual({ kind: 'ignored', reason: 'redelivered' });
