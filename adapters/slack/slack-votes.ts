@@ -2,6 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { ReactionMeaning } from '../../src/app/votes.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import type { Logger } from '../../src/logger.ts';
+import { escapeMrkdwn } from './slack-blocks.ts';
 import { decodeVoteValue, VOTE_ACTIONS, voteChoiceOf } from './slack-vote-buttons.ts';
 
 /**
@@ -52,7 +53,8 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
         const reply = choice
           ? deps.papers.vote({ channel: { platform: 'slack', workspaceId: teamId, channelId: body.channel.id }, userId: body.user.id, paperId: value.paperId, choice, origin: value.origin })
           : deps.papers.save({ platform: 'slack', workspaceId: teamId, userId: body.user.id }, value.paperId);
-        message = reply.kind === 'error' ? `:warning: ${reply.message}` : reply.message;
+        // Titles are user-visible text: escaped, so `<!channel>` in a title is never a mention.
+        message = escapeMrkdwn(reply.kind === 'error' ? `:warning: ${reply.message}` : reply.message);
       }
       await respond({ response_type: 'ephemeral', replace_original: false, text: message });
     } catch (error) {

@@ -224,6 +224,15 @@ describe('Slack vote buttons on a posted digest', () => {
   });
 });
 
+describe('Slack vote replies', () => {
+  it('escapes the title it quotes, so a title can never mention anyone', async () => {
+    ctx.papers.upsertPage([makePaper({ id: '2503.00099', title: 'Pinging <!channel> & friends' })], []);
+    const reply = await click({ action_id: 'papers_vote_up', value: 'l:2503.00099' }, { user: 'UZED' });
+    expect(text(reply)).toContain('"Pinging &lt;!channel&gt; &amp; friends"');
+    expect(text(reply)).not.toContain('<!channel>');
+  });
+});
+
 describe('Slack saved papers', () => {
   it('saves with 🔖, lists the reading list only to the saver, gives BibTeX, and 🔖 again removes', async () => {
     expect(text(await click(voteOn('2503.00001', 'papers_save')))).toContain('🔖 Saved "Diffusion models for protein design" to your reading list (1 saved)');
