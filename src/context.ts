@@ -5,6 +5,8 @@ import { describeError } from './errors.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
 import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
+import { SavedPapersRepo } from './db/saved-papers-repo.ts';
+import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -25,6 +27,10 @@ export interface AppContext {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   votes: VotesRepo;
+  /** Each person's reading list (🔖). */
+  saved: SavedPapersRepo;
+  /** Platform events already handled (redelivery dedupe). */
+  processedEvents: ProcessedEventsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -58,6 +64,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     channels,
     deliveries,
     votes: new VotesRepo(db),
+    saved: new SavedPapersRepo(db),
+    processedEvents: new ProcessedEventsRepo(db),
     searchRepo,
     search,
     planner,

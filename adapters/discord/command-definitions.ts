@@ -86,6 +86,18 @@ export const papersCommand = new SlashCommandBuilder()
       .setDescription('Stop following one of your own topics')
       .addStringOption((o) => o.setName('topic').setDescription('One of your topics, its number (see following), or all').setRequired(true).setMaxLength(200)),
   )
+  .addSubcommand((sub) =>
+    sub
+      .setName('saved')
+      .setDescription('Your reading list (papers you saved with 🔖), only to you')
+      .addStringOption((o) =>
+        o
+          .setName('action')
+          .setDescription('list (default), bibtex, or remove one paper')
+          .addChoices({ name: 'list', value: 'list' }, { name: 'bibtex', value: 'bibtex' }, { name: 'remove', value: 'remove' }),
+      )
+      .addStringOption((o) => o.setName('id').setDescription('With remove: the arXiv id or link of the paper').setMaxLength(200)),
+  )
   .addSubcommand((sub) => sub.setName('help').setDescription('How to use /papers'));
 
 /** The JSON body for a bulk overwrite (`PUT /applications/{app}/commands`). */

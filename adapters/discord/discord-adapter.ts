@@ -21,7 +21,8 @@ const DRAIN_MS = 10_000;
 
 /**
  * The Discord adapter. With `publicKey`: HTTP interactions mode (`POST /discord/interactions` on the shared
- * server, no gateway connection). With only `token`: gateway mode (discord.js Client, Guilds intent).
+ * server, no gateway connection). With only `token`: gateway mode (discord.js Client, Guilds and
+ * GuildMessageReactions intents: 👍 👎 🔖 reactions count as votes there only).
  * Either way digests go out through REST with the bot token (`chat`).
  */
 export function createDiscordAdapter(deps: DiscordAdapterDeps, config: NonNullable<Config['discord']>): PlatformAdapter {
@@ -41,7 +42,7 @@ export function createDiscordAdapter(deps: DiscordAdapterDeps, config: NonNullab
     const rest = new REST({ api: config.apiUrl, version: '10' });
     routes.push(createInteractionsRoute({ verify: createSignatureVerifier(config.publicKey, deps.papers.clock), handler, rest, logger, track }));
   } else if (config.token) {
-    gateway = createGateway({ token: config.token, apiUrl: config.apiUrl, handler, logger, track });
+    gateway = createGateway({ token: config.token, apiUrl: config.apiUrl, handler, logger, track, papers: deps.papers });
   }
 
   return {

@@ -3,6 +3,8 @@ import type { CommandReply } from '../../src/core/commands.ts';
 import type { DigestView, PaperView } from '../../src/core/views.ts';
 import { authorLine, truncateAtWord } from '../../src/format/paper-view.ts';
 import { missedLine } from '../../src/format/digest-lines.ts';
+import type { VoteOrigin } from '../../src/app/votes.ts';
+import { voteRows } from './discord-vote-buttons.ts';
 
 /** Discord's message limits (characters are counted as UTF-16 code units here, which never undercounts). */
 export const DISCORD_LIMITS = {
@@ -49,8 +51,14 @@ export interface RenderedReply {
   messages: DiscordMessage[];
 }
 
-/** Custom id prefixes of our buttons; adapters route component interactions by them. */
+/** Custom id prefixes of our buttons; adapters route component interactions by them (votes: discord-vote-buttons.ts). */
 export const CUSTOM_ID = { share: 'papers:share:', more: 'papers:more:', subscribe: 'papers:subscribe:' } as const;
+
+/**
+ * The most papers one message shows: each paper has a link (or Share) button and 👍 👎 🔖, one row per
+ * kind of button (5 per row), which leaves the fifth row for More or the overflow link (5 rows at most).
+ */
+export const PAPERS_PER_MESSAGE = 5;
 
 /** Cuts text to `max` code units at a word boundary without leaving half a surrogate pair. */
 export function fit(text: string, max: number): string {
@@ -129,14 +137,14 @@ export function embedChars(embed: DiscordEmbed): number {
 }
 
 /** Packs embeds into groups that each respect the per-message embed count and character limits. */
-export function packEmbeds<T>(items: T[], embedOf: (item: T) => DiscordEmbed): { items: T[]; embeds: DiscordEmbed[] }[] {
+export function packEmbeds<T>(items: T[], embedOf: (item: T) => DiscordEmbed, maxPerMessage: number = DISCORD_LIMITS.embedsPerMessage): { items: T[]; embeds: DiscordEmbed[] }[] {
   const groups: { items: T[]; embeds: DiscordEmbed[] }[] = [];
   let current: { items: T[]; embeds: DiscordEmbed[] } | undefined;
   let chars = 0;
   for (const item of items) {
     const embed = embedOf(item);
     const size = embedChars(embed);
-    if (!current || current.embeds.length >= DISCORD_LIMITS.embedsPerMessage || chars + size > DISCORD_LIMITS.embedCharsPerMessage) {
+    if (!current || current.embeds.length >= Math.min(maxPerMessage, DISCORD_LIMITS.embedsPerMessage) || chars + size > DISCORD_LIMITS.embedCharsPerMessage) {
       current = { items: [], embeds: [] };
       groups.push(current);
       chars = 0;
@@ -212,28 +220,31 @@ function withHeading(heading: string, messages: DiscordMessage[]): DiscordMessag
 }
 
 /**
- * A digest as one or more channel messages: one embed per paper, a link button per paper, an overflow
- * button on the last message, and `heading` (plus the digest's note) as the first message's content.
+ * A digest as one or more channel messages of at most {@link PAPERS_PER_MESSAGE} papers: one embed per paper,
+ * a row of link buttons, rows of 👍 👎 🔖 (`posted` ones unless `options.votes` says otherwise, e.g. for a
+ * preview), an overflow row on the last message, and `heading` (plus the digest's note) as the first content.
  */
-export function renderDigest(digest: DigestView, heading = `**${digest.title ?? `Trending papers for ${digest.feedDay}`}**`): DiscordMessage[] {
+export function renderDigest(digest: DigestView, heading = `**${digest.title ?? `Trending papers for ${digest.feedDay}`}**`, options: { votes?: VoteOrigin } = {}): DiscordMessage[] {
   const head = [heading, digest.note, digest.missed ? `${missedLine(digest.missed)}.` : undefined].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
   if (digest.papers.length === 0) {
     return withHeading([head, digest.notice ?? 'No papers today.'].join('\n'), []);
   }
   const ranked = digest.papers.map((paper, i) => ({ paper, rank: i + 1 }));
-  const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank));
+  const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank), PAPERS_PER_MESSAGE);
   const messages: DiscordMessage[] = groups.map((group, index) => {
-    const buttons = group.items.map(({ paper, rank }) => linkButton(`${rank}. ${nonBlank(paper.title, 'Paper')}`, paper.url)).filter(present);
+    const links = group.items.map(({ paper, rank }) => linkButton(`${rank}. ${nonBlank(paper.title, 'Paper')}`, paper.url)).filter(present);
+    const extras: DiscordButton[] = [];
     if (index === groups.length - 1 && digest.overflow && digest.overflow.count > 0) {
       const span = digest.overflow.from ? ` (${digest.overflow.from} to ${digest.feedDay})` : '';
       const more = linkButton(`See ${digest.overflow.count} more on Hugging Face${span}`, digest.overflow.url);
-      if (more) buttons.push(more);
+      if (more) extras.push(more);
     }
     if (index === groups.length - 1 && digest.missed) {
       const missed = linkButton(`Not covered: ${digest.missed.from} to ${digest.missed.to}`, digest.missed.url);
-      if (missed) buttons.push(missed);
+      if (missed) extras.push(missed);
     }
-    const components = rowsOf(buttons);
+    const votes = voteRows(group.items.map(({ paper, rank }) => ({ paperId: paper.id, rank })), options.votes ?? 'posted');
+    const components = [...rowsOf(links).slice(0, 1), ...votes, ...rowsOf(extras).slice(0, 1)];
     return { embeds: group.embeds, ...(components.length > 0 ? { components } : {}) };
   });
   return withHeading(head, messages);
@@ -273,16 +284,19 @@ function papersMessages(reply: Extract<CommandReply, { kind: 'papers' }>): Disco
   const heading = [`**${reply.title}**`, reply.note].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
   if (reply.papers.length === 0) return withHeading(heading, [{ content: 'No papers found.' }]);
   const ranked = reply.papers.map((paper, i) => ({ paper, rank: i + 1 }));
-  const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank));
+  const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank), PAPERS_PER_MESSAGE);
   const messages = groups.map((group, index): DiscordMessage => {
     const buttons: DiscordButton[] = [];
     if (reply.shareable) {
+      const seen = new Set<string>();
       for (const { paper, rank } of group.items) {
         const customId = `${CUSTOM_ID.share}${paper.id}`;
-        if (customId.length <= DISCORD_LIMITS.customId) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `Share ${rank}`, custom_id: customId });
+        if (customId.length <= DISCORD_LIMITS.customId && !seen.has(customId)) buttons.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: `Share ${rank}`, custom_id: customId });
+        seen.add(customId);
       }
     }
-    const rows = rowsOf(buttons).slice(0, DISCORD_LIMITS.actionRows - 1);
+    const votes = voteRows(group.items.map(({ paper, rank }) => ({ paperId: paper.id, rank })), 'listed');
+    const rows = [...rowsOf(buttons).slice(0, 1), ...votes].slice(0, DISCORD_LIMITS.actionRows - 1);
     const last = index === groups.length - 1;
     const moreId = last && reply.more ? moreCustomId(reply.more) : undefined;
     const beyondId = last && reply.beyond ? moreCustomId(reply.beyond) : undefined;
@@ -303,14 +317,24 @@ function errorText(message: string, usage?: string): string {
   return lines.join('\n');
 }
 
+/** Lines shown as they are: code blocks split at line breaks, each message within 2,000 characters. */
+function preformattedMessages(title: string | undefined, lines: string[]): DiscordMessage[] {
+  const fence = '```';
+  const heading = title ? `**${fit(title, 200)}**\n` : '';
+  const body = lines.map((l) => l.replace(/```/g, "'''")).join('\n');
+  const chunks = splitText(body, DISCORD_LIMITS.content - heading.length - 2 * fence.length - 2);
+  return chunks.map((chunk, i) => ({ content: `${i === 0 ? heading : ''}${fence}\n${chunk}\n${fence}` }));
+}
+
 /** A neutral command reply as Discord messages (the first edits the deferred response, the rest follow up). */
 export function renderReply(reply: CommandReply): RenderedReply {
   switch (reply.kind) {
     case 'papers':
       return { ephemeral: reply.visibility === 'ephemeral', messages: papersMessages(reply) };
     case 'digest':
-      return { ephemeral: reply.visibility === 'ephemeral', messages: renderDigest(reply.digest, `**${reply.title}**`) };
+      return { ephemeral: reply.visibility === 'ephemeral', messages: renderDigest(reply.digest, `**${reply.title}**`, { votes: 'listed' }) };
     case 'text': {
+      if (reply.preformatted) return { ephemeral: reply.visibility === 'ephemeral', messages: preformattedMessages(reply.title, reply.lines) };
       const text = [reply.title ? `**${reply.title}**` : undefined, ...reply.lines].filter((s): s is string => s !== undefined).join('\n');
       return { ephemeral: reply.visibility === 'ephemeral', messages: splitText(text).map((content) => ({ content })) };
     }

@@ -4,6 +4,7 @@ import {
   Events,
   GatewayIntentBits,
   MessageFlags,
+  Partials,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -15,6 +16,8 @@ import type { Logger } from '../../src/logger.ts';
 import { COMMAND_NAME } from './command-definitions.ts';
 import type { OptionValue } from './command-request.ts';
 import type { InteractionHandler, ParsedInteraction, Responder } from './interaction-handler.ts';
+import type { PapersApp } from '../../src/app/papers-app.ts';
+import { listenForReactions } from './gateway-reactions.ts';
 
 const NO_MENTIONS = { allowedMentions: { parse: [] } };
 
@@ -50,7 +53,10 @@ export function parseGatewayInteraction(interaction: Interaction): ParsedInterac
       typed: String(focused.value),
     };
   }
-  if (interaction.isButton()) return { kind: 'button', ...where, permissions: permissionsOf(interaction), customId: interaction.customId };
+  if (interaction.isButton()) {
+    const parentId = interaction.channel?.isThread() ? interaction.channel.parentId : null;
+    return { kind: 'button', ...where, permissions: permissionsOf(interaction), customId: interaction.customId, ...(parentId ? { parentId } : {}) };
+  }
   return undefined;
 }
 
@@ -89,12 +95,23 @@ export interface GatewayOptions {
   handler: InteractionHandler;
   logger: Logger;
   track(work: Promise<void>): void;
+  /** When given, 👍 👎 🔖 reactions on posted papers count as votes (GuildMessageReactions intent). */
+  papers?: PapersApp;
 }
 
-/** Gateway mode: a discord.js Client with the Guilds intent only, receiving interactions over the gateway. */
+/**
+ * Gateway mode: a discord.js Client receiving interactions over the gateway (Guilds intent) and, with
+ * `papers`, reactions on the bot's messages (GuildMessageReactions, not privileged; partials, so reactions
+ * on messages posted before the client started count too).
+ */
 export function createGateway(options: GatewayOptions) {
   const log = options.logger;
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: options.apiUrl } });
+  const client = new Client({
+    intents: options.papers ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessageReactions] : [GatewayIntentBits.Guilds],
+    ...(options.papers ? { partials: [Partials.Message, Partials.Reaction, Partials.User] } : {}),
+    rest: { api: options.apiUrl },
+  });
+  if (options.papers) listenForReactions(client, options.papers, log);
   client.on(Events.InteractionCreate, (interaction) => {
     const parsed = parseGatewayInteraction(interaction);
     if (parsed) options.track(options.handler.handle(parsed, gatewayResponder(interaction)));

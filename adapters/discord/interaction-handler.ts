@@ -7,12 +7,22 @@ import type { Logger } from '../../src/logger.ts';
 import { autocompleteChoices, type Choice } from './autocomplete.ts';
 import { canManageFrom, DISCORD_USER_SCOPE, toCommandRequest, type SlashInvocation } from './command-request.ts';
 import { loggableError } from './redact-token.ts';
+import { isVoteCustomId, parseVoteCustomId } from './discord-vote-buttons.ts';
 
 /** An interaction reduced to what we act on; both transports produce it. */
 export type ParsedInteraction =
   | { kind: 'command'; invocation: SlashInvocation }
   | { kind: 'autocomplete'; workspaceId: string; channelId: string; subcommand: string; option: string; typed: string }
-  | { kind: 'button'; guildId: string; channelId: string; userId: string; permissions: string | null; customId: string }
+  | {
+      kind: 'button';
+      guildId: string;
+      channelId: string;
+      userId: string;
+      permissions: string | null;
+      customId: string;
+      /** When the button is in a thread (or forum post): the channel the thread belongs to, where its votes count. */
+      parentId?: string;
+    }
   | { kind: 'unsupported'; reason: string };
 
 /**
@@ -69,7 +79,25 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
     await deliver(reply, responder);
   }
 
+  /** 👍 👎 🔖: answered at once, only to whoever clicked, with what changed and the channel's counts. */
+  async function vote(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
+    const parsed = parseVoteCustomId(interaction.customId);
+    if (!parsed || !interaction.guildId) return responder.reply({ content: '⚠️ This button is not one of ours (or it was changed on the way), so nothing was changed.' }, true);
+    const reply =
+      parsed.kind === 'save'
+        ? deps.papers.save({ platform: 'discord', workspaceId: interaction.guildId, userId: interaction.userId }, parsed.paperId)
+        : deps.papers.vote({
+            channel: { platform: 'discord', workspaceId: interaction.guildId, channelId: interaction.parentId ?? interaction.channelId },
+            userId: interaction.userId,
+            paperId: parsed.paperId,
+            choice: parsed.choice,
+            origin: parsed.origin,
+          });
+    return responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+  }
+
   async function button(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
+    if (isVoteCustomId(interaction.customId)) return vote(interaction, responder);
     if (interaction.customId.startsWith(CUSTOM_ID.share)) {
       const shared = deps.papers.share(interaction.customId.slice(CUSTOM_ID.share.length), interaction.userId);
       if (shared.kind === 'error') return responder.reply({ content: shared.message }, true);

@@ -17,7 +17,7 @@ const interactionBase = z.looseObject({
   token: z.string().min(1),
   guild_id: snowflake.optional(),
   channel_id: snowflake.optional(),
-  channel: withId.optional(),
+  channel: z.looseObject({ id: snowflake, type: z.number().int().optional(), parent_id: z.string().nullable().optional() }).optional(),
   member: z.looseObject({ user: withId, permissions: z.string().optional() }).optional(),
   user: withId.optional(),
 });
@@ -51,6 +51,9 @@ function problemOf(error: z.ZodError, what: string): { kind: 'malformed'; proble
   const path = issue?.path.join('.') ?? '';
   return { kind: 'malformed', problem: `${what}: ${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}` };
 }
+
+/** Discord's thread channel types (announcement, public, private): a vote in one counts for its parent channel. */
+const THREAD_TYPES = new Set([10, 11, 12]);
 
 function whereOf(payload: Base) {
   return {
@@ -97,7 +100,8 @@ function parseTyped(payload: Base): ParsedInteraction | { kind: 'malformed'; pro
       const data = componentData.safeParse(payload.data);
       if (!data.success) return problemOf(data.error, 'interaction data');
       if (data.data.component_type !== ComponentType.Button) return { kind: 'unsupported', reason: 'component' };
-      return { kind: 'button', ...where, customId: data.data.custom_id };
+      const parentId = payload.channel && THREAD_TYPES.has(payload.channel.type ?? -1) ? payload.channel.parent_id : undefined;
+      return { kind: 'button', ...where, customId: data.data.custom_id, ...(parentId ? { parentId } : {}) };
     }
     default:
       return { kind: 'unsupported', reason: `interaction type ${payload.type}` };

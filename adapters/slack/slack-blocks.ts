@@ -3,6 +3,8 @@ import type { CommandReply } from '../../src/core/commands.ts';
 import type { DigestView, PaperView } from '../../src/core/views.ts';
 import { authorLine, truncateAtWord } from '../../src/format/paper-view.ts';
 import { missedLine } from '../../src/format/digest-lines.ts';
+import type { VoteOrigin } from '../../src/app/votes.ts';
+import { VOTE_ACTIONS, voteButtons } from './slack-vote-buttons.ts';
 
 /** Slack's message limits (Block Kit reference), plus our own budget under the undocumented ~13k total. */
 export const SLACK_LIMITS = {
@@ -33,6 +35,12 @@ export const SLACK_ACTIONS = {
   subscribe: 'papers_subscribe',
   /** Link buttons still send an interaction payload; ids start with this prefix so they can be acked. */
   linkPrefix: 'papers_link_',
+  /** 👍 on a paper; the value is `<origin>:<paper id>` (slack-vote-buttons.ts). */
+  voteUp: VOTE_ACTIONS.up,
+  /** 👎 on a paper; same value. */
+  voteDown: VOTE_ACTIONS.down,
+  /** 🔖 on a paper; same value. */
+  save: VOTE_ACTIONS.save,
 } as const;
 
 /** A button we send: always with an action id, so our Bolt handlers can ack it. */
@@ -104,13 +112,19 @@ function paperSection(p: PaperView): string {
   return `${title}\n${byline}${summary}`;
 }
 
-/** The blocks of one paper: linked title, authors, upvotes, summary, matched topic and buttons. */
-export function paperBlocks(p: PaperView, options: { shareable?: boolean } = {}): SlackBlock[] {
+/**
+ * The blocks of one paper: linked title, authors, upvotes, summary, matched topic and buttons (links, 👍 👎 🔖,
+ * Share). `votes` says where the vote buttons are shown: `posted` (default) on a message the bot posted in the
+ * channel, `listed` on a reply to one person or a shared paper, `false` for none.
+ */
+export function paperBlocks(p: PaperView, options: { shareable?: boolean; votes?: VoteOrigin | false } = {}): SlackBlock[] {
   const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(paperSection(p)) }];
   if (p.matchedTopic) blocks.push({ type: 'context', elements: [mrkdwn(`Matched topic: ${fitEscaped(p.matchedTopic, BUDGET.topic)}`)] });
   if (p.badge) blocks.push({ type: 'context', elements: [mrkdwn(fitEscaped(p.badge, BUDGET.topic))] });
   const buttons = [linkButton('arXiv', p.arxivUrl, 'arxiv'), linkButton('PDF', p.pdfUrl, 'pdf')];
   if (p.codeUrl) buttons.push(linkButton('Code', p.codeUrl, 'code'));
+  const votes = options.votes ?? 'posted';
+  if (votes) buttons.push(...voteButtons(p.id, votes));
   if (options.shareable) buttons.push({ type: 'button', text: plain('Share in channel', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.share, value: p.id });
   blocks.push({ type: 'actions', elements: buttons.filter((b) => (b.url?.length ?? 0) <= SLACK_LIMITS.buttonUrl) });
   return blocks;
@@ -129,6 +143,23 @@ function textSections(lines: string[]): SlackBlock[] {
   }
   if (current.trim() !== '') out.push({ type: 'section', text: mrkdwn(current) });
   return out;
+}
+
+/** Lines shown as they are, in code blocks of at most the section budget each, split at line boundaries. */
+function preformattedSections(lines: string[]): SlackBlock[] {
+  const fence = '```';
+  const budget = BUDGET.note - 2 * fence.length;
+  const chunks: string[] = [];
+  let current: string | undefined;
+  for (const line of lines.map((l) => fitEscaped(l.replace(/```/g, "'''"), budget))) {
+    const next = current === undefined ? line : `${current}\n${line}`;
+    if (next.length > budget && current !== undefined) {
+      chunks.push(current);
+      current = line;
+    } else current = next;
+  }
+  if (current !== undefined && current.trim() !== '') chunks.push(current);
+  return chunks.map((c) => ({ type: 'section', text: mrkdwn(`${fence}${c}${fence}`) }));
 }
 
 /** Counts every string a block carries (text, urls, values): what Slack's total-size check sees, or more. */
@@ -182,19 +213,22 @@ function noteUnits(note: string | undefined): Unit[] {
   return note ? textSections(note.split('\n')).map((b) => ({ blocks: [b] })) : [];
 }
 
-function paperUnits(papers: PaperView[], shareable: boolean): Unit[] {
+function paperUnits(papers: PaperView[], shareable: boolean, votes: VoteOrigin): Unit[] {
   return papers.map((p, i) => ({
-    blocks: [...(i > 0 ? [{ type: 'divider' } as const] : []), ...paperBlocks(p, { shareable })],
+    blocks: [...(i > 0 ? [{ type: 'divider' } as const] : []), ...paperBlocks(p, { shareable, votes })],
     fallback: truncateAtWord(p.title.replace(/\s+/g, ' ').trim(), 200),
   }));
 }
 
-/** A digest as Slack messages: header with the feed day, one unit per paper, overflow and notice lines. */
-export function renderDigest(view: DigestView, options: { title?: string } = {}): SlackMessage[] {
+/**
+ * A digest as Slack messages: header with the feed day, one unit per paper, overflow and notice lines. Vote
+ * buttons are `posted` ones (the digest as the channel gets it) unless `votes` says otherwise (a preview).
+ */
+export function renderDigest(view: DigestView, options: { title?: string; votes?: VoteOrigin } = {}): SlackMessage[] {
   const title = options.title ?? view.title ?? `Trending papers · ${view.feedDay}`;
   const units: Unit[] = [headerUnit(title), ...noteUnits(view.note)];
   if (view.papers.length === 0) units.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
-  units.push(...paperUnits(view.papers, false));
+  units.push(...paperUnits(view.papers, false, options.votes ?? 'posted'));
   if (view.overflow && view.overflow.count > 0) {
     const span = view.overflow.from ? ` from ${view.overflow.from} to ${view.feedDay}` : '';
     const more = `+${formatCount(view.overflow.count)} more paper${view.overflow.count === 1 ? '' : 's'} qualified${span}: <${view.overflow.url}|see them all on Hugging Face>`;
@@ -221,7 +255,7 @@ export function decodeMore(value: string | undefined): MoreValue | undefined {
 }
 
 function papersReply(reply: Extract<CommandReply, { kind: 'papers' }>): SlackMessage[] {
-  const units: Unit[] = [headerUnit(reply.title), ...noteUnits(reply.note), ...paperUnits(reply.papers, reply.shareable ?? false)];
+  const units: Unit[] = [headerUnit(reply.title), ...noteUnits(reply.note), ...paperUnits(reply.papers, reply.shareable ?? false, 'listed')];
   const moreValue = reply.more ? encodeMore(reply.more) : undefined;
   const beyondValue = reply.beyond ? encodeMore(reply.beyond) : undefined;
   const buttons: SlackButton[] = [];
@@ -240,9 +274,10 @@ export function renderReply(reply: CommandReply): SlackMessage[] {
     case 'papers':
       return papersReply(reply);
     case 'digest':
-      return renderDigest(reply.digest, { title: reply.title });
+      return renderDigest(reply.digest, { title: reply.title, votes: 'listed' });
     case 'text': {
-      const units = [...(reply.title ? [headerUnit(reply.title)] : []), ...textSections(reply.lines).map((b) => ({ blocks: [b] }))];
+      const body = reply.preformatted ? preformattedSections(reply.lines) : textSections(reply.lines);
+      const units = [...(reply.title ? [headerUnit(reply.title)] : []), ...body.map((b) => ({ blocks: [b] }))];
       return pack(units, [reply.title, ...reply.lines].filter(Boolean).join(' · '));
     }
     case 'error': {
@@ -266,6 +301,6 @@ export function renderSharedPaper(p: PaperView, userId: string): SlackMessage {
   const by = /^[A-Z0-9]+$/i.test(userId) ? `<@${userId}> shared a paper` : 'A paper was shared';
   return {
     text: `${by}: ${fitEscaped(p.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText - by.length - 2)}`,
-    blocks: [{ type: 'context', elements: [mrkdwn(by)] }, ...paperBlocks(p)],
+    blocks: [{ type: 'context', elements: [mrkdwn(by)] }, ...paperBlocks(p, { votes: 'listed' })],
   };
 }

@@ -6,6 +6,7 @@ import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import { decodeMore, renderReply, renderSharedPaper, replyVisibility, SLACK_ACTIONS } from './slack-blocks.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { SlackCallers } from './slack-callers.ts';
+import { registerSlackVotes } from './slack-votes.ts';
 
 /** A response_url takes at most five replies. */
 const MAX_RESPONSES = 5;
@@ -106,6 +107,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   app.action(new RegExp(`^${SLACK_ACTIONS.linkPrefix}`), async ({ ack }) => {
     await ack();
   });
+  registerSlackVotes(app, deps);
   acknowledgeTheRest(app, deps.logger);
 }
 
@@ -116,7 +118,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * requests), so Slack is not left waiting for Bolt's 3-second "unhandled request" 404.
  */
 function acknowledgeTheRest(app: App, logger: Logger): void {
-  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.beyond, SLACK_ACTIONS.subscribe, SLACK_ACTIONS.share].map((a) => `${escapeRegExp(a)}$`);
+  const ours = [SLACK_ACTIONS.more, SLACK_ACTIONS.beyond, SLACK_ACTIONS.subscribe, SLACK_ACTIONS.share, SLACK_ACTIONS.voteUp, SLACK_ACTIONS.voteDown, SLACK_ACTIONS.save].map((a) => `${escapeRegExp(a)}$`);
   const notOurs = new RegExp(`^(?!${[...ours, escapeRegExp(SLACK_ACTIONS.linkPrefix)].join('|')})`);
   const ignore =
     (what: string) =>

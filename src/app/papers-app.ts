@@ -6,6 +6,8 @@ import type { PaperView } from '../core/views.ts';
 import { createCommandCore, type DigestPlanning } from '../commands/index.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import type { WiderSearch } from '../search/wider-search.ts';
+import type { Reader } from '../db/saved-papers-repo.ts';
+import { VotesService, type ReactionOutcome, type ReactionRequest, type VoteReply, type VoteRequest } from './votes.ts';
 
 /** A channel on a platform, as entry points name it. */
 export interface ChannelRef {
@@ -29,6 +31,12 @@ export interface PapersApp {
   share(paperId: string, sharedBy: string): ShareReply;
   /** A channel's own topics matching what was typed (autocomplete), best first, at most `limit`. */
   topicChoices(channel: ChannelRef, typed: string, limit?: number): string[];
+  /** 👍 / 👎 on a paper (src/app/votes.ts has the rule): the reply says the channel's counts after it. */
+  vote(req: VoteRequest): VoteReply;
+  /** 🔖 on a paper: saves it to the person's reading list, or takes it off when already there. */
+  save(reader: Reader, paperId: string): VoteReply;
+  /** A reaction added or removed on a posted message: counted once per event id, on single-paper messages only. */
+  react(req: ReactionRequest): ReactionOutcome;
 }
 
 export interface PapersAppDeps {
@@ -58,8 +66,12 @@ export function rankMatches(values: string[], typed: string): string[] {
 export function createPapersApp(deps: PapersAppDeps): PapersApp {
   const { ctx } = deps;
   const core = createCommandCore({ ctx, schedules: deps.schedules, ...(deps.planner ? { planner: deps.planner } : {}), ...(deps.wider ? { wider: deps.wider } : {}) });
+  const votes = new VotesService(ctx);
   return {
     clock: ctx.clock,
+    vote: (req) => votes.vote(req),
+    save: (reader, paperId) => votes.toggleSave(reader, paperId),
+    react: (req) => votes.react(req),
     command: (req) => core.handle(req),
     share(paperId, sharedBy) {
       const paper = ctx.papers.get(paperId);

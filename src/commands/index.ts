@@ -36,6 +36,7 @@ import { usageText, worded } from './command-wording.ts';
 import { helpCommand } from './help-command.ts';
 import { pauseCommand } from './pause-command.ts';
 import { resumeCommand } from './resume-command.ts';
+import { savedCommand } from './saved-command.ts';
 import { scheduleCommand } from './schedule-command.ts';
 import { searchCommand } from './search-command.ts';
 import { settingsCommand } from './settings-command.ts';
@@ -66,6 +67,7 @@ export const commands: ReadonlyMap<string, Command> = new Map(
     followCommand,
     followingCommand,
     unfollowCommand,
+    savedCommand,
     helpCommand,
   ].map((c): [string, Command] => [c.name, c]),
 );

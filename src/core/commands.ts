@@ -83,6 +83,8 @@ export type CommandReply =
       title?: string;
       /** Plain text; `*bold*`-free. Lines are separate paragraphs. */
       lines: string[];
+      /** Show the lines as they are, in a monospaced block (e.g. BibTeX): no markup, nothing reflowed. */
+      preformatted?: boolean;
     }
   | {
       kind: 'error';

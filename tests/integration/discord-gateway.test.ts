@@ -42,12 +42,12 @@ afterAll(async () => {
 });
 
 describe('Discord gateway mode (a real discord.js Client against a fake gateway)', () => {
-  it('finds the gateway through GET /gateway/bot and identifies with the Guilds intent only', async () => {
+  it('finds the gateway through GET /gateway/bot and identifies with the Guilds and GuildMessageReactions intents (no privileged one)', async () => {
     await gateway.whenIdentified();
     expect(adapter.routes).toEqual([]);
     expect(api.callsTo('GET', /^\/gateway\/bot$/)[0]!.headers.authorization).toBe('Bot gateway-bot-token');
     expect(gateway.identifies).toHaveLength(1);
-    expect(gateway.identifies[0]).toMatchObject({ token: 'gateway-bot-token', intents: 1 });
+    expect(gateway.identifies[0]).toMatchObject({ token: 'gateway-bot-token', intents: 1 | (1 << 10) });
   });
 
   it('defers a /papers search before any work, then edits the reply with the matching papers', async () => {

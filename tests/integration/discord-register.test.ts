@@ -36,7 +36,7 @@ describe('papers discord register', () => {
     const [papers] = call!.body as { name: string; options: Option[] }[];
     expect(papers!.name).toBe('papers');
     const subs = Object.fromEntries(papers!.options.map((o) => [o.name, o]));
-    expect(Object.keys(subs)).toEqual(['search', 'similar', 'today', 'subscribe', 'unsubscribe', 'topics', 'schedule', 'settings', 'pause', 'resume', 'follow', 'following', 'unfollow', 'help']);
+    expect(Object.keys(subs)).toEqual(['search', 'similar', 'today', 'subscribe', 'unsubscribe', 'topics', 'schedule', 'settings', 'pause', 'resume', 'follow', 'following', 'unfollow', 'saved', 'help']);
     expect(subs.follow!.options!.map((o) => [o.name, o.required ?? false])).toEqual([['topic', false], ['time', false], ['timezone', false]]);
     expect(subs.unfollow!.options![0]).toMatchObject({ name: 'topic', required: true });
     expect(papers!.options.every((o) => o.type === 1)).toBe(true);

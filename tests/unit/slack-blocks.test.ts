@@ -119,13 +119,16 @@ describe('Slack digest rendering', () => {
       ['arXiv', 'https://arxiv.org/abs/2503.00001'],
       ['PDF', 'https://arxiv.org/pdf/2503.00001'],
       ['Code', 'https://github.com/o/r'],
+      ['👍 More like this', undefined],
+      ['👎 Less like this', undefined],
+      ['🔖 Save', undefined],
     ]);
     expect(message!.text).toBe('Trending papers · 2025-03-12: Attention & <Everything>');
   });
 
   it('leaves out the Code button when there is no repository', () => {
     const messages = renderDigest({ feedDay: '2025-03-12', papers: [view({ codeUrl: null })] });
-    expect(buttonsOf(messages).map((b) => b.text.text)).toEqual(['arXiv', 'PDF']);
+    expect(buttonsOf(messages).map((b) => b.text.text)).toEqual(['arXiv', 'PDF', '👍 More like this', '👎 Less like this', '🔖 Save']);
   });
 
   it('cuts a long summary at a word boundary, never mid-word', () => {

@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createContext, type AppContext } from '../../src/context.ts';
+import { noScheduleSync, type ChannelTarget } from '../../src/core/ports.ts';
+import { toPaperView } from '../../src/format/paper-view.ts';
+import { silentLogger } from '../../src/logger.ts';
+import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
+import { FakeDiscordApi } from '../fakes/discord-api.ts';
+import { FakeDiscordGateway } from '../fakes/discord-gateway.ts';
+import { IDS } from '../fakes/discord-payloads.ts';
+import { createTestDb } from '../helpers/db.ts';
+import { makePaper } from '../helpers/papers.ts';
+
+const BOT = '900000000000000099';
+const THREAD = '900000000000000300';
+const api = new FakeDiscordApi({ botToken: 'gateway-bot-token' });
+const gateway = new FakeDiscordGateway({ applicationId: IDS.app, userId: BOT });
+const target: ChannelTarget = { platform: 'discord', workspaceId: IDS.guild, channelId: IDS.channel };
+const SINGLE = '900000000000000401';
+const IN_THREAD = '900000000000000402';
+const DIGEST = '900000000000000403';
+let testDb: ReturnType<typeof createTestDb>;
+let ctx: AppContext;
+let adapter: PlatformAdapter;
+
+const papers = [makePaper({ id: '2503.00001', title: 'One' }), makePaper({ id: '2503.00002', title: 'Two' }), makePaper({ id: '2503.00003', title: 'Three' }), makePaper({ id: '2503.00004', title: 'Four' })];
+const member = (id: string) => ({ user: { id, username: `u${id.slice(-3)}`, discriminator: '0', global_name: null, avatar: null }, roles: [], joined_at: '2024-01-01T00:00:00.000Z', deaf: false, mute: false, flags: 0 });
+
+async function until<T>(check: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function react(t: 'MESSAGE_REACTION_ADD' | 'MESSAGE_REACTION_REMOVE', user: string, messageId: string, emoji: string, channelId = IDS.channel): void {
+  gateway.dispatch(t, {
+    user_id: user,
+    channel_id: channelId,
+    message_id: messageId,
+    guild_id: IDS.guild,
+    emoji: { id: null, name: emoji },
+    burst: false,
+    type: 0,
+    ...(t === 'MESSAGE_REACTION_ADD' ? { member: member(user), message_author_id: BOT } : {}),
+  });
+}
+
+beforeAll(async () => {
+  await api.start();
+  await gateway.start();
+  api.gatewayUrl = gateway.url;
+  testDb = createTestDb('discord-gateway-reactions');
+  const config = loadConfig({ DISCORD_TOKEN: 'gateway-bot-token', DISCORD_APPLICATION_ID: IDS.app, DISCORD_API_URL: api.apiUrl });
+  ctx = createContext(config, silentLogger(), { db: testDb.db });
+  ctx.papers.upsertPage(papers, []);
+  const { channel } = ctx.channels.enrol(target, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+  const deliver = (feedDay: string, shown: typeof papers, messageOf: (i: number) => string) => {
+    const view = { feedDay, papers: shown.map((p) => toPaperView(p)) };
+    const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay, picks: shown.map((p) => ({ paperId: p.id })), view, status: 'pending' });
+    ctx.deliveries.recordPaperMessages(delivery.id, shown.map((p, i) => ({ paperId: p.id, messageId: messageOf(i), threadId: null })));
+  };
+  deliver('2025-03-12', papers.slice(0, 2), (i) => (i === 0 ? SINGLE : IN_THREAD));
+  deliver('2025-03-13', papers.slice(2), () => DIGEST);
+  adapter = createDiscordAdapter({ papers: createPapersApp({ ctx, schedules: noScheduleSync }), logger: silentLogger() }, config.discord!);
+  await adapter.start();
+  await gateway.whenIdentified();
+  gateway.dispatch('GUILD_CREATE', {
+    id: IDS.guild,
+    name: 'Papers',
+    unavailable: false,
+    roles: [],
+    emojis: [],
+    stickers: [],
+    features: [],
+    members: [],
+    presences: [],
+    voice_states: [],
+    channels: [{ id: IDS.channel, type: 0, name: 'papers', guild_id: IDS.guild, position: 0, permission_overwrites: [] }],
+    threads: [{ id: THREAD, type: 11, name: 'Two', guild_id: IDS.guild, parent_id: IDS.channel, thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: '2025-03-12T09:00:00.000Z', locked: false } }],
+  });
+});
+
+afterAll(async () => {
+  await adapter?.stop();
+  await gateway.stop();
+  await api.stop();
+  ctx?.close();
+  testDb?.cleanup();
+});
+
+describe('Discord reactions (gateway mode)', () => {
+  it('asks for the GuildMessageReactions intent besides Guilds', () => {
+    expect(gateway.identifies[0]!.intents).toBe(1 | (1 << 10));
+  });
+
+  it('counts 👍 on a message that shows one paper, and removing it takes the vote back', async () => {
+    react('MESSAGE_REACTION_ADD', '900000000000000501', SINGLE, '👍');
+    await until(() => ctx.votes.voteOf(target, '2503.00001', '900000000000000501'));
+    expect(ctx.votes.forChannel(target)[0]).toMatchObject({ paperId: '2503.00001', value: 1, source: 'reaction' });
+    react('MESSAGE_REACTION_REMOVE', '900000000000000501', SINGLE, '👍');
+    await until(() => (ctx.votes.voteOf(target, '2503.00001', '900000000000000501') === undefined ? true : undefined));
+  });
+
+  it('counts 👎 in a thread for its parent channel, saves with 🔖, and ignores a digest message of several papers', async () => {
+    react('MESSAGE_REACTION_ADD', '900000000000000502', IN_THREAD, '👎🏽', THREAD);
+    await until(() => ctx.votes.voteOf(target, '2503.00002', '900000000000000502'));
+    expect(ctx.votes.voteOf(target, '2503.00002', '900000000000000502')).toBe(-1);
+    react('MESSAGE_REACTION_ADD', '900000000000000503', DIGEST, '👍');
+    react('MESSAGE_REACTION_ADD', '900000000000000503', SINGLE, '🔖');
+    await until(() => (ctx.saved.has({ platform: 'discord', workspaceId: IDS.guild, userId: '900000000000000503' }, '2503.00001') ? true : undefined));
+    expect(ctx.votes.forChannel(target).filter((v) => v.userId === '900000000000000503')).toEqual([]);
+  });
+});
