@@ -58,6 +58,7 @@ async function killMidway(channels: Channel[], pass: number): Promise<void> {
 
 const sent = (channel: Channel) => () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent');
 const partOf = (m: { metadata?: { event_payload: Record<string, unknown> } }) => Number(m.metadata?.event_payload.part);
+const idOf = (m: Record<string, unknown>) => String(m.id);
 
 describe('a worker killed in the middle of a thread', () => {
   it('leaves the header and every reply exactly once on Slack and Discord after a worker runs again', async () => {
@@ -81,8 +82,8 @@ describe('a worker killed in the middle of a thread', () => {
 
     const [discordHeader, ...more] = discord.messagesIn(onDiscord.channelId);
     expect(more).toHaveLength(0);
-    expect(discord.threadsOf(onDiscord.channelId).map((t) => t.id)).toEqual([discordHeader!.id]);
-    const discordReplies = discord.messagesIn(discordHeader!.id);
+    expect(discord.threadsOf(onDiscord.channelId).map((t) => t.id)).toEqual([idOf(discordHeader!)]);
+    const discordReplies = discord.messagesIn(idOf(discordHeader!));
     expect(discordReplies).toHaveLength(papers.length);
     expect(discordSent.platformMessageIds).toEqual([discordHeader!.id, ...discordReplies.map((r) => r.id)]);
     expect(ctx.deliveries.paperMessage(onSlack.id, papers[1]!.id)).toMatchObject({ messageId: replies[1]!.ts, threadId: header!.ts });

@@ -32,7 +32,8 @@ describe('the layout setting', () => {
   });
 
   it('offers the layout choices on the Discord settings subcommand', () => {
-    const settings = commandDefinitions()[0]!.options!.find((o) => o.name === 'settings') as { options?: { name: string; choices?: { value: string }[] }[] };
+    const command = commandDefinitions()[0] as { options?: { name: string; options?: { name: string; choices?: { value: string }[] }[] }[] };
+    const settings = command.options!.find((o) => o.name === 'settings')!;
     expect(settings.options!.find((o) => o.name === 'layout')!.choices!.map((c) => c.value)).toEqual(['digest', 'thread', 'papers']);
   });
 });
