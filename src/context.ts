@@ -5,6 +5,7 @@ import { describeError } from './errors.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
 import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
+import { FollowUpsRepo } from './db/follow-ups-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -25,6 +26,8 @@ export interface AppContext {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   votes: VotesRepo;
+  /** Follow-ups said on posted papers (code released, upvotes surged). */
+  followUps: FollowUpsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -58,6 +61,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     channels,
     deliveries,
     votes: new VotesRepo(db),
+    followUps: new FollowUpsRepo(db),
     searchRepo,
     search,
     planner,
