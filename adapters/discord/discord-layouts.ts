@@ -29,6 +29,11 @@ const effective = (view: DigestView) => (view.papers.length === 0 ? 'digest' : (
 const threadName = (p: PaperView) => fit(p.title.replace(/\s+/g, ' ').trim() || p.id, FORUM_LIMITS.threadName);
 const tagName = (topic: string) => fit(topic.replace(/\s+/g, ' ').trim(), FORUM_LIMITS.tagName);
 
+/** The one message of a single paper (a `thread` reply, a `papers` message, a forum post's starter): per-paper components go here. */
+function paperMessage(paper: PaperView, rank: number, content?: string): DiscordMessage {
+  return { ...(content ? { content } : {}), embeds: [paperEmbed(paper, rank)] };
+}
+
 function paperParts(view: DigestView): DiscordLayoutPart[] {
   const last = view.papers.length - 1;
   return view.papers.map((p, i) => {
@@ -36,7 +41,7 @@ function paperParts(view: DigestView): DiscordLayoutPart[] {
     if (i === last && view.overflow && view.overflow.count > 0) lines.push(`+${view.overflow.count} more qualified: <${view.overflow.url}>`);
     if (i === last && view.missed) lines.push(`${missedLine(view.missed)}: <${view.missed.url}>`);
     const content = fit(lines.join('\n'), DISCORD_LIMITS.content);
-    return { message: { content, embeds: [paperEmbed(p, i + 1)] }, paperIds: [p.id], inThread: false, threadName: threadName(p), tags: p.matchedTopic ? [tagName(p.matchedTopic)] : [] };
+    return { message: paperMessage(p, i + 1, content), paperIds: [p.id], inThread: false, threadName: threadName(p), tags: p.matchedTopic ? [tagName(p.matchedTopic)] : [] };
   });
 }
 
@@ -54,7 +59,7 @@ export function renderLayout(view: DigestView, options: { forum?: boolean } = {}
   if (layout === 'papers' || options.forum) return paperParts(view);
   const header = threadHeader(view);
   const head: DiscordLayoutPart = { message: { content: splitText([`**${header.title}**`, ...header.lines].join('\n'))[0]! }, paperIds: [], inThread: false, threadName: fit(header.title, FORUM_LIMITS.threadName) };
-  return [head, ...view.papers.map((p, i) => ({ message: { embeds: [paperEmbed(p, i + 1)] }, paperIds: [p.id], inThread: true }))];
+  return [head, ...view.papers.map((p, i) => ({ message: paperMessage(p, i + 1), paperIds: [p.id], inThread: true }))];
 }
 
 /** What posting a layout needs from the adapter: its REST client, its nonce'd send and its error mapping. */

@@ -143,4 +143,20 @@ describe('Discord layouts', () => {
     expect(discord.callsTo('PATCH', new RegExp(`^/channels/${channel.channelId}$`))).toHaveLength(1);
     expect(ctx.deliveries.paperMessage(channel.id, papers[1]!.id)).toMatchObject({ messageId: posts[1]!.id, threadId: posts[1]!.id });
   }, 30_000);
+
+  it('creates forum tags only while the forum has room for them (20 at most), posting the rest untagged', async () => {
+    const channel = withLayout('discord', 'papers', ['diffusion', 'reinforcement', 'attention']);
+    discord.addForum(channel.channelId, channel.workspaceId);
+    const forum = discord.channels.get(channel.channelId)!;
+    forum.available_tags = Array.from({ length: 19 }, (_, i) => ({ id: String(7000 + i), name: `tag ${i}`, moderated: false, emoji_id: null, emoji_name: null }));
+    await deliver(channel);
+    expect(forum.available_tags.map((t) => t.name)).toEqual([...Array.from({ length: 19 }, (_, i) => `tag ${i}`), 'diffusion']);
+    const diffusion = forum.available_tags.at(-1)!.id;
+    expect(discord.threadsOf(channel.channelId).map((t) => [t.name, t.applied_tags])).toEqual([
+      [titles[0], [diffusion]],
+      [titles[1], []],
+      [titles[2], [diffusion]],
+      [titles[3], []],
+    ]);
+  }, 30_000);
 });

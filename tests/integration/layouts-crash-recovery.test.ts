@@ -43,8 +43,13 @@ function withLayout(platform: 'slack' | 'discord', layout: DigestLayout, topics:
   return ctx.channels.update(enrolChannel(ctx, platform, { topics }).id, { layout });
 }
 
-/** Lets `pass` posts through to each platform, holds the answer to the next one, and kills the worker then. */
+/** Lets `pass` posts through to each platform, holds the answer to the next one, and kills the worker then (proxies open again after). */
 async function killMidway(channels: Channel[], pass: number): Promise<void> {
+  // Only the worker started here may take the jobs: an earlier test's worker goes first.
+  for (const child of children.filter((c) => c.exitCode === null && c.signalCode === null)) {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
   for (const proxy of [slackProxy, discordProxy]) Object.assign(proxy, { holding: true, passFirst: pass, held: [] });
   const worker = await startWorker();
   await producer.enqueueDigests(channels.map((c) => c.id));
@@ -53,7 +58,6 @@ async function killMidway(channels: Channel[], pass: number): Promise<void> {
   await new Promise((resolve) => worker.once('exit', resolve));
   slackProxy.holding = false;
   discordProxy.holding = false;
-  await startWorker();
 }
 
 const sent = (channel: Channel) => () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent');
@@ -67,6 +71,8 @@ describe('a worker killed in the middle of a thread', () => {
     // Header and first reply answered; the second reply is stored by the platform, its answer never arrives.
     await killMidway([onSlack, onDiscord], 2);
     expect(ctx.deliveries.forChannel(onSlack.id)[0]).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(ctx.deliveries.forChannel(onDiscord.id)[0]).toMatchObject({ status: 'sending', attempts: 1 });
+    await startWorker();
 
     const slackSent = await waitFor('the Slack thread completed', sent(onSlack), 30_000);
     const discordSent = await waitFor('the Discord thread completed', sent(onDiscord), 30_000);
@@ -79,6 +85,7 @@ describe('a worker killed in the middle of a thread', () => {
     expect(slack.callsTo('chat.postMessage').filter((c) => c.body.channel === onSlack.channelId)).toHaveLength(6);
     expect(slack.callsTo('conversations.replies').filter((c) => c.body.channel === onSlack.channelId).length).toBeGreaterThanOrEqual(1);
     expect(slackSent.platformMessageIds).toEqual([header!.ts, ...replies.map((r) => r.ts)]);
+    expect([slackSent.attempts, discordSent.attempts]).toEqual([2, 2]);
 
     const [discordHeader, ...more] = discord.messagesIn(onDiscord.channelId);
     expect(more).toHaveLength(0);
@@ -94,11 +101,14 @@ describe('a worker killed in the middle of a thread', () => {
     discord.addForum(forum.channelId, forum.workspaceId);
     const slackChannel = withLayout('slack', 'papers');
     await killMidway([forum, slackChannel], 1);
+    await startWorker();
     const delivered = await waitFor('the forum posts completed', sent(forum), 30_000);
     await waitFor('the Slack papers completed', sent(slackChannel), 30_000);
     const posts = discord.threadsOf(forum.channelId);
     expect(posts.map((t) => t.name)).toEqual([papers[0]!.title, papers[2]!.title, papers[3]!.title]);
     expect(delivered.platformMessageIds).toEqual(posts.map((t) => t.id));
+    expect(discord.callsTo('GET', new RegExp(`^/guilds/${forum.workspaceId}/threads/active$`)).length).toBeGreaterThanOrEqual(1);
+    expect(discord.callsTo('POST', new RegExp(`^/channels/${forum.channelId}/threads$`))).toHaveLength(3);
     expect(slack.messagesIn(slackChannel.channelId).map(partOf)).toEqual([1, 2, 3, 4, 5]);
   }, 90_000);
 });
