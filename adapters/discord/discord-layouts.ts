@@ -5,6 +5,7 @@ import type { DigestView, PaperView } from '../../src/core/views.ts';
 import { paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
 import { missedLine } from '../../src/format/digest-lines.ts';
 import { DiscordAPIError } from '@discordjs/rest';
+import { PermanentPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, paperEmbed, renderDigest, splitText, type DiscordMessage } from './discord-embeds.ts';
 
 /** Discord's forum limits: tags per forum, characters of a tag name, tags applied to one post. */
@@ -92,7 +93,7 @@ async function startThread(poster: LayoutPoster, channelId: string, messageId: s
   }
 }
 
-/** The forum's tag ids for `names`, creating missing tags while the forum has room (at most 20). */
+/** The forum's tag ids for `names`, creating missing tags while the forum has room (at most 20) and the bot may edit it. */
 async function tagIds(poster: LayoutPoster, forum: APIChannel & { available_tags?: APIGuildForumTag[] }, names: string[]): Promise<Map<string, string>> {
   let tags = forum.available_tags ?? [];
   const lower = (s: string) => s.toLowerCase();
@@ -101,8 +102,14 @@ async function tagIds(poster: LayoutPoster, forum: APIChannel & { available_tags
   if (missing.length > 0 && room > 0) {
     const added = missing.slice(0, room).map((n) => ({ name: names.find((x) => lower(x) === n)! }));
     const body = { available_tags: [...tags.map((t) => ({ id: t.id, name: t.name, moderated: t.moderated, emoji_id: t.emoji_id, emoji_name: t.emoji_name })), ...added] };
-    const patched = await call<{ available_tags?: APIGuildForumTag[] }>(poster, () => poster.rest.patch(Routes.channel(forum.id), { body }));
-    tags = patched.available_tags ?? tags;
+    try {
+      const patched = (await poster.rest.patch(Routes.channel(forum.id), { body })) as { available_tags?: APIGuildForumTag[] };
+      tags = patched.available_tags ?? tags;
+    } catch (error) {
+      // Editing a forum's tags needs Manage Channels: without it the posts go out with the tags that exist.
+      const mapped = poster.toPlatformError(error);
+      if (!(mapped instanceof PermanentPlatformError)) throw mapped;
+    }
   }
   return new Map(tags.map((t) => [lower(t.name), t.id]));
 }

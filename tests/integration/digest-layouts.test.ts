@@ -159,4 +159,13 @@ describe('Discord layouts', () => {
       [titles[3], []],
     ]);
   }, 30_000);
+
+  it('posts to a forum untagged when the bot may not edit its tags (Missing Permissions), without failing the channel', async () => {
+    const channel = withLayout('discord', 'papers', ['diffusion']);
+    discord.addForum(channel.channelId, channel.workspaceId);
+    discord.errorNext('PATCH', new RegExp(`^/channels/${channel.channelId}$`), 403, 50013, 'Missing Permissions');
+    await deliver(channel);
+    expect(discord.threadsOf(channel.channelId).map((t) => t.applied_tags)).toEqual([[], []]);
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
+  }, 30_000);
 });
