@@ -72,22 +72,20 @@ export function createFollowUps(deps: FollowUpsDeps) {
     return out;
   }
 
-  /**
-   * The posted view with its papers as they read now (code links, stars, upvotes) where this run knows them:
-   * an edit never drops what an earlier edit of the same message added.
-   */
-  function refreshed(d: Due, current: ReadonlyMap<string, PostedPaper>): DigestView {
+  /** The posted view with its papers as they read now (code links, stars, upvotes): an edit never drops what an earlier edit added. */
+  function refreshed(d: Due): DigestView {
+    const current = deps.followUps.papersNow(d.view.papers.map((v) => v.id));
     return {
       ...d.view,
       papers: d.view.papers.map((v) => {
-        const now = current.get(`${d.delivery.id} ${v.id}`);
+        const now = current.get(v.id);
         if (!now) return v;
         return { ...v, upvotes: Math.max(v.upvotes, now.upvotes), ...(now.githubRepo ? { codeUrl: v.codeUrl ?? paperLinks.github(now.githubRepo), githubStars: now.githubStars } : {}) };
       }),
     };
   }
 
-  async function say(chat: ChatPlatform, d: Due, current: ReadonlyMap<string, PostedPaper>): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
+  async function say(chat: ChatPlatform, d: Due): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
     const { paper } = d;
     const layout = d.view.layout ?? 'digest';
     const title = d.view.papers.find((v) => v.id === paper.paperId)?.title ?? paper.paperId;
@@ -95,7 +93,7 @@ export function createFollowUps(deps: FollowUpsDeps) {
     if (layout === 'digest' && chat.updateDigestPart) {
       const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
       if (part > 0) {
-        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d, current), d.delivery.id, part);
+        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, part);
         return { messageId: paper.messageId, how: 'edit' };
       }
     }
@@ -118,9 +116,7 @@ export function createFollowUps(deps: FollowUpsDeps) {
       const report: FollowUpReport = { posted: [], failed: 0, unconfirmed: deps.followUps.expireSending(SENDING_EXPIRES_MS, deps.clock.now().getTime()) };
       if (report.unconfirmed > 0) deps.logger.warn({ rows: report.unconfirmed }, 'follow-ups left mid-post by a stopped process: counted as said, unconfirmed, not posted again');
       const since = addDays(feedDayAt(deps.clock.now()), -FOLLOW_UP_WINDOW_DAYS);
-      const posted = deps.followUps.postedPapers(since, SURGE.minGain);
-      const current = new Map(posted.map((p) => [`${p.deliveryId} ${p.paperId}`, p]));
-      for (const paper of posted) {
+      for (const paper of deps.followUps.postedPapers(since, SURGE.minGain)) {
         const chat = platforms[paper.target.platform];
         if (!chat) continue;
         for (const d of due(paper)) {
@@ -128,7 +124,7 @@ export function createFollowUps(deps: FollowUpsDeps) {
           const log = deps.logger.child({ channelId: paper.channelId, paperId: paper.paperId, event: d.event });
           await pace(chat, paper);
           try {
-            const { messageId, how } = await say(chat, d, current);
+            const { messageId, how } = await say(chat, d);
             deps.followUps.markSent(paper.channelId, paper.paperId, d.event, messageId);
             report.posted.push({ channelId: paper.channelId, paperId: paper.paperId, event: d.event, how });
             log.info({ how, messageId }, 'follow-up posted');

@@ -78,7 +78,8 @@ export class FollowUpsRepo {
        JOIN channels c ON c.id = dp.channel_id
        JOIN papers p ON p.id = dp.paper_id
        WHERE dp.message_id IS NOT NULL AND d.status = 'sent' AND d.feed_day >= @since AND c.paused = 0 AND c.health = 'ok'
-         AND (p.github_repo IS NOT NULL OR p.upvotes >= @minUpvotes)`,
+         AND ((p.github_repo IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = 'code'))
+           OR (p.upvotes >= @minUpvotes AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = 'surge')))`,
     );
     this.insertStmt = db.sqlite.prepare(
       `INSERT INTO follow_ups (channel_id, paper_id, event, detail, status, attempts) VALUES (@channelId, @paperId, @event, @detail, 'sending', 1)
@@ -102,8 +103,9 @@ export class FollowUpsRepo {
   }
 
   /**
-   * Papers posted in sent deliveries of feed days from `since` on (channels not paused nor failing), with their message recorded, that have a
-   * GitHub repository now or at least `minUpvotes` upvotes: the candidates for a follow-up.
+   * Papers posted in sent deliveries of feed days from `since` on (channels not paused nor failing), with
+   * their message recorded, that have a GitHub repository now or at least `minUpvotes` upvotes, for an
+   * event not yet in the ledger: the candidates for a follow-up (the caller compares with the posted view).
    */
   postedPapers(since: Day, minUpvotes: number): PostedPaper[] {
     return (this.postedStmt.all({ since, minUpvotes }) as PostedRow[]).map((r) => ({
@@ -149,6 +151,15 @@ export class FollowUpsRepo {
   expireSending(idleMs: number, now = Date.now()): number {
     const reason = 'unconfirmed: the process stopped while posting this follow-up; it is not posted again';
     return this.expireStmt.run({ reason, cutoff: new Date(now - idleMs).toISOString() }).changes;
+  }
+
+  /** The code link and upvotes of papers as stored now, by id (for an edit that shows them as they read today). */
+  papersNow(ids: readonly string[]): Map<string, { githubRepo: string | null; githubStars: number | null; upvotes: number }> {
+    if (ids.length === 0) return new Map();
+    const rows = this.db.sqlite
+      .prepare(`SELECT id, github_repo AS githubRepo, github_stars AS githubStars, upvotes FROM papers WHERE id IN (${ids.map(() => '?').join(', ')})`)
+      .all(...ids) as { id: string; githubRepo: string | null; githubStars: number | null; upvotes: number }[];
+    return new Map(rows.map(({ id, ...now }) => [id, now]));
   }
 
   get(channelId: number, paperId: string, event: FollowUpEvent): FollowUp | undefined {
