@@ -2,6 +2,7 @@ import { DASHBOARD_ACTOR } from '../core/types.ts';
 import { noMetrics, type DeliveryStatus, type Metrics } from '../core/metrics.ts';
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
 import type { DigestView } from '../core/views.ts';
+import { plannedMessages } from '../format/layout-lines.ts';
 import type { ChannelsRepo } from '../db/channels-repo.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
 import { describeError, LookupUnavailableError, PermanentPlatformError, RateLimitError } from '../errors.ts';
@@ -31,6 +32,8 @@ export interface DelivererDeps {
 export interface AttemptOptions {
   isLastAttempt: boolean;
   attempts: number;
+  /** Told as each message of the delivery is accepted (the runner's channel pacing marks it). */
+  onPosted?: () => void;
 }
 
 function failureNotice(target: ChannelTarget, reason: string): string {
@@ -41,6 +44,8 @@ function failureNotice(target: ChannelTarget, reason: string): string {
 export interface Deliverer {
   /** The row and where it goes, or why there is nothing to do. */
   open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome };
+  /** How many messages posting the row makes at least (its layout's), so the runner keeps the channel's slots for all of them. */
+  plannedPosts(delivery: OutboxDelivery): number;
   /** One attempt at posting the row (after the runner paced the channel). */
   attempt(chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome>;
 }
@@ -69,6 +74,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
       }
       return { delivery, target: delivery.target };
     },
+    plannedPosts: (delivery) => plannedMessages(delivery.view),
     attempt: (chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions) => attempt(deps, chat, delivery, target, options),
   };
 }
@@ -111,7 +117,10 @@ async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: Ou
       }
     }
     // With every part found, this posts nothing: it only says which message shows each paper.
-    const result = await chat.postDigest(target, view, deliveryId, { ...(skip ? { skip } : {}), onPosted: (part, id) => posted.set(part, id) });
+    const result = await chat.postDigest(target, view, deliveryId, { ...(skip ? { skip } : {}), onPosted: (part, id) => {
+        if (!posted.has(part) && !skip?.has(part)) options.onPosted?.();
+        posted.set(part, id);
+      } });
     deps.deliveries.markSent(deliveryId, result.messageIds);
     if (result.shown && result.shown.length > 0) deps.deliveries.recordPaperMessages(deliveryId, result.shown);
     if (complete) {

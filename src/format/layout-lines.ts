@@ -24,6 +24,17 @@ export function threadHeader(view: DigestView): ThreadHeader {
   return { title: `Trending papers · ${view.feedDay}`, lines };
 }
 
+/**
+ * How many messages posting `view` makes at least: a `thread` header and one reply per paper, one message
+ * per paper for `papers`, one for a `digest` (more when a long one is split). What a channel's pacing plans for.
+ */
+export function plannedMessages(view: DigestView | null | undefined): number {
+  if (!view || view.papers.length === 0) return 1;
+  if (view.layout === 'thread') return view.papers.length + 1;
+  if (view.layout === 'papers') return view.papers.length;
+  return 1;
+}
+
 /** The line above one paper of a `papers` layout digest: its day and place. */
 export function paperPostLine(view: DigestView, index: number): string {
   return `Trending papers · ${view.feedDay} · ${index + 1} of ${view.papers.length}`;
