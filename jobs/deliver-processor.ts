@@ -32,9 +32,14 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     if ('done' in opened) return opened.done;
     const { delivery, target } = opened;
     await pace(deps, job, target, token);
+    const interval = deps.pacing.perChannelIntervalMs;
+    const planned = deliverer.plannedPosts(delivery);
+    // A thread's replies are spaced by the adapter; the channel's later slots are kept for them meanwhile.
+    if (interval > 0 && planned > 1) await deps.pacer.extend(target, (planned - 1) * interval);
     const attempts = job.opts.attempts ?? 1;
+    const onPosted = interval > 0 ? () => void deps.pacer.markPostEnd(target).catch(() => {}) : undefined;
     try {
-      return await deliverer.attempt(deps.chat, delivery, target, { isLastAttempt: job.attemptsMade + 1 >= attempts, attempts });
+      return await deliverer.attempt(deps.chat, delivery, target, { isLastAttempt: job.attemptsMade + 1 >= attempts, attempts, ...(onPosted ? { onPosted } : {}) });
     } catch (error) {
       if (error instanceof RateLimitError) {
         await deps.worker().rateLimit(Math.max(1, error.retryAfterMs));

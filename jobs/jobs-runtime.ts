@@ -92,7 +92,15 @@ export class Jobs implements DigestTrigger {
     this.addWorker(QUEUE_NAMES.digest, createDigestProcessor(runDigest), { concurrency: t.digest.concurrency });
     this.addWorker(
       QUEUE_NAMES.maintenance,
-      createMaintenanceProcessor({ work, ingest: options.ingest, queues: this.queues, clock: work.clock, logger: work.logger, sweepIdleMs: t.sweep.idleMs }),
+      createMaintenanceProcessor({
+        work,
+        ingest: options.ingest,
+        followUps: () => work.followUps(options.platforms),
+        queues: this.queues,
+        clock: work.clock,
+        logger: work.logger,
+        sweepIdleMs: t.sweep.idleMs,
+      }),
       { concurrency: 1 },
     );
     const deliverer = work.deliverer(this.channelService);

@@ -38,6 +38,8 @@ export async function sweepOutbox(deps: { work: Pick<PapersWork, 'unfinishedDeli
 
 export interface MaintenanceDeps {
   ingest?: IngestRunner;
+  /** Follow-ups on posted papers, after each ingest (the use case in src/app, on this process's platforms). */
+  followUps?: () => Promise<unknown>;
   work: Pick<PapersWork, 'unfinishedDeliveries'>;
   queues: JobQueues;
   clock: Clock;
@@ -59,6 +61,8 @@ export function createMaintenanceProcessor(deps: MaintenanceDeps) {
         deps.logger.warn({ err: describeError(error) }, 'scheduled ingest failed');
         throw error;
       }
+      // A follow-up that fails is recorded by the use case; the ingest stays done either way.
+      await deps.followUps?.().catch((error: unknown) => deps.logger.warn({ err: describeError(error) }, 'follow-ups after the ingest failed'));
     }
     const swept = await sweepOutbox(deps, deps.sweepIdleMs);
     if (swept > 0) deps.logger.info({ swept }, 'unfinished deliveries re-enqueued');

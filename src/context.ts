@@ -7,6 +7,7 @@ import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
 import { SavedPapersRepo } from './db/saved-papers-repo.ts';
 import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
+import { FollowUpsRepo } from './db/follow-ups-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -31,6 +32,8 @@ export interface AppContext {
   saved: SavedPapersRepo;
   /** Platform events already handled (redelivery dedupe). */
   processedEvents: ProcessedEventsRepo;
+  /** Follow-ups said on posted papers (code released, upvotes surged). */
+  followUps: FollowUpsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -66,6 +69,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     votes: new VotesRepo(db),
     saved: new SavedPapersRepo(db),
     processedEvents: new ProcessedEventsRepo(db),
+    followUps: new FollowUpsRepo(db),
     searchRepo,
     search,
     planner,

@@ -1,6 +1,7 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType, type RESTPutAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { CADENCES, EMPTY_BEHAVIOURS, MAX_MIN_UPVOTES, MAX_TOP, WEEKDAYS, weekdayName } from '../../src/commands/command-args.ts';
+import { DIGEST_LAYOUTS } from '../../src/core/types.ts';
 
 /** The one application command; every feature is a subcommand of it. */
 export const COMMAND_NAME = 'papers';
@@ -59,7 +60,7 @@ export const papersCommand = new SlashCommandBuilder()
   .addSubcommand((sub) =>
     sub
       .setName('settings')
-      .setDescription('How many papers, minimum upvotes, and what to do on an empty day')
+      .setDescription('How many papers, minimum upvotes, empty days, and the layout (digest, thread, papers)')
       .addIntegerOption((o) => o.setName('top').setDescription(`Papers per digest (1-${MAX_TOP})`).setMinValue(1).setMaxValue(MAX_TOP))
       .addIntegerOption((o) => o.setName('min_upvotes').setDescription('Only papers with at least this many upvotes').setMinValue(0).setMaxValue(MAX_MIN_UPVOTES))
       .addStringOption((o) =>
@@ -67,6 +68,12 @@ export const papersCommand = new SlashCommandBuilder()
           .setName('empty')
           .setDescription('On a day with no papers: skip, or post a notice')
           .addChoices(...EMPTY_BEHAVIOURS.map((e) => ({ name: e, value: e }))),
+      )
+      .addStringOption((o) =>
+        o
+          .setName('layout')
+          .setDescription('One message (digest), a header and a thread (thread), or one post per paper (papers)')
+          .addChoices(...DIGEST_LAYOUTS.map((l) => ({ name: l, value: l }))),
       ),
   )
   .addSubcommand((sub) => sub.setName('pause').setDescription("Pause this channel's digest"))

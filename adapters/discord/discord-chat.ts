@@ -4,9 +4,10 @@ import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannel
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
-import { DISCORD_LIMITS, fit, renderDigest, type DiscordMessage } from './discord-embeds.ts';
+import { DISCORD_LIMITS, fit, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
+import { findForumPosts, postLayout, renderLayout, type LayoutPoster } from './discord-layouts.ts';
 
 /** Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions, Cannot send messages to this user (DMs). */
 export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007]);
@@ -74,23 +75,50 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   const asBody = (message: DiscordMessage): RESTPostAPIChannelMessageJSONBody => ({ ...message, allowed_mentions: { parse: [] } });
 
+  function poster(): LayoutPoster {
+    if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
+    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError };
+  }
+
   return {
     platform: 'discord',
     delivery: DISCORD_DELIVERY,
     async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
       const target = await dms.resolve(to);
+      if (digest.papers.length > 0 && (digest.layout ?? 'digest') !== 'digest') {
+        const result = await postLayout(poster(), target, digest, deliveryId, options);
+        log.info({ channelId: target.channelId, deliveryId, layout: digest.layout, messages: result.messageIds.length }, 'discord digest posted');
+        return result;
+      }
       const messageIds: string[] = [];
-      const messages = renderDigest(digest);
-      for (const [part, message] of messages.entries()) {
+      const parts = renderLayout(digest);
+      for (const [part, { message }] of parts.entries()) {
         const id = options.skip?.get(part + 1) ?? (await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true }));
         messageIds.push(id);
         options.onPosted?.(part + 1, id);
       }
       log.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'discord digest posted');
-      return { messageIds };
+      // A digest message shows several papers and has no thread: follow-ups edit it.
+      return { messageIds, shown: parts.flatMap((p, i) => p.paperIds.map((paperId) => ({ paperId, messageId: messageIds[i]! }))) };
     },
-    async findDelivery(): Promise<DeliveredParts> {
-      return { posted: new Map(), parts: 0 };
+    async findDelivery(to: ChannelTarget, _deliveryId: string, digest?: DigestView): Promise<DeliveredParts> {
+      // Channel messages dedupe by nonce; forum posts take none, so they are looked for.
+      if (!options.rest) return { posted: new Map(), parts: 0 };
+      return findForumPosts(poster(), await dms.resolve(to), digest);
+    },
+    async postReply(_target: ChannelTarget, threadId: string, text: string, key: string): Promise<string> {
+      return send(threadId, { ...asBody({ content: fit(text, DISCORD_LIMITS.content) }), nonce: nonceFor(key, 0), enforce_nonce: true });
+    },
+    async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: number): Promise<void> {
+      const message = renderLayout(digest)[part - 1]?.message;
+      if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
+      if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set');
+      const target = await dms.resolve(to);
+      try {
+        await options.rest.patch(Routes.channelMessage(target.channelId, messageId), { body: { ...message, allowed_mentions: { parse: [] } } });
+      } catch (error) {
+        throw toPlatformError(error);
+      }
     },
     async postNotice(target: ChannelTarget, text: string): Promise<void> {
       await send((await dms.resolve(target)).channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));

@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions, ShownPaper } from '../../src/core/ports.ts';
 import { LookupUnavailableError, PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { escapeMrkdwn, renderDigest, type SlackMessage } from './slack-blocks.ts';
+import { escapeMrkdwn, type SlackMessage } from './slack-blocks.ts';
+import { renderLayout } from './slack-layouts.ts';
 import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { SlackDms } from './slack-dm.ts';
@@ -12,6 +13,11 @@ export const DIGEST_EVENT_TYPE = 'papers_digest';
 
 /** Slack's delivery policy (see docs: 1 message/s per channel, special rate tier for chat.postMessage). */
 export const SLACK_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 1_000, limiter: { max: 10, duration: 1_000 } };
+
+/** The `metadata.event_type` of a follow-up reply on a posted paper. */
+export const FOLLOW_UP_EVENT_TYPE = 'papers_follow_up';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How far back `findDelivery` looks: pages of 200 messages. */
 const HISTORY_PAGES = 3;
@@ -40,18 +46,60 @@ export class SlackChat implements ChatPlatform {
     this.dms = new SlackDms(client);
   }
 
+  /**
+   * Posts the messages of the view's layout (see `renderLayout`) as numbered parts, each with metadata
+   * `delivery_id/part/parts` (plus `layout`, and `paper_id` on a single-paper message); `thread` replies go
+   * under part 1 (`thread_ts`). Parts posted by this call are spaced `perChannelIntervalMs` apart (from one
+   * answer to the next send): Slack's one message per second per channel, which the queue's pacer keeps
+   * between deliveries.
+   */
   async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
     const target = await this.dms.resolve(to);
-    const messages = renderDigest(digest);
+    const parts = renderLayout(digest);
+    const layout = digest.papers.length === 0 ? 'digest' : (digest.layout ?? 'digest');
     const messageIds: string[] = [];
-    for (const [i, message] of messages.entries()) {
-      const payload = { delivery_id: deliveryId, part: i + 1, parts: messages.length };
-      const id = options.skip?.get(i + 1) ?? (await this.post(target, message, payload));
+    let lastEnd = 0;
+    for (const [i, part] of parts.entries()) {
+      let id = options.skip?.get(i + 1);
+      if (id === undefined) {
+        const wait = lastEnd + this.delivery.perChannelIntervalMs - Date.now();
+        if (lastEnd > 0 && wait > 0) await sleep(wait);
+        const payload: Record<string, string | number> = { delivery_id: deliveryId, part: i + 1, parts: parts.length };
+        if (layout !== 'digest') payload.layout = layout;
+        if (layout !== 'digest' && part.paperIds.length === 1) payload.paper_id = part.paperIds[0]!;
+        id = await this.post(target, part.message, payload, part.inThread ? messageIds[0] : undefined);
+        lastEnd = Date.now();
+      }
       messageIds.push(id);
       options.onPosted?.(i + 1, id);
     }
-    this.logger.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'slack digest posted');
-    return { messageIds };
+    const shown: ShownPaper[] = parts.flatMap((part, i) =>
+      part.paperIds.map((paperId) => ({ paperId, messageId: messageIds[i]!, threadId: part.inThread ? messageIds[0]! : messageIds[i]! })),
+    );
+    this.logger.info({ channelId: target.channelId, deliveryId, layout, messages: messageIds.length }, 'slack digest posted');
+    return { messageIds, shown };
+  }
+
+  async postReply(to: ChannelTarget, threadId: string, text: string, key: string): Promise<string> {
+    return this.post(await this.dms.resolve(to), { text: escapeMrkdwn(text), blocks: [] }, { key }, threadId, FOLLOW_UP_EVENT_TYPE);
+  }
+
+  async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: number): Promise<void> {
+    const target = await this.dms.resolve(to);
+    const parts = renderLayout(digest);
+    const message = parts[part - 1]?.message;
+    if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
+    try {
+      await this.client.chat.update({
+        channel: target.channelId,
+        ts: messageId,
+        text: message.text,
+        blocks: message.blocks,
+        metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId, part, parts: parts.length } },
+      });
+    } catch (error) {
+      throw toPlatformError(error, 'chat.update');
+    }
   }
 
   async findDelivery(to: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
@@ -92,6 +140,7 @@ export class SlackChat implements ChatPlatform {
   private async searchHistory(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
     const posted = new Map<number, string>();
     let parts = 0;
+    let header: string | undefined;
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_PAGES; page++) {
       let result;
@@ -105,26 +154,48 @@ export class SlackChat implements ChatPlatform {
         if (!m.ts || meta?.delivery_id !== deliveryId) continue;
         posted.set(Number(meta.part ?? 1), m.ts);
         parts = Math.max(parts, Number(meta.parts ?? 1));
+        if (Number(meta.part ?? 1) === 1 && meta.layout === 'thread') header = m.ts;
       }
       cursor = result.response_metadata?.next_cursor || undefined;
       if (!result.has_more || !cursor) break;
     }
+    // Thread replies are not in the channel's history: they are read under the header that was found.
+    if (header && posted.size < parts) await this.searchReplies(target, deliveryId, header, posted);
     return { posted, parts };
+  }
+
+  private async searchReplies(target: ChannelTarget, deliveryId: string, header: string, posted: Map<number, string>): Promise<void> {
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let result;
+      try {
+        result = await this.client.conversations.replies({ channel: target.channelId, ts: header, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        throw toPlatformError(error, 'conversations.replies');
+      }
+      for (const m of (result.messages ?? []) as HistoryMessage[]) {
+        const meta = m.metadata?.event_type === DIGEST_EVENT_TYPE ? m.metadata.event_payload : undefined;
+        if (m.ts && meta?.delivery_id === deliveryId) posted.set(Number(meta.part ?? 1), m.ts);
+      }
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || !cursor) break;
+    }
   }
 
   async postNotice(target: ChannelTarget, text: string): Promise<void> {
     await this.post(await this.dms.resolve(target), { text: escapeMrkdwn(text), blocks: [] });
   }
 
-  private async post(target: ChannelTarget, message: SlackMessage, payload?: Record<string, string | number>): Promise<string> {
+  private async post(target: ChannelTarget, message: SlackMessage, payload?: Record<string, string | number>, threadTs?: string, eventType = DIGEST_EVENT_TYPE): Promise<string> {
     try {
       const result = await this.client.chat.postMessage({
         channel: target.channelId,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
         text: message.text,
         ...(message.blocks.length > 0 ? { blocks: message.blocks } : {}),
         unfurl_links: false,
         unfurl_media: false,
-        ...(payload ? { metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: payload } } : {}),
+        ...(payload ? { metadata: { event_type: eventType, event_payload: payload } } : {}),
       });
       return result.ts ?? '';
     } catch (error) {

@@ -1,6 +1,8 @@
 import { DASHBOARD_ACTOR } from '../core/types.ts';
 import { noMetrics, type DeliveryStatus, type Metrics } from '../core/metrics.ts';
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
+import type { DigestView } from '../core/views.ts';
+import { plannedMessages } from '../format/layout-lines.ts';
 import type { ChannelsRepo } from '../db/channels-repo.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
 import { describeError, LookupUnavailableError, PermanentPlatformError, RateLimitError } from '../errors.ts';
@@ -30,6 +32,8 @@ export interface DelivererDeps {
 export interface AttemptOptions {
   isLastAttempt: boolean;
   attempts: number;
+  /** Told as each message of the delivery is accepted (the runner's channel pacing marks it). */
+  onPosted?: () => void;
 }
 
 function failureNotice(target: ChannelTarget, reason: string): string {
@@ -40,6 +44,8 @@ function failureNotice(target: ChannelTarget, reason: string): string {
 export interface Deliverer {
   /** The row and where it goes, or why there is nothing to do. */
   open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome };
+  /** How many messages posting the row makes at least (its layout's), so the runner keeps the channel's slots for all of them. */
+  plannedPosts(delivery: OutboxDelivery): number;
   /** One attempt at posting the row (after the runner paced the channel). */
   attempt(chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome>;
 }
@@ -68,6 +74,7 @@ export function createDeliverer(deps: DelivererDeps): Deliverer {
       }
       return { delivery, target: delivery.target };
     },
+    plannedPosts: (delivery) => plannedMessages(delivery.view),
     attempt: (chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions) => attempt(deps, chat, delivery, target, options),
   };
 }
@@ -97,25 +104,30 @@ async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: Ou
   const posted = new Map<number, string>();
   try {
     let skip: Map<number, string> | undefined;
+    let complete = false;
+    const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
     if (before.attempts > 0) {
       // Any earlier attempt (ambiguous failure, crash, or a 429 between the parts of a long digest) may have posted.
-      const found = await lookUp(chat, target, deliveryId);
+      const found = await lookUp(chat, target, deliveryId, view);
       if (found === 'impossible') return unconfirmed(deps, delivery, log);
-      if (found.parts > 0 && found.posted.size >= found.parts) {
-        const ids = [...found.posted.entries()].sort((a, b) => a[0] - b[0]).map(([, id]) => id);
-        deps.deliveries.markSent(deliveryId, ids);
-        log.info({ messageIds: ids }, 'digest was already posted by an earlier attempt');
-        return { outcome: 'found', messageIds: ids };
-      }
+      complete = found.parts > 0 && found.posted.size >= found.parts;
       if (found.posted.size > 0) {
         skip = found.posted;
-        log.info({ postedParts: [...found.posted.keys()], parts: found.parts }, 'resuming a digest an earlier attempt posted in part');
+        if (!complete) log.info({ postedParts: [...found.posted.keys()], parts: found.parts }, 'resuming a digest an earlier attempt posted in part');
       }
     }
-    const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
-    const result = await chat.postDigest(target, view, deliveryId, { ...(skip ? { skip } : {}), onPosted: (part, id) => posted.set(part, id) });
+    // With every part found, this posts nothing: it only says which message shows each paper.
+    const result = await chat.postDigest(target, view, deliveryId, { ...(skip ? { skip } : {}), onPosted: (part, id) => {
+        if (!posted.has(part) && !skip?.has(part)) options.onPosted?.();
+        posted.set(part, id);
+      } });
     deps.deliveries.markSent(deliveryId, result.messageIds);
-    log.info({ messageIds: result.messageIds, papers: view.papers.length }, 'digest delivered');
+    if (result.shown && result.shown.length > 0) deps.deliveries.recordPaperMessages(deliveryId, result.shown);
+    if (complete) {
+      log.info({ messageIds: result.messageIds }, 'digest was already posted by an earlier attempt');
+      return { outcome: 'found', messageIds: result.messageIds };
+    }
+    log.info({ messageIds: result.messageIds, papers: view.papers.length, layout: view.layout ?? 'digest' }, 'digest delivered');
     return { outcome: 'sent', messageIds: result.messageIds };
   } catch (error) {
     return handleFailure(deps, chat, { delivery, target, posted: posted.size, isLast: options.isLastAttempt, attempts: options.attempts }, error, log);
@@ -126,9 +138,9 @@ async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: Ou
  * Looks for an earlier attempt's messages. A look-up the platform will not allow (Slack: history of a
  * channel the bot cannot join) is no refusal to post: it answers `impossible`, never a permanent error.
  */
-async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: string): Promise<DeliveredParts | 'impossible'> {
+async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: string, view: DigestView): Promise<DeliveredParts | 'impossible'> {
   try {
-    return await chat.findDelivery(target, deliveryId);
+    return await chat.findDelivery(target, deliveryId, view);
   } catch (error) {
     if (error instanceof LookupUnavailableError) return 'impossible';
     throw error;

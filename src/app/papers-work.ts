@@ -1,11 +1,12 @@
 import type { AppContext } from '../context.ts';
 import { noMetrics, type Metrics } from '../core/metrics.ts';
-import type { Clock, FreshnessSignal, ScheduleSync } from '../core/ports.ts';
+import type { ChatPlatform, Clock, FreshnessSignal, ScheduleSync } from '../core/ports.ts';
 import type { Channel, Platform } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
 import { ChannelService } from './channel-service.ts';
 import { createDeliverer, type Deliverer } from './deliverer.ts';
 import { createDigestRunner, type DigestPorts, type RunDigest } from './digest-runner.ts';
+import { createFollowUps, type FollowUpReport } from './follow-ups.ts';
 
 /** An unfinished delivery and the platform whose deliver queue takes it. */
 export interface UnfinishedDelivery {
@@ -38,11 +39,17 @@ export interface PapersWork {
   unfinishedDeliveries(idleMs: number): UnfinishedDelivery[];
   /** Connects the catalogue's caches to the signal every process shares. */
   connectFreshness(signal: FreshnessSignal): void;
+  /**
+   * Says once, on the given platforms, what changed about papers already posted (code released, upvotes
+   * surged): the follow-ups use case (src/app/follow-ups.ts), run after each ingest.
+   */
+  followUps(platforms: Partial<Record<Platform, ChatPlatform>>): Promise<FollowUpReport>;
 }
 
 /** Builds the background work on a context (the composition root's), reporting to `metrics` when given. */
 export function createPapersWork(ctx: AppContext, options: { metrics?: Metrics } = {}): PapersWork {
   const metrics = options.metrics ?? noMetrics;
+  const followUps = createFollowUps({ followUps: ctx.followUps, deliveries: ctx.deliveries, clock: ctx.clock, logger: ctx.logger });
   return {
     logger: ctx.logger,
     clock: ctx.clock,
@@ -61,5 +68,6 @@ export function createPapersWork(ctx: AppContext, options: { metrics?: Metrics }
       return out;
     },
     connectFreshness: (signal) => ctx.freshness.connect(signal),
+    followUps: (platforms) => followUps.run(platforms),
   };
 }

@@ -52,7 +52,15 @@ export function describeSettings(channel: Channel): string[] {
     `Papers per digest: up to ${channel.topN}`,
     `Minimum upvotes: ${channel.minUpvotes === 0 ? 'none' : channel.minUpvotes}`,
     `When nothing qualifies: ${channel.emptyBehaviour === 'skip' ? 'post nothing' : 'post a short notice'}`,
+    `Layout: ${layoutWords(channel.layout)}`,
   ];
+}
+
+/** A layout in words, with its setting value. */
+export function layoutWords(layout: Channel['layout']): string {
+  if (layout === 'thread') return 'thread (a header, one reply per paper in its thread)';
+  if (layout === 'papers') return 'papers (one message per paper, each its own thread)';
+  return 'digest (one message)';
 }
 
 /** A channel that is not enrolled, with default settings: what previews use before the first subscribe. */

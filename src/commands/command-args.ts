@@ -1,5 +1,5 @@
 import type { CommandRequest } from '../core/commands.ts';
-import type { EmptyDigestBehaviour, Schedule, ScheduleCadence } from '../core/types.ts';
+import { DIGEST_LAYOUTS, type DigestLayout, type EmptyDigestBehaviour, type Schedule, type ScheduleCadence } from '../core/types.ts';
 import { canonicalTimeZone } from '../core/time.ts';
 import { UsageError } from '../errors.ts';
 import { MAX_MIN_UPVOTES, MAX_TOP, worded } from './command-wording.ts';
@@ -92,7 +92,7 @@ function schedulePartsFromText(text: string): ScheduleParts {
 
 /** The typed options (Discord) that carry a schedule, and those that carry settings. */
 export const SCHEDULE_OPTIONS = ['time', 'cadence', 'weekday', 'timezone'] as const;
-export const SETTINGS_OPTIONS = ['top', 'min_upvotes', 'empty'] as const;
+export const SETTINGS_OPTIONS = ['top', 'min_upvotes', 'empty', 'layout'] as const;
 
 function unknownZone(parts: ScheduleParts): string {
   const zone = parts.timeZone!;
@@ -163,6 +163,7 @@ export interface SettingsChange {
   topN?: number;
   minUpvotes?: number;
   emptyBehaviour?: EmptyDigestBehaviour;
+  layout?: DigestLayout;
 }
 
 const SETTING_KEYS: Record<string, keyof SettingsChange> = {
@@ -171,6 +172,7 @@ const SETTING_KEYS: Record<string, keyof SettingsChange> = {
   minupvotes: 'minUpvotes',
   upvotes: 'minUpvotes',
   empty: 'emptyBehaviour',
+  layout: 'layout',
 };
 
 function integerIn(raw: string, label: string, [min, max]: [number, number], usage: string): number {
@@ -191,7 +193,7 @@ function settingPairsFromText(text: string, usage: string): [string, string][] {
     });
 }
 
-/** Reads `top=N min-upvotes=N empty=skip|notice` from text or typed options. Throws {@link UsageError}. */
+/** Reads `top=N min-upvotes=N empty=skip|notice layout=digest|thread|papers` from text or typed options. Throws {@link UsageError}. */
 export function parseSettings(req: CommandRequest): SettingsChange {
   const usage = worded(req, 'settingsUsage');
   const pairs: [string, string][] = hasOptions(req, SETTINGS_OPTIONS)
@@ -210,6 +212,10 @@ export function parseSettings(req: CommandRequest): SettingsChange {
       const behaviour = EMPTY_BEHAVIOURS.find((b) => b === v);
       if (!behaviour) throw new UsageError(`empty must be skip or notice, not "${clip(value)}".`, usage);
       change.emptyBehaviour = behaviour;
+    } else if (key === 'layout') {
+      const layout = DIGEST_LAYOUTS.find((l) => l === value.toLowerCase());
+      if (!layout) throw new UsageError(`layout must be ${DIGEST_LAYOUTS.join(', ')}, not "${clip(value)}".`, usage);
+      change.layout = layout;
     } else throw new UsageError(`There is no setting called "${clip(rawKey)}".`, usage);
   }
   return change;

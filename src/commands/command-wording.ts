@@ -8,7 +8,9 @@ export const MAX_MIN_UPVOTES = 100_000;
 /** What each digest setting means, in any platform's syntax. */
 export const SETTINGS_MEANING =
   `top: papers per digest, 1 to ${MAX_TOP}; min-upvotes: leave out papers with fewer upvotes (0 or more); ` +
-  `empty: when nothing qualifies, post nothing (skip) or a short note (notice). Only what you name changes.`;
+  `empty: when nothing qualifies, post nothing (skip) or a short note (notice); ` +
+  `layout: one message (digest), a header with one thread reply per paper (thread), or one message per paper, each its own thread (papers). ` +
+  `Only what you name changes.`;
 
 /**
  * The typed-text form of every platform-worded text: what a platform whose users type `/papers <words>` reads
@@ -23,7 +25,7 @@ export const TYPED_WORDING: CommandWording = {
     '/papers schedule [time] [daily | weekdays | weekly <day>] [time zone]\n' +
     'e.g. /papers schedule 09:30 weekdays Europe/Berlin  or  /papers schedule 8am weekly monday  or  /papers schedule Asia/Kolkata\n' +
     'Times: 21:30, 9:30pm or 9am. Only what you name changes; the rest of the schedule stays as it is.',
-  settingsUsage: `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice]\n${SETTINGS_MEANING}`,
+  settingsUsage: `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice] [layout=digest|thread|papers]\n${SETTINGS_MEANING}`,
   followUsage:
     '/papers follow <topic | author:name>\ne.g. /papers follow "diffusion models"  or  /papers follow author:"Yann LeCun"\n' +
     '/papers follow time <HH:MM> [time zone]: when your alerts come (daily; only what you name changes)',

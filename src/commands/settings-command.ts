@@ -1,6 +1,6 @@
 import type { CommandRequest } from '../core/commands.ts';
 import type { Channel } from '../core/types.ts';
-import { describeSettings, ensureEnrolled, findChannel } from './channel-state.ts';
+import { describeSettings, ensureEnrolled, findChannel, layoutWords } from './channel-state.ts';
 import { hasOptions, parseSettings, SETTINGS_OPTIONS, type SettingsChange } from './command-args.ts';
 import type { Command } from './command.ts';
 import { worded } from './command-wording.ts';
@@ -13,12 +13,13 @@ function describeChange(before: Channel, change: SettingsChange): string[] {
     const words = (b: Channel['emptyBehaviour']) => (b === 'skip' ? 'post nothing' : 'post a short notice');
     lines.push(`When nothing qualifies: ${words(before.emptyBehaviour)} -> ${words(change.emptyBehaviour)}.`);
   }
+  if (change.layout !== undefined) lines.push(`Layout: ${layoutWords(before.layout)} -> ${layoutWords(change.layout)}.`);
   return lines;
 }
 
 export const settingsCommand = {
   name: 'settings',
-  description: "Show or change this channel's digest settings (papers per digest, minimum upvotes, empty days).",
+  description: "Show or change this channel's digest settings (papers per digest, minimum upvotes, empty days, layout).",
   usage: { wording: 'settingsUsage' },
   manages: (req) => !showsOnly(req),
   async run(req, env) {

@@ -30,9 +30,21 @@ export interface PostDigestOptions {
   onPosted?: (part: number, messageId: string) => void;
 }
 
-/** The result of posting a digest: one platform message id per message sent (long digests split). */
+/**
+ * The message that shows one paper of a delivery, and the thread replies about it go to: `thread` layout, the
+ * reply and the header's thread; `papers`, the paper's own message and thread; `digest`, the part message that
+ * shows it (Slack: its ts is also the thread a follow-up replies under; Discord: no thread, edits only).
+ */
+export interface ShownPaper {
+  paperId: string;
+  messageId: string;
+  threadId?: string;
+}
+
+/** The result of posting a digest: one platform message id per message sent (parts in order), and where each paper shows. */
 export interface PostResult {
   messageIds: string[];
+  shown?: ShownPaper[];
 }
 
 /** How fast a platform may be posted to: each adapter declares its own. */
@@ -70,7 +82,17 @@ export interface ChatPlatform {
    * `LookupUnavailableError` when the look-up cannot be made (never a reason to pause the channel), and
    * `PermanentPlatformError` only when the channel itself is refused (gone, token revoked), as a post would be.
    */
-  findDelivery(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts>;
+  findDelivery(target: ChannelTarget, deliveryId: string, digest?: DigestView): Promise<DeliveredParts>;
+  /**
+   * Replies in a thread (a follow-up on a posted paper); `key` is an idempotency key where the platform takes
+   * one (Discord nonce). Returns the reply's message id.
+   */
+  postReply?(target: ChannelTarget, threadId: string, text: string, key: string): Promise<string>;
+  /**
+   * Edits part `part` (1-based, `messageId`) of a posted `digest`-layout delivery to show `digest` as it reads
+   * now (e.g. with a paper's new Code link), keeping the part's delivery metadata.
+   */
+  updateDigestPart?(target: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: number): Promise<void>;
   /** Posts a short plain notice (health warnings). */
   postNotice(target: ChannelTarget, text: string): Promise<void>;
   /** Tells one person directly (Slack: a DM through conversations.open; Discord: a DM channel). */

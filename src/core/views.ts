@@ -1,4 +1,5 @@
 import type { Day } from './time.ts';
+import type { DigestLayout } from './types.ts';
 
 /** A paper as shown to people: everything a renderer (Slack, Discord, CLI) needs, nothing platform-specific. */
 export interface PaperView {
@@ -41,4 +42,6 @@ export interface DigestView {
   notice?: string;
   /** Said above the papers when the digest covers a different day than asked (e.g. an empty day's fallback). */
   note?: string;
+  /** How the channel wants it posted (absent: `digest`, one message split into parts when long). */
+  layout?: DigestLayout;
 }

@@ -46,6 +46,7 @@ export interface ChannelSettings {
   topN?: number;
   minUpvotes?: number;
   emptyBehaviour?: Channel['emptyBehaviour'];
+  layout?: Channel['layout'];
   paused?: boolean;
 }
 

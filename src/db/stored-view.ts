@@ -33,6 +33,7 @@ const digestViewSchema = z.object({
   missed: z.object({ from: day, to: day, days: z.number(), limit: z.number(), url: z.string() }).optional(),
   notice: z.string().optional(),
   note: z.string().optional(),
+  layout: z.enum(['digest', 'thread', 'papers']).optional(),
 });
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

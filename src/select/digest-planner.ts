@@ -262,6 +262,7 @@ export class DigestPlanner {
     const { feedDay, today } = at;
     const { days, missed } = at.covered;
     const view: DigestView = { feedDay, papers: selection.picks.map((p) => this.paperView(at.bundle, p)) };
+    if (channel.layout !== 'digest') view.layout = channel.layout;
     const first = days[0] ?? feedDay;
     if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: feedRangeUrl(first, feedDay), ...(first !== feedDay ? { from: first } : {}) };
     if (missed) view.missed = { ...missed, limit: this.catchUpLimit(channel), url: feedRangeUrl(missed.from, missed.to) };

@@ -1,6 +1,6 @@
 import type { ChannelDetail, ChannelFilter, ChannelSummary, DeliveryChartData, LedgerEntry } from '../app/dashboard-app.ts';
 import type { CommandReply } from '../core/commands.ts';
-import type { Channel } from '../core/types.ts';
+import { DIGEST_LAYOUTS, type Channel } from '../core/types.ts';
 import { barChart } from './charts.ts';
 import { html, query, type Html } from './html.ts';
 import { csrfField } from './layout.ts';
@@ -114,6 +114,7 @@ function editForms(detail: ChannelDetail, access: DashboardAccessGrant): Html {
 <label for="top">Papers per digest</label><input id="top" type="text" inputmode="numeric" name="top" value="${c.topN}" size="4">
 <label for="min-upvotes">Minimum upvotes</label><input id="min-upvotes" type="text" inputmode="numeric" name="min-upvotes" value="${c.minUpvotes}" size="4">
 <label for="empty">When nothing qualifies</label><select id="empty" name="empty"><option value="skip"${c.emptyBehaviour === 'skip' ? html` selected` : ''}>post nothing</option><option value="notice"${c.emptyBehaviour === 'notice' ? html` selected` : ''}>post a short notice</option></select>
+<label for="layout">Layout</label><select id="layout" name="layout">${DIGEST_LAYOUTS.map((l) => html`<option${l === c.layout ? html` selected` : ''}>${l}</option>`)}</select>
 <p><button type="submit">Save settings</button></p></form></fieldset></div>`;
 }
 
@@ -135,7 +136,7 @@ export function commandTextOf(name: string, form: URLSearchParams): string {
   const field = (k: string) => (form.get(k) ?? '').trim();
   if (name === 'schedule') return [field('time'), field('cadence'), field('cadence') === 'weekly' ? field('weekday') : '', field('zone')].filter(Boolean).join(' ');
   if (name === 'settings') {
-    return ['top', 'min-upvotes', 'empty']
+    return ['top', 'min-upvotes', 'empty', 'layout']
       .map((k) => [k, field(k)] as const)
       .filter(([, v]) => v !== '')
       .map(([k, v]) => `${k}=${v.replace(/\s+/g, '')}`)

@@ -54,12 +54,40 @@ function messageObject(channelId: string, body: Record<string, unknown> | undefi
 }
 
 /** Routes Discord serves only with `Authorization: Bot <token>` (interaction callbacks and webhooks carry their own token in the path). */
-const BOT_ROUTES = [/^\/gateway\/bot$/, /^\/applications\//, /^\/channels\//, /^\/users\//];
+const BOT_ROUTES = [/^\/gateway\/bot$/, /^\/applications\//, /^\/channels\//, /^\/users\//, /^\/guilds\//];
+
+/** Discord's channel types the fake knows: text, public thread, forum. */
+export const CHANNEL_TYPE = { text: 0, publicThread: 11, forum: 15 } as const;
+
+/** A forum tag as Discord stores it. */
+export interface FakeTag {
+  id: string;
+  name: string;
+  moderated: boolean;
+  emoji_id: string | null;
+  emoji_name: string | null;
+}
+
+/** A channel the fake knows (forums and threads; any other snowflake is a text channel). */
+export interface FakeChannel {
+  id: string;
+  type: number;
+  guild_id: string;
+  name?: string;
+  parent_id?: string;
+  available_tags?: FakeTag[];
+  applied_tags?: string[];
+  owner_id?: string;
+}
+
+const invalid = (message: string): ScriptedResponse => ({ status: 400, body: { code: 50035, message: `Invalid Form Body: ${message}` } });
 
 /**
  * A fake Discord REST API on 127.0.0.1 speaking `/api/v10/...`: records every call, answers the routes the
  * bot uses (gateway/bot, command overwrite, channel messages with nonce dedupe, DM channels, interaction
- * callbacks and webhooks), and can be scripted to answer the next matching call with a 429 or an error code.
+ * callbacks and webhooks, threads started from a message (160004 when one exists), forum posts with tags
+ * checked against the forum's `available_tags` (at most 20, names of 20 characters, 5 applied per post),
+ * active threads, message edits; any snowflake it does not know as a forum or thread is a text channel), and can be scripted to answer the next matching call with a 429 or an error code.
  * Bot routes need the configured bot token, as Discord's do: anything else is a 401.
  */
 export class FakeDiscordApi {
@@ -71,6 +99,10 @@ export class FakeDiscordApi {
   gatewayUrl = 'ws://127.0.0.1:1';
   private readonly scripts: Script[] = [];
   private readonly nonces = new Map<string, Record<string, unknown>>();
+  /** Forums and threads by id. */
+  readonly channels = new Map<string, FakeChannel>();
+  /** Messages by channel id (threads are channels), in posting order. */
+  private readonly messages = new Map<string, Map<string, Record<string, unknown>>>();
   private readonly waiters = new Set<() => void>();
   private server: Server | undefined;
   port = 0;
@@ -94,6 +126,87 @@ export class FakeDiscordApi {
 
   async stop(): Promise<void> {
     await closeServer(this.server);
+  }
+
+  /** Makes `id` a forum channel (type 15) of `guildId`, with no tags. */
+  addForum(id: string, guildId = '800000000000000001'): void {
+    this.channels.set(id, { id, type: CHANNEL_TYPE.forum, guild_id: guildId, name: 'papers-forum', available_tags: [] });
+  }
+
+  /** The messages a channel or thread holds, oldest first. */
+  messagesIn(channelId: string): Record<string, unknown>[] {
+    return [...(this.messages.get(channelId)?.values() ?? [])];
+  }
+
+  /** Threads whose parent is `channelId`, oldest first. */
+  threadsOf(channelId: string): FakeChannel[] {
+    return [...this.channels.values()].filter((c) => c.parent_id === channelId);
+  }
+
+  private channelObject(id: string): FakeChannel {
+    return this.channels.get(id) ?? { id, type: CHANNEL_TYPE.text, guild_id: '800000000000000001', name: 'general' };
+  }
+
+  private store(channelId: string, message: Record<string, unknown>): void {
+    const held = this.messages.get(channelId) ?? new Map<string, Record<string, unknown>>();
+    held.set(String(message.id), message);
+    this.messages.set(channelId, held);
+  }
+
+  /** Threads, forums, tags and message edits, as Discord checks them. */
+  private answerChannels(method: string, path: string, body: Record<string, unknown> | undefined): ScriptedResponse | undefined {
+    let m: RegExpExecArray | null;
+    if (method === 'GET' && (m = /^\/channels\/(\d+)$/.exec(path))) return { status: 200, body: this.channelObject(m[1]!) };
+    if (method === 'PATCH' && (m = /^\/channels\/(\d+)$/.exec(path))) {
+      const channel = this.channels.get(m[1]!);
+      if (!channel) return { status: 404, body: { code: 10003, message: 'Unknown Channel' } };
+      const tags = body?.available_tags as { id?: string; name?: string }[] | undefined;
+      if (tags !== undefined) {
+        if (channel.type !== CHANNEL_TYPE.forum) return invalid('available_tags only on forums');
+        if (tags.length > 20) return invalid('available_tags: must be 20 or fewer in length');
+        if (tags.some((t) => typeof t.name !== 'string' || t.name.length < 1 || t.name.length > 20)) return invalid('available_tags.name: must be 1 to 20 characters');
+        channel.available_tags = tags.map((t) => ({ id: t.id ?? nextId(), name: t.name!, moderated: false, emoji_id: null, emoji_name: null }));
+      }
+      return { status: 200, body: channel };
+    }
+    if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
+      const [, parent, messageId] = m;
+      if (!this.messages.get(parent!)?.has(messageId!)) return { status: 404, body: { code: 10008, message: 'Unknown Message' } };
+      if (this.channels.has(messageId!)) return { status: 400, body: { code: 160004, message: 'A thread has already been created for this message' } };
+      const name = String(body?.name ?? '');
+      if (name.length < 1 || name.length > 100) return invalid('name: must be 1 to 100 characters');
+      const thread: FakeChannel = { id: messageId!, type: CHANNEL_TYPE.publicThread, guild_id: this.channelObject(parent!).guild_id, name, parent_id: parent!, owner_id: '1000' };
+      this.channels.set(thread.id, thread);
+      return { status: 201, body: thread };
+    }
+    if (method === 'POST' && (m = /^\/channels\/(\d+)\/threads$/.exec(path))) {
+      const forum = this.channels.get(m[1]!);
+      if (forum?.type !== CHANNEL_TYPE.forum) return invalid('a thread without a message needs type (the fake serves forum posts only)');
+      const name = String(body?.name ?? '');
+      if (name.length < 1 || name.length > 100) return invalid('name: must be 1 to 100 characters');
+      const message = body?.message as Record<string, unknown> | undefined;
+      if (!message || (!message.content && !(message.embeds as unknown[] | undefined)?.length)) return invalid('message: a forum post needs content or embeds');
+      const applied = (body?.applied_tags as string[] | undefined) ?? [];
+      if (applied.length > 5) return invalid('applied_tags: must be 5 or fewer in length');
+      if (applied.some((id) => !forum.available_tags?.some((t) => t.id === id))) return invalid('applied_tags: unknown tag');
+      const id = nextId();
+      const thread: FakeChannel = { id, type: CHANNEL_TYPE.publicThread, guild_id: forum.guild_id, name, parent_id: forum.id, applied_tags: applied, owner_id: '1000' };
+      this.channels.set(id, thread);
+      const starter = { ...messageObject(id, message), id };
+      this.store(id, starter);
+      return { status: 201, body: { ...thread, message: starter } };
+    }
+    if (method === 'GET' && (m = /^\/guilds\/(\d+)\/threads\/active$/.exec(path))) {
+      const threads = [...this.channels.values()].filter((c) => c.type === CHANNEL_TYPE.publicThread && c.guild_id === m![1]);
+      return { status: 200, body: { threads, members: [] } };
+    }
+    if (method === 'PATCH' && (m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      const message = this.messages.get(m[1]!)?.get(m[2]!);
+      if (!message) return { status: 404, body: { code: 10008, message: 'Unknown Message' } };
+      Object.assign(message, { ...(body ?? {}), edited_timestamp: new Date().toISOString() });
+      return { status: 200, body: message };
+    }
+    return undefined;
   }
 
   /** Answers the next request matching `method` and `path` (below /api/v10) with `response`, once. */
@@ -197,13 +310,17 @@ export class FakeDiscordApi {
         body: commands.map((c: Record<string, unknown>) => ({ ...c, id: nextId(), application_id: m![1], version: nextId(), ...(m![2] ? { guild_id: m![2] } : {}) })),
       };
     }
+    const channels = this.answerChannels(method, path, body as Record<string, unknown> | undefined);
+    if (channels) return channels;
     if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      if (this.channels.get(m[1]!)?.type === CHANNEL_TYPE.forum) return { status: 400, body: { code: 50008, message: 'Cannot send messages in a non-text channel' } };
       const b = body as { nonce?: string; enforce_nonce?: boolean };
       const key = b?.enforce_nonce && b.nonce !== undefined ? `${m[1]}:${b.nonce}` : undefined;
       const existing = key ? this.nonces.get(key) : undefined;
       if (existing) return { status: 200, body: existing };
       const message = messageObject(m[1]!, body);
       if (key) this.nonces.set(key, message);
+      this.store(m[1]!, message);
       return { status: 200, body: message };
     }
     if (method === 'POST' && path === '/users/@me/channels') {

@@ -8,6 +8,8 @@ export interface RecordedCall {
   method: string;
   body: Record<string, unknown>;
   authorization?: string;
+  /** When the request arrived (epoch ms). */
+  at?: number;
 }
 
 /** A canned failure for the next call(s) of a method. */
@@ -40,6 +42,10 @@ interface StoredMessage {
   text: string;
   blocks?: unknown;
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** The parent's ts, for a reply in a thread. */
+  thread_ts?: string;
+  /** Set by chat.update. */
+  edited?: boolean;
 }
 
 /** Fields the Web API SDK sends as JSON strings inside a form body. */
@@ -63,10 +69,10 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 
 /**
  * A fake Slack Web API on 127.0.0.1 speaking Slack's wire protocol: `POST /api/<method>` (auth.test,
- * chat.postMessage, users.info, conversations.history, conversations.join, conversations.open,
- * apps.connections.open), `POST /response/<id>` standing in for response_urls, and a Socket Mode WebSocket
+ * chat.postMessage with `thread_ts`, chat.update, users.info, conversations.history, conversations.replies,
+ * conversations.join, conversations.open, apps.connections.open), `POST /response/<id>` standing in for response_urls, and a Socket Mode WebSocket
  * (hello, envelopes, acks). Checks what Slack checks: the bearer token (`invalid_auth` otherwise) and, for
- * reading a channel's history, that the bot is a member (`not_in_channel`; posting to a public channel the
+ * reading a channel's history, that the bot is a member (`not_in_channel`; a reply's or a thread's parent must exist, `thread_not_found`; posting to a public channel the
  * bot has not joined works, as with `chat:write.public`). Records every call; can be told to fail the next
  * calls of a method, before or after it takes effect.
  */
@@ -76,6 +82,8 @@ export class FakeSlackApi {
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private readonly channels = new Map<string, StoredMessage[]>();
+  /** Thread replies by `channel ts` of their parent (not in the channel's history, as on Slack). */
+  private readonly threads = new Map<string, StoredMessage[]>();
   /** Public channels the bot can post to but has not joined (history answers `not_in_channel` until it joins). */
   private readonly notJoined = new Set<string>();
   /** Public channels the bot has not joined and cannot join (the install lacks `channels:join`). */
@@ -119,9 +127,14 @@ export class FakeSlackApi {
     (options.canJoin === false ? this.unjoinable : this.notJoined).add(channel);
   }
 
-  /** The messages stored in a channel, oldest first. */
+  /** The messages stored in a channel (not the replies in its threads), oldest first. */
   messagesIn(channel: string): readonly StoredMessage[] {
     return this.channels.get(channel) ?? [];
+  }
+
+  /** The replies in the thread of message `ts` of a channel, oldest first. */
+  repliesTo(channel: string, ts: string): readonly StoredMessage[] {
+    return this.threads.get(`${channel} ${ts}`) ?? [];
   }
 
   /** Makes the next `times` calls of `method` fail as described. */
@@ -189,6 +202,7 @@ export class FakeSlackApi {
   reset(): void {
     this.calls.length = 0;
     this.channels.clear();
+    this.threads.clear();
     this.failures.clear();
     this.notJoined.clear();
     this.unjoinable.clear();
@@ -204,7 +218,7 @@ export class FakeSlackApi {
     const path = new URL(req.url ?? '/', this.url).pathname;
     const body = await readBody(req);
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/response/') ? `response:${path.slice('/response/'.length)}` : path;
-    this.record({ method, body, ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+    this.record({ method, body, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     await this.holds.get(method);
     if (method.startsWith('response:')) return this.json(res, { ok: true });
     const expected = APP_TOKEN_METHODS.has(method) ? this.appToken : this.botToken;
@@ -240,10 +254,37 @@ export class FakeSlackApi {
       }
       case 'chat.postMessage': {
         const channel = String(body.channel);
+        const parent = body.thread_ts === undefined ? undefined : String(body.thread_ts);
+        if (parent !== undefined && !this.messagesIn(channel).some((m) => m.ts === parent)) return { ok: false, error: 'thread_not_found' };
         const ts = `${this.tsCounter++}.000100`;
-        const message: StoredMessage = { ts, text: String(body.text ?? ''), blocks: body.blocks, metadata: body.metadata as StoredMessage['metadata'] };
-        this.channels.set(channel, [...(this.channels.get(channel) ?? []), message]);
-        return { ok: true, channel, ts, message: { type: 'message', text: message.text, ts } };
+        const message: StoredMessage = { ts, text: String(body.text ?? ''), blocks: body.blocks, metadata: body.metadata as StoredMessage['metadata'], ...(parent ? { thread_ts: parent } : {}) };
+        if (parent) this.threads.set(`${channel} ${parent}`, [...this.repliesTo(channel, parent), message]);
+        else this.channels.set(channel, [...(this.channels.get(channel) ?? []), message]);
+        return { ok: true, channel, ts, message: { type: 'message', text: message.text, ts, ...(parent ? { thread_ts: parent } : {}) } };
+      }
+      case 'chat.update': {
+        const channel = String(body.channel);
+        const ts = String(body.ts ?? '');
+        const message = [...this.messagesIn(channel), ...[...this.threads.entries()].filter(([k]) => k.startsWith(`${channel} `)).flatMap(([, v]) => v)].find((m) => m.ts === ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = String(body.text ?? message.text);
+        if (body.blocks !== undefined) message.blocks = body.blocks;
+        if (body.metadata !== undefined) message.metadata = body.metadata as StoredMessage['metadata'];
+        message.edited = true;
+        return { ok: true, channel, ts, text: message.text };
+      }
+      case 'conversations.replies': {
+        const channel = String(body.channel);
+        if (this.notJoined.has(channel) || this.unjoinable.has(channel)) return { ok: false, error: 'not_in_channel' };
+        const parent = this.messagesIn(channel).find((m) => m.ts === String(body.ts ?? ''));
+        if (!parent) return { ok: false, error: 'thread_not_found' };
+        const withMetadata = body.include_all_metadata === 'true' || body.include_all_metadata === true;
+        const all = [parent, ...this.repliesTo(channel, parent.ts)].map(({ metadata, ...m }) => ({ type: 'message', ...m, ...(withMetadata && metadata ? { metadata } : {}) }));
+        // Oldest first, the parent first, `limit` per page as Slack pages them.
+        const start = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64').toString()) : 0;
+        const limit = Number(body.limit ?? 100);
+        const hasMore = start + limit < all.length;
+        return { ok: true, messages: all.slice(start, start + limit), has_more: hasMore, response_metadata: { next_cursor: hasMore ? Buffer.from(String(start + limit)).toString('base64') : '' } };
       }
       case 'conversations.join': {
         const channel = String(body.channel);

@@ -201,6 +201,14 @@ describe('Discord HTTP interactions', () => {
     expect(channel()!.schedule).toEqual({ time: '07:15', cadence: 'weekly', weekday: 1, timeZone: 'Europe/Berlin' });
   });
 
+  it('sets the layout from the typed layout option and says what changed', async () => {
+    const interaction = commandInteraction('settings', { layout: 'thread' }, { permissions: PERMS.manageChannels });
+    await signed(interaction);
+    const patch = await original(interaction);
+    expect(patch.body.content).toContain('Layout: digest (one message) -> thread (a header, one reply per paper in its thread).');
+    expect(channel()!.layout).toBe('thread');
+  });
+
   it('shows bad input ephemerally with the right form', async () => {
     const interaction = commandInteraction('schedule', { time: '25:99' }, { permissions: PERMS.manageChannels });
     expect(await signed(interaction)).toEqual({ status: 200, json: { type: 5, data: { flags: 64 } } });

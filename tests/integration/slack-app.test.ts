@@ -189,6 +189,13 @@ describe('Slack app over HTTP', () => {
     expect(ctx.channels.topics(stored.id).map((t) => t.query)).toEqual(['robots & <planning>']);
   });
 
+  it('sets the layout from /papers settings layout=thread and says what changed', async () => {
+    const channel = 'C-layout';
+    const { reply } = await slash('settings layout=thread', { channel });
+    expect(replyText(reply)).toContain('Layout: digest (one message) -&gt; thread (a header, one reply per paper in its thread).');
+    expect(ctx.channels.find({ platform: 'slack', workspaceId: 'T1', channelId: channel })?.layout).toBe('thread');
+  });
+
   it('shows a bad schedule the right form', async () => {
     const { reply } = await slash('schedule 25:99', { channel: 'C-bad' });
     expect(replyText(reply)).toContain('not a time of day');

@@ -79,6 +79,7 @@ describe('dashboard markup', () => {
     expect(commandTextOf('schedule', form({ time: '08:30', cadence: 'weekly', weekday: 'friday', zone: 'Asia/Kolkata' }))).toBe('08:30 weekly friday Asia/Kolkata');
     expect(commandTextOf('schedule', form({ time: '08:30', cadence: 'daily', weekday: 'friday', zone: '' }))).toBe('08:30 daily');
     expect(commandTextOf('settings', form({ top: '7', 'min-upvotes': '', empty: 'notice' }))).toBe('top=7 empty=notice');
+    expect(commandTextOf('settings', form({ top: '7', layout: 'thread' }))).toBe('top=7 layout=thread');
     expect(commandTextOf('subscribe', form({ text: '  "flow matching" ' }))).toBe('"flow matching"');
   });
 });

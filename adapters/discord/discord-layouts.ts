@@ -1,0 +1,171 @@
+import { ChannelType, Routes, type APIChannel, type APIGuildForumTag, type APIThreadChannel, type RESTGetAPIGuildThreadsResult } from 'discord-api-types/v10';
+import type { REST } from '@discordjs/rest';
+import type { ChannelTarget, DeliveredParts, PostDigestOptions, PostResult, ShownPaper } from '../../src/core/ports.ts';
+import type { DigestView, PaperView } from '../../src/core/views.ts';
+import { paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
+import { missedLine } from '../../src/format/digest-lines.ts';
+import { DiscordAPIError } from '@discordjs/rest';
+import { PermanentPlatformError } from '../../src/errors.ts';
+import { DISCORD_LIMITS, fit, paperEmbed, renderDigest, splitText, type DiscordMessage } from './discord-embeds.ts';
+
+/** Discord's forum limits: tags per forum, characters of a tag name, tags applied to one post. */
+export const FORUM_LIMITS = { tags: 20, tagName: 20, appliedTags: 5, threadName: 100 } as const;
+/** "A thread has already been created for this message": the thread's id is the message's. */
+const THREAD_EXISTS = 160004;
+/** Threads stay open for a day without activity (Discord's 1440-minute choice). */
+const AUTO_ARCHIVE_MINUTES = 1440;
+
+/** One message of a layout: what it says, the papers it shows, and the name and tags of the thread it opens. */
+export interface DiscordLayoutPart {
+  message: DiscordMessage;
+  paperIds: string[];
+  /** `thread` replies (posted in part 1's thread). */
+  inThread: boolean;
+  /** The thread this message opens (a `papers` message, a forum post), named after its paper. */
+  threadName?: string;
+  tags?: string[];
+}
+
+const effective = (view: DigestView) => (view.papers.length === 0 ? 'digest' : (view.layout ?? 'digest'));
+const threadName = (p: PaperView) => fit(p.title.replace(/\s+/g, ' ').trim() || p.id, FORUM_LIMITS.threadName);
+const tagName = (topic: string) => fit(topic.replace(/\s+/g, ' ').trim(), FORUM_LIMITS.tagName);
+
+/** The one message of a single paper (a `thread` reply, a `papers` message, a forum post's starter): per-paper components go here. */
+function paperMessage(paper: PaperView, rank: number, content?: string): DiscordMessage {
+  return { ...(content ? { content } : {}), embeds: [paperEmbed(paper, rank)] };
+}
+
+function paperParts(view: DigestView): DiscordLayoutPart[] {
+  const last = view.papers.length - 1;
+  return view.papers.map((p, i) => {
+    const lines = [`**${paperPostLine(view, i)}**`, ...(i === 0 && view.note ? [view.note] : [])];
+    if (i === last && view.overflow && view.overflow.count > 0) lines.push(`+${view.overflow.count} more qualified: <${view.overflow.url}>`);
+    if (i === last && view.missed) lines.push(`${missedLine(view.missed)}: <${view.missed.url}>`);
+    const content = fit(lines.join('\n'), DISCORD_LIMITS.content);
+    return { message: paperMessage(p, i + 1, content), paperIds: [p.id], inThread: false, threadName: threadName(p), tags: p.matchedTopic ? [tagName(p.matchedTopic)] : [] };
+  });
+}
+
+/**
+ * A view as the messages of its layout, in part order. `digest`: {@link renderDigest}'s messages; `thread`:
+ * a header, then one reply per paper in the header's thread; `papers`, and any layout in a forum: one
+ * message per paper that opens its own thread (a forum post, tagged with its matched topic). A view with
+ * no papers is always a `digest` (its notice).
+ */
+export function renderLayout(view: DigestView, options: { forum?: boolean } = {}): DiscordLayoutPart[] {
+  const layout = effective(view);
+  if (layout === 'digest') {
+    return renderDigest(view).map((message) => ({ message, paperIds: view.papers.filter((p) => message.embeds?.some((e) => e.url === p.url)).map((p) => p.id), inThread: false }));
+  }
+  if (layout === 'papers' || options.forum) return paperParts(view);
+  const header = threadHeader(view);
+  const head: DiscordLayoutPart = { message: { content: splitText([`**${header.title}**`, ...header.lines].join('\n'))[0]! }, paperIds: [], inThread: false, threadName: fit(header.title, FORUM_LIMITS.threadName) };
+  return [head, ...view.papers.map((p, i) => ({ message: paperMessage(p, i + 1), paperIds: [p.id], inThread: true }))];
+}
+
+/** What posting a layout needs from the adapter: its REST client, its nonce'd send and its error mapping. */
+export interface LayoutPoster {
+  rest: REST;
+  /** Create Message with `nonce` (+ enforce_nonce) in a channel or thread; returns the message id. */
+  send(channelId: string, message: DiscordMessage, nonce: string): Promise<string>;
+  nonceFor(deliveryId: string, part: number): string;
+  toPlatformError(error: unknown): Error;
+}
+
+async function call<T>(poster: LayoutPoster, run: () => Promise<unknown>): Promise<T> {
+  try {
+    return (await run()) as T;
+  } catch (error) {
+    throw poster.toPlatformError(error);
+  }
+}
+
+const isForum = (channel: APIChannel) => channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia;
+
+/** Starts the thread of a posted message; a thread it already has (160004) is the same thread: the message's id. */
+async function startThread(poster: LayoutPoster, channelId: string, messageId: string, name: string): Promise<string> {
+  try {
+    const thread = (await poster.rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES } })) as APIThreadChannel;
+    return thread.id;
+  } catch (error) {
+    if (error instanceof DiscordAPIError && Number(error.code) === THREAD_EXISTS) return messageId;
+    throw poster.toPlatformError(error);
+  }
+}
+
+/** The forum's tag ids for `names`, creating missing tags while the forum has room (at most 20) and the bot may edit it. */
+async function tagIds(poster: LayoutPoster, forum: APIChannel & { available_tags?: APIGuildForumTag[] }, names: string[]): Promise<Map<string, string>> {
+  let tags = forum.available_tags ?? [];
+  const lower = (s: string) => s.toLowerCase();
+  const missing = [...new Set(names.map(lower))].filter((n) => !tags.some((t) => lower(t.name) === n));
+  const room = FORUM_LIMITS.tags - tags.length;
+  if (missing.length > 0 && room > 0) {
+    const added = missing.slice(0, room).map((n) => ({ name: names.find((x) => lower(x) === n)! }));
+    const body = { available_tags: [...tags.map((t) => ({ id: t.id, name: t.name, moderated: t.moderated, emoji_id: t.emoji_id, emoji_name: t.emoji_name })), ...added] };
+    try {
+      const patched = (await poster.rest.patch(Routes.channel(forum.id), { body })) as { available_tags?: APIGuildForumTag[] };
+      tags = patched.available_tags ?? tags;
+    } catch (error) {
+      // Editing a forum's tags needs Manage Channels: without it the posts go out with the tags that exist.
+      const mapped = poster.toPlatformError(error);
+      if (!(mapped instanceof PermanentPlatformError)) throw mapped;
+    }
+  }
+  return new Map(tags.map((t) => [lower(t.name), t.id]));
+}
+
+/**
+ * Posts a `thread` or `papers` view as numbered parts (exactly once as far as Discord allows): channel
+ * messages carry a per-part nonce, threads are started idempotently (160004 = already started), and forum
+ * posts, which take no nonce, are found by {@link findForumPosts} before a retry. Parts in `skip` are kept.
+ */
+export async function postLayout(poster: LayoutPoster, target: ChannelTarget, view: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
+  const channel = await call<APIChannel>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
+  const forum = isForum(channel);
+  const parts = renderLayout(view, { forum });
+  const tags = forum ? await tagIds(poster, channel, parts.flatMap((p) => p.tags ?? [])) : new Map<string, string>();
+  const ids: string[] = [];
+  const shown: ShownPaper[] = [];
+  let thread: string | undefined;
+  for (const [i, part] of parts.entries()) {
+    let id = options.skip?.get(i + 1);
+    let own: string | undefined;
+    if (forum) {
+      if (id === undefined) {
+        const applied = [...new Set((part.tags ?? []).map((t) => tags.get(t.toLowerCase())).filter((t): t is string => t !== undefined))].slice(0, FORUM_LIMITS.appliedTags);
+        const body = { name: part.threadName, auto_archive_duration: AUTO_ARCHIVE_MINUTES, applied_tags: applied, message: { ...part.message, allowed_mentions: { parse: [] } } };
+        id = (await call<APIThreadChannel>(poster, () => poster.rest.post(Routes.threads(target.channelId), { body }))).id;
+      }
+      own = id;
+    } else if (part.inThread) {
+      thread ??= await startThread(poster, target.channelId, ids[0]!, parts[0]!.threadName!);
+      id ??= await poster.send(thread, part.message, poster.nonceFor(deliveryId, i));
+    } else {
+      id ??= await poster.send(target.channelId, part.message, poster.nonceFor(deliveryId, i));
+      if (part.threadName) own = await startThread(poster, target.channelId, id, part.threadName);
+    }
+    ids.push(id);
+    options.onPosted?.(i + 1, id);
+    for (const paperId of part.paperIds) shown.push({ paperId, messageId: id, threadId: own ?? thread ?? id });
+  }
+  return { messageIds: ids, shown };
+}
+
+/**
+ * Forum posts already made for a view (before a retry): the forum's active threads named as its parts.
+ * A paper goes to a channel once, so a thread of this forum named after one of the view's papers is its
+ * post. Other channels answer nothing found (their nonces dedupe).
+ */
+export async function findForumPosts(poster: LayoutPoster, target: ChannelTarget, view: DigestView | undefined): Promise<DeliveredParts> {
+  if (!view || effective(view) === 'digest') return { posted: new Map(), parts: 0 };
+  const channel = await call<APIChannel & { guild_id?: string }>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
+  if (!isForum(channel) || !channel.guild_id) return { posted: new Map(), parts: 0 };
+  const active = await call<RESTGetAPIGuildThreadsResult>(poster, () => poster.rest.get(Routes.guildActiveThreads(channel.guild_id!)));
+  const parts = renderLayout(view, { forum: true });
+  const posted = new Map<number, string>();
+  for (const [i, part] of parts.entries()) {
+    const thread = active.threads.find((t) => 'parent_id' in t && t.parent_id === target.channelId && t.name === part.threadName);
+    if (thread) posted.set(i + 1, thread.id);
+  }
+  return { posted, parts: posted.size > 0 ? parts.length : 0 };
+}

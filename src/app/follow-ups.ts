@@ -1,0 +1,147 @@
+import type { ChatPlatform } from '../core/ports.ts';
+import { addDays, feedDayAt } from '../core/time.ts';
+import { paperLinks, type Platform } from '../core/types.ts';
+import type { DigestView } from '../core/views.ts';
+import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
+import type { FollowUpEvent, FollowUpsRepo, PostedPaper } from '../db/follow-ups-repo.ts';
+import { describeError, RateLimitError } from '../errors.ts';
+import { codeReleasedText, surgeText } from '../format/layout-lines.ts';
+import type { Logger } from '../logger.ts';
+import type { Clock } from '../core/ports.ts';
+
+/**
+ * When upvotes count as a surge: at least `factor` times the upvotes the paper had when posted (the stored
+ * view's) and at least `minGain` more.
+ */
+export const SURGE = { factor: 2, minGain: 50 } as const;
+/** Follow-ups are looked for on papers of deliveries of the last `days` feed days. */
+export const FOLLOW_UP_WINDOW_DAYS = 14;
+/** A claimed follow-up still `sending` after this long belongs to a process that stopped: given up, unconfirmed. */
+const SENDING_EXPIRES_MS = 10 * 60_000;
+
+export interface FollowUpsDeps {
+  followUps: FollowUpsRepo;
+  deliveries: DeliveriesRepo;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** What one run of follow-ups did. */
+export interface FollowUpReport {
+  posted: { channelId: number; paperId: string; event: FollowUpEvent; how: 'reply' | 'edit' }[];
+  failed: number;
+  /** Claimed rows a stopped process left behind, given up without posting again. */
+  unconfirmed: number;
+}
+
+interface Due {
+  paper: PostedPaper;
+  event: FollowUpEvent;
+  detail: string;
+  delivery: OutboxDelivery;
+  view: DigestView;
+}
+
+/**
+ * Follow-ups on posted papers, one use case for every job that calls it (after each ingest): a posted
+ * paper that got a GitHub repository since (its stored view had no code link), or whose upvotes surged
+ * ({@link SURGE}), is said once per channel and event: a reply in the paper's thread (`thread` and
+ * `papers` layouts) or, for a `digest` message, an edit of the part that shows it (its Code link and
+ * current upvotes). At most once: the row is claimed before posting; an ambiguous failure is recorded
+ * and never retried, a rate limit is (next run). Replies to one channel keep the platform's pacing.
+ */
+export function createFollowUps(deps: FollowUpsDeps) {
+  const views = new Map<string, { delivery: OutboxDelivery; view: DigestView } | null>();
+  const deliveryOf = (id: string) => {
+    if (!views.has(id)) {
+      const delivery = deps.deliveries.get(id);
+      views.set(id, delivery?.view ? { delivery, view: delivery.view } : null);
+    }
+    return views.get(id) ?? undefined;
+  };
+
+  function due(paper: PostedPaper): Due[] {
+    const posted = deliveryOf(paper.deliveryId);
+    const shown = posted?.view.papers.find((p) => p.id === paper.paperId);
+    if (!posted || !shown) return [];
+    const out: Due[] = [];
+    if (!paper.done.has('code') && paper.githubRepo && shown.codeUrl === null) out.push({ paper, event: 'code', detail: paper.githubRepo, ...posted });
+    if (!paper.done.has('surge') && paper.upvotes >= shown.upvotes * SURGE.factor && paper.upvotes - shown.upvotes >= SURGE.minGain) {
+      out.push({ paper, event: 'surge', detail: `${shown.upvotes}->${paper.upvotes}`, ...posted });
+    }
+    return out;
+  }
+
+  /** The posted view with its papers as they read now (code links, stars, upvotes): an edit never drops what an earlier edit added. */
+  function refreshed(d: Due): DigestView {
+    const current = deps.followUps.papersNow(d.view.papers.map((v) => v.id));
+    return {
+      ...d.view,
+      papers: d.view.papers.map((v) => {
+        const now = current.get(v.id);
+        if (!now) return v;
+        return { ...v, upvotes: Math.max(v.upvotes, now.upvotes), ...(now.githubRepo ? { codeUrl: v.codeUrl ?? paperLinks.github(now.githubRepo), githubStars: now.githubStars } : {}) };
+      }),
+    };
+  }
+
+  async function say(chat: ChatPlatform, d: Due): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
+    const { paper } = d;
+    const layout = d.view.layout ?? 'digest';
+    const title = d.view.papers.find((v) => v.id === paper.paperId)?.title ?? paper.paperId;
+    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail)) : surgeText(title, Number(d.detail.split('->')[0]), paper.upvotes);
+    if (layout === 'digest' && chat.updateDigestPart) {
+      const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
+      if (part > 0) {
+        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, part);
+        return { messageId: paper.messageId, how: 'edit' };
+      }
+    }
+    if (!chat.postReply || !paper.threadId) throw new Error(`no thread to reply in (${layout} layout on ${chat.platform})`);
+    const key = `f-${paper.channelId}-${paper.paperId}-${d.event}`;
+    return { messageId: await chat.postReply(paper.target, paper.threadId, text, key), how: 'reply' };
+  }
+
+  const lastPost = new Map<string, number>();
+  const placeOf = (p: PostedPaper) => `${p.target.platform} ${p.target.workspaceId} ${p.target.channelId}`;
+  async function pace(chat: ChatPlatform, paper: PostedPaper): Promise<void> {
+    const wait = (lastPost.get(placeOf(paper)) ?? 0) + chat.delivery.perChannelIntervalMs - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  return {
+    /** Looks for due follow-ups and says each once on the channel's platform (platforms not given are left for later). */
+    async run(platforms: Partial<Record<Platform, ChatPlatform>>): Promise<FollowUpReport> {
+      views.clear();
+      const report: FollowUpReport = { posted: [], failed: 0, unconfirmed: deps.followUps.expireSending(SENDING_EXPIRES_MS, deps.clock.now().getTime()) };
+      if (report.unconfirmed > 0) deps.logger.warn({ rows: report.unconfirmed }, 'follow-ups left mid-post by a stopped process: counted as said, unconfirmed, not posted again');
+      const since = addDays(feedDayAt(deps.clock.now()), -FOLLOW_UP_WINDOW_DAYS);
+      for (const paper of deps.followUps.postedPapers(since, SURGE.minGain)) {
+        const chat = platforms[paper.target.platform];
+        if (!chat) continue;
+        for (const d of due(paper)) {
+          if (!deps.followUps.claim(paper.channelId, paper.paperId, d.event, d.detail)) continue;
+          const log = deps.logger.child({ channelId: paper.channelId, paperId: paper.paperId, event: d.event });
+          await pace(chat, paper);
+          try {
+            const { messageId, how } = await say(chat, d);
+            deps.followUps.markSent(paper.channelId, paper.paperId, d.event, messageId);
+            report.posted.push({ channelId: paper.channelId, paperId: paper.paperId, event: d.event, how });
+            log.info({ how, messageId }, 'follow-up posted');
+          } catch (error) {
+            report.failed += 1;
+            if (error instanceof RateLimitError) deps.followUps.markPending(paper.channelId, paper.paperId, d.event, describeError(error));
+            else deps.followUps.markFailed(paper.channelId, paper.paperId, d.event, describeError(error));
+            log.warn({ err: describeError(error) }, error instanceof RateLimitError ? 'follow-up rate limited; the next run tries again' : 'follow-up failed; not tried again');
+          } finally {
+            lastPost.set(placeOf(paper), Date.now());
+          }
+        }
+      }
+      return report;
+    },
+  };
+}
+
+/** The follow-ups use case: {@link createFollowUps}. */
+export type FollowUps = ReturnType<typeof createFollowUps>;
