@@ -7,6 +7,7 @@ import { missedLine } from '../../src/format/digest-lines.ts';
 import { DiscordAPIError } from '@discordjs/rest';
 import { PermanentPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, paperEmbed, renderDigest, splitText, type DiscordMessage } from './discord-embeds.ts';
+import { paperVoteRow } from './discord-vote-buttons.ts';
 
 /** Discord's forum limits: tags per forum, characters of a tag name, tags applied to one post. */
 export const FORUM_LIMITS = { tags: 20, tagName: 20, appliedTags: 5, threadName: 100 } as const;
@@ -31,8 +32,10 @@ const threadName = (p: PaperView) => fit(p.title.replace(/\s+/g, ' ').trim() || 
 const tagName = (topic: string) => fit(topic.replace(/\s+/g, ' ').trim(), FORUM_LIMITS.tagName);
 
 /** The one message of a single paper (a `thread` reply, a `papers` message, a forum post's starter): per-paper components go here. */
+/** One paper's message: its embed and its 👍 👎 🔖 row (votes in a thread or forum post count for the channel). */
 function paperMessage(paper: PaperView, rank: number, content?: string): DiscordMessage {
-  return { ...(content ? { content } : {}), embeds: [paperEmbed(paper, rank)] };
+  const votes = paperVoteRow(paper.id, 'posted');
+  return { ...(content ? { content } : {}), embeds: [paperEmbed(paper, rank)], ...(votes ? { components: [votes] } : {}) };
 }
 
 function paperParts(view: DigestView): DiscordLayoutPart[] {

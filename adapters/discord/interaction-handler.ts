@@ -82,17 +82,15 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
   /** 👍 👎 🔖: answered at once, only to whoever clicked, with what changed and the channel's counts. */
   async function vote(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
     const parsed = parseVoteCustomId(interaction.customId);
-    if (!parsed || !interaction.guildId) return responder.reply({ content: '⚠️ This button is not one of ours (or it was changed on the way), so nothing was changed.' }, true);
+    if (!parsed) return responder.reply({ content: '⚠️ This button is not one of ours (or it was changed on the way), so nothing was changed.' }, true);
+    // A reading list is one per person across servers; in a DM (no guild) the channel is the person's alerts.
+    const channel = interaction.guildId
+      ? { platform: 'discord', workspaceId: interaction.guildId, channelId: interaction.parentId ?? interaction.channelId }
+      : { platform: 'discord', workspaceId: DISCORD_USER_SCOPE, channelId: interaction.userId };
     const reply =
       parsed.kind === 'save'
-        ? deps.papers.save({ platform: 'discord', workspaceId: interaction.guildId, userId: interaction.userId }, parsed.paperId)
-        : deps.papers.vote({
-            channel: { platform: 'discord', workspaceId: interaction.guildId, channelId: interaction.parentId ?? interaction.channelId },
-            userId: interaction.userId,
-            paperId: parsed.paperId,
-            choice: parsed.choice,
-            origin: parsed.origin,
-          });
+        ? deps.papers.save({ platform: 'discord', workspaceId: DISCORD_USER_SCOPE, userId: interaction.userId }, parsed.paperId)
+        : deps.papers.vote({ channel, userId: interaction.userId, paperId: parsed.paperId, choice: parsed.choice, origin: parsed.origin });
     return responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
   }
 

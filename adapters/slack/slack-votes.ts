@@ -36,6 +36,14 @@ interface ReactionEvent {
 }
 
 /**
+ * Where a vote counts: the channel it was cast in, or for a direct message (Slack DM ids start with `D`)
+ * the person's own alerts, whose digests went there.
+ */
+function votedIn(channelId: string, userId: string): string {
+  return channelId.startsWith('D') ? userId : channelId;
+}
+
+/**
  * 👍 👎 🔖 buttons (block actions, answered only to whoever clicked, with the channel's counts) and
  * `reaction_added` / `reaction_removed` events (Events API, deduped by `event_id` in the application).
  */
@@ -51,7 +59,7 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
       else {
         const choice = voteChoiceOf(action.action_id);
         const reply = choice
-          ? deps.papers.vote({ channel: { platform: 'slack', workspaceId: teamId, channelId: body.channel.id }, userId: body.user.id, paperId: value.paperId, choice, origin: value.origin })
+          ? deps.papers.vote({ channel: { platform: 'slack', workspaceId: teamId, channelId: votedIn(body.channel.id, body.user.id) }, userId: body.user.id, paperId: value.paperId, choice, origin: value.origin })
           : deps.papers.save({ platform: 'slack', workspaceId: teamId, userId: body.user.id }, value.paperId);
         // Titles are user-visible text: escaped, so `<!channel>` in a title is never a mention.
         message = escapeMrkdwn(reply.kind === 'error' ? `:warning: ${reply.message}` : reply.message);
@@ -71,7 +79,7 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
       const eventId = (body as { event_id?: string }).event_id;
       if (!meaning || e.item?.type !== 'message' || !e.item.channel || !e.item.ts || !e.user || !teamId) return;
       const outcome = deps.papers.react({
-        channel: { platform: 'slack', workspaceId: teamId, channelId: e.item.channel },
+        channel: { platform: 'slack', workspaceId: teamId, channelId: votedIn(e.item.channel, e.user) },
         userId: e.user,
         messageId: e.item.ts,
         meaning,

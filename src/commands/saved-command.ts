@@ -17,7 +17,7 @@ const USAGE = '/papers saved [bibtex | remove <arXiv id or link>]\nYour reading 
 const ACTIONS = ['list', 'bibtex', 'remove'] as const;
 
 function readerOf(req: CommandRequest): Reader {
-  return { platform: req.platform, workspaceId: req.workspaceId, userId: req.userId };
+  return { platform: req.platform, workspaceId: req.userScope ?? req.workspaceId, userId: req.userId };
 }
 
 /** The action and its argument: typed options (Discord `action`, `id`) win over the text (`bibtex`, `remove 2503.00001`). */

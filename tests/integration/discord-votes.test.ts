@@ -164,3 +164,22 @@ describe('Discord search results and saved papers', () => {
     expect((await command('saved', { action: 'remove', id: '2503.00002' })).content).toContain('is not on your reading list');
   });
 });
+
+describe('Discord votes and saves from direct messages and other servers', () => {
+  it("counts a vote clicked in a personal alert DM for that person's alerts, as posted there", async () => {
+    const person = { platform: 'discord', workspaceId: '@me', channelId: ALICE };
+    const { channel } = ctx.channels.enrol({ ...person, kind: 'person' }, { time: '08:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+    const view = { feedDay: '2025-03-13', papers: [toPaperView(papers[5]!)] };
+    ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-13', picks: [{ paperId: papers[5]!.id }], view, status: 'pending' });
+    expect(await click('papers:vote:up:p:2503.00005', { guildId: null, channelId: '900000000000000777' })).toContain('👍 1');
+    expect(ctx.votes.voteOf(person, '2503.00005', ALICE)).toBe(1);
+  });
+
+  it('keeps one reading list per person across servers', async () => {
+    expect(await click('papers:save:2503.00007')).toContain('Saved "Graph diffusion study 7"');
+    const elsewhere = commandInteraction('saved', {}, { userId: ALICE, guildId: '900000000000000888' });
+    await signed(elsewhere);
+    const list = (await api.waitFor('PATCH', new RegExp(`^/webhooks/${IDS.app}/${elsewhere.token}/messages/@original$`))).body;
+    expect(list.embeds.map((e: { title: string }) => e.title)).toContain('1. Graph diffusion study 7');
+  });
+});

@@ -215,6 +215,15 @@ describe('Slack vote buttons on a posted digest', () => {
     expect(JSON.stringify([ctx.votes.forChannel(target), ctx.votes.forChannel({ ...target, channelId: 'C-other' })])).toBe(before);
   });
 
+  it("counts a vote clicked in a personal alert DM for that person's alerts, as posted there", async () => {
+    const person = { platform: 'slack', workspaceId: 'T1', channelId: 'UDANA' };
+    const { channel } = ctx.channels.enrol({ ...person, kind: 'person' }, { time: '08:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+    const paper = ctx.papers.get('2503.00002')!;
+    ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-14', picks: [{ paperId: paper.id }], view: { feedDay: '2025-03-14', papers: [toPaperView(paper)] }, status: 'pending' });
+    expect(text(await click(voteOn('2503.00002', 'papers_vote_up'), { user: 'UDANA', channel: 'D0DANA' }))).toContain('👍 1');
+    expect(ctx.votes.voteOf(person, '2503.00002', 'UDANA')).toBe(1);
+  });
+
   it('counts a vote from search results in the channel where the search ran', async () => {
     const results = await slash('search theorem proving');
     const up = buttonsIn(results.body.blocks).find((b) => b.action_id === 'papers_vote_up' && b.value === 'l:2503.00004')!;
