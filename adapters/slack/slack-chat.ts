@@ -8,6 +8,17 @@ import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { SlackDms } from './slack-dm.ts';
 
+/**
+ * A history read refused for want of a scope (an install made before `im:history`, say) is no refusal to
+ * post: the look-up cannot be made, so an earlier attempt's post counts as sent unconfirmed.
+ */
+function unreadable(error: unknown): unknown {
+  if (error instanceof PermanentPlatformError && error.reason === 'missing_scope') {
+    return new LookupUnavailableError(error.reason, 'Slack refused to read the history back (missing_scope): the app needs reinstalling with its history scopes', { cause: error });
+  }
+  return error;
+}
+
 /** The `metadata.event_type` every digest message carries. */
 export const DIGEST_EVENT_TYPE = 'papers_digest';
 
@@ -108,7 +119,7 @@ export class SlackChat implements ChatPlatform {
       return await this.searchHistory(target, deliveryId);
     } catch (error) {
       // Posting to a public channel needs no membership (chat:write.public); reading its history does.
-      if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw error;
+      if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw unreadable(error);
       await this.join(target);
     }
     try {
@@ -117,9 +128,10 @@ export class SlackChat implements ChatPlatform {
       if (error instanceof PermanentPlatformError && error.reason === 'not_in_channel') {
         throw new LookupUnavailableError(error.reason, 'Slack still answers not_in_channel after joining', { cause: error });
       }
-      throw error;
+      throw unreadable(error);
     }
   }
+
 
   async notifyUser(target: ChannelTarget, userId: string, text: string): Promise<void> {
     await this.post({ ...target, channelId: await this.dms.open(userId) }, { text: escapeMrkdwn(text), blocks: [] });

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext, type AppContext } from '../../src/context.ts';
 import type { ChannelTarget, ChatPlatform } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
+import { LookupUnavailableError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
@@ -171,6 +171,13 @@ describe('Slack chat platform', () => {
     fake.failNext('conversations.history', { error: 'channel_not_found' });
     const error = await rejection(chatFor(fake.apiUrl).findDelivery(target, 'dlv-x'));
     expect(error).toBeInstanceOf(PermanentPlatformError);
+  });
+
+  it('takes a history read refused for a missing scope as a look-up that cannot be made, never as a refused channel', async () => {
+    fake.failNext('conversations.history', { error: 'missing_scope' });
+    const error = await rejection(chatFor(fake.apiUrl).findDelivery(target, 'dlv-scope'));
+    expect(error).toBeInstanceOf(LookupUnavailableError);
+    expect(error).not.toBeInstanceOf(PermanentPlatformError);
   });
 
   it('posts a plain notice, escaped, without digest metadata', async () => {
