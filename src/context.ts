@@ -5,6 +5,7 @@ import { describeError } from './errors.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
 import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
+import { DecisionsRepo } from './db/decisions-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -25,6 +26,8 @@ export interface AppContext {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   votes: VotesRepo;
+  /** The planner's recorded decisions and the ledger, as `/papers why` reads them. */
+  decisions: DecisionsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -47,7 +50,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const search = new SearchService(searchRepo, papers);
   // Every entry point searches through this one instance, so timing it here times them all.
   if (options.metrics) timeSearches(search, options.metrics);
-  const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });
+  const votes = new VotesRepo(db);
+  const planner = new DigestPlanner({ papers, channels, deliveries, search, votes }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
   return {
     config,
@@ -57,7 +61,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     papers,
     channels,
     deliveries,
-    votes: new VotesRepo(db),
+    votes,
+    decisions: new DecisionsRepo(db),
     searchRepo,
     search,
     planner,

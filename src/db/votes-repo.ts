@@ -40,6 +40,7 @@ export class VotesRepo {
   private readonly countStmt: Statement;
   private readonly all: Statement;
   private readonly clear: Statement;
+  private versionStmt: Statement | undefined;
 
   constructor(private readonly db: Db) {
     const key = 'platform = @platform AND workspace_id = @workspaceId AND channel_id = @channelId';
@@ -92,6 +93,19 @@ export class VotesRepo {
   /** Every vote cast in a channel, oldest first (what its taste is learned from). */
   forChannel(target: ChannelTarget): Vote[] {
     return this.all.all(keyOf(target)) as Vote[];
+  }
+
+  /**
+   * A fingerprint of a channel's votes, '' when it has none: it changes whenever a vote is cast, changed or
+   * taken back, so a taste learned from them can be kept until then. One index range read.
+   */
+  version(target: ChannelTarget): string {
+    this.versionStmt ??= this.db.sqlite.prepare(
+      `SELECT COUNT(*) AS n, MAX(updated_at) AS at, TOTAL(value) AS net, TOTAL(length(paper_id) * value) AS mix FROM votes
+       WHERE platform = @platform AND workspace_id = @workspaceId AND channel_id = @channelId`,
+    );
+    const row = this.versionStmt.get(keyOf(target)) as { n: number; at: string | null; net: number; mix: number };
+    return row.n === 0 ? '' : `${row.n}|${row.at}|${row.net}|${row.mix}`;
   }
 
   /** Forgets every vote of a channel (`/papers taste reset`); returns how many were forgotten. */

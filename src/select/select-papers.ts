@@ -24,6 +24,8 @@ export interface SelectionInput {
   delivered: Set<string>;
   minUpvotes: number;
   topN: number;
+  /** Told of each candidate left out and why (the planner records it for `/papers why`). */
+  onRejected?: (candidate: Candidate, reason: 'delivered' | 'off-topic' | 'low') => void;
 }
 
 export interface Selection {
@@ -78,10 +80,13 @@ export function selectPapers(input: SelectionInput & { ranked?: boolean }): Sele
   const topN = Math.max(0, input.topN);
   const picks: DigestPick[] = [];
   let qualified = 0;
+  const rejected = input.onRejected;
   for (const c of ordered) {
-    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id)) continue;
     const topic = byTopic?.get(c.paper.id);
-    if (byTopic && topic === undefined) continue;
+    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id) || (byTopic && topic === undefined)) {
+      if (rejected) rejected(c, input.delivered.has(c.paper.id) ? 'delivered' : byTopic && topic === undefined ? 'off-topic' : 'low');
+      continue;
+    }
     qualified++;
     if (picks.length < topN) picks.push(topic === undefined ? c : { ...c, topic });
   }

@@ -1,0 +1,163 @@
+import type { DigestDecisions } from '../core/decisions.ts';
+import type { ChannelTarget } from '../core/ports.ts';
+import type { Day } from '../core/time.ts';
+import type { Paper } from '../core/types.ts';
+import type { PapersRepo } from '../db/papers-repo.ts';
+import type { VotesRepo } from '../db/votes-repo.ts';
+import { PaperTerms, type Term } from '../search/paper-terms.ts';
+import { selectPapers, type Candidate, type Selection, type SelectionInput } from './select-papers.ts';
+import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { rankByTaste, recordDecisions, whyLine, type TasteParts } from './taste-ranking.ts';
+import type { DigestPick } from './select-papers.ts';
+
+/** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
+export interface TastedSelection {
+  selection: Selection;
+  /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
+  why?: string[];
+  decisions?: DigestDecisions;
+}
+
+/** What `/papers taste` shows: the channel's taste in words. */
+export interface TasteReport {
+  votes: number;
+  people: number;
+  positive: TasteTerm[];
+  negative: TasteTerm[];
+  /** Every voted paper (strongest pull first) with its title when stored. */
+  papers: (VotedPaper & { title?: string })[];
+}
+
+interface VotedTerms {
+  terms: Map<string, Term>;
+  title: string;
+}
+
+interface Space {
+  space: TasteSpace;
+  positions: Map<string, number>;
+}
+
+const MAX_SPACES = 16;
+
+/**
+ * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
+ * (one indexed fingerprint read per plan: no votes, no other work); voted papers' term vectors; and one
+ * {@link TasteSpace} per set of covered days (a planning bundle), shared by every channel.
+ * `invalidate` (after an ingest) drops the vectors and spaces, whose papers may have changed.
+ */
+export class TasteCache {
+  private readonly vectoriser = new PaperTerms();
+  private readonly tastes = new Map<string, { version: string; taste: ChannelTaste | undefined }>();
+  private readonly voted = new Map<string, VotedTerms | null>();
+  private readonly spaces = new Map<string, Space>();
+  private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
+
+  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get'>; votes?: Pick<VotesRepo, 'version' | 'forChannel'> }) {}
+
+  /** The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). */
+  tasteOf(target: ChannelTarget): ChannelTaste | undefined {
+    const votes = this.deps.votes;
+    if (!votes) return undefined;
+    const key = `${target.platform}\u0000${target.workspaceId}\u0000${target.channelId}`;
+    const version = votes.version(target);
+    if (version === '') {
+      this.tastes.delete(key);
+      return undefined;
+    }
+    const cached = this.tastes.get(key);
+    if (cached?.version === version) return cached.taste;
+    const taste = fitTaste(votes.forChannel(target));
+    this.tastes.set(key, { version, taste });
+    return taste;
+  }
+
+  /**
+   * Every qualifying paper of `input` (today's rules), re-ranked by momentum and taste when there is a
+   * taste, cut to top N; with `record`, what was decided about every candidate.
+   */
+  select(
+    input: SelectionInput & { ranked: true },
+    o: { bundleKey: string; newestDay: Day; taste: ChannelTaste | undefined; record: boolean; days: Day[]; topics: string[] },
+  ): TastedSelection {
+    const rejected: { candidate: Candidate; reason: 'delivered' | 'off-topic' | 'low' }[] = [];
+    const all = selectPapers({ ...input, topN: Number.MAX_SAFE_INTEGER, ...(o.record ? { onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : {}) });
+    const topN = Math.max(0, input.topN);
+    let qualified: { pick: DigestPick; parts?: TasteParts }[] = all.picks.map((pick) => ({ pick }));
+    let why: string[] | undefined;
+    const { taste } = o;
+    if (taste) {
+      const { space, positions } = this.space(o.bundleKey, input.candidates);
+      const scores = space.scores(taste, this.termsOf);
+      const ranked = rankByTaste(all.picks, (p) => scores[positions.get(p.paper.id)!] ?? 0, o.newestDay, taste.weight);
+      qualified = ranked;
+      why = ranked.slice(0, topN).map(({ pick, parts }) => {
+        const like = parts.taste > 0 ? space.nearestLiked(taste, positions.get(pick.paper.id)!, this.termsOf) : undefined;
+        const title = like ? this.votedPaper(like.paper.paperId)?.title : undefined;
+        return whyLine(pick, like && title !== undefined ? { title, up: like.paper.up } : undefined);
+      });
+    }
+    const picks = qualified.slice(0, topN).map((q) => q.pick);
+    const selection = { picks, overflow: qualified.length - picks.length };
+    const decisions = o.record
+      ? recordDecisions({
+          days: o.days,
+          topics: o.topics,
+          topN,
+          minUpvotes: input.minUpvotes,
+          ...(taste ? { taste: { votes: taste.votes, papers: taste.papers.length } } : {}),
+          qualified,
+          rejected,
+        })
+      : undefined;
+    return { selection, ...(why ? { why } : {}), ...(decisions ? { decisions } : {}) };
+  }
+
+  /** The channel's taste in words, its terms weighed in the idf of `recent` papers (and the voted ones). */
+  report(target: ChannelTarget, recent: readonly Paper[]): TasteReport | undefined {
+    const votes = this.deps.votes?.forChannel(target) ?? [];
+    if (votes.length === 0) return undefined;
+    const taste = fitTaste(votes);
+    const tally = taste ?? tallyVotes(votes);
+    const papers = tally.papers.map((p) => {
+      const title = this.votedPaper(p.paperId)?.title;
+      return title !== undefined ? { ...p, title } : { ...p };
+    });
+    const counts = { votes: tally.votes, people: tally.people, papers };
+    if (!taste) return { ...counts, positive: [], negative: [] };
+    const seen = new Set(recent.map((p) => p.id));
+    const collection: Pick<Paper, 'id' | 'title' | 'abstract' | 'aiKeywords'>[] = [...recent];
+    for (const p of taste.examples) {
+      const paper = seen.has(p.paperId) ? undefined : this.deps.papers.get(p.paperId);
+      if (paper) collection.push(paper);
+    }
+    const { positive, negative } = new TasteSpace(collection, this.vectoriser).terms(taste, this.termsOf);
+    return { ...counts, positive, negative };
+  }
+
+  invalidate(): void {
+    this.voted.clear();
+    this.spaces.clear();
+  }
+
+  private space(key: string, candidates: readonly Candidate[]): Space {
+    let s = this.spaces.get(key);
+    if (!s) {
+      if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
+      const papers = candidates.map((c) => c.paper);
+      s = { space: new TasteSpace(papers, this.vectoriser), positions: new Map(papers.map((p, i) => [p.id, i])) };
+      this.spaces.set(key, s);
+    }
+    return s;
+  }
+
+  private votedPaper(paperId: string): VotedTerms | undefined {
+    let v = this.voted.get(paperId);
+    if (v === undefined) {
+      const paper = this.deps.papers.get(paperId);
+      v = paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title } : null;
+      this.voted.set(paperId, v);
+    }
+    return v ?? undefined;
+  }
+}

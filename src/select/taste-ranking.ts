@@ -1,0 +1,100 @@
+import type { DigestDecisions, PaperDecision } from '../core/decisions.ts';
+import type { Day } from '../core/time.ts';
+import type { Candidate, DigestPick } from './select-papers.ts';
+
+/** The parts of a pick's score when a channel's taste re-ranks its digest. */
+export interface TasteParts {
+  /** `ln(1 + upvotes per day on the feed)`, relative to the best qualifying paper's: 0 to 1. */
+  momentum: number;
+  /** The taste score relative to the strongest, times the taste's weight: -weight to weight. */
+  taste: number;
+  score: number;
+}
+
+/** A qualifying paper with its place in the re-ranked order. */
+export interface RankedPick {
+  pick: DigestPick;
+  parts: TasteParts;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `from` to `to` (0 on the same day). */
+function daysFrom(from: Day, to: Day): number {
+  return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS));
+}
+
+/**
+ * Re-ranks the papers that qualified (topics, minimum upvotes and never-twice already applied, in today's
+ * order) by upvote momentum plus taste: momentum is upvotes per day on the feed (up to `newestDay`), on a log
+ * scale relative to the best; taste is each paper's Rocchio score relative to the strongest, times `weight`.
+ * Ties keep today's order, so the result is deterministic.
+ */
+export function rankByTaste(qualified: readonly DigestPick[], tasteOf: (pick: DigestPick) => number, newestDay: Day, weight: number): RankedPick[] {
+  const momentum = qualified.map((p) => Math.log1p(Math.max(0, p.paper.upvotes) / (1 + daysFrom(p.feedDay, newestDay))));
+  const taste = qualified.map(tasteOf);
+  const maxMomentum = Math.max(0, ...momentum);
+  const maxTaste = Math.max(0, ...taste.map(Math.abs));
+  const ranked = qualified.map((pick, i) => {
+    const m = maxMomentum > 0 ? momentum[i]! / maxMomentum : 0;
+    const t = maxTaste > 0 ? (weight * taste[i]!) / maxTaste : 0;
+    return { pick, parts: { momentum: m, taste: t, score: m + t }, order: i };
+  });
+  ranked.sort((a, b) => b.parts.score - a.parts.score || a.order - b.order);
+  return ranked.map(({ pick, parts }) => ({ pick, parts }));
+}
+
+/** A title as the why line quotes it: up to its colon when that is short, else its first words, with `…`. */
+export function shortTitle(title: string, max = 40): string {
+  const clean = title.replace(/\s+/g, ' ').trim();
+  const colon = clean.indexOf(':');
+  if (colon > 0 && colon <= max) return `${clean.slice(0, colon)}…`;
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;.-]+$/, '')}…`;
+}
+
+/** One line saying why a paper was picked: `matched "diffusion" · ▲ 151 · like "SaRA…", which 3 of you liked`. */
+export function whyLine(pick: DigestPick, like?: { title: string; up: number }): string {
+  const parts: string[] = [];
+  if (pick.topic !== undefined) parts.push(`matched "${pick.topic}"`);
+  parts.push(`▲ ${pick.paper.upvotes}`);
+  if (like) parts.push(`like "${shortTitle(like.title)}", which ${like.up === 1 ? 'one' : like.up} of you liked`);
+  return parts.join(' · ');
+}
+
+/** What the planner decided about every candidate, for the outbox row (see {@link DigestDecisions}). */
+export function recordDecisions(input: {
+  days: Day[];
+  topics: string[];
+  topN: number;
+  minUpvotes: number;
+  taste?: { votes: number; papers: number };
+  /** Every paper that qualified, in final order, with its score parts when taste re-ranked. */
+  qualified: readonly { pick: DigestPick; parts?: TasteParts }[];
+  rejected: readonly { candidate: Candidate; reason: 'delivered' | 'off-topic' | 'low' }[];
+}): DigestDecisions {
+  const topN = Math.max(0, input.topN);
+  const papers: PaperDecision[] = input.qualified.map(({ pick, parts }, i) => ({
+    paperId: pick.paper.id,
+    decision: i < topN ? 'posted' : 'overflow',
+    day: pick.feedDay,
+    upvotes: pick.paper.upvotes,
+    rank: i + 1,
+    ...(pick.topic !== undefined ? { topic: pick.topic } : {}),
+    ...(parts ? { momentum: parts.momentum, taste: parts.taste } : {}),
+  }));
+  for (const { candidate, reason } of input.rejected) {
+    papers.push({ paperId: candidate.paper.id, decision: reason, day: candidate.feedDay, upvotes: candidate.paper.upvotes });
+  }
+  return {
+    days: input.days,
+    topics: input.topics,
+    topN,
+    minUpvotes: input.minUpvotes,
+    ...(input.taste ? { taste: input.taste } : {}),
+    qualified: input.qualified.length,
+    papers,
+  };
+}
