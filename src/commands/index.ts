@@ -14,6 +14,7 @@
  *   - `schedule`: `time` (`HH:MM`), `cadence` (`daily` | `weekdays` | `weekly`), `weekday` (`monday`..
  *     `sunday` or 1-7, with `weekly`), `timezone` (IANA name; default the caller's zone)
  *   - `settings`: `top` (1-10), `min_upvotes` (0 or more), `empty` (`skip` | `notice`)
+ *   - `why`: `id` (an arXiv id or link); `taste`: `reset` (boolean: forget the channel's votes)
  *   An adapter may instead rebuild `text` in the Slack form; both work.
  * - `cursor`: the cursor from a reply's `more` (the "More" button), with `name`/`text` from `more`.
  * - `canManage`: whether the caller may change this channel's settings; `userTimeZone` when known.
@@ -43,6 +44,8 @@ import { subscribeCommand } from './subscribe-command.ts';
 import { todayCommand } from './today-command.ts';
 import { topicsCommand } from './topics-command.ts';
 import { unsubscribeCommand } from './unsubscribe-command.ts';
+import { tasteCommand } from './taste-command.ts';
+import { whyCommand } from './why-command.ts';
 
 export type { Command, CommandCoreDeps, DigestPlanning } from './command.ts';
 
@@ -59,6 +62,8 @@ export const commands: ReadonlyMap<string, Command> = new Map(
     settingsCommand,
     pauseCommand,
     resumeCommand,
+    whyCommand,
+    tasteCommand,
     helpCommand,
   ].map((c): [string, Command] => [c.name, c]),
 );

@@ -35,6 +35,8 @@ export interface CommandWording {
   unsubscribeUsage: string;
   scheduleUsage: string;
   settingsUsage: string;
+  whyUsage: string;
+  tasteUsage: string;
   /** How to start digests in a channel that gets none yet. */
   startHint: string;
   /** Who may change a channel's digest settings. */

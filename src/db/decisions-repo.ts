@@ -48,6 +48,7 @@ export class DecisionsRepo {
   private readonly ledgerStmt: Statement;
   private readonly listingStmt: Statement;
   private readonly coverageStmt: Statement;
+  private readonly undecidedStmt: Statement;
 
   constructor(db: Db) {
     // `instr` narrows a channel's rows (one a day) to those naming the paper before any JSON is parsed.
@@ -64,6 +65,7 @@ export class DecisionsRepo {
       `SELECT COUNT(*) AS digests, MIN(COALESCE(json_extract(decisions, '$.days[0]'), feed_day)) AS first, MAX(feed_day) AS last
        FROM deliveries WHERE channel_id = ?`,
     );
+    this.undecidedStmt = db.sqlite.prepare('SELECT COUNT(*) FROM deliveries WHERE channel_id = ? AND feed_day >= ? AND decisions IS NULL').pluck();
   }
 
   /** The channel's digests whose recorded decisions name the paper, newest first. */
@@ -84,6 +86,11 @@ export class DecisionsRepo {
   /** The feed days that listed the paper, oldest first. */
   listingDays(paperId: string): Day[] {
     return this.listingStmt.all(paperId) as Day[];
+  }
+
+  /** How many of the channel's digests from `day` on were planned before decisions were recorded. */
+  undecidedSince(channelId: number, day: Day): number {
+    return this.undecidedStmt.get(channelId, day) as number;
   }
 
   coverage(channelId: number): Coverage {

@@ -13,7 +13,8 @@ import type { SearchService } from '../search/search-service.ts';
 import type { DigestDecisions } from '../core/decisions.ts';
 import type { VotesRepo } from '../db/votes-repo.ts';
 import { rankCandidates, selectPapers, type Candidate, type DigestPick, type Selection } from './select-papers.ts';
-import { TasteCache } from './taste-cache.ts';
+import { TasteCache, type TasteReport } from './taste-cache.ts';
+import type { ChannelTarget } from '../core/ports.ts';
 
 /** How many days back a digest reaches after downtime by default (`DIGEST_MAX_CATCHUP_DAYS`). */
 export const DEFAULT_MAX_CATCH_UP_DAYS = 7;
@@ -248,6 +249,13 @@ export class DigestPlanner {
     this.matchTopic(bundle, topic);
     const corrected = this.corrections.get(topic);
     return { plan, recent: bundle.topicMatches.get(topic)!.size, ...(corrected ? { corrected } : {}) };
+  }
+
+  /** What a channel's votes taught it (`/papers taste`), its terms weighed in the idf of the last `lookbackDays` feed days. */
+  tasteReport(target: ChannelTarget, now: Date, lookbackDays = 7): TasteReport | undefined {
+    const today = feedDayAt(now);
+    const bundle = this.bundle(this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today }).reverse());
+    return this.tastes.report(target, bundle.candidates.map((c) => c.paper));
   }
 
   private matchTopic(bundle: DayBundle, topic: string): void {
