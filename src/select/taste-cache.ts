@@ -94,7 +94,7 @@ export class TasteCache {
       why = ranked.slice(0, topN).map(({ pick, parts }) => {
         const like = parts.taste > 0 ? space.nearestLiked(taste, positions.get(pick.paper.id)!, this.termsOf) : undefined;
         const title = like ? this.votedPaper(like.paper.paperId)?.title : undefined;
-        return whyLine(pick, like && title !== undefined ? { title, up: like.paper.up } : undefined);
+        return whyLine(pick, like && title !== undefined ? { paperId: like.paper.paperId, title, up: like.paper.up } : undefined);
       });
     }
     const picks = qualified.slice(0, topN).map((q) => q.pick);

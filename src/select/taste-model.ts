@@ -23,7 +23,7 @@ export interface ChannelTaste {
   papers: VotedPaper[];
   /** The papers with a net vote either way: the model's examples. */
   examples: VotedPaper[];
-  /** How much taste weighs against upvote momentum: `n / (n + 2)` for n examples (3 examples: 0.6). */
+  /** How much taste weighs against upvote momentum: `n / (n + 1)` for n examples (1: 0.5, 3: 0.75, 9: 0.9). */
   weight: number;
 }
 
@@ -48,7 +48,7 @@ export function fitTaste(votes: readonly Vote[]): ChannelTaste | undefined {
   const tally = tallyVotes(votes);
   const examples = tally.papers.filter((p) => p.net !== 0);
   if (examples.length === 0) return undefined;
-  return { ...tally, examples, weight: examples.length / (examples.length + 2) };
+  return { ...tally, examples, weight: examples.length / (examples.length + 1) };
 }
 
 /** A term of the taste, as people read it. */

@@ -56,11 +56,13 @@ export function shortTitle(title: string, max = 40): string {
 }
 
 /** One line saying why a paper was picked: `matched "diffusion" · ▲ 151 · like "SaRA…", which 3 of you liked`. */
-export function whyLine(pick: DigestPick, like?: { title: string; up: number }): string {
+export function whyLine(pick: DigestPick, like?: { paperId: string; title: string; up: number }): string {
   const parts: string[] = [];
+  const people = like && (like.up === 1 ? 'one' : String(like.up));
   if (pick.topic !== undefined) parts.push(`matched "${pick.topic}"`);
   parts.push(`▲ ${pick.paper.upvotes}`);
-  if (like) parts.push(`like "${shortTitle(like.title)}", which ${like.up === 1 ? 'one' : like.up} of you liked`);
+  if (like && like.paperId === pick.paper.id) parts.push(`${people} of you liked it`);
+  else if (like) parts.push(`like "${shortTitle(like.title)}", which ${people} of you liked`);
   return parts.join(' · ');
 }
 
