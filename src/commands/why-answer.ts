@@ -1,8 +1,9 @@
 import type { PaperDecision } from '../core/decisions.ts';
 import type { Channel, Paper } from '../core/types.ts';
 import type { DecisionsRepo, RecordedDigest } from '../db/decisions-repo.ts';
+import { quoteTopic } from '../select/taste-ranking.ts';
 
-const quoteList = (topics: string[]) => topics.map((t) => `"${t}"`).join(', ');
+const quoteList = (topics: string[]) => topics.map(quoteTopic).join(', ');
 const fixed = (n: number) => n.toFixed(2);
 
 /** The score parts of a qualifying paper, in words. */
@@ -17,7 +18,7 @@ function scoreParts(d: PaperDecision, digest: RecordedDigest): string {
 function reason(d: PaperDecision, digest: RecordedDigest): string {
   const decisions = digest.decisions!;
   const on = `the digest of ${digest.feedDay}`;
-  const because = d.topic !== undefined ? `topic "${d.topic}" matched` : decisions.topics.length === 0 ? "it was among the covered days' top papers (this channel has no topics)" : 'a topic matched';
+  const because = d.topic !== undefined ? `topic ${quoteTopic(d.topic)} matched` : decisions.topics.length === 0 ? "it was among the covered days' top papers (this channel has no topics)" : 'a topic matched';
   const rank = `rank ${d.rank} of ${decisions.qualified} that day`;
   switch (d.decision) {
     case 'posted':

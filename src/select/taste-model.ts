@@ -145,7 +145,7 @@ export class TasteSpace {
   }
 
   /** The liked paper most like the paper at `index` (cosine above `min`), if any. */
-  nearestLiked(taste: ChannelTaste, index: number, termsOf: TermsOf, min = 0.05): { paper: VotedPaper; cosine: number } | undefined {
+  nearestLiked(taste: ChannelTaste, index: number, termsOf: TermsOf, min = 0.1): { paper: VotedPaper; cosine: number } | undefined {
     let best: { paper: VotedPaper; cosine: number } | undefined;
     for (const ex of taste.examples) {
       if (ex.net <= 0) continue;

@@ -55,11 +55,16 @@ export function shortTitle(title: string, max = 40): string {
   return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;.-]+$/, '')}…`;
 }
 
+/** A topic in quotes, once (a phrase topic is quoted already). */
+export function quoteTopic(topic: string): string {
+  return /^".*"$/.test(topic) ? topic : `"${topic}"`;
+}
+
 /** One line saying why a paper was picked: `matched "diffusion" · ▲ 151 · like "SaRA…", which 3 of you liked`. */
 export function whyLine(pick: DigestPick, like?: { paperId: string; title: string; up: number }): string {
   const parts: string[] = [];
   const people = like && (like.up === 1 ? 'one' : String(like.up));
-  if (pick.topic !== undefined) parts.push(`matched "${pick.topic}"`);
+  if (pick.topic !== undefined) parts.push(`matched ${quoteTopic(pick.topic)}`);
   parts.push(`▲ ${pick.paper.upvotes}`);
   if (like && like.paperId === pick.paper.id) parts.push(`${people} of you liked it`);
   else if (like) parts.push(`like "${shortTitle(like.title)}", which ${people} of you liked`);
