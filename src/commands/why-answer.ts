@@ -18,13 +18,14 @@ function scoreParts(d: PaperDecision, digest: RecordedDigest): string {
 function reason(d: PaperDecision, digest: RecordedDigest): string {
   const decisions = digest.decisions!;
   const on = `the digest of ${digest.feedDay}`;
-  const because = d.topic !== undefined ? `topic ${quoteTopic(d.topic)} matched` : decisions.topics.length === 0 ? "it was among the covered days' top papers (this channel has no topics)" : 'a topic matched';
-  const rank = `rank ${d.rank} of ${decisions.qualified} that day`;
+  const matched = d.topic !== undefined ? `topic ${quoteTopic(d.topic)} matched` : undefined;
+  const scope = decisions.days.length === 1 ? 'that day' : `over the ${decisions.days.length} days it covered`;
+  const rank = `rank ${d.rank} of ${decisions.qualified} ${scope}`;
   switch (d.decision) {
     case 'posted':
-      return `Picked for ${on} because ${because}: ${rank} (top ${decisions.topN} are posted); ${scoreParts(d, digest)}.`;
+      return `Picked for ${on} because ${matched ?? 'it ranked among the top papers (this channel has no topics)'}: ${rank} (top ${decisions.topN} are posted); ${scoreParts(d, digest)}.`;
     case 'overflow':
-      return `Not posted: beyond the top ${decisions.topN} in ${on}: ${rank}, though ${because}; ${scoreParts(d, digest)}.`;
+      return `Not posted: beyond the top ${decisions.topN} in ${on}: ${rank}${matched ? `, though ${matched}` : ''}; ${scoreParts(d, digest)}.`;
     case 'low':
       return `Not posted: below the minimum upvotes in ${on}: it had ▲ ${d.upvotes} and this channel asks for at least ${decisions.minUpvotes}.`;
     case 'off-topic':
