@@ -13,7 +13,7 @@ import type { SearchService } from '../search/search-service.ts';
 import type { DigestDecisions } from '../core/decisions.ts';
 import type { VotesRepo } from '../db/votes-repo.ts';
 import { rankCandidates, selectPapers, type Candidate, type DigestPick, type Selection } from './select-papers.ts';
-import { TasteCache, type TasteReport } from './taste-cache.ts';
+import { TasteCache, type TasteReport, type VoteBatch } from './taste-cache.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 
 /** How many days back a digest reaches after downtime by default (`DIGEST_MAX_CATCHUP_DAYS`). */
@@ -83,7 +83,7 @@ interface PlannerDeps {
   deliveries: DeliveriesRepo;
   search: SearchService;
   /** The channels' votes: their taste re-ranks their digests. Without it (or without votes), ranking is by topics and upvotes only. */
-  votes?: Pick<VotesRepo, 'version' | 'forChannel'>;
+  votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'>;
 }
 
 /** Planner settings. */
@@ -135,13 +135,14 @@ export class DigestPlanner {
   }
 
   /**
-   * Plans many channels at once (the same result as {@link plan} for each): the feed day, topics and
-   * candidate bundles are looked up once for all of them.
+   * Plans many channels at once (the same result as {@link plan} for each): the feed day, topics, vote
+   * fingerprints and candidate bundles are looked up once for all of them.
    */
   planMany(channels: Channel[], now: Date): DigestPlan[] {
     const today = feedDayAt(now);
     const topicsByChannel = this.deps.channels.topicQueriesByChannel();
-    return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}));
+    const votes = this.tastes.batch();
+    return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}, votes));
   }
 
   private daysOn(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): CoveredDays {
@@ -174,7 +175,7 @@ export class DigestPlanner {
     return Math.max(this.maxCatchUpDays, CADENCE_SPAN[channel.schedule.cadence]);
   }
 
-  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides): DigestPlan {
+  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, votes?: VoteBatch): DigestPlan {
     const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : this.daysOn(channel, today);
     const { days } = covered;
     const bundle = this.bundle(days);
@@ -190,7 +191,7 @@ export class DigestPlanner {
       topN: overrides.topN ?? channel.topN,
     };
     const feedDay = days[days.length - 1] ?? today;
-    const taste = this.tastes.tasteOf(channel);
+    const taste = this.tastes.tasteOf(channel, votes);
     // The common path (no votes, nothing to record) is today's selection and nothing more.
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey: days.join(','), newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);

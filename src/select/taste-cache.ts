@@ -3,7 +3,7 @@ import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
-import type { VotesRepo } from '../db/votes-repo.ts';
+import { voteKey, type VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { selectPapers, type Candidate, type Selection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
@@ -28,6 +28,19 @@ export interface TasteReport {
   papers: (VotedPaper & { title?: string })[];
 }
 
+/** Votes read once for many channels (see {@link TasteCache.batch}). */
+export interface VoteBatch {
+  generation: string;
+  versions: () => ReadonlyMap<string, string>;
+}
+
+interface TasteEntry {
+  /** The channel's votes fingerprint the taste was fitted from, and the votes generation it was last checked at. */
+  version: string;
+  checkedAt: string;
+  taste: ChannelTaste | undefined;
+}
+
 interface VotedTerms {
   terms: Map<string, Term>;
   title: string;
@@ -36,9 +49,13 @@ interface VotedTerms {
 interface Space {
   space: TasteSpace;
   positions: Map<string, number>;
+  /** Each taste's scores of these candidates: a channel's are computed once per set of days until its votes change. */
+  scores: WeakMap<ChannelTaste, Float64Array>;
 }
 
 const MAX_SPACES = 16;
+/** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
+const MAX_TASTES = 100_000;
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -48,28 +65,46 @@ const MAX_SPACES = 16;
  */
 export class TasteCache {
   private readonly vectoriser = new PaperTerms();
-  private readonly tastes = new Map<string, { version: string; taste: ChannelTaste | undefined }>();
+  private readonly tastes = new Map<string, TasteEntry>();
   private readonly voted = new Map<string, VotedTerms | null>();
   private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
-  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get'>; votes?: Pick<VotesRepo, 'version' | 'forChannel'> }) {}
+  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
 
-  /** The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). */
-  tasteOf(target: ChannelTarget): ChannelTaste | undefined {
+  /**
+   * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
+   * `data_version` read while nothing was voted since the last check; `batch` saves even that for many channels.
+   */
+  tasteOf(target: ChannelTarget, batch?: VoteBatch): ChannelTaste | undefined {
+    return this.entry(target, batch)?.taste;
+  }
+
+  /** What {@link tasteOf} reads once for many channels: the votes generation now, and every channel's fingerprint when needed. */
+  batch(): VoteBatch | undefined {
     const votes = this.deps.votes;
     if (!votes) return undefined;
-    const key = `${target.platform}\u0000${target.workspaceId}\u0000${target.channelId}`;
-    const version = votes.version(target);
-    if (version === '') {
-      this.tastes.delete(key);
-      return undefined;
-    }
+    let versions: ReadonlyMap<string, string> | undefined;
+    return { generation: votes.generation(), versions: () => (versions ??= votes.versions()) };
+  }
+
+  private entry(target: ChannelTarget, batch?: VoteBatch): TasteEntry | undefined {
+    const votes = this.deps.votes;
+    if (!votes) return undefined;
+    const key = voteKey(target);
+    const generation = batch?.generation ?? votes.generation();
     const cached = this.tastes.get(key);
-    if (cached?.version === version) return cached.taste;
-    const taste = fitTaste(votes.forChannel(target));
-    this.tastes.set(key, { version, taste });
-    return taste;
+    // Nothing was written since the last check: no per-channel read at all (the common, no-votes path).
+    if (cached?.checkedAt === generation) return cached;
+    const version = batch ? (batch.versions().get(key) ?? '') : votes.version(target);
+    if (cached?.version === version) {
+      cached.checkedAt = generation;
+      return cached;
+    }
+    const entry: TasteEntry = { version, checkedAt: generation, taste: version === '' ? undefined : fitTaste(votes.forChannel(target)) };
+    if (this.tastes.size >= MAX_TASTES) this.tastes.clear();
+    this.tastes.set(key, entry);
+    return entry;
   }
 
   /**
@@ -87,8 +122,9 @@ export class TasteCache {
     let why: string[] | undefined;
     const { taste } = o;
     if (taste) {
-      const { space, positions } = this.space(o.bundleKey, input.candidates);
-      const scores = space.scores(taste, this.termsOf);
+      const { space, positions, scores: cached } = this.space(o.bundleKey, input.candidates);
+      let scores = cached.get(taste);
+      if (!scores) cached.set(taste, (scores = space.scores(taste, this.termsOf)));
       const ranked = rankByTaste(all.picks, (p) => scores[positions.get(p.paper.id)!] ?? 0, o.newestDay, taste.weight);
       qualified = ranked;
       why = ranked.slice(0, topN).map(({ pick, parts }) => {
@@ -145,7 +181,7 @@ export class TasteCache {
     if (!s) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
       const papers = candidates.map((c) => c.paper);
-      s = { space: new TasteSpace(papers, this.vectoriser), positions: new Map(papers.map((p, i) => [p.id, i])) };
+      s = { space: new TasteSpace(papers, this.vectoriser), positions: new Map(papers.map((p, i) => [p.id, i])), scores: new WeakMap() };
       this.spaces.set(key, s);
     }
     return s;

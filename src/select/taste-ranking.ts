@@ -31,17 +31,31 @@ function daysFrom(from: Day, to: Day): number {
  * Ties keep today's order, so the result is deterministic.
  */
 export function rankByTaste(qualified: readonly DigestPick[], tasteOf: (pick: DigestPick) => number, newestDay: Day, weight: number): RankedPick[] {
-  const momentum = qualified.map((p) => Math.log1p(Math.max(0, p.paper.upvotes) / (1 + daysFrom(p.feedDay, newestDay))));
-  const taste = qualified.map(tasteOf);
-  const maxMomentum = Math.max(0, ...momentum);
-  const maxTaste = Math.max(0, ...taste.map(Math.abs));
-  const ranked = qualified.map((pick, i) => {
-    const m = maxMomentum > 0 ? momentum[i]! / maxMomentum : 0;
-    const t = maxTaste > 0 ? (weight * taste[i]!) / maxTaste : 0;
-    return { pick, parts: { momentum: m, taste: t, score: m + t }, order: i };
-  });
-  ranked.sort((a, b) => b.parts.score - a.parts.score || a.order - b.order);
-  return ranked.map(({ pick, parts }) => ({ pick, parts }));
+  const n = qualified.length;
+  const momentum = new Float64Array(n);
+  const taste = new Float64Array(n);
+  const ages = new Map<Day, number>();
+  let maxMomentum = 0;
+  let maxTaste = 0;
+  for (let i = 0; i < n; i++) {
+    const p = qualified[i]!;
+    let age = ages.get(p.feedDay);
+    if (age === undefined) ages.set(p.feedDay, (age = daysFrom(p.feedDay, newestDay)));
+    momentum[i] = Math.log1p(Math.max(0, p.paper.upvotes) / (1 + age));
+    taste[i] = tasteOf(p);
+    if (momentum[i]! > maxMomentum) maxMomentum = momentum[i]!;
+    if (Math.abs(taste[i]!) > maxTaste) maxTaste = Math.abs(taste[i]!);
+  }
+  const score = new Float64Array(n);
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    momentum[i] = maxMomentum > 0 ? momentum[i]! / maxMomentum : 0;
+    taste[i] = maxTaste > 0 ? (weight * taste[i]!) / maxTaste : 0;
+    score[i] = momentum[i]! + taste[i]!;
+    order.push(i);
+  }
+  order.sort((a, b) => score[b]! - score[a]! || a - b);
+  return order.map((i) => ({ pick: qualified[i]!, parts: { momentum: momentum[i]!, taste: taste[i]!, score: score[i]! } }));
 }
 
 /** A title as the why line quotes it: up to its colon when that is short, else its first words, with `…`. */

@@ -147,7 +147,13 @@ describe('a planner with votes to read', () => {
     expect(plan.picks.map((p) => p.paper.id)).toEqual([diffusionA.id, diffusionB.id, video.id, agents.id, theory.id]);
     expect(plan.view.papers[2]!.why).toBe(`▲ 10 · like "${shortTitle(diffusionA.title)}", which one of you liked`);
     expect(plan.view.papers[0]!.why).toBe('▲ 50 · one of you liked it');
+    expect(ctx.planner.planMany([channel], now)).toEqual([plan]);
+    ctx.votes.cast(target, diffusionA.id, 'U1', -1);
+    const changed = ctx.planner.plan(channel, now);
+    expect(changed.picks[0]!.paper.id).toBe(agents.id);
+    expect(changed.view.papers.some((p) => p.why?.includes('liked'))).toBe(false);
     ctx.votes.resetChannel(target);
     expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
+    expect(ctx.planner.planMany([channel], now)).toEqual([withoutVotes.plan(channel, now)]);
   });
 });
