@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTasteHarness, FIXTURE_DAY, NEXT_DAY, nextDayPapers, WORKSPACE, type TasteHarness } from './taste-harness.ts';
+import { createTasteHarness, NEXT_DAY, nextDayPapers, WORKSPACE, type TasteHarness } from './taste-harness.ts';
 
 let h: TasteHarness;
 const LATENT_DIFFUSION = '2112.10752';
@@ -95,6 +95,5 @@ describe('the taste a channel teaches by its votes', () => {
     h.ctx.votes.cast({ platform: 'discord', workspaceId: 'G1', channelId: '900000000000000123' }, DDPM, 'U1', 1);
     const reply = await h.app.command({ platform: 'discord', workspaceId: 'G1', channelId: '900000000000000123', userId: 'U1', name: 'taste', text: '', options: { reset: true }, canManage: true });
     expect(reply).toMatchObject({ kind: 'text', lines: [expect.stringContaining('Forgot 1 vote cast')] });
-    void FIXTURE_DAY;
   });
 });

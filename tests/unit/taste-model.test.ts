@@ -2,7 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createContext } from '../../src/context.ts';
 import type { DigestDecisions } from '../../src/core/decisions.ts';
-import type { Vote } from '../../src/db/votes-repo.ts';
+import { openDb } from '../../src/db/client.ts';
+import { VotesRepo, type Vote } from '../../src/db/votes-repo.ts';
 import { readStoredDecisions, writeStoredDecisions } from '../../src/db/stored-decisions.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { PaperTerms } from '../../src/search/paper-terms.ts';
@@ -127,7 +128,7 @@ describe('stored decisions', () => {
 });
 
 describe('a planner with votes to read', () => {
-  const { db, cleanup } = createTestDb('taste-model');
+  const { db, path, cleanup } = createTestDb('taste-model');
   const ctx = createContext(loadConfig({}), silentLogger(), { db });
   afterAll(cleanup);
   ctx.papers.upsertPage(papers.map((p, i) => ({ ...p, upvotes: 50 - i * 10 })), papers.map((p, rank) => ({ paperId: p.id, feedDay: '2025-03-18', rank, upvotes: 50 - rank * 10 })));
@@ -155,5 +156,17 @@ describe('a planner with votes to read', () => {
     ctx.votes.resetChannel(target);
     expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
     expect(ctx.planner.planMany([channel], now)).toEqual([withoutVotes.plan(channel, now)]);
+  });
+
+  it('sees votes another process casts (another connection to the same database) at the next plan', () => {
+    const other = openDb(path);
+    try {
+      new VotesRepo(other).cast(target, video.id, 'U5', -1);
+      expect(ctx.planner.plan(channel, now).picks.at(-1)!.paper.id).toBe(video.id);
+      new VotesRepo(other).resetChannel(target);
+      expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
+    } finally {
+      other.close();
+    }
   });
 });
