@@ -113,7 +113,7 @@ export class DigestPlanner {
   private readonly corrections = new Map<string, string>();
   private readonly maxCatchUpDays: number;
   /** Each channel's taste (fitted once per change of its votes) and the term vectors it is scored with. */
-  readonly tastes: TasteCache;
+  private readonly tastes: TasteCache;
 
   constructor(
     private readonly deps: PlannerDeps,

@@ -82,9 +82,13 @@ export function selectPapers(input: SelectionInput & { ranked?: boolean }): Sele
   let qualified = 0;
   const rejected = input.onRejected;
   for (const c of ordered) {
+    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id)) {
+      if (rejected) rejected(c, input.delivered.has(c.paper.id) ? 'delivered' : byTopic && !byTopic.has(c.paper.id) ? 'off-topic' : 'low');
+      continue;
+    }
     const topic = byTopic?.get(c.paper.id);
-    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id) || (byTopic && topic === undefined)) {
-      if (rejected) rejected(c, input.delivered.has(c.paper.id) ? 'delivered' : byTopic && topic === undefined ? 'off-topic' : 'low');
+    if (byTopic && topic === undefined) {
+      if (rejected) rejected(c, 'off-topic');
       continue;
     }
     qualified++;
