@@ -12,7 +12,7 @@ import { explainPaper } from './why-answer.ts';
  */
 export const whyCommand = {
   name: 'why',
-  description: 'Why a paper was posted in this channel, or why not (give its arXiv id or link); only you see the answer.',
+  description: 'Why a paper was posted in this channel, or why not (give its arXiv id or link); only you see it.',
   usage: { wording: 'whyUsage' },
   manages: false,
   run(req, env) {
