@@ -7,7 +7,7 @@ import { voteKey, type VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { selectPapers, type Candidate, type Selection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
-import { rankByTaste, recordDecisions, whyLine, type TasteParts } from './taste-ranking.ts';
+import { rankIndices, recordDecisions, whyLine, type TasteParts, type TasteRanking } from './taste-ranking.ts';
 import type { DigestPick } from './select-papers.ts';
 
 /** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
@@ -49,8 +49,8 @@ interface VotedTerms {
 interface Space {
   space: TasteSpace;
   positions: Map<string, number>;
-  /** Each taste's scores of these candidates: a channel's are computed once per set of days until its votes change. */
-  scores: WeakMap<ChannelTaste, Float64Array>;
+  /** Each taste's scores of these candidates and the liked paper nearest each: computed once per set of days until its votes change. */
+  scores: WeakMap<ChannelTaste, { scores: Float64Array; liked: Int32Array }>;
 }
 
 const MAX_SPACES = 16;
@@ -118,23 +118,32 @@ export class TasteCache {
     const rejected: { candidate: Candidate; reason: 'delivered' | 'off-topic' | 'low' }[] = [];
     const all = selectPapers({ ...input, topN: Number.MAX_SAFE_INTEGER, ...(o.record ? { onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : {}) });
     const topN = Math.max(0, input.topN);
-    let qualified: { pick: DigestPick; parts?: TasteParts }[] = all.picks.map((pick) => ({ pick }));
+    let order: readonly number[] | undefined;
+    let ranking: TasteRanking | undefined;
     let why: string[] | undefined;
     const { taste } = o;
     if (taste) {
       const { space, positions, scores: cached } = this.space(o.bundleKey, input.candidates);
-      let scores = cached.get(taste);
-      if (!scores) cached.set(taste, (scores = space.scores(taste, this.termsOf)));
-      const ranked = rankByTaste(all.picks, (p) => scores[positions.get(p.paper.id)!] ?? 0, o.newestDay, taste.weight);
-      qualified = ranked;
-      why = ranked.slice(0, topN).map(({ pick, parts }) => {
-        const like = parts.taste > 0 ? space.nearestLiked(taste, positions.get(pick.paper.id)!, this.termsOf) : undefined;
-        const title = like ? this.votedPaper(like.paper.paperId)?.title : undefined;
-        return whyLine(pick, like && title !== undefined ? { paperId: like.paper.paperId, title, up: like.paper.up } : undefined);
+      let scored = cached.get(taste);
+      if (!scored) cached.set(taste, (scored = { scores: space.scores(taste, this.termsOf), liked: space.nearestLikedAll(taste, this.termsOf) }));
+      const { scores, liked } = scored;
+      const at = all.picks.map((p) => positions.get(p.paper.id)!);
+      ranking = rankIndices(all.picks, (_p, i) => scores[at[i]!]!, o.newestDay, taste.weight);
+      order = ranking.order;
+      why = order.slice(0, topN).map((i) => {
+        const pick = all.picks[i]!;
+        const e = ranking!.taste[i]! > 0 ? liked[at[i]!]! : -1;
+        const like = e >= 0 ? taste.examples[e]! : undefined;
+        const title = like ? this.votedPaper(like.paperId)?.title : undefined;
+        return whyLine(pick, like && title !== undefined ? { paperId: like.paperId, title, up: like.up } : undefined);
       });
     }
-    const picks = qualified.slice(0, topN).map((q) => q.pick);
-    const selection = { picks, overflow: qualified.length - picks.length };
+    const ranked = order ?? all.picks.map((_, i) => i);
+    const picks = ranked.slice(0, topN).map((i) => all.picks[i]!);
+    const selection = { picks, overflow: ranked.length - picks.length };
+    const qualified: { pick: DigestPick; parts?: TasteParts }[] = o.record
+      ? ranked.map((i) => ({ pick: all.picks[i]!, ...(ranking ? { parts: { momentum: ranking.momentum[i]!, taste: ranking.taste[i]!, score: ranking.score[i]! } } : {}) }))
+      : [];
     const decisions = o.record
       ? recordDecisions({
           days: o.days,

@@ -60,6 +60,9 @@ export interface TasteTerm {
 /** A voted paper's terms, or undefined when it is not stored. */
 export type TermsOf = (paperId: string) => Map<string, Term> | undefined;
 
+/** The least cosine at which a why line says a paper is like a liked one. */
+const NEAREST_MIN = 0.1;
+
 interface Postings {
   idx: number[];
   w: number[];
@@ -144,8 +147,23 @@ export class TasteSpace {
     return out;
   }
 
+  /**
+   * For every paper of the collection, the liked paper most like it (index into `taste.examples`, -1 for
+   * none with a cosine above `min`): what the why lines name.
+   */
+  nearestLikedAll(taste: ChannelTaste, termsOf: TermsOf, min = NEAREST_MIN): Int32Array {
+    const best = new Int32Array(this.size).fill(-1);
+    const cos = new Float64Array(this.size).fill(min);
+    taste.examples.forEach((ex, e) => {
+      if (ex.net <= 0) return;
+      const sims = this.similarities(ex.paperId, termsOf);
+      if (sims) for (let i = 0; i < this.size; i++) if (sims[i]! > cos[i]!) [cos[i], best[i]] = [sims[i]!, e];
+    });
+    return best;
+  }
+
   /** The liked paper most like the paper at `index` (cosine above `min`), if any. */
-  nearestLiked(taste: ChannelTaste, index: number, termsOf: TermsOf, min = 0.1): { paper: VotedPaper; cosine: number } | undefined {
+  nearestLiked(taste: ChannelTaste, index: number, termsOf: TermsOf, min = NEAREST_MIN): { paper: VotedPaper; cosine: number } | undefined {
     let best: { paper: VotedPaper; cosine: number } | undefined;
     for (const ex of taste.examples) {
       if (ex.net <= 0) continue;

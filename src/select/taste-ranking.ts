@@ -24,13 +24,22 @@ function daysFrom(from: Day, to: Day): number {
   return Math.max(0, Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS));
 }
 
+/** {@link rankByTaste} as arrays by position in the qualifying list: `order` best first, and each paper's parts. */
+export interface TasteRanking {
+  order: number[];
+  momentum: Float64Array;
+  taste: Float64Array;
+  score: Float64Array;
+}
+
 /**
  * Re-ranks the papers that qualified (topics, minimum upvotes and never-twice already applied, in today's
  * order) by upvote momentum plus taste: momentum is upvotes per day on the feed (up to `newestDay`), on a log
  * scale relative to the best; taste is each paper's Rocchio score relative to the strongest, times `weight`.
- * Ties keep today's order, so the result is deterministic.
+ * Ties keep today's order, so the result is deterministic. Typed arrays, no object per paper: planning runs
+ * this for every channel with votes.
  */
-export function rankByTaste(qualified: readonly DigestPick[], tasteOf: (pick: DigestPick) => number, newestDay: Day, weight: number): RankedPick[] {
+export function rankIndices(qualified: readonly DigestPick[], tasteOf: (pick: DigestPick, index: number) => number, newestDay: Day, weight: number): TasteRanking {
   const n = qualified.length;
   const momentum = new Float64Array(n);
   const taste = new Float64Array(n);
@@ -41,21 +50,29 @@ export function rankByTaste(qualified: readonly DigestPick[], tasteOf: (pick: Di
     const p = qualified[i]!;
     let age = ages.get(p.feedDay);
     if (age === undefined) ages.set(p.feedDay, (age = daysFrom(p.feedDay, newestDay)));
-    momentum[i] = Math.log1p(Math.max(0, p.paper.upvotes) / (1 + age));
-    taste[i] = tasteOf(p);
-    if (momentum[i]! > maxMomentum) maxMomentum = momentum[i]!;
-    if (Math.abs(taste[i]!) > maxTaste) maxTaste = Math.abs(taste[i]!);
+    const m = Math.log1p(Math.max(0, p.paper.upvotes) / (1 + age));
+    const t = tasteOf(p, i);
+    momentum[i] = m;
+    taste[i] = t;
+    if (m > maxMomentum) maxMomentum = m;
+    if (Math.abs(t) > maxTaste) maxTaste = Math.abs(t);
   }
   const score = new Float64Array(n);
-  const order: number[] = [];
+  const order = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     momentum[i] = maxMomentum > 0 ? momentum[i]! / maxMomentum : 0;
     taste[i] = maxTaste > 0 ? (weight * taste[i]!) / maxTaste : 0;
     score[i] = momentum[i]! + taste[i]!;
-    order.push(i);
+    order[i] = i;
   }
   order.sort((a, b) => score[b]! - score[a]! || a - b);
-  return order.map((i) => ({ pick: qualified[i]!, parts: { momentum: momentum[i]!, taste: taste[i]!, score: score[i]! } }));
+  return { order, momentum, taste, score };
+}
+
+/** {@link rankIndices}, each paper with its parts, best first. */
+export function rankByTaste(qualified: readonly DigestPick[], tasteOf: (pick: DigestPick) => number, newestDay: Day, weight: number): RankedPick[] {
+  const r = rankIndices(qualified, tasteOf, newestDay, weight);
+  return r.order.map((i) => ({ pick: qualified[i]!, parts: { momentum: r.momentum[i]!, taste: r.taste[i]!, score: r.score[i]! } }));
 }
 
 /** A title as the why line quotes it: up to its colon when that is short, else its first words, with `…`. */
