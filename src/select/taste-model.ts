@@ -162,17 +162,6 @@ export class TasteSpace {
     return best;
   }
 
-  /** The liked paper most like the paper at `index` (cosine above `min`), if any. */
-  nearestLiked(taste: ChannelTaste, index: number, termsOf: TermsOf, min = NEAREST_MIN): { paper: VotedPaper; cosine: number } | undefined {
-    let best: { paper: VotedPaper; cosine: number } | undefined;
-    for (const ex of taste.examples) {
-      if (ex.net <= 0) continue;
-      const cosine = this.similarities(ex.paperId, termsOf)?.[index] ?? 0;
-      if (cosine > min && (!best || cosine > best.cosine)) best = { paper: ex, cosine };
-    }
-    return best;
-  }
-
   /**
    * The taste's terms in this collection's weights (Rocchio's centroid: the voted papers' unit vectors,
    * each times its net votes, over the total): the strongest positive ones first and the strongest negative.

@@ -65,8 +65,10 @@ describe('the taste space of a set of candidates', () => {
   });
 
   it('finds the liked paper most like a candidate', () => {
-    expect(space.nearestLiked(taste, 4, termsOf)?.paper.paperId).toBe(diffusionA.id);
-    expect(space.nearestLiked(taste, 3, termsOf)).toBeUndefined();
+    const nearest = space.nearestLikedAll(taste, termsOf);
+    expect(taste.examples[nearest[4]!]!.paperId).toBe(diffusionA.id);
+    expect(nearest[3]).toBe(-1);
+    expect(nearest[2]).toBe(-1);
   });
 });
 
