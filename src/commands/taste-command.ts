@@ -52,7 +52,8 @@ export const tasteCommand = {
     lines.push('Papers voted on:');
     for (const p of report.papers.slice(0, MAX_PAPERS)) lines.push(`▲ ${p.up} ▼ ${p.down}  ${p.title !== undefined ? `${clip(p.title, 90)} (${p.paperId})` : p.paperId}`);
     if (report.papers.length > MAX_PAPERS) lines.push(`… and ${report.papers.length - MAX_PAPERS} more.`);
-    lines.push(`Digests here rank the papers that qualify by upvote momentum and this taste. ${worded(req, 'tasteUsage').split('\n')[1] ?? ''}`.trim());
+    const reset = worded(req, 'tasteUsage').split('\n')[1]?.split('  (')[0];
+    lines.push(`Digests here rank the papers that qualify by upvote momentum and this taste.${reset ? ` To forget it: ${reset}` : ''}`);
     return { kind: 'text', visibility: 'ephemeral', title, lines };
   },
 } satisfies Command;
