@@ -13,7 +13,7 @@ export const DISCORD_WORDING: CommandWording = {
     'Times: 21:30, 9:30pm or 9am. Every option is optional: only what you name changes; the rest of the schedule stays as it is.',
   settingsUsage: `/papers settings top:5 min_upvotes:20 empty:notice\n${SETTINGS_MEANING.replace('min-upvotes', 'min_upvotes')}`,
   whyUsage: '/papers why id:<arXiv id or link>\ne.g. /papers why id:2106.09685  or  /papers why id:https://huggingface.co/papers/2106.09685',
-  tasteUsage: "/papers taste  (what this channel's votes taught its digest)\n/papers taste reset:True  (forget every vote of this channel)",
+  tasteUsage: '/papers taste [reset:True]\n/papers taste reset:True forgets every vote of this channel (needs Manage Channels).',
   startHint: 'Start with /papers subscribe topic:<topic> or /papers schedule time:<time>.',
   whoMayManage: 'Changing digest settings needs the Manage Channels permission.',
 };

@@ -25,7 +25,7 @@ export const TYPED_WORDING: CommandWording = {
     'Times: 21:30, 9:30pm or 9am. Only what you name changes; the rest of the schedule stays as it is.',
   settingsUsage: `/papers settings [top=N] [min-upvotes=N] [empty=skip|notice]\n${SETTINGS_MEANING}`,
   whyUsage: '/papers why <arXiv id or link>\ne.g. /papers why 2106.09685  or  /papers why https://huggingface.co/papers/2106.09685',
-  tasteUsage: "/papers taste  (what this channel's votes taught its digest)\n/papers taste reset  (forget every vote of this channel)",
+  tasteUsage: '/papers taste [reset]\n/papers taste reset forgets every vote of this channel (only people who may change its settings).',
   startHint: 'Start with /papers subscribe <topic> or /papers schedule <time>.',
   whoMayManage: 'Only the people this platform lets manage the channel can change digest settings.',
 };

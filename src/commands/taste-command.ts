@@ -52,8 +52,7 @@ export const tasteCommand = {
     lines.push('Papers voted on:');
     for (const p of report.papers.slice(0, MAX_PAPERS)) lines.push(`▲ ${p.up} ▼ ${p.down}  ${p.title !== undefined ? `${clip(p.title, 90)} (${p.paperId})` : p.paperId}`);
     if (report.papers.length > MAX_PAPERS) lines.push(`… and ${report.papers.length - MAX_PAPERS} more.`);
-    const reset = worded(req, 'tasteUsage').split('\n')[1]?.split('  (')[0];
-    lines.push(`Digests here rank the papers that qualify by upvote momentum and this taste.${reset ? ` To forget it: ${reset}` : ''}`);
+    lines.push(`Digests here rank the papers that qualify by upvote momentum and this taste. ${worded(req, 'tasteUsage').split('\n')[1] ?? ''}`.trim());
     return { kind: 'text', visibility: 'ephemeral', title, lines };
   },
 } satisfies Command;

@@ -29,7 +29,7 @@ function reason(d: PaperDecision, digest: RecordedDigest): string {
     case 'low':
       return `Not posted: below the minimum upvotes in ${on}: it had ▲ ${d.upvotes} and this channel asks for at least ${decisions.minUpvotes}.`;
     case 'off-topic':
-      return `Not posted: no topic matched in ${on}. Its topics were ${quoteList(decisions.topics)}.`;
+      return `Not posted: no topic matched in ${on}. The channel's topics then were ${quoteList(decisions.topics)}.`;
     case 'delivered':
       return `Left out of ${on}: already posted here before, and a paper is posted to a channel once.`;
   }

@@ -40,7 +40,7 @@ describe('/papers why, from the ledger and the recorded decisions', () => {
 
   it('says no topic matched, naming the topics', async () => {
     const text = await h.text('CTOPIC', `why https://huggingface.co/papers/${DEEPSEEK}`);
-    expect(text).toContain(`Not posted: no topic matched in the digest of ${FIXTURE_DAY}. Its topics were "diffusion".`);
+    expect(text).toContain(`Not posted: no topic matched in the digest of ${FIXTURE_DAY}. The channel's topics then were "diffusion".`);
   });
 
   it('says a paper was below the minimum upvotes, with its upvotes and the minimum', async () => {
