@@ -11,10 +11,10 @@ export type PaperDecisionKind = 'posted' | 'overflow' | 'low' | 'off-topic' | 'd
 export interface PaperDecision {
   paperId: string;
   decision: PaperDecisionKind;
-  /** The covered feed day that listed it. */
-  day: Day;
-  /** Its upvotes when the digest was planned. */
-  upvotes: number;
+  /** The covered feed day that listed it (not kept for `off-topic` and `delivered`, which need no more than the id). */
+  day?: Day;
+  /** Its upvotes when the digest was planned (not kept for `off-topic` and `delivered`). */
+  upvotes?: number;
   /** For `posted` and `overflow`: its place among the papers that qualified (1 = first). */
   rank?: number;
   /** For `posted` and `overflow` in a channel with topics: the first topic that matched it. */
@@ -37,6 +37,6 @@ export interface DigestDecisions {
   taste?: { votes: number; papers: number };
   /** How many papers qualified (posted + overflow). */
   qualified: number;
-  /** Every candidate of the covered days, in the order the planner ranked them. */
+  /** Every candidate of the covered days: those that qualified in final order, then the others. */
   papers: PaperDecision[];
 }

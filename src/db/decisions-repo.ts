@@ -68,9 +68,9 @@ export class DecisionsRepo {
     this.undecidedStmt = db.sqlite.prepare('SELECT COUNT(*) FROM deliveries WHERE channel_id = ? AND feed_day >= ? AND decisions IS NULL').pluck();
   }
 
-  /** The channel's digests whose recorded decisions name the paper, newest first. */
+  /** The channel's digests whose recorded decisions may name the paper (callers look it up in them), newest first. */
   mentioning(channelId: number, paperId: string, limit = 20): RecordedDigest[] {
-    const rows = this.mentioningStmt.all(channelId, JSON.stringify(paperId), limit) as DigestRow[];
+    const rows = this.mentioningStmt.all(channelId, paperId, limit) as DigestRow[];
     return rows.map((r) => {
       const read = r.decisions === null ? { decisions: null } : readStoredDecisions(r.decisions);
       const base = { deliveryId: r.id, feedDay: r.feed_day, status: r.status, lastError: r.last_error };

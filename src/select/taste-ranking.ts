@@ -124,7 +124,7 @@ export function recordDecisions(input: {
     ...(parts ? { momentum: parts.momentum, taste: parts.taste } : {}),
   }));
   for (const { candidate, reason } of input.rejected) {
-    papers.push({ paperId: candidate.paper.id, decision: reason, day: candidate.feedDay, upvotes: candidate.paper.upvotes });
+    papers.push(reason === 'low' ? { paperId: candidate.paper.id, decision: reason, day: candidate.feedDay, upvotes: candidate.paper.upvotes } : { paperId: candidate.paper.id, decision: reason });
   }
   return {
     days: input.days,

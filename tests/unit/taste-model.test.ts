@@ -111,20 +111,22 @@ describe('stored decisions', () => {
     papers: [
       { paperId: video.id, decision: 'posted', day: '2025-03-18', upvotes: 25, rank: 1, topic: 'diffusion', momentum: 0.612, taste: 0.75 },
       { paperId: diffusionA.id, decision: 'overflow', day: '2025-03-17', upvotes: 9, rank: 2, topic: 'diffusion', momentum: 0.5, taste: 0.1 },
-      { paperId: theory.id, decision: 'off-topic', day: '2025-03-18', upvotes: 150 },
       { paperId: agents.id, decision: 'low', day: '2025-03-18', upvotes: 2 },
+      { paperId: theory.id, decision: 'off-topic' },
+      { paperId: diffusionB.id, decision: 'delivered' },
     ],
   };
 
-  it('read back exactly what was written, as short tuples', () => {
+  it('read back exactly what was written, as short tuples and id lists', () => {
     const json = writeStoredDecisions(decisions);
-    expect(json).toContain(`["${theory.id}","t",1,150]`);
+    expect(json).toContain(`["${agents.id}","u",1,2]`);
+    expect(json).toContain(`"t":"${theory.id}","d":"${diffusionB.id}"`);
     expect(readStoredDecisions(json)).toEqual({ decisions });
   });
 
   it('are refused with the reason when malformed', () => {
     expect(readStoredDecisions('{')).toEqual({ error: 'stored digest decisions are not JSON' });
-    expect(readStoredDecisions(JSON.stringify({ v: 1, days: ['2025-03-17'], topics: [], topN: 5, min: 0, q: 0, c: [['x', 'z', 0, 1]] }))).toMatchObject({ error: expect.stringContaining('c.0.1') });
+    expect(readStoredDecisions(JSON.stringify({ v: 1, days: ['2025-03-17'], topics: [], topN: 5, min: 0, q: 0, c: [['x', 't', 0, 1]] }))).toMatchObject({ error: expect.stringContaining('c.0.1') });
     expect(readStoredDecisions(JSON.stringify({ v: 1, days: [], topics: [], topN: 5, min: 0, q: 0, c: [['x', 'p', 3, 1]] }))).toMatchObject({ error: expect.stringContaining('day 3') });
   });
 });
