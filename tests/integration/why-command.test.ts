@@ -98,6 +98,14 @@ describe('/papers why, from the ledger and the recorded decisions', () => {
     expect(await h.text('CNEVER', `why ${DEEPSEEK}`)).toContain('This channel gets no digests, so no digest here has considered it.');
   });
 
+  it('says so, instead of guessing, when the recorded decisions cannot be read', async () => {
+    h.ctx.db.sqlite.prepare('UPDATE deliveries SET decisions = ? WHERE channel_id = ?').run(`{"v":9,"t":"${DEEPSEEK}"}`, h.channel('CTOPIC').id);
+    const text = await h.text('CTOPIC', `why ${DEEPSEEK}`);
+    expect(text).toContain(`The recorded decisions of the digest of ${FIXTURE_DAY} cannot be read (stored digest decisions are invalid at v`);
+    expect(text).toContain('so I cannot say why without guessing');
+    expect(await h.text('CTOPIC', `why ${LATENT_DIFFUSION}`)).toContain(`Posted here on ${FIXTURE_DAY}. Picked for the digest of ${FIXTURE_DAY} (its recorded decisions cannot be read`);
+  });
+
   it('takes the Discord option form and lets anyone ask', async () => {
     const reply = await h.app.command({ platform: 'discord', workspaceId: 'G1', channelId: '900000000000000999', userId: 'U1', name: 'why', text: '', options: { id: `https://arxiv.org/pdf/${DEEPSEEK}v1` }, canManage: false });
     expect(reply).toMatchObject({ kind: 'text', lines: [expect.stringContaining('This channel gets no digests')] });
