@@ -99,7 +99,7 @@ describe('/papers why, from the ledger and the recorded decisions', () => {
   });
 
   it('says so, instead of guessing, when the recorded decisions cannot be read', async () => {
-    h.ctx.db.sqlite.prepare('UPDATE deliveries SET decisions = ? WHERE channel_id = ?').run(`{"v":9,"t":"${DEEPSEEK}"}`, h.channel('CTOPIC').id);
+    h.ctx.db.sqlite.prepare('UPDATE deliveries SET decisions = ? WHERE channel_id = ?').run(`{"v":9,"t":"${DEEPSEEK} ${LATENT_DIFFUSION}"}`, h.channel('CTOPIC').id);
     const text = await h.text('CTOPIC', `why ${DEEPSEEK}`);
     expect(text).toContain(`The recorded decisions of the digest of ${FIXTURE_DAY} cannot be read (stored digest decisions are invalid at v`);
     expect(text).toContain('so I cannot say why without guessing');
