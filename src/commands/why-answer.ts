@@ -56,7 +56,7 @@ export function explainPaper(paper: Paper, channel: Channel, records: Pick<Decis
   if (ledger) {
     const picked = digests.find((d) => d.deliveryId === ledger.deliveryId);
     const decision = picked && find(picked);
-    const unknown = picked?.error ? `its recorded decisions cannot be read (${picked.error})` : 'planned before decisions were recorded';
+    const unknown = picked?.error ? `its recorded decisions cannot be read (${picked.error})` : 'no decision about it was recorded with that digest';
     const why = decision && picked ? reason(decision, picked) : `Picked for the digest of ${ledger.feedDay} (${unknown}, so its ranking is not known).`;
     if (ledger.status === 'sent') lines.push(`Posted here on ${ledger.feedDay}${ledger.lastError ? ` (unconfirmed: ${ledger.lastError})` : ''}. ${why}`);
     else if (ledger.status === 'failed') lines.push(`${why} But its delivery failed (${ledger.lastError ?? 'no reason recorded'}); it goes out again, looking first, with the channel's next digest.`);
