@@ -80,10 +80,10 @@ export function selectPapers(input: SelectionInput & { ranked?: boolean }): Sele
   const topN = Math.max(0, input.topN);
   const picks: DigestPick[] = [];
   let qualified = 0;
-  const rejected = input.onRejected;
+  const { onRejected: rejected, minUpvotes, delivered } = input;
   for (const c of ordered) {
-    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id)) {
-      if (rejected) rejected(c, input.delivered.has(c.paper.id) ? 'delivered' : byTopic && !byTopic.has(c.paper.id) ? 'off-topic' : 'low');
+    if (c.paper.upvotes < minUpvotes || delivered.has(c.paper.id)) {
+      if (rejected) rejected(c, delivered.has(c.paper.id) ? 'delivered' : byTopic && !byTopic.has(c.paper.id) ? 'off-topic' : 'low');
       continue;
     }
     const topic = byTopic?.get(c.paper.id);
@@ -92,7 +92,7 @@ export function selectPapers(input: SelectionInput & { ranked?: boolean }): Sele
       continue;
     }
     qualified++;
-    if (picks.length < topN) picks.push(topic === undefined ? c : { ...c, topic });
+    if (picks.length < topN) picks.push(topic === undefined ? c : { paper: c.paper, feedDay: c.feedDay, rank: c.rank, topic });
   }
   return { picks, overflow: qualified - picks.length };
 }

@@ -3,7 +3,7 @@ import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
-import { voteKey, type VotesRepo } from '../db/votes-repo.ts';
+import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { selectPapers, type Candidate, type Selection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
@@ -96,12 +96,14 @@ export class TasteCache {
     const cached = this.tastes.get(key);
     // Nothing was written since the last check: no per-channel read at all (the common, no-votes path).
     if (cached?.checkedAt === generation) return cached;
-    const version = batch ? (batch.versions().get(key) ?? '') : votes.version(target);
-    if (cached?.version === version) {
+    // A channel seen before is checked by its fingerprint; one not seen yet has its votes read at once.
+    const known = batch ? (batch.versions().get(key) ?? '') : cached ? votes.version(target) : undefined;
+    if (cached && cached.version === known) {
       cached.checkedAt = generation;
       return cached;
     }
-    const entry: TasteEntry = { version, checkedAt: generation, taste: version === '' ? undefined : fitTaste(votes.forChannel(target)) };
+    const read = known === '' ? [] : votes.forChannel(target);
+    const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste: read.length === 0 ? undefined : fitTaste(read) };
     if (this.tastes.size >= MAX_TASTES) this.tastes.clear();
     this.tastes.set(key, entry);
     return entry;
@@ -125,7 +127,7 @@ export class TasteCache {
     if (taste) {
       const { space, positions, scores: cached } = this.space(o.bundleKey, input.candidates);
       let scored = cached.get(taste);
-      if (!scored) cached.set(taste, (scored = { scores: space.scores(taste, this.termsOf), liked: space.nearestLikedAll(taste, this.termsOf) }));
+      if (!scored) cached.set(taste, (scored = space.evaluate(taste, this.termsOf)));
       const { scores, liked } = scored;
       const at = all.picks.map((p) => positions.get(p.paper.id)!);
       ranking = rankIndices(all.picks, (_p, i) => scores[at[i]!]!, o.newestDay, taste.weight);

@@ -3,7 +3,7 @@ import { loadConfig } from '../../src/config.ts';
 import { createContext } from '../../src/context.ts';
 import type { DigestDecisions } from '../../src/core/decisions.ts';
 import { openDb } from '../../src/db/client.ts';
-import { VotesRepo, type Vote } from '../../src/db/votes-repo.ts';
+import { voteKey, VotesRepo, type Vote } from '../../src/db/votes-repo.ts';
 import { readStoredDecisions, writeStoredDecisions } from '../../src/db/stored-decisions.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { PaperTerms } from '../../src/search/paper-terms.ts';
@@ -51,7 +51,7 @@ describe('the taste space of a set of candidates', () => {
   const taste = fitTaste([vote(diffusionA.id, 'U1', 1), vote(diffusionB.id, 'U2', 1), vote(theory.id, 'U3', -1)])!;
 
   it('scores papers like the liked ones above the rest, and like the disliked one below zero', () => {
-    const scores = space.scores(taste, termsOf);
+    const scores = space.evaluate(taste, termsOf).scores;
     expect(scores[4]).toBeGreaterThan(0.05);
     expect(scores[4]).toBeGreaterThan(scores[3]!);
     expect(scores[2]).toBeLessThan(0);
@@ -65,7 +65,7 @@ describe('the taste space of a set of candidates', () => {
   });
 
   it('finds the liked paper most like a candidate', () => {
-    const nearest = space.nearestLikedAll(taste, termsOf);
+    const nearest = space.evaluate(taste, termsOf).liked;
     expect(taste.examples[nearest[4]!]!.paperId).toBe(diffusionA.id);
     expect(nearest[3]).toBe(-1);
     expect(nearest[2]).toBe(-1);
@@ -148,6 +148,8 @@ describe('a planner with votes to read', () => {
   it('re-ranks once votes arrive, each pick saying why, and again as soon as they change', () => {
     ctx.votes.cast(target, diffusionA.id, 'U1', 1);
     ctx.votes.cast(target, theory.id, 'U2', -1);
+    expect(VotesRepo.versionOf(ctx.votes.forChannel(target))).toBe(ctx.votes.version(target));
+    expect(ctx.votes.versions().get(voteKey(target))).toBe(ctx.votes.version(target));
     const plan = ctx.planner.plan(channel, now);
     expect(plan.picks.map((p) => p.paper.id)).toEqual([diffusionA.id, diffusionB.id, video.id, agents.id, theory.id]);
     expect(plan.view.papers[2]!.why).toBe(`▲ 10 · like "${shortTitle(diffusionA.title)}", which one of you liked`);
