@@ -8,6 +8,7 @@ import { VotesRepo } from './db/votes-repo.ts';
 import { SavedPapersRepo } from './db/saved-papers-repo.ts';
 import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
 import { FollowUpsRepo } from './db/follow-ups-repo.ts';
+import { DecisionsRepo } from './db/decisions-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -34,6 +35,8 @@ export interface AppContext {
   processedEvents: ProcessedEventsRepo;
   /** Follow-ups said on posted papers (code released, upvotes surged). */
   followUps: FollowUpsRepo;
+  /** The planner's recorded decisions and the ledger, as `/papers why` reads them. */
+  decisions: DecisionsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -56,7 +59,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const search = new SearchService(searchRepo, papers);
   // Every entry point searches through this one instance, so timing it here times them all.
   if (options.metrics) timeSearches(search, options.metrics);
-  const planner = new DigestPlanner({ papers, channels, deliveries, search }, { maxCatchUpDays: config.digestMaxCatchUpDays });
+  const votes = new VotesRepo(db);
+  const planner = new DigestPlanner({ papers, channels, deliveries, search, votes }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
   return {
     config,
@@ -66,10 +70,11 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     papers,
     channels,
     deliveries,
-    votes: new VotesRepo(db),
+    votes,
     saved: new SavedPapersRepo(db),
     processedEvents: new ProcessedEventsRepo(db),
     followUps: new FollowUpsRepo(db),
+    decisions: new DecisionsRepo(db),
     searchRepo,
     search,
     planner,

@@ -105,6 +105,18 @@ export const papersCommand = new SlashCommandBuilder()
       )
       .addStringOption((o) => o.setName('id').setDescription('With remove: the arXiv id or link of the paper').setMaxLength(200)),
   )
+  .addSubcommand((sub) =>
+    sub
+      .setName('why')
+      .setDescription('Why a paper was posted in this channel, or why not')
+      .addStringOption((o) => o.setName('id').setDescription('An arXiv id, or its arxiv.org or huggingface.co/papers link').setRequired(true).setMaxLength(200)),
+  )
+  .addSubcommand((sub) =>
+    sub
+      .setName('taste')
+      .setDescription("What this channel's votes taught its digest")
+      .addBooleanOption((o) => o.setName('reset').setDescription('Forget every vote of this channel (needs Manage Channels)')),
+  )
   .addSubcommand((sub) => sub.setName('help').setDescription('How to use /papers'));
 
 /** The JSON body for a bulk overwrite (`PUT /applications/{app}/commands`). */

@@ -124,7 +124,8 @@ export function paperEmbed(paper: PaperView, rank?: number): DiscordEmbed {
   if (isHttpUrl(paper.thumbnail)) embed.thumbnail = { url: paper.thumbnail };
   const topic = paper.matchedTopic?.trim();
   const badge = paper.badge?.trim();
-  const footer = [topic ? `Topic: ${topic}` : '', badge ?? ''].filter(Boolean).join(' · ');
+  // The why line names the matched topic itself, so it stands in for the topic.
+  const footer = [paper.why?.trim() || (topic ? `Topic: ${topic}` : ''), badge ?? ''].filter(Boolean).join(' · ');
   if (footer) embed.footer = { text: fit(footer, BUDGET.footer) };
   return embed;
 }

@@ -16,6 +16,8 @@ export const DISCORD_WORDING: CommandWording = {
     '/papers follow topic:<topic | author:name>\ne.g. /papers follow topic:"diffusion models"  or  /papers follow topic:author:"Yann LeCun"\n' +
     '/papers follow time:08:00 timezone:Europe/Berlin: when your alerts come (daily; only what you name changes)',
   unfollowUsage: '/papers unfollow topic:<topic | number | all>\nThe numbers are those /papers following shows.',
+  whyUsage: '/papers why id:<arXiv id or link>\ne.g. /papers why id:2106.09685  or  /papers why id:https://huggingface.co/papers/2106.09685',
+  tasteUsage: '/papers taste [reset:True]\n/papers taste reset:True forgets every vote of this channel (needs Manage Channels).',
   startHint: 'Start with /papers subscribe topic:<topic> or /papers schedule time:<time>.',
   whoMayManage: 'Changing digest settings needs the Manage Channels permission.',
 };

@@ -119,7 +119,9 @@ function paperSection(p: PaperView): string {
  */
 export function paperBlocks(p: PaperView, options: { shareable?: boolean; votes?: VoteOrigin | false } = {}): SlackBlock[] {
   const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(paperSection(p)) }];
-  if (p.matchedTopic) blocks.push({ type: 'context', elements: [mrkdwn(`Matched topic: ${fitEscaped(p.matchedTopic, BUDGET.topic)}`)] });
+  // The why line names the matched topic itself, so it stands in for the topic line.
+  if (p.why) blocks.push({ type: 'context', elements: [mrkdwn(fitEscaped(p.why, BUDGET.topic))] });
+  else if (p.matchedTopic) blocks.push({ type: 'context', elements: [mrkdwn(`Matched topic: ${fitEscaped(p.matchedTopic, BUDGET.topic)}`)] });
   if (p.badge) blocks.push({ type: 'context', elements: [mrkdwn(fitEscaped(p.badge, BUDGET.topic))] });
   const buttons = [linkButton('arXiv', p.arxivUrl, 'arxiv'), linkButton('PDF', p.pdfUrl, 'pdf')];
   if (p.codeUrl) buttons.push(linkButton('Code', p.codeUrl, 'code'));

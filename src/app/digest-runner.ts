@@ -59,7 +59,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
       await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
     }
     await deps.freshness.ensureFresh();
-    const plan = deps.planner.plan(channel, deps.clock.now());
+    const plan = deps.planner.plan(channel, deps.clock.now(), { record: true });
     if (plan.days.length === 0) {
       deps.logger.info({ channelId: channel.id }, 'no papers ingested yet: digest skipped without a record');
       return { outcome: 'nothing-ingested' };
@@ -71,6 +71,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
       picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })),
       view: channel.kind === 'person' ? { ...plan.view, title: personalTitle(plan.feedDay) } : plan.view,
       status,
+      ...(plan.decisions ? { decisions: plan.decisions } : {}),
     });
     if (delivery.status === 'pending' || delivery.status === 'sending') await deps.enqueueDelivery(channel.platform, delivery.id, { fresh: created });
     if (!created) return { outcome: 'exists', deliveryId: delivery.id, status: delivery.status };

@@ -30,6 +30,8 @@ export const TYPED_WORDING: CommandWording = {
     '/papers follow <topic | author:name>\ne.g. /papers follow "diffusion models"  or  /papers follow author:"Yann LeCun"\n' +
     '/papers follow time <HH:MM> [time zone]: when your alerts come (daily; only what you name changes)',
   unfollowUsage: '/papers unfollow <topic | number | all>\nThe numbers are those /papers following shows.',
+  whyUsage: '/papers why <arXiv id or link>\ne.g. /papers why 2106.09685  or  /papers why https://huggingface.co/papers/2106.09685',
+  tasteUsage: '/papers taste [reset]\n/papers taste reset forgets every vote of this channel (only people who may change its settings).',
   startHint: 'Start with /papers subscribe <topic> or /papers schedule <time>.',
   whoMayManage: 'Only the people this platform lets manage the channel can change digest settings.',
 };

@@ -15,6 +15,7 @@
  *     `sunday` or 1-7, with `weekly`), `timezone` (IANA name; default the caller's zone)
  *   - `settings`: `top` (1-10), `min_upvotes` (0 or more), `empty` (`skip` | `notice`)
  *   - `follow`: `topic` (string), `time` (`HH:MM`), `timezone` (IANA name); `unfollow`: `topic` (a topic, its number, or `all`)
+ *   - `why`: `id` (an arXiv id or link); `taste`: `reset` (boolean: forget the channel's votes)
  *   An adapter may instead rebuild `text` in the Slack form; both work.
  * - `cursor`: the cursor from a reply's `more` (the "More" button), with `name`/`text` from `more`.
  * - `canManage`: whether the caller may change this channel's settings; `userTimeZone` when known.
@@ -48,6 +49,8 @@ import { unsubscribeCommand } from './unsubscribe-command.ts';
 import { followCommand } from './follow-command.ts';
 import { followingCommand } from './following-command.ts';
 import { unfollowCommand } from './unfollow-command.ts';
+import { tasteCommand } from './taste-command.ts';
+import { whyCommand } from './why-command.ts';
 
 export type { Command, CommandCoreDeps, DigestPlanning } from './command.ts';
 
@@ -68,6 +71,8 @@ export const commands: ReadonlyMap<string, Command> = new Map(
     followingCommand,
     unfollowCommand,
     savedCommand,
+    whyCommand,
+    tasteCommand,
     helpCommand,
   ].map((c): [string, Command] => [c.name, c]),
 );

@@ -44,6 +44,8 @@ export interface CommandWording {
   /** `/papers follow`: a topic or author for oneself, or when one's alerts come. */
   followUsage: string;
   unfollowUsage: string;
+  whyUsage: string;
+  tasteUsage: string;
   /** How to start digests in a channel that gets none yet. */
   startHint: string;
   /** Who may change a channel's digest settings. */

@@ -23,6 +23,8 @@ export interface PaperView {
   matchedTopic?: string;
   /** Where the paper comes from, when it is not our own store (e.g. found by Hugging Face's search, new to us). */
   badge?: string;
+  /** Why a digest picked it, in one line, when the channel's taste ranked the digest: `matched "diffusion" · ▲ 151 · like "SaRA…", which 3 of you liked`. */
+  why?: string;
 }
 
 /** A digest ready to render: one channel, one feed day. */

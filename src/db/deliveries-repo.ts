@@ -3,7 +3,9 @@ import type { ChannelTarget } from '../core/ports.ts';
 import type { ChannelKind, Delivery, DeliveryStatus, Platform } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { DigestView } from '../core/views.ts';
+import type { DigestDecisions } from '../core/decisions.ts';
 import type { Db } from './client.ts';
+import { writeStoredDecisions } from './stored-decisions.ts';
 import { readStoredView, writeStoredView } from './stored-view.ts';
 
 /** A delivery row with the digest it posts. */
@@ -33,6 +35,8 @@ export interface DigestOutboxEntry {
   view: DigestView;
   /** `skipped` records an empty day the channel asked not to hear about, so it is not reconsidered. */
   status: 'pending' | 'skipped';
+  /** What the planner decided about every candidate (`/papers why` reads them, see src/db/decisions-repo.ts). */
+  decisions?: DigestDecisions;
 }
 
 interface DeliveryRow {
@@ -112,7 +116,7 @@ export class DeliveriesRepo {
   constructor(private readonly db: Db) {
     this.byId = db.sqlite.prepare(`SELECT ${COLUMNS} FROM deliveries WHERE id = ?`);
     this.insertDelivery = db.sqlite.prepare(
-      `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view) VALUES (@id, @channelId, @feedDay, @paperIds, @status, @view)
+      `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view, decisions) VALUES (@id, @channelId, @feedDay, @paperIds, @status, @view, @decisions)
        ON CONFLICT DO NOTHING`,
     );
     this.insertPaper = db.sqlite.prepare(
@@ -200,6 +204,7 @@ export class DeliveriesRepo {
         paperIds: JSON.stringify(entry.picks.map((p) => p.paperId)),
         status: entry.status,
         view: writeStoredView(entry.view),
+        decisions: entry.decisions ? writeStoredDecisions(entry.decisions) : null,
       }).changes;
       if (inserted === 0) return { delivery: this.toDelivery(this.openForDay.get(entry.channelId, entry.feedDay) as DeliveryRow), created: false };
       for (const pick of entry.picks) this.insertPaper.run(entry.channelId, pick.paperId, id, pick.topic ?? null);

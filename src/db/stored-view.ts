@@ -23,6 +23,7 @@ const paperViewSchema = z.object({
   snippet: z.string().optional(),
   matchedTopic: z.string().optional(),
   badge: z.string().optional(),
+  why: z.string().optional(),
 });
 
 const digestViewSchema = z.object({

@@ -26,6 +26,12 @@ export interface VoteCounts {
 /** Only the key columns of a target (a target may carry more). */
 const keyOf = (t: ChannelTarget) => ({ platform: t.platform, workspaceId: t.workspaceId, channelId: t.channelId });
 
+/** Vote writes per connection (SQLite's `data_version` counts only other connections' commits). */
+const LOCAL_WRITES = new WeakMap<object, number>();
+
+/** A chat channel's key in {@link VotesRepo.versions}. */
+export const voteKey = (t: ChannelTarget) => `${t.platform}\u0000${t.workspaceId}\u0000${t.channelId}`;
+
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /**
@@ -40,6 +46,9 @@ export class VotesRepo {
   private readonly countStmt: Statement;
   private readonly all: Statement;
   private readonly clear: Statement;
+  private versionStmt: Statement | undefined;
+  private versionsStmt: Statement | undefined;
+  private dataVersion: Statement | undefined;
 
   constructor(private readonly db: Db) {
     const key = 'platform = @platform AND workspace_id = @workspaceId AND channel_id = @channelId';
@@ -66,6 +75,7 @@ export class VotesRepo {
   /** Sets (or changes) a person's vote; returns the paper's counts after it. */
   cast(target: ChannelTarget, paperId: string, userId: string, value: VoteValue, source: VoteSource = 'button'): VoteCounts {
     this.upsert.run({ ...keyOf(target), paperId, userId, value, source });
+    this.wrote();
     return this.counts(target, paperId);
   }
 
@@ -76,6 +86,7 @@ export class VotesRepo {
   withdraw(target: ChannelTarget, paperId: string, userId: string, only?: { value: VoteValue; source: VoteSource }): VoteCounts {
     if (only) this.removeIf.run({ ...keyOf(target), paperId, userId, ...only });
     else this.remove.run({ ...keyOf(target), paperId, userId });
+    this.wrote();
     return this.counts(target, paperId);
   }
 
@@ -94,8 +105,62 @@ export class VotesRepo {
     return this.all.all(keyOf(target)) as Vote[];
   }
 
+  /**
+   * A fingerprint of a channel's votes, '' when it has none: it changes whenever a vote is cast, changed or
+   * taken back, so a taste learned from them can be kept until then. One index range read.
+   */
+  version(target: ChannelTarget): string {
+    this.versionStmt ??= this.db.sqlite.prepare(
+      `SELECT COUNT(*) AS n, MAX(updated_at) AS at, TOTAL(value) AS net, TOTAL(length(paper_id) * value) AS mix FROM votes
+       WHERE platform = @platform AND workspace_id = @workspaceId AND channel_id = @channelId`,
+    );
+    const row = this.versionStmt.get(keyOf(target)) as { n: number; at: string | null; net: number; mix: number };
+    return row.n === 0 ? '' : `${row.n}|${row.at}|${row.net}|${row.mix}`;
+  }
+
+  /**
+   * Changes whenever any vote may have changed: a write through any VotesRepo on this connection, or a
+   * commit by another connection (SQLite's `data_version`; another process, or anything it wrote). While it
+   * stays the same, every channel's {@link version} does too, so a cache can skip reading them.
+   */
+  generation(): string {
+    this.dataVersion ??= this.db.sqlite.prepare('PRAGMA data_version').pluck();
+    return `${this.dataVersion.get() as number}|${LOCAL_WRITES.get(this.db.sqlite) ?? 0}`;
+  }
+
+  private wrote(): void {
+    LOCAL_WRITES.set(this.db.sqlite, (LOCAL_WRITES.get(this.db.sqlite) ?? 0) + 1);
+  }
+
+  /** What {@link version} says of these votes (all of one channel), without reading them again. */
+  static versionOf(votes: readonly Vote[]): string {
+    if (votes.length === 0) return '';
+    let at = '';
+    let net = 0;
+    let mix = 0;
+    for (const v of votes) {
+      if (v.updatedAt > at) at = v.updatedAt;
+      net += v.value;
+      mix += v.paperId.length * v.value;
+    }
+    return `${votes.length}|${at}|${net}|${mix}`;
+  }
+
+  /** {@link version} of every channel that has votes, in one read, keyed by {@link voteKey}. */
+  versions(): Map<string, string> {
+    this.versionsStmt ??= this.db.sqlite.prepare(
+      `SELECT platform, workspace_id AS workspaceId, channel_id AS channelId, COUNT(*) AS n, MAX(updated_at) AS at, TOTAL(value) AS net,
+              TOTAL(length(paper_id) * value) AS mix
+       FROM votes GROUP BY platform, workspace_id, channel_id`,
+    );
+    const rows = this.versionsStmt.all() as (ChannelTarget & { n: number; at: string; net: number; mix: number })[];
+    return new Map(rows.map((r) => [voteKey(r), `${r.n}|${r.at}|${r.net}|${r.mix}`]));
+  }
+
   /** Forgets every vote of a channel (`/papers taste reset`); returns how many were forgotten. */
   resetChannel(target: ChannelTarget): number {
-    return this.clear.run(keyOf(target)).changes;
+    const forgotten = this.clear.run(keyOf(target)).changes;
+    this.wrote();
+    return forgotten;
   }
 }

@@ -10,7 +10,11 @@ import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import type { SearchService } from '../search/search-service.ts';
-import { rankCandidates, selectPapers, type Candidate, type DigestPick } from './select-papers.ts';
+import type { DigestDecisions } from '../core/decisions.ts';
+import type { VotesRepo } from '../db/votes-repo.ts';
+import { rankCandidates, selectPapers, type Candidate, type DigestPick, type Selection } from './select-papers.ts';
+import { TasteCache, type TasteReport, type VoteBatch } from './taste-cache.ts';
+import type { ChannelTarget } from '../core/ports.ts';
 
 /** How many days back a digest reaches after downtime by default (`DIGEST_MAX_CATCHUP_DAYS`). */
 export const DEFAULT_MAX_CATCH_UP_DAYS = 7;
@@ -48,6 +52,8 @@ export interface DigestPlan {
   /** True when nothing qualified. */
   empty: boolean;
   view: DigestView;
+  /** What was decided about every candidate, when asked for with {@link PlanOverrides.record}. */
+  decisions?: DigestDecisions;
 }
 
 /** Optional overrides, for previews and the CLI dry run. */
@@ -57,6 +63,8 @@ export interface PlanOverrides {
   minUpvotes?: number;
   /** Plan for this feed day only, ignoring the channel's history. */
   feedDay?: Day;
+  /** Also record each decision (the digest runner stores them for `/papers why`). */
+  record?: boolean;
 }
 
 interface DayBundle {
@@ -74,6 +82,8 @@ interface PlannerDeps {
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
   search: SearchService;
+  /** The channels' votes: their taste re-ranks their digests. Without it (or without votes), ranking is by topics and upvotes only. */
+  votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'>;
 }
 
 /** Planner settings. */
@@ -102,12 +112,15 @@ export class DigestPlanner {
   /** Topics whose misspelt words the corpus corrected, as matched. */
   private readonly corrections = new Map<string, string>();
   private readonly maxCatchUpDays: number;
+  /** Each channel's taste (fitted once per change of its votes) and the term vectors it is scored with. */
+  private readonly tastes: TasteCache;
 
   constructor(
     private readonly deps: PlannerDeps,
     options: PlannerOptions = {},
   ) {
     this.maxCatchUpDays = options.maxCatchUpDays ?? DEFAULT_MAX_CATCH_UP_DAYS;
+    this.tastes = new TasteCache({ papers: deps.papers, ...(deps.votes ? { votes: deps.votes } : {}) });
   }
 
   /** The feed days a channel's next digest covers, oldest first. */
@@ -122,13 +135,14 @@ export class DigestPlanner {
   }
 
   /**
-   * Plans many channels at once (the same result as {@link plan} for each): the feed day, topics and
-   * candidate bundles are looked up once for all of them.
+   * Plans many channels at once (the same result as {@link plan} for each): the feed day, topics, vote
+   * fingerprints and candidate bundles are looked up once for all of them.
    */
   planMany(channels: Channel[], now: Date): DigestPlan[] {
     const today = feedDayAt(now);
     const topicsByChannel = this.deps.channels.topicQueriesByChannel();
-    return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}));
+    const votes = this.tastes.batch();
+    return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}, votes));
   }
 
   private daysOn(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): CoveredDays {
@@ -161,22 +175,28 @@ export class DigestPlanner {
     return Math.max(this.maxCatchUpDays, CADENCE_SPAN[channel.schedule.cadence]);
   }
 
-  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides): DigestPlan {
+  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, votes?: VoteBatch): DigestPlan {
     const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : this.daysOn(channel, today);
     const { days } = covered;
     const bundle = this.bundle(days);
     for (const topic of topics) this.matchTopic(bundle, topic);
     const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
-    const selection = selectPapers({
-      ranked: true,
+    const input = {
+      ranked: true as const,
       candidates: bundle.candidates,
       topics,
       topicMatches: bundle.topicMatches,
       delivered,
       minUpvotes: overrides.minUpvotes ?? channel.minUpvotes,
       topN: overrides.topN ?? channel.topN,
-    });
+    };
     const feedDay = days[days.length - 1] ?? today;
+    const taste = this.tastes.tasteOf(channel, votes);
+    // The common path (no votes, nothing to record) is today's selection and nothing more.
+    const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey: days.join(','), newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
+    const selection: Selection = tasted?.selection ?? selectPapers(input);
+    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0);
+    if (tasted?.why) view.papers = view.papers.map((p, i) => (tasted.why![i] ? { ...p, why: tasted.why![i] } : p));
     return {
       channelId: channel.id,
       feedDay,
@@ -185,7 +205,8 @@ export class DigestPlanner {
       picks: selection.picks,
       overflow: selection.overflow,
       empty: selection.picks.length === 0,
-      view: this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0),
+      view,
+      ...(tasted?.decisions ? { decisions: tasted.decisions } : {}),
     };
   }
 
@@ -193,6 +214,7 @@ export class DigestPlanner {
   invalidate(): void {
     for (const b of this.bundles.values()) b.index.close();
     this.bundles.clear();
+    this.tastes.invalidate();
     this.daysCache.clear();
     this.corrections.clear();
   }
@@ -228,6 +250,13 @@ export class DigestPlanner {
     this.matchTopic(bundle, topic);
     const corrected = this.corrections.get(topic);
     return { plan, recent: bundle.topicMatches.get(topic)!.size, ...(corrected ? { corrected } : {}) };
+  }
+
+  /** What a channel's votes taught it (`/papers taste`), its terms weighed in the idf of the last `lookbackDays` feed days. */
+  tasteReport(target: ChannelTarget, now: Date, lookbackDays = 7): TasteReport | undefined {
+    const today = feedDayAt(now);
+    const bundle = this.bundle(this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today }).reverse());
+    return this.tastes.report(target, bundle.candidates.map((c) => c.paper));
   }
 
   private matchTopic(bundle: DayBundle, topic: string): void {

@@ -24,6 +24,8 @@ export interface SelectionInput {
   delivered: Set<string>;
   minUpvotes: number;
   topN: number;
+  /** Told of each candidate left out and why (the planner records it for `/papers why`). */
+  onRejected?: (candidate: Candidate, reason: 'delivered' | 'off-topic' | 'low') => void;
 }
 
 export interface Selection {
@@ -78,12 +80,19 @@ export function selectPapers(input: SelectionInput & { ranked?: boolean }): Sele
   const topN = Math.max(0, input.topN);
   const picks: DigestPick[] = [];
   let qualified = 0;
+  const { onRejected: rejected, minUpvotes, delivered } = input;
   for (const c of ordered) {
-    if (c.paper.upvotes < input.minUpvotes || input.delivered.has(c.paper.id)) continue;
+    if (c.paper.upvotes < minUpvotes || delivered.has(c.paper.id)) {
+      if (rejected) rejected(c, delivered.has(c.paper.id) ? 'delivered' : byTopic && !byTopic.has(c.paper.id) ? 'off-topic' : 'low');
+      continue;
+    }
     const topic = byTopic?.get(c.paper.id);
-    if (byTopic && topic === undefined) continue;
+    if (byTopic && topic === undefined) {
+      if (rejected) rejected(c, 'off-topic');
+      continue;
+    }
     qualified++;
-    if (picks.length < topN) picks.push(topic === undefined ? c : { ...c, topic });
+    if (picks.length < topN) picks.push(topic === undefined ? c : { paper: c.paper, feedDay: c.feedDay, rank: c.rank, topic });
   }
   return { picks, overflow: qualified - picks.length };
 }

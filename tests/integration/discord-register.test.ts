@@ -36,7 +36,7 @@ describe('papers discord register', () => {
     const [papers] = call!.body as { name: string; options: Option[] }[];
     expect(papers!.name).toBe('papers');
     const subs = Object.fromEntries(papers!.options.map((o) => [o.name, o]));
-    expect(Object.keys(subs)).toEqual(['search', 'similar', 'today', 'subscribe', 'unsubscribe', 'topics', 'schedule', 'settings', 'pause', 'resume', 'follow', 'following', 'unfollow', 'saved', 'help']);
+    expect(Object.keys(subs)).toEqual(['search', 'similar', 'today', 'subscribe', 'unsubscribe', 'topics', 'schedule', 'settings', 'pause', 'resume', 'follow', 'following', 'unfollow', 'saved', 'why', 'taste', 'help']);
     expect(subs.follow!.options!.map((o) => [o.name, o.required ?? false])).toEqual([['topic', false], ['time', false], ['timezone', false]]);
     expect(subs.unfollow!.options![0]).toMatchObject({ name: 'topic', required: true });
     expect(papers!.options.every((o) => o.type === 1)).toBe(true);
@@ -50,6 +50,8 @@ describe('papers discord register', () => {
     expect(settings.top).toMatchObject({ type: 4, min_value: 1, max_value: 10 });
     expect(settings.min_upvotes).toMatchObject({ type: 4, min_value: 0 });
     expect(settings.empty!.choices!.map((c) => c.value)).toEqual(['skip', 'notice']);
+    expect(subs.why!.options).toEqual([expect.objectContaining({ name: 'id', type: 3, required: true })]);
+    expect(subs.taste!.options).toEqual([expect.objectContaining({ name: 'reset', type: 5 })]);
   });
 
   it('registers in one guild with --guild', async () => {
