@@ -6,6 +6,7 @@ import type { DigestView } from '../core/views.ts';
 import type { DigestDecisions } from '../core/decisions.ts';
 import type { Db } from './client.ts';
 import { writeStoredDecisions } from './stored-decisions.ts';
+import { knownParts, readMessageIds, withPart } from './stored-message-ids.ts';
 import { readStoredView, writeStoredView } from './stored-view.ts';
 
 /** A delivery row with the digest it posts. */
@@ -72,21 +73,6 @@ function fromRow(r: DeliveryRow, view: DigestView | null, viewError?: string): O
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
-}
-
-/**
- * `platform_message_ids` is a JSON array whose index is the part (0-based) and whose value is the message id
- * the platform accepted for it: the whole list once sent, and the parts accepted so far while a delivery is
- * under way (written as each part is accepted; a part not known yet is `null`). Older rows hold only the
- * final list (or `[]`), which reads the same.
- */
-function readMessageIds(text: string): (string | null)[] {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed.map((m) => (typeof m === 'string' && m !== '' ? m : null)) : [];
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -284,21 +270,15 @@ export class DeliveriesRepo {
     this.db.sqlite.transaction(() => {
       const text = read.get(id) as string | undefined;
       if (text === undefined) return;
-      const ids = readMessageIds(text);
-      if (ids[part - 1] === messageId) return;
-      while (ids.length < part) ids.push(null);
-      ids[part - 1] = messageId;
-      write.run(JSON.stringify(ids), id);
+      const next = withPart(text, part, messageId);
+      if (next !== undefined) write.run(next, id);
     })();
   }
 
   /** The parts of a delivery the platform is known to have accepted: 1-based part -> message id. */
   postedParts(id: string): Map<number, string> {
     this.idsStmt ??= this.db.sqlite.prepare('SELECT platform_message_ids FROM deliveries WHERE id = ?').pluck();
-    const text = this.idsStmt.get(id) as string | undefined;
-    const parts = new Map<number, string>();
-    for (const [i, m] of readMessageIds(text ?? '[]').entries()) if (m !== null) parts.set(i + 1, m);
-    return parts;
+    return knownParts((this.idsStmt.get(id) as string | undefined) ?? '[]');
   }
 
   /**
