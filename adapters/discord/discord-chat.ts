@@ -9,8 +9,14 @@ import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
 import { findForumPosts, postLayout, renderLayout, type LayoutPoster } from './discord-layouts.ts';
 
-/** Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions, Cannot send messages to this user (DMs). */
-export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007]);
+/**
+ * Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions,
+ * Cannot send messages to this user (DMs), Cannot execute action on this channel type (e.g. starting a
+ * thread inside a thread).
+ */
+export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007, 50024]);
+/** "Cannot execute action on this channel type": for delivery, a thread started where none can be (inside a thread). */
+const CANNOT_ON_CHANNEL_TYPE = 50024;
 const MAX_NONCE = 25;
 const FALLBACK_RETRY_MS = 1000;
 
@@ -40,6 +46,10 @@ export function toPlatformError(error: unknown): PapersError {
   }
   if (error instanceof DiscordAPIError) {
     const code = Number(error.code);
+    if (code === CANNOT_ON_CHANNEL_TYPE) {
+      const reason = `${code}: this channel cannot hold a thread (it is one), so choose the digest layout (/papers settings)`;
+      return new PermanentPlatformError(reason, `Discord refused: ${error.message} (${reason})`, { cause: error });
+    }
     if (PERMANENT_CODES.has(code)) return new PermanentPlatformError(String(code), `Discord refused: ${error.message} (${code})`, { cause: error });
     return new TransientPlatformError(`Discord answered ${error.status}: ${error.message} (${error.code})`, { cause: error });
   }

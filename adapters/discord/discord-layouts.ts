@@ -133,6 +133,7 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
   for (const [i, part] of parts.entries()) {
     let id = options.skip?.get(i + 1);
     let own: string | undefined;
+    let told = false;
     if (forum) {
       if (id === undefined) {
         const applied = [...new Set((part.tags ?? []).map((t) => tags.get(t.toLowerCase())).filter((t): t is string => t !== undefined))].slice(0, FORUM_LIMITS.appliedTags);
@@ -145,10 +146,13 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
       id ??= await poster.send(thread, part.message, poster.nonceFor(deliveryId, i));
     } else {
       id ??= await poster.send(target.channelId, part.message, poster.nonceFor(deliveryId, i));
+      // The message is accepted: said before its thread is started, which may fail.
+      options.onPosted?.(i + 1, id);
+      told = true;
       if (part.threadName) own = await startThread(poster, target.channelId, id, part.threadName);
     }
     ids.push(id);
-    options.onPosted?.(i + 1, id);
+    if (!told) options.onPosted?.(i + 1, id);
     for (const paperId of part.paperIds) shown.push({ paperId, messageId: id, threadId: own ?? thread ?? id });
   }
   return { messageIds: ids, shown };

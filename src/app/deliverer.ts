@@ -51,9 +51,13 @@ export interface Deliverer {
 }
 
 /**
- * The delivery use case, exactly once as far as the platform allows: sent rows are done; an attempt that
- * follows an earlier one looks for its post first (Slack: message metadata; Discord dedupes by nonce) and
- * posts only the missing parts; a look-up that cannot be made counts the digest as sent, unconfirmed.
+ * The delivery use case, exactly once whatever the platform: each part the platform accepts is written to
+ * the ledger at once, and a later attempt, however late, posts only the parts the ledger does not know.
+ * Only after an ambiguous ending (network, 5xx, crash: a part may have been accepted unrecorded) does an
+ * attempt look for its post first (Slack: message metadata; Discord forums: post names; Discord channels
+ * dedupe by nonce for a few minutes) and merge what it finds; a look-up that cannot be made then counts the
+ * digest as sent, unconfirmed. An attempt that follows only rate limits looks nothing up. The one window
+ * left is between the platform accepting a part and our write of it (a crash there).
  * Failures come back as thrown typed errors after the ledger is written: `RateLimitError` (row back to
  * pending), `PermanentPlatformError` (row failed, papers released when nothing showed, channel unreachable,
  * its owner told by DM), anything else (recorded; after the last attempt the row fails keeping its papers).
@@ -97,40 +101,58 @@ function failureStatus(error: unknown, isLast: boolean): DeliveryStatus {
   return isLast ? 'gave_up' : 'failed';
 }
 
+/**
+ * Whether an earlier attempt may have had a part accepted that the ledger does not know: one that ended
+ * ambiguously (network, 5xx, a crash; the row stayed `sending`, or failed and was reopened). An attempt that
+ * ended with a rate limit (row back to `pending`) was refused for its next part and had recorded every part
+ * accepted before it, so the ledger knows all that shows: nothing needs looking up.
+ */
+function mayHaveUnrecordedParts(before: { status: string; attempts: number }): boolean {
+  return before.attempts > 0 && before.status !== 'pending';
+}
+
 async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome> {
   const deliveryId = delivery.id;
   const before = deps.deliveries.beginAttempt(deliveryId)!;
   const log = deps.logger.child({ deliveryId, channelId: delivery.channelId, platform: chat.platform, attempt: before.attempts + 1 });
   const posted = new Map<number, string>();
+  // Parts the platform accepted in earlier attempts, written to the ledger as each was accepted.
+  const known = before.attempts > 0 ? deps.deliveries.postedParts(deliveryId) : new Map<number, string>();
+  const skip = new Map(known);
+  let settled = !mayHaveUnrecordedParts(before);
   try {
-    let skip: Map<number, string> | undefined;
-    let complete = false;
     const view = delivery.view ?? { feedDay: delivery.feedDay, papers: [] };
-    if (before.attempts > 0) {
-      // Any earlier attempt (ambiguous failure, crash, or a 429 between the parts of a long digest) may have posted.
+    if (!settled) {
+      // The platform's own record covers what an ambiguous ending left unrecorded (Slack: message metadata; Discord forums: post names).
       const found = await lookUp(chat, target, deliveryId, view);
       if (found === 'impossible') return unconfirmed(deps, delivery, log);
-      complete = found.parts > 0 && found.posted.size >= found.parts;
-      if (found.posted.size > 0) {
-        skip = found.posted;
-        if (!complete) log.info({ postedParts: [...found.posted.keys()], parts: found.parts }, 'resuming a digest an earlier attempt posted in part');
-      }
+      for (const [part, id] of found.posted) if (!skip.has(part)) skip.set(part, id);
+      settled = true;
     }
-    // With every part found, this posts nothing: it only says which message shows each paper.
-    const result = await chat.postDigest(target, view, deliveryId, { ...(skip ? { skip } : {}), onPosted: (part, id) => {
-        if (!posted.has(part) && !skip?.has(part)) options.onPosted?.();
+    if (skip.size > 0) log.info({ postedParts: [...skip.keys()] }, 'resuming a digest earlier attempts posted in part');
+    let fresh = 0;
+    // Each accepted part is written at once: the one window left is between the platform accepting a part and this write.
+    const result = await chat.postDigest(target, view, deliveryId, { ...(skip.size > 0 ? { skip } : {}), onPosted: (part, id) => {
+        if (!posted.has(part) && !skip.has(part)) {
+          fresh += 1;
+          options.onPosted?.();
+        }
         posted.set(part, id);
+        if (known.get(part) !== id) {
+          deps.deliveries.recordPosted(deliveryId, part, id);
+          known.set(part, id);
+        }
       } });
-    deps.deliveries.markSent(deliveryId, result.messageIds);
-    if (result.shown && result.shown.length > 0) deps.deliveries.recordPaperMessages(deliveryId, result.shown);
-    if (complete) {
+    deps.deliveries.markSent(deliveryId, result.messageIds, result.shown ?? []);
+    if (fresh === 0 && skip.size > 0) {
       log.info({ messageIds: result.messageIds }, 'digest was already posted by an earlier attempt');
       return { outcome: 'found', messageIds: result.messageIds };
     }
     log.info({ messageIds: result.messageIds, papers: view.papers.length, layout: view.layout ?? 'digest' }, 'digest delivered');
     return { outcome: 'sent', messageIds: result.messageIds };
   } catch (error) {
-    return handleFailure(deps, chat, { delivery, target, posted: posted.size, isLast: options.isLastAttempt, attempts: options.attempts }, error, log);
+    const showing = new Set([...posted.keys(), ...skip.keys()]).size;
+    return handleFailure(deps, chat, { delivery, target, posted: showing, settled, isLast: options.isLastAttempt, attempts: options.attempts }, error, log);
   }
 }
 
@@ -170,8 +192,10 @@ function unconfirmed(deps: DelivererDeps, delivery: OutboxDelivery, log: Logger)
 interface FailedAttempt {
   delivery: OutboxDelivery;
   target: ChannelTarget;
-  /** Parts this attempt saw accepted (or found already showing). */
+  /** Parts known to show: accepted by this attempt or earlier ones, or found by the look-up. */
   posted: number;
+  /** Whether the ledger knows every part showing (no ambiguous ending left unlooked-at). */
+  settled: boolean;
   isLast: boolean;
   attempts: number;
 }
@@ -180,7 +204,9 @@ async function handleFailure(deps: DelivererDeps, chat: ChatPlatform, attempt: F
   const { delivery, target } = attempt;
   const reason = describeError(error);
   if (error instanceof RateLimitError) {
-    deps.deliveries.markPending(delivery.id, reason);
+    // A rate-limited look-up settles nothing: the row stays `sending`, so the next attempt looks again.
+    if (attempt.settled) deps.deliveries.markPending(delivery.id, reason);
+    else deps.deliveries.recordError(delivery.id, reason);
     log.warn({ retryAfterMs: error.retryAfterMs }, 'platform rate limit: delivery queue waits');
     throw error;
   }

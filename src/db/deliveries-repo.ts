@@ -6,6 +6,7 @@ import type { DigestView } from '../core/views.ts';
 import type { DigestDecisions } from '../core/decisions.ts';
 import type { Db } from './client.ts';
 import { writeStoredDecisions } from './stored-decisions.ts';
+import { knownParts, readMessageIds, withPart } from './stored-message-ids.ts';
 import { readStoredView, writeStoredView } from './stored-view.ts';
 
 /** A delivery row with the digest it posts. */
@@ -65,7 +66,7 @@ function fromRow(r: DeliveryRow, view: DigestView | null, viewError?: string): O
     feedDay: r.feed_day,
     paperIds: JSON.parse(r.paper_ids) as string[],
     status: r.status,
-    platformMessageIds: JSON.parse(r.platform_message_ids) as string[],
+    platformMessageIds: readMessageIds(r.platform_message_ids).filter((m): m is string => typeof m === 'string'),
     attempts: r.attempts,
     lastError: r.last_error,
     view,
@@ -95,6 +96,9 @@ export class DeliveriesRepo {
   private setPaperMessage: Statement | undefined;
   private paperAtStmt: Statement | undefined;
   private paperMessageStmt: Statement | undefined;
+  private idsStmt: Statement | undefined;
+  private setIdsStmt: Statement | undefined;
+  private unconfirmedStmt: Statement | undefined;
   private readonly byId: Statement;
   private readonly insertDelivery: Statement;
   private readonly insertPaper: Statement;
@@ -243,9 +247,38 @@ export class DeliveriesRepo {
     })();
   }
 
-  /** The platform accepted the digest: record its message ids. */
-  markSent(id: string, messageIds: string[]): void {
-    this.sent.run(JSON.stringify(messageIds), id);
+  /**
+   * The platform accepted the digest: records its message ids and, in the same transaction, which message
+   * shows each paper (see {@link recordPaperMessages}), so a sent row always knows its messages.
+   */
+  markSent(id: string, messageIds: string[], shown: readonly PaperMessage[] = []): void {
+    this.db.sqlite.transaction(() => {
+      this.sent.run(JSON.stringify(messageIds), id);
+      if (shown.length > 0) this.recordPaperMessages(id, shown);
+    })();
+  }
+
+  /**
+   * Part `part` (1-based) of a delivery was accepted by the platform as `messageId`: written at once, so a
+   * later attempt, however late, never posts it again ({@link postedParts}).
+   */
+  recordPosted(id: string, part: number, messageId: string): void {
+    this.idsStmt ??= this.db.sqlite.prepare('SELECT platform_message_ids FROM deliveries WHERE id = ?').pluck();
+    this.setIdsStmt ??= this.db.sqlite.prepare(`UPDATE deliveries SET platform_message_ids = ?, updated_at = ${NOW} WHERE id = ?`);
+    const [read, write] = [this.idsStmt, this.setIdsStmt];
+    if (!Number.isInteger(part) || part < 1 || messageId === '') return;
+    this.db.sqlite.transaction(() => {
+      const text = read.get(id) as string | undefined;
+      if (text === undefined) return;
+      const next = withPart(text, part, messageId);
+      if (next !== undefined) write.run(next, id);
+    })();
+  }
+
+  /** The parts of a delivery the platform is known to have accepted: 1-based part -> message id. */
+  postedParts(id: string): Map<number, string> {
+    this.idsStmt ??= this.db.sqlite.prepare('SELECT platform_message_ids FROM deliveries WHERE id = ?').pluck();
+    return knownParts((this.idsStmt.get(id) as string | undefined) ?? '[]');
   }
 
   /**
@@ -264,12 +297,13 @@ export class DeliveriesRepo {
     })();
   }
 
-  /** The platform may have shown the digest but it cannot be checked: counted as sent (never posted twice), with why. */
+  /**
+   * The platform may have shown the digest but it cannot be checked: counted as sent (never posted twice),
+   * with why. The parts known to be accepted stay recorded.
+   */
   markSentUnconfirmed(id: string, reason: string): void {
-    this.db.sqlite.transaction(() => {
-      this.sent.run('[]', id);
-      this.errorOnly.run(reason.slice(0, MAX_ERROR_CHARS), id);
-    })();
+    this.unconfirmedStmt ??= this.db.sqlite.prepare(`UPDATE deliveries SET status = 'sent', last_error = ?, updated_at = ${NOW} WHERE id = ?`);
+    this.unconfirmedStmt.run(reason.slice(0, MAX_ERROR_CHARS), id);
   }
 
   /**
@@ -284,7 +318,10 @@ export class DeliveriesRepo {
     })();
   }
 
-  /** The platform refused without posting (rate limit): back to `pending`, so the next attempt posts directly. */
+  /**
+   * The platform refused a part without posting it (rate limit), every part accepted before it being
+   * recorded ({@link recordPosted}): back to `pending`, so the next attempt posts the rest without looking.
+   */
   markPending(id: string, reason: string): void {
     this.setStatus.run({ id, status: 'pending', lastError: reason.slice(0, MAX_ERROR_CHARS) });
   }

@@ -25,6 +25,8 @@ interface Script {
   method: string;
   path: RegExp;
   response: ScriptedResponse;
+  /** Matching calls still let through before this answer is given. */
+  after: number;
 }
 
 let snowflake = 1_100_000_000_000_000_000n;
@@ -87,7 +89,9 @@ const invalid = (message: string): ScriptedResponse => ({ status: 400, body: { c
  * bot uses (gateway/bot, command overwrite, channel messages with nonce dedupe, DM channels, interaction
  * callbacks and webhooks, threads started from a message (160004 when one exists), forum posts with tags
  * checked against the forum's `available_tags` (at most 20, names of 20 characters, 5 applied per post),
- * active threads, message edits; any snowflake it does not know as a forum or thread is a text channel), and can be scripted to answer the next matching call with a 429 or an error code.
+ * active threads, message edits; any snowflake it does not know as a forum or thread is a text channel;
+ * a thread cannot be started inside a thread: 50024), remembers nonces until {@link forgetNonces} (Discord
+ * forgets them after minutes), and can be scripted to answer the next matching call with a 429 or an error code.
  * Bot routes need the configured bot token, as Discord's do: anything else is a 401.
  */
 export class FakeDiscordApi {
@@ -133,6 +137,19 @@ export class FakeDiscordApi {
     this.channels.set(id, { id, type: CHANNEL_TYPE.forum, guild_id: guildId, name: 'papers-forum', available_tags: [] });
   }
 
+  /** Makes `id` a public thread (type 11) of text channel `parentId`. */
+  addThread(id: string, parentId: string, guildId = '800000000000000001'): void {
+    this.channels.set(id, { id, type: CHANNEL_TYPE.publicThread, guild_id: guildId, name: 'a thread', parent_id: parentId, owner_id: '1000' });
+  }
+
+  /**
+   * Forgets every nonce it has seen, as Discord does a few minutes after a message: a post with the same
+   * nonce (and `enforce_nonce`) then makes a new message.
+   */
+  forgetNonces(): void {
+    this.nonces.clear();
+  }
+
   /** The messages a channel or thread holds, oldest first. */
   messagesIn(channelId: string): Record<string, unknown>[] {
     return [...(this.messages.get(channelId)?.values() ?? [])];
@@ -173,6 +190,7 @@ export class FakeDiscordApi {
       const [, parent, messageId] = m;
       if (!this.messages.get(parent!)?.has(messageId!)) return { status: 404, body: { code: 10008, message: 'Unknown Message' } };
       if (this.channels.has(messageId!)) return { status: 400, body: { code: 160004, message: 'A thread has already been created for this message' } };
+      if (this.channels.get(parent!)?.type === CHANNEL_TYPE.publicThread) return { status: 400, body: { code: 50024, message: 'Cannot execute action on this channel type' } };
       const name = String(body?.name ?? '');
       if (name.length < 1 || name.length > 100) return invalid('name: must be 1 to 100 characters');
       const thread: FakeChannel = { id: messageId!, type: CHANNEL_TYPE.publicThread, guild_id: this.channelObject(parent!).guild_id, name, parent_id: parent!, owner_id: '1000' };
@@ -209,13 +227,16 @@ export class FakeDiscordApi {
     return undefined;
   }
 
-  /** Answers the next request matching `method` and `path` (below /api/v10) with `response`, once. */
-  script(method: string, path: RegExp, response: ScriptedResponse): void {
-    this.scripts.push({ method, path, response });
+  /**
+   * Answers the next request matching `method` and `path` (below /api/v10) with `response`, once; with
+   * `after`, that many matching requests are answered as usual first.
+   */
+  script(method: string, path: RegExp, response: ScriptedResponse, after = 0): void {
+    this.scripts.push({ method, path, response, after });
   }
 
-  /** A Discord-style 429 for the next matching call (`retry_after` in seconds, header and body). */
-  rateLimitNext(method: string, path: RegExp, retryAfterSeconds: number, global = false): void {
+  /** A Discord-style 429 for the next matching call (`retry_after` in seconds, header and body), after `after` pass. */
+  rateLimitNext(method: string, path: RegExp, retryAfterSeconds: number, global = false, after = 0): void {
     this.script(method, path, {
       status: 429,
       body: { message: 'You are being rate limited.', retry_after: retryAfterSeconds, global },
@@ -224,12 +245,12 @@ export class FakeDiscordApi {
         'x-ratelimit-scope': global ? 'global' : 'user',
         ...(global ? { 'x-ratelimit-global': 'true' } : {}),
       },
-    });
+    }, after);
   }
 
-  /** A Discord JSON error (`{ code, message }`) for the next matching call. */
-  errorNext(method: string, path: RegExp, status: number, code: number, message = 'error'): void {
-    this.script(method, path, { status, body: { code, message } });
+  /** A Discord JSON error (`{ code, message }`) for the next matching call (after `after` of them pass). */
+  errorNext(method: string, path: RegExp, status: number, code: number, message = 'error', after = 0): void {
+    this.script(method, path, { status, body: { code, message } }, after);
   }
 
   callsTo(method: string, path: RegExp): RecordedCall[] {
@@ -291,6 +312,11 @@ export class FakeDiscordApi {
   private takeScript(call: RecordedCall): ScriptedResponse | undefined {
     const index = this.scripts.findIndex((s) => s.method === call.method && s.path.test(call.path));
     if (index === -1) return undefined;
+    const script = this.scripts[index]!;
+    if (script.after > 0) {
+      script.after -= 1;
+      return undefined;
+    }
     return this.scripts.splice(index, 1)[0]!.response;
   }
 

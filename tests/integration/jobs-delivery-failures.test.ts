@@ -163,3 +163,31 @@ describe('a look-up after an ambiguous failure', () => {
     expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
   });
 });
+
+describe('a Discord thread that gave up midway', () => {
+  it('is finished by the next digest long after Discord forgot its nonces: one header, one thread, each paper once', async () => {
+    seq += 1;
+    const channelId = String(910_000_000_000_000_000n + BigInt(seq));
+    const reply = await commands.command({ platform: 'discord', workspaceId: '800000000000000001', channelId, userId: OWNER.discord, name: 'schedule', text: '09:00 daily Europe/Berlin', canManage: true });
+    expect(reply.kind).not.toBe('error');
+    const channel = ctx.channels.update(ctx.channels.find({ platform: 'discord', workspaceId: '800000000000000001', channelId })!.id, { layout: 'thread' });
+    // Posts in the header's thread: the first reply goes through, then every attempt fails ambiguously on the next one.
+    const inThread = new RegExp(`^/channels/(?!${channelId}/)\\d+/messages$`);
+    discord.errorNext('POST', inThread, 500, 0, 'Internal Server Error', 1);
+    for (let i = 1; i < FAST_TUNING.deliver!.attempts!; i++) discord.errorNext('POST', inThread, 500, 0, 'Internal Server Error');
+    await jobs.enqueueDigests([channel.id]);
+    const failed = await waitFor('the delivery to give up', () => deliveries(channel).find((d) => d.status === 'failed'));
+    expect(failed.platformMessageIds).toHaveLength(2);
+
+    discord.forgetNonces();
+    await jobs.enqueueDigests([channel.id]);
+    const sent = await waitFor('the thread finished by the next digest', () => deliveries(channel).find((d) => d.status === 'sent'), 15_000);
+    const [header, ...more] = discord.messagesIn(channelId);
+    expect(more).toHaveLength(0);
+    expect(discord.threadsOf(channelId).map((t) => t.id)).toEqual([String(header!.id)]);
+    const replies = discord.messagesIn(String(header!.id));
+    expect(replies).toHaveLength(papers.length);
+    expect(sent.platformMessageIds).toEqual([String(header!.id), ...replies.map((r) => String(r.id))]);
+    expect(deliveries(channel)).toHaveLength(1);
+  });
+});

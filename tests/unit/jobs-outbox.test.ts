@@ -114,6 +114,37 @@ describe('DeliveriesRepo outbox', () => {
     expect(deliveries.latestByChannel().get(channelId)!.id).toBe(b.id);
     expect(deliveries.countByStatus(channelId)).toMatchObject({ pending: 1, failed: 1 });
   });
+
+  it('records each accepted part as it arrives, reads the parts known so far back by part, and keeps them through a rate limit', () => {
+    const { delivery } = deliveries.createDigest({ channelId, feedDay: '2025-03-24', picks: [], view: view('2025-03-24'), status: 'pending' });
+    expect(deliveries.postedParts(delivery.id)).toEqual(new Map());
+    deliveries.beginAttempt(delivery.id);
+    deliveries.recordPosted(delivery.id, 1, 'm1');
+    deliveries.recordPosted(delivery.id, 3, 'm3');
+    expect(deliveries.postedParts(delivery.id)).toEqual(new Map([[1, 'm1'], [3, 'm3']]));
+    expect(deliveries.get(delivery.id)).toMatchObject({ status: 'sending', platformMessageIds: ['m1', 'm3'] });
+    deliveries.markPending(delivery.id, 'rate limited');
+    deliveries.recordPosted(delivery.id, 2, 'm2');
+    expect(deliveries.postedParts(delivery.id)).toEqual(new Map([[1, 'm1'], [2, 'm2'], [3, 'm3']]));
+    deliveries.markSent(delivery.id, ['m1', 'm2', 'm3']);
+    expect(deliveries.get(delivery.id)).toMatchObject({ status: 'sent', platformMessageIds: ['m1', 'm2', 'm3'] });
+  });
+
+  it('marks a delivery sent together with the message of each paper, or not at all', () => {
+    const { delivery } = deliveries.createDigest({ channelId, feedDay: '2025-03-25', picks: [{ paperId: 'p1' }, { paperId: 'p2' }], view: view('2025-03-25'), status: 'pending' });
+    deliveries.beginAttempt(delivery.id);
+    db.sqlite.exec(`CREATE TEMP TRIGGER fail_paper_message BEFORE UPDATE OF message_id ON delivered_papers WHEN NEW.paper_id = 'p2' BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    try {
+      expect(() => deliveries.markSent(delivery.id, ['m1'], [{ paperId: 'p1', messageId: 'm1' }, { paperId: 'p2', messageId: 'm1' }])).toThrow(/disk full/);
+    } finally {
+      db.sqlite.exec('DROP TRIGGER fail_paper_message');
+    }
+    expect(deliveries.get(delivery.id)).toMatchObject({ status: 'sending', platformMessageIds: [] });
+    expect(deliveries.paperMessage(channelId, 'p1')).toMatchObject({ messageId: null });
+    deliveries.markSent(delivery.id, ['m1'], [{ paperId: 'p1', messageId: 'm1' }, { paperId: 'p2', messageId: 'm1', threadId: 't1' }]);
+    expect(deliveries.get(delivery.id)).toMatchObject({ status: 'sent', platformMessageIds: ['m1'] });
+    expect(deliveries.paperMessage(channelId, 'p2')).toEqual({ deliveryId: delivery.id, messageId: 'm1', threadId: 't1' });
+  });
 });
 
 describe('the stored digest view', () => {
