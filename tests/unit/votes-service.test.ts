@@ -21,7 +21,7 @@ const paper = makePaper({ id: '2503.00011', title: 'One paper' });
 const more = Array.from({ length: 8 }, (_, i) => makePaper({ id: `2503.0002${i}`, title: `Paper ${i}` }));
 
 /** A digest of `papers` delivered to `key`, every paper at `messageId`: sent (as the deliverer leaves it) unless said. */
-function deliver(key: ChannelTarget & { kind?: 'person' }, papers: Paper[], messageId: string, status: 'sent' | 'pending' = 'sent'): void {
+function deliver(key: ChannelTarget, papers: Paper[], messageId: string, status: 'sent' | 'pending' = 'sent'): void {
   const channel = ctx.channels.find(key) ?? ctx.channels.enrol(key, schedule).channel;
   const day = `2025-03-${String(feedDay++).padStart(2, '0')}`;
   const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay: day, picks: papers.map((p) => ({ paperId: p.id })), view: { feedDay: day, papers: papers.map((p) => toPaperView(p)) }, status: 'pending' });
