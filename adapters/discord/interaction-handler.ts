@@ -8,6 +8,7 @@ import { autocompleteChoices, type Choice } from './autocomplete.ts';
 import { canManageFrom, DISCORD_USER_SCOPE, toCommandRequest, type SlashInvocation } from './command-request.ts';
 import { loggableError } from './redact-token.ts';
 import { isVoteCustomId, parseVoteCustomId } from './discord-vote-buttons.ts';
+import type { VoteReply } from '../../src/app/votes.ts';
 
 /** An interaction reduced to what we act on; both transports produce it. */
 export type ParsedInteraction =
@@ -86,13 +87,12 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
   async function vote(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
     const parsed = parseVoteCustomId(interaction.customId);
     if (!parsed) return responder.reply({ content: NOT_OURS }, true);
-    // A reading list is one per person across servers; where a vote counts, the application decides from the place.
+    const answer = (reply: VoteReply) => responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+    // A reading list is one per person across servers.
+    if (parsed.kind === 'save') return answer(deps.papers.save({ platform: 'discord', workspaceId: DISCORD_USER_SCOPE, userId: interaction.userId }, parsed.paperId));
     const message = interaction.message;
-    if (parsed.kind === 'save') {
-      const saved = deps.papers.save({ platform: 'discord', workspaceId: DISCORD_USER_SCOPE, userId: interaction.userId }, parsed.paperId);
-      return responder.reply({ content: saved.kind === 'error' ? `⚠️ ${saved.message}` : saved.message }, true);
-    }
     if (!message) return responder.reply({ content: NOT_OURS }, true);
+    // What Discord says of the place; the application decides where (and whether) the vote counts.
     const place = {
       platform: 'discord',
       workspaceId: interaction.guildId,
@@ -101,8 +101,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
       ...(interaction.guildId ? {} : { direct: true }),
       userScope: DISCORD_USER_SCOPE,
     };
-    const reply = deps.papers.vote({ place, userId: interaction.userId, paperId: parsed.paperId, choice: parsed.choice, shownOn: message.ephemeral ? 'ephemeral' : { messageId: message.id } });
-    return responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+    return answer(deps.papers.vote({ place, userId: interaction.userId, paperId: parsed.paperId, choice: parsed.choice, shownOn: message.ephemeral ? 'ephemeral' : { messageId: message.id } }));
   }
 
   async function button(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {

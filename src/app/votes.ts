@@ -11,8 +11,8 @@ export type VoteChoice = 'up' | 'down';
 
 /**
  * How a vote button is rendered: `posted` on a digest message the bot posted, `listed` on a reply to one
- * person (search results, a preview, the reading list) or a shared paper. Only a hint for rendering: where
- * a vote counts, and whether it counts, the application decides from {@link VotePlace} and {@link ShownOn}.
+ * person (search results, a preview, the reading list). A label only: where a vote counts, and whether it
+ * counts, the application decides from {@link VotePlace} and {@link ShownOn}, never from the button.
  */
 export type VoteOrigin = 'posted' | 'listed';
 
@@ -101,7 +101,8 @@ export function countsLine(counts: VoteCounts): string {
  * Votes and the reading list: the one place their rules live. One vote per person per paper per channel;
  * clicking the vote you already cast takes it back, clicking the other one changes it. 🔖 toggles the
  * paper on the person's reading list. A reaction on a message that shows exactly one paper votes (or saves)
- * like the button, and removing it takes back only what that reaction did.
+ * like the button, and removing it takes back only what that reaction did. Where a vote counts is decided
+ * here alone, from what the adapter reports ({@link VotePlace}, the message): see `postedAt` and `shownIn`.
  */
 export class VotesService {
   private lastPrune = 0;
