@@ -7,6 +7,7 @@ import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
 import { SavedPapersRepo } from './db/saved-papers-repo.ts';
 import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
+import { PostedPapersRepo } from './db/posted-papers-repo.ts';
 import { FollowUpsRepo } from './db/follow-ups-repo.ts';
 import { DecisionsRepo } from './db/decisions-repo.ts';
 import { PapersRepo } from './db/papers-repo.ts';
@@ -33,6 +34,8 @@ export interface AppContext {
   saved: SavedPapersRepo;
   /** Platform events already handled (redelivery dedupe). */
   processedEvents: ProcessedEventsRepo;
+  /** Which papers a posted digest message shows (votes and reactions find their paper by it). */
+  postedPapers: PostedPapersRepo;
   /** Follow-ups said on posted papers (code released, upvotes surged). */
   followUps: FollowUpsRepo;
   /** The planner's recorded decisions and the ledger, as `/papers why` reads them. */
@@ -73,6 +76,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     votes,
     saved: new SavedPapersRepo(db),
     processedEvents: new ProcessedEventsRepo(db),
+    postedPapers: new PostedPapersRepo(db),
     followUps: new FollowUpsRepo(db),
     decisions: new DecisionsRepo(db),
     searchRepo,

@@ -55,7 +55,8 @@ export function parseGatewayInteraction(interaction: Interaction): ParsedInterac
   }
   if (interaction.isButton()) {
     const parentId = interaction.channel?.isThread() ? interaction.channel.parentId : null;
-    return { kind: 'button', ...where, permissions: permissionsOf(interaction), customId: interaction.customId, ...(parentId ? { parentId } : {}) };
+    const message = { id: interaction.message.id, ephemeral: interaction.message.flags.has(MessageFlags.Ephemeral) };
+    return { kind: 'button', ...where, permissions: permissionsOf(interaction), customId: interaction.customId, ...(parentId ? { parentId } : {}), message };
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { Events, type Client, type MessageReaction, type PartialMessageReaction,
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import type { ReactionMeaning } from '../../src/app/votes.ts';
 import type { Logger } from '../../src/logger.ts';
+import { DISCORD_USER_SCOPE } from './command-request.ts';
 
 /** Reactions that count, by emoji: 👍 more like this, 👎 less like this, 🔖 save (skin tones ignored). */
 export const DISCORD_REACTIONS: Readonly<Record<string, ReactionMeaning>> = { '👍': 'up', '👎': 'down', '🔖': 'save' };
@@ -13,8 +14,8 @@ export function discordReactionMeaning(name: string | null | undefined): Reactio
 
 /**
  * Gateway mode only (HTTP interactions never see reactions): 👍 👎 🔖 added to or removed from a message the
- * bot posted count like its buttons, through the application, on a message that shows one paper. A
- * reaction in a thread counts for the thread's parent channel. The gateway sends each event once per
+ * bot posted count like its buttons, through the application, on a message that shows one paper (the
+ * application decides whether the thread or its parent channel holds it). The gateway sends each event once per
  * connection, so there is no event id to dedupe by.
  */
 export function listenForReactions(client: Client, papers: PapersApp, logger: Logger): void {
@@ -24,8 +25,9 @@ export function listenForReactions(client: Client, papers: PapersApp, logger: Lo
       const message = reaction.message;
       if (!meaning || !message.guildId || user.id === client.user?.id) return;
       const channel = message.channel;
-      const channelId = channel?.isThread() && channel.parentId ? channel.parentId : message.channelId;
-      const outcome = papers.react({ channel: { platform: 'discord', workspaceId: message.guildId, channelId }, userId: user.id, messageId: message.id, meaning, added });
+      const parentId = channel?.isThread() ? channel.parentId : null;
+      const place = { platform: 'discord', workspaceId: message.guildId, channelId: message.channelId, ...(parentId ? { parentId } : {}), userScope: DISCORD_USER_SCOPE };
+      const outcome = papers.react({ place, userId: user.id, messageId: message.id, meaning, added });
       logger.debug({ added, meaning, outcome: outcome.kind }, 'discord reaction');
     } catch (error) {
       logger.error({ err: error }, 'discord reaction failed');

@@ -8,6 +8,7 @@ import { autocompleteChoices, type Choice } from './autocomplete.ts';
 import { canManageFrom, DISCORD_USER_SCOPE, toCommandRequest, type SlashInvocation } from './command-request.ts';
 import { loggableError } from './redact-token.ts';
 import { isVoteCustomId, parseVoteCustomId } from './discord-vote-buttons.ts';
+import type { VoteReply } from '../../src/app/votes.ts';
 
 /** An interaction reduced to what we act on; both transports produce it. */
 export type ParsedInteraction =
@@ -20,8 +21,10 @@ export type ParsedInteraction =
       userId: string;
       permissions: string | null;
       customId: string;
-      /** When the button is in a thread (or forum post): the channel the thread belongs to, where its votes count. */
+      /** When the button is in a thread (or forum post): the channel the thread belongs to. */
       parentId?: string;
+      /** The message the button is on: its id, and whether only the clicker sees it (an ephemeral reply). */
+      message?: { id: string; ephemeral: boolean };
     }
   | { kind: 'unsupported'; reason: string };
 
@@ -43,6 +46,7 @@ export interface InteractionHandlerDeps {
   logger: Logger;
 }
 
+const NOT_OURS = '⚠️ This button is not one of ours (or it was changed on the way), so nothing was changed.';
 const OUTSIDE_GUILD: CommandReply = { kind: 'error', message: '/papers works in server channels only.' };
 
 /** Sends a rendered reply through a deferred (always ephemeral) response: public replies become follow-ups. */
@@ -82,16 +86,22 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
   /** 👍 👎 🔖: answered at once, only to whoever clicked, with what changed and the channel's counts. */
   async function vote(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
     const parsed = parseVoteCustomId(interaction.customId);
-    if (!parsed) return responder.reply({ content: '⚠️ This button is not one of ours (or it was changed on the way), so nothing was changed.' }, true);
-    // A reading list is one per person across servers; in a DM (no guild) the channel is the person's alerts.
-    const channel = interaction.guildId
-      ? { platform: 'discord', workspaceId: interaction.guildId, channelId: interaction.parentId ?? interaction.channelId }
-      : { platform: 'discord', workspaceId: DISCORD_USER_SCOPE, channelId: interaction.userId };
-    const reply =
-      parsed.kind === 'save'
-        ? deps.papers.save({ platform: 'discord', workspaceId: DISCORD_USER_SCOPE, userId: interaction.userId }, parsed.paperId)
-        : deps.papers.vote({ channel, userId: interaction.userId, paperId: parsed.paperId, choice: parsed.choice, origin: parsed.origin });
-    return responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+    if (!parsed) return responder.reply({ content: NOT_OURS }, true);
+    const answer = (reply: VoteReply) => responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+    // A reading list is one per person across servers.
+    if (parsed.kind === 'save') return answer(deps.papers.save({ platform: 'discord', workspaceId: DISCORD_USER_SCOPE, userId: interaction.userId }, parsed.paperId));
+    const message = interaction.message;
+    if (!message) return responder.reply({ content: NOT_OURS }, true);
+    // What Discord says of the place; the application decides where (and whether) the vote counts.
+    const place = {
+      platform: 'discord',
+      workspaceId: interaction.guildId,
+      channelId: interaction.channelId,
+      ...(interaction.parentId ? { parentId: interaction.parentId } : {}),
+      ...(interaction.guildId ? {} : { direct: true }),
+      userScope: DISCORD_USER_SCOPE,
+    };
+    return answer(deps.papers.vote({ place, userId: interaction.userId, paperId: parsed.paperId, choice: parsed.choice, shownOn: message.ephemeral ? 'ephemeral' : { messageId: message.id } }));
   }
 
   async function button(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {

@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionType } from 'discord-api-types/v10';
+import { ApplicationCommandOptionType, ApplicationCommandType, ComponentType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import { z } from 'zod';
 import { COMMAND_NAME } from './command-definitions.ts';
 import type { OptionValue } from './command-request.ts';
@@ -20,6 +20,8 @@ const interactionBase = z.looseObject({
   channel: z.looseObject({ id: snowflake, type: z.number().int().optional(), parent_id: z.string().nullable().optional() }).optional(),
   member: z.looseObject({ user: withId, permissions: z.string().optional() }).optional(),
   user: withId.optional(),
+  /** The message a component is on (component interactions only). */
+  message: z.looseObject({ id: snowflake, flags: z.number().int().optional() }).optional(),
 });
 
 const basicOption = z.looseObject({
@@ -52,7 +54,7 @@ function problemOf(error: z.ZodError, what: string): { kind: 'malformed'; proble
   return { kind: 'malformed', problem: `${what}: ${path ? `${path}: ` : ''}${issue?.message ?? 'invalid'}` };
 }
 
-/** Discord's thread channel types (announcement, public, private): a vote in one counts for its parent channel. */
+/** Discord's thread channel types (announcement, public, private): a button in one reports its parent channel. */
 const THREAD_TYPES = new Set([10, 11, 12]);
 
 function whereOf(payload: Base) {
@@ -101,7 +103,8 @@ function parseTyped(payload: Base): ParsedInteraction | { kind: 'malformed'; pro
       if (!data.success) return problemOf(data.error, 'interaction data');
       if (data.data.component_type !== ComponentType.Button) return { kind: 'unsupported', reason: 'component' };
       const parentId = payload.channel && THREAD_TYPES.has(payload.channel.type ?? -1) ? payload.channel.parent_id : undefined;
-      return { kind: 'button', ...where, customId: data.data.custom_id, ...(parentId ? { parentId } : {}) };
+      const message = payload.message ? { message: { id: payload.message.id, ephemeral: ((payload.message.flags ?? 0) & MessageFlags.Ephemeral) !== 0 } } : {};
+      return { kind: 'button', ...where, customId: data.data.custom_id, ...(parentId ? { parentId } : {}), ...message };
     }
     default:
       return { kind: 'unsupported', reason: `interaction type ${payload.type}` };

@@ -115,9 +115,10 @@ function paperSection(p: PaperView): string {
 /**
  * The blocks of one paper: linked title, authors, upvotes, summary, matched topic and buttons (links, 👍 👎 🔖,
  * Share). `votes` says where the vote buttons are shown: `posted` (default) on a message the bot posted in the
- * channel, `listed` on a reply to one person or a shared paper, `false` for none.
+ * channel, `listed` on a reply to one person, `save` for 🔖 alone (a shared paper: a vote there counts
+ * nowhere, since only a posted digest or a reply to one person places one), `false` for none.
  */
-export function paperBlocks(p: PaperView, options: { shareable?: boolean; votes?: VoteOrigin | false } = {}): SlackBlock[] {
+export function paperBlocks(p: PaperView, options: { shareable?: boolean; votes?: VoteOrigin | 'save' | false } = {}): SlackBlock[] {
   const blocks: SlackBlock[] = [{ type: 'section', text: mrkdwn(paperSection(p)) }];
   // The why line names the matched topic itself, so it stands in for the topic line.
   if (p.why) blocks.push({ type: 'context', elements: [mrkdwn(fitEscaped(p.why, BUDGET.topic))] });
@@ -126,7 +127,7 @@ export function paperBlocks(p: PaperView, options: { shareable?: boolean; votes?
   const buttons = [linkButton('arXiv', p.arxivUrl, 'arxiv'), linkButton('PDF', p.pdfUrl, 'pdf')];
   if (p.codeUrl) buttons.push(linkButton('Code', p.codeUrl, 'code'));
   const votes = options.votes ?? 'posted';
-  if (votes) buttons.push(...voteButtons(p.id, votes));
+  if (votes) buttons.push(...(votes === 'save' ? voteButtons(p.id, 'listed', 'save') : voteButtons(p.id, votes)));
   if (options.shareable) buttons.push({ type: 'button', text: plain('Share in channel', SLACK_LIMITS.buttonText), action_id: SLACK_ACTIONS.share, value: p.id });
   blocks.push({ type: 'actions', elements: buttons.filter((b) => (b.url?.length ?? 0) <= SLACK_LIMITS.buttonUrl) });
   return blocks;
@@ -303,6 +304,6 @@ export function renderSharedPaper(p: PaperView, userId: string): SlackMessage {
   const by = /^[A-Z0-9]+$/i.test(userId) ? `<@${userId}> shared a paper` : 'A paper was shared';
   return {
     text: `${by}: ${fitEscaped(p.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText - by.length - 2)}`,
-    blocks: [{ type: 'context', elements: [mrkdwn(by)] }, ...paperBlocks(p, { votes: 'listed' })],
+    blocks: [{ type: 'context', elements: [mrkdwn(by)] }, ...paperBlocks(p, { votes: 'save' })],
   };
 }

@@ -38,9 +38,13 @@ const button = (text: string, actionId: string, value: string): Button & { actio
   value,
 });
 
-/** 👍 More like this, 👎 Less like this, 🔖 Save: three buttons for one paper (none for an id too long to carry). */
-export function voteButtons(paperId: string, origin: VoteOrigin): (Button & { action_id: string })[] {
+/**
+ * 👍 More like this, 👎 Less like this, 🔖 Save: three buttons for one paper (none for an id too long to
+ * carry); `save` alone for a message whose votes would count nowhere (a paper shared in the channel).
+ */
+export function voteButtons(paperId: string, origin: VoteOrigin, only?: 'save'): (Button & { action_id: string })[] {
   if (paperId.length > MAX_PAPER_ID) return [];
   const value = encodeVoteValue(origin, paperId);
-  return [button('👍 More like this', VOTE_ACTIONS.up, value), button('👎 Less like this', VOTE_ACTIONS.down, value), button('🔖 Save', VOTE_ACTIONS.save, value)];
+  const save = button('🔖 Save', VOTE_ACTIONS.save, value);
+  return only === 'save' ? [save] : [button('👍 More like this', VOTE_ACTIONS.up, value), button('👎 Less like this', VOTE_ACTIONS.down, value), save];
 }

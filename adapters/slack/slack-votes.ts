@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import type { ReactionMeaning } from '../../src/app/votes.ts';
+import type { ReactionMeaning, ShownOn, VotePlace } from '../../src/app/votes.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import type { Logger } from '../../src/logger.ts';
 import { escapeMrkdwn } from './slack-blocks.ts';
@@ -35,12 +35,15 @@ interface ReactionEvent {
   item?: { type?: string; channel?: string; ts?: string };
 }
 
-/**
- * Where a vote counts: the channel it was cast in, or for a direct message (Slack DM ids start with `D`)
- * the person's own alerts, whose digests went there.
- */
-function votedIn(channelId: string, userId: string): string {
-  return channelId.startsWith('D') ? userId : channelId;
+/** Where a vote or reaction happened, as Slack says it (a DM channel id starts with `D`); the application picks the row it counts for. */
+function placeOf(teamId: string, channelId: string): VotePlace {
+  return { platform: 'slack', workspaceId: teamId, channelId, ...(channelId.startsWith('D') ? { direct: true } : {}) };
+}
+
+/** The message a button is on: an ephemeral reply, or a message in the channel by its `ts`. */
+function shownOn(container: { message_ts?: unknown; is_ephemeral?: unknown } | undefined): ShownOn | undefined {
+  if (container?.is_ephemeral === true) return 'ephemeral';
+  return typeof container?.message_ts === 'string' && container.message_ts ? { messageId: container.message_ts } : undefined;
 }
 
 /**
@@ -54,12 +57,13 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
     try {
       const value = decodeVoteValue(action.value);
       const teamId = body.team?.id ?? body.user.team_id ?? '';
+      const shown = shownOn(body.container as Parameters<typeof shownOn>[0]);
+      const choice = voteChoiceOf(action.action_id);
       let message: string;
-      if (!value || !body.channel || !teamId) message = NOT_OURS;
+      if (!value || !body.channel || !teamId || (choice && !shown)) message = NOT_OURS;
       else {
-        const choice = voteChoiceOf(action.action_id);
-        const reply = choice
-          ? deps.papers.vote({ channel: { platform: 'slack', workspaceId: teamId, channelId: votedIn(body.channel.id, body.user.id) }, userId: body.user.id, paperId: value.paperId, choice, origin: value.origin })
+        const reply = choice && shown
+          ? deps.papers.vote({ place: placeOf(teamId, body.channel.id), userId: body.user.id, paperId: value.paperId, choice, shownOn: shown })
           : deps.papers.save({ platform: 'slack', workspaceId: teamId, userId: body.user.id }, value.paperId);
         // Titles are user-visible text: escaped, so `<!channel>` in a title is never a mention.
         message = escapeMrkdwn(reply.kind === 'error' ? `:warning: ${reply.message}` : reply.message);
@@ -79,7 +83,7 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
       const eventId = (body as { event_id?: string }).event_id;
       if (!meaning || e.item?.type !== 'message' || !e.item.channel || !e.item.ts || !e.user || !teamId) return;
       const outcome = deps.papers.react({
-        channel: { platform: 'slack', workspaceId: teamId, channelId: votedIn(e.item.channel, e.user) },
+        place: placeOf(teamId, e.item.channel),
         userId: e.user,
         messageId: e.item.ts,
         meaning,

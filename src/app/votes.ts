@@ -1,7 +1,8 @@
 import type { AppContext } from '../context.ts';
 import { canonicalArxivId } from '../core/arxiv-id.ts';
 import type { ChannelTarget } from '../core/ports.ts';
-import type { Paper } from '../core/types.ts';
+import type { Paper, Platform } from '../core/types.ts';
+import { personKey } from '../commands/person-state.ts';
 import type { VoteCounts, VoteValue } from '../db/votes-repo.ts';
 import type { Reader } from '../db/saved-papers-repo.ts';
 
@@ -9,27 +10,51 @@ import type { Reader } from '../db/saved-papers-repo.ts';
 export type VoteChoice = 'up' | 'down';
 
 /**
- * Where a vote button was shown. `posted`: on a digest message the bot posted in the channel, so the paper
- * must have been delivered to that channel. `listed`: on a reply to one person (search results, a preview,
- * the reading list) or a shared paper, so any stored paper may be voted on, in the channel it was shown in.
+ * How a vote button is rendered: `posted` on a digest message the bot posted, `listed` on a reply to one
+ * person (search results, a preview, the reading list). A label only: where a vote counts, and whether it
+ * counts, the application decides from {@link VotePlace} and {@link ShownOn}, never from the button.
  */
 export type VoteOrigin = 'posted' | 'listed';
 
 /** What a reaction on a posted paper means (each adapter maps its platform's reaction names to these). */
 export type ReactionMeaning = VoteChoice | 'save';
 
-/** A button vote: who, where, on which paper. */
+/**
+ * Where a button was clicked or a reaction added, as the platform says it. The adapter reports; the
+ * application picks the channel the vote counts for ({@link VotesService} has the rule).
+ */
+export interface VotePlace {
+  platform: Platform;
+  /** The workspace (Slack team, Discord server); empty in a direct message outside any (a Discord DM). */
+  workspaceId: string;
+  /** The chat channel it happened in: a channel, a thread or forum post, or a direct message. */
+  channelId: string;
+  /** For a thread or forum post: the channel it belongs to. */
+  parentId?: string;
+  /** True in a direct message between the bot and the person. */
+  direct?: boolean;
+  /** The workspace that scopes the person's user id when it is not `workspaceId` (Discord: `@me`). */
+  userScope?: string;
+}
+
+/**
+ * The message a button is on: a message in the channel (by its platform id: Slack `ts`, Discord message id),
+ * or `ephemeral`, a reply only the clicker sees.
+ */
+export type ShownOn = { messageId: string } | 'ephemeral';
+
+/** A button vote: who, where, on which paper, on which message. */
 export interface VoteRequest {
-  channel: ChannelTarget;
+  place: VotePlace;
   userId: string;
   paperId: string;
   choice: VoteChoice;
-  origin: VoteOrigin;
+  shownOn: ShownOn;
 }
 
 /** A reaction added to or removed from a message the bot posted. */
 export interface ReactionRequest {
-  channel: ChannelTarget;
+  place: VotePlace;
   userId: string;
   /** The platform message the reaction is on (Slack `ts`, Discord message id). */
   messageId: string;
@@ -76,7 +101,8 @@ export function countsLine(counts: VoteCounts): string {
  * Votes and the reading list: the one place their rules live. One vote per person per paper per channel;
  * clicking the vote you already cast takes it back, clicking the other one changes it. 🔖 toggles the
  * paper on the person's reading list. A reaction on a message that shows exactly one paper votes (or saves)
- * like the button, and removing it takes back only what that reaction did.
+ * like the button, and removing it takes back only what that reaction did. Where a vote counts is decided
+ * here alone, from what the adapter reports ({@link VotePlace}, the message): see `postedAt` and `shownIn`.
  */
 export class VotesService {
   private lastPrune = 0;
@@ -91,26 +117,57 @@ export class VotesService {
     return this.ctx.papers.get(paperId) ?? `Paper ${paperId} is not among the papers stored here (any more), so nothing was changed.`;
   }
 
-  private postedIn(channel: ChannelTarget, paperId: string): boolean {
-    const enrolled = this.ctx.channels.find(channel);
-    return !!enrolled && this.ctx.deliveries.paperMessage(enrolled.id, paperId) !== undefined;
+  /**
+   * The channels a vote in `place` may count for, best first: the channel itself, the channel a thread
+   * belongs to, and in a direct message the person's alerts (their row, as `personKey` names it).
+   */
+  private candidates(place: VotePlace, userId: string): { self?: ChannelTarget; parent?: ChannelTarget; person?: ChannelTarget } {
+    const { platform, workspaceId } = place;
+    return {
+      ...(workspaceId ? { self: { platform, workspaceId, channelId: place.channelId } } : {}),
+      ...(workspaceId && place.parentId ? { parent: { platform, workspaceId, channelId: place.parentId } } : {}),
+      ...(place.direct ? { person: personKey({ platform, workspaceId, ...(place.userScope ? { userScope: place.userScope } : {}), userId }) } : {}),
+    };
+  }
+
+  /**
+   * Where a vote on a posted message counts: the first of {@link candidates} (the channel, its thread's
+   * parent, the person's alerts) that a sent digest reached with this message, and the papers it shows there.
+   */
+  private postedAt(place: VotePlace, userId: string, messageId: string): { channel: ChannelTarget; papers: string[] } | undefined {
+    const { self, parent, person } = this.candidates(place, userId);
+    for (const channel of [self, parent, person]) {
+      const papers = channel ? this.ctx.postedPapers.papersAt(channel, messageId) : [];
+      if (channel && papers.length > 0) return { channel, papers };
+    }
+    return undefined;
+  }
+
+  /**
+   * Where a vote on an ephemeral reply counts (any stored paper, where it was shown): the channel itself when
+   * enrolled, else the channel its thread belongs to, else in a direct message the person's alerts, else the channel.
+   */
+  private shownIn(place: VotePlace, userId: string): ChannelTarget | undefined {
+    const { self, parent, person } = this.candidates(place, userId);
+    if (self && this.ctx.channels.find(self)) return self;
+    return parent ?? person ?? self;
   }
 
   /** 👍 or 👎 clicked: casts, changes or takes back the person's vote, and says the channel's counts after it. */
   vote(req: VoteRequest): VoteReply {
     const paper = this.paperFor(req.paperId);
     if (typeof paper === 'string') return { kind: 'error', message: paper };
-    if (req.origin === 'posted' && !this.postedIn(req.channel, paper.id)) {
-      return { kind: 'error', message: `${quoted(paper)} was not posted in this channel, so this vote was not counted.` };
-    }
+    const posted = req.shownOn === 'ephemeral' ? undefined : this.postedAt(req.place, req.userId, req.shownOn.messageId);
+    const channel = req.shownOn === 'ephemeral' ? this.shownIn(req.place, req.userId) : posted?.papers.includes(paper.id) ? posted.channel : undefined;
+    if (!channel) return { kind: 'error', message: `${quoted(paper)} was not posted in this channel, so this vote was not counted.` };
     const votes = this.ctx.votes;
-    const before = choiceOf(votes.voteOf(req.channel, paper.id, req.userId));
+    const before = choiceOf(votes.voteOf(channel, paper.id, req.userId));
     const emoji = EMOJI[req.choice];
     if (before === req.choice) {
-      const counts = votes.withdraw(req.channel, paper.id, req.userId);
+      const counts = votes.withdraw(channel, paper.id, req.userId);
       return { kind: 'voted', paperId: paper.id, yours: null, counts, message: `Took back your ${emoji} on ${quoted(paper)}. ${countsLine(counts)}` };
     }
-    const counts = votes.cast(req.channel, paper.id, req.userId, VALUE[req.choice], 'button');
+    const counts = votes.cast(channel, paper.id, req.userId, VALUE[req.choice], 'button');
     const said = before ? `Changed your vote on ${quoted(paper)} to ${emoji}.` : `${emoji} Counted: ${req.choice === 'up' ? 'more' : 'less'} like ${quoted(paper)}.`;
     return { kind: 'voted', paperId: paper.id, yours: req.choice, counts, message: `${said} ${countsLine(counts)} Click ${emoji} again to take it back.` };
   }
@@ -143,20 +200,21 @@ export class VotesService {
     this.pruneEvents(now);
     const run = this.ctx.db.sqlite.transaction((): ReactionOutcome => {
       if (req.eventId !== undefined && !this.ctx.processedEvents.firstSeen(req.eventId, now)) return { kind: 'ignored', reason: 'redelivered' };
-      const shown = this.ctx.deliveries.paperAtMessage(req.channel, req.messageId);
-      if (!shown) return { kind: 'ignored', reason: 'not-one-paper' };
-      const { paperId } = shown;
+      const posted = this.postedAt(req.place, req.userId, req.messageId);
+      if (!posted || posted.papers.length !== 1) return { kind: 'ignored', reason: 'not-one-paper' };
+      const { channel } = posted;
+      const paperId = posted.papers[0]!;
       if (req.meaning === 'save') {
-        const reader = { platform: req.channel.platform, workspaceId: req.channel.workspaceId, userId: req.userId };
+        const reader = { platform: req.place.platform, workspaceId: req.place.userScope ?? req.place.workspaceId, userId: req.userId };
         if (req.added) this.ctx.saved.save(reader, paperId);
         else this.ctx.saved.unsave(reader, paperId);
         return { kind: 'counted', paperId };
       }
       const value = VALUE[req.meaning];
       const votes = this.ctx.votes;
-      if (!req.added) return { kind: 'counted', paperId, counts: votes.withdraw(req.channel, paperId, req.userId, { value, source: 'reaction' }) };
-      if (votes.voteOf(req.channel, paperId, req.userId) === value) return { kind: 'counted', paperId, counts: votes.counts(req.channel, paperId) };
-      return { kind: 'counted', paperId, counts: votes.cast(req.channel, paperId, req.userId, value, 'reaction') };
+      if (!req.added) return { kind: 'counted', paperId, counts: votes.withdraw(channel, paperId, req.userId, { value, source: 'reaction' }) };
+      if (votes.voteOf(channel, paperId, req.userId) === value) return { kind: 'counted', paperId, counts: votes.counts(channel, paperId) };
+      return { kind: 'counted', paperId, counts: votes.cast(channel, paperId, req.userId, value, 'reaction') };
     });
     return run();
   }

@@ -9,7 +9,7 @@ import type { CommandEnv } from './command.ts';
  * workspace that scopes their id (`userScope`). Its topics are their follows; the digest path (planner,
  * outbox, ledger, scheduler, deliver jobs) treats it as a channel whose messages go to their DMs.
  */
-export function personKey(req: CommandRequest): ChannelKey {
+export function personKey(req: Pick<CommandRequest, 'platform' | 'workspaceId' | 'userScope' | 'userId'>): ChannelKey {
   return { platform: req.platform, workspaceId: req.userScope ?? req.workspaceId, channelId: req.userId, kind: 'person' };
 }
 

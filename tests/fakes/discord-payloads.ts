@@ -79,10 +79,12 @@ export function autocompleteInteraction(subcommand: string, focused: { name: str
 }
 
 /** A MESSAGE_COMPONENT (button) interaction. */
-export function buttonInteraction(customId: string, overrides: BaseOverrides = {}): InteractionPayload {
+export function buttonInteraction(customId: string, overrides: BaseOverrides & { message?: { id: string; flags?: number } } = {}): InteractionPayload {
+  // The message the button is on: an ephemeral reply (flags 64) unless a message in the channel is named.
+  const message = overrides.message ?? { id: nextId(), flags: 64 };
   return {
     ...base(3, overrides),
-    message: { id: nextId(), channel_id: overrides.channelId ?? IDS.channel, content: '', embeds: [], components: [], flags: 64 },
+    message: { id: message.id, channel_id: overrides.channelId ?? IDS.channel, content: '', embeds: [], components: [], flags: message.flags ?? 0 },
     data: { custom_id: customId, component_type: 2 },
   };
 }

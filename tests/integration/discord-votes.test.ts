@@ -62,6 +62,10 @@ async function command(subcommand: string, options: Record<string, string> = {},
 }
 
 let posted: { embeds: unknown[]; components: Row[] }[];
+/** Message id -> the papers it shows, as the deliverer records them. */
+let shownAt: Map<string, string[]>;
+/** The posted digest message that shows `paperId`, as the button's message. */
+const on = (paperId: string) => ({ id: [...shownAt].find(([, ids]) => ids.includes(paperId))![0] });
 
 beforeAll(async () => {
   await api.start();
@@ -76,7 +80,11 @@ beforeAll(async () => {
   const { channel } = ctx.channels.enrol(target, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
   const view = { feedDay: '2025-03-12', papers: papers.map((p) => toPaperView(p)), overflow: { count: 4, url: 'https://huggingface.co/papers/date/2025-03-12' } };
   const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-12', picks: papers.map((p) => ({ paperId: p.id })), view, status: 'pending' });
-  await adapter.chat.postDigest(target, view, delivery.id);
+  // As the deliverer leaves a posted digest: sent, with the message that shows each paper.
+  const result = await adapter.chat.postDigest(target, view, delivery.id);
+  ctx.deliveries.markSent(delivery.id, result.messageIds);
+  ctx.deliveries.recordPaperMessages(delivery.id, result.shown ?? []);
+  shownAt = new Map(result.messageIds.map((id) => [id, (result.shown ?? []).filter((s) => s.messageId === id).map((s) => s.paperId)]));
   posted = api.callsTo('POST', new RegExp(`^/channels/${IDS.channel}/messages$`)).map((c) => c.body as (typeof posted)[number]);
 });
 
@@ -105,21 +113,39 @@ describe('Discord vote buttons on a posted digest', () => {
   });
 
   it('casts, changes and takes back votes over signed component interactions, answering only the clicker with the counts', async () => {
-    expect(await click('papers:vote:up:p:2503.00000')).toBe('👍 Counted: more like "Graph diffusion study 0". This channel: 👍 1 · 👎 0. Click 👍 again to take it back.');
-    expect(await click('papers:vote:up:p:2503.00000', { userId: BOB })).toContain('This channel: 👍 2 · 👎 0.');
-    expect(await click('papers:vote:down:p:2503.00000')).toContain('Changed your vote on "Graph diffusion study 0" to 👎. This channel: 👍 1 · 👎 1.');
-    expect(await click('papers:vote:down:p:2503.00000')).toContain('Took back your 👎 on "Graph diffusion study 0". This channel: 👍 1 · 👎 0.');
+    const message = on('2503.00000');
+    expect(await click('papers:vote:up:p:2503.00000', { message })).toBe('👍 Counted: more like "Graph diffusion study 0". This channel: 👍 1 · 👎 0. Click 👍 again to take it back.');
+    expect(await click('papers:vote:up:p:2503.00000', { userId: BOB, message })).toContain('This channel: 👍 2 · 👎 0.');
+    expect(await click('papers:vote:down:p:2503.00000', { message })).toContain('Changed your vote on "Graph diffusion study 0" to 👎. This channel: 👍 1 · 👎 1.');
+    expect(await click('papers:vote:down:p:2503.00000', { message })).toContain('Took back your 👎 on "Graph diffusion study 0". This channel: 👍 1 · 👎 0.');
     expect(ctx.votes.forChannel(target).map((v) => [v.paperId, v.userId, v.value])).toEqual([['2503.00000', BOB, 1]]);
   });
 
   it('counts a vote clicked in a thread of the channel for the channel itself', async () => {
     const threadId = '900000000000000555';
-    const interaction = buttonInteraction('papers:vote:up:p:2503.00003', { userId: ALICE, channelId: threadId });
+    const interaction = buttonInteraction('papers:vote:up:p:2503.00003', { userId: ALICE, channelId: threadId, message: on('2503.00003') });
     interaction.channel = { ...(interaction.channel as object), type: 11, parent_id: IDS.channel };
     const answer = await signed(interaction);
     expect(answer.json.data.content).toContain('This channel: 👍 1 · 👎 0.');
     expect(ctx.votes.voteOf(target, '2503.00003', ALICE)).toBe(1);
     expect(ctx.votes.forChannel({ ...target, channelId: threadId })).toEqual([]);
+  });
+
+  it('counts a vote in a thread enrolled as a channel for that thread, where its digests are posted', async () => {
+    const threadId = '900000000000000556';
+    const thread: ChannelTarget = { ...target, channelId: threadId };
+    const { channel } = ctx.channels.enrol(thread, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
+    const view = { feedDay: '2025-03-12', papers: [toPaperView(papers[8]!)] };
+    const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-12', picks: [{ paperId: papers[8]!.id }], view, status: 'pending' });
+    const sent = await adapter.chat.postDigest(thread, view, delivery.id);
+    ctx.deliveries.markSent(delivery.id, sent.messageIds);
+    ctx.deliveries.recordPaperMessages(delivery.id, sent.shown ?? []);
+    const interaction = buttonInteraction('papers:vote:up:p:2503.00008', { userId: ALICE, channelId: threadId, message: { id: sent.messageIds[0]! } });
+    interaction.channel = { ...(interaction.channel as object), type: 11, parent_id: IDS.channel };
+    const answer = await signed(interaction);
+    expect(answer.json.data.content).toContain('👍 Counted: more like "Graph diffusion study 8". This channel: 👍 1 · 👎 0.');
+    expect(ctx.votes.voteOf(thread, '2503.00008', ALICE)).toBe(1);
+    expect(ctx.votes.voteOf(target, '2503.00008', ALICE)).toBeUndefined();
   });
 
   it('refuses an unknown paper, malformed or oversized ids and a posted paper of another channel, changing nothing', async () => {
@@ -130,7 +156,9 @@ describe('Discord vote buttons on a posted digest', () => {
     }
     expect(await click('papers:vote:up:p:not-an-id')).toContain('does not name a paper');
     expect((await signed(buttonInteraction(`papers:vote:up:p:${'1'.repeat(90)}`))).status).toBe(400);
-    expect(await click('papers:vote:up:p:2503.00001', { channelId: '900000000000000999' })).toContain('was not posted in this channel, so this vote was not counted');
+    expect(await click('papers:vote:up:p:2503.00001', { channelId: '900000000000000999', message: on('2503.00001') })).toContain('was not posted in this channel, so this vote was not counted');
+    // The button's own word is not taken for it: on a message in the channel, only the paper that message shows counts.
+    expect(await click('papers:vote:up:l:2503.00001', { message: on('2503.00009') })).toContain('was not posted in this channel, so this vote was not counted');
     expect(JSON.stringify(ctx.votes.forChannel(target))).toBe(before);
     expect(ctx.votes.forChannel({ ...target, channelId: '900000000000000999' })).toEqual([]);
   });
@@ -166,13 +194,21 @@ describe('Discord search results and saved papers', () => {
 });
 
 describe('Discord votes and saves from direct messages and other servers', () => {
-  it("counts a vote clicked in a personal alert DM for that person's alerts, as posted there", async () => {
+  it("counts a vote clicked in a personal alert DM for that person's alerts, on the digest posted there", async () => {
     const person = { platform: 'discord', workspaceId: '@me', channelId: ALICE };
     const { channel } = ctx.channels.enrol({ ...person, kind: 'person' }, { time: '08:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
     const view = { feedDay: '2025-03-13', papers: [toPaperView(papers[5]!)] };
-    ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-13', picks: [{ paperId: papers[5]!.id }], view, status: 'pending' });
-    expect(await click('papers:vote:up:p:2503.00005', { guildId: null, channelId: '900000000000000777' })).toContain('👍 1');
+    const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-13', picks: [{ paperId: papers[5]!.id }], view, status: 'pending' });
+    const sent = await adapter.chat.postDigest({ ...person, kind: 'person' }, view, delivery.id);
+    ctx.deliveries.markSent(delivery.id, sent.messageIds);
+    ctx.deliveries.recordPaperMessages(delivery.id, sent.shown ?? []);
+    const dm = api.dmChannels.get(ALICE)!;
+    const message = { id: sent.messageIds[0]! };
+    expect(await click('papers:vote:up:p:2503.00005', { guildId: null, channelId: dm, message })).toContain('👍 1');
     expect(ctx.votes.voteOf(person, '2503.00005', ALICE)).toBe(1);
+    // A paper the DM's digest does not show counts for nobody, in the DM or anywhere.
+    expect(await click('papers:vote:up:p:2503.00006', { guildId: null, channelId: dm, message })).toContain('was not posted in this channel');
+    expect(ctx.votes.voteOf(person, '2503.00006', ALICE)).toBeUndefined();
   });
 
   it('keeps one reading list per person across servers', async () => {

@@ -50,7 +50,7 @@ function buttonsIn(blocks: unknown): Button[] {
 }
 
 /** Clicks a button as Slack posts it: a signed `block_actions` form; resolves with the response_url reply. */
-async function click(button: { action_id: string; value?: string }, options: { user?: string; channel?: string; ts?: string } = {}): Promise<RecordedCall> {
+async function click(button: { action_id: string; value?: string }, options: { user?: string; channel?: string; ts?: string; ephemeral?: boolean } = {}): Promise<RecordedCall> {
   seq += 1;
   const responseId = `vote-${seq}`;
   const channel = options.channel ?? CHANNEL;
@@ -62,8 +62,9 @@ async function click(button: { action_id: string; value?: string }, options: { u
     api_app_id: 'A1',
     trigger_id: '1.2.3',
     response_url: fake.responseUrl(responseId),
-    container: { type: 'message', message_ts: options.ts ?? digestTs, channel_id: channel, is_ephemeral: false },
-    message: { type: 'message', ts: options.ts ?? digestTs, text: 'digest' },
+    container: { type: 'message', message_ts: options.ts ?? digestTs, channel_id: channel, is_ephemeral: options.ephemeral ?? false },
+    // Slack sends the message only for a message in the channel, never for an ephemeral reply.
+    ...(options.ephemeral ? {} : { message: { type: 'message', ts: options.ts ?? digestTs, text: 'digest' } }),
     actions: [{ type: 'button', action_id: button.action_id, block_id: 'b1', value: button.value, action_ts: '1.2' }],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
@@ -106,6 +107,7 @@ interface ReactionFields {
   reaction: string;
   ts: string;
   retry?: boolean;
+  channel?: string;
 }
 
 /** Sends a signed Events API callback (JSON) for a reaction; resolves once the app has handled it. */
@@ -124,7 +126,7 @@ async function sendReaction(type: 'reaction_added' | 'reaction_removed', fields:
     event_id: fields.eventId,
     event_time: 1_741_780_000,
     authorizations: [{ team_id: 'T1', user_id: 'UBOT', is_bot: true }],
-    event: { type, user: fields.user, reaction: fields.reaction, item_user: 'UBOT', item: { type: 'message', channel: CHANNEL, ts: fields.ts }, event_ts: '1741780000.000200' },
+    event: { type, user: fields.user, reaction: fields.reaction, item_user: 'UBOT', item: { type: 'message', channel: fields.channel ?? CHANNEL, ts: fields.ts }, event_ts: '1741780000.000200' },
   });
   const headers = { ...signedHeaders(SECRET, body), 'content-type': 'application/json', ...(fields.retry ? { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' } : {}) };
   const res = await post(body, headers);
@@ -156,7 +158,9 @@ beforeAll(async () => {
   const deliver = async (feedDay: string, shown: typeof papers) => {
     const view = { feedDay, papers: shown.map((p) => toPaperView(p)) };
     const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay, picks: shown.map((p) => ({ paperId: p.id })), view, status: 'pending' });
+    // As the deliverer leaves a posted digest: sent, with the message that shows each paper.
     const { messageIds } = await adapter.chat.postDigest(target, view, delivery.id);
+    ctx.deliveries.markSent(delivery.id, messageIds);
     ctx.deliveries.recordPaperMessages(delivery.id, shown.map((p) => ({ paperId: p.id, messageId: messageIds[0]! })));
     return messageIds[0]!;
   };
@@ -215,20 +219,40 @@ describe('Slack vote buttons on a posted digest', () => {
     expect(JSON.stringify([ctx.votes.forChannel(target), ctx.votes.forChannel({ ...target, channelId: 'C-other' })])).toBe(before);
   });
 
-  it("counts a vote clicked in a personal alert DM for that person's alerts, as posted there", async () => {
+  it("counts a vote and a reaction in a personal alert DM for that person's alerts, on the digest posted there", async () => {
     const person = { platform: 'slack', workspaceId: 'T1', channelId: 'UDANA' };
     const { channel } = ctx.channels.enrol({ ...person, kind: 'person' }, { time: '08:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
     const paper = ctx.papers.get('2503.00002')!;
-    ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-14', picks: [{ paperId: paper.id }], view: { feedDay: '2025-03-14', papers: [toPaperView(paper)] }, status: 'pending' });
-    expect(text(await click(voteOn('2503.00002', 'papers_vote_up'), { user: 'UDANA', channel: 'D0DANA' }))).toContain('👍 1');
+    const view = { feedDay: '2025-03-14', papers: [toPaperView(paper)] };
+    const { delivery } = ctx.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-03-14', picks: [{ paperId: paper.id }], view, status: 'pending' });
+    const posted = await adapter.chat.postDigest({ ...person, kind: 'person' }, view, delivery.id);
+    ctx.deliveries.markSent(delivery.id, posted.messageIds);
+    ctx.deliveries.recordPaperMessages(delivery.id, posted.shown ?? []);
+    const dm = 'DDANA';
+    const ts = posted.messageIds[0]!;
+    const up = buttonsIn(fake.messagesIn(dm).find((m) => m.ts === ts)!.blocks).find((b) => b.action_id === 'papers_vote_up')!;
+    expect(text(await click(up, { user: 'UDANA', channel: dm, ts }))).toContain('👍 1');
     expect(ctx.votes.voteOf(person, '2503.00002', 'UDANA')).toBe(1);
+    expect(await reaction('reaction_added', { eventId: 'Ev-dm', user: 'UDANA', reaction: 'bookmark', ts, channel: dm })).toMatchObject({ kind: 'counted', paperId: '2503.00002' });
+    expect(ctx.saved.has({ platform: 'slack', workspaceId: 'T1', userId: 'UDANA' }, '2503.00002')).toBe(true);
+    // The same button on a message that is no digest posted to Dana counts for nobody.
+    expect(text(await click(up, { user: 'UDANA', channel: dm, ts: '1.000002' }))).toContain('was not posted in this channel');
+    expect(ctx.votes.forChannel({ ...target, channelId: dm })).toEqual([]);
+  });
+
+  it('counts a vote on a posted button only at the message that shows the paper, whatever the button value says', async () => {
+    const listed = await click({ action_id: 'papers_vote_up', value: 'l:2503.00002' }, { user: 'UGIL', ts: singleTs });
+    expect(text(listed)).toContain('was not posted in this channel, so this vote was not counted');
+    expect(ctx.votes.voteOf(target, '2503.00002', 'UGIL')).toBeUndefined();
+    expect(text(await click({ action_id: 'papers_vote_up', value: 'l:2503.00002' }, { user: 'UGIL' }))).toContain('👍 Counted');
+    expect(ctx.votes.voteOf(target, '2503.00002', 'UGIL')).toBe(1);
   });
 
   it('counts a vote from search results in the channel where the search ran', async () => {
     const results = await slash('search theorem proving');
     const up = buttonsIn(results.body.blocks).find((b) => b.action_id === 'papers_vote_up' && b.value === 'l:2503.00004')!;
     expect(up.text.text).toBe('👍 More like this');
-    expect(text(await click(up))).toContain('This channel: 👍 1 · 👎 0.');
+    expect(text(await click(up, { ephemeral: true, ts: '1741780000.000900' }))).toContain('This channel: 👍 1 · 👎 0.');
     expect(ctx.votes.voteOf(target, '2503.00004', 'UALICE')).toBe(1);
   });
 });
@@ -236,7 +260,7 @@ describe('Slack vote buttons on a posted digest', () => {
 describe('Slack vote replies', () => {
   it('escapes the title it quotes, so a title can never mention anyone', async () => {
     ctx.papers.upsertPage([makePaper({ id: '2503.00099', title: 'Pinging <!channel> & friends' })], []);
-    const reply = await click({ action_id: 'papers_vote_up', value: 'l:2503.00099' }, { user: 'UZED' });
+    const reply = await click({ action_id: 'papers_vote_up', value: 'l:2503.00099' }, { user: 'UZED', ephemeral: true });
     expect(text(reply)).toContain('"Pinging &lt;!channel&gt; &amp; friends"');
     expect(text(reply)).not.toContain('<!channel>');
   });

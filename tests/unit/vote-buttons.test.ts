@@ -47,10 +47,10 @@ describe('Slack vote buttons', () => {
     expect(slackButtons(messages).filter((b) => b.action_id === 'papers_vote_up').every((b) => b.text.text.startsWith('👍'))).toBe(true);
   });
 
-  it('marks buttons shown to one person (search, preview, shared paper) as listed, not posted', () => {
+  it('marks buttons shown to one person (search, preview) as listed, and gives a shared paper 🔖 alone, since no vote counts there', () => {
     expect(slackVotes(renderSlackReply(search)).flat().every(([, value]) => value.startsWith('l:'))).toBe(true);
     expect(slackVotes(renderSlackReply({ kind: 'digest', visibility: 'ephemeral', title: 'Preview', digest })).flat().every(([, value]) => value.startsWith('l:'))).toBe(true);
-    expect(slackVotes([renderSharedPaper(views[0]!, 'U1')])).toEqual([[['papers_vote_up', `l:${views[0]!.id}`], ['papers_vote_down', `l:${views[0]!.id}`], ['papers_save', `l:${views[0]!.id}`]]]);
+    expect(slackVotes([renderSharedPaper(views[0]!, 'U1')])).toEqual([[['papers_save', `l:${views[0]!.id}`]]]);
   });
 
   it('reads back only the values it makes', () => {
