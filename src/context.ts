@@ -8,6 +8,8 @@ import { VotesRepo } from './db/votes-repo.ts';
 import { SavedPapersRepo } from './db/saved-papers-repo.ts';
 import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
 import { FollowUpsRepo } from './db/follow-ups-repo.ts';
+import { InstallationsRepo } from './db/installations-repo.ts';
+import { createTokenCipher } from './core/token-cipher.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -34,6 +36,8 @@ export interface AppContext {
   processedEvents: ProcessedEventsRepo;
   /** Follow-ups said on posted papers (code released, upvotes surged). */
   followUps: FollowUpsRepo;
+  /** OAuth installations with their tokens sealed; set when `TOKEN_ENCRYPTION_KEY` is. */
+  installations?: InstallationsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -70,6 +74,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     saved: new SavedPapersRepo(db),
     processedEvents: new ProcessedEventsRepo(db),
     followUps: new FollowUpsRepo(db),
+    ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(config.tokenEncryptionKey)) } : {}),
     searchRepo,
     search,
     planner,
