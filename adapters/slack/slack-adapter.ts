@@ -9,7 +9,7 @@ import type { Logger } from '../../src/logger.ts';
 import { MAX_BODY_BYTES } from '../../src/server/http-server.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { SlackCallers } from './slack-callers.ts';
-import { SlackChat } from './slack-chat.ts';
+import { SLACK_WORKSPACES_DELIVERY, SlackChat } from './slack-chat.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { registerSlackListeners } from './slack-listeners.ts';
 import { registerSlackInstallEvents } from './slack-installs.ts';
@@ -77,7 +77,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
 
   return {
     name: 'slack',
-    chat: new SlackChat(deliveryClients, logger),
+    chat: oauth ? new SlackChat(deliveryClients, logger, SLACK_WORKSPACES_DELIVERY) : new SlackChat(deliveryClients, logger),
     routes,
     async start() {
       try {

@@ -26,6 +26,13 @@ export const DIGEST_EVENT_TYPE = 'papers_digest';
 /** Slack's delivery policy (see docs: 1 message/s per channel, special rate tier for chat.postMessage). */
 export const SLACK_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 1_000, limiter: { max: 10, duration: 1_000 } };
 
+/**
+ * Slack's delivery policy with many workspaces installed (OAuth mode): Slack limits each app per workspace, so
+ * posts are spread per workspace (about 300 a minute, Slack's "several hundred per minute" for
+ * chat.postMessage), a 429 holds back only that workspace, and the deployment-wide cap is ours, not Slack's.
+ */
+export const SLACK_WORKSPACES_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 1_000, limiter: { max: 100, duration: 1_000 }, perWorkspace: { max: 5, duration: 1_000 } };
+
 /** The `metadata.event_type` of a follow-up reply on a posted paper. */
 export const FOLLOW_UP_EVENT_TYPE = 'papers_follow_up';
 
@@ -46,18 +53,23 @@ interface HistoryMessage {
  */
 export class SlackChat implements ChatPlatform {
   readonly platform = 'slack' as const;
-  /** Slack: about one message per second per channel; a workspace-wide cap well under chat.postMessage's tier. */
-  readonly delivery = SLACK_DELIVERY;
+  /** Slack: about one message per second per channel, and a cap well under chat.postMessage's tier (see the policies). */
+  readonly delivery: DeliveryPolicy;
 
   private readonly dms = new SlackDms();
   private readonly clients: SlackClients;
 
-  /** @param clients one client for every workspace (single-token mode), or each workspace's own (OAuth mode). */
+  /**
+   * @param clients one client for every workspace (single-token mode), or each workspace's own (OAuth mode).
+   * @param delivery {@link SLACK_DELIVERY} for one workspace, {@link SLACK_WORKSPACES_DELIVERY} for many.
+   */
   constructor(
     clients: WebClient | SlackClients,
     private readonly logger: Logger,
+    delivery: DeliveryPolicy = SLACK_DELIVERY,
   ) {
     this.clients = typeof clients === 'function' ? clients : () => clients;
+    this.delivery = delivery;
   }
 
   /** The client for the target's workspace, and where to post there (a person's DM channel is opened). */
