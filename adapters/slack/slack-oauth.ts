@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { InstallProvider, InvalidStateError, MissingStateError, type Installation, type InstallationQuery, type InstallationStore } from '@slack/oauth';
+import { AuthorizationError, InstallProvider, InvalidStateError, MissingCodeError, MissingStateError, type Installation, type InstallationQuery, type InstallationStore } from '@slack/oauth';
 import type { AuthorizeResult, AuthorizeSourceData } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Installations } from '../../src/app/installations.ts';
@@ -67,9 +67,10 @@ export function installFailureReason(error: unknown): { status: number; message:
   if (error instanceof InvalidStateError || error instanceof MissingStateError) {
     return { status: 400, message: `This install link is not valid, or it expired (links last ${STATE_LIFETIME_SECONDS / 60} minutes). Start again from ${SLACK_INSTALL_PATH}.` };
   }
-  const code = (error as { code?: unknown; data?: { error?: unknown } }).data?.error;
+  if (error instanceof AuthorizationError) return { status: 400, message: 'The install was cancelled in Slack. Nothing was installed.' };
+  if (error instanceof MissingCodeError) return { status: 400, message: `Slack sent no install code with this link. Start again from ${SLACK_INSTALL_PATH}.` };
+  const code = (error as { data?: { error?: unknown } }).data?.error;
   if (typeof code === 'string') return { status: 400, message: `Slack refused the install (${code}). Start again from ${SLACK_INSTALL_PATH}.` };
-  if (/cancelled/i.test((error as Error)?.message ?? '')) return { status: 400, message: 'The install was cancelled in Slack. Nothing was installed.' };
   return { status: 500, message: `The install could not be finished. Start again from ${SLACK_INSTALL_PATH}.` };
 }
 

@@ -9,7 +9,8 @@ import { openJobs, type Jobs } from '../../jobs/index.ts';
 import type { FakeWorkspace } from '../fakes/slack-workspaces.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { FAST_TUNING, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
-import { addToSlackLink, install, sendEvent, slash, startOAuthHarness, STATE_COOKIE, STATE_SECRET, stateCookieOf, type OAuthHarness } from './slack-oauth-harness.ts';
+import { signedHeaders } from '../fakes/slack-api.ts';
+import { addToSlackLink, install, sendEvent, SIGNING_SECRET, slash, startOAuthHarness, STATE_COOKIE, STATE_SECRET, stateCookieOf, type OAuthHarness } from './slack-oauth-harness.ts';
 
 const prefix = uniquePrefix('slack-oauth');
 const acme: FakeWorkspace = { teamId: 'TACME', name: 'Acme', channels: ['CACME1', 'CACME2'] };
@@ -99,6 +100,15 @@ describe('Slack OAuth install', () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('Slack refused the install (invalid_code)');
   });
+
+  it('says so when the install was cancelled in Slack or the link carries no code, storing nothing', async () => {
+    const cancelled = await fetch(h.url('/slack/oauth_redirect?error=access_denied&state=x'));
+    expect(cancelled.status).toBe(400);
+    expect(await cancelled.text()).toContain('The install was cancelled in Slack');
+    const noCode = await fetch(h.url('/slack/oauth_redirect?state=x'));
+    expect(noCode.status).toBe(400);
+    expect(await noCode.text()).toContain('Slack sent no install code');
+  });
 });
 
 describe('each workspace on its own token', () => {
@@ -136,6 +146,15 @@ describe('each workspace on its own token', () => {
     await jobs.enqueueDigests([channel.id]);
     await waitFor('org workspace digest', sent(channel));
     expect(postsTo('CORG1').map((c) => c.authorization)).toEqual([`Bearer ${tokenOf('TORGHQ')}`]);
+  });
+
+  it('acknowledges a command from a workspace with no install without running it', async () => {
+    const body = new URLSearchParams({ team_id: 'TNOBODY', channel_id: 'CX', user_id: 'UX', command: '/papers', text: 'subscribe diffusion', response_url: h.fake.responseUrl('nobody'), trigger_id: '1' }).toString();
+    const res = await fetch(h.url('/slack/events'), { method: 'POST', headers: signedHeaders(SIGNING_SECRET, body), body });
+    expect(res.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(h.ctx.channels.find({ platform: 'slack', workspaceId: 'TNOBODY', channelId: 'CX' })).toBeUndefined();
+    expect(h.fake.callsTo('response:nobody')).toEqual([]);
   });
 
   it('marks a channel of a workspace with no install failing with the reason, without retrying it', async () => {
