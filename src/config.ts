@@ -125,8 +125,11 @@ export interface Config {
   discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
   /** The web dashboard's sign-in token; unset: the dashboard answers only on loopback, read-only. */
   adminToken?: string;
-  /** 32-byte key that seals platform tokens at rest (`TOKEN_ENCRYPTION_KEY`); required in Slack OAuth mode. */
-  tokenEncryptionKey?: Buffer;
+  /**
+   * `TOKEN_ENCRYPTION_KEY` as written (checked to be 32 bytes in hex or base64; `encryptionKey` decodes it): seals
+   * platform tokens at rest. Required in Slack OAuth mode.
+   */
+  tokenEncryptionKey?: string;
 }
 
 /** Slack's OAuth v2 install flow (`GET /slack/install`, `GET /slack/oauth_redirect`). */
@@ -237,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, '') }
         : undefined,
     adminToken: e.ADMIN_TOKEN,
-    ...(e.TOKEN_ENCRYPTION_KEY ? { tokenEncryptionKey: parseEncryptionKey(e.TOKEN_ENCRYPTION_KEY) as Buffer } : {}),
+    ...(e.TOKEN_ENCRYPTION_KEY ? { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY } : {}),
   };
 }
 

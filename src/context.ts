@@ -9,7 +9,7 @@ import { SavedPapersRepo } from './db/saved-papers-repo.ts';
 import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
 import { FollowUpsRepo } from './db/follow-ups-repo.ts';
 import { InstallationsRepo } from './db/installations-repo.ts';
-import { createTokenCipher } from './core/token-cipher.ts';
+import { createTokenCipher, encryptionKey } from './core/token-cipher.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -74,7 +74,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     saved: new SavedPapersRepo(db),
     processedEvents: new ProcessedEventsRepo(db),
     followUps: new FollowUpsRepo(db),
-    ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(config.tokenEncryptionKey)) } : {}),
+    ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(encryptionKey(config.tokenEncryptionKey))) } : {}),
     searchRepo,
     search,
     planner,

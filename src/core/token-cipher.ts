@@ -28,6 +28,13 @@ export function parseEncryptionKey(text: string): Buffer | string {
   return 'must be 32 bytes, as 64 hex characters or base64 (e.g. openssl rand -base64 32)';
 }
 
+/** {@link parseEncryptionKey} for a key already validated (config did): throws {@link TokenCipherError} otherwise. */
+export function encryptionKey(text: string): Buffer {
+  const key = parseEncryptionKey(text);
+  if (typeof key === 'string') throw new TokenCipherError(`TOKEN_ENCRYPTION_KEY: ${key}`);
+  return key;
+}
+
 /** Encrypts and decrypts small secrets (bot tokens, installation records) for storage at rest. */
 export interface TokenCipher {
   /** `v1.<iv>.<tag>.<ciphertext>` (base64url parts); a fresh IV each call, so equal inputs never look alike. */

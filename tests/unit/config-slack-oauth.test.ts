@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SLACK_SCOPES, loadConfig } from '../../src/config.ts';
+import { encryptionKey } from '../../src/core/token-cipher.ts';
 
 const key = randomBytes(32);
 const oauthEnv = {
@@ -25,8 +26,8 @@ describe('Slack OAuth mode config', () => {
     const config = loadConfig(oauthEnv);
     expect(config.slack?.oauth).toEqual({ clientId: '111.222', clientSecret: 'client-secret-abc', stateSecret: 'state-secret-0123456789', scopes: DEFAULT_SLACK_SCOPES });
     expect(config.slack?.botToken).toBeUndefined();
-    expect(config.tokenEncryptionKey).toEqual(key);
-    expect(loadConfig({ ...oauthEnv, TOKEN_ENCRYPTION_KEY: key.toString('hex') }).tokenEncryptionKey).toEqual(key);
+    expect(encryptionKey(config.tokenEncryptionKey!)).toEqual(key);
+    expect(encryptionKey(loadConfig({ ...oauthEnv, TOKEN_ENCRYPTION_KEY: key.toString('hex') }).tokenEncryptionKey!)).toEqual(key);
   });
 
   it('lists every missing OAuth setting at once', () => {
