@@ -59,7 +59,9 @@ describe('Slack rate limits per workspace', () => {
     const b = arrivals(['CB1', 'CB2', 'CB3']);
     expect(a).toHaveLength(3);
     expect(b).toHaveLength(3);
-    for (const gap of [...gaps(a), ...gaps(b)]) expect(gap).toBeGreaterThanOrEqual(SPACING_MS - 50);
+    // Slots space the sends; an arrival may lag its send a little, so the gaps are checked with room for that.
+    for (const gap of [...gaps(a), ...gaps(b)]) expect(gap).toBeGreaterThanOrEqual(SPACING_MS / 2);
+    for (const times of [a, b]) expect(times.at(-1)! - times[0]!).toBeGreaterThanOrEqual(2 * SPACING_MS - 100);
     // One queue-wide spacing would need five gaps for six posts; per workspace, they overlap.
     expect(Math.max(...a, ...b) - Math.min(...a, ...b)).toBeLessThan(5 * SPACING_MS);
   });
@@ -79,6 +81,8 @@ describe('Slack rate limits per workspace', () => {
     const delivery = h.ctx.deliveries.forChannel(limited.id)[0]!;
     expect(delivery.status).toBe('sent');
     // BullMQ counts the attempt that completed; the 429 counted none.
-    expect((await jobs.queues.deliver('slack').getJob(delivery.id))?.attemptsMade).toBe(1);
+    const queue = jobs.queues.deliver('slack');
+    await waitFor('the deliver job completed', async () => (await queue.getJobState(delivery.id)) === 'completed');
+    expect((await queue.getJob(delivery.id))?.attemptsMade).toBe(1);
   });
 });
