@@ -1,5 +1,6 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Installations } from '../../src/app/installations.ts';
+import { TokenCipherError } from '../../src/core/token-cipher.ts';
 import { PermanentPlatformError } from '../../src/errors.ts';
 import { SLACK_INSTALL_PATH } from './slack-oauth.ts';
 
@@ -17,8 +18,16 @@ const MAX_CACHED = 5_000;
  */
 export function workspaceClients(installations: Installations, options: WebClientOptions): SlackClients {
   const cache = new Map<string, { token: string; client: WebClient }>();
+  const find = (workspaceId: string) => {
+    try {
+      return installations.forWorkspace('slack', workspaceId);
+    } catch (error) {
+      if (!(error instanceof TokenCipherError)) throw error;
+      throw new PermanentPlatformError('install_unreadable', `the stored Slack install of workspace ${workspaceId} does not open with this TOKEN_ENCRYPTION_KEY (was it changed?): install again from ${SLACK_INSTALL_PATH}`, { cause: error });
+    }
+  };
   return (workspaceId) => {
-    const installation = installations.forWorkspace('slack', workspaceId);
+    const installation = find(workspaceId);
     if (!installation) {
       throw new PermanentPlatformError('not_installed', `the Slack app is not installed in workspace ${workspaceId} (install it from ${SLACK_INSTALL_PATH})`);
     }
