@@ -88,7 +88,7 @@ export function addToSlackLink(html: string): URL {
  * Installs the app as a browser does: the install page (state cookie), Slack's consent screen approving as
  * `workspace`, and the redirect back with the code and the cookie. Returns the final page.
  */
-export async function install(h: OAuthHarness, workspace: FakeWorkspace): Promise<{ status: number; html: string }> {
+export async function install(h: Pick<OAuthHarness, 'url' | 'fake'>, workspace: FakeWorkspace): Promise<{ status: number; html: string }> {
   const page = await fetch(h.url('/slack/install'));
   const cookie = stateCookieOf(page);
   const link = addToSlackLink(await page.text());
@@ -103,7 +103,7 @@ export async function install(h: OAuthHarness, workspace: FakeWorkspace): Promis
 let seq = 0;
 
 /** Sends a signed `/papers` command from a workspace's channel; resolves with the reply posted to its response_url. */
-export async function slash(h: OAuthHarness, teamId: string, channelId: string, text: string, extra: Record<string, string> = {}): Promise<{ status: number; reply: Record<string, unknown> }> {
+export async function slash(h: Pick<OAuthHarness, 'url' | 'fake'>, teamId: string, channelId: string, text: string, extra: Record<string, string> = {}): Promise<{ status: number; reply: Record<string, unknown> }> {
   const responseId = `oauth-${++seq}`;
   const body = new URLSearchParams({
     ...extra,
@@ -125,7 +125,7 @@ export async function slash(h: OAuthHarness, teamId: string, channelId: string, 
 }
 
 /** Sends a signed Events API callback (`app_uninstalled`, `tokens_revoked`) for a workspace. */
-export async function sendEvent(h: OAuthHarness, teamId: string, event: Record<string, unknown>): Promise<number> {
+export async function sendEvent(h: Pick<OAuthHarness, 'url' | 'fake'>, teamId: string, event: Record<string, unknown>): Promise<number> {
   const body = JSON.stringify({
     token: 'legacy',
     team_id: teamId,
