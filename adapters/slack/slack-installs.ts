@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { PapersApp } from '../../src/app/papers-app.ts';
+import type { WorkspaceRemovalReason } from '../../src/core/installations.ts';
 import type { Logger } from '../../src/logger.ts';
 
 interface EnvelopeIds {
@@ -22,7 +23,7 @@ function installIdOf(body: EnvelopeIds): string | undefined {
  * with its own token.
  */
 export function registerSlackInstallEvents(app: App, deps: { papers: PapersApp; logger: Logger }): void {
-  const remove = async (body: EnvelopeIds, reason: string) => {
+  const remove = async (body: EnvelopeIds, reason: WorkspaceRemovalReason) => {
     const installId = installIdOf(body);
     if (!installId) {
       deps.logger.warn({ reason }, 'slack install event names no workspace: ignored');

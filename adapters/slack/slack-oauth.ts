@@ -27,7 +27,7 @@ export function slackInstallationStore(installations: Installations): Installati
       const isEnterpriseInstall = Boolean(installation.isEnterpriseInstall);
       const installId = isEnterpriseInstall ? enterpriseId : workspaceId;
       if (!installId) throw new Error('the installation names neither a workspace nor an organisation');
-      installations.save({
+      await installations.save({
         platform: 'slack',
         installId,
         ...(workspaceId ? { workspaceId } : {}),

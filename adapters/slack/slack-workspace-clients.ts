@@ -1,5 +1,6 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Installations } from '../../src/app/installations.ts';
+import { NOT_INSTALLED } from '../../src/core/installations.ts';
 import { TokenCipherError } from '../../src/core/token-cipher.ts';
 import { PermanentPlatformError } from '../../src/errors.ts';
 import { SLACK_INSTALL_PATH } from './slack-oauth.ts';
@@ -29,10 +30,10 @@ export function workspaceClients(installations: Installations, options: WebClien
   return (workspaceId) => {
     const installation = find(workspaceId);
     if (!installation) {
-      throw new PermanentPlatformError('not_installed', `the Slack app is not installed in workspace ${workspaceId} (install it from ${SLACK_INSTALL_PATH})`);
+      throw new PermanentPlatformError(NOT_INSTALLED, `the Slack app is not installed in workspace ${workspaceId} (install it from ${SLACK_INSTALL_PATH})`);
     }
     const token = (JSON.parse(installation.data) as { bot?: { token?: string } }).bot?.token;
-    if (!token) throw new PermanentPlatformError('not_installed', `the Slack install of workspace ${workspaceId} has no bot token (install it again from ${SLACK_INSTALL_PATH})`);
+    if (!token) throw new PermanentPlatformError(NOT_INSTALLED, `the Slack install of workspace ${workspaceId} has no bot token (install it again from ${SLACK_INSTALL_PATH})`);
     const hit = cache.get(workspaceId);
     if (hit?.token === token) return hit.client;
     const client = new WebClient(token, options);

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { installIdOf, type InstallationKey, type InstallationRecord } from '../core/installations.ts';
+import { INSTALL_REASONS, installIdOf, type InstallationKey, type InstallationRecord, type WorkspaceRemovalReason } from '../core/installations.ts';
 import type { Platform } from '../core/types.ts';
 import { ConfigError } from '../errors.ts';
 import type { InstallationsRepo } from '../db/installations-repo.ts';
@@ -7,8 +7,11 @@ import type { ChannelService } from './channel-service.ts';
 
 /** Where a platform's OAuth installs are kept (tokens sealed at rest); what adapters in OAuth mode are handed. */
 export interface Installations {
-  /** Stores an install (a reinstall replaces the record). */
-  save(record: InstallationRecord): void;
+  /**
+   * Stores an install (a reinstall replaces the record). Channels of that workspace paused only because it had
+   * no install (uninstalled, token revoked, never installed) resume, their missed digest posted at once.
+   */
+  save(record: InstallationRecord): Promise<{ resumed: number }>;
   /**
    * The install a request belongs to. A workspace inside an org-wide install is remembered as served by it,
    * so that its channels' digests find the token later.
@@ -31,10 +34,23 @@ function repoOf(ctx: AppContext): InstallationsRepo {
   return ctx.installations;
 }
 
-/** The installation store on the context's repository. */
-export function createInstallations(ctx: AppContext): Installations {
+/** The installation store on the context's repository; `channels` resumes what an install makes reachable again. */
+export function createInstallations(ctx: AppContext, channels: ChannelService): Installations {
   return {
-    save: (record) => repoOf(ctx).save(record, ctx.clock.now()),
+    async save(record) {
+      const repo = repoOf(ctx);
+      repo.save(record, ctx.clock.now());
+      let resumed = 0;
+      for (const workspaceId of new Set([record.installId, ...(record.workspaceId ? [record.workspaceId] : [])])) {
+        for (const channel of ctx.channels.inWorkspace(record.platform, workspaceId)) {
+          if (channel.health !== 'failing' || !INSTALL_REASONS.includes(channel.healthReason ?? '')) continue;
+          await channels.resume(channel.id);
+          resumed += 1;
+        }
+      }
+      if (resumed > 0) ctx.logger.info({ platform: record.platform, installId: record.installId, resumed }, 'installed again: channels paused for want of an install resume');
+      return { resumed };
+    },
     find(platform, key) {
       const installId = installIdOf(key);
       if (!installId) return undefined;
@@ -50,9 +66,9 @@ export function createInstallations(ctx: AppContext): Installations {
 /**
  * The app was uninstalled or its tokens revoked in a workspace (or an organisation, by its id): its install is
  * deleted and every channel of the workspaces it served is paused and marked failing with `reason`, so nothing
- * posts there until someone installs again and resumes. Other workspaces' channels are untouched.
+ * posts there until someone installs again (which resumes them). Other workspaces' channels are untouched.
  */
-export async function removeWorkspace(ctx: AppContext, channels: ChannelService, platform: Platform, installId: string, reason: string): Promise<WorkspaceRemoval> {
+export async function removeWorkspace(ctx: AppContext, channels: ChannelService, platform: Platform, installId: string, reason: WorkspaceRemovalReason): Promise<WorkspaceRemoval> {
   const covered = ctx.installations?.remove(platform, installId) ?? [];
   const workspaces = covered.length > 0 ? covered : [installId];
   let paused = 0;

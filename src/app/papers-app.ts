@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import type { Clock, ScheduleSync } from '../core/ports.ts';
 import type { Platform } from '../core/types.ts';
+import type { WorkspaceRemovalReason } from '../core/installations.ts';
 import type { PaperView } from '../core/views.ts';
 import { createCommandCore, type DigestPlanning } from '../commands/index.ts';
 import { toPaperView } from '../format/paper-view.ts';
@@ -43,9 +44,10 @@ export interface PapersApp {
   readonly installations: Installations;
   /**
    * The app was uninstalled, or its tokens revoked, in a workspace (`installId`: its id, or an organisation's for
-   * an org-wide install): deletes the install and pauses that workspace's channels, marked failing with `reason`.
+   * an org-wide install): deletes the install and pauses that workspace's channels, marked failing with `reason`
+   * (installing again resumes them: see `installations.save`).
    */
-  workspaceRemoved(platform: Platform, installId: string, reason: string): Promise<WorkspaceRemoval>;
+  workspaceRemoved(platform: Platform, installId: string, reason: WorkspaceRemovalReason): Promise<WorkspaceRemoval>;
 }
 
 export interface PapersAppDeps {
@@ -78,7 +80,7 @@ export function createPapersApp(deps: PapersAppDeps): PapersApp {
   const votes = new VotesService(ctx);
   const channelService = new ChannelService(ctx.channels, deps.schedules);
   return {
-    installations: createInstallations(ctx),
+    installations: createInstallations(ctx, channelService),
     workspaceRemoved: (platform, installId, reason) => removeWorkspace(ctx, channelService, platform, installId, reason),
     clock: ctx.clock,
     vote: (req) => votes.vote(req),

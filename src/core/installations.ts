@@ -29,3 +29,12 @@ export interface InstallationRecord {
 export function installIdOf(key: InstallationKey): string | undefined {
   return key.isEnterpriseInstall ? key.enterpriseId : (key.workspaceId ?? key.enterpriseId);
 }
+
+/** Why a workspace's install went away: the app was uninstalled there, or its bot token was revoked. */
+export type WorkspaceRemovalReason = 'app_uninstalled' | 'tokens_revoked';
+
+/** A channel refused because its workspace has no install (the platform's `PermanentPlatformError` reason). */
+export const NOT_INSTALLED = 'not_installed';
+
+/** Failing marks that an install lifts: the channel was paused only for want of one. */
+export const INSTALL_REASONS: readonly string[] = ['app_uninstalled', 'tokens_revoked', NOT_INSTALLED];

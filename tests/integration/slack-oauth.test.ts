@@ -186,4 +186,18 @@ describe('uninstalls', () => {
     await waitFor('Globex channels paused', () => h.ctx.channels.inWorkspace('slack', 'TGLOBEX').every((c) => c.paused && c.healthReason === 'tokens_revoked'));
     expect(h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeUndefined();
   });
+
+  it('installing again resumes the channels paused for want of an install and posts what they missed, with the new token', async () => {
+    const paused = h.ctx.channels.inWorkspace('slack', 'TACME');
+    const before = postsTo('CACME1').length;
+    h.ctx.channels.markFailing(paused[0]!.id, 'channel_not_found');
+    expect((await install(h, acme)).status).toBe(200);
+    const after = h.ctx.channels.inWorkspace('slack', 'TACME');
+    expect(after.filter((c) => c.health === 'ok' && !c.paused).map((c) => c.channelId).sort()).toEqual(paused.slice(1).map((c) => c.channelId).sort());
+    expect(after.find((c) => c.id === paused[0]!.id)).toMatchObject({ health: 'failing', healthReason: 'channel_not_found' });
+    expect(h.ctx.channels.inWorkspace('slack', 'TGLOBEX').every((c) => c.paused)).toBe(true);
+    const caught = paused.find((c) => c.channelId === 'CACME2')!;
+    await waitFor('catch-up digest after reinstall', () => h.fake.callsTo('chat.postMessage').find((c) => c.body.channel === caught.channelId && c.authorization === `Bearer ${tokenOf('TACME')}`));
+    expect(postsTo('CACME1').length).toBe(before);
+  });
 });
