@@ -125,8 +125,9 @@ export async function slash(h: Pick<OAuthHarness, 'url' | 'fake'>, teamId: strin
 }
 
 /** Sends a signed Events API callback (`app_uninstalled`, `tokens_revoked`) for a workspace. */
-export async function sendEvent(h: Pick<OAuthHarness, 'url' | 'fake'>, teamId: string, event: Record<string, unknown>): Promise<number> {
+export async function sendEvent(h: Pick<OAuthHarness, 'url' | 'fake'>, teamId: string, event: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<number> {
   const body = JSON.stringify({
+    ...extra,
     token: 'legacy',
     team_id: teamId,
     api_app_id: 'A1',
@@ -134,7 +135,7 @@ export async function sendEvent(h: Pick<OAuthHarness, 'url' | 'fake'>, teamId: s
     event_id: `Ev${++seq}`,
     event_time: Math.floor(Date.now() / 1000),
     event,
-    authorizations: [{ enterprise_id: null, team_id: teamId, user_id: `UBOT${teamId}`, is_bot: true, is_enterprise_install: false }],
+    authorizations: [{ enterprise_id: extra.enterprise_id ?? null, team_id: teamId, user_id: `UBOT${teamId}`, is_bot: true, is_enterprise_install: extra.is_enterprise_install ?? false }],
   });
   const res = await fetch(h.url('/slack/events'), { method: 'POST', headers: { ...signedHeaders(SIGNING_SECRET, body), 'content-type': 'application/json' }, body });
   return res.status;

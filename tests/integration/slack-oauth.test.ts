@@ -187,6 +187,13 @@ describe('uninstalls', () => {
     expect(h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeUndefined();
   });
 
+  it('app_uninstalled from an org-wide install deletes the organisation install and pauses the workspaces seen under it', async () => {
+    expect(await sendEvent(h, 'TORGHQ', { type: 'app_uninstalled' }, { enterprise_id: 'EORG', is_enterprise_install: true })).toBe(200);
+    await waitFor('org channels paused', () => h.ctx.channels.inWorkspace('slack', 'TORGHQ').every((c) => c.paused && c.healthReason === 'app_uninstalled'));
+    expect(h.papers.installations.find('slack', { enterpriseId: 'EORG', isEnterpriseInstall: true })).toBeUndefined();
+    expect(h.papers.installations.forWorkspace('slack', 'TORGHQ')).toBeUndefined();
+  });
+
   it('installing again resumes the channels paused for want of an install and posts what they missed, with the new token', async () => {
     const paused = h.ctx.channels.inWorkspace('slack', 'TACME');
     const before = postsTo('CACME1').length;
