@@ -62,7 +62,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
     deferInitialization: true,
   });
   const deliveryOptions = { slackApiUrl, logger: sdkLogger, timeout: CALL_TIMEOUT_MS, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
-  const deliveryClients = oauth ? workspaceClients(deps.papers.installations, deliveryOptions) : new WebClient(config.botToken, deliveryOptions);
+  const deliveryClients = oauth ? workspaceClients(deps.papers.installations, deliveryOptions, oauth.authorize) : new WebClient(config.botToken, deliveryOptions);
   const callers = new SlackCallers(app.client, { adminsOnly: config.adminsOnly, logger });
   registerSlackListeners(app, { papers: deps.papers, callers, logger });
   if (oauth) registerSlackInstallEvents(app, { papers: deps.papers, logger });

@@ -68,13 +68,13 @@ export class SlackChat implements ChatPlatform {
     private readonly logger: Logger,
     delivery: DeliveryPolicy = SLACK_DELIVERY,
   ) {
-    this.clients = typeof clients === 'function' ? clients : () => clients;
+    this.clients = typeof clients === 'function' ? clients : async () => clients;
     this.delivery = delivery;
   }
 
   /** The client for the target's workspace, and where to post there (a person's DM channel is opened). */
   private async resolve(to: ChannelTarget): Promise<{ client: WebClient; target: ChannelTarget }> {
-    const client = this.clients(to.workspaceId);
+    const client = await this.clients(to.workspaceId);
     return { client, target: await this.dms.resolve(client, to) };
   }
 
@@ -156,7 +156,7 @@ export class SlackChat implements ChatPlatform {
 
 
   async notifyUser(target: ChannelTarget, userId: string, text: string): Promise<void> {
-    const client = this.clients(target.workspaceId);
+    const client = await this.clients(target.workspaceId);
     await this.post(client, { ...target, channelId: await this.dms.open(client, target.workspaceId, userId) }, { text: escapeMrkdwn(text), blocks: [] });
   }
 

@@ -9,6 +9,8 @@ export interface FakeWorkspace {
   orgWide?: boolean;
   /** Channels of this workspace: a token of another workspace cannot see them (`channel_not_found`). */
   channels?: string[];
+  /** Token rotation on: tokens come with a refresh token and last `expiresIn` seconds. */
+  rotation?: { expiresIn: number };
 }
 
 interface Issued {
@@ -16,6 +18,7 @@ interface Issued {
   token: string;
   botUserId: string;
   revoked: boolean;
+  refreshToken?: string;
 }
 
 /** The OAuth app the fake knows: `oauth.v2.access` checks these as Slack does. */
@@ -73,12 +76,12 @@ export class FakeSlackWorkspaces {
     const clientSecret = String(body.client_secret ?? basic[1] ?? '');
     if (!this.app || clientId !== this.app.clientId) return { ok: false, error: 'invalid_client_id' };
     if (clientSecret !== this.app.clientSecret) return { ok: false, error: 'bad_client_secret' };
+    if (body.grant_type === 'refresh_token') return this.refresh(String(body.refresh_token ?? ''));
     const workspace = this.codes.get(String(body.code ?? ''));
     if (!workspace) return { ok: false, error: 'invalid_code' };
     this.codes.delete(String(body.code));
-    const token = `xoxb-${workspace.teamId}-${randomBytes(8).toString('hex')}`;
-    const botUserId = `UBOT${workspace.teamId}`;
-    this.tokens.set(token, { workspace, token, botUserId, revoked: false });
+    const issued = this.issue(workspace);
+    const { token, botUserId } = issued;
     const enterprise = workspace.enterpriseId ? { id: workspace.enterpriseId, name: `Org ${workspace.enterpriseId}` } : null;
     return {
       ok: true,
@@ -91,7 +94,32 @@ export class FakeSlackWorkspaces {
       enterprise,
       is_enterprise_install: Boolean(workspace.orgWide),
       authed_user: { id: 'UINSTALLER' },
+      ...this.rotationFields(issued),
     };
+  }
+
+  /** How many refreshes `oauth.v2.access` answered. */
+  refreshes = 0;
+
+  /** `grant_type=refresh_token`: a new token and refresh token; the old token stops working, as after expiry. */
+  private refresh(refreshToken: string): Record<string, unknown> {
+    const old = [...this.tokens.values()].find((i) => i.refreshToken === refreshToken && !i.revoked);
+    if (!old) return { ok: false, error: 'invalid_refresh_token' };
+    old.revoked = true;
+    this.refreshes += 1;
+    const issued = this.issue(old.workspace);
+    return { ok: true, access_token: issued.token, token_type: 'bot', scope: 'commands,chat:write', bot_user_id: issued.botUserId, app_id: 'A1', team: { id: old.workspace.teamId, name: old.workspace.name ?? old.workspace.teamId }, enterprise: null, ...this.rotationFields(issued) };
+  }
+
+  private issue(workspace: FakeWorkspace): Issued {
+    const token = `xoxb-${workspace.teamId}-${randomBytes(8).toString('hex')}`;
+    const issued: Issued = { workspace, token, botUserId: `UBOT${workspace.teamId}`, revoked: false, ...(workspace.rotation ? { refreshToken: `xoxe-1-${randomBytes(8).toString('hex')}` } : {}) };
+    this.tokens.set(token, issued);
+    return issued;
+  }
+
+  private rotationFields(issued: Issued): Record<string, unknown> {
+    return issued.refreshToken && issued.workspace.rotation ? { refresh_token: issued.refreshToken, expires_in: issued.workspace.rotation.expiresIn } : {};
   }
 
   /** The install a bot token belongs to (undefined: not one of ours), and whether it was revoked. */

@@ -157,6 +157,21 @@ describe('each workspace on its own token', () => {
     expect(h.fake.callsTo('response:nobody')).toEqual([]);
   });
 
+  it('refreshes a rotating token about to expire before posting, and stores the new one sealed', async () => {
+    const rotating: FakeWorkspace = { teamId: 'TROTATE', name: 'Rotate', channels: ['CROT1'], rotation: { expiresIn: 60 } };
+    expect((await install(h, rotating)).status).toBe(200);
+    const first = tokenOf('TROTATE');
+    const channel = enrol('TROTATE', 'CROT1');
+    await jobs.enqueueDigests([channel.id]);
+    await waitFor('digest with a refreshed token', sent(channel));
+    const fresh = tokenOf('TROTATE');
+    expect(fresh).not.toBe(first);
+    expect(h.fake.workspaces.refreshes).toBeGreaterThanOrEqual(1);
+    expect(postsTo('CROT1').map((c) => c.authorization)).toEqual([`Bearer ${fresh}`]);
+    expect(JSON.parse(h.papers.installations.forWorkspace('slack', 'TROTATE')!.data).bot.token).toBe(fresh);
+    expect(JSON.stringify(h.ctx.db.sqlite.prepare('SELECT * FROM installations').all())).not.toContain('xoxe-');
+  });
+
   it('marks a channel of a workspace with no install failing with the reason, without retrying it', async () => {
     const stray = enrol('TNOBODY', 'CSTRAY');
     await jobs.enqueueDigests([stray.id]);
