@@ -39,6 +39,11 @@ export class ChannelPacer {
     return `${this.prefix}:pace:${target.platform}:${target.workspaceId}:${target.channelId}`;
   }
 
+  /** The schedule shared by every channel of the target's workspace (per-workspace rate limits). */
+  workspaceKey(target: ChannelTarget): string {
+    return `${this.prefix}:pace-workspace:${target.platform}:${target.workspaceId}`;
+  }
+
   /** When the last post to the channel finished (epoch ms), or 0. */
   async lastPostEnd(target: ChannelTarget): Promise<number> {
     return Number((await this.redis.get(`${this.key(target)}:end`)) ?? 0);
@@ -54,12 +59,41 @@ export class ChannelPacer {
    * messages: a thread's header and replies), so the next job's slot comes after them. Returns the next free slot.
    */
   async extend(target: ChannelTarget, ms: number, now = Date.now()): Promise<number> {
-    return Number(await this.redis.eval(EXTEND, 1, this.key(target), String(now), String(ms)));
+    return this.extendKey(this.key(target), ms, now);
   }
 
   /** Reserves the channel's next slot (epoch ms, never before `now`). */
   async reserve(target: ChannelTarget, intervalMs: number, now = Date.now()): Promise<number> {
-    const slot = await this.redis.eval(RESERVE, 1, this.key(target), String(now), String(intervalMs));
-    return Number(slot);
+    return this.reserveKey(this.key(target), intervalMs, now);
+  }
+
+  /** Reserves the workspace's next slot: one post per `intervalMs` across all its channels. */
+  async reserveWorkspace(target: ChannelTarget, intervalMs: number, now = Date.now()): Promise<number> {
+    return this.reserveKey(this.workspaceKey(target), intervalMs, now);
+  }
+
+  /** Holds the workspace's schedule `ms` further (its further posts, or a 429's Retry-After). Returns the next free slot. */
+  async extendWorkspace(target: ChannelTarget, ms: number, now = Date.now()): Promise<number> {
+    return this.extendKey(this.workspaceKey(target), ms, now);
+  }
+
+  /** Holds every post to the target's workspace back for `ms` (a 429 there: Slack limits per workspace). */
+  async holdWorkspace(target: ChannelTarget, ms: number, now = Date.now()): Promise<number> {
+    const until = now + ms;
+    await this.redis.set(`${this.workspaceKey(target)}:hold`, String(until), 'PX', Math.max(1, ms));
+    return until;
+  }
+
+  /** Until when the workspace is held back (epoch ms), or 0. */
+  async workspaceHeldUntil(target: ChannelTarget): Promise<number> {
+    return Number((await this.redis.get(`${this.workspaceKey(target)}:hold`)) ?? 0);
+  }
+
+  private async reserveKey(key: string, intervalMs: number, now: number): Promise<number> {
+    return Number(await this.redis.eval(RESERVE, 1, key, String(now), String(intervalMs)));
+  }
+
+  private async extendKey(key: string, ms: number, now: number): Promise<number> {
+    return Number(await this.redis.eval(EXTEND, 1, key, String(now), String(ms)));
   }
 }

@@ -20,10 +20,17 @@ export interface DeliverDeps {
 /** Waits shorter than this are slept in place; longer ones park the job as delayed. */
 const SLEEP_IN_PLACE_MS = 40;
 
+/** The spacing of posts to one workspace under the platform's per-workspace limit, or 0 without one. */
+function workspaceInterval(pacing: PlatformPacing): number {
+  const limit = pacing.perWorkspace;
+  return limit && limit.max > 0 ? Math.ceil(limit.duration / limit.max) : 0;
+}
+
 /**
- * The deliver queue's processor: paces the channel, runs the delivery use case (src/app) and turns its
- * typed failures into BullMQ's: a 429 makes the whole platform queue wait `retryAfter` and puts the job
- * back untouched (not a failed attempt); a permanent refusal ends the job (no retry); anything else retries.
+ * The deliver queue's processor: paces the channel (and its workspace, under a per-workspace limit), runs the
+ * delivery use case (src/app) and turns its typed failures into BullMQ's: a 429 makes the whole platform queue
+ * wait `retryAfter` (only that workspace's deliveries, under a per-workspace limit) and puts the job back
+ * untouched (not a failed attempt); a permanent refusal ends the job (no retry); anything else retries.
  */
 export function createDeliverProcessor(deps: DeliverDeps) {
   const { deliverer } = deps;
@@ -36,11 +43,17 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const planned = deliverer.plannedPosts(delivery);
     // A thread's replies are spaced by the adapter; the channel's later slots are kept for them meanwhile.
     if (interval > 0 && planned > 1) await deps.pacer.extend(target, (planned - 1) * interval);
+    const perWorkspace = workspaceInterval(deps.pacing);
+    if (perWorkspace > 0 && planned > 1) await deps.pacer.extendWorkspace(target, (planned - 1) * perWorkspace);
     const attempts = job.opts.attempts ?? 1;
     const onPosted = interval > 0 ? () => void deps.pacer.markPostEnd(target).catch(() => {}) : undefined;
     try {
       return await deliverer.attempt(deps.chat, delivery, target, { isLastAttempt: job.attemptsMade + 1 >= attempts, attempts, ...(onPosted ? { onPosted } : {}) });
     } catch (error) {
+      if (error instanceof RateLimitError && perWorkspace > 0) {
+        const until = await deps.pacer.holdWorkspace(target, Math.max(1, error.retryAfterMs));
+        await park(job, until, token);
+      }
       if (error instanceof RateLimitError) {
         await deps.worker().rateLimit(Math.max(1, error.retryAfterMs));
         throw Worker.RateLimitError();
@@ -55,19 +68,38 @@ export function createDeliverProcessor(deps: DeliverDeps) {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits for the channel's next posting slot (see {@link ChannelPacer}); throws DelayedError when the job was parked. */
+/** Parks the job as delayed until `until`, holding that slot for this attempt (no worker slot held meanwhile). */
+async function park(job: Job<DeliverJobData>, until: number, token?: string): Promise<never> {
+  await job.updateData({ ...job.data, paceSlot: until, paceAttempt: job.attemptsMade });
+  await job.moveToDelayed(until, token);
+  throw new DelayedError();
+}
+
+/** The next slot for a post: the channel's and, under a per-workspace limit, the workspace's, whichever is later. */
+async function reserveSlot(deps: DeliverDeps, target: ChannelTarget, interval: number, perWorkspace: number): Promise<number> {
+  const [channelSlot, workspaceSlot] = await Promise.all([
+    interval > 0 ? deps.pacer.reserve(target, interval) : 0,
+    perWorkspace > 0 ? deps.pacer.reserveWorkspace(target, perWorkspace) : 0,
+  ]);
+  return Math.max(channelSlot, workspaceSlot);
+}
+
+/**
+ * Waits for the channel's next posting slot (see {@link ChannelPacer}), and its workspace's under a per-workspace
+ * limit (past any 429 hold there); throws DelayedError when the job was parked.
+ */
 async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, token?: string): Promise<void> {
   const interval = deps.pacing.perChannelIntervalMs;
-  if (interval <= 0) return;
+  const perWorkspace = workspaceInterval(deps.pacing);
+  if (interval <= 0 && perWorkspace <= 0) return;
   const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
-  const slot = held ?? (await deps.pacer.reserve(target, interval));
-  const wait = slot - Date.now();
-  if (wait > SLEEP_IN_PLACE_MS && held === undefined) {
-    await job.updateData({ ...job.data, paceSlot: slot, paceAttempt: job.attemptsMade });
-    await job.moveToDelayed(slot, token);
-    throw new DelayedError();
-  }
+  const slot = held ?? (await reserveSlot(deps, target, interval, perWorkspace));
+  const hold = perWorkspace > 0 ? await deps.pacer.workspaceHeldUntil(target) : 0;
+  const start = Math.max(slot, hold);
+  const wait = start - Date.now();
+  if (wait > SLEEP_IN_PLACE_MS && (held === undefined || hold > held)) await park(job, start, token);
   if (wait > 0) await sleep(wait);
+  if (interval <= 0) return;
   const gap = (await deps.pacer.lastPostEnd(target)) + interval - Date.now();
   if (gap > 0) await sleep(Math.min(gap, interval));
 }

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 import { canonicalTimeZone, isValidTimeZone } from './core/time.ts';
+import { parseEncryptionKey } from './core/token-cipher.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -74,6 +75,15 @@ const schema = z.object({
   SLACK_APP_TOKEN: optionalString,
   SLACK_API_URL: url('https://slack.com/api/'),
   SLACK_ADMINS_ONLY: bool.default(false),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
+  SLACK_INSTALL_SCOPES: optionalString,
+  TOKEN_ENCRYPTION_KEY: optionalString.superRefine((v, ctx) => {
+    if (v === undefined) return;
+    const key = parseEncryptionKey(v);
+    if (typeof key === 'string') ctx.addIssue({ code: 'custom', message: key });
+  }),
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: optionalString,
   DISCORD_PUBLIC_KEY: optionalString.refine((v) => v === undefined || /^[0-9a-fA-F]{64}$/.test(v), 'must be 64 hex characters (the app\'s public key)'),
@@ -107,11 +117,36 @@ export interface Config {
   digestMaxCatchUpDays: number;
   /** On a first start (nothing ingested), how many feed days before today are backfilled in the background. */
   backfillDays: number;
-  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
+  /**
+   * Slack: one workspace on `botToken` (single-token mode), or any workspace that installs the app through
+   * `oauth` (OAuth mode: each workspace's own token, from the installation store).
+   */
+  slack?: { botToken?: string; oauth?: SlackOAuthConfig; signingSecret?: string; appToken?: string; apiUrl: string; adminsOnly: boolean };
   discord?: { token?: string; applicationId?: string; publicKey?: string; apiUrl: string };
   /** The web dashboard's sign-in token; unset: the dashboard answers only on loopback, read-only. */
   adminToken?: string;
+  /**
+   * `TOKEN_ENCRYPTION_KEY` as written (checked to be 32 bytes in hex or base64; `encryptionKey` decodes it): seals
+   * platform tokens at rest. Required in Slack OAuth mode.
+   */
+  tokenEncryptionKey?: string;
 }
+
+/** Slack's OAuth v2 install flow (`GET /slack/install`, `GET /slack/oauth_redirect`). */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the `state` parameter of the install flow (CSRF). */
+  stateSecret: string;
+  /** Bot scopes asked at install (`SLACK_INSTALL_SCOPES`, comma-separated). */
+  scopes: string[];
+}
+
+/** The bot scopes the manifest asks for: what an install through `/slack/install` grants by default. */
+export const DEFAULT_SLACK_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'channels:history', 'groups:history', 'im:history', 'im:write', 'channels:join', 'users:read', 'reactions:read'];
+
+/** Variables whose value a problem never quotes back. */
+const SECRETS = new Set(['ADMIN_TOKEN', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET', 'TOKEN_ENCRYPTION_KEY']);
 
 /** A value quoted back in a problem, with the password of a URL blanked. */
 function shown(value: unknown): unknown {
@@ -127,12 +162,27 @@ function crossChecks(env: z.infer<typeof schema>): string[] {
   if (env.SLACK_BOT_TOKEN && !env.SLACK_SIGNING_SECRET && !env.SLACK_APP_TOKEN) {
     problems.push('SLACK_SIGNING_SECRET: required with SLACK_BOT_TOKEN unless SLACK_APP_TOKEN (Socket Mode) is set');
   }
-  if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
-    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set');
+  const oauth = Boolean(env.SLACK_CLIENT_ID || env.SLACK_CLIENT_SECRET);
+  if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN && !oauth) {
+    problems.push('SLACK_BOT_TOKEN: required when SLACK_SIGNING_SECRET or SLACK_APP_TOKEN is set (or set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for OAuth mode)');
   }
+  if (oauth) problems.push(...oauthChecks(env));
   if (env.DISCORD_PUBLIC_KEY && !env.DISCORD_APPLICATION_ID) {
     problems.push('DISCORD_APPLICATION_ID: required when DISCORD_PUBLIC_KEY is set');
   }
+  return problems;
+}
+
+/** OAuth mode (`SLACK_CLIENT_ID` or `SLACK_CLIENT_SECRET` set): what else it needs, and what it excludes. */
+function oauthChecks(env: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  if (!env.SLACK_CLIENT_ID) problems.push('SLACK_CLIENT_ID: required with SLACK_CLIENT_SECRET (OAuth mode)');
+  if (!env.SLACK_CLIENT_SECRET) problems.push('SLACK_CLIENT_SECRET: required with SLACK_CLIENT_ID (OAuth mode)');
+  if (!env.SLACK_STATE_SECRET) problems.push('SLACK_STATE_SECRET: required in OAuth mode (SLACK_CLIENT_ID), signs the install state (e.g. openssl rand -hex 24)');
+  if (!env.TOKEN_ENCRYPTION_KEY) problems.push('TOKEN_ENCRYPTION_KEY: required in OAuth mode (SLACK_CLIENT_ID), encrypts the stored bot tokens (e.g. openssl rand -base64 32)');
+  if (!env.SLACK_SIGNING_SECRET) problems.push('SLACK_SIGNING_SECRET: required in OAuth mode (SLACK_CLIENT_ID): commands and events arrive over HTTP');
+  if (env.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: leave unset in OAuth mode (SLACK_CLIENT_ID): each workspace uses the token it installed with');
+  if (env.SLACK_APP_TOKEN) problems.push('SLACK_APP_TOKEN: Socket Mode serves one workspace; leave unset in OAuth mode (SLACK_CLIENT_ID)');
   return problems;
 }
 
@@ -143,7 +193,7 @@ function crossChecks(env: z.infer<typeof schema>): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const got = (name: string) => (name === 'ADMIN_TOKEN' ? '' : ` (got ${JSON.stringify(shown(env[name]) ?? null)})`);
+    const got = (name: string) => (SECRETS.has(name) ? '' : ` (got ${JSON.stringify(shown(env[name]) ?? null)})`);
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}${got(String(issue.path[0]))}`);
     throw new ConfigError(problems);
   }
@@ -170,14 +220,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaults: { timeZone: e.DEFAULT_TIMEZONE, digestTime: e.DEFAULT_DIGEST_TIME },
     digestMaxCatchUpDays: e.DIGEST_MAX_CATCHUP_DAYS,
     backfillDays: e.BACKFILL_DAYS,
-    slack: e.SLACK_BOT_TOKEN
-      ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, adminsOnly: e.SLACK_ADMINS_ONLY }
-      : undefined,
+    slack: e.SLACK_CLIENT_ID
+      ? {
+          oauth: {
+            clientId: e.SLACK_CLIENT_ID,
+            clientSecret: e.SLACK_CLIENT_SECRET!,
+            stateSecret: e.SLACK_STATE_SECRET!,
+            scopes: e.SLACK_INSTALL_SCOPES ? e.SLACK_INSTALL_SCOPES.split(',').map((s) => s.trim()).filter(Boolean) : DEFAULT_SLACK_SCOPES,
+          },
+          signingSecret: e.SLACK_SIGNING_SECRET,
+          apiUrl: e.SLACK_API_URL,
+          adminsOnly: e.SLACK_ADMINS_ONLY,
+        }
+      : e.SLACK_BOT_TOKEN
+        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, appToken: e.SLACK_APP_TOKEN, apiUrl: e.SLACK_API_URL, adminsOnly: e.SLACK_ADMINS_ONLY }
+        : undefined,
     discord:
       e.DISCORD_TOKEN || e.DISCORD_PUBLIC_KEY
         ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, publicKey: e.DISCORD_PUBLIC_KEY, apiUrl: e.DISCORD_API_URL.replace(/\/+$/, '') }
         : undefined,
     adminToken: e.ADMIN_TOKEN,
+    ...(e.TOKEN_ENCRYPTION_KEY ? { tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY } : {}),
   };
 }
 

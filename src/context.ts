@@ -10,6 +10,8 @@ import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
 import { PostedPapersRepo } from './db/posted-papers-repo.ts';
 import { FollowUpsRepo } from './db/follow-ups-repo.ts';
 import { DecisionsRepo } from './db/decisions-repo.ts';
+import { InstallationsRepo } from './db/installations-repo.ts';
+import { createTokenCipher, encryptionKey } from './core/token-cipher.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
@@ -40,6 +42,8 @@ export interface AppContext {
   followUps: FollowUpsRepo;
   /** The planner's recorded decisions and the ledger, as `/papers why` reads them. */
   decisions: DecisionsRepo;
+  /** OAuth installations with their tokens sealed; set when `TOKEN_ENCRYPTION_KEY` is. */
+  installations?: InstallationsRepo;
   searchRepo: SearchRepo;
   search: SearchService;
   planner: DigestPlanner;
@@ -79,6 +83,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     postedPapers: new PostedPapersRepo(db),
     followUps: new FollowUpsRepo(db),
     decisions: new DecisionsRepo(db),
+    ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(encryptionKey(config.tokenEncryptionKey))) } : {}),
     searchRepo,
     search,
     planner,

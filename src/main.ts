@@ -59,7 +59,7 @@ async function openCore(config: Config, logger: Logger, metrics: Metrics = noMet
   const { createWiderSearch } = await import('./app/ingest-pipeline.ts');
   const papers = createPapersApp({ ctx, schedules: jobs.scheduleSync, wider: createWiderSearch(ctx) });
   const adapters = (await Promise.all(PLATFORMS.map((create) => create(config, { papers, logger })))).filter((a): a is PlatformAdapter => Boolean(a));
-  if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN, DISCORD_TOKEN): nothing will be posted');
+  if (adapters.length === 0) logger.warn('no chat platform configured (SLACK_BOT_TOKEN or SLACK_CLIENT_ID, DISCORD_TOKEN): nothing will be posted');
   return { ctx, jobs, adapters, papers };
 }
 

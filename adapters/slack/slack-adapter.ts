@@ -9,9 +9,12 @@ import type { Logger } from '../../src/logger.ts';
 import { MAX_BODY_BYTES } from '../../src/server/http-server.ts';
 import { boltLogger } from './bolt-logger.ts';
 import { SlackCallers } from './slack-callers.ts';
-import { SlackChat } from './slack-chat.ts';
+import { SLACK_WORKSPACES_DELIVERY, SlackChat } from './slack-chat.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { registerSlackListeners } from './slack-listeners.ts';
+import { registerSlackInstallEvents } from './slack-installs.ts';
+import { createSlackOAuth } from './slack-oauth.ts';
+import { workspaceClients } from './slack-workspace-clients.ts';
 import { guardSlackRequests } from './slack-signature.ts';
 
 /** Where Slack sends slash commands and button clicks (the manifest's URLs end with this). */
@@ -34,7 +37,9 @@ function withTrailingSlash(url: string): string {
  * The Slack adapter: Bolt in HTTP mode (`POST /slack/events`, signature and timestamp checked, served by the shared
  * HTTP server through `routes`) or Socket Mode when `appToken` is set, plus the {@link SlackChat}
  * port the jobs post digests through (its WebClient never retries by itself).
- * `start` checks the token with `auth.test` (and opens the socket in Socket Mode).
+ * Single-token mode (`botToken`): one workspace; `start` checks the token with `auth.test` (and opens the socket
+ * in Socket Mode). OAuth mode (`oauth`): `GET /slack/install` and `GET /slack/oauth_redirect` too, and every
+ * request, digest and DM uses its own workspace's token from the installation store.
  */
 export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<Config['slack']>): PlatformAdapter {
   const slackApiUrl = withTrailingSlash(config.apiUrl);
@@ -45,35 +50,34 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
 
   const clientOptions = { slackApiUrl, logger: sdkLogger, timeout: CALL_TIMEOUT_MS, retryConfig: { retries: 2, minTimeout: 200, maxTimeout: 2000 } };
   const receiver = socketMode ? undefined : new HTTPReceiver({ signingSecret: config.signingSecret!, endpoints: SLACK_EVENTS_PATH, logger: sdkLogger, bodyLimit: MAX_BODY_BYTES });
+  const oauth = config.oauth
+    ? createSlackOAuth({ installations: deps.papers.installations, oauth: config.oauth, clientOptions: { slackApiUrl, timeout: CALL_TIMEOUT_MS }, authorizationUrl: new URL('../oauth/v2/authorize', slackApiUrl).toString(), logger })
+    : undefined;
   const app = new App({
-    token: config.botToken,
+    ...(oauth ? { authorize: oauth.authorize } : { token: config.botToken }),
     ...(receiver ? { receiver } : { socketMode: true, appToken: config.appToken }),
     clientOptions,
     logger: sdkLogger,
     convoStore: false,
     deferInitialization: true,
   });
-  const deliveryClient = new WebClient(config.botToken, {
-    slackApiUrl,
-    logger: sdkLogger,
-    timeout: CALL_TIMEOUT_MS,
-    retryConfig: { retries: 0 },
-    rejectRateLimitedCalls: true,
-  });
+  const deliveryOptions = { slackApiUrl, logger: sdkLogger, timeout: CALL_TIMEOUT_MS, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+  const deliveryClients = oauth ? workspaceClients(deps.papers.installations, deliveryOptions, oauth.authorize) : new WebClient(config.botToken, deliveryOptions);
   const callers = new SlackCallers(app.client, { adminsOnly: config.adminsOnly, logger });
   registerSlackListeners(app, { papers: deps.papers, callers, logger });
+  if (oauth) registerSlackInstallEvents(app, { papers: deps.papers, logger });
   app.error(async (error) => {
     logger.error({ err: error }, 'slack listener failed');
   });
 
   const routes: HttpRoute[] = receiver
-    ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: guardSlackRequests(receiver.requestListener, { signingSecret: config.signingSecret!, logger }) }]
+    ? [{ method: 'POST', path: SLACK_EVENTS_PATH, handler: guardSlackRequests(receiver.requestListener, { signingSecret: config.signingSecret!, logger }) }, ...(oauth?.routes ?? [])]
     : [];
   let started = false;
 
   return {
     name: 'slack',
-    chat: new SlackChat(deliveryClient, logger),
+    chat: oauth ? new SlackChat(deliveryClients, logger, SLACK_WORKSPACES_DELIVERY) : new SlackChat(deliveryClients, logger),
     routes,
     async start() {
       try {
@@ -83,7 +87,7 @@ export function createSlackAdapter(deps: SlackAdapterDeps, config: NonNullable<C
       }
       if (socketMode) await app.start();
       started = true;
-      logger.info({ mode: socketMode ? 'socket' : 'http' }, 'slack adapter started');
+      logger.info({ mode: socketMode ? 'socket' : 'http', tokens: oauth ? 'per workspace (OAuth)' : 'one bot token' }, 'slack adapter started');
     },
     async stop() {
       if (started && socketMode) await app.stop();

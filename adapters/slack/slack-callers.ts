@@ -31,21 +31,22 @@ export class SlackCallers {
     private readonly options: { adminsOnly: boolean; logger: Logger; now?: () => number },
   ) {}
 
-  async resolve(teamId: string, userId: string): Promise<Caller> {
-    const user = await this.lookup(teamId, userId);
+  /** `client`: the caller's workspace's own (OAuth mode); default the one this was built with. */
+  async resolve(teamId: string, userId: string, client: WebClient = this.client): Promise<Caller> {
+    const user = await this.lookup(client, teamId, userId);
     return {
       ...(user?.tz ? { timeZone: user.tz } : {}),
       canManage: !this.options.adminsOnly || (user?.admin ?? false),
     };
   }
 
-  private async lookup(teamId: string, userId: string): Promise<CachedUser | undefined> {
+  private async lookup(client: WebClient, teamId: string, userId: string): Promise<CachedUser | undefined> {
     const now = (this.options.now ?? Date.now)();
     const key = `${teamId}:${userId}`;
     const hit = this.cache.get(key);
     if (hit && hit.expires > now) return hit;
     try {
-      const result = await this.client.users.info({ user: userId });
+      const result = await client.users.info({ user: userId });
       const u = result.user;
       const entry: CachedUser = { tz: u?.tz, admin: Boolean(u?.is_admin || u?.is_owner || u?.is_primary_owner), expires: now + CALLER_CACHE_TTL_MS };
       if (this.cache.size >= MAX_ENTRIES) this.cache.clear();

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import type { SlackClients } from './slack-workspace-clients.ts';
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions, ShownPaper } from '../../src/core/ports.ts';
 import { LookupUnavailableError, PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
@@ -25,6 +26,13 @@ export const DIGEST_EVENT_TYPE = 'papers_digest';
 /** Slack's delivery policy (see docs: 1 message/s per channel, special rate tier for chat.postMessage). */
 export const SLACK_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 1_000, limiter: { max: 10, duration: 1_000 } };
 
+/**
+ * Slack's delivery policy with many workspaces installed (OAuth mode): Slack limits each app per workspace, so
+ * posts are spread per workspace (about 300 a minute, Slack's "several hundred per minute" for
+ * chat.postMessage), a 429 holds back only that workspace, and the deployment-wide cap is ours, not Slack's.
+ */
+export const SLACK_WORKSPACES_DELIVERY: DeliveryPolicy = { perChannelIntervalMs: 1_000, limiter: { max: 100, duration: 1_000 }, perWorkspace: { max: 5, duration: 1_000 } };
+
 /** The `metadata.event_type` of a follow-up reply on a posted paper. */
 export const FOLLOW_UP_EVENT_TYPE = 'papers_follow_up';
 
@@ -45,16 +53,29 @@ interface HistoryMessage {
  */
 export class SlackChat implements ChatPlatform {
   readonly platform = 'slack' as const;
-  /** Slack: about one message per second per channel; a workspace-wide cap well under chat.postMessage's tier. */
-  readonly delivery = SLACK_DELIVERY;
+  /** Slack: about one message per second per channel, and a cap well under chat.postMessage's tier (see the policies). */
+  readonly delivery: DeliveryPolicy;
 
-  private readonly dms: SlackDms;
+  private readonly dms = new SlackDms();
+  private readonly clients: SlackClients;
 
+  /**
+   * @param clients one client for every workspace (single-token mode), or each workspace's own (OAuth mode).
+   * @param delivery {@link SLACK_DELIVERY} for one workspace, {@link SLACK_WORKSPACES_DELIVERY} for many.
+   */
   constructor(
-    private readonly client: WebClient,
+    clients: WebClient | SlackClients,
     private readonly logger: Logger,
+    delivery: DeliveryPolicy = SLACK_DELIVERY,
   ) {
-    this.dms = new SlackDms(client);
+    this.clients = typeof clients === 'function' ? clients : async () => clients;
+    this.delivery = delivery;
+  }
+
+  /** The client for the target's workspace, and where to post there (a person's DM channel is opened). */
+  private async resolve(to: ChannelTarget): Promise<{ client: WebClient; target: ChannelTarget }> {
+    const client = await this.clients(to.workspaceId);
+    return { client, target: await this.dms.resolve(client, to) };
   }
 
   /**
@@ -65,7 +86,7 @@ export class SlackChat implements ChatPlatform {
    * between deliveries.
    */
   async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
-    const target = await this.dms.resolve(to);
+    const { client, target } = await this.resolve(to);
     const parts = renderLayout(digest);
     const layout = digest.papers.length === 0 ? 'digest' : (digest.layout ?? 'digest');
     const messageIds: string[] = [];
@@ -78,7 +99,7 @@ export class SlackChat implements ChatPlatform {
         const payload: Record<string, string | number> = { delivery_id: deliveryId, part: i + 1, parts: parts.length };
         if (layout !== 'digest') payload.layout = layout;
         if (layout !== 'digest' && part.paperIds.length === 1) payload.paper_id = part.paperIds[0]!;
-        id = await this.post(target, part.message, payload, part.inThread ? messageIds[0] : undefined);
+        id = await this.post(client, target, part.message, payload, part.inThread ? messageIds[0] : undefined);
         lastEnd = Date.now();
       }
       messageIds.push(id);
@@ -92,16 +113,17 @@ export class SlackChat implements ChatPlatform {
   }
 
   async postReply(to: ChannelTarget, threadId: string, text: string, key: string): Promise<string> {
-    return this.post(await this.dms.resolve(to), { text: escapeMrkdwn(text), blocks: [] }, { key }, threadId, FOLLOW_UP_EVENT_TYPE);
+    const { client, target } = await this.resolve(to);
+    return this.post(client, target, { text: escapeMrkdwn(text), blocks: [] }, { key }, threadId, FOLLOW_UP_EVENT_TYPE);
   }
 
   async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: number): Promise<void> {
-    const target = await this.dms.resolve(to);
+    const { client, target } = await this.resolve(to);
     const parts = renderLayout(digest);
     const message = parts[part - 1]?.message;
     if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
     try {
-      await this.client.chat.update({
+      await client.chat.update({
         channel: target.channelId,
         ts: messageId,
         text: message.text,
@@ -114,16 +136,16 @@ export class SlackChat implements ChatPlatform {
   }
 
   async findDelivery(to: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
-    const target = await this.dms.resolve(to);
+    const { client, target } = await this.resolve(to);
     try {
-      return await this.searchHistory(target, deliveryId);
+      return await this.searchHistory(client, target, deliveryId);
     } catch (error) {
       // Posting to a public channel needs no membership (chat:write.public); reading its history does.
       if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw unreadable(error);
-      await this.join(target);
+      await this.join(client, target);
     }
     try {
-      return await this.searchHistory(target, deliveryId);
+      return await this.searchHistory(client, target, deliveryId);
     } catch (error) {
       if (error instanceof PermanentPlatformError && error.reason === 'not_in_channel') {
         throw new LookupUnavailableError(error.reason, 'Slack still answers not_in_channel after joining', { cause: error });
@@ -134,12 +156,13 @@ export class SlackChat implements ChatPlatform {
 
 
   async notifyUser(target: ChannelTarget, userId: string, text: string): Promise<void> {
-    await this.post({ ...target, channelId: await this.dms.open(userId) }, { text: escapeMrkdwn(text), blocks: [] });
+    const client = await this.clients(target.workspaceId);
+    await this.post(client, { ...target, channelId: await this.dms.open(client, target.workspaceId, userId) }, { text: escapeMrkdwn(text), blocks: [] });
   }
 
-  private async join(target: ChannelTarget): Promise<void> {
+  private async join(client: WebClient, target: ChannelTarget): Promise<void> {
     try {
-      await this.client.conversations.join({ channel: target.channelId });
+      await client.conversations.join({ channel: target.channelId });
       this.logger.info({ channelId: target.channelId }, 'joined the public channel to read back its digests');
     } catch (error) {
       // Private channels cannot be joined, nor can an install without channels:join: Slack's "no" is final.
@@ -149,7 +172,7 @@ export class SlackChat implements ChatPlatform {
     }
   }
 
-  private async searchHistory(target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
+  private async searchHistory(client: WebClient, target: ChannelTarget, deliveryId: string): Promise<DeliveredParts> {
     const posted = new Map<number, string>();
     let parts = 0;
     let header: string | undefined;
@@ -157,7 +180,7 @@ export class SlackChat implements ChatPlatform {
     for (let page = 0; page < HISTORY_PAGES; page++) {
       let result;
       try {
-        result = await this.client.conversations.history({ channel: target.channelId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        result = await client.conversations.history({ channel: target.channelId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
       } catch (error) {
         throw toPlatformError(error, 'conversations.history');
       }
@@ -172,16 +195,16 @@ export class SlackChat implements ChatPlatform {
       if (!result.has_more || !cursor) break;
     }
     // Thread replies are not in the channel's history: they are read under the header that was found.
-    if (header && posted.size < parts) await this.searchReplies(target, deliveryId, header, posted);
+    if (header && posted.size < parts) await this.searchReplies(client, target, deliveryId, header, posted);
     return { posted, parts };
   }
 
-  private async searchReplies(target: ChannelTarget, deliveryId: string, header: string, posted: Map<number, string>): Promise<void> {
+  private async searchReplies(client: WebClient, target: ChannelTarget, deliveryId: string, header: string, posted: Map<number, string>): Promise<void> {
     let cursor: string | undefined;
     for (let page = 0; page < HISTORY_PAGES; page++) {
       let result;
       try {
-        result = await this.client.conversations.replies({ channel: target.channelId, ts: header, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+        result = await client.conversations.replies({ channel: target.channelId, ts: header, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
       } catch (error) {
         throw toPlatformError(error, 'conversations.replies');
       }
@@ -195,12 +218,13 @@ export class SlackChat implements ChatPlatform {
   }
 
   async postNotice(target: ChannelTarget, text: string): Promise<void> {
-    await this.post(await this.dms.resolve(target), { text: escapeMrkdwn(text), blocks: [] });
+    const resolved = await this.resolve(target);
+    await this.post(resolved.client, resolved.target, { text: escapeMrkdwn(text), blocks: [] });
   }
 
-  private async post(target: ChannelTarget, message: SlackMessage, payload?: Record<string, string | number>, threadTs?: string, eventType = DIGEST_EVENT_TYPE): Promise<string> {
+  private async post(client: WebClient, target: ChannelTarget, message: SlackMessage, payload?: Record<string, string | number>, threadTs?: string, eventType = DIGEST_EVENT_TYPE): Promise<string> {
     try {
-      const result = await this.client.chat.postMessage({
+      const result = await client.chat.postMessage({
         channel: target.channelId,
         ...(threadTs ? { thread_ts: threadTs } : {}),
         text: message.text,

@@ -1,5 +1,6 @@
 import { SLACK_WORDING } from './slack-wording.ts';
 import type { App, BlockAction, ButtonAction, RespondFn } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { parseCommandText, unescapeSlackText } from './slack-command-text.ts';
 import type { PapersApp } from '../../src/app/papers-app.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
@@ -21,6 +22,8 @@ interface Origin {
   teamId: string;
   channelId: string;
   userId: string;
+  /** The listener's client, on the token Bolt authorized this request with (the workspace's own in OAuth mode). */
+  client: WebClient;
 }
 
 async function send(respond: RespondFn, reply: CommandReply, replaceOriginal = false): Promise<void> {
@@ -32,7 +35,7 @@ async function send(respond: RespondFn, reply: CommandReply, replaceOriginal = f
 }
 
 async function run(deps: ListenerDeps, origin: Origin, command: Pick<CommandRequest, 'name' | 'text' | 'cursor'>): Promise<CommandReply> {
-  const caller = await deps.callers.resolve(origin.teamId, origin.userId);
+  const caller = await deps.callers.resolve(origin.teamId, origin.userId, origin.client);
   return deps.papers.command({
     platform: 'slack',
     workspaceId: origin.teamId,
@@ -60,33 +63,33 @@ async function safely(deps: ListenerDeps, respond: RespondFn, what: string, work
  * (Slack's 3-second deadline) and answers through the `response_url`.
  */
 export function registerSlackListeners(app: App, deps: ListenerDeps): void {
-  app.command(/^\/papers/, async ({ command, ack, respond }) => {
+  app.command(/^\/papers/, async ({ command, ack, respond, client }) => {
     await ack();
     await safely(deps, respond, 'command', async () => {
-      const origin = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id };
+      const origin = { teamId: command.team_id, channelId: command.channel_id, userId: command.user_id, client };
       await send(respond, await run(deps, origin, parseCommandText(unescapeSlackText(command.text ?? ''))));
     });
   });
 
   // More and "Search all of Hugging Face" both re-run the command their button carries.
-  app.action<BlockAction<ButtonAction>>(new RegExp(`^(${SLACK_ACTIONS.more}|${SLACK_ACTIONS.beyond})$`), async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(new RegExp(`^(${SLACK_ACTIONS.more}|${SLACK_ACTIONS.beyond})$`), async ({ ack, body, action, respond, client }) => {
     await ack();
     await safely(deps, respond, 'more', async () => {
       const more = decodeMore(action.value);
       if (!more || !body.channel) return;
-      const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, userId: body.user.id };
+      const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, userId: body.user.id, client };
       await send(respond, await run(deps, origin, { name: more.command, text: more.text, cursor: more.cursor }), true);
     });
   });
 
   // "Subscribe to this search" runs /papers subscribe as the clicker typed it: same permission check, same
   // confirmation, answered as a new message under the results (they stay).
-  app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.subscribe, async ({ ack, body, action, respond }) => {
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.subscribe, async ({ ack, body, action, respond, client }) => {
     await ack();
     await safely(deps, respond, 'subscribe', async () => {
       const subscribe = decodeMore(action.value);
       if (!subscribe || subscribe.command !== 'subscribe' || !body.channel) return;
-      const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, userId: body.user.id };
+      const origin = { teamId: body.team?.id ?? body.user.team_id ?? '', channelId: body.channel.id, userId: body.user.id, client };
       await send(respond, await run(deps, origin, { name: 'subscribe', text: subscribe.text }));
     });
   });

@@ -2,11 +2,14 @@ import type { AppContext } from '../context.ts';
 import type { CommandReply, CommandRequest } from '../core/commands.ts';
 import type { Clock, ScheduleSync } from '../core/ports.ts';
 import type { Platform } from '../core/types.ts';
+import type { WorkspaceRemovalReason } from '../core/installations.ts';
 import type { PaperView } from '../core/views.ts';
 import { createCommandCore, type DigestPlanning } from '../commands/index.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import type { WiderSearch } from '../search/wider-search.ts';
 import type { Reader } from '../db/saved-papers-repo.ts';
+import { ChannelService } from './channel-service.ts';
+import { createInstallations, removeWorkspace, type Installations, type WorkspaceRemoval } from './installations.ts';
 import { VotesService, type ReactionOutcome, type ReactionRequest, type VoteReply, type VoteRequest } from './votes.ts';
 
 /** A channel on a platform, as entry points name it. */
@@ -37,6 +40,14 @@ export interface PapersApp {
   save(reader: Reader, paperId: string): VoteReply;
   /** A reaction added or removed on a posted message: counted once per event id, on single-paper messages only. */
   react(req: ReactionRequest): ReactionOutcome;
+  /** OAuth installs, one per workspace (or organisation); throws a ConfigError without `TOKEN_ENCRYPTION_KEY`. */
+  readonly installations: Installations;
+  /**
+   * The app was uninstalled, or its tokens revoked, in a workspace (`installId`: its id, or an organisation's for
+   * an org-wide install): deletes the install and pauses that workspace's channels, marked failing with `reason`
+   * (installing again resumes them: see `installations.save`).
+   */
+  workspaceRemoved(platform: Platform, installId: string, reason: WorkspaceRemovalReason): Promise<WorkspaceRemoval>;
 }
 
 export interface PapersAppDeps {
@@ -67,7 +78,10 @@ export function createPapersApp(deps: PapersAppDeps): PapersApp {
   const { ctx } = deps;
   const core = createCommandCore({ ctx, schedules: deps.schedules, ...(deps.planner ? { planner: deps.planner } : {}), ...(deps.wider ? { wider: deps.wider } : {}) });
   const votes = new VotesService(ctx);
+  const channelService = new ChannelService(ctx.channels, deps.schedules);
   return {
+    installations: createInstallations(ctx, channelService),
+    workspaceRemoved: (platform, installId, reason) => removeWorkspace(ctx, channelService, platform, installId, reason),
     clock: ctx.clock,
     vote: (req) => votes.vote(req),
     save: (reader, paperId) => votes.toggleSave(reader, paperId),

@@ -56,6 +56,12 @@ export interface DeliveryPolicy {
   perChannelIntervalMs: number;
   /** Global cap for this platform's deliver queue across every worker process (BullMQ limiter). */
   limiter: { max: number; duration: number };
+  /**
+   * Set when the platform's rate limits hold per workspace (Slack with many installs: per app and workspace):
+   * posts to one workspace are spread to at most `max` per `duration` ms across every worker, and a 429 holds
+   * back only that workspace's deliveries, not the platform's whole queue.
+   */
+  perWorkspace?: { max: number; duration: number };
 }
 
 /**

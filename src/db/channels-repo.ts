@@ -131,6 +131,17 @@ export class ChannelsRepo {
     return rows.map(channelFromRow);
   }
 
+  /** The channels (and person rows) enrolled in one workspace of a platform, oldest first. */
+  inWorkspace(platform: Platform, workspaceId: string): Channel[] {
+    return this.db.orm
+      .select()
+      .from(channels)
+      .where(and(eq(channels.platform, platform), eq(channels.workspaceId, workspaceId)))
+      .orderBy(asc(channels.id))
+      .all()
+      .map(channelFromRow);
+  }
+
   remove(id: number): void {
     this.db.orm.delete(channels).where(eq(channels.id, id)).run();
   }

@@ -242,3 +242,36 @@ export const ingestedDays = sqliteTable('ingested_days', {
   skipped: integer('skipped').notNull().default(0),
   completedAt: text('completed_at').notNull().default(now),
 });
+
+/**
+ * Chat apps installed through OAuth (Slack: one row per workspace, or per Enterprise Grid organisation for an
+ * org-wide install): `install_id` is the team id, or the enterprise id when `is_enterprise_install`. `sealed`
+ * is the installation record (bot token included) encrypted with AES-256-GCM; nothing else holds a secret.
+ */
+export const installations = sqliteTable(
+  'installations',
+  {
+    platform: text('platform').notNull(),
+    installId: text('install_id').notNull(),
+    teamId: text('team_id'),
+    enterpriseId: text('enterprise_id'),
+    isEnterpriseInstall: integer('is_enterprise_install', { mode: 'boolean' }).notNull().default(false),
+    botUserId: text('bot_user_id'),
+    sealed: text('sealed').notNull(),
+    installedAt: text('installed_at').notNull().default(now),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.installId] }), index('installations_enterprise_idx').on(t.platform, t.enterpriseId)],
+);
+
+/** Workspaces seen under an org-wide install (a command's team inside the organisation), so its digests find the token. */
+export const installationWorkspaces = sqliteTable(
+  'installation_workspaces',
+  {
+    platform: text('platform').notNull(),
+    workspaceId: text('workspace_id').notNull(),
+    installId: text('install_id').notNull(),
+    seenAt: text('seen_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.workspaceId] }), index('installation_workspaces_install_idx').on(t.platform, t.installId)],
+);

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { closeServer, listenLocal } from '../helpers/net.ts';
+import { FakeSlackWorkspaces } from './slack-workspaces.ts';
 
 /** One request the fake received. `body` is decoded: form fields, with JSON-valued fields parsed. */
 export interface RecordedCall {
@@ -70,7 +71,8 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 /**
  * A fake Slack Web API on 127.0.0.1 speaking Slack's wire protocol: `POST /api/<method>` (auth.test,
  * chat.postMessage with `thread_ts`, chat.update, users.info, conversations.history, conversations.replies,
- * conversations.join, conversations.open, apps.connections.open), `POST /response/<id>` standing in for response_urls, and a Socket Mode WebSocket
+ * conversations.join, conversations.open, apps.connections.open, oauth.v2.access), `GET /oauth/v2/authorize` (consent, see
+ * {@link FakeSlackWorkspaces}), `POST /response/<id>` standing in for response_urls, and a Socket Mode WebSocket
  * (hello, envelopes, acks). Checks what Slack checks: the bearer token (`invalid_auth` otherwise) and, for
  * reading a channel's history, that the bot is a member (`not_in_channel`; a reply's or a thread's parent must exist, `thread_not_found`; posting to a public channel the
  * bot has not joined works, as with `chat:write.public`). Records every call; can be told to fail the next
@@ -79,6 +81,8 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> 
 export class FakeSlackApi {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, FakeUser>();
+  /** OAuth installs: the app's client id and secret, codes, and a bot token per installed workspace. */
+  readonly workspaces = new FakeSlackWorkspaces();
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private readonly channels = new Map<string, StoredMessage[]>();
@@ -216,18 +220,37 @@ export class FakeSlackApi {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', this.url).pathname;
+    if (path === '/oauth/v2/authorize') return this.consent(req, res);
     const body = await readBody(req);
     const method = path.startsWith('/api/') ? path.slice('/api/'.length) : path.startsWith('/response/') ? `response:${path.slice('/response/'.length)}` : path;
     this.record({ method, body, at: Date.now(), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
     await this.holds.get(method);
     if (method.startsWith('response:')) return this.json(res, { ok: true });
+    if (method === 'oauth.v2.access') return this.json(res, this.workspaces.access(body, req.headers.authorization));
+    const installed = this.workspaces.byToken(req.headers.authorization?.replace(/^Bearer /, '') ?? '');
+    if (installed?.revoked) return this.json(res, { ok: false, error: 'token_revoked' });
     const expected = APP_TOKEN_METHODS.has(method) ? this.appToken : this.botToken;
-    if (req.headers.authorization !== `Bearer ${expected}`) return this.json(res, { ok: false, error: req.headers.authorization ? 'invalid_auth' : 'not_authed' });
+    if (!installed && req.headers.authorization !== `Bearer ${expected}`) return this.json(res, { ok: false, error: req.headers.authorization ? 'invalid_auth' : 'not_authed' });
+    // A workspace's token cannot see another workspace's channels: Slack answers channel_not_found.
+    if (installed && !this.workspaces.canSee(installed, body.channel === undefined ? undefined : String(body.channel))) return this.json(res, { ok: false, error: 'channel_not_found' });
     const failure = this.failures.get(method)?.shift();
     if (failure && !('pass' in failure) && !('afterStore' in failure && failure.afterStore)) return this.fail(res, failure);
-    const answer = this.answer(method, body);
+    const answer = installed && method === 'auth.test' ? this.authTestOf(installed.workspace.teamId, installed.botUserId) : this.answer(method, body);
     if (failure && !('pass' in failure)) return this.fail(res, failure);
     this.json(res, answer);
+  }
+
+  /** Slack's consent screen: approves as the chosen workspace and sends the browser to the redirect URL. */
+  private consent(req: IncomingMessage, res: ServerResponse): void {
+    const query = new URL(req.url ?? '/', this.url).searchParams;
+    this.record({ method: 'oauth:authorize', body: Object.fromEntries(query), at: Date.now() });
+    const answer = this.workspaces.consent(query);
+    if ('location' in answer) res.writeHead(302, { location: answer.location }).end();
+    else res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(answer.text);
+  }
+
+  private authTestOf(teamId: string, userId: string): unknown {
+    return { ok: true, url: `https://${teamId.toLowerCase()}.slack.com/`, team: teamId, user: 'papers', team_id: teamId, user_id: userId, bot_id: `B${teamId}` };
   }
 
   private fail(res: ServerResponse, failure: Exclude<Failure, { pass: true }>): void {

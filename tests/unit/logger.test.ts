@@ -27,6 +27,14 @@ function everySecretEnv(): { env: NodeJS.ProcessEnv; secrets: string[] } {
   return { env, secrets };
 }
 
+/** The same in Slack OAuth mode (client id and secret instead of a bot token), which `.env.example` leaves commented. */
+function oauthSecretEnv(): { env: NodeJS.ProcessEnv; secrets: string[] } {
+  const { env, secrets } = everySecretEnv();
+  const oauth = { SLACK_CLIENT_SECRET: 'client-secret-value-7qx', SLACK_STATE_SECRET: 'state-secret-value-7qx', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') };
+  const kept = secrets.filter((s) => s !== env.SLACK_BOT_TOKEN && s !== env.SLACK_APP_TOKEN);
+  return { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '', SLACK_CLIENT_ID: '1.2', ...oauth }, secrets: [...kept, ...Object.values(oauth)] };
+}
+
 function capture(): { destination: Writable; output: () => string } {
   const lines: string[] = [];
   const destination = new Writable({
@@ -78,16 +86,31 @@ describe.each<Exclude<LogFormat, 'auto'>>(['json', 'pretty'])('the logger, %s li
 describe('the logger', () => {
 
   it('lists every config field that holds a secret, so a new secret cannot be left out of redaction', () => {
-    const { env, secrets } = everySecretEnv();
-    const holding = leaves(loadConfig(env))
-      .filter(({ value }) => typeof value === 'string' && secrets.some((s) => value.includes(s)))
-      .map(({ path }) => path);
-    expect(holding.length).toBeGreaterThanOrEqual(secrets.length);
+    const holding = new Set<string>();
+    for (const { env, secrets } of [everySecretEnv(), oauthSecretEnv()]) {
+      const found = leaves(loadConfig(env))
+        .filter(({ value }) => typeof value === 'string' && secrets.some((s) => value.includes(s)))
+        .map(({ path }) => path);
+      expect(found.length).toBeGreaterThanOrEqual(secrets.length);
+      for (const path of found) holding.add(path);
+      const secretKeyed = leaves(loadConfig(env))
+        .map(({ path }) => path)
+        .filter((path) => /token|secret|password|credential|private/i.test(path.split('.').pop()!));
+      for (const path of secretKeyed) expect(CONFIG_SECRET_PATHS as readonly string[]).toContain(path);
+    }
     expect([...holding].sort()).toEqual([...CONFIG_SECRET_PATHS].sort());
-    const secretKeyed = leaves(loadConfig(env))
-      .map(({ path }) => path)
-      .filter((path) => /token|secret|password|credential|private/i.test(path.split('.').pop()!));
-    for (const path of secretKeyed) expect(CONFIG_SECRET_PATHS as readonly string[]).toContain(path);
+  });
+
+  it('logs a Slack OAuth-mode config without its client secret, state secret or encryption key', () => {
+    const { env, secrets } = oauthSecretEnv();
+    const config = loadConfig(env);
+    const { destination, output } = capture();
+    const logger = createLogger({ level: 'trace', destination, format: 'json', secrets: configSecrets(config) });
+    logger.trace({ config }, 'config');
+    logger.warn(`install with ${config.slack?.oauth?.clientSecret} failed`);
+    const text = output();
+    expect(text).toContain('"clientId":"1.2"');
+    for (const secret of secrets) expect(text).not.toContain(secret);
   });
 
 });
