@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
 import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
-import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, DigestPart, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
-import { DISCORD_LIMITS, fit, type DiscordMessage } from './discord-embeds.ts';
+import { DISCORD_LIMITS, fit, renderDigestPart, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
 import { findForumPosts, postLayout, renderLayout, type LayoutPoster } from './discord-layouts.ts';
@@ -109,10 +109,9 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
     async postReply(_target: ChannelTarget, threadId: string, text: string, key: string): Promise<string> {
       return send(threadId, { ...asBody({ content: fit(text, DISCORD_LIMITS.content) }), nonce: nonceFor(key, 0), enforce_nonce: true });
     },
-    async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: number): Promise<void> {
-      const message = renderLayout(digest)[part - 1]?.message;
-      if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
+    async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: DigestPart): Promise<void> {
       if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set');
+      const message = renderDigestPart(digest, part.paperIds);
       const target = await dms.resolve(to);
       try {
         await options.rest.patch(Routes.channelMessage(target.channelId, messageId), { body: { ...message, allowed_mentions: { parse: [] } } });

@@ -1,8 +1,8 @@
 import type { WebClient } from '@slack/web-api';
-import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions, ShownPaper } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, DigestPart, PostResult, DeliveredParts, PostDigestOptions, ShownPaper } from '../../src/core/ports.ts';
 import { LookupUnavailableError, PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { escapeMrkdwn, type SlackMessage } from './slack-blocks.ts';
+import { escapeMrkdwn, renderDigestPart, type SlackMessage } from './slack-blocks.ts';
 import { renderLayout } from './slack-layouts.ts';
 import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
@@ -95,18 +95,16 @@ export class SlackChat implements ChatPlatform {
     return this.post(await this.dms.resolve(to), { text: escapeMrkdwn(text), blocks: [] }, { key }, threadId, FOLLOW_UP_EVENT_TYPE);
   }
 
-  async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: number): Promise<void> {
+  async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: DigestPart): Promise<void> {
     const target = await this.dms.resolve(to);
-    const parts = renderLayout(digest);
-    const message = parts[part - 1]?.message;
-    if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
+    const message = renderDigestPart(digest, part);
     try {
       await this.client.chat.update({
         channel: target.channelId,
         ts: messageId,
         text: message.text,
         blocks: message.blocks,
-        metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId, part, parts: parts.length } },
+        metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId, part: part.number, parts: part.of } },
       });
     } catch (error) {
       throw toPlatformError(error, 'chat.update');

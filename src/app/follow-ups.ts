@@ -93,7 +93,10 @@ export function createFollowUps(deps: FollowUpsDeps) {
     if (layout === 'digest' && chat.updateDigestPart) {
       const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
       if (part > 0) {
-        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, part);
+        // The message shows what it showed when posted, never a new split of the view (that would move papers between messages).
+        const shown = new Set(deps.followUps.papersAtMessage(d.delivery.id, paper.messageId));
+        const paperIds = d.view.papers.filter((v) => shown.has(v.id)).map((v) => v.id);
+        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, { number: part, of: d.delivery.platformMessageIds.length, paperIds });
         return { messageId: paper.messageId, how: 'edit' };
       }
     }

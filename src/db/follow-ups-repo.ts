@@ -67,6 +67,7 @@ export class FollowUpsRepo {
   private readonly finishStmt: Statement;
   private readonly getStmt: Statement;
   private readonly expireStmt: Statement;
+  private atMessageStmt: Statement | undefined;
 
   constructor(private readonly db: Db) {
     this.postedStmt = db.sqlite.prepare(
@@ -160,6 +161,12 @@ export class FollowUpsRepo {
       .prepare(`SELECT id, github_repo AS githubRepo, github_stars AS githubStars, upvotes FROM papers WHERE id IN (${ids.map(() => '?').join(', ')})`)
       .all(...ids) as { id: string; githubRepo: string | null; githubStars: number | null; upvotes: number }[];
     return new Map(rows.map(({ id, ...now }) => [id, now]));
+  }
+
+  /** The papers a delivery recorded at one of its messages (what that message shows), in no particular order. */
+  papersAtMessage(deliveryId: string, messageId: string): string[] {
+    this.atMessageStmt ??= this.db.sqlite.prepare('SELECT paper_id FROM delivered_papers WHERE delivery_id = ? AND message_id = ?').pluck();
+    return this.atMessageStmt.all(deliveryId, messageId) as string[];
   }
 
   get(channelId: number, paperId: string, event: FollowUpEvent): FollowUp | undefined {

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
+import { renderDigest as discordDigest } from '../../adapters/discord/discord-embeds.ts';
+import { renderDigest as slackDigest } from '../../adapters/slack/slack-blocks.ts';
+import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
+import { createPapersApp } from '../../src/app/papers-app.ts';
+import { createPapersWork } from '../../src/app/papers-work.ts';
+import type { ChatPlatform } from '../../src/core/ports.ts';
+import { feedDayAt } from '../../src/core/time.ts';
+import { paperLinks, type Channel, type Paper, type Platform } from '../../src/core/types.ts';
+import type { DigestView } from '../../src/core/views.ts';
+import { toPaperView } from '../../src/format/paper-view.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { openJobs, type Jobs } from '../../jobs/index.ts';
+import { FakeDiscordApi } from '../fakes/discord-api.ts';
+import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { makePaper } from '../helpers/papers.ts';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { enrolChannel, FAST_TUNING, jobsContext, seedDay, waitFor } from './jobs-harness.ts';
+
+const prefix = uniquePrefix('follow-up-edits');
+const { ctx, cleanup } = jobsContext('follow-up-edits', prefix);
+const discord = new FakeDiscordApi({ botToken: 'test-token' });
+let slack: FakeSlackApi;
+let jobs: Jobs;
+let platforms: Partial<Record<Platform, ChatPlatform>>;
+const today = feedDayAt(new Date());
+/** The repository whose Code link tips a digest near its split point over it. */
+const REPO = 'acme/diffusion';
+
+beforeAll(async () => {
+  await discord.start();
+  slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
+  jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });
+  const commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
+  const slackAdapter = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
+  platforms = { slack: slackAdapter.chat, discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) };
+  await jobs.startWorkers({ platforms });
+});
+
+afterAll(async () => {
+  await jobs?.close();
+  await discord.stop();
+  await slack.close();
+  await dropPrefix(prefix);
+  cleanup();
+});
+
+const words = (n: number) => 'lorem ipsum dolor sit amet '.repeat(Math.ceil(n / 27) + 1).slice(0, n);
+
+/**
+ * Nine papers (upvotes from `top` down) sized by `shape(n)` (title and author name lengths), `n` lowered one
+ * at a time until `split` (paper numbers per message) changes once paper `coded` (0-based) gets its Code link.
+ */
+function nearSplit(top: number, coded: number, shape: (n: number) => { title: number; author: number }, split: (view: DigestView) => number[][]): Paper[] {
+  const view = (list: Paper[]): DigestView => ({ feedDay: today, papers: list.map((p) => toPaperView(p)) });
+  for (let n = 300; n > 0; n--) {
+    const { title, author } = shape(n);
+    const papers = Array.from({ length: 9 }, (_, i) => {
+      const head = `Near the split ${top} paper ${i + 1}: `;
+      return makePaper({ title: head + words(title - head.length), upvotes: top - i, authors: [1, 2, 3].map((k) => `${k} ${words(author)}`), aiSummary: words(300) });
+    });
+    const before = split(view(papers));
+    const after = split(view(papers.map((p, i) => (i === coded ? { ...p, githubRepo: REPO } : p))));
+    if (after.length > before.length) return papers;
+  }
+  throw new Error('no size puts the digest at its split point');
+}
+
+const slackSplit = (view: DigestView) => slackDigest(view).map((m) => view.papers.map((p, i) => (JSON.stringify(m.blocks).includes(`<${p.url}|`) ? i + 1 : 0)).filter(Boolean));
+const discordSplit = (view: DigestView) => discordDigest(view).map((m) => view.papers.map((p, i) => ((m.embeds ?? []).some((e) => e.url === p.url) ? i + 1 : 0)).filter(Boolean));
+
+async function deliver(platform: Platform, papers: Paper[]): Promise<Channel> {
+  const channel = ctx.channels.update(enrolChannel(ctx, platform).id, { topN: 9, layout: 'digest' });
+  await jobs.enqueueDigests([channel.id]);
+  const sent = await waitFor('the digest', () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent'), 20_000);
+  expect(sent.view!.papers.map((p) => p.id)).toEqual(papers.map((p) => p.id));
+  return channel;
+}
+
+function releaseCode(paper: Paper): void {
+  ctx.papers.upsertPage([{ ...paper, githubRepo: REPO, githubStars: 3 }], [{ paperId: paper.id, feedDay: today, rank: 0, upvotes: paper.upvotes }]);
+}
+
+describe('a follow-up edit of a digest near its split point', () => {
+  it('keeps on Slack exactly the nine papers the one message showed, with the Code link added', async () => {
+    const papers = seedDay(ctx, today, nearSplit(500, 8, (n) => ({ title: 300 + n, author: 100 }), slackSplit));
+    const channel = await deliver('slack', papers);
+    const [message, ...more] = slack.messagesIn(channel.channelId);
+    expect(more).toHaveLength(0);
+    const shows = () => papers.filter((p) => JSON.stringify(message!.blocks).includes(`<${paperLinks.hf(p.id)}|`)).map((p) => p.id);
+    expect(shows()).toEqual(papers.map((p) => p.id));
+
+    releaseCode(papers[8]!);
+    const report = await createPapersWork(ctx).followUps(platforms);
+    expect(report.posted).toEqual([{ channelId: channel.id, paperId: papers[8]!.id, event: 'code', how: 'edit' }]);
+    expect(message!.edited).toBe(true);
+    expect(shows()).toEqual(papers.map((p) => p.id));
+    expect(JSON.stringify(message!.blocks)).toContain(paperLinks.github(REPO));
+    expect(message!.metadata?.event_payload).toMatchObject({ part: 1, parts: 1 });
+  }, 30_000);
+
+  it('keeps on Discord exactly the five papers of the first message, in their ranks, with the Code link added', async () => {
+    const papers = seedDay(ctx, today, nearSplit(1000, 4, (n) => ({ title: 250, author: n }), discordSplit));
+    const channel = await deliver('discord', papers);
+    const posted = discord.messagesIn(channel.channelId);
+    expect(posted).toHaveLength(2);
+    const titles = (m: Record<string, unknown>) => ((m.embeds as { title?: string }[]) ?? []).map((e) => e.title);
+    const firstFive = papers.slice(0, 5).map((p, i) => `${i + 1}. ${p.title}`);
+    expect(titles(posted[0]!)).toEqual(firstFive);
+
+    releaseCode(papers[4]!);
+    const report = await createPapersWork(ctx).followUps(platforms);
+    expect(report.posted).toEqual([{ channelId: channel.id, paperId: papers[4]!.id, event: 'code', how: 'edit' }]);
+    const edited = discord.messagesIn(channel.channelId)[0]!;
+    expect(edited.edited_timestamp).toBeTruthy();
+    expect(titles(edited)).toEqual(firstFive);
+    expect(JSON.stringify(edited.embeds)).toContain(`[Code](${paperLinks.github(REPO)})`);
+    expect(String(edited.content)).toContain(`Trending papers for ${today}`);
+    const chars = (edited.embeds as { title?: string; description?: string; fields?: { name: string; value: string }[] }[]).reduce(
+      (n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((k, f) => k + f.name.length + f.value.length, 0),
+      0,
+    );
+    expect(chars).toBeLessThanOrEqual(6000);
+  }, 30_000);
+});
