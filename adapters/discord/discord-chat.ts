@@ -77,7 +77,7 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   function poster(): LayoutPoster {
     if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
-    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError };
+    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError, warn: (fields, message) => log.warn(fields, message) };
   }
 
   return {

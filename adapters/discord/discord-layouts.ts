@@ -73,6 +73,8 @@ export interface LayoutPoster {
   send(channelId: string, message: DiscordMessage, nonce: string): Promise<string>;
   nonceFor(deliveryId: string, part: number): string;
   toPlatformError(error: unknown): Error;
+  /** Says what went out otherwise than planned (a thread Discord would not start). */
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 async function call<T>(poster: LayoutPoster, run: () => Promise<unknown>): Promise<T> {
@@ -85,14 +87,21 @@ async function call<T>(poster: LayoutPoster, run: () => Promise<unknown>): Promi
 
 const isForum = (channel: APIChannel) => channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia;
 
-/** Starts the thread of a posted message; a thread it already has (160004) is the same thread: the message's id. */
-async function startThread(poster: LayoutPoster, channelId: string, messageId: string, name: string): Promise<string> {
+/**
+ * Starts the thread of a posted message; a thread it already has (160004) is the same thread: the message's
+ * id. A start Discord refuses for good (no Create Public Threads: 50013) answers null: the message stays
+ * posted, without a thread, and the channel is no less reachable for it.
+ */
+async function startThread(poster: LayoutPoster, channelId: string, messageId: string, name: string): Promise<string | null> {
   try {
     const thread = (await poster.rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES } })) as APIThreadChannel;
     return thread.id;
   } catch (error) {
     if (error instanceof DiscordAPIError && Number(error.code) === THREAD_EXISTS) return messageId;
-    throw poster.toPlatformError(error);
+    const mapped = poster.toPlatformError(error);
+    if (!(mapped instanceof PermanentPlatformError)) throw mapped;
+    poster.warn({ channelId, messageId, reason: mapped.reason }, 'discord refused to start a thread on a posted message: it stays posted without one');
+    return null;
   }
 }
 
@@ -129,10 +138,11 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
   const tags = forum ? await tagIds(poster, channel, parts.flatMap((p) => p.tags ?? [])) : new Map<string, string>();
   const ids: string[] = [];
   const shown: ShownPaper[] = [];
-  let thread: string | undefined;
+  // The header's thread (`thread` layout): undefined until started, null when Discord refused it (replies then go to the channel).
+  let thread: string | null | undefined;
   for (const [i, part] of parts.entries()) {
     let id = options.skip?.get(i + 1);
-    let own: string | undefined;
+    let own: string | null | undefined;
     if (forum) {
       if (id === undefined) {
         const applied = [...new Set((part.tags ?? []).map((t) => tags.get(t.toLowerCase())).filter((t): t is string => t !== undefined))].slice(0, FORUM_LIMITS.appliedTags);
@@ -141,15 +151,20 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
       }
       own = id;
     } else if (part.inThread) {
-      thread ??= await startThread(poster, target.channelId, ids[0]!, parts[0]!.threadName!);
-      id ??= await poster.send(thread, part.message, poster.nonceFor(deliveryId, i));
+      if (thread === undefined) thread = await startThread(poster, target.channelId, ids[0]!, parts[0]!.threadName!);
+      id ??= await poster.send(thread ?? target.channelId, part.message, poster.nonceFor(deliveryId, i));
+      own = thread;
     } else {
       id ??= await poster.send(target.channelId, part.message, poster.nonceFor(deliveryId, i));
-      if (part.threadName) own = await startThread(poster, target.channelId, id, part.threadName);
     }
     ids.push(id);
+    // Accepted is accepted: said before its thread is started, so a refused or failed start never unsays the message.
     options.onPosted?.(i + 1, id);
-    for (const paperId of part.paperIds) shown.push({ paperId, messageId: id, threadId: own ?? thread ?? id });
+    if (!forum && !part.inThread && part.threadName) {
+      own = await startThread(poster, target.channelId, id, part.threadName);
+      if (i === 0 && parts[1]?.inThread) thread = own;
+    }
+    for (const paperId of part.paperIds) shown.push({ paperId, messageId: id, ...(own ? { threadId: own } : {}) });
   }
   return { messageIds: ids, shown };
 }
