@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
-import type { DigestLayout, Platform } from '../core/types.ts';
+import type { ChannelKind, DigestLayout, Platform } from '../core/types.ts';
 import type { Db } from './client.ts';
 
 /** What a follow-up says about a posted paper: its code was released, or its upvotes surged. */
@@ -45,6 +45,7 @@ interface PostedRow {
   platform: Platform;
   workspace_id: string;
   target_channel: string;
+  kind: ChannelKind;
   layout: DigestLayout;
   github_repo: string | null;
   github_stars: number | null;
@@ -71,7 +72,7 @@ export class FollowUpsRepo {
 
   constructor(private readonly db: Db) {
     this.postedStmt = db.sqlite.prepare(
-      `SELECT dp.channel_id, dp.paper_id, dp.delivery_id, dp.message_id, dp.thread_id, c.platform, c.workspace_id, c.channel_id AS target_channel,
+      `SELECT dp.channel_id, dp.paper_id, dp.delivery_id, dp.message_id, dp.thread_id, c.platform, c.workspace_id, c.channel_id AS target_channel, c.kind,
               c.layout, p.github_repo, p.github_stars, p.upvotes,
               (SELECT group_concat(f.event) FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id) AS events
        FROM delivered_papers dp
@@ -115,7 +116,7 @@ export class FollowUpsRepo {
       deliveryId: r.delivery_id,
       messageId: r.message_id,
       threadId: r.thread_id,
-      target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel },
+      target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel, kind: r.kind },
       layout: r.layout,
       githubRepo: r.github_repo,
       githubStars: r.github_stars,

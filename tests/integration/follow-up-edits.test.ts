@@ -124,3 +124,27 @@ describe('a follow-up edit of a digest near its split point', () => {
     expect(chars).toBeLessThanOrEqual(6000);
   }, 30_000);
 });
+
+describe('follow-ups in direct messages', () => {
+  it('edits the personal alert a follower got on Slack, in their direct messages, when its code is released', async () => {
+    const [paper] = seedDay(ctx, today, [makePaper({ title: 'Direct diffusion for followers', upvotes: 5 })]);
+    const { channel: person } = ctx.channels.enrol(
+      { platform: 'slack', workspaceId: 'T0001', channelId: 'U0DM7', kind: 'person' },
+      { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'Europe/Berlin' },
+    );
+    ctx.channels.addTopic(person.id, 'direct diffusion');
+    await jobs.enqueueDigests([person.id]);
+    const sent = await waitFor('the alert', () => ctx.deliveries.forChannel(person.id).find((d) => d.status === 'sent'), 20_000);
+    expect(sent.view!.papers.map((p) => p.id)).toEqual([paper!.id]);
+    const [alert] = slack.messagesIn('D0DM7');
+    expect(alert).toBeDefined();
+
+    releaseCode(paper!);
+    const report = await createPapersWork(ctx).followUps(platforms);
+    expect(report.posted).toContainEqual({ channelId: person.id, paperId: paper!.id, event: 'code', how: 'edit' });
+    expect(ctx.followUps.get(person.id, paper!.id, 'code')).toMatchObject({ status: 'sent', messageId: alert!.ts });
+    expect(alert!.edited).toBe(true);
+    expect(JSON.stringify(alert!.blocks)).toContain(paperLinks.github(REPO));
+    expect(slack.messagesIn('U0DM7')).toEqual([]);
+  }, 30_000);
+});
