@@ -4,6 +4,7 @@ import { LookupUnavailableError, PermanentPlatformError } from '../../src/errors
 import type { DigestView } from '../../src/core/views.ts';
 import { escapeMrkdwn, renderDigestPart, type SlackMessage } from './slack-blocks.ts';
 import { renderLayout } from './slack-layouts.ts';
+import { effectiveLayout } from '../../src/format/layout-lines.ts';
 import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { SlackDms } from './slack-dm.ts';
@@ -67,7 +68,7 @@ export class SlackChat implements ChatPlatform {
   async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
     const target = await this.dms.resolve(to);
     const parts = renderLayout(digest);
-    const layout = digest.papers.length === 0 ? 'digest' : (digest.layout ?? 'digest');
+    const layout = effectiveLayout(digest);
     const messageIds: string[] = [];
     let lastEnd = 0;
     for (const [i, part] of parts.entries()) {

@@ -1,5 +1,5 @@
 import type { DigestView, PaperView } from '../../src/core/views.ts';
-import { paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
+import { effectiveLayout, paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
 import { missedLine } from '../../src/format/digest-lines.ts';
 import { truncateAtWord } from '../../src/format/paper-view.ts';
 import { fitEscaped, paperBlocks, renderDigest, SLACK_LIMITS, type SlackBlock, type SlackMessage } from './slack-blocks.ts';
@@ -53,7 +53,7 @@ function paperParts(view: DigestView): LayoutPart[] {
  * always one `digest` message (its notice), whatever the layout.
  */
 export function renderLayout(view: DigestView): LayoutPart[] {
-  const layout = view.papers.length === 0 ? 'digest' : (view.layout ?? 'digest');
+  const layout = effectiveLayout(view);
   if (layout === 'thread') return threadParts(view);
   if (layout === 'papers') return paperParts(view);
   return renderDigest(view).map((message) => ({ message, paperIds: view.papers.filter((p) => shows(message, p)).map((p) => p.id), inThread: false }));

@@ -5,7 +5,7 @@ import type { DigestView } from '../core/views.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
 import type { FollowUpEvent, FollowUpsRepo, PostedPaper } from '../db/follow-ups-repo.ts';
 import { describeError, RateLimitError } from '../errors.ts';
-import { codeReleasedText, surgeText } from '../format/layout-lines.ts';
+import { codeReleasedText, effectiveLayout, surgeText } from '../format/layout-lines.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../core/ports.ts';
 
@@ -87,7 +87,7 @@ export function createFollowUps(deps: FollowUpsDeps) {
 
   async function say(chat: ChatPlatform, d: Due): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
     const { paper } = d;
-    const layout = d.view.layout ?? 'digest';
+    const layout = effectiveLayout(d.view);
     const title = d.view.papers.find((v) => v.id === paper.paperId)?.title ?? paper.paperId;
     const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail)) : surgeText(title, Number(d.detail.split('->')[0]), paper.upvotes);
     if (layout === 'digest' && chat.updateDigestPart) {

@@ -1,3 +1,4 @@
+import type { DigestLayout } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
 import { truncateAtWord } from './paper-view.ts';
 import { missedLine } from './digest-lines.ts';
@@ -25,13 +26,23 @@ export function threadHeader(view: DigestView): ThreadHeader {
 }
 
 /**
+ * The layout `view` is posted in, on every platform: its channel's (absent: `digest`), except that a view
+ * with no papers is always one `digest` message (its notice). Platforms layer their own rules on it (a
+ * Discord forum takes one post per paper).
+ */
+export function effectiveLayout(view: DigestView): DigestLayout {
+  return view.papers.length === 0 ? 'digest' : (view.layout ?? 'digest');
+}
+
+/**
  * How many messages posting `view` makes at least: a `thread` header and one reply per paper, one message
  * per paper for `papers`, one for a `digest` (more when a long one is split). What a channel's pacing plans for.
  */
 export function plannedMessages(view: DigestView | null | undefined): number {
-  if (!view || view.papers.length === 0) return 1;
-  if (view.layout === 'thread') return view.papers.length + 1;
-  if (view.layout === 'papers') return view.papers.length;
+  if (!view) return 1;
+  const layout = effectiveLayout(view);
+  if (layout === 'thread') return view.papers.length + 1;
+  if (layout === 'papers') return view.papers.length;
   return 1;
 }
 
