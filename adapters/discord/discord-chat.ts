@@ -4,13 +4,16 @@ import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannel
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, DigestPart, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
-import { DISCORD_LIMITS, fit, renderDigestPart, type DiscordMessage } from './discord-embeds.ts';
+import { DISCORD_LIMITS, fit, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
-import { findForumPosts, postLayout, renderLayout, type LayoutPoster } from './discord-layouts.ts';
+import { editDigestPart, findForumPosts, postLayout, type LayoutPoster } from './discord-layouts.ts';
 
-/** Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions, Cannot send messages to this user (DMs). */
-export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007]);
+/**
+ * Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions,
+ * Cannot send messages to this user (DMs), Cannot send messages in a non-text channel (a forum, a voice channel).
+ */
+export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007, 50008]);
 const MAX_NONCE = 25;
 const FALLBACK_RETRY_MS = 1000;
 
@@ -85,21 +88,10 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
     delivery: DISCORD_DELIVERY,
     async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
       const target = await dms.resolve(to);
-      if (digest.papers.length > 0 && (digest.layout ?? 'digest') !== 'digest') {
-        const result = await postLayout(poster(), target, digest, deliveryId, options);
-        log.info({ channelId: target.channelId, deliveryId, layout: digest.layout, messages: result.messageIds.length }, 'discord digest posted');
-        return result;
-      }
-      const messageIds: string[] = [];
-      const parts = renderLayout(digest);
-      for (const [part, { message }] of parts.entries()) {
-        const id = options.skip?.get(part + 1) ?? (await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true }));
-        messageIds.push(id);
-        options.onPosted?.(part + 1, id);
-      }
-      log.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'discord digest posted');
-      // A digest message shows several papers and has no thread: follow-ups edit it.
-      return { messageIds, shown: parts.flatMap((p, i) => p.paperIds.map((paperId) => ({ paperId, messageId: messageIds[i]! }))) };
+      // Every layout goes through postLayout: only it knows whether the channel is a forum, which takes posts only.
+      const result = await postLayout(poster(), target, digest, deliveryId, options);
+      log.info({ channelId: target.channelId, deliveryId, layout: digest.layout ?? 'digest', messages: result.messageIds.length }, 'discord digest posted');
+      return result;
     },
     async findDelivery(to: ChannelTarget, _deliveryId: string, digest?: DigestView): Promise<DeliveredParts> {
       // Channel messages dedupe by nonce; forum posts take none, so they are looked for.
@@ -110,14 +102,7 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
       return send(threadId, { ...asBody({ content: fit(text, DISCORD_LIMITS.content) }), nonce: nonceFor(key, 0), enforce_nonce: true });
     },
     async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: DigestPart): Promise<void> {
-      if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set');
-      const message = renderDigestPart(digest, part.paperIds);
-      const target = await dms.resolve(to);
-      try {
-        await options.rest.patch(Routes.channelMessage(target.channelId, messageId), { body: { ...message, allowed_mentions: { parse: [] } } });
-      } catch (error) {
-        throw toPlatformError(error);
-      }
+      await editDigestPart(poster(), await dms.resolve(to), messageId, digest, part.paperIds);
     },
     async postNotice(target: ChannelTarget, text: string): Promise<void> {
       await send((await dms.resolve(target)).channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));

@@ -184,6 +184,32 @@ describe('Discord layouts', () => {
     expect(ctx.deliveries.paperMessage(channel.id, papers[1]!.id)).toMatchObject({ messageId: posts[1]!.id, threadId: posts[1]!.id });
   }, 30_000);
 
+  it('posts a digest-layout channel that is a forum as one post per paper (Discord takes no plain messages there)', async () => {
+    const channel = withLayout('discord', 'digest', ['diffusion']);
+    discord.addForum(channel.channelId, channel.workspaceId);
+    const sent = await deliver(channel);
+    expect(sent.view?.layout).toBeUndefined();
+    expect(discord.callsTo('POST', new RegExp(`^/channels/${channel.channelId}/messages$`))).toHaveLength(0);
+    const posts = discord.threadsOf(channel.channelId);
+    expect(posts.map((t) => t.name)).toEqual([titles[0], titles[2]]);
+    expect(discord.messagesIn(posts[1]!.id).map(embedTitle)).toEqual([`2. ${titles[2]}`]);
+    expect(sent.platformMessageIds).toEqual(posts.map((t) => t.id));
+    expect(ctx.deliveries.paperMessage(channel.id, papers[2]!.id)).toMatchObject({ messageId: posts[1]!.id, threadId: posts[1]!.id });
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
+  }, 30_000);
+
+  it('posts an empty day\'s notice in a forum as one post named after the day', async () => {
+    const channel = ctx.channels.update(enrolChannel(ctx, 'discord', { topics: ['no paper is about this'], emptyBehaviour: 'notice' }).id, { layout: 'papers' });
+    discord.addForum(channel.channelId, channel.workspaceId);
+    const sent = await deliver(channel);
+    expect(sent.view?.papers).toEqual([]);
+    const posts = discord.threadsOf(channel.channelId);
+    expect(posts.map((t) => t.name)).toEqual([`Trending papers · ${today}`]);
+    expect(String(discord.messagesIn(posts[0]!.id)[0]!.content)).toContain(sent.view!.notice!);
+    expect(sent.platformMessageIds).toEqual([posts[0]!.id]);
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
+  }, 30_000);
+
   it('creates forum tags only while the forum has room for them (20 at most), posting the rest untagged', async () => {
     const channel = withLayout('discord', 'papers', ['diffusion', 'reinforcement', 'attention']);
     discord.addForum(channel.channelId, channel.workspaceId);
