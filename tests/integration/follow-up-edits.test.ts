@@ -148,3 +148,23 @@ describe('follow-ups in direct messages', () => {
     expect(slack.messagesIn('U0DM7')).toEqual([]);
   }, 30_000);
 });
+
+describe('follow-ups in a Discord forum', () => {
+  it('edits the paper\'s own post of a digest-layout forum to add its Code link', async () => {
+    const [paper] = seedDay(ctx, today, [makePaper({ title: 'Forum posted diffusion', upvotes: 4 })]);
+    const channel = enrolChannel(ctx, 'discord', { topics: ['forum posted diffusion'] });
+    discord.addForum(channel.channelId, channel.workspaceId);
+    await jobs.enqueueDigests([channel.id]);
+    await waitFor('the forum digest', () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent'), 20_000);
+    const [post] = discord.threadsOf(channel.channelId);
+    expect(post!.name).toBe(paper!.title);
+
+    releaseCode(paper!);
+    const report = await createPapersWork(ctx).followUps(platforms);
+    expect(report.posted).toContainEqual({ channelId: channel.id, paperId: paper!.id, event: 'code', how: 'edit' });
+    const [starter] = discord.messagesIn(post!.id);
+    expect(starter!.edited_timestamp).toBeTruthy();
+    expect(JSON.stringify(starter!.embeds)).toContain(`[Code](${paperLinks.github(REPO)})`);
+    expect(String(starter!.content)).toContain(`Trending papers · ${today} · 1 of 1`);
+  }, 30_000);
+});
