@@ -185,7 +185,8 @@ function messageOf(units: Unit[], fallbackTitle: string, index: number, count: n
   const head = index === 0 ? fallbackTitle : `${fallbackTitle} (continued, ${index + 1} of ${count})`;
   const parts = units.flatMap((u) => (u.fallback ? [u.fallback] : []));
   const text = parts.length > 0 ? `${head}: ${parts.join('; ')}` : head;
-  return { text: truncateAtWord(text.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText), blocks: units.flatMap((u) => u.blocks) };
+  // The notification text is mrkdwn too: escaped, so a title's `<!channel>` is never a mention.
+  return { text: fitEscaped(text.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText), blocks: units.flatMap((u) => u.blocks) };
 }
 
 /** Packs units into as few messages as the limits allow, never splitting a unit. */

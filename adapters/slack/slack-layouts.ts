@@ -21,7 +21,7 @@ function shows(message: SlackMessage, paper: PaperView): boolean {
 
 function paperMessage(paper: PaperView, above: string[], below: string[] = []): SlackMessage {
   return {
-    text: truncateAtWord(paper.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText),
+    text: fitEscaped(paper.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText),
     blocks: [...above.map((l) => context(fitEscaped(l, 2900))), ...paperBlocks(paper), ...below.map((l) => context(l))],
   };
 }
@@ -32,7 +32,7 @@ function threadParts(view: DigestView): LayoutPart[] {
     { type: 'header', text: { type: 'plain_text', text: truncateAtWord(header.title, SLACK_LIMITS.headerText), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: fitEscaped(header.lines.join('\n'), 2900) } },
   ];
-  const head: LayoutPart = { message: { text: truncateAtWord(`${header.title}: ${header.lines.join(' ')}`, SLACK_LIMITS.fallbackText), blocks }, paperIds: [], inThread: false };
+  const head: LayoutPart = { message: { text: fitEscaped(`${header.title}: ${header.lines.join(' ')}`, SLACK_LIMITS.fallbackText), blocks }, paperIds: [], inThread: false };
   return [head, ...view.papers.map((p, i) => ({ message: paperMessage(p, [`${i + 1} of ${view.papers.length}`]), paperIds: [p.id], inThread: true }))];
 }
 

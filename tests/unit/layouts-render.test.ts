@@ -51,4 +51,11 @@ describe('layout rendering', () => {
     expect([plannedMessages(view('thread')), plannedMessages(view('papers')), plannedMessages(empty), plannedMessages(view(undefined))]).toEqual([5, 4, 1, 1]);
     expect([discordLayoutOf(view(undefined), true), discordLayoutOf(empty, true), discordLayoutOf(view('thread'), false)]).toEqual(['forum', 'forum', 'thread']);
   });
+
+  it('escapes every Slack notification text, so a title\'s <!channel> or <@U1> is never a mention', () => {
+    const loud = [toPaperView(makePaper({ title: 'Ping <!channel> & <@U123> now' })), ...papers];
+    const all = (['digest', 'thread', 'papers'] as const).flatMap((layout) => slackLayout({ feedDay: '2025-03-17', papers: loud, layout }).map((p) => p.message.text));
+    expect(all.some((t) => t.includes('Ping &lt;!channel&gt; &amp; &lt;@U123&gt; now'))).toBe(true);
+    expect(all.filter((t) => t.includes('<'))).toEqual([]);
+  });
 });
