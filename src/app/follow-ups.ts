@@ -88,8 +88,11 @@ export function createFollowUps(deps: FollowUpsDeps) {
   async function say(chat: ChatPlatform, d: Due): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
     const { paper } = d;
     const layout = effectiveLayout(d.view);
-    const title = d.view.papers.find((v) => v.id === paper.paperId)?.title ?? paper.paperId;
-    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail)) : surgeText(title, Number(d.detail.split('->')[0]), paper.upvotes);
+    const index = d.view.papers.findIndex((v) => v.id === paper.paperId);
+    const title = d.view.papers[index]?.title ?? paper.paperId;
+    // Every reply of a `thread` layout goes under the header's thread: it names its paper.
+    const which = layout === 'thread' ? { number: index + 1, title } : undefined;
+    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail), which) : surgeText(title, Number(d.detail.split('->')[0]), paper.upvotes, which?.number);
     if (layout === 'digest' && chat.updateDigestPart) {
       const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
       if (part > 0) {

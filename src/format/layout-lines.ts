@@ -51,12 +51,21 @@ export function paperPostLine(view: DigestView, index: number): string {
   return `Trending papers · ${view.feedDay} · ${index + 1} of ${view.papers.length}`;
 }
 
-/** What a follow-up says when a posted paper's code is released. */
-export function codeReleasedText(repo: string, url: string): string {
-  return `Code released: ${repo} (${url})`;
+/** Which paper a follow-up is about, when its thread holds several (a `thread` layout's header thread): its place in the digest and title. */
+export interface FollowUpPaper {
+  number: number;
+  title: string;
 }
 
-/** What a follow-up says when a posted paper's upvotes surge. */
-export function surgeText(title: string, before: number, now: number): string {
-  return `Upvotes surging: "${truncateAtWord(title.replace(/\s+/g, ' ').trim(), 150)}" went from ▲ ${before} when posted to ▲ ${now}.`;
+const named = (paper: FollowUpPaper) => `${paper.number}. "${truncateAtWord(paper.title.replace(/\s+/g, ' ').trim(), 150)}"`;
+
+/** What a follow-up says when a posted paper's code is released; `paper` names it where the thread holds several. */
+export function codeReleasedText(repo: string, url: string, paper?: FollowUpPaper): string {
+  return paper ? `Code released for ${named(paper)}: ${repo} (${url})` : `Code released: ${repo} (${url})`;
+}
+
+/** What a follow-up says when a posted paper's upvotes surge; `number` gives its place where the thread holds several. */
+export function surgeText(title: string, before: number, now: number, number?: number): string {
+  const which = number === undefined ? `"${truncateAtWord(title.replace(/\s+/g, ' ').trim(), 150)}"` : named({ number, title });
+  return `Upvotes surging: ${which} went from ▲ ${before} when posted to ▲ ${now}.`;
 }
