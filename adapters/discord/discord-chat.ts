@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
-import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
+import { Routes, type RESTGetAPIChannelMessagesResult, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
 import type { ChannelTarget, ChatPlatform, DeliveryPolicy, DigestPart, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
+import { describeError, LookupUnavailableError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
@@ -100,6 +100,20 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
     },
     async postReply(_target: ChannelTarget, threadId: string, text: string, key: string): Promise<string> {
       return send(threadId, { ...asBody({ content: fit(text, DISCORD_LIMITS.content) }), nonce: nonceFor(key, 0), enforce_nonce: true });
+    },
+    async findReply(_target: ChannelTarget, threadId: string, _key: string, text: string): Promise<string | undefined> {
+      // Discord keeps a nonce only minutes and never returns it on reads: the bot's own message with the same words is the reply.
+      if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set');
+      const content = fit(text, DISCORD_LIMITS.content);
+      let recent: RESTGetAPIChannelMessagesResult;
+      try {
+        recent = (await options.rest.get(Routes.channelMessages(threadId), { query: new URLSearchParams({ limit: '100' }) })) as RESTGetAPIChannelMessagesResult;
+      } catch (error) {
+        const mapped = toPlatformError(error);
+        if (mapped instanceof PermanentPlatformError) throw new LookupUnavailableError(mapped.reason, `Discord refused to read the thread back (${mapped.reason})`, { cause: mapped });
+        throw mapped;
+      }
+      return recent.find((m) => m.author.bot === true && m.content === content)?.id;
     },
     async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: DigestPart): Promise<void> {
       await editDigestPart(poster(), await dms.resolve(to), messageId, digest, part.paperIds);

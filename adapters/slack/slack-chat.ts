@@ -96,6 +96,41 @@ export class SlackChat implements ChatPlatform {
     return this.post(await this.dms.resolve(to), { text: escapeMrkdwn(text), blocks: [] }, { key }, threadId, FOLLOW_UP_EVENT_TYPE);
   }
 
+  /** The follow-up reply with metadata `key` under `threadId` (conversations.replies), if one shows. */
+  async findReply(to: ChannelTarget, threadId: string, key: string): Promise<string | undefined> {
+    const target = await this.dms.resolve(to);
+    try {
+      return await this.replyIn(target, threadId, key);
+    } catch (error) {
+      // Replying in a public channel needs no membership; reading its threads does.
+      if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw unreadable(error);
+      await this.join(target);
+    }
+    try {
+      return await this.replyIn(target, threadId, key);
+    } catch (error) {
+      if (error instanceof PermanentPlatformError) throw new LookupUnavailableError(error.reason, `Slack refused to read the thread back (${error.reason})`, { cause: error });
+      throw error;
+    }
+  }
+
+  private async replyIn(target: ChannelTarget, threadId: string, key: string): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let result;
+      try {
+        result = await this.client.conversations.replies({ channel: target.channelId, ts: threadId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        throw toPlatformError(error, 'conversations.replies');
+      }
+      const found = ((result.messages ?? []) as HistoryMessage[]).find((m) => m.metadata?.event_type === FOLLOW_UP_EVENT_TYPE && m.metadata.event_payload?.key === key);
+      if (found?.ts) return found.ts;
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || !cursor) break;
+    }
+    return undefined;
+  }
+
   async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: DigestPart): Promise<void> {
     const target = await this.dms.resolve(to);
     const message = renderDigestPart(digest, part);

@@ -96,6 +96,12 @@ export interface ChatPlatform {
    */
   postReply?(target: ChannelTarget, threadId: string, text: string, key: string): Promise<string>;
   /**
+   * Looks in `threadId` for the reply {@link postReply} posted with `key` and `text` (before trying again after
+   * a failure that may have posted it): its message id, or undefined when none shows. Throws
+   * `LookupUnavailableError` when the look-up cannot be made.
+   */
+  findReply?(target: ChannelTarget, threadId: string, key: string, text: string): Promise<string | undefined>;
+  /**
    * Edits one posted message (`messageId`) of a `digest`-layout delivery to show the papers it showed
    * (`part.paperIds`) as `digest` reads now (e.g. with a paper's new Code link), keeping the part's delivery
    * metadata. Always one message, never split again: the heading goes with the view's first paper, the

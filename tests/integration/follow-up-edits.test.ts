@@ -168,3 +168,68 @@ describe('follow-ups in a Discord forum', () => {
     expect(String(starter!.content)).toContain(`Trending papers · ${today} · 1 of 1`);
   }, 30_000);
 });
+
+describe('follow-ups after a failure a retry may fix', () => {
+  async function postedTo(platform: Platform, layout: 'papers' | 'digest', title: string): Promise<{ channel: Channel; paper: Paper }> {
+    const [paper] = seedDay(ctx, today, [makePaper({ title, upvotes: 3 })]);
+    const channel = ctx.channels.update(enrolChannel(ctx, platform, { topics: [title.toLowerCase()] }).id, { layout });
+    await jobs.enqueueDigests([channel.id]);
+    await waitFor('the digest', () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent'), 20_000);
+    return { channel, paper: paper! };
+  }
+  const run = () => createPapersWork(ctx).followUps(platforms);
+
+  it('does not reply twice on Slack when the reply was posted but its answer lost: the next run finds it in the thread', async () => {
+    const { channel, paper } = await postedTo('slack', 'papers', 'Lost answer reply paper');
+    const [message] = slack.messagesIn(channel.channelId);
+    releaseCode(paper);
+    slack.failNext('chat.postMessage', { status: 500, afterStore: true });
+    const first = await run();
+    expect(first.failed).toBe(1);
+    expect(ctx.followUps.get(channel.id, paper.id, 'code')).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(slack.repliesTo(channel.channelId, message!.ts)).toHaveLength(1);
+
+    const second = await run();
+    const replies = slack.repliesTo(channel.channelId, message!.ts);
+    expect(replies.map((r) => r.text)).toEqual([`Code released: ${REPO} (${paperLinks.github(REPO)})`]);
+    expect(second.posted).toContainEqual({ channelId: channel.id, paperId: paper.id, event: 'code', how: 'reply' });
+    expect(ctx.followUps.get(channel.id, paper.id, 'code')).toMatchObject({ status: 'sent', attempts: 2, messageId: replies[0]!.ts });
+    expect(await run()).toMatchObject({ posted: [], failed: 0 });
+  }, 30_000);
+
+  it('replies on Discord at the next run when a 500 posted nothing, after looking in the thread', async () => {
+    const { channel, paper } = await postedTo('discord', 'papers', 'Server error reply paper');
+    const [message] = discord.messagesIn(channel.channelId);
+    const thread = String(message!.id);
+    releaseCode(paper);
+    discord.errorNext('POST', new RegExp(`^/channels/${thread}/messages$`), 500, 0, 'Internal Server Error');
+    expect((await run()).failed).toBe(1);
+    expect(discord.messagesIn(thread)).toEqual([]);
+    expect(ctx.followUps.get(channel.id, paper.id, 'code')).toMatchObject({ status: 'pending' });
+
+    const lookups = discord.callsTo('GET', new RegExp(`^/channels/${thread}/messages$`)).length;
+    await run();
+    expect(discord.callsTo('GET', new RegExp(`^/channels/${thread}/messages$`))).toHaveLength(lookups + 1);
+    expect(discord.messagesIn(thread).map((m) => m.content)).toEqual([`Code released: ${REPO} (${paperLinks.github(REPO)})`]);
+    expect(ctx.followUps.get(channel.id, paper.id, 'code')).toMatchObject({ status: 'sent', attempts: 2 });
+  }, 30_000);
+
+  it('edits a Slack digest at the next run when the edit failed with a 500, and gives up after five tries', async () => {
+    const { channel, paper } = await postedTo('slack', 'digest', 'Edit retried paper');
+    const [message] = slack.messagesIn(channel.channelId);
+    releaseCode(paper);
+    slack.failNext('chat.update', { status: 500 });
+    await run();
+    expect(message!.edited).toBeFalsy();
+    expect(ctx.followUps.get(channel.id, paper.id, 'code')).toMatchObject({ status: 'pending' });
+    await run();
+    expect(message!.edited).toBe(true);
+    expect(ctx.followUps.get(channel.id, paper.id, 'code')).toMatchObject({ status: 'sent', attempts: 2 });
+
+    const other = await postedTo('slack', 'digest', 'Edit never works paper');
+    releaseCode(other.paper);
+    slack.failNext('chat.update', { status: 500 }, 5);
+    for (let i = 0; i < 6; i++) await run();
+    expect(ctx.followUps.get(other.channel.id, other.paper.id, 'code')).toMatchObject({ status: 'failed', attempts: 5 });
+  }, 30_000);
+});
