@@ -96,7 +96,7 @@ export function createFollowUps(deps: FollowUpsDeps) {
     const title = d.view.papers[index]?.title ?? paper.paperId;
     // Every reply of a `thread` layout goes under the header's thread: it names its paper.
     const which = layout === 'thread' ? { number: index + 1, title } : undefined;
-    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail), which) : surgeText(title, Number(d.detail.split('->')[0]), paper.upvotes, which?.number);
+    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail), which) : surgeText(title, Number(d.detail.split('->')[0]), Number(d.detail.split('->')[1]), which?.number);
     if (layout === 'digest' && chat.updateDigestPart) {
       const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
       if (part > 0) {
@@ -135,11 +135,14 @@ export function createFollowUps(deps: FollowUpsDeps) {
       for (const paper of deps.followUps.postedPapers(since, SURGE.minGain)) {
         const chat = platforms[paper.target.platform];
         if (!chat) continue;
-        for (const d of due(paper)) {
+        for (const found of due(paper)) {
+          // A retry says what the first attempt said (a reply is looked for by its words on Discord).
+          const earlier = deps.followUps.get(paper.channelId, paper.paperId, found.event);
+          const d = earlier?.status === 'pending' && earlier.detail ? { ...found, detail: earlier.detail } : found;
           if (!deps.followUps.claim(paper.channelId, paper.paperId, d.event, d.detail)) continue;
+          const attempts = (earlier?.attempts ?? 0) + 1;
           const log = deps.logger.child({ channelId: paper.channelId, paperId: paper.paperId, event: d.event });
           await pace(chat, paper);
-          const attempts = deps.followUps.get(paper.channelId, paper.paperId, d.event)?.attempts ?? 1;
           try {
             const { messageId, how } = await say(chat, d, attempts > 1);
             deps.followUps.markSent(paper.channelId, paper.paperId, d.event, messageId);

@@ -233,3 +233,22 @@ describe('follow-ups after a failure a retry may fix', () => {
     expect(ctx.followUps.get(other.channel.id, other.paper.id, 'code')).toMatchObject({ status: 'failed', attempts: 5 });
   }, 30_000);
 });
+
+describe('a surge follow-up tried again', () => {
+  it('says at the retry the words of its first attempt, though the upvotes rose since', async () => {
+    const [paper] = seedDay(ctx, today, [makePaper({ title: 'Surge retried paper', upvotes: 2 })]);
+    const channel = ctx.channels.update(enrolChannel(ctx, 'discord', { topics: ['surge retried paper'] }).id, { layout: 'papers' });
+    await jobs.enqueueDigests([channel.id]);
+    await waitFor('the digest', () => ctx.deliveries.forChannel(channel.id).find((d) => d.status === 'sent'), 20_000);
+    const thread = String(discord.messagesIn(channel.channelId)[0]!.id);
+    const upvotes = (n: number) => ctx.papers.upsertPage([{ ...paper!, upvotes: n }], [{ paperId: paper!.id, feedDay: today, rank: 0, upvotes: n }]);
+    upvotes(120);
+    discord.errorNext('POST', new RegExp(`^/channels/${thread}/messages$`), 502, 0, 'Bad Gateway');
+    await createPapersWork(ctx).followUps(platforms);
+    expect(ctx.followUps.get(channel.id, paper!.id, 'surge')).toMatchObject({ status: 'pending', detail: '2->120' });
+    upvotes(300);
+    await createPapersWork(ctx).followUps(platforms);
+    expect(discord.messagesIn(thread).map((m) => m.content)).toEqual(['Upvotes surging: "Surge retried paper" went from ▲ 2 when posted to ▲ 120.']);
+    expect(ctx.followUps.get(channel.id, paper!.id, 'surge')).toMatchObject({ status: 'sent', detail: '2->120' });
+  }, 30_000);
+});
