@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import { DiscordAPIError, HTTPError, REST, RateLimitError as RestRateLimitError } from '@discordjs/rest';
-import { Routes, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
-import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
+import { Routes, type RESTGetAPIChannelMessagesResult, type RESTPostAPIChannelMessageJSONBody, type RESTPostAPIChannelMessageResult } from 'discord-api-types/v10';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, DigestPart, PostResult, DeliveredParts, PostDigestOptions } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { describeError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
+import { describeError, LookupUnavailableError, PapersError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { DISCORD_LIMITS, fit, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
-import { findForumPosts, postLayout, renderLayout, type LayoutPoster } from './discord-layouts.ts';
+import { editDigestPart, findForumPosts, postLayout, type LayoutPoster } from './discord-layouts.ts';
 
 /**
  * Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions,
- * Cannot send messages to this user (DMs), Cannot execute action on this channel type (e.g. starting a
- * thread inside a thread).
+ * Cannot send messages to this user (DMs), Cannot send messages in a non-text channel (a forum, a voice
+ * channel), Cannot execute action on this channel type (e.g. starting a thread inside a thread).
  */
-export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007, 50024]);
+export const PERMANENT_CODES = new Set([10003, 10013, 50001, 50013, 50007, 50008, 50024]);
 /** "Cannot execute action on this channel type": for delivery, a thread started where none can be (inside a thread). */
 const CANNOT_ON_CHANNEL_TYPE = 50024;
 const MAX_NONCE = 25;
@@ -87,7 +87,7 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   function poster(): LayoutPoster {
     if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
-    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError };
+    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError, warn: (fields, message) => log.warn(fields, message) };
   }
 
   return {
@@ -95,21 +95,10 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
     delivery: DISCORD_DELIVERY,
     async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
       const target = await dms.resolve(to);
-      if (digest.papers.length > 0 && (digest.layout ?? 'digest') !== 'digest') {
-        const result = await postLayout(poster(), target, digest, deliveryId, options);
-        log.info({ channelId: target.channelId, deliveryId, layout: digest.layout, messages: result.messageIds.length }, 'discord digest posted');
-        return result;
-      }
-      const messageIds: string[] = [];
-      const parts = renderLayout(digest);
-      for (const [part, { message }] of parts.entries()) {
-        const id = options.skip?.get(part + 1) ?? (await send(target.channelId, { ...asBody(message), nonce: nonceFor(deliveryId, part), enforce_nonce: true }));
-        messageIds.push(id);
-        options.onPosted?.(part + 1, id);
-      }
-      log.info({ channelId: target.channelId, deliveryId, messages: messageIds.length }, 'discord digest posted');
-      // A digest message shows several papers and has no thread: follow-ups edit it.
-      return { messageIds, shown: parts.flatMap((p, i) => p.paperIds.map((paperId) => ({ paperId, messageId: messageIds[i]! }))) };
+      // Every layout goes through postLayout: only it knows whether the channel is a forum, which takes posts only.
+      const result = await postLayout(poster(), target, digest, deliveryId, options);
+      log.info({ channelId: target.channelId, deliveryId, layout: digest.layout ?? 'digest', messages: result.messageIds.length }, 'discord digest posted');
+      return result;
     },
     async findDelivery(to: ChannelTarget, _deliveryId: string, digest?: DigestView): Promise<DeliveredParts> {
       // Channel messages dedupe by nonce; forum posts take none, so they are looked for.
@@ -119,16 +108,22 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
     async postReply(_target: ChannelTarget, threadId: string, text: string, key: string): Promise<string> {
       return send(threadId, { ...asBody({ content: fit(text, DISCORD_LIMITS.content) }), nonce: nonceFor(key, 0), enforce_nonce: true });
     },
-    async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: number): Promise<void> {
-      const message = renderLayout(digest)[part - 1]?.message;
-      if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
+    async findReply(_target: ChannelTarget, threadId: string, _key: string, text: string): Promise<string | undefined> {
+      // Discord keeps a nonce only minutes and never returns it on reads: the bot's own message with the same words is the reply.
       if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set');
-      const target = await dms.resolve(to);
+      const content = fit(text, DISCORD_LIMITS.content);
+      let recent: RESTGetAPIChannelMessagesResult;
       try {
-        await options.rest.patch(Routes.channelMessage(target.channelId, messageId), { body: { ...message, allowed_mentions: { parse: [] } } });
+        recent = (await options.rest.get(Routes.channelMessages(threadId), { query: new URLSearchParams({ limit: '100' }) })) as RESTGetAPIChannelMessagesResult;
       } catch (error) {
-        throw toPlatformError(error);
+        const mapped = toPlatformError(error);
+        if (mapped instanceof PermanentPlatformError) throw new LookupUnavailableError(mapped.reason, `Discord refused to read the thread back (${mapped.reason})`, { cause: mapped });
+        throw mapped;
       }
+      return recent.find((m) => m.author.bot === true && m.content === content)?.id;
+    },
+    async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, _deliveryId: string, part: DigestPart): Promise<void> {
+      await editDigestPart(poster(), await dms.resolve(to), messageId, digest, part.paperIds);
     },
     async postNotice(target: ChannelTarget, text: string): Promise<void> {
       await send((await dms.resolve(target)).channelId, asBody({ content: fit(text, DISCORD_LIMITS.content) }));

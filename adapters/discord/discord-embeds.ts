@@ -220,35 +220,74 @@ function withHeading(heading: string, messages: DiscordMessage[]): DiscordMessag
   return [...lead, { ...first, content: last }, ...rest];
 }
 
+type Ranked = { paper: PaperView; rank: number };
+
+const digestHead = (digest: DigestView, heading: string) =>
+  [heading, digest.note, digest.missed ? `${missedLine(digest.missed)}.` : undefined].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
+
+/** One digest message of ranked papers: their embeds, a row of link buttons, 👍 👎 🔖 rows, and the overflow row when `last`. */
+function digestMessage(digest: DigestView, items: Ranked[], embeds: DiscordEmbed[], last: boolean, votes: VoteOrigin): DiscordMessage {
+  const links = items.map(({ paper, rank }) => linkButton(`${rank}. ${nonBlank(paper.title, 'Paper')}`, paper.url)).filter(present);
+  const extras: DiscordButton[] = [];
+  if (last && digest.overflow && digest.overflow.count > 0) {
+    const span = digest.overflow.from ? ` (${digest.overflow.from} to ${digest.feedDay})` : '';
+    const more = linkButton(`See ${digest.overflow.count} more on Hugging Face${span}`, digest.overflow.url);
+    if (more) extras.push(more);
+  }
+  if (last && digest.missed) {
+    const missed = linkButton(`Not covered: ${digest.missed.from} to ${digest.missed.to}`, digest.missed.url);
+    if (missed) extras.push(missed);
+  }
+  const rows = voteRows(items.map(({ paper, rank }) => ({ paperId: paper.id, rank })), votes);
+  const components = [...rowsOf(links).slice(0, 1), ...rows, ...rowsOf(extras).slice(0, 1)];
+  return { embeds, ...(components.length > 0 ? { components } : {}) };
+}
+
 /**
  * A digest as one or more channel messages of at most {@link PAPERS_PER_MESSAGE} papers: one embed per paper,
  * a row of link buttons, rows of 👍 👎 🔖 (`posted` ones unless `options.votes` says otherwise, e.g. for a
  * preview), an overflow row on the last message, and `heading` (plus the digest's note) as the first content.
  */
 export function renderDigest(digest: DigestView, heading = `**${digest.title ?? `Trending papers for ${digest.feedDay}`}**`, options: { votes?: VoteOrigin } = {}): DiscordMessage[] {
-  const head = [heading, digest.note, digest.missed ? `${missedLine(digest.missed)}.` : undefined].filter((s): s is string => !!s && s.trim().length > 0).join('\n');
+  const head = digestHead(digest, heading);
   if (digest.papers.length === 0) {
     return withHeading([head, digest.notice ?? 'No papers today.'].join('\n'), []);
   }
   const ranked = digest.papers.map((paper, i) => ({ paper, rank: i + 1 }));
   const groups = packEmbeds(ranked, ({ paper, rank }) => paperEmbed(paper, rank), PAPERS_PER_MESSAGE);
-  const messages: DiscordMessage[] = groups.map((group, index) => {
-    const links = group.items.map(({ paper, rank }) => linkButton(`${rank}. ${nonBlank(paper.title, 'Paper')}`, paper.url)).filter(present);
-    const extras: DiscordButton[] = [];
-    if (index === groups.length - 1 && digest.overflow && digest.overflow.count > 0) {
-      const span = digest.overflow.from ? ` (${digest.overflow.from} to ${digest.feedDay})` : '';
-      const more = linkButton(`See ${digest.overflow.count} more on Hugging Face${span}`, digest.overflow.url);
-      if (more) extras.push(more);
-    }
-    if (index === groups.length - 1 && digest.missed) {
-      const missed = linkButton(`Not covered: ${digest.missed.from} to ${digest.missed.to}`, digest.missed.url);
-      if (missed) extras.push(missed);
-    }
-    const votes = voteRows(group.items.map(({ paper, rank }) => ({ paperId: paper.id, rank })), options.votes ?? 'posted');
-    const components = [...rowsOf(links).slice(0, 1), ...votes, ...rowsOf(extras).slice(0, 1)];
-    return { embeds: group.embeds, ...(components.length > 0 ? { components } : {}) };
-  });
-  return withHeading(head, messages);
+  return withHeading(head, groups.map((group, index) => digestMessage(digest, group.items, group.embeds, index === groups.length - 1, options.votes ?? 'posted')));
+}
+
+/** Cuts the longest descriptions until the embeds fit one message's 6,000 characters. */
+function fitEmbeds(embeds: DiscordEmbed[]): DiscordEmbed[] {
+  let over = embeds.reduce((n, e) => n + embedChars(e), 0) - DISCORD_LIMITS.embedCharsPerMessage;
+  const out = embeds.map((e) => ({ ...e }));
+  while (over > 0) {
+    const longest = out.reduce((a, b) => ((b.description?.length ?? 0) > (a.description?.length ?? 0) ? b : a));
+    const length = longest.description?.length ?? 0;
+    if (length === 0) break;
+    const cut = fit(longest.description!, Math.max(1, length - over - 1));
+    if (cut.length >= length) break;
+    over -= length - cut.length;
+    longest.description = cut;
+  }
+  return out;
+}
+
+/**
+ * One posted digest message as `digest` reads now: exactly the papers in `paperIds` (their ranks in the whole
+ * digest), the heading's last 2,000 characters when it shows the first paper, the overflow row when it
+ * shows the last. One message, never packed again: a Code link added by an edit stays in the message it
+ * belongs to; when the embeds would then pass Discord's 6,000 characters, the longest summaries are cut.
+ */
+export function renderDigestPart(digest: DigestView, paperIds: readonly string[]): DiscordMessage {
+  const ids = new Set(paperIds);
+  const items = digest.papers.map((paper, i) => ({ paper, rank: i + 1 })).filter(({ paper }) => ids.has(paper.id));
+  const embeds = fitEmbeds(items.map(({ paper, rank }) => paperEmbed(paper, rank)));
+  const message = digestMessage(digest, items, embeds, ids.has(digest.papers.at(-1)?.id ?? ''), 'posted');
+  if (!ids.has(digest.papers[0]?.id ?? '')) return message;
+  const heading = splitText(digestHead(digest, `**${digest.title ?? `Trending papers for ${digest.feedDay}`}**`)).at(-1)!;
+  return { ...message, content: heading };
 }
 
 /** The custom id of a "More" button, or undefined when it would not fit Discord's 100 characters. */

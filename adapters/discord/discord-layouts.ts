@@ -2,11 +2,12 @@ import { ChannelType, Routes, type APIChannel, type APIGuildForumTag, type APITh
 import type { REST } from '@discordjs/rest';
 import type { ChannelTarget, DeliveredParts, PostDigestOptions, PostResult, ShownPaper } from '../../src/core/ports.ts';
 import type { DigestView, PaperView } from '../../src/core/views.ts';
-import { paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
+import { effectiveLayout, paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
+import type { DigestLayout } from '../../src/core/types.ts';
 import { missedLine } from '../../src/format/digest-lines.ts';
 import { DiscordAPIError } from '@discordjs/rest';
 import { PermanentPlatformError } from '../../src/errors.ts';
-import { DISCORD_LIMITS, fit, paperEmbed, renderDigest, splitText, type DiscordMessage } from './discord-embeds.ts';
+import { DISCORD_LIMITS, fit, paperEmbed, renderDigest, renderDigestPart, splitText, type DiscordMessage } from './discord-embeds.ts';
 import { paperVoteRow } from './discord-vote-buttons.ts';
 
 /** Discord's forum limits: tags per forum, characters of a tag name, tags applied to one post. */
@@ -27,7 +28,13 @@ export interface DiscordLayoutPart {
   tags?: string[];
 }
 
-const effective = (view: DigestView) => (view.papers.length === 0 ? 'digest' : (view.layout ?? 'digest'));
+/**
+ * Discord's layout for a view: the neutral {@link effectiveLayout}, except that a forum (which takes no
+ * plain messages) always gets `forum`: one post per paper, or the notice of a view with no papers as one post.
+ */
+export function discordLayout(view: DigestView, forum: boolean): DigestLayout | 'forum' {
+  return forum ? 'forum' : effectiveLayout(view);
+}
 const threadName = (p: PaperView) => fit(p.title.replace(/\s+/g, ' ').trim() || p.id, FORUM_LIMITS.threadName);
 const tagName = (topic: string) => fit(topic.replace(/\s+/g, ' ').trim(), FORUM_LIMITS.tagName);
 
@@ -49,18 +56,25 @@ function paperParts(view: DigestView): DiscordLayoutPart[] {
   });
 }
 
+/** A view with no papers in a forum: its notice as one post, named after the day. */
+function noticePost(view: DigestView): DiscordLayoutPart {
+  const content = fit(renderDigest(view).map((m) => m.content ?? '').join('\n'), DISCORD_LIMITS.content);
+  return { message: { content }, paperIds: [], inThread: false, threadName: fit(view.title ?? `Trending papers · ${view.feedDay}`, FORUM_LIMITS.threadName) };
+}
+
 /**
- * A view as the messages of its layout, in part order. `digest`: {@link renderDigest}'s messages; `thread`:
- * a header, then one reply per paper in the header's thread; `papers`, and any layout in a forum: one
- * message per paper that opens its own thread (a forum post, tagged with its matched topic). A view with
- * no papers is always a `digest` (its notice).
+ * A view as the messages of its layout ({@link discordLayout}), in part order. `digest`: {@link renderDigest}'s
+ * messages; `thread`: a header, then one reply per paper in the header's thread; `papers`: one message per
+ * paper that opens its own thread; `forum`: one post per paper, tagged with its matched topic (a view with
+ * no papers: its notice as one post). A view with no papers is otherwise a `digest` (its notice).
  */
 export function renderLayout(view: DigestView, options: { forum?: boolean } = {}): DiscordLayoutPart[] {
-  const layout = effective(view);
+  const layout = discordLayout(view, options.forum ?? false);
+  if (layout === 'forum') return view.papers.length === 0 ? [noticePost(view)] : paperParts(view);
   if (layout === 'digest') {
     return renderDigest(view).map((message) => ({ message, paperIds: view.papers.filter((p) => message.embeds?.some((e) => e.url === p.url)).map((p) => p.id), inThread: false }));
   }
-  if (layout === 'papers' || options.forum) return paperParts(view);
+  if (layout === 'papers') return paperParts(view);
   const header = threadHeader(view);
   const head: DiscordLayoutPart = { message: { content: splitText([`**${header.title}**`, ...header.lines].join('\n'))[0]! }, paperIds: [], inThread: false, threadName: fit(header.title, FORUM_LIMITS.threadName) };
   return [head, ...view.papers.map((p, i) => ({ message: paperMessage(p, i + 1), paperIds: [p.id], inThread: true }))];
@@ -73,6 +87,8 @@ export interface LayoutPoster {
   send(channelId: string, message: DiscordMessage, nonce: string): Promise<string>;
   nonceFor(deliveryId: string, part: number): string;
   toPlatformError(error: unknown): Error;
+  /** Says what went out otherwise than planned (a thread Discord would not start). */
+  warn(fields: Record<string, unknown>, message: string): void;
 }
 
 async function call<T>(poster: LayoutPoster, run: () => Promise<unknown>): Promise<T> {
@@ -85,14 +101,21 @@ async function call<T>(poster: LayoutPoster, run: () => Promise<unknown>): Promi
 
 const isForum = (channel: APIChannel) => channel.type === ChannelType.GuildForum || channel.type === ChannelType.GuildMedia;
 
-/** Starts the thread of a posted message; a thread it already has (160004) is the same thread: the message's id. */
-async function startThread(poster: LayoutPoster, channelId: string, messageId: string, name: string): Promise<string> {
+/**
+ * Starts the thread of a posted message; a thread it already has (160004) is the same thread: the message's
+ * id. A start Discord refuses for good (no Create Public Threads: 50013) answers null: the message stays
+ * posted, without a thread, and the channel is no less reachable for it.
+ */
+async function startThread(poster: LayoutPoster, channelId: string, messageId: string, name: string): Promise<string | null> {
   try {
     const thread = (await poster.rest.post(Routes.threads(channelId, messageId), { body: { name, auto_archive_duration: AUTO_ARCHIVE_MINUTES } })) as APIThreadChannel;
     return thread.id;
   } catch (error) {
     if (error instanceof DiscordAPIError && Number(error.code) === THREAD_EXISTS) return messageId;
-    throw poster.toPlatformError(error);
+    const mapped = poster.toPlatformError(error);
+    if (!(mapped instanceof PermanentPlatformError)) throw mapped;
+    poster.warn({ channelId, messageId, reason: mapped.reason }, 'discord refused to start a thread on a posted message: it stays posted without one');
+    return null;
   }
 }
 
@@ -118,9 +141,10 @@ async function tagIds(poster: LayoutPoster, forum: APIChannel & { available_tags
 }
 
 /**
- * Posts a `thread` or `papers` view as numbered parts (exactly once as far as Discord allows): channel
- * messages carry a per-part nonce, threads are started idempotently (160004 = already started), and forum
- * posts, which take no nonce, are found by {@link findForumPosts} before a retry. Parts in `skip` are kept.
+ * Posts a view as the numbered parts of its layout in this channel ({@link discordLayout}: a forum gets posts
+ * whatever the channel's layout), exactly once as far as Discord allows: channel messages carry a per-part
+ * nonce, threads are started idempotently (160004 = already started), and forum posts, which take no
+ * nonce, are found by {@link findForumPosts} before a retry. Parts in `skip` are kept.
  */
 export async function postLayout(poster: LayoutPoster, target: ChannelTarget, view: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
   const channel = await call<APIChannel>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
@@ -129,11 +153,11 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
   const tags = forum ? await tagIds(poster, channel, parts.flatMap((p) => p.tags ?? [])) : new Map<string, string>();
   const ids: string[] = [];
   const shown: ShownPaper[] = [];
-  let thread: string | undefined;
+  // The header's thread (`thread` layout): undefined until started, null when Discord refused it (replies then go to the channel).
+  let thread: string | null | undefined;
   for (const [i, part] of parts.entries()) {
     let id = options.skip?.get(i + 1);
-    let own: string | undefined;
-    let told = false;
+    let own: string | null | undefined;
     if (forum) {
       if (id === undefined) {
         const applied = [...new Set((part.tags ?? []).map((t) => tags.get(t.toLowerCase())).filter((t): t is string => t !== undefined))].slice(0, FORUM_LIMITS.appliedTags);
@@ -142,29 +166,48 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
       }
       own = id;
     } else if (part.inThread) {
-      thread ??= await startThread(poster, target.channelId, ids[0]!, parts[0]!.threadName!);
-      id ??= await poster.send(thread, part.message, poster.nonceFor(deliveryId, i));
+      if (thread === undefined) thread = await startThread(poster, target.channelId, ids[0]!, parts[0]!.threadName!);
+      id ??= await poster.send(thread ?? target.channelId, part.message, poster.nonceFor(deliveryId, i));
+      own = thread;
     } else {
       id ??= await poster.send(target.channelId, part.message, poster.nonceFor(deliveryId, i));
-      // The message is accepted: said before its thread is started, which may fail.
-      options.onPosted?.(i + 1, id);
-      told = true;
-      if (part.threadName) own = await startThread(poster, target.channelId, id, part.threadName);
     }
     ids.push(id);
-    if (!told) options.onPosted?.(i + 1, id);
-    for (const paperId of part.paperIds) shown.push({ paperId, messageId: id, threadId: own ?? thread ?? id });
+    // Accepted is accepted: said before its thread is started, so a refused or failed start never unsays the message.
+    options.onPosted?.(i + 1, id);
+    if (!forum && !part.inThread && part.threadName) {
+      own = await startThread(poster, target.channelId, id, part.threadName);
+      if (i === 0 && parts[1]?.inThread) thread = own;
+    }
+    for (const paperId of part.paperIds) shown.push({ paperId, messageId: id, ...(own ? { threadId: own } : {}) });
   }
   return { messageIds: ids, shown };
 }
 
 /**
+ * Edits one posted message of a `digest`-layout view to show `paperIds` as the view reads now: in a forum
+ * (where the digest went out as one post per paper) the starter message of the paper's post, whose id is
+ * the post's; elsewhere the channel message, as exactly the papers it showed ({@link renderDigestPart}).
+ */
+export async function editDigestPart(poster: LayoutPoster, target: ChannelTarget, messageId: string, view: DigestView, paperIds: readonly string[]): Promise<void> {
+  const channel = await call<APIChannel>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
+  let where = target.channelId;
+  let message = renderDigestPart(view, paperIds);
+  if (isForum(channel)) {
+    const post = renderLayout(view, { forum: true }).find((p) => p.paperIds.length === paperIds.length && p.paperIds.every((id) => paperIds.includes(id)));
+    if (!post) throw new PermanentPlatformError('no_such_part', 'no forum post of this digest shows these papers');
+    [where, message] = [messageId, post.message];
+  }
+  await call(poster, () => poster.rest.patch(Routes.channelMessage(where, messageId), { body: { ...message, allowed_mentions: { parse: [] } } }));
+}
+
+/**
  * Forum posts already made for a view (before a retry): the forum's active threads named as its parts.
  * A paper goes to a channel once, so a thread of this forum named after one of the view's papers is its
- * post. Other channels answer nothing found (their nonces dedupe).
+ * post (a notice's, after its day). Other channels answer nothing found (their nonces dedupe).
  */
 export async function findForumPosts(poster: LayoutPoster, target: ChannelTarget, view: DigestView | undefined): Promise<DeliveredParts> {
-  if (!view || effective(view) === 'digest') return { posted: new Map(), parts: 0 };
+  if (!view) return { posted: new Map(), parts: 0 };
   const channel = await call<APIChannel & { guild_id?: string }>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
   if (!isForum(channel) || !channel.guild_id) return { posted: new Map(), parts: 0 };
   const active = await call<RESTGetAPIGuildThreadsResult>(poster, () => poster.rest.get(Routes.guildActiveThreads(channel.guild_id!)));

@@ -181,6 +181,15 @@ interface Unit {
   fallback?: string;
 }
 
+/** One message of `units`, numbered `index` of `count` in its notification text. */
+function messageOf(units: Unit[], fallbackTitle: string, index: number, count: number): SlackMessage {
+  const head = index === 0 ? fallbackTitle : `${fallbackTitle} (continued, ${index + 1} of ${count})`;
+  const parts = units.flatMap((u) => (u.fallback ? [u.fallback] : []));
+  const text = parts.length > 0 ? `${head}: ${parts.join('; ')}` : head;
+  // The notification text is mrkdwn too: escaped, so a title's `<!channel>` is never a mention.
+  return { text: fitEscaped(text.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText), blocks: units.flatMap((u) => u.blocks) };
+}
+
 /** Packs units into as few messages as the limits allow, never splitting a unit. */
 function pack(units: Unit[], fallbackTitle: string): SlackMessage[] {
   const groups: Unit[][] = [];
@@ -200,12 +209,7 @@ function pack(units: Unit[], fallbackTitle: string): SlackMessage[] {
     chars += size;
   }
   if (current.length > 0) groups.push(current);
-  return groups.map((group, i) => {
-    const head = i === 0 ? fallbackTitle : `${fallbackTitle} (continued, ${i + 1} of ${groups.length})`;
-    const parts = group.flatMap((u) => (u.fallback ? [u.fallback] : []));
-    const text = parts.length > 0 ? `${head}: ${parts.join('; ')}` : head;
-    return { text: truncateAtWord(text.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText), blocks: group.flatMap((u) => u.blocks) };
-  });
+  return groups.map((group, i) => messageOf(group, fallbackTitle, i, groups.length));
 }
 
 function headerUnit(title: string): Unit {
@@ -216,12 +220,29 @@ function noteUnits(note: string | undefined): Unit[] {
   return note ? textSections(note.split('\n')).map((b) => ({ blocks: [b] })) : [];
 }
 
-function paperUnits(papers: PaperView[], shareable: boolean, votes: VoteOrigin): Unit[] {
+function paperUnits(papers: PaperView[], shareable: boolean, votes: VoteOrigin): (Unit & { paperId: string })[] {
   return papers.map((p, i) => ({
     blocks: [...(i > 0 ? [{ type: 'divider' } as const] : []), ...paperBlocks(p, { shareable, votes })],
     fallback: truncateAtWord(p.title.replace(/\s+/g, ' ').trim(), 200),
+    paperId: p.id,
   }));
 }
+
+/** A digest's units: the heading (and note, or the notice), one per paper, then the overflow and missed lines. */
+function digestUnits(view: DigestView, title: string, votes: VoteOrigin): { head: Unit[]; papers: (Unit & { paperId: string })[]; tail: Unit[] } {
+  const head: Unit[] = [headerUnit(title), ...noteUnits(view.note)];
+  if (view.papers.length === 0) head.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
+  const tail: Unit[] = [];
+  if (view.overflow && view.overflow.count > 0) {
+    const span = view.overflow.from ? ` from ${view.overflow.from} to ${view.feedDay}` : '';
+    const more = `+${formatCount(view.overflow.count)} more paper${view.overflow.count === 1 ? '' : 's'} qualified${span}: <${view.overflow.url}|see them all on Hugging Face>`;
+    tail.push({ blocks: [{ type: 'context', elements: [mrkdwn(more)] }] });
+  }
+  if (view.missed) tail.push({ blocks: [{ type: 'context', elements: [mrkdwn(`${missedLine(view.missed)}: <${view.missed.url}|see them on Hugging Face>`)] }] });
+  return { head, papers: paperUnits(view.papers, false, votes), tail };
+}
+
+const digestFallback = (view: DigestView, title: string) => (view.papers.length > 0 ? title : `${title}: ${view.notice ?? 'no papers'}`);
 
 /**
  * A digest as Slack messages: header with the feed day, one unit per paper, overflow and notice lines. Vote
@@ -229,16 +250,23 @@ function paperUnits(papers: PaperView[], shareable: boolean, votes: VoteOrigin):
  */
 export function renderDigest(view: DigestView, options: { title?: string; votes?: VoteOrigin } = {}): SlackMessage[] {
   const title = options.title ?? view.title ?? `Trending papers · ${view.feedDay}`;
-  const units: Unit[] = [headerUnit(title), ...noteUnits(view.note)];
-  if (view.papers.length === 0) units.push(...noteUnits(view.notice ?? 'No papers qualified for this digest.'));
-  units.push(...paperUnits(view.papers, false, options.votes ?? 'posted'));
-  if (view.overflow && view.overflow.count > 0) {
-    const span = view.overflow.from ? ` from ${view.overflow.from} to ${view.feedDay}` : '';
-    const more = `+${formatCount(view.overflow.count)} more paper${view.overflow.count === 1 ? '' : 's'} qualified${span}: <${view.overflow.url}|see them all on Hugging Face>`;
-    units.push({ blocks: [{ type: 'context', elements: [mrkdwn(more)] }] });
-  }
-  if (view.missed) units.push({ blocks: [{ type: 'context', elements: [mrkdwn(`${missedLine(view.missed)}: <${view.missed.url}|see them on Hugging Face>`)] }] });
-  return pack(units, view.papers.length > 0 ? title : `${title}: ${view.notice ?? 'no papers'}`);
+  const { head, papers, tail } = digestUnits(view, title, options.votes ?? 'posted');
+  return pack([...head, ...papers, ...tail], digestFallback(view, title));
+}
+
+/**
+ * One posted message of a digest (part `part.number` of `part.of`) as `view` reads now: exactly the papers in
+ * `part.paperIds`, in the view's order, with the heading when it shows the view's first paper and the
+ * overflow and missed lines when it shows its last. One message, never split again: an edit that adds a
+ * Code button grows it by a few dozen characters, well within what Slack takes over our 12,000 budget.
+ */
+export function renderDigestPart(view: DigestView, part: { number: number; of: number; paperIds: readonly string[] }): SlackMessage {
+  const title = view.title ?? `Trending papers · ${view.feedDay}`;
+  const { head, papers, tail } = digestUnits(view, title, 'posted');
+  const ids = new Set(part.paperIds);
+  const mine = papers.filter((u) => ids.has(u.paperId));
+  const units = [...(ids.has(papers[0]?.paperId ?? '') ? head : []), ...mine, ...(ids.has(papers.at(-1)?.paperId ?? '') ? tail : [])];
+  return messageOf(units, digestFallback(view, title), part.number - 1, part.of);
 }
 
 /** Encodes a "More" button's value, or undefined when it would not fit in a button. */

@@ -1,10 +1,11 @@
 import type { WebClient } from '@slack/web-api';
 import type { SlackClients } from './slack-workspace-clients.ts';
-import type { ChannelTarget, ChatPlatform, DeliveryPolicy, PostResult, DeliveredParts, PostDigestOptions, ShownPaper } from '../../src/core/ports.ts';
+import type { ChannelTarget, ChatPlatform, DeliveryPolicy, DigestPart, PostResult, DeliveredParts, PostDigestOptions, ShownPaper } from '../../src/core/ports.ts';
 import { LookupUnavailableError, PermanentPlatformError } from '../../src/errors.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { escapeMrkdwn, type SlackMessage } from './slack-blocks.ts';
+import { escapeMrkdwn, renderDigestPart, type SlackMessage } from './slack-blocks.ts';
 import { renderLayout } from './slack-layouts.ts';
+import { effectiveLayout } from '../../src/format/layout-lines.ts';
 import type { Logger } from '../../src/logger.ts';
 import { toPlatformError } from './slack-errors.ts';
 import { SlackDms } from './slack-dm.ts';
@@ -88,7 +89,7 @@ export class SlackChat implements ChatPlatform {
   async postDigest(to: ChannelTarget, digest: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
     const { client, target } = await this.resolve(to);
     const parts = renderLayout(digest);
-    const layout = digest.papers.length === 0 ? 'digest' : (digest.layout ?? 'digest');
+    const layout = effectiveLayout(digest);
     const messageIds: string[] = [];
     let lastEnd = 0;
     for (const [i, part] of parts.entries()) {
@@ -117,18 +118,51 @@ export class SlackChat implements ChatPlatform {
     return this.post(client, target, { text: escapeMrkdwn(text), blocks: [] }, { key }, threadId, FOLLOW_UP_EVENT_TYPE);
   }
 
-  async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: number): Promise<void> {
+  /** The follow-up reply with metadata `key` under `threadId` (conversations.replies), if one shows. */
+  async findReply(to: ChannelTarget, threadId: string, key: string): Promise<string | undefined> {
     const { client, target } = await this.resolve(to);
-    const parts = renderLayout(digest);
-    const message = parts[part - 1]?.message;
-    if (!message) throw new PermanentPlatformError('no_such_part', `the digest has no part ${part} to update`);
+    try {
+      return await this.replyIn(client, target, threadId, key);
+    } catch (error) {
+      // Replying in a public channel needs no membership; reading its threads does.
+      if (!(error instanceof PermanentPlatformError) || error.reason !== 'not_in_channel') throw unreadable(error);
+      await this.join(client, target);
+    }
+    try {
+      return await this.replyIn(client, target, threadId, key);
+    } catch (error) {
+      if (error instanceof PermanentPlatformError) throw new LookupUnavailableError(error.reason, `Slack refused to read the thread back (${error.reason})`, { cause: error });
+      throw error;
+    }
+  }
+
+  private async replyIn(client: WebClient, target: ChannelTarget, threadId: string, key: string): Promise<string | undefined> {
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      let result;
+      try {
+        result = await client.conversations.replies({ channel: target.channelId, ts: threadId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      } catch (error) {
+        throw toPlatformError(error, 'conversations.replies');
+      }
+      const found = ((result.messages ?? []) as HistoryMessage[]).find((m) => m.metadata?.event_type === FOLLOW_UP_EVENT_TYPE && m.metadata.event_payload?.key === key);
+      if (found?.ts) return found.ts;
+      cursor = result.response_metadata?.next_cursor || undefined;
+      if (!result.has_more || !cursor) break;
+    }
+    return undefined;
+  }
+
+  async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: DigestPart): Promise<void> {
+    const { client, target } = await this.resolve(to);
+    const message = renderDigestPart(digest, part);
     try {
       await client.chat.update({
         channel: target.channelId,
         ts: messageId,
         text: message.text,
         blocks: message.blocks,
-        metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId, part, parts: parts.length } },
+        metadata: { event_type: DIGEST_EVENT_TYPE, event_payload: { delivery_id: deliveryId, part: part.number, parts: part.of } },
       });
     } catch (error) {
       throw toPlatformError(error, 'chat.update');

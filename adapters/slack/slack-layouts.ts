@@ -1,5 +1,5 @@
 import type { DigestView, PaperView } from '../../src/core/views.ts';
-import { paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
+import { effectiveLayout, paperPostLine, threadHeader } from '../../src/format/layout-lines.ts';
 import { missedLine } from '../../src/format/digest-lines.ts';
 import { truncateAtWord } from '../../src/format/paper-view.ts';
 import { fitEscaped, paperBlocks, renderDigest, SLACK_LIMITS, type SlackBlock, type SlackMessage } from './slack-blocks.ts';
@@ -21,7 +21,7 @@ function shows(message: SlackMessage, paper: PaperView): boolean {
 
 function paperMessage(paper: PaperView, above: string[], below: string[] = []): SlackMessage {
   return {
-    text: truncateAtWord(paper.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText),
+    text: fitEscaped(paper.title.replace(/\s+/g, ' ').trim(), SLACK_LIMITS.fallbackText),
     blocks: [...above.map((l) => context(fitEscaped(l, 2900))), ...paperBlocks(paper), ...below.map((l) => context(l))],
   };
 }
@@ -32,7 +32,7 @@ function threadParts(view: DigestView): LayoutPart[] {
     { type: 'header', text: { type: 'plain_text', text: truncateAtWord(header.title, SLACK_LIMITS.headerText), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: fitEscaped(header.lines.join('\n'), 2900) } },
   ];
-  const head: LayoutPart = { message: { text: truncateAtWord(`${header.title}: ${header.lines.join(' ')}`, SLACK_LIMITS.fallbackText), blocks }, paperIds: [], inThread: false };
+  const head: LayoutPart = { message: { text: fitEscaped(`${header.title}: ${header.lines.join(' ')}`, SLACK_LIMITS.fallbackText), blocks }, paperIds: [], inThread: false };
   return [head, ...view.papers.map((p, i) => ({ message: paperMessage(p, [`${i + 1} of ${view.papers.length}`]), paperIds: [p.id], inThread: true }))];
 }
 
@@ -53,7 +53,7 @@ function paperParts(view: DigestView): LayoutPart[] {
  * always one `digest` message (its notice), whatever the layout.
  */
 export function renderLayout(view: DigestView): LayoutPart[] {
-  const layout = view.papers.length === 0 ? 'digest' : (view.layout ?? 'digest');
+  const layout = effectiveLayout(view);
   if (layout === 'thread') return threadParts(view);
   if (layout === 'papers') return paperParts(view);
   return renderDigest(view).map((message) => ({ message, paperIds: view.papers.filter((p) => shows(message, p)).map((p) => p.id), inThread: false }));

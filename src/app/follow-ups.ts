@@ -4,8 +4,8 @@ import { paperLinks, type Platform } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
 import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
 import type { FollowUpEvent, FollowUpsRepo, PostedPaper } from '../db/follow-ups-repo.ts';
-import { describeError, RateLimitError } from '../errors.ts';
-import { codeReleasedText, surgeText } from '../format/layout-lines.ts';
+import { describeError, LookupUnavailableError, PermanentPlatformError, RateLimitError } from '../errors.ts';
+import { codeReleasedText, effectiveLayout, surgeText } from '../format/layout-lines.ts';
 import type { Logger } from '../logger.ts';
 import type { Clock } from '../core/ports.ts';
 
@@ -18,6 +18,8 @@ export const SURGE = { factor: 2, minGain: 50 } as const;
 export const FOLLOW_UP_WINDOW_DAYS = 14;
 /** A claimed follow-up still `sending` after this long belongs to a process that stopped: given up, unconfirmed. */
 const SENDING_EXPIRES_MS = 10 * 60_000;
+/** A follow-up that failed for reasons a retry may fix is tried at this many runs at most. */
+export const FOLLOW_UP_ATTEMPTS = 5;
 
 export interface FollowUpsDeps {
   followUps: FollowUpsRepo;
@@ -47,8 +49,10 @@ interface Due {
  * paper that got a GitHub repository since (its stored view had no code link), or whose upvotes surged
  * ({@link SURGE}), is said once per channel and event: a reply in the paper's thread (`thread` and
  * `papers` layouts) or, for a `digest` message, an edit of the part that shows it (its Code link and
- * current upvotes). At most once: the row is claimed before posting; an ambiguous failure is recorded
- * and never retried, a rate limit is (next run). Replies to one channel keep the platform's pacing.
+ * current upvotes). Once: the row is claimed before posting; a failure a retry may fix is tried again at
+ * the next run (up to {@link FOLLOW_UP_ATTEMPTS}): an edit as it is, a reply only after looking for the one
+ * an earlier attempt may have posted ({@link ChatPlatform.findReply}; no look-up possible: given up). A
+ * refusal is never retried. Replies to one channel keep the platform's pacing.
  */
 export function createFollowUps(deps: FollowUpsDeps) {
   const views = new Map<string, { delivery: OutboxDelivery; view: DigestView } | null>();
@@ -85,20 +89,32 @@ export function createFollowUps(deps: FollowUpsDeps) {
     };
   }
 
-  async function say(chat: ChatPlatform, d: Due): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
+  async function say(chat: ChatPlatform, d: Due, retry: boolean): Promise<{ messageId: string; how: 'reply' | 'edit' }> {
     const { paper } = d;
-    const layout = d.view.layout ?? 'digest';
-    const title = d.view.papers.find((v) => v.id === paper.paperId)?.title ?? paper.paperId;
-    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail)) : surgeText(title, Number(d.detail.split('->')[0]), paper.upvotes);
+    const layout = effectiveLayout(d.view);
+    const index = d.view.papers.findIndex((v) => v.id === paper.paperId);
+    const title = d.view.papers[index]?.title ?? paper.paperId;
+    // Every reply of a `thread` layout goes under the header's thread: it names its paper.
+    const which = layout === 'thread' ? { number: index + 1, title } : undefined;
+    const text = d.event === 'code' ? codeReleasedText(d.detail, paperLinks.github(d.detail), which) : surgeText(title, Number(d.detail.split('->')[0]), Number(d.detail.split('->')[1]), which?.number);
     if (layout === 'digest' && chat.updateDigestPart) {
       const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
       if (part > 0) {
-        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, part);
+        // The message shows what it showed when posted, never a new split of the view (that would move papers between messages).
+        const shown = new Set(deps.followUps.papersAtMessage(d.delivery.id, paper.messageId));
+        const paperIds = d.view.papers.filter((v) => shown.has(v.id)).map((v) => v.id);
+        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, { number: part, of: d.delivery.platformMessageIds.length, paperIds });
         return { messageId: paper.messageId, how: 'edit' };
       }
     }
-    if (!chat.postReply || !paper.threadId) throw new Error(`no thread to reply in (${layout} layout on ${chat.platform})`);
+    if (!chat.postReply || !paper.threadId) throw new PermanentPlatformError('no_thread', `no thread to reply in (${layout} layout on ${chat.platform})`);
     const key = `f-${paper.channelId}-${paper.paperId}-${d.event}`;
+    if (retry) {
+      // An earlier attempt may have posted the reply and lost the answer: look before posting again.
+      if (!chat.findReply) throw new LookupUnavailableError('no_lookup', `${chat.platform} cannot look for an earlier reply`);
+      const found = await chat.findReply(paper.target, paper.threadId, key, text);
+      if (found) return { messageId: found, how: 'reply' };
+    }
     return { messageId: await chat.postReply(paper.target, paper.threadId, text, key), how: 'reply' };
   }
 
@@ -119,20 +135,28 @@ export function createFollowUps(deps: FollowUpsDeps) {
       for (const paper of deps.followUps.postedPapers(since, SURGE.minGain)) {
         const chat = platforms[paper.target.platform];
         if (!chat) continue;
-        for (const d of due(paper)) {
+        for (const found of due(paper)) {
+          // A retry says what the first attempt said (a reply is looked for by its words on Discord).
+          const earlier = deps.followUps.get(paper.channelId, paper.paperId, found.event);
+          const d = earlier?.status === 'pending' && earlier.detail ? { ...found, detail: earlier.detail } : found;
           if (!deps.followUps.claim(paper.channelId, paper.paperId, d.event, d.detail)) continue;
+          const attempts = (earlier?.attempts ?? 0) + 1;
           const log = deps.logger.child({ channelId: paper.channelId, paperId: paper.paperId, event: d.event });
           await pace(chat, paper);
           try {
-            const { messageId, how } = await say(chat, d);
+            const { messageId, how } = await say(chat, d, attempts > 1);
             deps.followUps.markSent(paper.channelId, paper.paperId, d.event, messageId);
             report.posted.push({ channelId: paper.channelId, paperId: paper.paperId, event: d.event, how });
-            log.info({ how, messageId }, 'follow-up posted');
+            log.info({ how, messageId, attempts }, 'follow-up posted');
           } catch (error) {
             report.failed += 1;
-            if (error instanceof RateLimitError) deps.followUps.markPending(paper.channelId, paper.paperId, d.event, describeError(error));
-            else deps.followUps.markFailed(paper.channelId, paper.paperId, d.event, describeError(error));
-            log.warn({ err: describeError(error) }, error instanceof RateLimitError ? 'follow-up rate limited; the next run tries again' : 'follow-up failed; not tried again');
+            const reason = describeError(error);
+            // Refused, or no way to tell whether an earlier attempt posted: given up. Anything else is tried again
+            // at the next run (an edit is idempotent; a reply is looked for first), up to FOLLOW_UP_ATTEMPTS runs.
+            const final = error instanceof PermanentPlatformError || error instanceof LookupUnavailableError || (!(error instanceof RateLimitError) && attempts >= FOLLOW_UP_ATTEMPTS);
+            if (final) deps.followUps.markFailed(paper.channelId, paper.paperId, d.event, reason);
+            else deps.followUps.markPending(paper.channelId, paper.paperId, d.event, reason);
+            log.warn({ err: reason, attempts }, final ? 'follow-up failed; not tried again' : 'follow-up failed; the next run tries again');
           } finally {
             lastPost.set(placeOf(paper), Date.now());
           }

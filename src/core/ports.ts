@@ -41,6 +41,13 @@ export interface ShownPaper {
   threadId?: string;
 }
 
+/** One posted message of a `digest`-layout delivery: its 1-based part of `of`, and the papers it shows, in the view's order. */
+export interface DigestPart {
+  number: number;
+  of: number;
+  paperIds: readonly string[];
+}
+
 /** The result of posting a digest: one platform message id per message sent (parts in order), and where each paper shows. */
 export interface PostResult {
   messageIds: string[];
@@ -95,10 +102,18 @@ export interface ChatPlatform {
    */
   postReply?(target: ChannelTarget, threadId: string, text: string, key: string): Promise<string>;
   /**
-   * Edits part `part` (1-based, `messageId`) of a posted `digest`-layout delivery to show `digest` as it reads
-   * now (e.g. with a paper's new Code link), keeping the part's delivery metadata.
+   * Looks in `threadId` for the reply {@link postReply} posted with `key` and `text` (before trying again after
+   * a failure that may have posted it): its message id, or undefined when none shows. Throws
+   * `LookupUnavailableError` when the look-up cannot be made.
    */
-  updateDigestPart?(target: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: number): Promise<void>;
+  findReply?(target: ChannelTarget, threadId: string, key: string, text: string): Promise<string | undefined>;
+  /**
+   * Edits one posted message (`messageId`) of a `digest`-layout delivery to show the papers it showed
+   * (`part.paperIds`) as `digest` reads now (e.g. with a paper's new Code link), keeping the part's delivery
+   * metadata. Always one message, never split again: the heading goes with the view's first paper, the
+   * overflow and missed lines with its last, and each paper keeps its place (rank) in the whole view.
+   */
+  updateDigestPart?(target: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: DigestPart): Promise<void>;
   /** Posts a short plain notice (health warnings). */
   postNotice(target: ChannelTarget, text: string): Promise<void>;
   /** Tells one person directly (Slack: a DM through conversations.open; Discord: a DM channel). */

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
-import type { DigestLayout, Platform } from '../core/types.ts';
+import type { ChannelKind, DigestLayout, Platform } from '../core/types.ts';
 import type { Db } from './client.ts';
 
 /** What a follow-up says about a posted paper: its code was released, or its upvotes surged. */
@@ -20,7 +20,7 @@ export interface PostedPaper {
   githubRepo: string | null;
   githubStars: number | null;
   upvotes: number;
-  /** Events already said (or being said, or given up on) for this paper in this channel. */
+  /** Events already said (or being said, or given up on) for this paper in this channel; `pending` ones (to try again) are not. */
   done: Set<FollowUpEvent>;
 }
 
@@ -45,6 +45,7 @@ interface PostedRow {
   platform: Platform;
   workspace_id: string;
   target_channel: string;
+  kind: ChannelKind;
   layout: DigestLayout;
   github_repo: string | null;
   github_stars: number | null;
@@ -57,8 +58,9 @@ const MAX_ERROR_CHARS = 500;
 
 /**
  * The `follow_ups` ledger: one row per channel, paper and event, claimed (written `sending`) before anything
- * is posted, so a crash or a second process never says it twice. At most once: a row left `sending` by a
- * process that stopped mid-post is given up ({@link expireSending}), never posted again.
+ * is posted, so a crash or a second process never says it twice. A row put back `pending` (a failure a
+ * retry may fix) is a candidate again; a row left `sending` by a process that stopped mid-post is given up
+ * ({@link expireSending}), never posted again.
  */
 export class FollowUpsRepo {
   private readonly postedStmt: Statement;
@@ -67,19 +69,20 @@ export class FollowUpsRepo {
   private readonly finishStmt: Statement;
   private readonly getStmt: Statement;
   private readonly expireStmt: Statement;
+  private atMessageStmt: Statement | undefined;
 
   constructor(private readonly db: Db) {
     this.postedStmt = db.sqlite.prepare(
-      `SELECT dp.channel_id, dp.paper_id, dp.delivery_id, dp.message_id, dp.thread_id, c.platform, c.workspace_id, c.channel_id AS target_channel,
+      `SELECT dp.channel_id, dp.paper_id, dp.delivery_id, dp.message_id, dp.thread_id, c.platform, c.workspace_id, c.channel_id AS target_channel, c.kind,
               c.layout, p.github_repo, p.github_stars, p.upvotes,
-              (SELECT group_concat(f.event) FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id) AS events
+              (SELECT group_concat(f.event) FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.status <> 'pending') AS events
        FROM delivered_papers dp
        JOIN deliveries d ON d.id = dp.delivery_id
        JOIN channels c ON c.id = dp.channel_id
        JOIN papers p ON p.id = dp.paper_id
        WHERE dp.message_id IS NOT NULL AND d.status = 'sent' AND d.feed_day >= @since AND c.paused = 0 AND c.health = 'ok'
-         AND ((p.github_repo IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = 'code'))
-           OR (p.upvotes >= @minUpvotes AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = 'surge')))`,
+         AND ((p.github_repo IS NOT NULL AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = 'code' AND f.status <> 'pending'))
+           OR (p.upvotes >= @minUpvotes AND NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = 'surge' AND f.status <> 'pending')))`,
     );
     this.insertStmt = db.sqlite.prepare(
       `INSERT INTO follow_ups (channel_id, paper_id, event, detail, status, attempts) VALUES (@channelId, @paperId, @event, @detail, 'sending', 1)
@@ -105,7 +108,7 @@ export class FollowUpsRepo {
   /**
    * Papers posted in sent deliveries of feed days from `since` on (channels not paused nor failing), with
    * their message recorded, that have a GitHub repository now or at least `minUpvotes` upvotes, for an
-   * event not yet in the ledger: the candidates for a follow-up (the caller compares with the posted view).
+   * event not yet in the ledger (or `pending` there): the candidates for a follow-up (the caller compares with the posted view).
    */
   postedPapers(since: Day, minUpvotes: number): PostedPaper[] {
     return (this.postedStmt.all({ since, minUpvotes }) as PostedRow[]).map((r) => ({
@@ -114,7 +117,7 @@ export class FollowUpsRepo {
       deliveryId: r.delivery_id,
       messageId: r.message_id,
       threadId: r.thread_id,
-      target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel },
+      target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel, kind: r.kind },
       layout: r.layout,
       githubRepo: r.github_repo,
       githubStars: r.github_stars,
@@ -137,12 +140,12 @@ export class FollowUpsRepo {
     this.finishStmt.run({ channelId, paperId, event, status: 'sent', messageId, lastError: null });
   }
 
-  /** Nothing was posted and a later run may try again (a rate limit). */
+  /** A later run tries again (a rate limit, or a failure a retry may fix: the caller looks before posting a reply again). */
   markPending(channelId: number, paperId: string, event: FollowUpEvent, reason: string): void {
     this.finishStmt.run({ channelId, paperId, event, status: 'pending', messageId: null, lastError: reason.slice(0, MAX_ERROR_CHARS) });
   }
 
-  /** Given up: refused, or an ambiguous failure that may have posted (never posted again). */
+  /** Given up: refused, out of attempts, or a failure that may have posted with no way to look (never posted again). */
   markFailed(channelId: number, paperId: string, event: FollowUpEvent, reason: string): void {
     this.finishStmt.run({ channelId, paperId, event, status: 'failed', messageId: null, lastError: reason.slice(0, MAX_ERROR_CHARS) });
   }
@@ -160,6 +163,12 @@ export class FollowUpsRepo {
       .prepare(`SELECT id, github_repo AS githubRepo, github_stars AS githubStars, upvotes FROM papers WHERE id IN (${ids.map(() => '?').join(', ')})`)
       .all(...ids) as { id: string; githubRepo: string | null; githubStars: number | null; upvotes: number }[];
     return new Map(rows.map(({ id, ...now }) => [id, now]));
+  }
+
+  /** The papers a delivery recorded at one of its messages (what that message shows), in no particular order. */
+  papersAtMessage(deliveryId: string, messageId: string): string[] {
+    this.atMessageStmt ??= this.db.sqlite.prepare('SELECT paper_id FROM delivered_papers WHERE delivery_id = ? AND message_id = ?').pluck();
+    return this.atMessageStmt.all(deliveryId, messageId) as string[];
   }
 
   get(channelId: number, paperId: string, event: FollowUpEvent): FollowUp | undefined {

@@ -1,3 +1,4 @@
+import type { DigestLayout } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
 import { truncateAtWord } from './paper-view.ts';
 import { missedLine } from './digest-lines.ts';
@@ -25,13 +26,23 @@ export function threadHeader(view: DigestView): ThreadHeader {
 }
 
 /**
+ * The layout `view` is posted in, on every platform: its channel's (absent: `digest`), except that a view
+ * with no papers is always one `digest` message (its notice). Platforms layer their own rules on it (a
+ * Discord forum takes one post per paper).
+ */
+export function effectiveLayout(view: DigestView): DigestLayout {
+  return view.papers.length === 0 ? 'digest' : (view.layout ?? 'digest');
+}
+
+/**
  * How many messages posting `view` makes at least: a `thread` header and one reply per paper, one message
  * per paper for `papers`, one for a `digest` (more when a long one is split). What a channel's pacing plans for.
  */
 export function plannedMessages(view: DigestView | null | undefined): number {
-  if (!view || view.papers.length === 0) return 1;
-  if (view.layout === 'thread') return view.papers.length + 1;
-  if (view.layout === 'papers') return view.papers.length;
+  if (!view) return 1;
+  const layout = effectiveLayout(view);
+  if (layout === 'thread') return view.papers.length + 1;
+  if (layout === 'papers') return view.papers.length;
   return 1;
 }
 
@@ -40,12 +51,21 @@ export function paperPostLine(view: DigestView, index: number): string {
   return `Trending papers · ${view.feedDay} · ${index + 1} of ${view.papers.length}`;
 }
 
-/** What a follow-up says when a posted paper's code is released. */
-export function codeReleasedText(repo: string, url: string): string {
-  return `Code released: ${repo} (${url})`;
+/** Which paper a follow-up is about, when its thread holds several (a `thread` layout's header thread): its place in the digest and title. */
+export interface FollowUpPaper {
+  number: number;
+  title: string;
 }
 
-/** What a follow-up says when a posted paper's upvotes surge. */
-export function surgeText(title: string, before: number, now: number): string {
-  return `Upvotes surging: "${truncateAtWord(title.replace(/\s+/g, ' ').trim(), 150)}" went from ▲ ${before} when posted to ▲ ${now}.`;
+const named = (paper: FollowUpPaper) => `${paper.number}. "${truncateAtWord(paper.title.replace(/\s+/g, ' ').trim(), 150)}"`;
+
+/** What a follow-up says when a posted paper's code is released; `paper` names it where the thread holds several. */
+export function codeReleasedText(repo: string, url: string, paper?: FollowUpPaper): string {
+  return paper ? `Code released for ${named(paper)}: ${repo} (${url})` : `Code released: ${repo} (${url})`;
+}
+
+/** What a follow-up says when a posted paper's upvotes surge; `number` gives its place where the thread holds several. */
+export function surgeText(title: string, before: number, now: number, number?: number): string {
+  const which = number === undefined ? `"${truncateAtWord(title.replace(/\s+/g, ' ').trim(), 150)}"` : named({ number, title });
+  return `Upvotes surging: ${which} went from ▲ ${before} when posted to ▲ ${now}.`;
 }

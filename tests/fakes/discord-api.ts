@@ -338,6 +338,12 @@ export class FakeDiscordApi {
     }
     const channels = this.answerChannels(method, path, body as Record<string, unknown> | undefined);
     if (channels) return channels;
+    if (method === 'GET' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
+      if (this.channels.get(m[1]!)?.type === CHANNEL_TYPE.forum) return { status: 400, body: { code: 50008, message: 'Cannot send messages in a non-text channel' } };
+      // Newest first, at most `limit` (1-100, default 50); a read never returns the nonce a message was created with.
+      const limit = Math.min(100, Math.max(1, Number(call.query.get('limit') ?? 50)));
+      return { status: 200, body: this.messagesIn(m[1]!).reverse().slice(0, limit).map(({ nonce: _nonce, ...message }) => message) };
+    }
     if (method === 'POST' && (m = /^\/channels\/(\d+)\/messages$/.exec(path))) {
       if (this.channels.get(m[1]!)?.type === CHANNEL_TYPE.forum) return { status: 400, body: { code: 50008, message: 'Cannot send messages in a non-text channel' } };
       const b = body as { nonce?: string; enforce_nonce?: boolean };

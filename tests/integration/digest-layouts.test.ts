@@ -141,6 +141,33 @@ describe('Discord layouts', () => {
     expect(ctx.deliveries.paperMessage(channel.id, papers[0]!.id)).toMatchObject({ messageId: messages[0]!.id, threadId: messages[0]!.id });
   }, 30_000);
 
+  it('keeps a papers message Discord accepted when it refuses to start its thread (Missing Permissions): posted without a thread, the channel not paused', async () => {
+    const channel = withLayout('discord', 'papers', ['diffusion']);
+    discord.errorNext('POST', new RegExp(`^/channels/${channel.channelId}/messages/\\d+/threads$`), 403, 50013, 'Missing Permissions');
+    const sent = await deliver(channel);
+    const messages = discord.messagesIn(channel.channelId);
+    expect(messages.map(embedTitle)).toEqual([`1. ${titles[0]}`, `2. ${titles[2]}`]);
+    expect(discord.callsTo('POST', new RegExp(`^/channels/${channel.channelId}/messages$`))).toHaveLength(2);
+    expect(discord.threadsOf(channel.channelId).map((t) => t.id)).toEqual([messages[1]!.id]);
+    expect(sent.platformMessageIds).toEqual(messages.map((m) => m.id));
+    expect(ctx.deliveries.paperMessage(channel.id, papers[0]!.id)).toMatchObject({ messageId: messages[0]!.id, threadId: null });
+    expect(ctx.deliveries.paperMessage(channel.id, papers[2]!.id)).toMatchObject({ messageId: messages[1]!.id, threadId: messages[1]!.id });
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
+  }, 30_000);
+
+  it('posts a thread layout\'s papers in the channel when Discord refuses to start the header\'s thread', async () => {
+    const channel = withLayout('discord', 'thread', ['diffusion']);
+    discord.errorNext('POST', new RegExp(`^/channels/${channel.channelId}/messages/\\d+/threads$`), 403, 50013, 'Missing Permissions');
+    const sent = await deliver(channel);
+    const [header, ...rest] = discord.messagesIn(channel.channelId);
+    expect(String(header!.content)).toContain(`Trending papers · ${today}`);
+    expect(rest.map(embedTitle)).toEqual([`1. ${titles[0]}`, `2. ${titles[2]}`]);
+    expect(discord.threadsOf(channel.channelId)).toEqual([]);
+    expect(sent.platformMessageIds).toEqual([header!.id, ...rest.map((m) => m.id)]);
+    expect(ctx.deliveries.paperMessage(channel.id, papers[2]!.id)).toMatchObject({ messageId: rest[1]!.id, threadId: null });
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
+  }, 30_000);
+
   it('posts one forum post per paper in a forum channel, tagged with its matched topic (tags created once)', async () => {
     const channel = withLayout('discord', 'thread', ['diffusion', 'reinforcement learning from feedback']);
     discord.addForum(channel.channelId, channel.workspaceId);
@@ -156,6 +183,32 @@ describe('Discord layouts', () => {
     expect(sent.platformMessageIds).toEqual(posts.map((t) => t.id));
     expect(discord.callsTo('PATCH', new RegExp(`^/channels/${channel.channelId}$`))).toHaveLength(1);
     expect(ctx.deliveries.paperMessage(channel.id, papers[1]!.id)).toMatchObject({ messageId: posts[1]!.id, threadId: posts[1]!.id });
+  }, 30_000);
+
+  it('posts a digest-layout channel that is a forum as one post per paper (Discord takes no plain messages there)', async () => {
+    const channel = withLayout('discord', 'digest', ['diffusion']);
+    discord.addForum(channel.channelId, channel.workspaceId);
+    const sent = await deliver(channel);
+    expect(sent.view?.layout).toBeUndefined();
+    expect(discord.callsTo('POST', new RegExp(`^/channels/${channel.channelId}/messages$`))).toHaveLength(0);
+    const posts = discord.threadsOf(channel.channelId);
+    expect(posts.map((t) => t.name)).toEqual([titles[0], titles[2]]);
+    expect(discord.messagesIn(posts[1]!.id).map(embedTitle)).toEqual([`2. ${titles[2]}`]);
+    expect(sent.platformMessageIds).toEqual(posts.map((t) => t.id));
+    expect(ctx.deliveries.paperMessage(channel.id, papers[2]!.id)).toMatchObject({ messageId: posts[1]!.id, threadId: posts[1]!.id });
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
+  }, 30_000);
+
+  it('posts an empty day\'s notice in a forum as one post named after the day', async () => {
+    const channel = ctx.channels.update(enrolChannel(ctx, 'discord', { topics: ['no paper is about this'], emptyBehaviour: 'notice' }).id, { layout: 'papers' });
+    discord.addForum(channel.channelId, channel.workspaceId);
+    const sent = await deliver(channel);
+    expect(sent.view?.papers).toEqual([]);
+    const posts = discord.threadsOf(channel.channelId);
+    expect(posts.map((t) => t.name)).toEqual([`Trending papers · ${today}`]);
+    expect(String(discord.messagesIn(posts[0]!.id)[0]!.content)).toContain(sent.view!.notice!);
+    expect(sent.platformMessageIds).toEqual([posts[0]!.id]);
+    expect(ctx.channels.get(channel.id)).toMatchObject({ health: 'ok', paused: false });
   }, 30_000);
 
   it('creates forum tags only while the forum has room for them (20 at most), posting the rest untagged', async () => {

@@ -54,7 +54,9 @@ describe('Discord chat platform (digests through REST)', () => {
     const error = await caught(wrong.postDigest(t, digest(1), 'dlv-wrong-token'));
     expect(error).toBeInstanceOf(TransientPlatformError);
     expect(String((error as Error).message)).toContain('401');
-    expect(posts(t)[0]!.headers.authorization).toBe('Bot not-the-bot-token');
+    // The first call (what kind of channel this is: a forum takes posts only) already carries the token Discord refuses.
+    expect(api.callsTo('GET', new RegExp(`^/channels/${t.channelId}$`))[0]!.headers.authorization).toBe('Bot not-the-bot-token');
+    expect(posts(t)).toHaveLength(0);
   });
 
   it('posts a digest with the bot token, the delivery id as nonce and enforce_nonce', async () => {
@@ -113,6 +115,7 @@ describe('Discord chat platform (digests through REST)', () => {
     [404, 10003, 'Unknown Channel'],
     [403, 50001, 'Missing Access'],
     [403, 50013, 'Missing Permissions'],
+    [400, 50008, 'Cannot send messages in a non-text channel'],
   ])('turns a %i with code %i (%s) into a PermanentPlatformError', async (status, code, message) => {
     const t = target();
     api.errorNext('POST', new RegExp(`^/channels/${t.channelId}/messages$`), status, code, message);

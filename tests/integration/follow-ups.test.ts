@@ -92,8 +92,9 @@ describe('follow-ups on posted papers', () => {
 
     const header = slack.messagesIn(slackThread.channelId)[0]!;
     const replies = slack.repliesTo(slackThread.channelId, header.ts).map((r) => r.text);
-    expect(replies.filter((t) => t.startsWith('Code released'))).toEqual(['Code released: acme/diffusion (https://github.com/acme/diffusion)']);
-    expect(replies.filter((t) => t.startsWith('Upvotes surging'))).toEqual(['Upvotes surging: "A paper about to surge" went from ▲ 10 when posted to ▲ 200.']);
+    // Every reply of a thread layout is under the header's thread: each names its paper.
+    expect(replies.filter((t) => t.startsWith('Code released'))).toEqual(['Code released for 1. "Diffusion without code yet": acme/diffusion (https://github.com/acme/diffusion)']);
+    expect(replies.filter((t) => t.startsWith('Upvotes surging'))).toEqual(['Upvotes surging: 2. "A paper about to surge" went from ▲ 10 when posted to ▲ 200.']);
     expect(ctx.followUps.get(slackThread.id, SURGING, 'surge')).toMatchObject({ status: 'sent', detail: '10->200' });
 
     const digestMessage = slack.messagesIn(slackDigest.channelId)[0]!;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { renderLayout as discordLayout } from '../../adapters/discord/discord-layouts.ts';
 import { renderLayout as slackLayout } from '../../adapters/slack/slack-layouts.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { threadHeader } from '../../src/format/layout-lines.ts';
+import { effectiveLayout, plannedMessages, threadHeader } from '../../src/format/layout-lines.ts';
+import { discordLayout as discordLayoutOf } from '../../adapters/discord/discord-layouts.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { makePaper } from '../helpers/papers.ts';
 
@@ -42,5 +43,19 @@ describe('layout rendering', () => {
     expect(parts[0]!.tags).toEqual(['a very long topic…']);
     expect(parts[0]!.tags![0]!.length).toBeLessThanOrEqual(20);
     expect(parts.slice(1).map((p) => p.tags)).toEqual([[], [], []]);
+  });
+
+  it('decides each view\'s layout in one rule: the channel\'s, an empty view one digest message, a Discord forum one post per part', () => {
+    const empty = { feedDay: '2025-03-17', papers: [], layout: 'thread' as const, notice: 'No new papers.' };
+    expect([effectiveLayout(view(undefined)), effectiveLayout(view('thread')), effectiveLayout(view('papers')), effectiveLayout(empty)]).toEqual(['digest', 'thread', 'papers', 'digest']);
+    expect([plannedMessages(view('thread')), plannedMessages(view('papers')), plannedMessages(empty), plannedMessages(view(undefined))]).toEqual([5, 4, 1, 1]);
+    expect([discordLayoutOf(view(undefined), true), discordLayoutOf(empty, true), discordLayoutOf(view('thread'), false)]).toEqual(['forum', 'forum', 'thread']);
+  });
+
+  it('escapes every Slack notification text, so a title\'s <!channel> or <@U1> is never a mention', () => {
+    const loud = [toPaperView(makePaper({ title: 'Ping <!channel> & <@U123> now' })), ...papers];
+    const all = (['digest', 'thread', 'papers'] as const).flatMap((layout) => slackLayout({ feedDay: '2025-03-17', papers: loud, layout }).map((p) => p.message.text));
+    expect(all.some((t) => t.includes('Ping &lt;!channel&gt; &amp; &lt;@U123&gt; now'))).toBe(true);
+    expect(all.filter((t) => t.includes('<'))).toEqual([]);
   });
 });

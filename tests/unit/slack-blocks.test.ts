@@ -123,7 +123,7 @@ describe('Slack digest rendering', () => {
       ['👎 Less like this', undefined],
       ['🔖 Save', undefined],
     ]);
-    expect(message!.text).toBe('Trending papers · 2025-03-12: Attention & <Everything>');
+    expect(message!.text).toBe('Trending papers · 2025-03-12: Attention &amp; &lt;Everything&gt;');
   });
 
   it('leaves out the Code button when there is no repository', () => {
