@@ -7,7 +7,7 @@ import type { Deliverer } from '../../src/app/deliverer.ts';
 import type { ChatPlatform } from '../../src/core/ports.ts';
 import type { Channel, DigestLayout, Platform } from '../../src/core/types.ts';
 import type { DigestView } from '../../src/core/views.ts';
-import { PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
+import { RateLimitError, TransientPlatformError } from '../../src/errors.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
@@ -172,18 +172,16 @@ describe('looking up only after an ambiguous ending', () => {
 });
 
 describe('a Discord thread layout in a channel that is itself a thread', () => {
-  it('fails for good at the thread step with a reason that says to choose the digest layout, the header posted once', async () => {
+  it('posts the header once and the papers after it in the channel, since no thread can be started there', async () => {
     const parent = String(940_000_000_000_000_001n);
     const channel = enrol('discord', 'thread');
     discord.addThread(channel.channelId, parent);
     const id = digestFor(channel);
-    const error = await rejection(attempt(discordChat, id));
-    expect(error).toBeInstanceOf(PermanentPlatformError);
-    expect(error).toMatchObject({ reason: expect.stringMatching(/^50024: this channel cannot hold a thread/) });
-    expect(discord.messagesIn(channel.channelId)).toHaveLength(1);
-    const failed = ctx.deliveries.get(id)!;
-    expect(failed.status).toBe('failed');
-    expect(failed.lastError).toMatch(/50024.*digest layout/);
-    expect(ctx.channels.get(channel.id)!.health).toBe('failing');
+    expect(await attempt(discordChat, id)).toMatchObject({ outcome: 'sent' });
+    expect(discord.messagesIn(channel.channelId)).toHaveLength(1 + papers.length);
+    expect(ctx.deliveries.get(id)!.status).toBe('sent');
+    expect(ctx.channels.get(channel.id)!.health).toBe('ok');
+    expect(await attempt(discordChat, id)).toMatchObject({ outcome: 'already' });
+    expect(discord.messagesIn(channel.channelId)).toHaveLength(1 + papers.length);
   });
 });
