@@ -94,7 +94,6 @@ export function deliveryIdFor(channelId: number, feedDay: Day, round = 0): strin
 export class DeliveriesRepo {
   private attemptStateStmt: Statement | undefined;
   private setPaperMessage: Statement | undefined;
-  private paperAtStmt: Statement | undefined;
   private paperMessageStmt: Statement | undefined;
   private idsStmt: Statement | undefined;
   private setIdsStmt: Statement | undefined;
@@ -352,22 +351,6 @@ export class DeliveriesRepo {
     this.db.sqlite.transaction(() => {
       for (const s of shown) stmt.run({ deliveryId, paperId: s.paperId, messageId: s.messageId, threadId: s.threadId ?? null });
     })();
-  }
-
-  /**
-   * The paper a platform message shows in a channel, when it shows exactly one (a `thread` reply or a
-   * `papers` post; a `digest` message shows several, so it answers undefined).
-   */
-  paperAtMessage(target: ChannelTarget, messageId: string): { channelId: number; paperId: string } | undefined {
-    this.paperAtStmt ??= this.db.sqlite.prepare(
-      `SELECT p.channel_id AS channelId, MIN(p.paper_id) AS paperId, COUNT(*) AS n FROM delivered_papers p JOIN channels c ON c.id = p.channel_id
-       WHERE p.message_id = @messageId AND c.platform = @platform AND c.workspace_id = @workspaceId AND c.channel_id = @channelId
-       GROUP BY p.channel_id`,
-    );
-    const row = this.paperAtStmt.get({ messageId, platform: target.platform, workspaceId: target.workspaceId, channelId: target.channelId }) as
-      | { channelId: number; paperId: string; n: number }
-      | undefined;
-    return row && row.n === 1 ? { channelId: row.channelId, paperId: row.paperId } : undefined;
   }
 
   /** Where a paper delivered to a channel is showing: its message and thread, once posted. */

@@ -77,7 +77,7 @@ describe('Slack layouts', () => {
     expect(sent.platformMessageIds).toEqual([header!.ts, ...replies.map((r) => r.ts)]);
     for (const [i, p] of papers.entries()) {
       expect(ctx.deliveries.paperMessage(channel.id, p.id)).toMatchObject({ messageId: replies[i]!.ts, threadId: header!.ts });
-      expect(ctx.deliveries.paperAtMessage({ platform: 'slack', workspaceId: channel.workspaceId, channelId: channel.channelId }, replies[i]!.ts)?.paperId).toBe(p.id);
+      expect(ctx.postedPapers.papersAt({ platform: 'slack', workspaceId: channel.workspaceId, channelId: channel.channelId }, replies[i]!.ts)).toEqual([p.id]);
     }
   }, 30_000);
 
