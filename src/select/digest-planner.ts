@@ -196,7 +196,9 @@ export class DigestPlanner {
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey: days.join(','), newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
     const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0);
-    if (tasted?.why) view.papers = view.papers.map((p, i) => (tasted.why![i] ? { ...p, why: tasted.why![i] } : p));
+    const why = tasted?.why;
+    // A pick's view with its why line is kept with the line (src/select/taste-cache.ts), shared by every plan that says it.
+    if (why) view.papers = view.papers.map((p, i) => (why[i] ? (why[i].view ??= { ...p, why: why[i].line }) : p));
     return {
       channelId: channel.id,
       feedDay,

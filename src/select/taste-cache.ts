@@ -1,21 +1,31 @@
 import type { DigestDecisions } from '../core/decisions.ts';
+import type { PaperView } from '../core/views.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
-import { selectPapers, type Candidate, type Selection, type SelectionInput } from './select-papers.ts';
-import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
-import { rankIndices, recordDecisions, whyLine, type TasteParts, type TasteRanking } from './taste-ranking.ts';
-import type { DigestPick } from './select-papers.ts';
+import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
+import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteScorer, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
+import type { DigestPick, Selection } from './select-papers.ts';
 
 /** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
 export interface TastedSelection {
   selection: Selection;
   /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
-  why?: string[];
+  why?: PickWhy[];
   decisions?: DigestDecisions;
+}
+
+/**
+ * A pick's why line, kept while the channel's taste and the candidates are the same, with a slot where the
+ * planner keeps the pick's view carrying the line (so that channels planned again share it).
+ */
+export interface PickWhy {
+  line: string;
+  view?: PaperView;
 }
 
 /** What `/papers taste` shows: the channel's taste in words. */
@@ -44,18 +54,68 @@ interface TasteEntry {
 interface VotedTerms {
   terms: Map<string, Term>;
   title: string;
+  /** The title as why lines quote it. */
+  short: string;
+  /** What the terms were made from: title, abstract and keywords. */
+  text: string;
+}
+
+interface VotedEntry {
+  /** The {@link TasteCache} epoch the paper was last read at (an ingest starts a new one). */
+  epoch: number;
+  /** Undefined when the paper is not stored. */
+  voted: VotedTerms | undefined;
 }
 
 interface Space {
   space: TasteSpace;
-  positions: Map<string, number>;
-  /** Each taste's scores of these candidates and the liked paper nearest each: computed once per set of days until its votes change. */
-  scores: WeakMap<ChannelTaste, { scores: Float64Array; liked: Int32Array }>;
+  /** The candidates the space was built from: a position in them is a position in the space. */
+  candidates: readonly Candidate[];
+  /** Each taste's scorer of these candidates and its last top N: kept for this set of days until its votes change. */
+  scorers: WeakMap<ChannelTaste, Scored>;
+  /** Why lines by candidate position, topic and the liked paper named (with its ups): shared by every channel that says one. */
+  why: Map<string, PickWhy>;
+  /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
+  momentum: Map<Day, Float64Array>;
+}
+
+/** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
+interface LastTop {
+  at: Int32Array;
+  topics: (string | undefined)[];
+  topN: number;
+  /** Positions in `at`, best first. */
+  order: number[];
+  why: PickWhy[];
+}
+
+interface Scored {
+  scorer: TasteScorer;
+  last?: LastTop;
+}
+
+interface Scratch {
+  at: Int32Array;
+  topicAt: (string | undefined)[];
+  momentum: Float64Array;
+  taste: Float64Array;
+  score: Float64Array;
+}
+
+/** Whether a taste's last top N came from these qualifying papers, with these topics. */
+function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string | undefined)[], q: number): boolean {
+  if (last.at.length !== q) return false;
+  for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k]) return false;
+  return true;
 }
 
 const MAX_SPACES = 16;
 /** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
 const MAX_TASTES = 100_000;
+/** Voted papers whose terms are kept; beyond it the cache starts again. */
+const MAX_VOTED = 100_000;
+
+const textOf = (paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>) => `${paper.title}\u0000${paper.abstract}\u0000${paper.aiKeywords.join('\u0000')}`;
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -66,7 +126,9 @@ const MAX_TASTES = 100_000;
 export class TasteCache {
   private readonly vectoriser = new PaperTerms();
   private readonly tastes = new Map<string, TasteEntry>();
-  private readonly voted = new Map<string, VotedTerms | null>();
+  private readonly voted = new Map<string, VotedEntry>();
+  private epoch = 0;
+  private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
   private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
@@ -111,53 +173,105 @@ export class TasteCache {
 
   /**
    * Every qualifying paper of `input` (today's rules), re-ranked by momentum and taste when there is a
-   * taste, cut to top N; with `record`, what was decided about every candidate.
+   * taste, cut to top N; with `record`, what was decided about every candidate. Only the qualifying papers
+   * are scored, only the picks get a nearest liked paper, and without `record` only the top N are ordered.
    */
   select(
     input: SelectionInput & { ranked: true },
     o: { bundleKey: string; newestDay: Day; taste: ChannelTaste | undefined; record: boolean; days: Day[]; topics: string[] },
   ): TastedSelection {
-    const rejected: { candidate: Candidate; reason: 'delivered' | 'off-topic' | 'low' }[] = [];
-    const all = selectPapers({ ...input, topN: Number.MAX_SAFE_INTEGER, ...(o.record ? { onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : {}) });
+    const rejected: { candidate: Candidate; reason: Rejection }[] = [];
+    const { candidates } = input;
     const topN = Math.max(0, input.topN);
-    let order: readonly number[] | undefined;
-    let ranking: TasteRanking | undefined;
-    let why: string[] | undefined;
+    const scratch = this.scratchFor(candidates.length);
+    const { at, topicAt } = scratch;
+    let q = 0;
+    const take = (_c: Candidate, i: number, topic: string | undefined) => {
+      at[q] = i;
+      topicAt[q++] = topic;
+    };
+    forEachQualifying(o.record ? { ...input, onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : input, take);
+    const pickAt = (k: number) => pickOf(candidates[at[k]!]!, topicAt[k]);
     const { taste } = o;
-    if (taste) {
-      const { space, positions, scores: cached } = this.space(o.bundleKey, input.candidates);
-      let scored = cached.get(taste);
-      if (!scored) cached.set(taste, (scored = space.evaluate(taste, this.termsOf)));
-      const { scores, liked } = scored;
-      const at = all.picks.map((p) => positions.get(p.paper.id)!);
-      ranking = rankIndices(all.picks, (_p, i) => scores[at[i]!]!, o.newestDay, taste.weight);
-      order = ranking.order;
-      why = order.slice(0, topN).map((i) => {
-        const pick = all.picks[i]!;
-        const e = ranking!.taste[i]! > 0 ? liked[at[i]!]! : -1;
-        const like = e >= 0 ? taste.examples[e]! : undefined;
-        const title = like ? this.votedPaper(like.paperId)?.title : undefined;
-        return whyLine(pick, like && title !== undefined ? { paperId: like.paperId, title, up: like.up } : undefined);
-      });
+    if (!taste) {
+      const order = Array.from({ length: q }, (_, k) => k);
+      const picks = order.slice(0, topN).map(pickAt);
+      return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
     }
-    const ranked = order ?? all.picks.map((_, i) => i);
-    const picks = ranked.slice(0, topN).map((i) => all.picks[i]!);
-    const selection = { picks, overflow: ranked.length - picks.length };
-    const qualified: { pick: DigestPick; parts?: TasteParts }[] = o.record
-      ? ranked.map((i) => ({ pick: all.picks[i]!, ...(ranking ? { parts: { momentum: ranking.momentum[i]!, taste: ranking.taste[i]!, score: ranking.score[i]! } } : {}) }))
-      : [];
-    const decisions = o.record
-      ? recordDecisions({
-          days: o.days,
-          topics: o.topics,
-          topN,
-          minUpvotes: input.minUpvotes,
-          ...(taste ? { taste: { votes: taste.votes, papers: taste.papers.length } } : {}),
-          qualified,
-          rejected,
-        })
-      : undefined;
-    return { selection, ...(why ? { why } : {}), ...(decisions ? { decisions } : {}) };
+    const s = this.space(o.bundleKey, candidates);
+    let scored = s.scorers.get(taste);
+    if (!scored) s.scorers.set(taste, (scored = { scorer: s.space.scorer(taste, this.termsOf) }));
+    if (!o.record) {
+      // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
+      const last = scored.last;
+      if (last && last.topN === topN && sameQualifying(last, at, topicAt, q)) {
+        const picks = last.order.map(pickAt);
+        return { selection: { picks, overflow: q - picks.length }, why: last.why };
+      }
+    }
+    const { scorer } = scored;
+    let momentumOf = s.momentum.get(o.newestDay);
+    if (!momentumOf) s.momentum.set(o.newestDay, (momentumOf = Float64Array.from(candidates, (c) => rawMomentum(c, o.newestDay))));
+    // Planning without a record keeps nothing of the ranking but its top N: it runs in scratch arrays.
+    const momentum = o.record ? new Float64Array(q) : scratch.momentum;
+    const scores = o.record ? new Float64Array(q) : scratch.taste;
+    for (let k = 0; k < q; k++) {
+      momentum[k] = momentumOf[at[k]!]!;
+      scores[k] = scorer.score(at[k]!);
+    }
+    const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
+    const { order } = ranking;
+    const top = Math.min(topN, order.length);
+    const picks = new Array<DigestPick>(top);
+    const why = new Array<PickWhy>(top);
+    for (let j = 0; j < top; j++) {
+      const k = order[j]!;
+      const pick = (picks[j] = pickAt(k));
+      const e = ranking.taste[k]! > 0 ? scorer.nearestLiked(at[k]!) : -1;
+      const like = e >= 0 ? taste.examples[e]! : undefined;
+      const voted = like ? this.votedPaper(like.paperId) : undefined;
+      const key = voted ? `${at[k]}\u0000${pick.topic ?? ''}\u0000${like!.paperId}\u0000${like!.up}` : `${at[k]}\u0000${pick.topic ?? ''}`;
+      let said = s.why.get(key);
+      if (!said) s.why.set(key, (said = { line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
+      why[j] = said;
+    }
+    const selection: Selection = { picks, overflow: q - top };
+    if (!o.record) {
+      scored.last = { at: at.slice(0, q), topics: topicAt.slice(0, q), topN, order: order.slice(0, top), why };
+      return { selection, why };
+    }
+    const qualified = order.map((k, j) => ({
+      pick: j < top ? picks[j]! : pickAt(k),
+      parts: { momentum: ranking.momentum[k]!, taste: ranking.taste[k]!, score: ranking.score[k]! },
+    }));
+    return { selection, why, decisions: this.record(input, o, qualified, rejected) };
+  }
+
+  private record(
+    input: SelectionInput,
+    o: { taste: ChannelTaste | undefined; days: Day[]; topics: string[] },
+    qualified: { pick: DigestPick; parts?: TasteParts }[],
+    rejected: { candidate: Candidate; reason: Rejection }[],
+  ): DigestDecisions {
+    const { taste } = o;
+    return recordDecisions({
+      days: o.days,
+      topics: o.topics,
+      topN: Math.max(0, input.topN),
+      minUpvotes: input.minUpvotes,
+      ...(taste ? { taste: { votes: taste.votes, papers: taste.papers.length } } : {}),
+      qualified,
+      rejected,
+    });
+  }
+
+  /** Arrays for one selection at a time (planning is synchronous), grown to the largest candidate list seen. */
+  private scratchFor(n: number): Scratch {
+    if (this.scratch.at.length < n) {
+      const size = Math.max(n, 2 * this.scratch.at.length);
+      this.scratch = { at: new Int32Array(size), topicAt: new Array(size), momentum: new Float64Array(size), taste: new Float64Array(size), score: new Float64Array(size) };
+    }
+    return this.scratch;
   }
 
   /** The channel's taste in words, its terms weighed in the idf of `recent` papers (and the voted ones). */
@@ -182,29 +296,32 @@ export class TasteCache {
     return { ...counts, positive, negative };
   }
 
+  /** After an ingest: the spaces go, and each voted paper is read again (its terms kept when its text is the same). */
   invalidate(): void {
-    this.voted.clear();
+    this.epoch++;
     this.spaces.clear();
   }
 
   private space(key: string, candidates: readonly Candidate[]): Space {
     let s = this.spaces.get(key);
-    if (!s) {
+    if (!s || s.candidates !== candidates) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      const papers = candidates.map((c) => c.paper);
-      s = { space: new TasteSpace(papers, this.vectoriser), positions: new Map(papers.map((p, i) => [p.id, i])), scores: new WeakMap() };
+      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, scorers: new WeakMap(), why: new Map(), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
   }
 
   private votedPaper(paperId: string): VotedTerms | undefined {
-    let v = this.voted.get(paperId);
-    if (v === undefined) {
+    let entry = this.voted.get(paperId);
+    if (entry?.epoch !== this.epoch) {
       const paper = this.deps.papers.get(paperId);
-      v = paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title } : null;
-      this.voted.set(paperId, v);
+      const text = paper && textOf(paper);
+      const kept = entry?.voted && entry.voted.text === text ? entry.voted : undefined;
+      const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), text: text! } : undefined);
+      if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
+      this.voted.set(paperId, (entry = { epoch: this.epoch, voted }));
     }
-    return v ?? undefined;
+    return entry.voted;
   }
 }

@@ -64,6 +64,8 @@ export type TermsOf = (paperId: string) => Map<string, Term> | undefined;
 const NEAREST_MIN = 0.1;
 
 interface Postings {
+  /** The term's idf in the collection. */
+  idf: number;
   idx: number[];
   w: number[];
 }
@@ -91,7 +93,7 @@ export class TasteSpace {
     all.forEach((terms, i) => {
       for (const [stem, w] of this.unit(terms)) {
         let post = this.postings.get(stem);
-        if (!post) this.postings.set(stem, (post = { idx: [], w: [] }));
+        if (!post) this.postings.set(stem, (post = { idf: this.idf(stem), idx: [], w: [] }));
         post.idx.push(i);
         post.w.push(w);
       }
@@ -121,16 +123,40 @@ export class TasteSpace {
     let sims = this.sims.get(paperId);
     if (sims === undefined) {
       const terms = termsOf(paperId);
-      sims = terms ? new Float64Array(this.size) : null;
-      if (terms && sims) {
-        for (const [stem, w] of this.unit(terms)) {
-          const post = this.postings.get(stem);
-          if (post) for (let k = 0; k < post.idx.length; k++) sims[post.idx[k]!]! += w * post.w[k]!;
-        }
-      }
+      sims = terms ? this.cosines(terms) : null;
       this.sims.set(paperId, sims);
     }
     return sims;
+  }
+
+  /** {@link unit} of `terms` dotted with every paper of the collection, without building the vector. */
+  private cosines(terms: Map<string, Term>): Float64Array {
+    const sims = new Float64Array(this.size);
+    const weights = new Float64Array(terms.size);
+    const posts: (Postings | undefined)[] = new Array(terms.size);
+    const unknown = Math.log(1 + this.size);
+    let sum = 0;
+    let k = 0;
+    for (const [stem, term] of terms) {
+      const post = this.postings.get(stem);
+      const w = tfWeight(term.tf) * (post ? post.idf : unknown);
+      weights[k] = w;
+      posts[k++] = post;
+      sum += w * w;
+    }
+    const norm = Math.sqrt(sum);
+    for (let t = 0; t < k; t++) {
+      const post = posts[t];
+      if (!post) continue;
+      const w = norm > 0 ? weights[t]! / norm : weights[t]!;
+      for (let j = 0; j < post.idx.length; j++) sims[post.idx[j]!]! += w * post.w[j]!;
+    }
+    return sims;
+  }
+
+  /** The taste's scores of this collection's papers, each computed when first asked (see {@link TasteScorer}). */
+  scorer(taste: ChannelTaste, termsOf: TermsOf): TasteScorer {
+    return new TasteScorer(this, taste, termsOf);
   }
 
   /**
@@ -184,5 +210,54 @@ export class TasteSpace {
     const pick = (keep: (w: number) => boolean) =>
       all.filter((t) => keep(t.weight)).sort(order).slice(0, limit).map(({ word, weight }) => ({ word, weight }));
     return { positive: pick((w) => w > 1e-9), negative: pick((w) => w < -1e-9) };
+  }
+}
+
+/**
+ * A channel's taste over one collection, paper by paper: the same Rocchio score and nearest liked paper as
+ * {@link TasteSpace.evaluate} (the same sums in the same order, so the same numbers), computed only for the
+ * papers asked about (those that qualified for the channel's digest; the nearest liked one only for its
+ * picks). Each voted paper's cosines are the collection's, shared by every channel.
+ */
+export class TasteScorer {
+  private readonly sims: Float64Array[] = [];
+  private readonly nets: number[] = [];
+  /** For each of `sims`, its index in `taste.examples`. */
+  private readonly examples: number[] = [];
+  private readonly total: number;
+
+  constructor(space: TasteSpace, taste: ChannelTaste, termsOf: TermsOf) {
+    let total = 0;
+    for (let e = 0; e < taste.examples.length; e++) {
+      const ex = taste.examples[e]!;
+      const sims = space.similarities(ex.paperId, termsOf);
+      if (!sims) continue;
+      total += Math.abs(ex.net);
+      this.sims.push(sims);
+      this.nets.push(ex.net);
+      this.examples.push(e);
+    }
+    this.total = total;
+  }
+
+  /** The taste score of the collection's paper at `i` (-1: unlike its votes, to 1). */
+  score(i: number): number {
+    let s = 0;
+    for (let k = 0; k < this.sims.length; k++) s += this.nets[k]! * this.sims[k]![i]!;
+    return this.total > 0 ? s / this.total : s;
+  }
+
+  /** The liked paper most like the collection's paper at `i` (index into `taste.examples`), or -1 when none has a cosine above `min`. */
+  nearestLiked(i: number, min = NEAREST_MIN): number {
+    let best = min;
+    let liked = -1;
+    for (let k = 0; k < this.sims.length; k++) {
+      const s = this.sims[k]![i]!;
+      if (this.nets[k]! > 0 && s > best) {
+        best = s;
+        liked = this.examples[k]!;
+      }
+    }
+    return liked;
   }
 }

@@ -25,7 +25,7 @@ import { makePaper } from '../helpers/papers.ts';
 import { syntheticCorpus, type SyntheticPaper } from './corpus.ts';
 
 const TODAY = '2026-03-20';
-const NOW = new Date(`${TODAY}T15:00:00Z`);
+export const NOW = new Date(`${TODAY}T15:00:00Z`);
 const WORKSPACE = 'TBENCH';
 const EARLIER_DAYS = 10;
 const PER_DAY = 100;
@@ -114,24 +114,30 @@ export interface TasteReport {
   vote: { voteP50: number; voteP99: number; planP50: number; planP99: number; bothP99: number; asked: number };
 }
 
+/** The bench's database: ten earlier days and today of 100 papers each, `count` channels with topics and votes. */
+export function setUp(count: number): { bench: Bench; channels: Channel[]; earlier: string[] } {
+  const bench = openBench('taste');
+  const { ctx } = bench;
+  const corpus = syntheticCorpus(PER_DAY * (EARLIER_DAYS + 1), 7);
+  const papers = corpus.papers.map(toPaper);
+  const earlier: string[] = [];
+  for (let d = 0; d < EARLIER_DAYS; d++) {
+    const day = papers.slice(d * PER_DAY, (d + 1) * PER_DAY);
+    seedDay(ctx, addDays(TODAY, d - EARLIER_DAYS), day);
+    earlier.push(...day.map((p) => p.id));
+  }
+  seedDay(ctx, TODAY, papers.slice(EARLIER_DAYS * PER_DAY));
+  enrolAndVote(ctx, count, corpus.words, earlier);
+  return { bench, channels: ctx.channels.list(), earlier };
+}
+
 /** planMany with and without votes, and a vote followed by re-planning the channel. */
 export function planning(options: { channels?: number; runs?: number } = {}): TasteReport {
   const count = options.channels ?? 10_000;
   const runs = options.runs ?? 7;
-  const bench = openBench('taste');
+  const { bench, channels, earlier } = setUp(count);
   const { ctx } = bench;
   try {
-    const corpus = syntheticCorpus(PER_DAY * (EARLIER_DAYS + 1), 7);
-    const papers = corpus.papers.map(toPaper);
-    const earlier: string[] = [];
-    for (let d = 0; d < EARLIER_DAYS; d++) {
-      const day = papers.slice(d * PER_DAY, (d + 1) * PER_DAY);
-      seedDay(ctx, addDays(TODAY, d - EARLIER_DAYS), day);
-      earlier.push(...day.map((p) => p.id));
-    }
-    seedDay(ctx, TODAY, papers.slice(EARLIER_DAYS * PER_DAY));
-    enrolAndVote(ctx, count, corpus.words, earlier);
-    const channels = ctx.channels.list();
     const base = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search });
     const votedPapers = ctx.db.sqlite.prepare('SELECT COUNT(DISTINCT paper_id) FROM votes').pluck().get() as number;
 
@@ -214,7 +220,7 @@ export interface WhyReport {
 /** `/papers why` through the command core, for a channel with `digests` recorded digests, at `papers` stored papers. */
 export async function why(options: { papers?: number; digests?: number; asked?: number } = {}): Promise<WhyReport> {
   const count = options.papers ?? 200_000;
-  const digests = Math.min(options.digests ?? 365, Math.floor(count / PER_DAY) - 1);
+  const digests = Math.min(options.digests ?? 365, Math.floor((count - 1_000) / PER_DAY / 2));
   const bench = openBench('taste-why');
   const { ctx } = bench;
   try {
