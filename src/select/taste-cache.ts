@@ -7,7 +7,7 @@ import type { PapersRepo } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
-import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteScorer, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { fitTaste, tallyVotes, TasteScorer, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
 import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
@@ -48,7 +48,22 @@ interface TasteEntry {
   /** The channel's votes fingerprint the taste was fitted from, and the votes generation it was last checked at. */
   version: string;
   checkedAt: string;
-  taste: ChannelTaste | undefined;
+  taste: PlannedTaste | undefined;
+}
+
+/** A channel's taste as the planner holds it (see {@link TasteCache.tasteOf}): what select needs, found without lookups. */
+export interface PlannedTaste extends ChannelTaste {
+  /** Each example's slot among the voted papers the cache knows. */
+  slots: Int32Array;
+  /** Its scorer over the candidates it was last ranked against, and its last top N there. */
+  plan?: TastePlan;
+}
+
+/** A taste's state in one set of candidates (the planner's business only). */
+export interface TastePlan {
+  space: object;
+  scorer: TasteScorer;
+  last?: LastTop;
 }
 
 interface VotedTerms {
@@ -71,27 +86,22 @@ interface Space {
   space: TasteSpace;
   /** The candidates the space was built from: a position in them is a position in the space. */
   candidates: readonly Candidate[];
-  /** Each taste's scorer of these candidates and its last top N: kept for this set of days until its votes change. */
-  scorers: WeakMap<ChannelTaste, Scored>;
-  /** Why lines by candidate position, topic and the liked paper named (with its ups): shared by every channel that says one. */
+  /** Each voted paper's cosines to these candidates, by slot (null: not stored). */
+  sims: (Float64Array | null | undefined)[];
+  /** Why lines by candidate, topic and the liked paper named (with its ups): shared by every channel that says one. */
   why: Map<string, PickWhy>;
   /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
   momentum: Map<Day, Float64Array>;
 }
 
 /** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
-interface LastTop {
+export interface LastTop {
   at: Int32Array;
   topics: (string | undefined)[];
   topN: number;
   /** Positions in `at`, best first. */
   order: number[];
   why: PickWhy[];
-}
-
-interface Scored {
-  scorer: TasteScorer;
-  last?: LastTop;
 }
 
 interface Scratch {
@@ -128,6 +138,10 @@ export class TasteCache {
   private readonly tastes = new Map<string, TasteEntry>();
   private readonly voted = new Map<string, VotedEntry>();
   private epoch = 0;
+  /** Voted papers by slot (see {@link slotOf}): slots are never reused, so a cached taste's slots stay right. */
+  private readonly slots = new Map<string, number>();
+  private readonly slotIds: string[] = [];
+  private readonly votedBySlot: (VotedEntry | undefined)[] = [];
   private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
   private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
@@ -138,7 +152,7 @@ export class TasteCache {
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
    * `data_version` read while nothing was voted since the last check; `batch` saves even that for many channels.
    */
-  tasteOf(target: ChannelTarget, batch?: VoteBatch): ChannelTaste | undefined {
+  tasteOf(target: ChannelTarget, batch?: VoteBatch): PlannedTaste | undefined {
     return this.entry(target, batch)?.taste;
   }
 
@@ -165,7 +179,9 @@ export class TasteCache {
       return cached;
     }
     const read = known === '' ? [] : votes.forChannel(target);
-    const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste: read.length === 0 ? undefined : fitTaste(read) };
+    const fitted = read.length === 0 ? undefined : fitTaste(read);
+    const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)) };
+    const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste };
     if (this.tastes.size >= MAX_TASTES) this.tastes.clear();
     this.tastes.set(key, entry);
     return entry;
@@ -178,7 +194,7 @@ export class TasteCache {
    */
   select(
     input: SelectionInput & { ranked: true },
-    o: { bundleKey: string; newestDay: Day; taste: ChannelTaste | undefined; record: boolean; days: Day[]; topics: string[] },
+    o: { bundleKey: string; newestDay: Day; taste: PlannedTaste | undefined; record: boolean; days: Day[]; topics: string[] },
   ): TastedSelection {
     const rejected: { candidate: Candidate; reason: Rejection }[] = [];
     const { candidates } = input;
@@ -199,8 +215,8 @@ export class TasteCache {
       return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
     }
     const s = this.space(o.bundleKey, candidates);
-    let scored = s.scorers.get(taste);
-    if (!scored) s.scorers.set(taste, (scored = { scorer: s.space.scorer(taste, this.termsOf) }));
+    let scored = taste.plan;
+    if (scored?.space !== s) taste.plan = scored = { space: s, scorer: new TasteScorer(taste, (e) => this.simsAt(s, taste.slots[e]!)) };
     if (!o.record) {
       // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
       const last = scored.last;
@@ -229,15 +245,20 @@ export class TasteCache {
       const pick = (picks[j] = pickAt(k));
       const e = ranking.taste[k]! > 0 ? scorer.nearestLiked(at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
-      const voted = like ? this.votedPaper(like.paperId) : undefined;
-      const key = voted ? `${at[k]}\u0000${pick.topic ?? ''}\u0000${like!.paperId}\u0000${like!.up}` : `${at[k]}\u0000${pick.topic ?? ''}`;
+      const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
+      const key = voted ? `${pick.paper.id}\u0000${pick.topic ?? ''}\u0000${like!.paperId}\u0000${like!.up}` : `${pick.paper.id}\u0000${pick.topic ?? ''}`;
       let said = s.why.get(key);
       if (!said) s.why.set(key, (said = { line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
       why[j] = said;
     }
     const selection: Selection = { picks, overflow: q - top };
     if (!o.record) {
-      scored.last = { at: at.slice(0, q), topics: topicAt.slice(0, q), topN, order: order.slice(0, top), why };
+      const last: LastTop = { at: new Int32Array(q), topics: new Array<string | undefined>(q), topN, order: order.length > top ? order.slice(0, top) : order, why };
+      for (let k = 0; k < q; k++) {
+        last.at[k] = at[k]!;
+        last.topics[k] = topicAt[k];
+      }
+      scored.last = last;
       return { selection, why };
     }
     const qualified = order.map((k, j) => ({
@@ -306,13 +327,39 @@ export class TasteCache {
     let s = this.spaces.get(key);
     if (!s || s.candidates !== candidates) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, scorers: new WeakMap(), why: new Map(), momentum: new Map() };
+      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, sims: [], why: new Map(), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
   }
 
+  /** A voted paper's slot: its place in the arrays that replace lookups by id on the planning path. */
+  private slotOf(paperId: string): number {
+    let slot = this.slots.get(paperId);
+    if (slot === undefined) {
+      this.slots.set(paperId, (slot = this.slotIds.length));
+      this.slotIds.push(paperId);
+    }
+    return slot;
+  }
+
+  private simsAt(s: Space, slot: number): Float64Array | null {
+    let sims = s.sims[slot];
+    if (sims === undefined) s.sims[slot] = sims = s.space.similarities(this.slotIds[slot]!, this.termsOf);
+    return sims;
+  }
+
+  private votedAt(slot: number): VotedTerms | undefined {
+    let entry = this.votedBySlot[slot];
+    if (entry?.epoch !== this.epoch) this.votedBySlot[slot] = entry = this.votedEntry(this.slotIds[slot]!);
+    return entry.voted;
+  }
+
   private votedPaper(paperId: string): VotedTerms | undefined {
+    return this.votedEntry(paperId).voted;
+  }
+
+  private votedEntry(paperId: string): VotedEntry {
     let entry = this.voted.get(paperId);
     if (entry?.epoch !== this.epoch) {
       const paper = this.deps.papers.get(paperId);
@@ -322,6 +369,6 @@ export class TasteCache {
       if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
       this.voted.set(paperId, (entry = { epoch: this.epoch, voted }));
     }
-    return entry.voted;
+    return entry;
   }
 }

@@ -156,7 +156,7 @@ export class TasteSpace {
 
   /** The taste's scores of this collection's papers, each computed when first asked (see {@link TasteScorer}). */
   scorer(taste: ChannelTaste, termsOf: TermsOf): TasteScorer {
-    return new TasteScorer(this, taste, termsOf);
+    return new TasteScorer(taste, (e) => this.similarities(taste.examples[e]!.paperId, termsOf));
   }
 
   /**
@@ -224,26 +224,32 @@ export class TasteScorer {
   private readonly nets: number[] = [];
   /** For each of `sims`, its index in `taste.examples`. */
   private readonly examples: number[] = [];
+  private readonly count: number;
   private readonly total: number;
 
-  constructor(space: TasteSpace, taste: ChannelTaste, termsOf: TermsOf) {
+  /** `simsOf(e)`: the cosines of `taste.examples[e]` to every paper of the collection, or null when it is not stored. */
+  constructor(taste: ChannelTaste, simsOf: (e: number) => Float64Array | null) {
+    const n = taste.examples.length;
     let total = 0;
-    for (let e = 0; e < taste.examples.length; e++) {
-      const ex = taste.examples[e]!;
-      const sims = space.similarities(ex.paperId, termsOf);
+    let count = 0;
+    for (let e = 0; e < n; e++) {
+      const sims = simsOf(e);
       if (!sims) continue;
-      total += Math.abs(ex.net);
+      const net = taste.examples[e]!.net;
+      total += Math.abs(net);
       this.sims.push(sims);
-      this.nets.push(ex.net);
+      this.nets.push(net);
       this.examples.push(e);
+      count++;
     }
+    this.count = count;
     this.total = total;
   }
 
   /** The taste score of the collection's paper at `i` (-1: unlike its votes, to 1). */
   score(i: number): number {
     let s = 0;
-    for (let k = 0; k < this.sims.length; k++) s += this.nets[k]! * this.sims[k]![i]!;
+    for (let k = 0; k < this.count; k++) s += this.nets[k]! * this.sims[k]![i]!;
     return this.total > 0 ? s / this.total : s;
   }
 
@@ -251,7 +257,7 @@ export class TasteScorer {
   nearestLiked(i: number, min = NEAREST_MIN): number {
     let best = min;
     let liked = -1;
-    for (let k = 0; k < this.sims.length; k++) {
+    for (let k = 0; k < this.count; k++) {
       const s = this.sims[k]![i]!;
       if (this.nets[k]! > 0 && s > best) {
         best = s;
