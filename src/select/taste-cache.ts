@@ -96,7 +96,7 @@ interface Space {
 
 /** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
 export interface LastTop {
-  at: Int32Array;
+  at: number[];
   topics: (string | undefined)[];
   topN: number;
   /** Positions in `at`, best first. */
@@ -253,7 +253,7 @@ export class TasteCache {
     }
     const selection: Selection = { picks, overflow: q - top };
     if (!o.record) {
-      const last: LastTop = { at: new Int32Array(q), topics: new Array<string | undefined>(q), topN, order: order.length > top ? order.slice(0, top) : order, why };
+      const last: LastTop = { at: new Array<number>(q), topics: new Array<string | undefined>(q), topN, order: order.length > top ? order.slice(0, top) : order, why };
       for (let k = 0; k < q; k++) {
         last.at[k] = at[k]!;
         last.topics[k] = topicAt[k];
