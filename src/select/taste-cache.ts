@@ -7,7 +7,7 @@ import type { PapersRepo } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
-import { fitTaste, tallyVotes, TasteScorer, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { fitTaste, netsOf, tallyVotes, TasteScorer, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
 import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
@@ -55,6 +55,8 @@ interface TasteEntry {
 export interface PlannedTaste extends ChannelTaste {
   /** Each example's slot among the voted papers the cache knows. */
   slots: Int32Array;
+  /** Each example's net votes. */
+  nets: Float64Array;
   /** Its scorer over the candidates it was last ranked against, and its last top N there. */
   plan?: TastePlan;
 }
@@ -180,7 +182,7 @@ export class TasteCache {
     }
     const read = known === '' ? [] : votes.forChannel(target);
     const fitted = read.length === 0 ? undefined : fitTaste(read);
-    const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)) };
+    const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)), nets: netsOf(fitted) };
     const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste };
     if (this.tastes.size >= MAX_TASTES) this.tastes.clear();
     this.tastes.set(key, entry);
@@ -216,7 +218,7 @@ export class TasteCache {
     }
     const s = this.space(o.bundleKey, candidates);
     let scored = taste.plan;
-    if (scored?.space !== s) taste.plan = scored = { space: s, scorer: new TasteScorer(taste, (e) => this.simsAt(s, taste.slots[e]!)) };
+    if (scored?.space !== s) taste.plan = scored = { space: s, scorer: new TasteScorer(taste, (e) => this.simsAt(s, taste.slots[e]!), taste.nets) };
     if (!o.record) {
       // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
       const last = scored.last;

@@ -220,36 +220,35 @@ export class TasteSpace {
  * picks). Each voted paper's cosines are the collection's, shared by every channel.
  */
 export class TasteScorer {
-  private readonly sims: Float64Array[] = [];
-  private readonly nets: number[] = [];
-  /** For each of `sims`, its index in `taste.examples`. */
-  private readonly examples: number[] = [];
-  private readonly count: number;
+  /** By example: its cosines, or null when it is not stored (it then counts for nothing). */
+  private readonly sims: (Float64Array | null)[];
+  private readonly nets: Float64Array;
   private readonly total: number;
 
-  /** `simsOf(e)`: the cosines of `taste.examples[e]` to every paper of the collection, or null when it is not stored. */
-  constructor(taste: ChannelTaste, simsOf: (e: number) => Float64Array | null) {
+  /**
+   * `simsOf(e)`: the cosines of `taste.examples[e]` to every paper of the collection, or null when it is not
+   * stored; `nets`: the examples' net votes (see {@link netsOf}), shared by every collection.
+   */
+  constructor(taste: ChannelTaste, simsOf: (e: number) => Float64Array | null, nets: Float64Array = netsOf(taste)) {
     const n = taste.examples.length;
+    this.sims = new Array<Float64Array | null>(n);
+    this.nets = nets;
     let total = 0;
-    let count = 0;
     for (let e = 0; e < n; e++) {
       const sims = simsOf(e);
-      if (!sims) continue;
-      const net = taste.examples[e]!.net;
-      total += Math.abs(net);
-      this.sims.push(sims);
-      this.nets.push(net);
-      this.examples.push(e);
-      count++;
+      this.sims[e] = sims;
+      if (sims) total += Math.abs(nets[e]!);
     }
-    this.count = count;
     this.total = total;
   }
 
   /** The taste score of the collection's paper at `i` (-1: unlike its votes, to 1). */
   score(i: number): number {
     let s = 0;
-    for (let k = 0; k < this.count; k++) s += this.nets[k]! * this.sims[k]![i]!;
+    for (let e = 0; e < this.sims.length; e++) {
+      const sims = this.sims[e];
+      if (sims) s += this.nets[e]! * sims[i]!;
+    }
     return this.total > 0 ? s / this.total : s;
   }
 
@@ -257,13 +256,18 @@ export class TasteScorer {
   nearestLiked(i: number, min = NEAREST_MIN): number {
     let best = min;
     let liked = -1;
-    for (let k = 0; k < this.count; k++) {
-      const s = this.sims[k]![i]!;
-      if (this.nets[k]! > 0 && s > best) {
-        best = s;
-        liked = this.examples[k]!;
+    for (let e = 0; e < this.sims.length; e++) {
+      const sims = this.sims[e];
+      if (sims && this.nets[e]! > 0 && sims[i]! > best) {
+        best = sims[i]!;
+        liked = e;
       }
     }
     return liked;
   }
+}
+
+/** A taste's examples' net votes, as the scorer reads them. */
+export function netsOf(taste: ChannelTaste): Float64Array {
+  return Float64Array.from(taste.examples, (ex) => ex.net);
 }
