@@ -90,8 +90,11 @@ interface Space {
   candidates: readonly Candidate[];
   /** Each voted paper's cosines to these candidates, by slot (null: not stored). */
   sims: (Float64Array | null | undefined)[];
-  /** Why lines by candidate, topic and the liked paper named (with its ups): shared by every channel that says one. */
-  why: Map<string, PickWhy>;
+  /**
+   * Why lines by candidate position, then topic, then the liked paper named (its slot, -1 for none; the line
+   * says how many liked it, `up`): shared by every channel that says one, found without building a key.
+   */
+  why: (Map<string | undefined, Map<number, PickWhy & { up: number }>> | undefined)[];
   /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
   momentum: Map<Day, Float64Array>;
 }
@@ -248,9 +251,12 @@ export class TasteCache {
       const e = ranking.taste[k]! > 0 ? scorer.nearestLiked(at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
-      const key = voted ? `${pick.paper.id}\u0000${pick.topic ?? ''}\u0000${like!.paperId}\u0000${like!.up}` : `${pick.paper.id}\u0000${pick.topic ?? ''}`;
-      let said = s.why.get(key);
-      if (!said) s.why.set(key, (said = { line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
+      const byTopic = (s.why[at[k]!] ??= new Map());
+      let byLike = byTopic.get(pick.topic);
+      if (!byLike) byTopic.set(pick.topic, (byLike = new Map()));
+      const code = voted ? taste.slots[e]! : -1;
+      let said = byLike.get(code);
+      if (!said || said.up !== (voted ? like!.up : 0)) byLike.set(code, (said = { up: voted ? like!.up : 0, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
       why[j] = said;
     }
     const selection: Selection = { picks, overflow: q - top };
@@ -329,7 +335,7 @@ export class TasteCache {
     let s = this.spaces.get(key);
     if (!s || s.candidates !== candidates) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, sims: [], why: new Map(), momentum: new Map() };
+      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, sims: [], why: new Array(candidates.length), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
