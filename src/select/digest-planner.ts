@@ -95,6 +95,8 @@ export interface PlannerOptions {
 interface CoveredDays {
   days: Day[];
   missed?: MissedDays;
+  /** The days' bundle key, made once. */
+  key?: string;
 }
 
 /**
@@ -178,7 +180,8 @@ export class DigestPlanner {
   private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, votes?: VoteBatch): DigestPlan {
     const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : this.daysOn(channel, today);
     const { days } = covered;
-    const bundle = this.bundle(days);
+    const bundleKey = (covered.key ??= days.join(','));
+    const bundle = this.bundle(days, bundleKey);
     for (const topic of topics) this.matchTopic(bundle, topic);
     const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
     const input = {
@@ -193,7 +196,7 @@ export class DigestPlanner {
     const feedDay = days[days.length - 1] ?? today;
     const taste = this.tastes.tasteOf(channel, votes);
     // The common path (no votes, nothing to record) is today's selection and nothing more.
-    const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey: days.join(','), newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
+    const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
     const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0);
     const why = tasted?.why;
@@ -221,8 +224,7 @@ export class DigestPlanner {
     this.corrections.clear();
   }
 
-  private bundle(days: Day[]): DayBundle {
-    const key = days.join(',');
+  private bundle(days: Day[], key = days.join(',')): DayBundle {
     let bundle = this.bundles.get(key);
     if (!bundle) {
       const candidates: Candidate[] = rankCandidates(days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
