@@ -194,7 +194,7 @@ export class DigestPlanner {
       topN: overrides.topN ?? channel.topN,
     };
     const feedDay = days[days.length - 1] ?? today;
-    const taste = this.tastes.tasteOf(channel, votes);
+    const taste = this.tastes.tasteOf(channel, votes, channel.id);
     // The common path (no votes, nothing to record) is today's selection and nothing more.
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);

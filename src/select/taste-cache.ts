@@ -141,6 +141,8 @@ const textOf = (paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>) => `${p
 export class TasteCache {
   private readonly vectoriser = new PaperTerms();
   private readonly tastes = new Map<string, TasteEntry>();
+  /** The same entries by enrolled channel id (a channel row names one chat channel for good). */
+  private readonly byId = new Map<number, TasteEntry>();
   private readonly voted = new Map<string, VotedEntry>();
   private epoch = 0;
   /** Voted papers by slot (see {@link slotOf}): slots are never reused, so a cached taste's slots stay right. */
@@ -157,8 +159,14 @@ export class TasteCache {
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
    * `data_version` read while nothing was voted since the last check; `batch` saves even that for many channels.
    */
-  tasteOf(target: ChannelTarget, batch?: VoteBatch): PlannedTaste | undefined {
-    return this.entry(target, batch)?.taste;
+  tasteOf(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): PlannedTaste | undefined {
+    if (enrolledId === undefined) return this.entry(target, batch)?.taste;
+    // An enrolled channel's entry by its id: while nothing was voted, no key is built at all.
+    const known = this.byId.get(enrolledId);
+    if (known && known.checkedAt === (batch?.generation ?? this.deps.votes?.generation())) return known.taste;
+    const entry = this.entry(target, batch);
+    if (entry) this.byId.set(enrolledId, entry);
+    return entry?.taste;
   }
 
   /** What {@link tasteOf} reads once for many channels: the votes generation now, and every channel's fingerprint when needed. */
@@ -187,7 +195,10 @@ export class TasteCache {
     const fitted = read.length === 0 ? undefined : fitTaste(read);
     const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)), nets: netsOf(fitted) };
     const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste };
-    if (this.tastes.size >= MAX_TASTES) this.tastes.clear();
+    if (this.tastes.size >= MAX_TASTES) {
+      this.tastes.clear();
+      this.byId.clear();
+    }
     this.tastes.set(key, entry);
     return entry;
   }
