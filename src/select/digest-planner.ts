@@ -198,10 +198,14 @@ export class DigestPlanner {
     // The common path (no votes, nothing to record) is today's selection and nothing more.
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
-    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0);
+    const kept = tasted?.views?.papers;
+    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0, kept?.slice());
     const why = tasted?.why;
     // A pick's view with its why line is kept with the line (src/select/taste-cache.ts), shared by every plan that says it.
-    if (why) view.papers = view.papers.map((p, i) => (why[i] ? (why[i].view ??= { ...p, why: why[i].line }) : p));
+    if (why && !kept) {
+      view.papers = view.papers.map((p, i) => (why[i] ? (why[i].view ??= { ...p, why: why[i].line }) : p));
+      if (tasted.views) tasted.views.papers = view.papers.slice();
+    }
     return {
       channelId: channel.id,
       feedDay,
@@ -291,10 +295,11 @@ export class DigestPlanner {
     at: { feedDay: Day; covered: CoveredDays; today: Day; bundle: DayBundle },
     selection: { picks: DigestPick[]; overflow: number },
     hasTopics: boolean,
+    papers?: PaperView[],
   ): DigestView {
     const { feedDay, today } = at;
     const { days, missed } = at.covered;
-    const view: DigestView = { feedDay, papers: selection.picks.map((p) => this.paperView(at.bundle, p)) };
+    const view: DigestView = { feedDay, papers: papers ?? selection.picks.map((p) => this.paperView(at.bundle, p)) };
     if (channel.layout !== 'digest') view.layout = channel.layout;
     const first = days[0] ?? feedDay;
     if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: feedRangeUrl(first, feedDay), ...(first !== feedDay ? { from: first } : {}) };

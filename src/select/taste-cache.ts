@@ -16,6 +16,11 @@ export interface TastedSelection {
   selection: Selection;
   /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
   why?: PickWhy[];
+  /**
+   * Where the planner keeps the picks' views with their why lines, for the next plan that finds the same top
+   * N (the same picks with the same lines): it then reuses them (a copy of the array) instead of mapping again.
+   */
+  views?: { papers?: PaperView[] };
   decisions?: DigestDecisions;
 }
 
@@ -107,6 +112,8 @@ export interface LastTop {
   /** Positions in `at`, best first. */
   order: number[];
   why: PickWhy[];
+  /** The picks' views with their lines, once the planner made them. */
+  papers?: PaperView[];
 }
 
 interface Scratch {
@@ -238,7 +245,7 @@ export class TasteCache {
       const last = scored.last;
       if (last && last.topN === topN && sameQualifying(last, at, topicAt, q)) {
         const picks = last.order.map(pickAt);
-        return { selection: { picks, overflow: q - picks.length }, why: last.why };
+        return { selection: { picks, overflow: q - picks.length }, why: last.why, views: last };
       }
     }
     const { scorer } = scored;
@@ -278,7 +285,7 @@ export class TasteCache {
         last.topics[k] = topicAt[k];
       }
       scored.last = last;
-      return { selection, why };
+      return { selection, why, views: last };
     }
     const qualified = order.map((k, j) => ({
       pick: j < top ? picks[j]! : pickAt(k),
