@@ -95,6 +95,8 @@ export interface PlannerOptions {
 interface CoveredDays {
   days: Day[];
   missed?: MissedDays;
+  /** The days' bundle key, made once. */
+  key?: string;
 }
 
 /**
@@ -178,7 +180,8 @@ export class DigestPlanner {
   private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, votes?: VoteBatch): DigestPlan {
     const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : this.daysOn(channel, today);
     const { days } = covered;
-    const bundle = this.bundle(days);
+    const bundleKey = (covered.key ??= days.join(','));
+    const bundle = this.bundle(days, bundleKey);
     for (const topic of topics) this.matchTopic(bundle, topic);
     const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
     const input = {
@@ -191,12 +194,18 @@ export class DigestPlanner {
       topN: overrides.topN ?? channel.topN,
     };
     const feedDay = days[days.length - 1] ?? today;
-    const taste = this.tastes.tasteOf(channel, votes);
+    const taste = this.tastes.tasteOf(channel, votes, channel.id);
     // The common path (no votes, nothing to record) is today's selection and nothing more.
-    const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey: days.join(','), newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
+    const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
-    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0);
-    if (tasted?.why) view.papers = view.papers.map((p, i) => (tasted.why![i] ? { ...p, why: tasted.why![i] } : p));
+    const kept = tasted?.views?.papers;
+    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0, kept?.slice());
+    const why = tasted?.why;
+    // A pick's view with its why line is kept with the line (src/select/taste-cache.ts), shared by every plan that says it.
+    if (why && !kept) {
+      view.papers = view.papers.map((p, i) => (why[i] ? (why[i].view ??= { ...p, why: why[i].line }) : p));
+      if (tasted.views) tasted.views.papers = view.papers.slice();
+    }
     return {
       channelId: channel.id,
       feedDay,
@@ -219,8 +228,7 @@ export class DigestPlanner {
     this.corrections.clear();
   }
 
-  private bundle(days: Day[]): DayBundle {
-    const key = days.join(',');
+  private bundle(days: Day[], key = days.join(',')): DayBundle {
     let bundle = this.bundles.get(key);
     if (!bundle) {
       const candidates: Candidate[] = rankCandidates(days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
@@ -287,10 +295,11 @@ export class DigestPlanner {
     at: { feedDay: Day; covered: CoveredDays; today: Day; bundle: DayBundle },
     selection: { picks: DigestPick[]; overflow: number },
     hasTopics: boolean,
+    papers?: PaperView[],
   ): DigestView {
     const { feedDay, today } = at;
     const { days, missed } = at.covered;
-    const view: DigestView = { feedDay, papers: selection.picks.map((p) => this.paperView(at.bundle, p)) };
+    const view: DigestView = { feedDay, papers: papers ?? selection.picks.map((p) => this.paperView(at.bundle, p)) };
     if (channel.layout !== 'digest') view.layout = channel.layout;
     const first = days[0] ?? feedDay;
     if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: feedRangeUrl(first, feedDay), ...(first !== feedDay ? { from: first } : {}) };

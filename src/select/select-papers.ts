@@ -25,7 +25,7 @@ export interface SelectionInput {
   minUpvotes: number;
   topN: number;
   /** Told of each candidate left out and why (the planner records it for `/papers why`). */
-  onRejected?: (candidate: Candidate, reason: 'delivered' | 'off-topic' | 'low') => void;
+  onRejected?: (candidate: Candidate, reason: Rejection) => void;
 }
 
 export interface Selection {
@@ -69,19 +69,22 @@ function firstTopicByPaper(topics: string[], topicMatches: Map<string, Set<strin
   return out;
 }
 
+/** Why a candidate did not qualify. */
+export type Rejection = 'delivered' | 'off-topic' | 'low';
+
 /**
- * The pure heart of a digest: candidates not yet delivered, matching a topic (when there are topics),
- * with at least `minUpvotes`, best first (see {@link rankCandidates}), top N, and how many
- * were left over. Pass `ranked: true` when `candidates` come from {@link rankCandidates}.
+ * The rules of a digest, in one place: walks `candidates` (already ranked) and calls `take` with each one
+ * not yet delivered, matching a topic (when there are topics) and with at least `minUpvotes` (its position
+ * in `candidates` and the first topic it matched), `onRejected` with the others. `topN` is not applied.
  */
-export function selectPapers(input: SelectionInput & { ranked?: boolean }): Selection {
-  const ordered = input.ranked ? input.candidates : rankCandidates(input.candidates);
+export function forEachQualifying(
+  input: Pick<SelectionInput, 'candidates' | 'topics' | 'topicMatches' | 'delivered' | 'minUpvotes' | 'onRejected'>,
+  take: (candidate: Candidate, index: number, topic: string | undefined) => void,
+): void {
   const byTopic = input.topics.length > 0 ? firstTopicByPaper(input.topics, input.topicMatches) : undefined;
-  const topN = Math.max(0, input.topN);
-  const picks: DigestPick[] = [];
-  let qualified = 0;
-  const { onRejected: rejected, minUpvotes, delivered } = input;
-  for (const c of ordered) {
+  const { onRejected: rejected, minUpvotes, delivered, candidates } = input;
+  for (let i = 0; i < candidates.length; i++) {
+    const c = candidates[i]!;
     if (c.paper.upvotes < minUpvotes || delivered.has(c.paper.id)) {
       if (rejected) rejected(c, delivered.has(c.paper.id) ? 'delivered' : byTopic && !byTopic.has(c.paper.id) ? 'off-topic' : 'low');
       continue;
@@ -91,8 +94,28 @@ export function selectPapers(input: SelectionInput & { ranked?: boolean }): Sele
       if (rejected) rejected(c, 'off-topic');
       continue;
     }
-    qualified++;
-    if (picks.length < topN) picks.push(topic === undefined ? c : { paper: c.paper, feedDay: c.feedDay, rank: c.rank, topic });
+    take(c, i, topic);
   }
+}
+
+/** A candidate as picked: itself, or with the topic that selected it. */
+export function pickOf(c: Candidate, topic: string | undefined): DigestPick {
+  return topic === undefined ? c : { paper: c.paper, feedDay: c.feedDay, rank: c.rank, topic };
+}
+
+/**
+ * The pure heart of a digest: candidates not yet delivered, matching a topic (when there are topics),
+ * with at least `minUpvotes` (see {@link forEachQualifying}), best first (see {@link rankCandidates}), top N,
+ * and how many were left over. Pass `ranked: true` when `candidates` come from {@link rankCandidates}.
+ */
+export function selectPapers(input: SelectionInput & { ranked?: boolean }): Selection {
+  const candidates = input.ranked ? input.candidates : rankCandidates(input.candidates);
+  const topN = Math.max(0, input.topN);
+  const picks: DigestPick[] = [];
+  let qualified = 0;
+  forEachQualifying(input.ranked ? input : { ...input, candidates }, (c, _i, topic) => {
+    qualified++;
+    if (picks.length < topN) picks.push(pickOf(c, topic));
+  });
   return { picks, overflow: qualified - picks.length };
 }

@@ -1,21 +1,36 @@
 import type { DigestDecisions } from '../core/decisions.ts';
+import type { PaperView } from '../core/views.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
-import { selectPapers, type Candidate, type Selection, type SelectionInput } from './select-papers.ts';
-import { fitTaste, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
-import { rankIndices, recordDecisions, whyLine, type TasteParts, type TasteRanking } from './taste-ranking.ts';
-import type { DigestPick } from './select-papers.ts';
+import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
+import { fitTaste, netsOf, tallyVotes, TasteScorer, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
+import type { DigestPick, Selection } from './select-papers.ts';
 
 /** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
 export interface TastedSelection {
   selection: Selection;
   /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
-  why?: string[];
+  why?: PickWhy[];
+  /**
+   * Where the planner keeps the picks' views with their why lines, for the next plan that finds the same top
+   * N (the same picks with the same lines): it then reuses them (a copy of the array) instead of mapping again.
+   */
+  views?: { papers?: PaperView[] };
   decisions?: DigestDecisions;
+}
+
+/**
+ * A pick's why line, kept while the channel's taste and the candidates are the same, with a slot where the
+ * planner keeps the pick's view carrying the line (so that channels planned again share it).
+ */
+export interface PickWhy {
+  line: string;
+  view?: PaperView;
 }
 
 /** What `/papers taste` shows: the channel's taste in words. */
@@ -38,24 +53,91 @@ interface TasteEntry {
   /** The channel's votes fingerprint the taste was fitted from, and the votes generation it was last checked at. */
   version: string;
   checkedAt: string;
-  taste: ChannelTaste | undefined;
+  taste: PlannedTaste | undefined;
+}
+
+/** A channel's taste as the planner holds it (see {@link TasteCache.tasteOf}): what select needs, found without lookups. */
+export interface PlannedTaste extends ChannelTaste {
+  /** Each example's slot among the voted papers the cache knows. */
+  slots: Int32Array;
+  /** Each example's net votes. */
+  nets: Float64Array;
+  /** Its scorer over the candidates it was last ranked against, and its last top N there. */
+  plan?: TastePlan;
+}
+
+/** A taste's state in one set of candidates (the planner's business only). */
+export interface TastePlan {
+  space: object;
+  scorer: TasteScorer;
+  last?: LastTop;
 }
 
 interface VotedTerms {
   terms: Map<string, Term>;
   title: string;
+  /** The title as why lines quote it. */
+  short: string;
+  /** What the terms were made from: title, abstract and keywords. */
+  text: string;
+}
+
+interface VotedEntry {
+  /** The {@link TasteCache} epoch the paper was last read at (an ingest starts a new one). */
+  epoch: number;
+  /** Undefined when the paper is not stored. */
+  voted: VotedTerms | undefined;
 }
 
 interface Space {
   space: TasteSpace;
-  positions: Map<string, number>;
-  /** Each taste's scores of these candidates and the liked paper nearest each: computed once per set of days until its votes change. */
-  scores: WeakMap<ChannelTaste, { scores: Float64Array; liked: Int32Array }>;
+  /** The candidates the space was built from: a position in them is a position in the space. */
+  candidates: readonly Candidate[];
+  /** Each voted paper's cosines to these candidates, by slot (null: not stored). */
+  sims: (Float64Array | null | undefined)[];
+  /**
+   * Why lines by candidate position, then topic, then the liked paper named (its slot, -1 for none; the line
+   * says how many liked it, `up`): shared by every channel that says one, found without building a key.
+   */
+  why: (Map<string | undefined, Map<number, PickWhy & { up: number }>> | undefined)[];
+  /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
+  momentum: Map<Day, Float64Array>;
+}
+
+/** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
+export interface LastTop {
+  at: number[];
+  topics: (string | undefined)[];
+  topN: number;
+  /** Positions in `at`, best first. */
+  order: number[];
+  why: PickWhy[];
+  /** The picks' views with their lines, once the planner made them. */
+  papers?: PaperView[];
+}
+
+interface Scratch {
+  at: Int32Array;
+  topicAt: (string | undefined)[];
+  momentum: Float64Array;
+  taste: Float64Array;
+  score: Float64Array;
+}
+
+/** Whether a taste's last top N came from these qualifying papers, with these topics. */
+function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string | undefined)[], q: number): boolean {
+  if (last.at.length !== q) return false;
+  for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k]) return false;
+  return true;
 }
 
 const MAX_SPACES = 16;
 /** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
 const MAX_TASTES = 100_000;
+/** Voted papers whose terms are kept; beyond it the cache starts again. */
+const MAX_VOTED = 100_000;
+
+const textOf = (paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>) => `${paper.title}\u0000${paper.abstract}\u0000${paper.aiKeywords.join('\u0000')}`;
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -66,7 +148,15 @@ const MAX_TASTES = 100_000;
 export class TasteCache {
   private readonly vectoriser = new PaperTerms();
   private readonly tastes = new Map<string, TasteEntry>();
-  private readonly voted = new Map<string, VotedTerms | null>();
+  /** The same entries by enrolled channel id (a channel row names one chat channel for good). */
+  private readonly byId = new Map<number, TasteEntry>();
+  private readonly voted = new Map<string, VotedEntry>();
+  private epoch = 0;
+  /** Voted papers by slot (see {@link slotOf}): slots are never reused, so a cached taste's slots stay right. */
+  private readonly slots = new Map<string, number>();
+  private readonly slotIds: string[] = [];
+  private readonly votedBySlot: (VotedEntry | undefined)[] = [];
+  private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
   private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
@@ -76,8 +166,14 @@ export class TasteCache {
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
    * `data_version` read while nothing was voted since the last check; `batch` saves even that for many channels.
    */
-  tasteOf(target: ChannelTarget, batch?: VoteBatch): ChannelTaste | undefined {
-    return this.entry(target, batch)?.taste;
+  tasteOf(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): PlannedTaste | undefined {
+    if (enrolledId === undefined) return this.entry(target, batch)?.taste;
+    // An enrolled channel's entry by its id: while nothing was voted, no key is built at all.
+    const known = this.byId.get(enrolledId);
+    if (known && known.checkedAt === (batch?.generation ?? this.deps.votes?.generation())) return known.taste;
+    const entry = this.entry(target, batch);
+    if (entry) this.byId.set(enrolledId, entry);
+    return entry?.taste;
   }
 
   /** What {@link tasteOf} reads once for many channels: the votes generation now, and every channel's fingerprint when needed. */
@@ -103,61 +199,126 @@ export class TasteCache {
       return cached;
     }
     const read = known === '' ? [] : votes.forChannel(target);
-    const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste: read.length === 0 ? undefined : fitTaste(read) };
-    if (this.tastes.size >= MAX_TASTES) this.tastes.clear();
+    const fitted = read.length === 0 ? undefined : fitTaste(read);
+    const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)), nets: netsOf(fitted) };
+    const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste };
+    if (this.tastes.size >= MAX_TASTES) {
+      this.tastes.clear();
+      this.byId.clear();
+    }
     this.tastes.set(key, entry);
     return entry;
   }
 
   /**
    * Every qualifying paper of `input` (today's rules), re-ranked by momentum and taste when there is a
-   * taste, cut to top N; with `record`, what was decided about every candidate.
+   * taste, cut to top N; with `record`, what was decided about every candidate. Only the qualifying papers
+   * are scored, only the picks get a nearest liked paper, and without `record` only the top N are ordered.
    */
   select(
     input: SelectionInput & { ranked: true },
-    o: { bundleKey: string; newestDay: Day; taste: ChannelTaste | undefined; record: boolean; days: Day[]; topics: string[] },
+    o: { bundleKey: string; newestDay: Day; taste: PlannedTaste | undefined; record: boolean; days: Day[]; topics: string[] },
   ): TastedSelection {
-    const rejected: { candidate: Candidate; reason: 'delivered' | 'off-topic' | 'low' }[] = [];
-    const all = selectPapers({ ...input, topN: Number.MAX_SAFE_INTEGER, ...(o.record ? { onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : {}) });
+    const rejected: { candidate: Candidate; reason: Rejection }[] = [];
+    const { candidates } = input;
     const topN = Math.max(0, input.topN);
-    let order: readonly number[] | undefined;
-    let ranking: TasteRanking | undefined;
-    let why: string[] | undefined;
+    const scratch = this.scratchFor(candidates.length);
+    const { at, topicAt } = scratch;
+    let q = 0;
+    const take = (_c: Candidate, i: number, topic: string | undefined) => {
+      at[q] = i;
+      topicAt[q++] = topic;
+    };
+    forEachQualifying(o.record ? { ...input, onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : input, take);
+    const pickAt = (k: number) => pickOf(candidates[at[k]!]!, topicAt[k]);
     const { taste } = o;
-    if (taste) {
-      const { space, positions, scores: cached } = this.space(o.bundleKey, input.candidates);
-      let scored = cached.get(taste);
-      if (!scored) cached.set(taste, (scored = space.evaluate(taste, this.termsOf)));
-      const { scores, liked } = scored;
-      const at = all.picks.map((p) => positions.get(p.paper.id)!);
-      ranking = rankIndices(all.picks, (_p, i) => scores[at[i]!]!, o.newestDay, taste.weight);
-      order = ranking.order;
-      why = order.slice(0, topN).map((i) => {
-        const pick = all.picks[i]!;
-        const e = ranking!.taste[i]! > 0 ? liked[at[i]!]! : -1;
-        const like = e >= 0 ? taste.examples[e]! : undefined;
-        const title = like ? this.votedPaper(like.paperId)?.title : undefined;
-        return whyLine(pick, like && title !== undefined ? { paperId: like.paperId, title, up: like.up } : undefined);
-      });
+    if (!taste) {
+      const order = Array.from({ length: q }, (_, k) => k);
+      const picks = order.slice(0, topN).map(pickAt);
+      return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
     }
-    const ranked = order ?? all.picks.map((_, i) => i);
-    const picks = ranked.slice(0, topN).map((i) => all.picks[i]!);
-    const selection = { picks, overflow: ranked.length - picks.length };
-    const qualified: { pick: DigestPick; parts?: TasteParts }[] = o.record
-      ? ranked.map((i) => ({ pick: all.picks[i]!, ...(ranking ? { parts: { momentum: ranking.momentum[i]!, taste: ranking.taste[i]!, score: ranking.score[i]! } } : {}) }))
-      : [];
-    const decisions = o.record
-      ? recordDecisions({
-          days: o.days,
-          topics: o.topics,
-          topN,
-          minUpvotes: input.minUpvotes,
-          ...(taste ? { taste: { votes: taste.votes, papers: taste.papers.length } } : {}),
-          qualified,
-          rejected,
-        })
-      : undefined;
-    return { selection, ...(why ? { why } : {}), ...(decisions ? { decisions } : {}) };
+    const s = this.space(o.bundleKey, candidates);
+    let scored = taste.plan;
+    if (scored?.space !== s) taste.plan = scored = { space: s, scorer: new TasteScorer(taste, (e) => this.simsAt(s, taste.slots[e]!), taste.nets) };
+    if (!o.record) {
+      // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
+      const last = scored.last;
+      if (last && last.topN === topN && sameQualifying(last, at, topicAt, q)) {
+        const picks = last.order.map(pickAt);
+        return { selection: { picks, overflow: q - picks.length }, why: last.why, views: last };
+      }
+    }
+    const { scorer } = scored;
+    let momentumOf = s.momentum.get(o.newestDay);
+    if (!momentumOf) s.momentum.set(o.newestDay, (momentumOf = Float64Array.from(candidates, (c) => rawMomentum(c, o.newestDay))));
+    // Planning without a record keeps nothing of the ranking but its top N: it runs in scratch arrays.
+    const momentum = o.record ? new Float64Array(q) : scratch.momentum;
+    const scores = o.record ? new Float64Array(q) : scratch.taste;
+    for (let k = 0; k < q; k++) {
+      momentum[k] = momentumOf[at[k]!]!;
+      scores[k] = scorer.score(at[k]!);
+    }
+    const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
+    const { order } = ranking;
+    const top = Math.min(topN, order.length);
+    const picks = new Array<DigestPick>(top);
+    const why = new Array<PickWhy>(top);
+    for (let j = 0; j < top; j++) {
+      const k = order[j]!;
+      const pick = (picks[j] = pickAt(k));
+      const e = ranking.taste[k]! > 0 ? scorer.nearestLiked(at[k]!) : -1;
+      const like = e >= 0 ? taste.examples[e]! : undefined;
+      const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
+      const byTopic = (s.why[at[k]!] ??= new Map());
+      let byLike = byTopic.get(pick.topic);
+      if (!byLike) byTopic.set(pick.topic, (byLike = new Map()));
+      const code = voted ? taste.slots[e]! : -1;
+      let said = byLike.get(code);
+      if (!said || said.up !== (voted ? like!.up : 0)) byLike.set(code, (said = { up: voted ? like!.up : 0, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
+      why[j] = said;
+    }
+    const selection: Selection = { picks, overflow: q - top };
+    if (!o.record) {
+      const last: LastTop = { at: new Array<number>(q), topics: new Array<string | undefined>(q), topN, order: order.length > top ? order.slice(0, top) : order, why };
+      for (let k = 0; k < q; k++) {
+        last.at[k] = at[k]!;
+        last.topics[k] = topicAt[k];
+      }
+      scored.last = last;
+      return { selection, why, views: last };
+    }
+    const qualified = order.map((k, j) => ({
+      pick: j < top ? picks[j]! : pickAt(k),
+      parts: { momentum: ranking.momentum[k]!, taste: ranking.taste[k]!, score: ranking.score[k]! },
+    }));
+    return { selection, why, decisions: this.record(input, o, qualified, rejected) };
+  }
+
+  private record(
+    input: SelectionInput,
+    o: { taste: ChannelTaste | undefined; days: Day[]; topics: string[] },
+    qualified: { pick: DigestPick; parts?: TasteParts }[],
+    rejected: { candidate: Candidate; reason: Rejection }[],
+  ): DigestDecisions {
+    const { taste } = o;
+    return recordDecisions({
+      days: o.days,
+      topics: o.topics,
+      topN: Math.max(0, input.topN),
+      minUpvotes: input.minUpvotes,
+      ...(taste ? { taste: { votes: taste.votes, papers: taste.papers.length } } : {}),
+      qualified,
+      rejected,
+    });
+  }
+
+  /** Arrays for one selection at a time (planning is synchronous), grown to the largest candidate list seen. */
+  private scratchFor(n: number): Scratch {
+    if (this.scratch.at.length < n) {
+      const size = Math.max(n, 2 * this.scratch.at.length);
+      this.scratch = { at: new Int32Array(size), topicAt: new Array(size), momentum: new Float64Array(size), taste: new Float64Array(size), score: new Float64Array(size) };
+    }
+    return this.scratch;
   }
 
   /** The channel's taste in words, its terms weighed in the idf of `recent` papers (and the voted ones). */
@@ -182,29 +343,58 @@ export class TasteCache {
     return { ...counts, positive, negative };
   }
 
+  /** After an ingest: the spaces go, and each voted paper is read again (its terms kept when its text is the same). */
   invalidate(): void {
-    this.voted.clear();
+    this.epoch++;
     this.spaces.clear();
   }
 
   private space(key: string, candidates: readonly Candidate[]): Space {
     let s = this.spaces.get(key);
-    if (!s) {
+    if (!s || s.candidates !== candidates) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      const papers = candidates.map((c) => c.paper);
-      s = { space: new TasteSpace(papers, this.vectoriser), positions: new Map(papers.map((p, i) => [p.id, i])), scores: new WeakMap() };
+      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, sims: [], why: new Array(candidates.length), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
   }
 
-  private votedPaper(paperId: string): VotedTerms | undefined {
-    let v = this.voted.get(paperId);
-    if (v === undefined) {
-      const paper = this.deps.papers.get(paperId);
-      v = paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title } : null;
-      this.voted.set(paperId, v);
+  /** A voted paper's slot: its place in the arrays that replace lookups by id on the planning path. */
+  private slotOf(paperId: string): number {
+    let slot = this.slots.get(paperId);
+    if (slot === undefined) {
+      this.slots.set(paperId, (slot = this.slotIds.length));
+      this.slotIds.push(paperId);
     }
-    return v ?? undefined;
+    return slot;
+  }
+
+  private simsAt(s: Space, slot: number): Float64Array | null {
+    let sims = s.sims[slot];
+    if (sims === undefined) s.sims[slot] = sims = s.space.similarities(this.slotIds[slot]!, this.termsOf);
+    return sims;
+  }
+
+  private votedAt(slot: number): VotedTerms | undefined {
+    let entry = this.votedBySlot[slot];
+    if (entry?.epoch !== this.epoch) this.votedBySlot[slot] = entry = this.votedEntry(this.slotIds[slot]!);
+    return entry.voted;
+  }
+
+  private votedPaper(paperId: string): VotedTerms | undefined {
+    return this.votedEntry(paperId).voted;
+  }
+
+  private votedEntry(paperId: string): VotedEntry {
+    let entry = this.voted.get(paperId);
+    if (entry?.epoch !== this.epoch) {
+      const paper = this.deps.papers.get(paperId);
+      const text = paper && textOf(paper);
+      const kept = entry?.voted && entry.voted.text === text ? entry.voted : undefined;
+      const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), text: text! } : undefined);
+      if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
+      this.voted.set(paperId, (entry = { epoch: this.epoch, voted }));
+    }
+    return entry;
   }
 }

@@ -64,6 +64,8 @@ export type TermsOf = (paperId: string) => Map<string, Term> | undefined;
 const NEAREST_MIN = 0.1;
 
 interface Postings {
+  /** The term's idf in the collection. */
+  idf: number;
   idx: number[];
   w: number[];
 }
@@ -91,7 +93,7 @@ export class TasteSpace {
     all.forEach((terms, i) => {
       for (const [stem, w] of this.unit(terms)) {
         let post = this.postings.get(stem);
-        if (!post) this.postings.set(stem, (post = { idx: [], w: [] }));
+        if (!post) this.postings.set(stem, (post = { idf: this.idf(stem), idx: [], w: [] }));
         post.idx.push(i);
         post.w.push(w);
       }
@@ -121,16 +123,40 @@ export class TasteSpace {
     let sims = this.sims.get(paperId);
     if (sims === undefined) {
       const terms = termsOf(paperId);
-      sims = terms ? new Float64Array(this.size) : null;
-      if (terms && sims) {
-        for (const [stem, w] of this.unit(terms)) {
-          const post = this.postings.get(stem);
-          if (post) for (let k = 0; k < post.idx.length; k++) sims[post.idx[k]!]! += w * post.w[k]!;
-        }
-      }
+      sims = terms ? this.cosines(terms) : null;
       this.sims.set(paperId, sims);
     }
     return sims;
+  }
+
+  /** {@link unit} of `terms` dotted with every paper of the collection, without building the vector. */
+  private cosines(terms: Map<string, Term>): Float64Array {
+    const sims = new Float64Array(this.size);
+    const weights = new Float64Array(terms.size);
+    const posts: (Postings | undefined)[] = new Array(terms.size);
+    const unknown = Math.log(1 + this.size);
+    let sum = 0;
+    let k = 0;
+    for (const [stem, term] of terms) {
+      const post = this.postings.get(stem);
+      const w = tfWeight(term.tf) * (post ? post.idf : unknown);
+      weights[k] = w;
+      posts[k++] = post;
+      sum += w * w;
+    }
+    const norm = Math.sqrt(sum);
+    for (let t = 0; t < k; t++) {
+      const post = posts[t];
+      if (!post) continue;
+      const w = norm > 0 ? weights[t]! / norm : weights[t]!;
+      for (let j = 0; j < post.idx.length; j++) sims[post.idx[j]!]! += w * post.w[j]!;
+    }
+    return sims;
+  }
+
+  /** The taste's scores of this collection's papers, each computed when first asked (see {@link TasteScorer}). */
+  scorer(taste: ChannelTaste, termsOf: TermsOf): TasteScorer {
+    return new TasteScorer(taste, (e) => this.similarities(taste.examples[e]!.paperId, termsOf));
   }
 
   /**
@@ -185,4 +211,63 @@ export class TasteSpace {
       all.filter((t) => keep(t.weight)).sort(order).slice(0, limit).map(({ word, weight }) => ({ word, weight }));
     return { positive: pick((w) => w > 1e-9), negative: pick((w) => w < -1e-9) };
   }
+}
+
+/**
+ * A channel's taste over one collection, paper by paper: the same Rocchio score and nearest liked paper as
+ * {@link TasteSpace.evaluate} (the same sums in the same order, so the same numbers), computed only for the
+ * papers asked about (those that qualified for the channel's digest; the nearest liked one only for its
+ * picks). Each voted paper's cosines are the collection's, shared by every channel.
+ */
+export class TasteScorer {
+  /** By example: its cosines, or null when it is not stored (it then counts for nothing). */
+  private readonly sims: (Float64Array | null)[];
+  private readonly nets: Float64Array;
+  private readonly total: number;
+
+  /**
+   * `simsOf(e)`: the cosines of `taste.examples[e]` to every paper of the collection, or null when it is not
+   * stored; `nets`: the examples' net votes (see {@link netsOf}), shared by every collection.
+   */
+  constructor(taste: ChannelTaste, simsOf: (e: number) => Float64Array | null, nets: Float64Array = netsOf(taste)) {
+    const n = taste.examples.length;
+    this.sims = new Array<Float64Array | null>(n);
+    this.nets = nets;
+    let total = 0;
+    for (let e = 0; e < n; e++) {
+      const sims = simsOf(e);
+      this.sims[e] = sims;
+      if (sims) total += Math.abs(nets[e]!);
+    }
+    this.total = total;
+  }
+
+  /** The taste score of the collection's paper at `i` (-1: unlike its votes, to 1). */
+  score(i: number): number {
+    let s = 0;
+    for (let e = 0; e < this.sims.length; e++) {
+      const sims = this.sims[e];
+      if (sims) s += this.nets[e]! * sims[i]!;
+    }
+    return this.total > 0 ? s / this.total : s;
+  }
+
+  /** The liked paper most like the collection's paper at `i` (index into `taste.examples`), or -1 when none has a cosine above `min`. */
+  nearestLiked(i: number, min = NEAREST_MIN): number {
+    let best = min;
+    let liked = -1;
+    for (let e = 0; e < this.sims.length; e++) {
+      const sims = this.sims[e];
+      if (sims && this.nets[e]! > 0 && sims[i]! > best) {
+        best = sims[i]!;
+        liked = e;
+      }
+    }
+    return liked;
+  }
+}
+
+/** A taste's examples' net votes, as the scorer reads them. */
+export function netsOf(taste: ChannelTaste): Float64Array {
+  return Float64Array.from(taste.examples, (ex) => ex.net);
 }

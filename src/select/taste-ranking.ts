@@ -32,41 +32,66 @@ export interface TasteRanking {
   score: Float64Array;
 }
 
+/** Upvote momentum before scaling: `ln(1 + upvotes per day on the feed up to newestDay)`. */
+export function rawMomentum(pick: Pick<Candidate, 'paper' | 'feedDay'>, newestDay: Day): number {
+  return Math.log1p(Math.max(0, pick.paper.upvotes) / (1 + daysFrom(pick.feedDay, newestDay)));
+}
+
+/**
+ * {@link rankIndices} from each qualifying paper's {@link rawMomentum} and raw taste score, by position in
+ * the qualifying list (the first `n` of both arrays are scaled in place and returned as the parts; `score`
+ * receives the sums). With `topN`, `order` holds only the best `topN`: the first `topN` of the full order,
+ * found without sorting the rest.
+ */
+export function rankScored(momentum: Float64Array, taste: Float64Array, weight: number, topN?: number, n = momentum.length, score: Float64Array = new Float64Array(n)): TasteRanking {
+  let maxMomentum = 0;
+  let maxTaste = 0;
+  for (let i = 0; i < n; i++) {
+    if (momentum[i]! > maxMomentum) maxMomentum = momentum[i]!;
+    if (Math.abs(taste[i]!) > maxTaste) maxTaste = Math.abs(taste[i]!);
+  }
+  for (let i = 0; i < n; i++) {
+    momentum[i] = maxMomentum > 0 ? momentum[i]! / maxMomentum : 0;
+    taste[i] = maxTaste > 0 ? (weight * taste[i]!) / maxTaste : 0;
+    score[i] = momentum[i]! + taste[i]!;
+  }
+  let order: number[];
+  if (topN === undefined || topN >= n) {
+    order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => score[b]! - score[a]! || a - b);
+  } else {
+    // The best topN by insertion, in the full sort's order (score, then position: a later equal score goes after).
+    order = [];
+    for (let i = 0; i < n && topN > 0; i++) {
+      const s = score[i]!;
+      if (order.length === topN && !(s > score[order[topN - 1]!]!)) continue;
+      let j = order.length === topN ? topN - 1 : order.length;
+      while (j > 0 && score[order[j - 1]!]! < s) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
+    }
+  }
+  return { order, momentum, taste, score };
+}
+
 /**
  * Re-ranks the papers that qualified (topics, minimum upvotes and never-twice already applied, in today's
  * order) by upvote momentum plus taste: momentum is upvotes per day on the feed (up to `newestDay`), on a log
  * scale relative to the best; taste is each paper's Rocchio score relative to the strongest, times `weight`.
- * Ties keep today's order, so the result is deterministic. Typed arrays, no object per paper: planning runs
- * this for every channel with votes.
+ * Ties keep today's order, so the result is deterministic. Typed arrays, no object per paper.
  */
 export function rankIndices(qualified: readonly DigestPick[], tasteOf: (pick: DigestPick, index: number) => number, newestDay: Day, weight: number): TasteRanking {
   const n = qualified.length;
   const momentum = new Float64Array(n);
   const taste = new Float64Array(n);
-  const ages = new Map<Day, number>();
-  let maxMomentum = 0;
-  let maxTaste = 0;
   for (let i = 0; i < n; i++) {
-    const p = qualified[i]!;
-    let age = ages.get(p.feedDay);
-    if (age === undefined) ages.set(p.feedDay, (age = daysFrom(p.feedDay, newestDay)));
-    const m = Math.log1p(Math.max(0, p.paper.upvotes) / (1 + age));
-    const t = tasteOf(p, i);
-    momentum[i] = m;
-    taste[i] = t;
-    if (m > maxMomentum) maxMomentum = m;
-    if (Math.abs(t) > maxTaste) maxTaste = Math.abs(t);
+    momentum[i] = rawMomentum(qualified[i]!, newestDay);
+    taste[i] = tasteOf(qualified[i]!, i);
   }
-  const score = new Float64Array(n);
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    momentum[i] = maxMomentum > 0 ? momentum[i]! / maxMomentum : 0;
-    taste[i] = maxTaste > 0 ? (weight * taste[i]!) / maxTaste : 0;
-    score[i] = momentum[i]! + taste[i]!;
-    order[i] = i;
-  }
-  order.sort((a, b) => score[b]! - score[a]! || a - b);
-  return { order, momentum, taste, score };
+  return rankScored(momentum, taste, weight);
 }
 
 /** {@link rankIndices}, each paper with its parts, best first. */
@@ -91,14 +116,14 @@ export function quoteTopic(topic: string): string {
   return /^".*"$/.test(topic) ? topic : `"${topic}"`;
 }
 
-/** One line saying why a paper was picked: `matched "diffusion" · ▲ 151 · like "SaRA…", which 3 of you liked`. */
-export function whyLine(pick: DigestPick, like?: { paperId: string; title: string; up: number }): string {
+/** One line saying why a paper was picked (`like.short`: the liked title's {@link shortTitle}, when known already): `matched "diffusion" · ▲ 151 · like "SaRA…", which 3 of you liked`. */
+export function whyLine(pick: DigestPick, like?: { paperId: string; title: string; up: number; short?: string }): string {
   const parts: string[] = [];
   const people = like && (like.up === 1 ? 'one' : String(like.up));
   if (pick.topic !== undefined) parts.push(`matched ${quoteTopic(pick.topic)}`);
   parts.push(`▲ ${pick.paper.upvotes}`);
   if (like && like.paperId === pick.paper.id) parts.push(`${people} of you liked it`);
-  else if (like) parts.push(`like "${shortTitle(like.title)}", which ${people} of you liked`);
+  else if (like) parts.push(`like "${like.short ?? shortTitle(like.title)}", which ${people} of you liked`);
   return parts.join(' · ');
 }
 

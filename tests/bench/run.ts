@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     const r = cliStartUp({ runs: Number(process.env.BENCH_CLI_RUNS ?? 15) });
     console.log(`papers search: ${r.searchMs} ms, node -e '': ${r.nodeMs} ms (medians of ${r.runs} interleaved runs); search/node = ${r.ratio}x (target: at most 400 ms)`);
   }
+  if (wanted('taste')) await (await import('./taste.ts')).main();
   if (wanted('dashboard')) await (await import('./dashboard.ts')).main();
   if (wanted('fanout')) {
     const fanout = './fanout.ts';

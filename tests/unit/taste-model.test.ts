@@ -10,7 +10,7 @@ import { PaperTerms } from '../../src/search/paper-terms.ts';
 import { DigestPlanner } from '../../src/select/digest-planner.ts';
 import type { DigestPick } from '../../src/select/select-papers.ts';
 import { fitTaste, TasteSpace } from '../../src/select/taste-model.ts';
-import { rankByTaste, shortTitle, whyLine } from '../../src/select/taste-ranking.ts';
+import { rankByTaste, rankScored, shortTitle, whyLine } from '../../src/select/taste-ranking.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
 
@@ -64,6 +64,16 @@ describe('the taste space of a set of candidates', () => {
     expect(positive.every((t) => t.weight > 0) && negative.every((t) => t.weight < 0)).toBe(true);
   });
 
+  it('scores each paper, and names its nearest liked paper, exactly as evaluating the whole collection does', () => {
+    const tastes = [taste, fitTaste([vote(video.id, 'U1', 1), vote(agents.id, 'U2', -1), vote(agents.id, 'U3', -1), vote('2501.09999', 'U4', 1)])!];
+    for (const t of tastes) {
+      const whole = space.evaluate(t, termsOf);
+      const scorer = space.scorer(t, termsOf);
+      expect(papers.map((_, i) => scorer.score(i))).toEqual([...whole.scores]);
+      expect(papers.map((_, i) => scorer.nearestLiked(i))).toEqual([...whole.liked]);
+    }
+  });
+
   it('finds the liked paper most like a candidate', () => {
     const nearest = space.evaluate(taste, termsOf).liked;
     expect(taste.examples[nearest[4]!]!.paperId).toBe(diffusionA.id);
@@ -89,6 +99,13 @@ describe('re-ranking by momentum and taste', () => {
     expect(ranked[0]!.parts).toMatchObject({ taste: 0.75 });
     const aged = rankByTaste([pick(agents, 100, '2025-03-14'), pick(video, 40)], () => 0, '2025-03-18', 0.75);
     expect(aged.map((r) => r.pick.paper.id)).toEqual([video.id, agents.id]);
+  });
+
+  it('orders only the top N when asked, as the first N of the full order, equal scores in today\'s order', () => {
+    const values = [0.3, 0.1, 0.3, 0.9, 0.1, 0.3, 0, 0.9, 0.5];
+    const full = rankScored(Float64Array.from(values), Float64Array.from(values, (v) => v / 2), 0.5).order;
+    expect(full).toEqual([3, 7, 8, 0, 2, 5, 1, 4, 6]);
+    for (const topN of [0, 1, 3, 4, 8]) expect(rankScored(Float64Array.from(values), Float64Array.from(values, (v) => v / 2), 0.5, topN).order).toEqual(full.slice(0, topN));
   });
 
   it('says why in one line', () => {
@@ -162,6 +179,23 @@ describe('a planner with votes to read', () => {
     ctx.votes.resetChannel(target);
     expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
     expect(ctx.planner.planMany([channel], now)).toEqual([withoutVotes.plan(channel, now)]);
+  });
+
+  it('plans after an ingest exactly as a planner that kept nothing, also when a voted paper\'s text changed', () => {
+    ctx.votes.cast(target, diffusionA.id, 'U1', 1);
+    ctx.votes.cast(target, agents.id, 'U2', -1);
+    const fresh = () => new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search, votes: ctx.votes });
+    const before = ctx.planner.planMany([channel], now);
+    expect(ctx.planner.planMany([channel], now)).toEqual(before);
+    expect(before).toEqual(fresh().planMany([channel], now));
+    ctx.papers.upsertPage([{ ...agents, title: 'Latent diffusion agents', abstract: 'Denoising diffusion in a latent space, for agents.', upvotes: 20 }], []);
+    ctx.planner.invalidate();
+    const after = ctx.planner.plan(channel, now, { record: true });
+    expect(after).toEqual(fresh().plan(channel, now, { record: true }));
+    expect(after.view.papers.map((p) => p.why)).not.toEqual(before[0]!.view.papers.map((p) => p.why));
+    ctx.papers.upsertPage([{ ...agents, upvotes: 20 }], []);
+    ctx.planner.invalidate();
+    ctx.votes.resetChannel(target);
   });
 
   it('sees votes another process casts (another connection to the same database) at the next plan', () => {
