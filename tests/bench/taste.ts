@@ -175,7 +175,7 @@ export function planning(options: { channels?: number; runs?: number } = {}): Ta
       const channel: Channel = channels[i]!;
       const paperId = earlier[(n * 53) % earlier.length]!;
       const t0 = performance.now();
-      const reply = bench.app.vote({ channel: targetOf(i), userId: 'U9', paperId, choice: n % 3 === 0 ? 'down' : 'up', origin: 'listed' });
+      const reply = bench.app.vote({ place: targetOf(i), userId: 'U9', paperId, choice: n % 3 === 0 ? 'down' : 'up', shownOn: 'ephemeral' });
       const t1 = performance.now();
       ctx.planner.plan(channel, NOW, { record: true });
       const t2 = performance.now();
@@ -247,7 +247,7 @@ export async function why(options: { papers?: number; digests?: number; asked?: 
       const plan = ctx.planner.plan(channel, new Date(`${day}T15:00:00Z`), { record: true });
       if (plan.feedDay !== day) throw new Error(`bench: planned ${plan.feedDay} instead of ${day}`);
       ctx.deliveries.createDigest({ channelId: enrolled.id, feedDay: plan.feedDay, picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })), view: plan.view, status: 'pending', ...(plan.decisions ? { decisions: plan.decisions } : {}) });
-      if (d % 30 === 0 && plan.picks[0]) bench.app.vote({ channel: target, userId: `U${d % 3}`, paperId: plan.picks[0].paper.id, choice: 'up', origin: 'listed' });
+      if (d % 30 === 0 && plan.picks[0]) bench.app.vote({ place: target, userId: `U${d % 3}`, paperId: plan.picks[0].paper.id, choice: 'up', shownOn: 'ephemeral' });
     }
     // Asked about: papers of covered days (posted, overflow, low), of days before the channel, stored from searches, unknown.
     const ids: string[] = [];
