@@ -12,6 +12,9 @@ import { correctQuery, type Correction } from './typo-correction.ts';
 
 export type { Correction };
 
+/** How many words' presence in the corpus is remembered between refreshes. */
+const MAX_PRESENT_WORDS = 50_000;
+
 export interface SearchHit {
   paper: Paper;
   snippet: string;
@@ -61,6 +64,8 @@ export interface SearchOptions {
 export class SearchService {
   private lexicon: AcronymLexicon | undefined;
   private spelling: SpellingIndex | undefined;
+  /** Whether any stored paper has a word (cleared on refresh): expansions whose words none has are dropped. */
+  private readonly present = new Map<string, boolean>();
   private readonly now: () => Date;
 
   constructor(
@@ -75,6 +80,7 @@ export class SearchService {
   refresh(): void {
     this.lexicon = undefined;
     this.spelling = undefined;
+    this.present.clear();
   }
 
   private acronyms(): AcronymLexicon {
@@ -87,10 +93,29 @@ export class SearchService {
     return this.spelling;
   }
 
-  /** The query as storage runs it: expanded, with the filters and order expansion leaves to us. */
+  /**
+   * The query as storage runs it: expanded, with the filters and order expansion leaves to us. An
+   * alternative the expansion added ("optimize" for "optimise", a word form, an acronym's sense) is left out
+   * when one of its words is in no stored paper: it could match nothing, and each alternative costs the
+   * index a lookup and bm25 a phrase.
+   */
   private compiled(parsed: ParsedQuery): CompiledQuery {
     const expanded = expandQuery(parsed, this.acronyms());
-    return { ...expanded, stars: parsed.stars, hasCode: parsed.hasCode, sort: parsed.sort };
+    const groups = expanded.groups.map((alts) => {
+      const kept = alts.filter((alt) => !alt.textOnly || alt.words.every((w) => this.inCorpus(w)));
+      return kept.length > 0 ? kept : alts;
+    });
+    return { ...expanded, groups, stars: parsed.stars, hasCode: parsed.hasCode, sort: parsed.sort };
+  }
+
+  private inCorpus(word: string): boolean {
+    let present = this.present.get(word);
+    if (present === undefined) {
+      present = this.repo.matchesAny({ groups: [[{ words: [word], phrase: false }]], exclude: [], authors: [] });
+      if (this.present.size >= MAX_PRESENT_WORDS) this.present.clear();
+      this.present.set(word, present);
+    }
+    return present;
   }
 
   /** Compiles user text into the query storage runs (throws `UsageError` on bad input). */
