@@ -64,7 +64,7 @@ export interface SearchOptions {
 export class SearchService {
   private lexicon: AcronymLexicon | undefined;
   private spelling: SpellingIndex | undefined;
-  /** Whether any stored paper has a word (cleared on refresh): expansions whose words none has are dropped. */
+  /** Whether any stored paper has a word, or matches a word as expanded (cleared on refresh). */
   private readonly present = new Map<string, boolean>();
   private readonly now: () => Date;
 
@@ -109,13 +109,18 @@ export class SearchService {
   }
 
   private inCorpus(word: string): boolean {
-    let present = this.present.get(word);
-    if (present === undefined) {
-      present = this.repo.matchesAny({ groups: [[{ words: [word], phrase: false }]], exclude: [], authors: [] });
+    return this.remembered(word, () => this.repo.matchesAny({ groups: [[{ words: [word], phrase: false }]], exclude: [], authors: [] }));
+  }
+
+  /** A yes/no about the stored papers, asked once until the next refresh. */
+  private remembered(key: string, ask: () => boolean): boolean {
+    let answer = this.present.get(key);
+    if (answer === undefined) {
+      answer = ask();
       if (this.present.size >= MAX_PRESENT_WORDS) this.present.clear();
-      this.present.set(word, present);
+      this.present.set(key, answer);
     }
-    return present;
+    return answer;
   }
 
   /** Compiles user text into the query storage runs (throws `UsageError` on bad input). */
@@ -183,7 +188,7 @@ export class SearchService {
   private correct(parsed: ParsedQuery): { query: ParsedQuery; corrections: Correction[] } | undefined {
     const index = this.spellingIndex();
     return correctQuery(parsed, {
-      known: (word) => index.wordDocs(word) > 0 || this.repo.matchesAny(this.compiled(oneWord(word))),
+      known: (word) => index.wordDocs(word) > 0 || this.remembered(`known\u0000${word}`, () => this.repo.matchesAny(this.compiled(oneWord(word)))),
       suggest: (word) => {
         const fromTitles = index.suggest(word);
         return fromTitles.length > 0 ? fromTitles : stemSuggestions(word, this.repo);
