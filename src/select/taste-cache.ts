@@ -7,7 +7,8 @@ import type { PapersRepo } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
-import { fitTaste, NEAREST_MIN, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { fitTaste, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { CosineRows } from './taste-rows.ts';
 import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
@@ -94,13 +95,8 @@ interface Space {
   space: TasteSpace;
   /** The candidates the space was built from: a position in them is a position in the space. */
   candidates: readonly Candidate[];
-  /**
-   * Each voted paper's cosines to these candidates, one row of `candidates.length` per slot (see
-   * {@link rowAt}): one flat array, so that scoring a channel reads rows without a lookup or an object.
-   */
-  sims: Float64Array;
-  /** By slot: 0 not computed yet, 1 its row holds its cosines, -1 not stored (it counts for nothing). */
-  state: Int8Array;
+  /** Each voted paper's cosines to these candidates, by slot. */
+  rows: CosineRows;
   /**
    * Why lines by candidate position, then topic, then the liked paper named (its slot, -1 for none; the line
    * says how many liked it, `up`): shared by every channel that says one, found without building a key.
@@ -135,38 +131,6 @@ function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string 
   if (last.at.length !== q) return false;
   for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k]) return false;
   return true;
-}
-
-/** Each qualifying paper's Rocchio score (TasteScorer.score's sums: examples in order), row by row of the space's flat cosines. */
-function scoreRows(s: Space, taste: PlannedTaste, at: Int32Array, q: number, scores: Float64Array, total: number): void {
-  const { slots, nets } = taste;
-  const { sims, state } = s;
-  const n = s.candidates.length;
-  for (let e = 0; e < slots.length; e++) {
-    const slot = slots[e]!;
-    if (state[slot] !== 1) continue;
-    const net = nets[e]!;
-    const row = slot * n;
-    for (let k = 0; k < q; k++) scores[k]! += net * sims[row + at[k]!]!;
-  }
-  if (total > 0) for (let k = 0; k < q; k++) scores[k]! /= total;
-}
-
-/** TasteScorer.nearestLiked over the space's flat cosines: the liked example most like the candidate at `i`, or -1. */
-function nearestLiked(s: Space, taste: PlannedTaste, i: number, min = NEAREST_MIN): number {
-  const n = s.candidates.length;
-  let best = min;
-  let liked = -1;
-  for (let e = 0; e < taste.slots.length; e++) {
-    const slot = taste.slots[e]!;
-    if (s.state[slot] !== 1 || !(taste.nets[e]! > 0)) continue;
-    const sim = s.sims[slot * n + i]!;
-    if (sim > best) {
-      best = sim;
-      liked = e;
-    }
-  }
-  return liked;
 }
 
 const MAX_SPACES = 16;
@@ -277,7 +241,7 @@ export class TasteCache {
     }
     const s = this.space(o.bundleKey, candidates);
     let scored = taste.plan;
-    if (scored?.space !== s) taste.plan = scored = { space: s, total: this.totalIn(s, taste) };
+    if (scored?.space !== s) taste.plan = scored = { space: s, total: s.rows.total(taste) };
     if (!o.record) {
       // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
       const last = scored.last;
@@ -291,11 +255,8 @@ export class TasteCache {
     // Planning without a record keeps nothing of the ranking but its top N: it runs in scratch arrays.
     const momentum = o.record ? new Float64Array(q) : scratch.momentum;
     const scores = o.record ? new Float64Array(q) : scratch.taste;
-    for (let k = 0; k < q; k++) {
-      momentum[k] = momentumOf[at[k]!]!;
-      scores[k] = 0;
-    }
-    scoreRows(s, taste, at, q, scores, scored.total);
+    for (let k = 0; k < q; k++) momentum[k] = momentumOf[at[k]!]!;
+    s.rows.score(taste, at, q, scores, scored.total);
     const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
     const { order } = ranking;
     const top = Math.min(topN, order.length);
@@ -304,7 +265,7 @@ export class TasteCache {
     for (let j = 0; j < top; j++) {
       const k = order[j]!;
       const pick = (picks[j] = pickAt(k));
-      const e = ranking.taste[k]! > 0 ? nearestLiked(s, taste, at[k]!) : -1;
+      const e = ranking.taste[k]! > 0 ? s.rows.nearestLiked(taste, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
       const byTopic = (s.why[at[k]!] ??= new Map());
@@ -391,8 +352,9 @@ export class TasteCache {
     let s = this.spaces.get(key);
     if (!s || s.candidates !== candidates) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      const rows = Math.max(64, this.slotIds.length);
-      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, sims: new Float64Array(rows * candidates.length), state: new Int8Array(rows), why: new Array(candidates.length), momentum: new Map() };
+      const space = new TasteSpace(candidates.map((c) => c.paper), this.vectoriser);
+      const rows = new CosineRows(candidates.length, (slot) => space.similarities(this.slotIds[slot]!, this.termsOf), Math.max(64, this.slotIds.length));
+      s = { space, candidates, rows, why: new Array(candidates.length), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
@@ -406,34 +368,6 @@ export class TasteCache {
       this.slotIds.push(paperId);
     }
     return slot;
-  }
-
-  /** The examples' cosines in the space (each voted paper's computed once per space), and the sum they are scored over. */
-  private totalIn(s: Space, taste: PlannedTaste): number {
-    let total = 0;
-    for (let e = 0; e < taste.slots.length; e++) if (this.rowAt(s, taste.slots[e]!)) total += Math.abs(taste.nets[e]!);
-    return total;
-  }
-
-  /** Whether the voted paper at `slot` is stored; its cosines are then row `slot` of `s.sims`. */
-  private rowAt(s: Space, slot: number): boolean {
-    let state = s.state[slot] ?? 0;
-    if (state === 0) {
-      const n = s.candidates.length;
-      if (slot >= s.state.length) {
-        const rows = Math.max(slot + 1, 2 * s.state.length);
-        const sims = new Float64Array(rows * n);
-        sims.set(s.sims);
-        const grown = new Int8Array(rows);
-        grown.set(s.state);
-        s.sims = sims;
-        s.state = grown;
-      }
-      const row = s.space.similarities(this.slotIds[slot]!, this.termsOf);
-      if (row) s.sims.set(row, slot * n);
-      s.state[slot] = state = row ? 1 : -1;
-    }
-    return state === 1;
   }
 
   private votedAt(slot: number): VotedTerms | undefined {
