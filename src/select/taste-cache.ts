@@ -7,7 +7,8 @@ import type { PapersRepo } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
-import { fitTaste, netsOf, tallyVotes, TasteScorer, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { fitTaste, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
+import { CosineRows } from './taste-rows.ts';
 import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
@@ -69,7 +70,8 @@ export interface PlannedTaste extends ChannelTaste {
 /** A taste's state in one set of candidates (the planner's business only). */
 export interface TastePlan {
   space: object;
-  scorer: TasteScorer;
+  /** The examples' absolute net votes summed over those stored: what a Rocchio score is divided by. */
+  total: number;
   last?: LastTop;
 }
 
@@ -93,8 +95,8 @@ interface Space {
   space: TasteSpace;
   /** The candidates the space was built from: a position in them is a position in the space. */
   candidates: readonly Candidate[];
-  /** Each voted paper's cosines to these candidates, by slot (null: not stored). */
-  sims: (Float64Array | null | undefined)[];
+  /** Each voted paper's cosines to these candidates, by slot. */
+  rows: CosineRows;
   /**
    * Why lines by candidate position, then topic, then the liked paper named (its slot, -1 for none; the line
    * says how many liked it, `up`): shared by every channel that says one, found without building a key.
@@ -239,7 +241,7 @@ export class TasteCache {
     }
     const s = this.space(o.bundleKey, candidates);
     let scored = taste.plan;
-    if (scored?.space !== s) taste.plan = scored = { space: s, scorer: new TasteScorer(taste, (e) => this.simsAt(s, taste.slots[e]!), taste.nets) };
+    if (scored?.space !== s) taste.plan = scored = { space: s, total: s.rows.total(taste) };
     if (!o.record) {
       // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
       const last = scored.last;
@@ -248,16 +250,13 @@ export class TasteCache {
         return { selection: { picks, overflow: q - picks.length }, why: last.why, views: last };
       }
     }
-    const { scorer } = scored;
     let momentumOf = s.momentum.get(o.newestDay);
     if (!momentumOf) s.momentum.set(o.newestDay, (momentumOf = Float64Array.from(candidates, (c) => rawMomentum(c, o.newestDay))));
     // Planning without a record keeps nothing of the ranking but its top N: it runs in scratch arrays.
     const momentum = o.record ? new Float64Array(q) : scratch.momentum;
     const scores = o.record ? new Float64Array(q) : scratch.taste;
-    for (let k = 0; k < q; k++) {
-      momentum[k] = momentumOf[at[k]!]!;
-      scores[k] = scorer.score(at[k]!);
-    }
+    for (let k = 0; k < q; k++) momentum[k] = momentumOf[at[k]!]!;
+    s.rows.score(taste, at, q, scores, scored.total);
     const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
     const { order } = ranking;
     const top = Math.min(topN, order.length);
@@ -266,7 +265,7 @@ export class TasteCache {
     for (let j = 0; j < top; j++) {
       const k = order[j]!;
       const pick = (picks[j] = pickAt(k));
-      const e = ranking.taste[k]! > 0 ? scorer.nearestLiked(at[k]!) : -1;
+      const e = ranking.taste[k]! > 0 ? s.rows.nearestLiked(taste, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
       const byTopic = (s.why[at[k]!] ??= new Map());
@@ -353,7 +352,9 @@ export class TasteCache {
     let s = this.spaces.get(key);
     if (!s || s.candidates !== candidates) {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      s = { space: new TasteSpace(candidates.map((c) => c.paper), this.vectoriser), candidates, sims: [], why: new Array(candidates.length), momentum: new Map() };
+      const space = new TasteSpace(candidates.map((c) => c.paper), this.vectoriser);
+      const rows = new CosineRows(candidates.length, (slot) => space.similarities(this.slotIds[slot]!, this.termsOf), Math.max(64, this.slotIds.length));
+      s = { space, candidates, rows, why: new Array(candidates.length), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
@@ -367,12 +368,6 @@ export class TasteCache {
       this.slotIds.push(paperId);
     }
     return slot;
-  }
-
-  private simsAt(s: Space, slot: number): Float64Array | null {
-    let sims = s.sims[slot];
-    if (sims === undefined) s.sims[slot] = sims = s.space.similarities(this.slotIds[slot]!, this.termsOf);
-    return sims;
   }
 
   private votedAt(slot: number): VotedTerms | undefined {

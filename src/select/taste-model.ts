@@ -61,7 +61,7 @@ export interface TasteTerm {
 export type TermsOf = (paperId: string) => Map<string, Term> | undefined;
 
 /** The least cosine at which a why line says a paper is like a liked one. */
-const NEAREST_MIN = 0.1;
+export const NEAREST_MIN = 0.1;
 
 interface Postings {
   /** The term's idf in the collection. */

@@ -9,7 +9,8 @@ import { silentLogger } from '../../src/logger.ts';
 import { PaperTerms } from '../../src/search/paper-terms.ts';
 import { DigestPlanner } from '../../src/select/digest-planner.ts';
 import type { DigestPick } from '../../src/select/select-papers.ts';
-import { fitTaste, TasteSpace } from '../../src/select/taste-model.ts';
+import { fitTaste, netsOf, TasteSpace } from '../../src/select/taste-model.ts';
+import { CosineRows } from '../../src/select/taste-rows.ts';
 import { rankByTaste, rankScored, shortTitle, whyLine } from '../../src/select/taste-ranking.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
@@ -71,6 +72,23 @@ describe('the taste space of a set of candidates', () => {
       const scorer = space.scorer(t, termsOf);
       expect(papers.map((_, i) => scorer.score(i))).toEqual([...whole.scores]);
       expect(papers.map((_, i) => scorer.nearestLiked(i))).toEqual([...whole.liked]);
+    }
+  });
+
+  it('scores and names the nearest liked paper from flat cosine rows exactly as evaluating the whole collection does', () => {
+    const tastes = [taste, fitTaste([vote(video.id, 'U1', 1), vote(agents.id, 'U2', -1), vote(agents.id, 'U3', -1), vote('2501.09999', 'U4', 1)])!];
+    const slotIds: string[] = [];
+    // One row to start with: the rows grow as slots arrive, keeping those computed.
+    const rows = new CosineRows(papers.length, (slot) => space.similarities(slotIds[slot]!, termsOf), 1);
+    const at = Int32Array.from(papers, (_, i) => i);
+    for (const t of tastes) {
+      const whole = space.evaluate(t, termsOf);
+      const slots = Int32Array.from(t.examples, (ex) => (slotIds.includes(ex.paperId) ? slotIds.indexOf(ex.paperId) : slotIds.push(ex.paperId) - 1));
+      const rowTaste = { slots, nets: netsOf(t) };
+      const scores = new Float64Array(papers.length).fill(7);
+      rows.score(rowTaste, at, papers.length, scores, rows.total(rowTaste));
+      expect([...scores]).toEqual([...whole.scores]);
+      expect(papers.map((_, i) => rows.nearestLiked(rowTaste, i))).toEqual([...whole.liked]);
     }
   });
 
