@@ -60,7 +60,7 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
 
     slackProxy.holding = false;
     discordProxy.holding = false;
-    await startWorkerProcess();
+    const second = await startWorkerProcess();
     const sent = (id: number) => () => ctx.deliveries.forChannel(id).find((d) => d.status === 'sent');
     const slackSent = await waitFor('the Slack delivery to be reconciled', sent(onSlack.id), 20_000);
     const discordSent = await waitFor('the Discord delivery to be reconciled', sent(onDiscord.id), 20_000);
@@ -76,6 +76,12 @@ describe('a worker killed between the platform accepting and our "sent" mark', (
     expect(discordSent.platformMessageIds).toEqual([heldDiscordId]);
     expect(slackSent.attempts).toBe(2);
     expect(discordSent.attempts).toBe(2);
+    // The next test starts its own workers: this one must not take its jobs.
+    if (second.exitCode === null && second.signalCode === null) {
+      const exited = new Promise((resolve) => second.once('exit', resolve));
+      second.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('resumes a digest split over several messages with only the parts that are missing', async () => {
