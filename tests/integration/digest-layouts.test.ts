@@ -1,42 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
-import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createPapersApp } from '../../src/app/papers-app.ts';
-import { createPapersWork } from '../../src/app/papers-work.ts';
 import { feedDayAt } from '../../src/core/time.ts';
 import type { Channel, DigestLayout } from '../../src/core/types.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { openJobs, type Jobs } from '../../jobs/index.ts';
-import { CHANNEL_TYPE, FakeDiscordApi } from '../fakes/discord-api.ts';
-import { FakeSlackApi } from '../fakes/slack-api.ts';
-import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
-import { enrolChannel, FAST_TUNING, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
+import { type Jobs } from '../../jobs/index.ts';
+import type { FakeDiscordApi } from '../fakes/discord-api.ts';
+import { CHANNEL_TYPE } from '../fakes/discord-api.ts';
+import type { FakeSlackApi } from '../fakes/slack-api.ts';
+import { uniquePrefix } from '../helpers/redis.ts';
+import { startPlatformWorkers, type PlatformWorkers } from './platform-workers.ts';
+import { enrolChannel, jobsContext, samplePapers, seedDay, waitFor } from './jobs-harness.ts';
 
 const prefix = uniquePrefix('layouts');
 const { ctx, cleanup } = jobsContext('layouts', prefix);
-const discord = new FakeDiscordApi({ botToken: 'test-token' });
+let discord: FakeDiscordApi;
 let slack: FakeSlackApi;
 let jobs: Jobs;
+let workers: PlatformWorkers;
 const today = feedDayAt(new Date());
 const papers = seedDay(ctx, today, samplePapers());
 const titles = papers.map((p) => p.title);
 
 beforeAll(async () => {
-  await discord.start();
-  slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
-  jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });
-  const commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
-  const slackAdapter = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
-  await jobs.startWorkers({
-    platforms: { slack: slackAdapter.chat, discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) },
-  });
+  workers = await startPlatformWorkers(ctx, prefix);
+  ({ slack, discord, jobs } = workers);
 });
 
 afterAll(async () => {
-  await jobs?.close();
-  await discord.stop();
-  await slack.close();
-  await dropPrefix(prefix);
+  await workers?.close();
   cleanup();
 });
 

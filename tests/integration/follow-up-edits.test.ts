@@ -1,48 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDeliveryRest, createDiscordChat } from '../../adapters/discord/discord-chat.ts';
 import { renderDigest as discordDigest } from '../../adapters/discord/discord-embeds.ts';
 import { renderDigest as slackDigest } from '../../adapters/slack/slack-blocks.ts';
-import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
-import { createPapersApp } from '../../src/app/papers-app.ts';
 import { createPapersWork } from '../../src/app/papers-work.ts';
 import type { ChatPlatform } from '../../src/core/ports.ts';
 import { feedDayAt } from '../../src/core/time.ts';
 import { paperLinks, type Channel, type Paper, type Platform } from '../../src/core/types.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { openJobs, type Jobs } from '../../jobs/index.ts';
-import { FakeDiscordApi } from '../fakes/discord-api.ts';
-import { FakeSlackApi } from '../fakes/slack-api.ts';
+import { type Jobs } from '../../jobs/index.ts';
+import type { FakeDiscordApi } from '../fakes/discord-api.ts';
+import type { FakeSlackApi } from '../fakes/slack-api.ts';
 import { makePaper } from '../helpers/papers.ts';
-import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
-import { enrolChannel, FAST_TUNING, jobsContext, seedDay, waitFor } from './jobs-harness.ts';
+import { uniquePrefix } from '../helpers/redis.ts';
+import { startPlatformWorkers, type PlatformWorkers } from './platform-workers.ts';
+import { enrolChannel, jobsContext, seedDay, waitFor } from './jobs-harness.ts';
 
 const prefix = uniquePrefix('follow-up-edits');
 const { ctx, cleanup } = jobsContext('follow-up-edits', prefix);
-const discord = new FakeDiscordApi({ botToken: 'test-token' });
+let discord: FakeDiscordApi;
 let slack: FakeSlackApi;
 let jobs: Jobs;
+let workers: PlatformWorkers;
 let platforms: Partial<Record<Platform, ChatPlatform>>;
 const today = feedDayAt(new Date());
 /** The repository whose Code link tips a digest near its split point over it. */
 const REPO = 'acme/diffusion';
 
 beforeAll(async () => {
-  await discord.start();
-  slack = await FakeSlackApi.start({ botToken: 'xoxb-test' });
-  jobs = await openJobs({ work: createPapersWork(ctx), redisUrl: TEST_REDIS_URL, prefix, ingestCron: '0 0 1 1 *', tuning: FAST_TUNING });
-  const commands = createPapersApp({ ctx, schedules: jobs.scheduleSync });
-  const slackAdapter = createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-test', signingSecret: 'secret', apiUrl: slack.apiUrl, adminsOnly: false });
-  platforms = { slack: slackAdapter.chat, discord: createDiscordChat({ rest: createDeliveryRest(discord.apiUrl, 'test-token'), logger: silentLogger() }) };
-  await jobs.startWorkers({ platforms });
+  workers = await startPlatformWorkers(ctx, prefix);
+  ({ slack, discord, jobs, platforms } = workers);
 });
 
 afterAll(async () => {
-  await jobs?.close();
-  await discord.stop();
-  await slack.close();
-  await dropPrefix(prefix);
+  await workers?.close();
   cleanup();
 });
 
