@@ -42,6 +42,27 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** How far back `findDelivery` looks: pages of 200 messages. */
 const HISTORY_PAGES = 3;
 
+/**
+ * A channel's recent messages (`conversations.history`), or a thread's (`conversations.replies` under
+ * `threadTs`), with their metadata, newest pages first, at most {@link HISTORY_PAGES} pages of 200.
+ */
+async function* messagesOf(client: WebClient, target: ChannelTarget, threadTs?: string): AsyncGenerator<HistoryMessage> {
+  const method = threadTs ? 'conversations.replies' : 'conversations.history';
+  let cursor: string | undefined;
+  for (let page = 0; page < HISTORY_PAGES; page++) {
+    const args = { channel: target.channelId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+    let result;
+    try {
+      result = threadTs ? await client.conversations.replies({ ...args, ts: threadTs }) : await client.conversations.history(args);
+    } catch (error) {
+      throw toPlatformError(error, method);
+    }
+    yield* (result.messages ?? []) as HistoryMessage[];
+    cursor = result.response_metadata?.next_cursor || undefined;
+    if (!result.has_more || !cursor) return;
+  }
+}
+
 interface HistoryMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: Record<string, unknown> };
@@ -137,21 +158,12 @@ export class SlackChat implements ChatPlatform {
   }
 
   private async replyIn(client: WebClient, target: ChannelTarget, threadId: string, key: string): Promise<string | undefined> {
-    let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_PAGES; page++) {
-      let result;
-      try {
-        result = await client.conversations.replies({ channel: target.channelId, ts: threadId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
-      } catch (error) {
-        throw toPlatformError(error, 'conversations.replies');
-      }
-      const found = ((result.messages ?? []) as HistoryMessage[]).find((m) => m.metadata?.event_type === FOLLOW_UP_EVENT_TYPE && m.metadata.event_payload?.key === key);
-      if (found?.ts) return found.ts;
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!result.has_more || !cursor) break;
+    for await (const m of messagesOf(client, target, threadId)) {
+      if (m.ts && m.metadata?.event_type === FOLLOW_UP_EVENT_TYPE && m.metadata.event_payload?.key === key) return m.ts;
     }
     return undefined;
   }
+
 
   async updateDigestPart(to: ChannelTarget, messageId: string, digest: DigestView, deliveryId: string, part: DigestPart): Promise<void> {
     const { client, target } = await this.resolve(to);
@@ -210,23 +222,12 @@ export class SlackChat implements ChatPlatform {
     const posted = new Map<number, string>();
     let parts = 0;
     let header: string | undefined;
-    let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_PAGES; page++) {
-      let result;
-      try {
-        result = await client.conversations.history({ channel: target.channelId, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
-      } catch (error) {
-        throw toPlatformError(error, 'conversations.history');
-      }
-      for (const m of (result.messages ?? []) as HistoryMessage[]) {
-        const meta = m.metadata?.event_type === DIGEST_EVENT_TYPE ? m.metadata.event_payload : undefined;
-        if (!m.ts || meta?.delivery_id !== deliveryId) continue;
-        posted.set(Number(meta.part ?? 1), m.ts);
-        parts = Math.max(parts, Number(meta.parts ?? 1));
-        if (Number(meta.part ?? 1) === 1 && meta.layout === 'thread') header = m.ts;
-      }
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!result.has_more || !cursor) break;
+    for await (const m of messagesOf(client, target)) {
+      const meta = m.metadata?.event_type === DIGEST_EVENT_TYPE ? m.metadata.event_payload : undefined;
+      if (!m.ts || meta?.delivery_id !== deliveryId) continue;
+      posted.set(Number(meta.part ?? 1), m.ts);
+      parts = Math.max(parts, Number(meta.parts ?? 1));
+      if (Number(meta.part ?? 1) === 1 && meta.layout === 'thread') header = m.ts;
     }
     // Thread replies are not in the channel's history: they are read under the header that was found.
     if (header && posted.size < parts) await this.searchReplies(client, target, deliveryId, header, posted);
@@ -234,22 +235,12 @@ export class SlackChat implements ChatPlatform {
   }
 
   private async searchReplies(client: WebClient, target: ChannelTarget, deliveryId: string, header: string, posted: Map<number, string>): Promise<void> {
-    let cursor: string | undefined;
-    for (let page = 0; page < HISTORY_PAGES; page++) {
-      let result;
-      try {
-        result = await client.conversations.replies({ channel: target.channelId, ts: header, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
-      } catch (error) {
-        throw toPlatformError(error, 'conversations.replies');
-      }
-      for (const m of (result.messages ?? []) as HistoryMessage[]) {
-        const meta = m.metadata?.event_type === DIGEST_EVENT_TYPE ? m.metadata.event_payload : undefined;
-        if (m.ts && meta?.delivery_id === deliveryId) posted.set(Number(meta.part ?? 1), m.ts);
-      }
-      cursor = result.response_metadata?.next_cursor || undefined;
-      if (!result.has_more || !cursor) break;
+    for await (const m of messagesOf(client, target, header)) {
+      const meta = m.metadata?.event_type === DIGEST_EVENT_TYPE ? m.metadata.event_payload : undefined;
+      if (m.ts && meta?.delivery_id === deliveryId) posted.set(Number(meta.part ?? 1), m.ts);
     }
   }
+
 
   async postNotice(target: ChannelTarget, text: string): Promise<void> {
     const resolved = await this.resolve(target);
