@@ -7,7 +7,7 @@ import { describeError, LookupUnavailableError, PapersError, PermanentPlatformEr
 import { DISCORD_LIMITS, fit, type DiscordMessage } from './discord-embeds.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createDiscordDms } from './discord-dm.ts';
-import { editDigestPart, findForumPosts, postLayout, type LayoutPoster } from './discord-layouts.ts';
+import { channelReader, editDigestPart, findForumPosts, postLayout, type LayoutPoster } from './discord-layouts.ts';
 
 /**
  * Discord error codes no retry can fix: Unknown Channel, Unknown User, Missing Access, Missing Permissions,
@@ -85,9 +85,10 @@ export function createDiscordChat(options: DiscordChatOptions): ChatPlatform {
 
   const asBody = (message: DiscordMessage): RESTPostAPIChannelMessageJSONBody => ({ ...message, allowed_mentions: { parse: [] } });
 
+  const channel = options.rest ? channelReader(options.rest, toPlatformError) : undefined;
   function poster(): LayoutPoster {
-    if (!options.rest) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
-    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError, warn: (fields, message) => log.warn(fields, message) };
+    if (!options.rest || !channel) throw new PermanentPlatformError('missing_token', 'DISCORD_TOKEN is not set: Discord digests cannot be posted');
+    return { rest: options.rest, send: (channelId, message, nonce) => send(channelId, { ...asBody(message), nonce, enforce_nonce: true }), nonceFor, toPlatformError, warn: (fields, message) => log.warn(fields, message), channel };
   }
 
   return {

@@ -89,6 +89,32 @@ export interface LayoutPoster {
   toPlatformError(error: unknown): Error;
   /** Says what went out otherwise than planned (a thread Discord would not start). */
   warn(fields: Record<string, unknown>, message: string): void;
+  /** The channel as Discord describes it (type, guild, forum tags); may be remembered for channels that are no forum. */
+  channel(channelId: string): Promise<APIChannel & { guild_id?: string }>;
+}
+
+/** How long a channel that is no forum is remembered as such (a forum's tags are always read fresh). */
+const CHANNEL_MEMORY_MS = 10 * 60_000;
+
+/**
+ * `LayoutPoster.channel` for a REST client: `GET /channels/{id}`, remembered for a channel that is no forum,
+ * so a delivery to an ordinary channel asks once per {@link CHANNEL_MEMORY_MS}, not once per post, look-up and edit.
+ */
+export function channelReader(rest: REST, toPlatformError: (error: unknown) => Error): (channelId: string) => Promise<APIChannel & { guild_id?: string }> {
+  const known = new Map<string, { channel: APIChannel & { guild_id?: string }; at: number }>();
+  return async (channelId) => {
+    const hit = known.get(channelId);
+    if (hit && Date.now() - hit.at < CHANNEL_MEMORY_MS) return hit.channel;
+    let channel: APIChannel & { guild_id?: string };
+    try {
+      channel = (await rest.get(Routes.channel(channelId))) as APIChannel & { guild_id?: string };
+    } catch (error) {
+      throw toPlatformError(error);
+    }
+    if (isForum(channel)) known.delete(channelId);
+    else known.set(channelId, { channel, at: Date.now() });
+    return channel;
+  };
 }
 
 async function call<T>(poster: LayoutPoster, run: () => Promise<unknown>): Promise<T> {
@@ -147,7 +173,7 @@ async function tagIds(poster: LayoutPoster, forum: APIChannel & { available_tags
  * nonce, are found by {@link findForumPosts} before a retry. Parts in `skip` are kept.
  */
 export async function postLayout(poster: LayoutPoster, target: ChannelTarget, view: DigestView, deliveryId: string, options: PostDigestOptions = {}): Promise<PostResult> {
-  const channel = await call<APIChannel>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
+  const channel = await poster.channel(target.channelId);
   const forum = isForum(channel);
   const parts = renderLayout(view, { forum });
   const tags = forum ? await tagIds(poster, channel, parts.flatMap((p) => p.tags ?? [])) : new Map<string, string>();
@@ -190,7 +216,7 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
  * the post's; elsewhere the channel message, as exactly the papers it showed ({@link renderDigestPart}).
  */
 export async function editDigestPart(poster: LayoutPoster, target: ChannelTarget, messageId: string, view: DigestView, paperIds: readonly string[]): Promise<void> {
-  const channel = await call<APIChannel>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
+  const channel = await poster.channel(target.channelId);
   let where = target.channelId;
   let message = renderDigestPart(view, paperIds);
   if (isForum(channel)) {
@@ -208,7 +234,7 @@ export async function editDigestPart(poster: LayoutPoster, target: ChannelTarget
  */
 export async function findForumPosts(poster: LayoutPoster, target: ChannelTarget, view: DigestView | undefined): Promise<DeliveredParts> {
   if (!view) return { posted: new Map(), parts: 0 };
-  const channel = await call<APIChannel & { guild_id?: string }>(poster, () => poster.rest.get(Routes.channel(target.channelId)));
+  const channel = await poster.channel(target.channelId);
   if (!isForum(channel) || !channel.guild_id) return { posted: new Map(), parts: 0 };
   const active = await call<RESTGetAPIGuildThreadsResult>(poster, () => poster.rest.get(Routes.guildActiveThreads(channel.guild_id!)));
   const parts = renderLayout(view, { forum: true });
