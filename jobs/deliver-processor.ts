@@ -35,7 +35,7 @@ function workspaceInterval(pacing: PlatformPacing): number {
 export function createDeliverProcessor(deps: DeliverDeps) {
   const { deliverer } = deps;
   return async (job: Job<DeliverJobData>, token?: string): Promise<DeliverOutcome> => {
-    const opened = deliverer.open(job.data.deliveryId);
+    const opened = await deliverer.open(job.data.deliveryId);
     if ('done' in opened) return opened.done;
     const { delivery, target } = opened;
     await pace(deps, job, target, token);

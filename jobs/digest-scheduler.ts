@@ -19,7 +19,7 @@ export class DigestScheduler implements ScheduleSync {
   constructor(
     private readonly queue: Queue<DigestJobData>,
     /** The channels that should have a schedule now. */
-    private readonly scheduledChannels: () => Channel[],
+    private readonly scheduledChannels: () => Promise<Channel[]>,
     private readonly logger: Logger,
     private readonly repeatFor: RepeatRule = cronRepeat,
   ) {}
@@ -42,7 +42,7 @@ export class DigestScheduler implements ScheduleSync {
 
   /** Makes Redis match the database: a scheduler for every active channel, none for anything else. */
   async syncAll(): Promise<{ upserted: number; removed: number; unchanged: number }> {
-    const active = this.scheduledChannels();
+    const active = await this.scheduledChannels();
     const wanted = new Set(active.map((c) => SCHEDULER_IDS.channel(c.id)));
     let upserted = 0;
     let unchanged = 0;

@@ -31,7 +31,7 @@ export class RedisFreshnessSignal implements FreshnessSignal {
 
 /** Re-enqueues unfinished deliveries (a digest job that died between the outbox write and the enqueue). */
 export async function sweepOutbox(deps: { work: Pick<PapersWork, 'unfinishedDeliveries'>; queues: JobQueues }, idleMs: number): Promise<number> {
-  const unfinished = deps.work.unfinishedDeliveries(idleMs);
+  const unfinished = await deps.work.unfinishedDeliveries(idleMs);
   for (const { platform, deliveryId } of unfinished) await deps.queues.enqueueDelivery(platform, deliveryId);
   return unfinished.length;
 }

@@ -7,6 +7,7 @@ import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
 import { SavedPapersRepo } from './db/saved-papers-repo.ts';
 import { ProcessedEventsRepo } from './db/processed-events-repo.ts';
+import { ReactionsRepo } from './db/reactions-repo.ts';
 import { PostedPapersRepo } from './db/posted-papers-repo.ts';
 import { FollowUpsRepo } from './db/follow-ups-repo.ts';
 import { DecisionsRepo } from './db/decisions-repo.ts';
@@ -20,6 +21,7 @@ import { noMetrics, type Metrics } from './core/metrics.ts';
 import { timeSearches } from './app/timed-search.ts';
 import { relearnStaleAcronyms } from './ingest/relearn-acronyms.ts';
 import { DigestPlanner } from './select/digest-planner.ts';
+import { promised, type Stores } from './db/stores.ts';
 import { CatalogueFreshness, type FreshnessOptions } from './app/catalogue-freshness.ts';
 
 /** What the core offers every entry point (server, worker, CLI): one database, its repositories and services. */
@@ -28,6 +30,12 @@ export interface AppContext {
   logger: Logger;
   clock: Clock;
   db: Db;
+  /**
+   * What every use case reads and writes through: the repositories below behind their async contracts, so
+   * the same use case runs on any database dialect. The synchronous repositories stay for the SQLite-only
+   * paths (planner, search, ingest) and for tests that arrange data.
+   */
+  stores: Stores;
   papers: PapersRepo;
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
@@ -69,21 +77,27 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const votes = new VotesRepo(db);
   const planner = new DigestPlanner({ papers, channels, deliveries, search, votes }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
+  const saved = new SavedPapersRepo(db);
+  const processedEvents = new ProcessedEventsRepo(db);
+  const repos = {
+    papers,
+    channels,
+    deliveries,
+    votes,
+    saved,
+    processedEvents,
+    postedPapers: new PostedPapersRepo(db),
+    followUps: new FollowUpsRepo(db),
+    decisions: new DecisionsRepo(db),
+    ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(encryptionKey(config.tokenEncryptionKey))) } : {}),
+  };
   return {
     config,
     logger,
     clock: options.clock ?? systemClock,
     db,
-    papers,
-    channels,
-    deliveries,
-    votes,
-    saved: new SavedPapersRepo(db),
-    processedEvents: new ProcessedEventsRepo(db),
-    postedPapers: new PostedPapersRepo(db),
-    followUps: new FollowUpsRepo(db),
-    decisions: new DecisionsRepo(db),
-    ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(encryptionKey(config.tokenEncryptionKey))) } : {}),
+    stores: storesOf({ ...repos, reactions: new ReactionsRepo(db, processedEvents, saved, votes) }),
+    ...repos,
     searchRepo,
     search,
     planner,
@@ -94,6 +108,11 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
       db.close();
     },
   };
+}
+
+/** The async view of each repository, over the same database. */
+function storesOf(repos: Record<string, object>): Stores {
+  return Object.fromEntries(Object.entries(repos).map(([name, repo]) => [name, promised(repo)])) as unknown as Stores;
 }
 
 /** Stored acronyms from an older extractor are learned again (once); a failure leaves them as they were. */

@@ -31,12 +31,12 @@ export function timeZoneChoices(typed: string): Choice[] {
 }
 
 /** Suggestions for the focused option of a `/papers` subcommand; empty when the option has none. */
-export function autocompleteChoices(
+export async function autocompleteChoices(
   papers: Pick<PapersApp, 'topicChoices'>,
   request: { workspaceId: string; channelId: string; subcommand: string; option: string; typed: string },
-): Choice[] {
+): Promise<Choice[]> {
   if (request.subcommand === 'unsubscribe' && request.option === 'topic') {
-    return asChoices(papers.topicChoices({ platform: 'discord', workspaceId: request.workspaceId, channelId: request.channelId }, request.typed, 100));
+    return asChoices(await papers.topicChoices({ platform: 'discord', workspaceId: request.workspaceId, channelId: request.channelId }, request.typed, 100));
   }
   if ((request.subcommand === 'schedule' || request.subcommand === 'follow') && request.option === 'timezone') return timeZoneChoices(request.typed);
   return [];

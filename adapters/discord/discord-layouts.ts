@@ -200,7 +200,7 @@ export async function postLayout(poster: LayoutPoster, target: ChannelTarget, vi
     }
     ids.push(id);
     // Accepted is accepted: said before its thread is started, so a refused or failed start never unsays the message.
-    options.onPosted?.(i + 1, id);
+    await options.onPosted?.(i + 1, id);
     if (!forum && !part.inThread && part.threadName) {
       own = await startThread(poster, target.channelId, id, part.threadName);
       if (i === 0 && parts[1]?.inThread) thread = own;

@@ -19,7 +19,7 @@ export function discordReactionMeaning(name: string | null | undefined): Reactio
  * connection, so there is no event id to dedupe by.
  */
 export function listenForReactions(client: Client, papers: PapersApp, logger: Logger): void {
-  const handle = (added: boolean) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
+  const handle = (added: boolean) => async (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => {
     try {
       const meaning = reaction.emoji.id ? undefined : discordReactionMeaning(reaction.emoji.name);
       const message = reaction.message;
@@ -27,7 +27,7 @@ export function listenForReactions(client: Client, papers: PapersApp, logger: Lo
       const channel = message.channel;
       const parentId = channel?.isThread() ? channel.parentId : null;
       const place = { platform: 'discord', workspaceId: message.guildId, channelId: message.channelId, ...(parentId ? { parentId } : {}), userScope: DISCORD_USER_SCOPE };
-      const outcome = papers.react({ place, userId: user.id, messageId: message.id, meaning, added });
+      const outcome = await papers.react({ place, userId: user.id, messageId: message.id, meaning, added });
       logger.debug({ added, meaning, outcome: outcome.kind }, 'discord reaction');
     } catch (error) {
       logger.error({ err: error }, 'discord reaction failed');

@@ -87,7 +87,10 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
   async function vote(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
     const parsed = parseVoteCustomId(interaction.customId);
     if (!parsed) return responder.reply({ content: NOT_OURS }, true);
-    const answer = (reply: VoteReply) => responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+    const answer = async (pending: Promise<VoteReply>) => {
+      const reply = await pending;
+      return responder.reply({ content: reply.kind === 'error' ? `⚠️ ${reply.message}` : reply.message }, true);
+    };
     // A reading list is one per person across servers.
     if (parsed.kind === 'save') return answer(deps.papers.save({ platform: 'discord', workspaceId: DISCORD_USER_SCOPE, userId: interaction.userId }, parsed.paperId));
     const message = interaction.message;
@@ -107,7 +110,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
   async function button(interaction: Extract<ParsedInteraction, { kind: 'button' }>, responder: Responder): Promise<void> {
     if (isVoteCustomId(interaction.customId)) return vote(interaction, responder);
     if (interaction.customId.startsWith(CUSTOM_ID.share)) {
-      const shared = deps.papers.share(interaction.customId.slice(CUSTOM_ID.share.length), interaction.userId);
+      const shared = await deps.papers.share(interaction.customId.slice(CUSTOM_ID.share.length), interaction.userId);
       if (shared.kind === 'error') return responder.reply({ content: shared.message }, true);
       return responder.reply(renderSharedPaper(shared.paper, shared.sharedBy), false);
     }
@@ -137,7 +140,7 @@ export function createInteractionHandler(deps: InteractionHandlerDeps) {
             if (!interaction.invocation.guildId) return await responder.reply(renderReply(OUTSIDE_GUILD).messages[0]!, true);
             return await run(toCommandRequest(interaction.invocation), responder);
           case 'autocomplete':
-            return await responder.autocomplete(interaction.workspaceId ? autocompleteChoices(deps.papers, interaction) : []);
+            return await responder.autocomplete(interaction.workspaceId ? await autocompleteChoices(deps.papers, interaction) : []);
           case 'button':
             return await button(interaction, responder);
           case 'unsupported':

@@ -97,7 +97,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(SLACK_ACTIONS.share, async ({ ack, body, action, respond }) => {
     await ack();
     await safely(deps, respond, 'share', async () => {
-      const shared = deps.papers.share(action.value ?? '', body.user.id);
+      const shared = await deps.papers.share(action.value ?? '', body.user.id);
       if (shared.kind === 'error') {
         await respond({ response_type: 'ephemeral', replace_original: false, text: shared.message });
         return;

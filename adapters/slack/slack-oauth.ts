@@ -38,7 +38,7 @@ export function slackInstallationStore(installations: Installations): Installati
       });
     },
     async fetchInstallation(query: InstallationQuery<boolean>) {
-      const found = installations.find('slack', { workspaceId: query.teamId, enterpriseId: query.enterpriseId, isEnterpriseInstall: query.isEnterpriseInstall });
+      const found = await installations.find('slack', { workspaceId: query.teamId, enterpriseId: query.enterpriseId, isEnterpriseInstall: query.isEnterpriseInstall });
       if (!found) throw new Error(`no Slack installation for ${query.isEnterpriseInstall ? `organisation ${query.enterpriseId}` : `workspace ${query.teamId}`}`);
       return JSON.parse(found.data) as Installation<'v2', boolean>;
     },

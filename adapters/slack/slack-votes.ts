@@ -63,8 +63,8 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
       if (!value || !body.channel || !teamId || (choice && !shown)) message = NOT_OURS;
       else {
         const reply = choice && shown
-          ? deps.papers.vote({ place: placeOf(teamId, body.channel.id), userId: body.user.id, paperId: value.paperId, choice, shownOn: shown })
-          : deps.papers.save({ platform: 'slack', workspaceId: teamId, userId: body.user.id }, value.paperId);
+          ? await deps.papers.vote({ place: placeOf(teamId, body.channel.id), userId: body.user.id, paperId: value.paperId, choice, shownOn: shown })
+          : await deps.papers.save({ platform: 'slack', workspaceId: teamId, userId: body.user.id }, value.paperId);
         // Titles are user-visible text: escaped, so `<!channel>` in a title is never a mention.
         message = escapeMrkdwn(reply.kind === 'error' ? `:warning: ${reply.message}` : reply.message);
       }
@@ -82,7 +82,7 @@ export function registerSlackVotes(app: App, deps: VoteDeps): void {
       const teamId = (body as { team_id?: string }).team_id;
       const eventId = (body as { event_id?: string }).event_id;
       if (!meaning || e.item?.type !== 'message' || !e.item.channel || !e.item.ts || !e.user || !teamId) return;
-      const outcome = deps.papers.react({
+      const outcome = await deps.papers.react({
         place: placeOf(teamId, e.item.channel),
         userId: e.user,
         messageId: e.item.ts,

@@ -25,9 +25,9 @@ const MAX_CACHED = 5_000;
  */
 export function workspaceClients(installations: Installations, options: WebClientOptions, authorize?: SlackAuthorize): SlackClients {
   const cache = new Map<string, { token: string; client: WebClient }>();
-  const find = (workspaceId: string) => {
+  const find = async (workspaceId: string) => {
     try {
-      return installations.forWorkspace('slack', workspaceId);
+      return await installations.forWorkspace('slack', workspaceId);
     } catch (error) {
       if (!(error instanceof TokenCipherError)) throw error;
       throw new PermanentPlatformError('install_unreadable', `the stored Slack install of workspace ${workspaceId} does not open with this TOKEN_ENCRYPTION_KEY (was it changed?): install again from ${SLACK_INSTALL_PATH}`, { cause: error });
@@ -44,7 +44,7 @@ export function workspaceClients(installations: Installations, options: WebClien
     }
   };
   return async (workspaceId) => {
-    const installation = find(workspaceId);
+    const installation = await find(workspaceId);
     if (!installation) {
       throw new PermanentPlatformError(NOT_INSTALLED, `the Slack app is not installed in workspace ${workspaceId} (install it from ${SLACK_INSTALL_PATH})`);
     }

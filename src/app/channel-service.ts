@@ -1,6 +1,7 @@
 import type { ScheduleSync } from '../core/ports.ts';
 import type { Channel, Schedule } from '../core/types.ts';
-import type { ChannelKey, ChannelSettings, ChannelsRepo } from '../db/channels-repo.ts';
+import type { ChannelKey, ChannelSettings } from '../db/channels-repo.ts';
+import type { ChannelsStore } from '../db/stores.ts';
 
 /**
  * Every change to a channel's digest, with its schedule update, in one place: enrolling, settings, pause,
@@ -10,20 +11,20 @@ import type { ChannelKey, ChannelSettings, ChannelsRepo } from '../db/channels-r
  */
 export class ChannelService {
   constructor(
-    private readonly channels: ChannelsRepo,
+    private readonly channels: ChannelsStore,
     private readonly schedules: ScheduleSync,
   ) {}
 
   /** Enrols a channel when it is new (with `schedule`, by `by`) and schedules its digests. */
   async enrol(key: ChannelKey, schedule: Schedule, by?: string): Promise<{ channel: Channel; created: boolean }> {
-    const result = this.channels.enrol(key, schedule, by);
+    const result = await this.channels.enrol(key, schedule, by);
     if (result.created) await this.schedules.channelChanged(result.channel);
     return result;
   }
 
   /** Changes the named settings only, and the schedule to match (a pause removes it). */
   async update(id: number, settings: ChannelSettings, by?: string): Promise<Channel> {
-    const channel = this.channels.update(id, settings, by);
+    const channel = await this.channels.update(id, settings, by);
     await this.schedules.channelChanged(channel);
     return channel;
   }
@@ -33,8 +34,8 @@ export class ChannelService {
    * missed are posted at once. Returns the channel and whether that catch-up was started.
    */
   async resume(id: number, by?: string): Promise<{ channel: Channel; catchingUp: boolean }> {
-    const before = this.channels.get(id);
-    const channel = this.channels.resume(id, by);
+    const before = await this.channels.get(id);
+    const channel = await this.channels.resume(id, by);
     await this.schedules.channelChanged(channel);
     const catchingUp = before?.health === 'failing' && this.schedules.digestNow !== undefined;
     if (catchingUp) await this.schedules.digestNow!(channel);
@@ -43,7 +44,7 @@ export class ChannelService {
 
   /** The platform refuses this channel for good: marked failing with the reason, paused, unscheduled. */
   async unreachable(id: number, reason: string): Promise<Channel> {
-    const channel = this.channels.markFailing(id, reason);
+    const channel = await this.channels.markFailing(id, reason);
     await this.schedules.channelChanged(channel);
     return channel;
   }

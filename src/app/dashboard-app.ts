@@ -97,9 +97,9 @@ export interface DashboardApp {
   feedDay(day: Day | undefined, page: PageRequest): FeedDayPage;
   /** The same search as `/papers search`: syntax, correction ("showing results for"), paging. */
   search(query: string, page: PageRequest): DashboardSearch;
-  paper(id: string): PaperDetail | undefined;
+  paper(id: string): Promise<PaperDetail | undefined>;
   /** One page of the enrolled channels (all, failing or paused), oldest first, and how many there are. */
-  channels(page: PageRequest, filter?: ChannelFilter): { channels: ChannelSummary[]; total: number };
+  channels(page: PageRequest, filter?: ChannelFilter): Promise<{ channels: ChannelSummary[]; total: number }>;
   channel(id: number): Promise<ChannelDetail | undefined>;
   /** Papers and upvotes per feed day over the last 30 days. */
   paperCharts(): PaperChartData;
@@ -196,20 +196,21 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
         throw error;
       }
     },
-    paper(id) {
-      const paper = ctx.papers.get(id);
+    async paper(id) {
+      const paper = await ctx.stores.papers.get(id);
       return paper && { paper, feedDay: ctx.searchRepo.feedDayOf(id), postings: queries.postingsOf(id) };
     },
-    channels(page, filter = 'all') {
-      const list = queries.channelIdPage(page, filter).map((id) => ctx.channels.get(id)).filter((c): c is Channel => c !== undefined);
+    async channels(page, filter = 'all') {
+      const found = await Promise.all(queries.channelIdPage(page, filter).map((id) => ctx.stores.channels.get(id)));
+      const list = found.filter((c): c is Channel => c !== undefined);
       return { channels: summaries(list), total: queries.channelTotal(filter) };
     },
     async channel(id) {
-      const channel = ctx.channels.get(id);
+      const channel = await ctx.stores.channels.get(id);
       // A person's alerts row is theirs, not a channel to manage: it has no page.
       if (!channel || channel.kind !== 'channel') return undefined;
       const [summary] = summaries([channel]);
-      const rows = ctx.deliveries.forChannel(id, LEDGER_ENTRIES);
+      const rows = await ctx.stores.deliveries.forChannel(id, LEDGER_ENTRIES);
       const held = queries.papersHeldBy(rows.map((r) => r.id));
       const ledger = rows.map((row) => {
         const later = rows.find((r) => r.feedDay === row.feedDay && r.createdAt > row.createdAt && r.id !== row.id);
@@ -236,7 +237,7 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       return data;
     },
     async edit(channelId, edit) {
-      const channel = ctx.channels.get(channelId);
+      const channel = await ctx.stores.channels.get(channelId);
       if (!channel || channel.kind !== 'channel') return { kind: 'error', message: `No channel ${channelId}: it may have been removed.` };
       return command(channel, edit.name, edit.text, true);
     },

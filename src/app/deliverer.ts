@@ -3,8 +3,8 @@ import { noMetrics, type DeliveryStatus, type Metrics } from '../core/metrics.ts
 import type { ChannelTarget, ChatPlatform, DeliveredParts } from '../core/ports.ts';
 import type { DigestView } from '../core/views.ts';
 import { plannedMessages } from '../format/layout-lines.ts';
-import type { ChannelsRepo } from '../db/channels-repo.ts';
-import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
+import type { OutboxDelivery } from '../db/deliveries-repo.ts';
+import type { ChannelsStore, DeliveriesStore } from '../db/stores.ts';
 import { describeError, LookupUnavailableError, PermanentPlatformError, RateLimitError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { ChannelService } from './channel-service.ts';
@@ -19,8 +19,8 @@ export type DeliverOutcome =
   | { outcome: 'missing' };
 
 export interface DelivererDeps {
-  deliveries: DeliveriesRepo;
-  channels: ChannelsRepo;
+  deliveries: DeliveriesStore;
+  channels: ChannelsStore;
   /** A channel the platform refuses for good is marked unreachable there (with its schedule). */
   channelService: ChannelService;
   logger: Logger;
@@ -43,7 +43,7 @@ function failureNotice(target: ChannelTarget, reason: string): string {
 /** The delivery use case: {@link createDeliverer}. */
 export interface Deliverer {
   /** The row and where it goes, or why there is nothing to do. */
-  open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome };
+  open(deliveryId: string): Promise<{ delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome }>;
   /** How many messages posting the row makes at least (its layout's), so the runner keeps the channel's slots for all of them. */
   plannedPosts(delivery: OutboxDelivery): number;
   /** One attempt at posting the row (after the runner paced the channel). */
@@ -64,17 +64,17 @@ export interface Deliverer {
  */
 export function createDeliverer(deps: DelivererDeps): Deliverer {
   return {
-    open(deliveryId: string): { delivery: OutboxDelivery; target: ChannelTarget } | { done: DeliverOutcome } {
-      const delivery = deps.deliveries.getWithTarget(deliveryId);
+    async open(deliveryId) {
+      const delivery = await deps.deliveries.getWithTarget(deliveryId);
       if (!delivery) return { done: { outcome: 'missing' } };
       if (delivery.status === 'sent' || delivery.status === 'skipped' || delivery.status === 'failed') return { done: { outcome: 'already', status: delivery.status } };
       if (!delivery.target) {
-        deps.deliveries.markFailed(deliveryId, 'channel removed');
+        await deps.deliveries.markFailed(deliveryId, 'channel removed');
         return { done: { outcome: 'missing' } };
       }
       if (delivery.viewError !== undefined) {
         (deps.metrics ?? noMetrics).deliveryFinished(delivery.target.platform, 'unreadable');
-        return { done: unreadable(deps, delivery, delivery.viewError) };
+        return { done: await unreadable(deps, delivery, delivery.viewError) };
       }
       return { delivery, target: delivery.target };
     },
@@ -113,11 +113,11 @@ function mayHaveUnrecordedParts(before: { status: string; attempts: number }): b
 
 async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: OutboxDelivery, target: ChannelTarget, options: AttemptOptions): Promise<DeliverOutcome> {
   const deliveryId = delivery.id;
-  const before = deps.deliveries.beginAttempt(deliveryId)!;
+  const before = (await deps.deliveries.beginAttempt(deliveryId))!;
   const log = deps.logger.child({ deliveryId, channelId: delivery.channelId, platform: chat.platform, attempt: before.attempts + 1 });
   const posted = new Map<number, string>();
   // Parts the platform accepted in earlier attempts, written to the ledger as each was accepted.
-  const known = before.attempts > 0 ? deps.deliveries.postedParts(deliveryId) : new Map<number, string>();
+  const known = before.attempts > 0 ? await deps.deliveries.postedParts(deliveryId) : new Map<number, string>();
   const skip = new Map(known);
   let settled = !mayHaveUnrecordedParts(before);
   try {
@@ -125,25 +125,25 @@ async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: Ou
     if (!settled) {
       // The platform's own record covers what an ambiguous ending left unrecorded (Slack: message metadata; Discord forums: post names).
       const found = await lookUp(chat, target, deliveryId, view);
-      if (found === 'impossible') return unconfirmed(deps, delivery, log);
+      if (found === 'impossible') return await unconfirmed(deps, delivery, log);
       for (const [part, id] of found.posted) if (!skip.has(part)) skip.set(part, id);
       settled = true;
     }
     if (skip.size > 0) log.info({ postedParts: [...skip.keys()] }, 'resuming a digest earlier attempts posted in part');
     let fresh = 0;
     // Each accepted part is written at once: the one window left is between the platform accepting a part and this write.
-    const result = await chat.postDigest(target, view, deliveryId, { ...(skip.size > 0 ? { skip } : {}), onPosted: (part, id) => {
+    const result = await chat.postDigest(target, view, deliveryId, { ...(skip.size > 0 ? { skip } : {}), onPosted: async (part, id) => {
         if (!posted.has(part) && !skip.has(part)) {
           fresh += 1;
           options.onPosted?.();
         }
         posted.set(part, id);
         if (known.get(part) !== id) {
-          deps.deliveries.recordPosted(deliveryId, part, id);
+          await deps.deliveries.recordPosted(deliveryId, part, id);
           known.set(part, id);
         }
       } });
-    deps.deliveries.markSent(deliveryId, result.messageIds, result.shown ?? []);
+    await deps.deliveries.markSent(deliveryId, result.messageIds, result.shown ?? []);
     if (fresh === 0 && skip.size > 0) {
       log.info({ messageIds: result.messageIds }, 'digest was already posted by an earlier attempt');
       return { outcome: 'found', messageIds: result.messageIds };
@@ -173,17 +173,17 @@ async function lookUp(chat: ChatPlatform, target: ChannelTarget, deliveryId: str
  * A stored view that cannot be read is never cast into a post: the row fails with the reason; its papers go
  * back to the pool when no attempt was made yet (nothing can be showing), else they stay with it.
  */
-function unreadable(deps: DelivererDeps, delivery: OutboxDelivery, error: string): DeliverOutcome {
+async function unreadable(deps: DelivererDeps, delivery: OutboxDelivery, error: string): Promise<DeliverOutcome> {
   const reason = `digest not posted: ${error}`;
-  deps.deliveries.markFailed(delivery.id, reason, { release: delivery.attempts === 0 });
+  await deps.deliveries.markFailed(delivery.id, reason, { release: delivery.attempts === 0 });
   deps.logger.error({ deliveryId: delivery.id, channelId: delivery.channelId, status: delivery.status, reason }, 'stored digest view unreadable');
   return { outcome: 'unreadable', reason };
 }
 
 /** An earlier attempt may have posted and nobody can check: counted as sent, so it is never posted twice. */
-function unconfirmed(deps: DelivererDeps, delivery: OutboxDelivery, log: Logger): DeliverOutcome {
+async function unconfirmed(deps: DelivererDeps, delivery: OutboxDelivery, log: Logger): Promise<DeliverOutcome> {
   const reason = 'an earlier attempt may have posted this digest and the platform does not let the bot check, so it was not posted again';
-  deps.deliveries.markSentUnconfirmed(delivery.id, reason);
+  await deps.deliveries.markSentUnconfirmed(delivery.id, reason);
   log.warn({ papers: delivery.paperIds.length }, `digest counted as sent unconfirmed: ${reason}`);
   return { outcome: 'unconfirmed', reason };
 }
@@ -205,26 +205,26 @@ async function handleFailure(deps: DelivererDeps, chat: ChatPlatform, attempt: F
   const reason = describeError(error);
   if (error instanceof RateLimitError) {
     // A rate-limited look-up settles nothing: the row stays `sending`, so the next attempt looks again.
-    if (attempt.settled) deps.deliveries.markPending(delivery.id, reason);
-    else deps.deliveries.recordError(delivery.id, reason);
+    if (attempt.settled) await deps.deliveries.markPending(delivery.id, reason);
+    else await deps.deliveries.recordError(delivery.id, reason);
     log.warn({ retryAfterMs: error.retryAfterMs }, 'platform rate limit: delivery queue waits');
     throw error;
   }
   if (error instanceof PermanentPlatformError) {
     // Refused before anything showed (a look-up found nothing of earlier attempts): the papers go back to the pool.
     const release = attempt.posted === 0;
-    deps.deliveries.markFailed(delivery.id, error.reason, { release });
+    await deps.deliveries.markFailed(delivery.id, error.reason, { release });
     await deps.channelService.unreachable(delivery.channelId, error.reason);
     log.error({ reason: error.reason, papersReleased: release }, 'platform refused the channel for good: channel marked failing, digests paused');
     // A person whose direct messages are refused has no one else to tell: /papers following says so.
     if (target.kind !== 'person') await tellOwner(deps, chat, delivery.channelId, target, failureNotice(target, error.reason), log);
     throw error;
   }
-  deps.deliveries.recordError(delivery.id, reason);
+  await deps.deliveries.recordError(delivery.id, reason);
   const { attempts } = attempt;
   if (attempt.isLast) {
     // Ambiguous failures may have posted: the papers stay with the delivery, reopened (look first) by the next digest.
-    deps.deliveries.markFailed(delivery.id, `gave up after ${attempts} attempts: ${reason}`);
+    await deps.deliveries.markFailed(delivery.id, `gave up after ${attempts} attempts: ${reason}`);
     log.error({ err: reason }, 'delivery failed for now; the next digest of this channel tries it again, looking first');
   } else {
     log.warn({ err: reason }, 'delivery attempt failed; will retry');
@@ -237,7 +237,7 @@ async function handleFailure(deps: DelivererDeps, chat: ChatPlatform, attempt: F
  * itself could not be reached; falls back to a notice in the channel when nobody is recorded or the DM fails.
  */
 async function tellOwner(deps: DelivererDeps, chat: ChatPlatform, channelId: number, target: ChannelTarget, text: string, log: Logger): Promise<void> {
-  const channel = deps.channels.get(channelId);
+  const channel = await deps.channels.get(channelId);
   // The dashboard is nobody to message: then the person who enrolled the channel.
   const person = [channel?.changedBy, channel?.enrolledBy].find((p) => p && p !== DASHBOARD_ACTOR) ?? null;
   if (person) {

@@ -1,7 +1,6 @@
 import type { Clock } from '../core/ports.ts';
 import type { Platform } from '../core/types.ts';
-import type { ChannelsRepo } from '../db/channels-repo.ts';
-import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
+import type { ChannelsStore, DeliveriesStore } from '../db/stores.ts';
 import type { Logger } from '../logger.ts';
 import type { DigestPlanner } from '../select/digest-planner.ts';
 import type { CatalogueFreshness } from './catalogue-freshness.ts';
@@ -24,8 +23,8 @@ export interface DigestPorts {
 export type RunDigest = (channelId: number, trigger: string) => Promise<DigestOutcome>;
 
 export interface DigestRunnerDeps extends DigestPorts {
-  channels: ChannelsRepo;
-  deliveries: DeliveriesRepo;
+  channels: ChannelsStore;
+  deliveries: DeliveriesStore;
   planner: DigestPlanner;
   freshness: CatalogueFreshness;
   clock: Clock;
@@ -46,15 +45,15 @@ export function personalTitle(feedDay: string): string {
  */
 export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
   return async function runDigest(channelId: number, trigger: string): Promise<DigestOutcome> {
-    const channel = deps.channels.get(channelId);
+    const channel = await deps.channels.get(channelId);
     if (!channel) {
       await deps.removeSchedule(channelId);
       return { outcome: 'gone' };
     }
     if (channel.paused) return { outcome: 'paused' };
     // A person's alerts are their follows only: with none, nothing (never the day's top papers).
-    if (channel.kind === 'person' && deps.channels.topicQueries(channel.id).length === 0) return { outcome: 'paused' };
-    for (const reopened of deps.deliveries.reopenFailed(channel.id)) {
+    if (channel.kind === 'person' && (await deps.channels.topicQueries(channel.id)).length === 0) return { outcome: 'paused' };
+    for (const reopened of await deps.deliveries.reopenFailed(channel.id)) {
       deps.logger.info({ channelId: channel.id, deliveryId: reopened.id }, 'an earlier failed digest goes out again (looking first for what is already showing)');
       await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
     }
@@ -65,7 +64,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
       return { outcome: 'nothing-ingested' };
     }
     const status = plan.empty && channel.emptyBehaviour === 'skip' ? 'skipped' : 'pending';
-    const { delivery, created } = deps.deliveries.createDigest({
+    const { delivery, created } = await deps.deliveries.createDigest({
       channelId: channel.id,
       feedDay: plan.feedDay,
       picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })),

@@ -2,8 +2,9 @@ import type { ChatPlatform } from '../core/ports.ts';
 import { addDays, feedDayAt } from '../core/time.ts';
 import { paperLinks, type Platform } from '../core/types.ts';
 import type { DigestView } from '../core/views.ts';
-import type { DeliveriesRepo, OutboxDelivery } from '../db/deliveries-repo.ts';
-import type { FollowUpEvent, FollowUpsRepo, PostedPaper } from '../db/follow-ups-repo.ts';
+import type { OutboxDelivery } from '../db/deliveries-repo.ts';
+import type { FollowUpEvent, PostedPaper } from '../db/follow-ups-repo.ts';
+import type { DeliveriesStore, FollowUpsStore } from '../db/stores.ts';
 import { describeError, LookupUnavailableError, PermanentPlatformError, RateLimitError } from '../errors.ts';
 import { codeReleasedText, effectiveLayout, surgeText } from '../format/layout-lines.ts';
 import type { Logger } from '../logger.ts';
@@ -22,8 +23,8 @@ const SENDING_EXPIRES_MS = 10 * 60_000;
 export const FOLLOW_UP_ATTEMPTS = 5;
 
 export interface FollowUpsDeps {
-  followUps: FollowUpsRepo;
-  deliveries: DeliveriesRepo;
+  followUps: FollowUpsStore;
+  deliveries: DeliveriesStore;
   clock: Clock;
   logger: Logger;
 }
@@ -56,16 +57,16 @@ interface Due {
  */
 export function createFollowUps(deps: FollowUpsDeps) {
   const views = new Map<string, { delivery: OutboxDelivery; view: DigestView } | null>();
-  const deliveryOf = (id: string) => {
+  const deliveryOf = async (id: string) => {
     if (!views.has(id)) {
-      const delivery = deps.deliveries.get(id);
+      const delivery = await deps.deliveries.get(id);
       views.set(id, delivery?.view ? { delivery, view: delivery.view } : null);
     }
     return views.get(id) ?? undefined;
   };
 
-  function due(paper: PostedPaper): Due[] {
-    const posted = deliveryOf(paper.deliveryId);
+  async function due(paper: PostedPaper): Promise<Due[]> {
+    const posted = await deliveryOf(paper.deliveryId);
     const shown = posted?.view.papers.find((p) => p.id === paper.paperId);
     if (!posted || !shown) return [];
     const out: Due[] = [];
@@ -77,8 +78,8 @@ export function createFollowUps(deps: FollowUpsDeps) {
   }
 
   /** The posted view with its papers as they read now (code links, stars, upvotes): an edit never drops what an earlier edit added. */
-  function refreshed(d: Due): DigestView {
-    const current = deps.followUps.papersNow(d.view.papers.map((v) => v.id));
+  async function refreshed(d: Due): Promise<DigestView> {
+    const current = await deps.followUps.papersNow(d.view.papers.map((v) => v.id));
     return {
       ...d.view,
       papers: d.view.papers.map((v) => {
@@ -101,9 +102,9 @@ export function createFollowUps(deps: FollowUpsDeps) {
       const part = d.delivery.platformMessageIds.indexOf(paper.messageId) + 1;
       if (part > 0) {
         // The message shows what it showed when posted, never a new split of the view (that would move papers between messages).
-        const shown = new Set(deps.followUps.papersAtMessage(d.delivery.id, paper.messageId));
+        const shown = new Set(await deps.followUps.papersAtMessage(d.delivery.id, paper.messageId));
         const paperIds = d.view.papers.filter((v) => shown.has(v.id)).map((v) => v.id);
-        await chat.updateDigestPart(paper.target, paper.messageId, refreshed(d), d.delivery.id, { number: part, of: d.delivery.platformMessageIds.length, paperIds });
+        await chat.updateDigestPart(paper.target, paper.messageId, await refreshed(d), d.delivery.id, { number: part, of: d.delivery.platformMessageIds.length, paperIds });
         return { messageId: paper.messageId, how: 'edit' };
       }
     }
@@ -129,23 +130,23 @@ export function createFollowUps(deps: FollowUpsDeps) {
     /** Looks for due follow-ups and says each once on the channel's platform (platforms not given are left for later). */
     async run(platforms: Partial<Record<Platform, ChatPlatform>>): Promise<FollowUpReport> {
       views.clear();
-      const report: FollowUpReport = { posted: [], failed: 0, unconfirmed: deps.followUps.expireSending(SENDING_EXPIRES_MS, deps.clock.now().getTime()) };
+      const report: FollowUpReport = { posted: [], failed: 0, unconfirmed: await deps.followUps.expireSending(SENDING_EXPIRES_MS, deps.clock.now().getTime()) };
       if (report.unconfirmed > 0) deps.logger.warn({ rows: report.unconfirmed }, 'follow-ups left mid-post by a stopped process: counted as said, unconfirmed, not posted again');
       const since = addDays(feedDayAt(deps.clock.now()), -FOLLOW_UP_WINDOW_DAYS);
-      for (const paper of deps.followUps.postedPapers(since, SURGE.minGain)) {
+      for (const paper of await deps.followUps.postedPapers(since, SURGE.minGain)) {
         const chat = platforms[paper.target.platform];
         if (!chat) continue;
-        for (const found of due(paper)) {
+        for (const found of await due(paper)) {
           // A retry says what the first attempt said (a reply is looked for by its words on Discord).
-          const earlier = deps.followUps.get(paper.channelId, paper.paperId, found.event);
+          const earlier = await deps.followUps.get(paper.channelId, paper.paperId, found.event);
           const d = earlier?.status === 'pending' && earlier.detail ? { ...found, detail: earlier.detail } : found;
-          if (!deps.followUps.claim(paper.channelId, paper.paperId, d.event, d.detail)) continue;
+          if (!(await deps.followUps.claim(paper.channelId, paper.paperId, d.event, d.detail))) continue;
           const attempts = (earlier?.attempts ?? 0) + 1;
           const log = deps.logger.child({ channelId: paper.channelId, paperId: paper.paperId, event: d.event });
           await pace(chat, paper);
           try {
             const { messageId, how } = await say(chat, d, attempts > 1);
-            deps.followUps.markSent(paper.channelId, paper.paperId, d.event, messageId);
+            await deps.followUps.markSent(paper.channelId, paper.paperId, d.event, messageId);
             report.posted.push({ channelId: paper.channelId, paperId: paper.paperId, event: d.event, how });
             log.info({ how, messageId, attempts }, 'follow-up posted');
           } catch (error) {
@@ -154,8 +155,8 @@ export function createFollowUps(deps: FollowUpsDeps) {
             // Refused, or no way to tell whether an earlier attempt posted: given up. Anything else is tried again
             // at the next run (an edit is idempotent; a reply is looked for first), up to FOLLOW_UP_ATTEMPTS runs.
             const final = error instanceof PermanentPlatformError || error instanceof LookupUnavailableError || (!(error instanceof RateLimitError) && attempts >= FOLLOW_UP_ATTEMPTS);
-            if (final) deps.followUps.markFailed(paper.channelId, paper.paperId, d.event, reason);
-            else deps.followUps.markPending(paper.channelId, paper.paperId, d.event, reason);
+            if (final) await deps.followUps.markFailed(paper.channelId, paper.paperId, d.event, reason);
+            else await deps.followUps.markPending(paper.channelId, paper.paperId, d.event, reason);
             log.warn({ err: reason, attempts }, final ? 'follow-up failed; not tried again' : 'follow-up failed; the next run tries again');
           } finally {
             lastPost.set(placeOf(paper), Date.now());

@@ -18,7 +18,7 @@ function hfClient(ctx: AppContext): HfClient {
 export function createWiderSearch(ctx: AppContext): WiderSearch {
   const ingestor = createIngestor(ctx);
   return new WiderSearch(
-    { local: (query, options) => ctx.search.search(query, options), hasIngested: () => ctx.papers.latestFeedDay() !== undefined, source: hfClient(ctx), store: (found) => ingestor.storeFound(found), logger: ctx.logger },
+    { local: (query, options) => ctx.search.search(query, options), hasIngested: async () => (await ctx.stores.papers.latestFeedDay()) !== undefined, source: hfClient(ctx), store: (found) => ingestor.storeFound(found), logger: ctx.logger },
     { fewerThan: ctx.config.hf.searchWhenFewerThan, limit: HF_SEARCH_RESULTS },
   );
 }

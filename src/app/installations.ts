@@ -2,7 +2,7 @@ import type { AppContext } from '../context.ts';
 import { INSTALL_REASONS, installIdOf, type InstallationKey, type InstallationRecord, type WorkspaceRemovalReason } from '../core/installations.ts';
 import type { Platform } from '../core/types.ts';
 import { ConfigError } from '../errors.ts';
-import type { InstallationsRepo } from '../db/installations-repo.ts';
+import type { Stores } from '../db/stores.ts';
 import type { ChannelService } from './channel-service.ts';
 
 /** Where a platform's OAuth installs are kept (tokens sealed at rest); what adapters in OAuth mode are handed. */
@@ -16,9 +16,9 @@ export interface Installations {
    * The install a request belongs to. A workspace inside an org-wide install is remembered as served by it,
    * so that its channels' digests find the token later.
    */
-  find(platform: Platform, key: InstallationKey): InstallationRecord | undefined;
+  find(platform: Platform, key: InstallationKey): Promise<InstallationRecord | undefined>;
   /** The install that serves a workspace (its own, or the org-wide one it was seen under). */
-  forWorkspace(platform: Platform, workspaceId: string): InstallationRecord | undefined;
+  forWorkspace(platform: Platform, workspaceId: string): Promise<InstallationRecord | undefined>;
 }
 
 /** What removing a workspace's install did. */
@@ -29,9 +29,9 @@ export interface WorkspaceRemoval {
   paused: number;
 }
 
-function repoOf(ctx: AppContext): InstallationsRepo {
-  if (!ctx.installations) throw new ConfigError(['TOKEN_ENCRYPTION_KEY: required to store installs made through OAuth']);
-  return ctx.installations;
+function repoOf(ctx: AppContext): NonNullable<Stores['installations']> {
+  if (!ctx.stores.installations) throw new ConfigError(['TOKEN_ENCRYPTION_KEY: required to store installs made through OAuth']);
+  return ctx.stores.installations;
 }
 
 /** The installation store on the context's repository; `channels` resumes what an install makes reachable again. */
@@ -39,10 +39,10 @@ export function createInstallations(ctx: AppContext, channels: ChannelService): 
   return {
     async save(record) {
       const repo = repoOf(ctx);
-      repo.save(record, ctx.clock.now());
+      await repo.save(record, ctx.clock.now());
       let resumed = 0;
       for (const workspaceId of new Set([record.installId, ...(record.workspaceId ? [record.workspaceId] : [])])) {
-        for (const channel of ctx.channels.inWorkspace(record.platform, workspaceId)) {
+        for (const channel of await ctx.stores.channels.inWorkspace(record.platform, workspaceId)) {
           if (channel.health !== 'failing' || !INSTALL_REASONS.includes(channel.healthReason ?? '')) continue;
           await channels.resume(channel.id);
           resumed += 1;
@@ -51,15 +51,15 @@ export function createInstallations(ctx: AppContext, channels: ChannelService): 
       if (resumed > 0) ctx.logger.info({ platform: record.platform, installId: record.installId, resumed }, 'installed again: channels paused for want of an install resume');
       return { resumed };
     },
-    find(platform, key) {
+    async find(platform, key) {
       const installId = installIdOf(key);
       if (!installId) return undefined;
       const repo = repoOf(ctx);
-      const found = repo.find(platform, installId);
-      if (found && key.isEnterpriseInstall && key.workspaceId && key.workspaceId !== installId) repo.linkWorkspace(platform, key.workspaceId, installId, ctx.clock.now());
+      const found = await repo.find(platform, installId);
+      if (found && key.isEnterpriseInstall && key.workspaceId && key.workspaceId !== installId) await repo.linkWorkspace(platform, key.workspaceId, installId, ctx.clock.now());
       return found;
     },
-    forWorkspace: (platform, workspaceId) => repoOf(ctx).forWorkspace(platform, workspaceId),
+    forWorkspace: async (platform, workspaceId) => repoOf(ctx).forWorkspace(platform, workspaceId),
   };
 }
 
@@ -69,11 +69,11 @@ export function createInstallations(ctx: AppContext, channels: ChannelService): 
  * posts there until someone installs again (which resumes them). Other workspaces' channels are untouched.
  */
 export async function removeWorkspace(ctx: AppContext, channels: ChannelService, platform: Platform, installId: string, reason: WorkspaceRemovalReason): Promise<WorkspaceRemoval> {
-  const covered = ctx.installations?.remove(platform, installId) ?? [];
+  const covered = (await ctx.stores.installations?.remove(platform, installId)) ?? [];
   const workspaces = covered.length > 0 ? covered : [installId];
   let paused = 0;
   for (const workspaceId of workspaces) {
-    for (const channel of ctx.channels.inWorkspace(platform, workspaceId)) {
+    for (const channel of await ctx.stores.channels.inWorkspace(platform, workspaceId)) {
       if (channel.paused && channel.health === 'failing') continue;
       await channels.unreachable(channel.id, reason);
       paused += 1;

@@ -57,13 +57,13 @@ export interface OperatorApp {
    * found stored on the way. `correct: false` searches the words as written.
    */
   searchWide(query: string, page: { limit: number; offset: number; correct?: boolean }, mode: BeyondMode): Promise<WideResult>;
-  paper(id: string): Paper | undefined;
+  paper(id: string): Promise<Paper | undefined>;
   /**
    * The `limit` stored papers closest to paper `id` (a canonical arXiv id) by TF-IDF cosine, closest
    * first, never the paper itself; undefined when that paper is not stored.
    */
   similar(id: string, limit: number): SimilarResult | undefined;
-  channels(): ChannelOverview[];
+  channels(): Promise<ChannelOverview[]>;
   /** Validates the topics (a `UsageError` names a bad one) and plans on the day. */
   previewDigest(options: DigestPreviewOptions): DigestPreview;
   /** Starts the digests of every enrolled channel, or of channel `channelId`, on the schedules' path. */
@@ -91,12 +91,12 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
       wider ??= createWiderSearch(ctx);
       return wider.search(query, page, mode);
     },
-    paper: (id) => ctx.papers.get(id),
+    paper: (id) => ctx.stores.papers.get(id),
     similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchRepo, ctx.papers)).find(id, limit),
-    channels() {
-      const topics = ctx.channels.topicQueriesByChannel();
-      const latest = ctx.deliveries.latestByChannel();
-      return ctx.channels.list().map((channel) => ({ channel, topics: topics.get(channel.id) ?? [], lastDelivery: latest.get(channel.id) ?? null }));
+    async channels() {
+      const { channels, deliveries } = ctx.stores;
+      const [topics, latest, all] = await Promise.all([channels.topicQueriesByChannel(), deliveries.latestByChannel(), channels.list()]);
+      return all.map((channel) => ({ channel, topics: topics.get(channel.id) ?? [], lastDelivery: latest.get(channel.id) ?? null }));
     },
     previewDigest(options) {
       for (const topic of options.topics) ctx.search.compile(topic);
@@ -111,7 +111,7 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
       return { kind: 'plan', day, plan: ctx.planner.plan(place, now, { feedDay: day, topics: options.topics }) };
     },
     async runDigestsNow(channelId) {
-      const chosen = channelId === undefined ? ctx.channels.list() : [ctx.channels.get(channelId)];
+      const chosen = channelId === undefined ? await ctx.stores.channels.list() : [await ctx.stores.channels.get(channelId)];
       if (chosen[0] === undefined && channelId !== undefined) throw new NotFoundError(`No channel ${channelId}; "papers channels" lists them.`);
       const all = chosen as Channel[];
       const enqueued = all.filter((c) => !c.paused);

@@ -31,15 +31,15 @@ export interface PapersApp {
   /** A `/papers` subcommand, a "More" button (with its cursor): always resolves to a neutral reply. */
   command(req: CommandRequest): Promise<CommandReply>;
   /** "Share in channel" for a paper of a search or digest. */
-  share(paperId: string, sharedBy: string): ShareReply;
+  share(paperId: string, sharedBy: string): Promise<ShareReply>;
   /** A channel's own topics matching what was typed (autocomplete), best first, at most `limit`. */
-  topicChoices(channel: ChannelRef, typed: string, limit?: number): string[];
+  topicChoices(channel: ChannelRef, typed: string, limit?: number): Promise<string[]>;
   /** 👍 / 👎 on a paper (src/app/votes.ts has the rule): the reply says the channel's counts after it. */
-  vote(req: VoteRequest): VoteReply;
+  vote(req: VoteRequest): Promise<VoteReply>;
   /** 🔖 on a paper: saves it to the person's reading list, or takes it off when already there. */
-  save(reader: Reader, paperId: string): VoteReply;
+  save(reader: Reader, paperId: string): Promise<VoteReply>;
   /** A reaction added or removed on a posted message: counted once per event id, on single-paper messages only. */
-  react(req: ReactionRequest): ReactionOutcome;
+  react(req: ReactionRequest): Promise<ReactionOutcome>;
   /** OAuth installs, one per workspace (or organisation); throws a ConfigError without `TOKEN_ENCRYPTION_KEY`. */
   readonly installations: Installations;
   /**
@@ -78,7 +78,7 @@ export function createPapersApp(deps: PapersAppDeps): PapersApp {
   const { ctx } = deps;
   const core = createCommandCore({ ctx, schedules: deps.schedules, ...(deps.planner ? { planner: deps.planner } : {}), ...(deps.wider ? { wider: deps.wider } : {}) });
   const votes = new VotesService(ctx);
-  const channelService = new ChannelService(ctx.channels, deps.schedules);
+  const channelService = new ChannelService(ctx.stores.channels, deps.schedules);
   return {
     installations: createInstallations(ctx, channelService),
     workspaceRemoved: (platform, installId, reason) => removeWorkspace(ctx, channelService, platform, installId, reason),
@@ -87,15 +87,15 @@ export function createPapersApp(deps: PapersAppDeps): PapersApp {
     save: (reader, paperId) => votes.toggleSave(reader, paperId),
     react: (req) => votes.react(req),
     command: (req) => core.handle(req),
-    share(paperId, sharedBy) {
-      const paper = ctx.papers.get(paperId);
+    async share(paperId, sharedBy) {
+      const paper = await ctx.stores.papers.get(paperId);
       if (!paper) return { kind: 'error', message: 'That paper is no longer available to share.' };
       return { kind: 'shared', paper: toPaperView(paper), sharedBy };
     },
-    topicChoices(channel, typed, limit = 25) {
-      const found = ctx.channels.find(channel);
+    async topicChoices(channel, typed, limit = 25) {
+      const found = await ctx.stores.channels.find(channel);
       if (!found) return [];
-      return rankMatches(ctx.channels.topicQueries(found.id), typed).slice(0, limit);
+      return rankMatches(await ctx.stores.channels.topicQueries(found.id), typed).slice(0, limit);
     },
   };
 }

@@ -25,7 +25,7 @@ export interface PapersWork {
   /** Where the work reports what it did (deliveries, queue depths and failures). */
   readonly metrics: Metrics;
   /** Channels that should have a digest schedule: enrolled, not paused, not failing. */
-  scheduledChannels(): Channel[];
+  scheduledChannels(): Promise<Channel[]>;
   /** The channel service (changes with their schedule updates) on the runner's schedules. */
   channelService(schedules: ScheduleSync): ChannelService;
   /** The digest use case on the runner's ports. */
@@ -36,7 +36,7 @@ export interface PapersWork {
    * Deliveries left pending or sending for at least `idleMs` (a runner died between the outbox write and
    * the enqueue), with their platform. Those whose channel was removed are failed here, not returned.
    */
-  unfinishedDeliveries(idleMs: number): UnfinishedDelivery[];
+  unfinishedDeliveries(idleMs: number): Promise<UnfinishedDelivery[]>;
   /** Connects the catalogue's caches to the signal every process shares. */
   connectFreshness(signal: FreshnessSignal): void;
   /**
@@ -49,21 +49,22 @@ export interface PapersWork {
 /** Builds the background work on a context (the composition root's), reporting to `metrics` when given. */
 export function createPapersWork(ctx: AppContext, options: { metrics?: Metrics } = {}): PapersWork {
   const metrics = options.metrics ?? noMetrics;
-  const followUps = createFollowUps({ followUps: ctx.followUps, deliveries: ctx.deliveries, clock: ctx.clock, logger: ctx.logger });
+  const followUps = createFollowUps({ followUps: ctx.stores.followUps, deliveries: ctx.stores.deliveries, clock: ctx.clock, logger: ctx.logger });
   return {
     logger: ctx.logger,
     clock: ctx.clock,
     metrics,
-    scheduledChannels: () => ctx.channels.list({ activeOnly: true }),
-    channelService: (schedules) => new ChannelService(ctx.channels, schedules),
-    digestRunner: (ports) => createDigestRunner({ ...ports, channels: ctx.channels, deliveries: ctx.deliveries, planner: ctx.planner, freshness: ctx.freshness, clock: ctx.clock, logger: ctx.logger }),
-    deliverer: (channelService) => createDeliverer({ deliveries: ctx.deliveries, channels: ctx.channels, channelService, logger: ctx.logger, metrics }),
-    unfinishedDeliveries(idleMs) {
+    scheduledChannels: () => ctx.stores.channels.list({ activeOnly: true }),
+    channelService: (schedules) => new ChannelService(ctx.stores.channels, schedules),
+    digestRunner: (ports) => createDigestRunner({ ...ports, channels: ctx.stores.channels, deliveries: ctx.stores.deliveries, planner: ctx.planner, freshness: ctx.freshness, clock: ctx.clock, logger: ctx.logger }),
+    deliverer: (channelService) => createDeliverer({ deliveries: ctx.stores.deliveries, channels: ctx.stores.channels, channelService, logger: ctx.logger, metrics }),
+    async unfinishedDeliveries(idleMs) {
+      const { channels, deliveries } = ctx.stores;
       const out: UnfinishedDelivery[] = [];
-      for (const delivery of ctx.deliveries.unfinished({ idleMs })) {
-        const channel = ctx.channels.get(delivery.channelId);
+      for (const delivery of await deliveries.unfinished({ idleMs })) {
+        const channel = await channels.get(delivery.channelId);
         if (channel) out.push({ deliveryId: delivery.id, platform: channel.platform });
-        else ctx.deliveries.markFailed(delivery.id, 'channel removed');
+        else await deliveries.markFailed(delivery.id, 'channel removed');
       }
       return out;
     },

@@ -5,6 +5,7 @@ import type { Paper, Platform } from '../core/types.ts';
 import { personKey } from '../commands/person-state.ts';
 import type { VoteCounts, VoteValue } from '../db/votes-repo.ts';
 import type { Reader } from '../db/saved-papers-repo.ts';
+import type { ReactionEffect } from '../db/reactions-repo.ts';
 
 /** 👍 (more like this) or 👎 (less like this). */
 export type VoteChoice = 'up' | 'down';
@@ -110,11 +111,11 @@ export class VotesService {
   constructor(private readonly ctx: AppContext) {}
 
   /** A paper a button names: a well-formed id of a stored paper, or the reason it is refused. */
-  private paperFor(paperId: string): Paper | string {
+  private async paperFor(paperId: string): Promise<Paper | string> {
     if (paperId.length === 0 || paperId.length > MAX_PAPER_ID || canonicalArxivId(paperId) !== paperId) {
       return 'This button does not name a paper, so nothing was changed.';
     }
-    return this.ctx.papers.get(paperId) ?? `Paper ${paperId} is not among the papers stored here (any more), so nothing was changed.`;
+    return (await this.ctx.stores.papers.get(paperId)) ?? `Paper ${paperId} is not among the papers stored here (any more), so nothing was changed.`;
   }
 
   /**
@@ -134,10 +135,10 @@ export class VotesService {
    * Where a vote on a posted message counts: the first of {@link candidates} (the channel, its thread's
    * parent, the person's alerts) that a sent digest reached with this message, and the papers it shows there.
    */
-  private postedAt(place: VotePlace, userId: string, messageId: string): { channel: ChannelTarget; papers: string[] } | undefined {
+  private async postedAt(place: VotePlace, userId: string, messageId: string): Promise<{ channel: ChannelTarget; papers: string[] } | undefined> {
     const { self, parent, person } = this.candidates(place, userId);
     for (const channel of [self, parent, person]) {
-      const papers = channel ? this.ctx.postedPapers.papersAt(channel, messageId) : [];
+      const papers = channel ? await this.ctx.stores.postedPapers.papersAt(channel, messageId) : [];
       if (channel && papers.length > 0) return { channel, papers };
     }
     return undefined;
@@ -147,45 +148,45 @@ export class VotesService {
    * Where a vote on an ephemeral reply counts (any stored paper, where it was shown): the channel itself when
    * enrolled, else the channel its thread belongs to, else in a direct message the person's alerts, else the channel.
    */
-  private shownIn(place: VotePlace, userId: string): ChannelTarget | undefined {
+  private async shownIn(place: VotePlace, userId: string): Promise<ChannelTarget | undefined> {
     const { self, parent, person } = this.candidates(place, userId);
-    if (self && this.ctx.channels.find(self)) return self;
+    if (self && (await this.ctx.stores.channels.find(self))) return self;
     return parent ?? person ?? self;
   }
 
   /** 👍 or 👎 clicked: casts, changes or takes back the person's vote, and says the channel's counts after it. */
-  vote(req: VoteRequest): VoteReply {
-    const paper = this.paperFor(req.paperId);
+  async vote(req: VoteRequest): Promise<VoteReply> {
+    const paper = await this.paperFor(req.paperId);
     if (typeof paper === 'string') return { kind: 'error', message: paper };
-    const posted = req.shownOn === 'ephemeral' ? undefined : this.postedAt(req.place, req.userId, req.shownOn.messageId);
-    const channel = req.shownOn === 'ephemeral' ? this.shownIn(req.place, req.userId) : posted?.papers.includes(paper.id) ? posted.channel : undefined;
+    const posted = req.shownOn === 'ephemeral' ? undefined : await this.postedAt(req.place, req.userId, req.shownOn.messageId);
+    const channel = req.shownOn === 'ephemeral' ? await this.shownIn(req.place, req.userId) : posted?.papers.includes(paper.id) ? posted.channel : undefined;
     if (!channel) return { kind: 'error', message: `${quoted(paper)} was not posted in this channel, so this vote was not counted.` };
-    const votes = this.ctx.votes;
-    const before = choiceOf(votes.voteOf(channel, paper.id, req.userId));
+    const votes = this.ctx.stores.votes;
+    const before = choiceOf(await votes.voteOf(channel, paper.id, req.userId));
     const emoji = EMOJI[req.choice];
     if (before === req.choice) {
-      const counts = votes.withdraw(channel, paper.id, req.userId);
+      const counts = await votes.withdraw(channel, paper.id, req.userId);
       return { kind: 'voted', paperId: paper.id, yours: null, counts, message: `Took back your ${emoji} on ${quoted(paper)}. ${countsLine(counts)}` };
     }
-    const counts = votes.cast(channel, paper.id, req.userId, VALUE[req.choice], 'button');
+    const counts = await votes.cast(channel, paper.id, req.userId, VALUE[req.choice], 'button');
     const said = before ? `Changed your vote on ${quoted(paper)} to ${emoji}.` : `${emoji} Counted: ${req.choice === 'up' ? 'more' : 'less'} like ${quoted(paper)}.`;
     return { kind: 'voted', paperId: paper.id, yours: req.choice, counts, message: `${said} ${countsLine(counts)} Click ${emoji} again to take it back.` };
   }
 
   /** 🔖 clicked: saves the paper to the person's reading list, or takes it off when it is already there. */
-  toggleSave(reader: Reader, paperId: string): VoteReply {
-    const paper = this.paperFor(paperId);
+  async toggleSave(reader: Reader, paperId: string): Promise<VoteReply> {
+    const paper = await this.paperFor(paperId);
     if (typeof paper === 'string') return { kind: 'error', message: paper };
-    const saved = this.ctx.saved;
-    if (saved.unsave(reader, paper.id)) {
-      return { kind: 'saved', paperId: paper.id, saved: false, message: `Removed ${quoted(paper)} from your reading list (${saved.size(reader)} left).` };
+    const saved = this.ctx.stores.saved;
+    if (await saved.unsave(reader, paper.id)) {
+      return { kind: 'saved', paperId: paper.id, saved: false, message: `Removed ${quoted(paper)} from your reading list (${await saved.size(reader)} left).` };
     }
-    saved.save(reader, paper.id);
+    await saved.save(reader, paper.id);
     return {
       kind: 'saved',
       paperId: paper.id,
       saved: true,
-      message: `🔖 Saved ${quoted(paper)} to your reading list (${saved.size(reader)} saved). /papers saved lists it; 🔖 again removes it.`,
+      message: `🔖 Saved ${quoted(paper)} to your reading list (${await saved.size(reader)} saved). /papers saved lists it; 🔖 again removes it.`,
     };
   }
 
@@ -195,33 +196,32 @@ export class VotesService {
    * (an equal vote already cast stays as it was); removing takes back only a vote of that value cast by a
    * reaction, so it never undoes a button vote. The save reaction adds to or removes from the reading list.
    */
-  react(req: ReactionRequest): ReactionOutcome {
+  async react(req: ReactionRequest): Promise<ReactionOutcome> {
     const now = this.ctx.clock.now();
-    this.pruneEvents(now);
-    const run = this.ctx.db.sqlite.transaction((): ReactionOutcome => {
-      if (req.eventId !== undefined && !this.ctx.processedEvents.firstSeen(req.eventId, now)) return { kind: 'ignored', reason: 'redelivered' };
-      const posted = this.postedAt(req.place, req.userId, req.messageId);
-      if (!posted || posted.papers.length !== 1) return { kind: 'ignored', reason: 'not-one-paper' };
-      const { channel } = posted;
-      const paperId = posted.papers[0]!;
-      if (req.meaning === 'save') {
-        const reader = { platform: req.place.platform, workspaceId: req.place.userScope ?? req.place.workspaceId, userId: req.userId };
-        if (req.added) this.ctx.saved.save(reader, paperId);
-        else this.ctx.saved.unsave(reader, paperId);
-        return { kind: 'counted', paperId };
-      }
-      const value = VALUE[req.meaning];
-      const votes = this.ctx.votes;
-      if (!req.added) return { kind: 'counted', paperId, counts: votes.withdraw(channel, paperId, req.userId, { value, source: 'reaction' }) };
-      if (votes.voteOf(channel, paperId, req.userId) === value) return { kind: 'counted', paperId, counts: votes.counts(channel, paperId) };
-      return { kind: 'counted', paperId, counts: votes.cast(channel, paperId, req.userId, value, 'reaction') };
-    });
-    return run();
+    await this.pruneEvents(now);
+    const posted = await this.postedAt(req.place, req.userId, req.messageId);
+    if (!posted || posted.papers.length !== 1) {
+      // Recorded all the same, so a redelivery of an ignored event stays ignored whatever was posted since.
+      if (req.eventId !== undefined && !(await this.ctx.stores.processedEvents.firstSeen(req.eventId, now))) return { kind: 'ignored', reason: 'redelivered' };
+      return { kind: 'ignored', reason: 'not-one-paper' };
+    }
+    const paperId = posted.papers[0]!;
+    const applied = await this.ctx.stores.reactions.applyOnce(req.eventId, now, this.effectOf(req, posted.channel, paperId));
+    if (applied === 'redelivered') return { kind: 'ignored', reason: 'redelivered' };
+    return { kind: 'counted', paperId, ...applied };
   }
 
-  private pruneEvents(now: Date): void {
+  private effectOf(req: ReactionRequest, channel: ChannelTarget, paperId: string): ReactionEffect {
+    if (req.meaning === 'save') {
+      const reader = { platform: req.place.platform, workspaceId: req.place.userScope ?? req.place.workspaceId, userId: req.userId };
+      return { kind: req.added ? 'save' : 'unsave', reader, paperId };
+    }
+    return { kind: req.added ? 'vote' : 'unvote', channel, paperId, userId: req.userId, value: VALUE[req.meaning] };
+  }
+
+  private async pruneEvents(now: Date): Promise<void> {
     if (now.getTime() - this.lastPrune < PRUNE_EVERY_MS) return;
     this.lastPrune = now.getTime();
-    this.ctx.processedEvents.forgetBefore(new Date(now.getTime() - EVENT_MEMORY_MS));
+    await this.ctx.stores.processedEvents.forgetBefore(new Date(now.getTime() - EVENT_MEMORY_MS));
   }
 }

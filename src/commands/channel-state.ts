@@ -10,8 +10,8 @@ export function channelKey(req: CommandRequest): ChannelKey {
   return { platform: req.platform, workspaceId: req.workspaceId, channelId: req.channelId };
 }
 
-export function findChannel(req: CommandRequest, env: CommandEnv): Channel | undefined {
-  return env.ctx.channels.find(channelKey(req));
+export function findChannel(req: CommandRequest, env: CommandEnv): Promise<Channel | undefined> {
+  return env.ctx.stores.channels.find(channelKey(req));
 }
 
 /** The caller's time zone when the platform told us a valid one, else the configured default. */

@@ -25,9 +25,9 @@ function timeChange(req: CommandRequest, usage: string): ScheduleChange | undefi
   return typed ? parseScheduleChange({ ...req, wording, text: typed[1]!, options: {} }) : undefined;
 }
 
-function addFollow(env: CommandEnv, personId: number, topic: string, req: CommandRequest): boolean {
+async function addFollow(env: CommandEnv, personId: number, topic: string, req: CommandRequest): Promise<boolean> {
   try {
-    return env.ctx.channels.addTopic(personId, topic, req.userId).created;
+    return (await env.ctx.stores.channels.addTopic(personId, topic, req.userId)).created;
   } catch (error) {
     if (error instanceof TopicLimitError) throw new UsageError(`You already follow ${error.limit} topics; remove one first.`, worded(req, 'unfollowUsage'));
     throw error;
@@ -48,7 +48,7 @@ export const followCommand = {
     let person = await ensurePerson(req, env);
     const lines: string[] = [];
     if (topic !== undefined) {
-      const added = addFollow(env, person.id, topic, req);
+      const added = await addFollow(env, person.id, topic, req);
       lines.push(added ? `You now follow "${clip(topic, 100)}".` : `You already follow "${clip(topic, 100)}"; nothing changed.`);
     }
     if (change) {
@@ -58,7 +58,7 @@ export const followCommand = {
     const settled = await settlePerson(person, env, req.userId, true);
     person = settled.person;
     if (settled.wasFailing) lines.push('Your alerts were paused because your direct messages could not be reached; they are on again, starting with what they held back.');
-    const follows = env.ctx.channels.topicQueries(person.id).length;
+    const follows = (await env.ctx.stores.channels.topicQueries(person.id)).length;
     lines.push(
       follows > 0
         ? `Papers matching your ${follows === 1 ? 'follow' : `${follows} follows`} come to you ${describeAlerts(person)}, each paper once.`

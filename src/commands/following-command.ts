@@ -7,10 +7,10 @@ export const followingCommand = {
   description: 'List the topics and authors you follow yourself, numbered, and when your alerts come.',
   usage: '/papers following',
   manages: false,
-  run(req, env) {
+  async run(req, env) {
     const usage = worded(req, 'followUsage');
-    const person = findPerson(req, env);
-    const topics = person ? env.ctx.channels.topics(person.id) : [];
+    const person = await findPerson(req, env);
+    const topics = person ? await env.ctx.stores.channels.topics(person.id) : [];
     const failing = person ? failingLine(person, usage) : undefined;
     if (!person || topics.length === 0) {
       return {

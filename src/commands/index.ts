@@ -139,10 +139,10 @@ function managesFor(command: Command, req: CommandRequest): boolean {
 
 /** Builds the command core: `handle` runs one request and always resolves to a reply. */
 export function createCommandCore(deps: CommandCoreDeps): CommandCore {
-  const channels = new ChannelService(deps.ctx.channels, deps.schedules);
+  const channels = new ChannelService(deps.ctx.stores.channels, deps.schedules);
   const planner = deps.planner ?? deps.ctx.planner;
   const { ctx } = deps;
-  const wider = deps.wider ?? localOnlySearch({ local: (q, o) => ctx.search.search(q, o), hasIngested: () => ctx.papers.latestFeedDay() !== undefined, logger: ctx.logger });
+  const wider = deps.wider ?? localOnlySearch({ local: (q, o) => ctx.search.search(q, o), hasIngested: async () => (await ctx.stores.papers.latestFeedDay()) !== undefined, logger: ctx.logger });
   const core: CommandCore = {
     async handle(req) {
       const name = req.name.trim().toLowerCase();

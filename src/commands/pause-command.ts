@@ -7,7 +7,7 @@ export const pauseCommand = {
   usage: '/papers pause',
   manages: true,
   async run(req, env) {
-    const channel = findChannel(req, env);
+    const channel = await findChannel(req, env);
     if (!channel) {
       return { kind: 'text', visibility: 'ephemeral', title: 'Nothing to pause', lines: ['This channel gets no digests, so there is nothing to pause.'] };
     }

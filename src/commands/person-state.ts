@@ -13,19 +13,19 @@ export function personKey(req: Pick<CommandRequest, 'platform' | 'workspaceId' |
   return { platform: req.platform, workspaceId: req.userScope ?? req.workspaceId, channelId: req.userId, kind: 'person' };
 }
 
-export function findPerson(req: CommandRequest, env: CommandEnv): Channel | undefined {
-  const found = env.ctx.channels.find(personKey(req));
+export async function findPerson(req: CommandRequest, env: CommandEnv): Promise<Channel | undefined> {
+  const found = await env.ctx.stores.channels.find(personKey(req));
   return found?.kind === 'person' ? found : undefined;
 }
 
 /** A new person's alerts come daily at the digest time of the channel they follow from, else at the default time in their zone. */
-function firstSchedule(req: CommandRequest, env: CommandEnv): Schedule {
-  const here = findChannel(req, env);
+async function firstSchedule(req: CommandRequest, env: CommandEnv): Promise<Schedule> {
+  const here = await findChannel(req, env);
   return here ? { time: here.schedule.time, cadence: 'daily', weekday: null, timeZone: here.schedule.timeZone } : defaultSchedule(req, env);
 }
 
 export async function ensurePerson(req: CommandRequest, env: CommandEnv): Promise<Channel> {
-  return (await env.channels.enrol(personKey(req), firstSchedule(req, env), req.userId)).channel;
+  return (await env.channels.enrol(personKey(req), await firstSchedule(req, env), req.userId)).channel;
 }
 
 /**
@@ -34,7 +34,7 @@ export async function ensurePerson(req: CommandRequest, env: CommandEnv): Promis
  * back go out now); an `unfollow` never does.
  */
 export async function settlePerson(person: Channel, env: CommandEnv, by: string, turnOn: boolean): Promise<{ person: Channel; wasFailing: boolean }> {
-  const follows = env.ctx.channels.topicQueries(person.id).length > 0;
+  const follows = (await env.ctx.stores.channels.topicQueries(person.id)).length > 0;
   if (turnOn && follows && person.paused) return { person: (await env.channels.resume(person.id, by)).channel, wasFailing: person.health === 'failing' };
   if (!follows && !person.paused) return { person: await env.channels.update(person.id, { paused: true }, by), wasFailing: false };
   return { person, wasFailing: false };

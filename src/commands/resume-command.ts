@@ -8,7 +8,7 @@ export const resumeCommand = {
   usage: '/papers resume',
   manages: true,
   async run(req, env) {
-    const channel = findChannel(req, env);
+    const channel = await findChannel(req, env);
     if (!channel) {
       return {
         kind: 'text',

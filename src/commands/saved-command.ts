@@ -32,8 +32,9 @@ function parse(req: CommandRequest): { action: (typeof ACTIONS)[number]; arg: st
   return { action, arg };
 }
 
-function storedPapers(env: CommandEnv, ids: string[]): Paper[] {
-  return ids.map((id) => env.ctx.papers.get(id)).filter((p): p is Paper => p !== undefined);
+async function storedPapers(env: CommandEnv, ids: string[]): Promise<Paper[]> {
+  const papers = await Promise.all(ids.map((id) => env.ctx.stores.papers.get(id)));
+  return papers.filter((p): p is Paper => p !== undefined);
 }
 
 function emptyList(): CommandReply {
@@ -45,13 +46,13 @@ function emptyList(): CommandReply {
   };
 }
 
-function list(req: CommandRequest, env: CommandEnv): CommandReply {
+async function list(req: CommandRequest, env: CommandEnv): Promise<CommandReply> {
   const reader = readerOf(req);
-  const total = env.ctx.saved.size(reader);
+  const total = await env.ctx.stores.saved.size(reader);
   if (total === 0) return emptyList();
   const n = Number(req.cursor ?? '0');
   const offset = Number.isInteger(n) && n > 0 && n <= MAX_OFFSET && n < total ? n : 0;
-  const page = storedPapers(env, env.ctx.saved.list(reader, { limit: SAVED_PAGE_SIZE, offset }).map((s) => s.paperId));
+  const page = await storedPapers(env, (await env.ctx.stores.saved.list(reader, { limit: SAVED_PAGE_SIZE, offset })).map((s) => s.paperId));
   const shown = offset + SAVED_PAGE_SIZE;
   return {
     kind: 'papers',
@@ -63,11 +64,11 @@ function list(req: CommandRequest, env: CommandEnv): CommandReply {
   };
 }
 
-function bibtex(req: CommandRequest, env: CommandEnv): CommandReply {
+async function bibtex(req: CommandRequest, env: CommandEnv): Promise<CommandReply> {
   const reader = readerOf(req);
-  const total = env.ctx.saved.size(reader);
+  const total = await env.ctx.stores.saved.size(reader);
   if (total === 0) return emptyList();
-  const papers = storedPapers(env, env.ctx.saved.list(reader, { limit: MAX_BIBTEX }).map((s) => s.paperId));
+  const papers = await storedPapers(env, (await env.ctx.stores.saved.list(reader, { limit: MAX_BIBTEX })).map((s) => s.paperId));
   const entries = bibtexEntries(papers);
   return {
     kind: 'text',
@@ -78,14 +79,14 @@ function bibtex(req: CommandRequest, env: CommandEnv): CommandReply {
   };
 }
 
-function remove(req: CommandRequest, env: CommandEnv, arg: string): CommandReply {
+async function remove(req: CommandRequest, env: CommandEnv, arg: string): Promise<CommandReply> {
   if (arg.trim() === '') throw new UsageError('Tell me which paper to take off your reading list: its arXiv id or link.', USAGE);
   const id = paperIdFrom(arg);
   if (!id) throw new UsageError(`"${clip(arg, 100)}" is not an arXiv id or a paper's arxiv.org or huggingface.co/papers link.`, USAGE);
   const reader = readerOf(req);
-  if (!env.ctx.saved.unsave(reader, id)) return { kind: 'error', message: `Paper ${id} is not on your reading list, so nothing was changed.` };
-  const title = env.ctx.papers.get(id)?.title;
-  return { kind: 'text', visibility: 'ephemeral', lines: [`Removed ${title ? `"${clip(title, 100)}"` : id} from your reading list (${env.ctx.saved.size(reader)} left).`] };
+  if (!(await env.ctx.stores.saved.unsave(reader, id))) return { kind: 'error', message: `Paper ${id} is not on your reading list, so nothing was changed.` };
+  const title = (await env.ctx.stores.papers.get(id))?.title;
+  return { kind: 'text', visibility: 'ephemeral', lines: [`Removed ${title ? `"${clip(title, 100)}"` : id} from your reading list (${await env.ctx.stores.saved.size(reader)} left).`] };
 }
 
 /** `/papers saved [bibtex | remove <id>]`: the caller's reading list (🔖), only to them. */

@@ -16,7 +16,7 @@ export const scheduleCommand = {
   manages: (req) => !showsOnly(req),
   async run(req, env) {
     const usage = worded(req, 'scheduleUsage');
-    const current = findChannel(req, env);
+    const current = await findChannel(req, env);
     if (showsOnly(req)) {
       return {
         kind: 'text',

@@ -24,7 +24,7 @@ export const settingsCommand = {
   manages: (req) => !showsOnly(req),
   async run(req, env) {
     if (showsOnly(req)) {
-      const channel = findChannel(req, env);
+      const channel = await findChannel(req, env);
       const usage = worded(req, 'settingsUsage');
       return {
         kind: 'text',

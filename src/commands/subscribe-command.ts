@@ -35,7 +35,7 @@ export const subscribeCommand = {
     const { ctx, now } = env;
     const topic = validateTopic(freeText(req, 'topic'), (t) => ctx.search.compile(t));
     const enrolment = await ensureEnrolled(req, env);
-    const { created } = ctx.channels.addTopic(enrolment.channel.id, topic, req.userId);
+    const { created } = await ctx.stores.channels.addTopic(enrolment.channel.id, topic, req.userId);
     // The digest's own matcher and order: what the preview shows is what the next digest posts from this topic.
     const preview = ctx.planner.previewTopic(enrolment.channel, topic, now, PREVIEW_DAYS);
     const picks = preview.plan.view.papers.slice(0, PREVIEW_PAPERS);

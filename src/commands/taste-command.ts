@@ -22,11 +22,11 @@ export const tasteCommand = {
   description: "What this channel's 👍/👎 votes taught its digest; taste reset forgets them.",
   usage: { wording: 'tasteUsage' },
   manages: wantsReset,
-  run(req, env) {
+  async run(req, env) {
     const { ctx, now } = env;
     const target = channelKey(req);
     if (wantsReset(req)) {
-      const forgotten = ctx.votes.resetChannel(target);
+      const forgotten = await ctx.stores.votes.resetChannel(target);
       const lines =
         forgotten === 0
           ? ['There were no votes to forget: digests here already rank by topics and upvotes alone.']

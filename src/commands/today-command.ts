@@ -7,8 +7,8 @@ export const todayCommand = {
   description: "Preview what this channel's next digest would contain (only you see it).",
   usage: '/papers today',
   manages: false,
-  run(req, env) {
-    const channel = findChannel(req, env);
+  async run(req, env) {
+    const channel = await findChannel(req, env);
     const { view } = env.planner.plan(channel ?? virtualChannel(req, env), env.now);
     const intro = channel
       ? channel.paused

@@ -7,8 +7,8 @@ export const topicsCommand = {
   description: "List this channel's topics and when its digest is posted.",
   usage: '/papers topics',
   manages: false,
-  run(req, env) {
-    const channel = findChannel(req, env);
+  async run(req, env) {
+    const channel = await findChannel(req, env);
     if (!channel) {
       return {
         kind: 'text',
@@ -17,7 +17,7 @@ export const topicsCommand = {
         lines: ['This channel gets no digests and follows no topics yet.', worded(req, 'startHint')],
       };
     }
-    const topics = env.ctx.channels.topics(channel.id);
+    const topics = await env.ctx.stores.channels.topics(channel.id);
     const schedule = `Digest: ${describeSchedule(channel.schedule)}${channel.paused ? ', paused' : ''}.`;
     if (topics.length === 0) {
       return { kind: 'text', visibility: 'ephemeral', title: 'No topics', lines: ["This channel follows no topics: its digest brings the day's top papers.", schedule] };

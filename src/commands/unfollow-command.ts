@@ -16,20 +16,20 @@ export const unfollowCommand = {
     const arg = freeText(req, 'topic');
     const usage = worded(req, 'unfollowUsage');
     if (arg === '') throw new UsageError('Tell me which topic to stop following.', usage);
-    const person = findPerson(req, env);
-    const topics = person ? env.ctx.channels.topics(person.id) : [];
+    const person = await findPerson(req, env);
+    const topics = person ? await env.ctx.stores.channels.topics(person.id) : [];
     if (!person || topics.length === 0) return { kind: 'text', visibility: 'ephemeral', title: 'Nothing followed', lines: ['You follow nothing, so there was nothing to stop.'] };
     let removed: string;
     if (arg.toLowerCase() === 'all') {
-      const n = env.ctx.channels.removeAllTopics(person.id, req.userId);
+      const n = await env.ctx.stores.channels.removeAllTopics(person.id, req.userId);
       removed = `Stopped following all ${n} topic${n === 1 ? '' : 's'}.`;
     } else {
       const topic = pickTopic(topics, arg, usage, YOU);
-      env.ctx.channels.removeTopic(topic.id, req.userId);
+      await env.ctx.stores.channels.removeTopic(topic.id, req.userId);
       removed = `Stopped following "${clip(topic.query, 100)}".`;
     }
     await settlePerson(person, env, req.userId, false);
-    const left = env.ctx.channels.topicQueries(person.id).length;
+    const left = (await env.ctx.stores.channels.topicQueries(person.id)).length;
     return {
       kind: 'text',
       visibility: 'ephemeral',

@@ -39,17 +39,17 @@ export const unsubscribeCommand = {
   description: 'Stop following a topic (by name or number), or all of them.',
   usage: { wording: 'unsubscribeUsage' },
   manages: true,
-  run(req, env) {
+  async run(req, env) {
     const arg = freeText(req, 'topic');
     const usage = worded(req, 'unsubscribeUsage');
     if (arg === '') throw new UsageError('Tell me which topic to remove.', usage);
-    const channel = findChannel(req, env);
-    const topics = channel ? env.ctx.channels.topics(channel.id) : [];
+    const channel = await findChannel(req, env);
+    const topics = channel ? await env.ctx.stores.channels.topics(channel.id) : [];
     if (!channel || topics.length === 0) {
       return { kind: 'text', visibility: 'ephemeral', title: 'No topics', lines: ['This channel follows no topics, so there was nothing to remove.'] };
     }
     if (arg.toLowerCase() === 'all') {
-      const removed = env.ctx.channels.removeAllTopics(channel.id, req.userId);
+      const removed = await env.ctx.stores.channels.removeAllTopics(channel.id, req.userId);
       return {
         kind: 'text',
         visibility: 'ephemeral',
@@ -58,7 +58,7 @@ export const unsubscribeCommand = {
       };
     }
     const topic = pickTopic(topics, arg, usage);
-    env.ctx.channels.removeTopic(topic.id, req.userId);
+    await env.ctx.stores.channels.removeTopic(topic.id, req.userId);
     const left = topics.length - 1;
     return {
       kind: 'text',

@@ -1,6 +1,7 @@
 import type { PaperDecision } from '../core/decisions.ts';
 import type { Channel, Paper } from '../core/types.ts';
-import type { DecisionsRepo, RecordedDigest } from '../db/decisions-repo.ts';
+import type { RecordedDigest } from '../db/decisions-repo.ts';
+import type { Stores } from '../db/stores.ts';
 import { quoteTopic } from '../select/taste-ranking.ts';
 
 const quoteList = (topics: string[]) => topics.map(quoteTopic).join(', ');
@@ -47,10 +48,9 @@ function stopped(channel: Channel): string | undefined {
  * decisions only: every sentence names the digest (its feed day) whose record it comes from, and when no
  * record says, the answer says that instead of guessing.
  */
-export function explainPaper(paper: Paper, channel: Channel, records: Pick<DecisionsRepo, 'mentioning' | 'ledger' | 'listingDays' | 'coverage' | 'undecidedSince'>): string[] {
+export async function explainPaper(paper: Paper, channel: Channel, records: Stores['decisions']): Promise<string[]> {
   const lines: string[] = [];
-  const ledger = records.ledger(channel.id, paper.id);
-  const digests = records.mentioning(channel.id, paper.id);
+  const [ledger, digests] = await Promise.all([records.ledger(channel.id, paper.id), records.mentioning(channel.id, paper.id)]);
   const find = (digest: RecordedDigest) => digest.decisions?.papers.find((p) => p.paperId === paper.id);
 
   if (ledger) {
@@ -86,8 +86,7 @@ export function explainPaper(paper: Paper, channel: Channel, records: Pick<Decis
   }
   if (unreadable) return [`The recorded decisions of the digest of ${unreadable.feedDay} cannot be read (${unreadable.error}), so I cannot say why without guessing.`];
 
-  const listed = records.listingDays(paper.id);
-  const coverage = records.coverage(channel.id);
+  const [listed, coverage] = await Promise.all([records.listingDays(paper.id), records.coverage(channel.id)]);
   const state = stopped(channel);
   if (listed.length === 0) return [`Not posted: it was not on the Daily Papers feed on any day we have (it is stored from a search), and digests post only papers of the feed.`];
   const days = listed.length === 1 ? listed[0]! : `${listed[0]} to ${listed[listed.length - 1]}`;
@@ -95,6 +94,6 @@ export function explainPaper(paper: Paper, channel: Channel, records: Pick<Decis
   if (listed[listed.length - 1]! > coverage.last) {
     return [`Listed on ${days}, after this channel's last digest (of ${coverage.last}): not on the feed on any day a digest here covered yet.`, state ?? "The channel's next digest will consider it."];
   }
-  if (records.undecidedSince(channel.id, listed[0]!) > 0) return [`Listed on ${days}, when this channel's digests were planned before their decisions were recorded, so I cannot say why without guessing.`];
+  if ((await records.undecidedSince(channel.id, listed[0]!)) > 0) return [`Listed on ${days}, when this channel's digests were planned before their decisions were recorded, so I cannot say why without guessing.`];
   return [`Not posted: it was not on the feed on any day a digest here covered. It was listed on ${days}; digests here covered ${coverage.first} to ${coverage.last} (days beyond the catch-up limit are named in the digest, not covered).`];
 }

@@ -26,8 +26,8 @@ export interface DeliveredParts {
 export interface PostDigestOptions {
   /** 1-based part number -> message id of parts already posted (from {@link ChatPlatform.findDelivery}). */
   skip?: ReadonlyMap<number, string>;
-  /** Called as each part is accepted (and for each skipped part), before the next one is sent. */
-  onPosted?: (part: number, messageId: string) => void;
+  /** Called as each part is accepted (and for each skipped part); the next part is sent once it settles. */
+  onPosted?: (part: number, messageId: string) => void | Promise<void>;
 }
 
 /**

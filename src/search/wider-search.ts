@@ -43,7 +43,7 @@ export interface WiderSearchDeps {
   /** Our own search (the stored papers). */
   local: (query: string, options: SearchOptions) => SearchResult;
   /** Whether any feed day was ingested yet. */
-  hasIngested: () => boolean;
+  hasIngested: () => Promise<boolean>;
   /** Hugging Face's search; absent: the local results are all there is. */
   source?: PaperSearchSource;
   /** Stores the papers found that we did not have (the ingest pipeline's); returns the ids added. */
@@ -85,7 +85,7 @@ export class WiderSearch {
   /** Searches the stored papers, and Hugging Face as `mode` says (a `UsageError` names a malformed query). */
   async search(query: string, options: SearchOptions & { offset: number }, mode: BeyondMode): Promise<WideResult> {
     const local = this.deps.local(query, options);
-    const nothingIngested = local.total === 0 && !this.deps.hasIngested();
+    const nothingIngested = local.total === 0 && !(await this.deps.hasIngested());
     if (!this.wants(mode, local, options.offset)) return { local, nothingIngested };
     return { local, beyond: await this.beyond(local.query, local), nothingIngested };
   }

@@ -136,22 +136,22 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
       const outcome = q.trim() === '' ? undefined : app.search(q, { limit: sizes.search, offset: (n - 1) * sizes.search });
       sendPage(res, outcome?.kind === 'error' ? 400 : 200, page(ctxOf(grant, '/search'), q ? `Search: ${q}` : 'Search', searchPage(q, outcome, n), { query: q }));
     }),
-    read('/papers/:id', (_req, res, grant, url) => {
+    read('/papers/:id', async (_req, res, grant, url) => {
       let id: string;
       try {
         id = decodeURIComponent(url.pathname.slice('/papers/'.length));
       } catch {
         id = url.pathname.slice('/papers/'.length);
       }
-      const detail = app.paper(id);
+      const detail = await app.paper(id);
       if (!detail) return notFound(res, grant, url.pathname, `No stored paper ${id}.`);
       sendPage(res, 200, page(ctxOf(grant, url.pathname), detail.paper.title, paperPage(detail)));
     }),
-    read('/channels', (_req, res, grant, url) => {
+    read('/channels', async (_req, res, grant, url) => {
       const n = pageNumber(url);
       const show = url.searchParams.get('show');
       const filter: ChannelFilter = show === 'failing' || show === 'paused' ? show : 'all';
-      const list = app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels }, filter);
+      const list = await app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels }, filter);
       sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, app.deliveryCharts(), n, sizes.channels, filter)));
     }),
     read('/channels/:id', (_req, res, grant, url) => showChannel(res, grant, channelIdOf(url))),

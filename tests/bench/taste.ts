@@ -132,7 +132,7 @@ export function setUp(count: number): { bench: Bench; channels: Channel[]; earli
 }
 
 /** planMany with and without votes, and a vote followed by re-planning the channel. */
-export function planning(options: { channels?: number; runs?: number } = {}): TasteReport {
+export async function planning(options: { channels?: number; runs?: number } = {}): Promise<TasteReport> {
   const count = options.channels ?? 10_000;
   const runs = options.runs ?? 7;
   const { bench, channels, earlier } = setUp(count);
@@ -175,7 +175,7 @@ export function planning(options: { channels?: number; runs?: number } = {}): Ta
       const channel: Channel = channels[i]!;
       const paperId = earlier[(n * 53) % earlier.length]!;
       const t0 = performance.now();
-      const reply = bench.app.vote({ place: targetOf(i), userId: 'U9', paperId, choice: n % 3 === 0 ? 'down' : 'up', shownOn: 'ephemeral' });
+      const reply = await bench.app.vote({ place: targetOf(i), userId: 'U9', paperId, choice: n % 3 === 0 ? 'down' : 'up', shownOn: 'ephemeral' });
       const t1 = performance.now();
       ctx.planner.plan(channel, NOW, { record: true });
       const t2 = performance.now();
@@ -275,7 +275,7 @@ export async function why(options: { papers?: number; digests?: number; asked?: 
 }
 
 export async function main(): Promise<void> {
-  const r = planning({ channels: Number(process.env.BENCH_CHANNELS ?? 10_000) });
+  const r = await planning({ channels: Number(process.env.BENCH_CHANNELS ?? 10_000) });
   console.log(`\n== taste: ${r.channels.toLocaleString('en')} channels with 2 topics and ${VOTES_PER_CHANNEL} votes each (${PEOPLE} people; ${r.votedPapers} papers of ${EARLIER_DAYS} earlier days voted on), ${r.candidates} papers today ==`);
   console.log(`first plan, fitting every taste from its votes: ${r.firstFitMs} ms`);
   console.log(`planMany, state kept:      with votes ${r.kept.tasteMs} ms, without ${r.kept.baseMs} ms (medians of ${r.kept.runs} interleaved runs); with/without = ${r.kept.ratio}x (target: at most 1.2x)`);

@@ -103,7 +103,7 @@ export async function startDashboardHarness(label: string, options: { pageSizes?
       await work.digestRunner({ enqueueDelivery: async (_platform, id) => void queued.push(id), removeSchedule: async () => {} })(channel.id, 'test');
       const deliverer = work.deliverer(work.channelService(schedules));
       for (const id of queued) {
-        const opened = deliverer.open(id);
+        const opened = await deliverer.open(id);
         if ('done' in opened) continue;
         await deliverer.attempt(adapter.chat, opened.delivery, opened.target, { isLastAttempt: true, attempts: 1 }).catch(() => undefined);
       }

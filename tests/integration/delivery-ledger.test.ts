@@ -45,7 +45,7 @@ function digestFor(channel: Channel): string {
 
 /** One attempt of the deliver job at `deliveryId`, as the queue makes it (not its last one). */
 async function attempt(chat: ChatPlatform, deliveryId: string) {
-  const opened = deliverer.open(deliveryId);
+  const opened = await deliverer.open(deliveryId);
   if ('done' in opened) return opened.done;
   return deliverer.attempt(chat, opened.delivery, opened.target, { isLastAttempt: false, attempts: 4 });
 }

@@ -58,8 +58,8 @@ describe('Slack OAuth install', () => {
     expect(first.status).toBe(200);
     expect(first.html).toContain('Papers is installed in Acme');
     expect((await install(h, globex)).status).toBe(200);
-    expect(h.papers.installations.forWorkspace('slack', 'TACME')?.botUserId).toBe('UBOTTACME');
-    expect(h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeDefined();
+    expect((await h.papers.installations.forWorkspace('slack', 'TACME'))?.botUserId).toBe('UBOTTACME');
+    expect(await h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeDefined();
     h.ctx.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const raw = databaseFiles(h.dbPath).flatMap((file) => {
       try {
@@ -89,7 +89,7 @@ describe('Slack OAuth install', () => {
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('This install link is not valid, or it expired');
     }
-    expect(h.papers.installations.forWorkspace('slack', 'TEVIL')).toBeUndefined();
+    expect(await h.papers.installations.forWorkspace('slack', 'TEVIL')).toBeUndefined();
     expect(h.fake.callsTo('oauth.v2.access').filter((c) => String(c.body.code).length > 0)).toHaveLength(2);
   });
 
@@ -168,7 +168,7 @@ describe('each workspace on its own token', () => {
     expect(fresh).not.toBe(first);
     expect(h.fake.workspaces.refreshes).toBeGreaterThanOrEqual(1);
     expect(postsTo('CROT1').map((c) => c.authorization)).toEqual([`Bearer ${fresh}`]);
-    expect(JSON.parse(h.papers.installations.forWorkspace('slack', 'TROTATE')!.data).bot.token).toBe(fresh);
+    expect(JSON.parse((await h.papers.installations.forWorkspace('slack', 'TROTATE'))!.data).bot.token).toBe(fresh);
     expect(JSON.stringify(h.ctx.db.sqlite.prepare('SELECT * FROM installations').all())).not.toContain('xoxe-');
   });
 
@@ -188,25 +188,25 @@ describe('uninstalls', () => {
     expect(await sendEvent(h, 'TACME', { type: 'app_uninstalled' })).toBe(200);
     await waitFor('Acme channels paused', () => h.ctx.channels.inWorkspace('slack', 'TACME').every((c) => c.paused && c.healthReason === 'app_uninstalled'));
     expect(h.ctx.channels.get(other.id)?.health).toBe('failing');
-    expect(h.papers.installations.forWorkspace('slack', 'TACME')).toBeUndefined();
+    expect(await h.papers.installations.forWorkspace('slack', 'TACME')).toBeUndefined();
     expect(h.ctx.channels.inWorkspace('slack', 'TGLOBEX').every((c) => !c.paused && c.health === 'ok')).toBe(true);
-    expect(h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeDefined();
+    expect(await h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeDefined();
   });
 
   it('tokens_revoked for the bot token does the same; revoked user tokens alone change nothing', async () => {
     expect(await sendEvent(h, 'TGLOBEX', { type: 'tokens_revoked', tokens: { oauth: ['UINSTALLER'] } })).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeDefined();
+    expect(await h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeDefined();
     expect(await sendEvent(h, 'TGLOBEX', { type: 'tokens_revoked', tokens: { bot: ['UBOTTGLOBEX'] } })).toBe(200);
     await waitFor('Globex channels paused', () => h.ctx.channels.inWorkspace('slack', 'TGLOBEX').every((c) => c.paused && c.healthReason === 'tokens_revoked'));
-    expect(h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeUndefined();
+    expect(await h.papers.installations.forWorkspace('slack', 'TGLOBEX')).toBeUndefined();
   });
 
   it('app_uninstalled from an org-wide install deletes the organisation install and pauses the workspaces seen under it', async () => {
     expect(await sendEvent(h, 'TORGHQ', { type: 'app_uninstalled' }, { enterprise_id: 'EORG', is_enterprise_install: true })).toBe(200);
     await waitFor('org channels paused', () => h.ctx.channels.inWorkspace('slack', 'TORGHQ').every((c) => c.paused && c.healthReason === 'app_uninstalled'));
-    expect(h.papers.installations.find('slack', { enterpriseId: 'EORG', isEnterpriseInstall: true })).toBeUndefined();
-    expect(h.papers.installations.forWorkspace('slack', 'TORGHQ')).toBeUndefined();
+    expect(await h.papers.installations.find('slack', { enterpriseId: 'EORG', isEnterpriseInstall: true })).toBeUndefined();
+    expect(await h.papers.installations.forWorkspace('slack', 'TORGHQ')).toBeUndefined();
   });
 
   it('installing again resumes the channels paused for want of an install and posts what they missed, with the new token', async () => {

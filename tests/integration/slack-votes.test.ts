@@ -143,8 +143,8 @@ beforeAll(async () => {
   const core = createPapersApp({ ctx, schedules: noScheduleSync });
   const app: PapersApp = {
     ...core,
-    react(req) {
-      const outcome = core.react(req);
+    async react(req) {
+      const outcome = await core.react(req);
       outcomes.push(outcome);
       return outcome;
     },

@@ -98,7 +98,7 @@ export async function createTasteHarness(label: string): Promise<TasteHarness> {
     async digest(channelId) {
       const outcome = await runDigest(harness.channel(channelId).id, 'test');
       for (const id of enqueued.splice(0)) {
-        const opened = deliverer.open(id);
+        const opened = await deliverer.open(id);
         if ('done' in opened) continue;
         await deliverer.attempt(chat, opened.delivery, opened.target, { isLastAttempt: true, attempts: 1 }).catch(() => undefined);
       }

@@ -95,7 +95,7 @@ describe('person rows outside personal alerts', () => {
   it('are no channels to the dashboard: not listed, no page, no edits', async () => {
     await h.run('subscribe llm', { channelId: 'C-dash' });
     const dashboard = createDashboardApp({ ctx: h.ctx, papers: createPapersApp({ ctx: h.ctx, schedules: { channelChanged: async () => {} } }) });
-    const listed = dashboard.channels({ limit: 100, offset: 0 });
+    const listed = await dashboard.channels({ limit: 100, offset: 0 });
     expect(listed.channels.map((c) => c.channel.channelId)).toEqual(['C-dash']);
     expect(listed.total).toBe(1);
     expect(await dashboard.channel(personOf('UANN')!.id)).toBeUndefined();

@@ -3,6 +3,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelsRepo } from '../../src/db/channels-repo.ts';
 import { DeliveriesRepo, deliveryIdFor } from '../../src/db/deliveries-repo.ts';
 import { ChannelService } from '../../src/app/channel-service.ts';
+import { promised } from '../../src/db/stores.ts';
 import { createDeliverer } from '../../src/app/deliverer.ts';
 import { noScheduleSync } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
@@ -156,7 +157,7 @@ describe('the stored digest view', () => {
     },
   });
   const logged = deliveries;
-  const deliverer = createDeliverer({ deliveries, channels, channelService: new ChannelService(channels, noScheduleSync), logger: createLogger({ destination: sink }) });
+  const deliverer = createDeliverer({ deliveries: promised(deliveries), channels: promised(channels), channelService: new ChannelService(promised(channels), noScheduleSync), logger: createLogger({ destination: sink }) });
   const rawView = (id: string) => (db.sqlite.prepare('SELECT view FROM deliveries WHERE id = ?').pluck().get(id) as string);
   const storeRaw = (id: string, json: string) => db.sqlite.prepare('UPDATE deliveries SET view = ? WHERE id = ?').run(json, id);
   const lastDay = (id: number) => db.sqlite.prepare('SELECT last_digest_day FROM channels WHERE id = ?').pluck().get(id);
@@ -186,7 +187,7 @@ describe('the stored digest view', () => {
     expect(logged.get(delivery.id)!.view).not.toHaveProperty('missed');
   });
 
-  it('never casts a corrupted view: reading reports it, and delivering fails the due row with the reason, logged, its papers back in the pool', () => {
+  it('never casts a corrupted view: reading reports it, and delivering fails the due row with the reason, logged, its papers back in the pool', async () => {
     const cases: [string, RegExp][] = [
       ['{not json', /not JSON/],
       [JSON.stringify({ v: 1, feedDay: '2025-04-03', papers: [{ id: '2503.00042' }] }), /invalid at papers\.0\.title/],
@@ -199,7 +200,7 @@ describe('the stored digest view', () => {
       storeRaw(delivery.id, json);
       logLines.length = 0;
       expect(logged.getWithTarget(delivery.id)).toMatchObject({ status: 'pending', view: null, viewError: expect.stringMatching(reason) });
-      expect(deliverer.open(delivery.id)).toEqual({ done: { outcome: 'unreadable', reason: expect.stringMatching(reason) } });
+      expect(await deliverer.open(delivery.id)).toEqual({ done: { outcome: 'unreadable', reason: expect.stringMatching(reason) } });
       const read = logged.get(delivery.id)!;
       expect(read).toMatchObject({ status: 'failed', view: null });
       expect(read.lastError).toMatch(reason);
@@ -210,7 +211,7 @@ describe('the stored digest view', () => {
     }
   });
 
-  it('keeps a finished row finished when its view is unreadable, and a possibly posted one keeps its papers', () => {
+  it('keeps a finished row finished when its view is unreadable, and a possibly posted one keeps its papers', async () => {
     const channelId = newChannel().id;
     const sent = logged.createDigest({ channelId, feedDay: '2025-04-04', picks: [{ paperId: 'p1' }], view: full('2025-04-04'), status: 'pending' }).delivery;
     logged.markSent(sent.id, ['m1']);
@@ -219,7 +220,7 @@ describe('the stored digest view', () => {
     const sending = logged.createDigest({ channelId, feedDay: '2025-04-05', picks: [{ paperId: 'p2' }], view: full('2025-04-05'), status: 'pending' }).delivery;
     logged.beginAttempt(sending.id);
     storeRaw(sending.id, '{not json');
-    expect(deliverer.open(sending.id)).toMatchObject({ done: { outcome: 'unreadable' } });
+    expect(await deliverer.open(sending.id)).toMatchObject({ done: { outcome: 'unreadable' } });
     expect(logged.get(sending.id)).toMatchObject({ status: 'failed', view: null });
     expect(logged.deliveredAmong(channelId, ['p1', 'p2'])).toEqual(new Set(['p1', 'p2']));
   });

@@ -36,7 +36,7 @@ export function registerChannels(program: Command, runtime: CliRuntime): void {
     .description('List enrolled channels: platform, schedule, topics, last digest, health')
     .option('--json', 'print JSON')
     .action(async (options: { json?: boolean }) => {
-      const overview = (await runtime.app()).channels();
+      const overview = await (await runtime.app()).channels();
       if (options.json) {
         const out = overview.map(({ channel, topics, lastDelivery }) => ({
           ...channel,

@@ -14,7 +14,7 @@ export function registerShow(program: Command, runtime: CliRuntime): void {
     .action(async (raw: string, options: { json?: boolean }) => {
       const id = canonicalArxivId(raw);
       if (!id) throw new UsageError(`"${raw}" is not an arXiv id.`, 'papers show 2503.10407');
-      const paper = (await runtime.app()).paper(id);
+      const paper = await (await runtime.app()).paper(id);
       if (!paper) throw new NotFoundError(`Paper ${id} is not in the database; ingest its day first (papers ingest --date YYYY-MM-DD).`);
       if (options.json) {
         runtime.io.out(JSON.stringify({ ...paper, ...toPaperView(paper) }, null, 2));

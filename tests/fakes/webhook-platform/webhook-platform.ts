@@ -49,7 +49,7 @@ export function createWebhookPlatform(options: { url: string; secret: string }):
       for (const [i, message] of messages.entries()) {
         const id = opts.skip?.get(i + 1) ?? ((await call('POST', target.channelId, { ...message, deliveryId, part: i + 1, parts: messages.length })) as { id: string }).id;
         ids.push(id);
-        opts.onPosted?.(i + 1, id);
+        await opts.onPosted?.(i + 1, id);
       }
       return { messageIds: ids };
     },
