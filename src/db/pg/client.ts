@@ -66,7 +66,7 @@ function reason(cause: unknown): string {
   const inner = Array.isArray(error?.errors) && error.errors.length > 0 ? (error.errors[0] as { message?: unknown }) : undefined;
   const message = typeof error?.message === 'string' && error.message !== '' ? error.message : typeof inner?.message === 'string' ? inner.message : String(cause);
   const code = typeof error?.code === 'string' ? error.code : undefined;
-  const text = code && !message.includes(code) ? `${code} (${message})` : message;
+  const text = code && !message.includes(code) ? `${message} (${code})` : message;
   return text.replace(/\s*\n\s*/g, ' ');
 }
 
