@@ -24,3 +24,17 @@ CREATE TEXT SEARCH CONFIGURATION papers_words (COPY = simple);
 --> statement-breakpoint
 ALTER TEXT SEARCH CONFIGURATION papers_words
   ALTER MAPPING FOR asciiword, word, asciihword, hword, hword_asciipart, hword_part, numword, numhword, hword_numpart WITH unaccent, simple;
+--> statement-breakpoint
+-- One piece of user text as a tsquery (src/db/pg/tsquery.ts): split with the separators papers.search uses, then
+-- quoted whole by quote_literal, so nothing in it is tsquery syntax (several words make a phrase). `fields` is
+-- ours, never user text: '' (any field), ':ABC' (the text fields) or ':D' (the authors). Text that leaves no
+-- lexeme matches nothing (a lexeme with a space, which no index lexeme has) instead of vanishing from an AND;
+-- the leading space keeps the quoted operand non-empty ('':ABC is a syntax error). IMMUTABLE: with its
+-- arguments bound, the planner computes it once and plans with the real tsquery.
+CREATE FUNCTION papers_tsquery(words text, fields text) RETURNS tsquery
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN CASE
+    WHEN numnode(to_tsquery('papers_english'::regconfig, quote_literal(' ' || translate(words, '-./:@_<>&~+%=#\', '               ')) || fields)) = 0
+      THEN ''' '''::tsquery
+    ELSE to_tsquery('papers_english'::regconfig, quote_literal(' ' || translate(words, '-./:@_<>&~+%=#\', '               ')) || fields)
+  END;

@@ -1,6 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { MatchExpression, QueryTerm, TermGroup } from '../../core/compiled-query.ts';
-import { SEARCH_CONFIG, SEPARATORS } from './schema.ts';
 
 /** Weight labels a term may be restricted to (see SEARCH_WEIGHTS): the text fields, or the authors. */
 const TEXT_FIELDS = ':ABC';
@@ -12,26 +11,15 @@ const AUTHOR_FIELD = ':D';
  */
 export const TS_RANK_WEIGHTS = [0.2, 0.1, 0.4, 1.0] as const;
 
-const CONFIG = sql.raw(`'${SEARCH_CONFIG}'::regconfig`);
-const FROM = sql.raw(`'${SEPARATORS}'`);
-const TO = sql.raw(`'${' '.repeat(SEPARATORS.length)}'`);
-
-/** A tsquery no paper matches: its lexeme holds a space, which no lexeme of the index does. */
-const NOTHING = sql.raw("::tsquery");
-
 /**
- * One piece of user text as a tsquery: the text is a bound parameter, split into words as the index splits
- * papers (the same separators, then the same parser and configuration), and `quote_literal` makes all of it
- * one quoted operand, so nothing in it is tsquery syntax. Several words in it are a phrase (`<->`). Text with
- * no word the index could hold (a word over 2,047 bytes) matches nothing rather than being dropped (an empty
- * tsquery would turn `a && x` into `a`). The leading space keeps the operand from being empty (`'':ABC` is a
- * syntax error); NUL, which PostgreSQL text cannot hold, becomes a space.
+ * One piece of user text as a tsquery, through `papers_tsquery` (drizzle/pg/0000_search_setup.sql): the text
+ * is a bound parameter, split into words as the index splits papers and quoted whole by `quote_literal`, so
+ * nothing in it is tsquery syntax; several words in it are a phrase (`<->`). Text that leaves no lexeme (a word
+ * over 2,047 bytes) matches nothing rather than vanishing from an AND. NUL, which PostgreSQL text cannot
+ * hold, becomes a space.
  */
-function lexemes(text: string, fields?: string): SQL {
-  const value = ` ${text.replaceAll('\u0000', ' ')}`;
-  const quoted = sql`quote_literal(translate(${value}::text, ${FROM}, ${TO}))`;
-  const parsed = sql`to_tsquery(${CONFIG}, ${fields ? sql`${quoted} || ${sql.raw(`'${fields}'`)}` : quoted})`;
-  return sql`(SELECT CASE WHEN numnode(q) = 0 THEN ${NOTHING} ELSE q END FROM ${parsed} AS q)`;
+function lexemes(text: string, fields: '' | typeof TEXT_FIELDS | typeof AUTHOR_FIELD = ''): SQL {
+  return sql`papers_tsquery(${text.replaceAll('\u0000', ' ')}::text, ${sql.raw(`'${fields}'`)})`;
 }
 
 function joined(parts: SQL[], operator: '&&' | '||'): SQL {
@@ -40,7 +28,7 @@ function joined(parts: SQL[], operator: '&&' | '||'): SQL {
 
 /** One alternative: its words in order (a phrase), or each of them anywhere; in the text only when `textOnly`. */
 function term(t: QueryTerm): SQL {
-  const fields = t.textOnly ? TEXT_FIELDS : undefined;
+  const fields = t.textOnly ? TEXT_FIELDS : '';
   if (t.phrase || t.words.length <= 1) return lexemes(t.words.join(' '), fields);
   return joined(
     t.words.map((w) => lexemes(w, fields)),
