@@ -71,8 +71,8 @@ function describeTable(config: AnyConfig, render: (sql: SQL) => string) {
 
 const sqliteDialect = new SQLiteSyncDialect();
 const pgDialect = new PgDialect();
-const sqliteTables = Object.values(sqliteSchema).filter((t): t is SQLiteTable => is(t, SQLiteTable));
-const pgTables = Object.values(pgSchema).filter((t): t is PgTable => is(t, PgTable));
+const sqliteTables = (Object.values(sqliteSchema) as unknown[]).filter((t): t is SQLiteTable => is(t, SQLiteTable));
+const pgTables = (Object.values(pgSchema) as unknown[]).filter((t): t is PgTable => is(t, PgTable));
 
 describe('the PostgreSQL schema', () => {
   it('has every table of the SQLite schema and no other', () => {
