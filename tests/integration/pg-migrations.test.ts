@@ -89,6 +89,20 @@ describe('a PostgreSQL database that cannot be reached', () => {
     }
   });
 
+  it('makes the test helper say how to start PostgreSQL, never skip', async () => {
+    const saved = process.env.TEST_PG_URL;
+    process.env.TEST_PG_URL = `postgres://postgres:hunter2@127.0.0.1:${await freePort()}/postgres`;
+    try {
+      const error = await createTestPg('pg-absent').then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(/PostgreSQL does not answer at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/postgres \(TEST_PG_URL\): .*ECONNREFUSED/);
+      expect(error?.message).toContain('pg_ctlcluster 15 main start');
+      expect(error?.message).not.toContain('hunter2');
+    } finally {
+      if (saved === undefined) delete process.env.TEST_PG_URL;
+      else process.env.TEST_PG_URL = saved;
+    }
+  });
+
   it('names a database that does not exist', async () => {
     const empty = await createEmptyTestPg('pg-missing');
     await empty.drop();
