@@ -1,9 +1,8 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PapersError } from '../../errors.ts';
+import { PG_MIGRATIONS_FOLDER } from '../pg-migrations.ts';
 import * as schema from './schema.ts';
 
 export type PgSchema = typeof schema;
@@ -30,7 +29,7 @@ export interface OpenPgOptions {
   onError?: (error: Error) => void;
 }
 
-export const PG_MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../../../drizzle/pg');
+export { PG_MIGRATIONS_FOLDER };
 
 /** The session-level advisory lock every migrating process takes first: one migrates, the others wait and find nothing to do. */
 export const MIGRATION_LOCK_KEY = 4_208_370_112_017;
