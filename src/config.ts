@@ -15,12 +15,12 @@ const optionalString = z
 const url = (fallback: string) => z.url({ protocol: /^https?$/ }).default(fallback);
 const int = (fallback: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
-const DATABASE_FORMS = 'file:./data/papers.db, file:///absolute/path.db, a plain file path, or :memory:';
+const DATABASE_FORMS = 'file:./data/papers.db, file:///absolute/path.db, a plain file path, :memory:, or postgres://user@host:5432/db';
+const POSTGRES_URL = /^postgres(ql)?:\/\/[^\s]+$/;
+/** Where local data (the embedded Redis) goes when the database is not a SQLite file. */
+const DEFAULT_SQLITE_PATH = './data/papers.db';
 
-/**
- * The SQLite file a `DATABASE_URL` names, or undefined for a URL of another kind (`postgres://...`):
- * only SQLite is supported until another backend exists.
- */
+/** The SQLite file a `DATABASE_URL` names, or undefined for a URL of another kind (`postgres://...`). */
 export function sqlitePathFrom(url: string): string | undefined {
   if (url === ':memory:' || url === 'file::memory:') return ':memory:';
   if (url.startsWith('file://')) {
@@ -44,10 +44,11 @@ const schema = z.object({
     .min(1)
     .default('file:./data/papers.db')
     .superRefine((url, ctx) => {
-      if (sqlitePathFrom(url) !== undefined) return;
+      if (POSTGRES_URL.test(url) || sqlitePathFrom(url) !== undefined) return;
       const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(url)?.[0] ?? url;
-      ctx.addIssue({ code: 'custom', message: `"${scheme}" databases are not supported yet, only SQLite: use ${DATABASE_FORMS}` });
+      ctx.addIssue({ code: 'custom', message: `"${scheme}" databases are not supported, only SQLite and PostgreSQL: use ${DATABASE_FORMS}` });
     }),
+  DATABASE_POOL_SIZE: int(10, 1, 200),
   HF_API_URL: url('https://huggingface.co'),
   HF_TOKEN: optionalString,
   HF_TIMEOUT_MS: int(15_000, 100, 300_000),
@@ -91,11 +92,23 @@ const schema = z.object({
   ADMIN_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, 'must be at least 16 characters (e.g. openssl rand -hex 24)'),
 });
 
+/** `DATABASE_URL` read: which dialect, and where. */
+export type DatabaseConfig = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string; poolSize: number };
+
+function databaseOf(url: string, poolSize: number): DatabaseConfig {
+  return POSTGRES_URL.test(url) ? { dialect: 'postgres', url, poolSize } : { dialect: 'sqlite', path: sqlitePathFrom(url)! };
+}
+
 export interface Config {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** `auto`: readable lines when stdout and stderr are terminals, JSON lines otherwise; `json` or `pretty` force one. */
   logFormat: z.infer<typeof schema>['LOG_FORMAT'];
-  /** Filesystem path of the SQLite database (`:memory:` allowed). */
+  /** The database every process shares: a SQLite file (the embedded default) or PostgreSQL (many machines). */
+  database: DatabaseConfig;
+  /**
+   * Filesystem path of the SQLite database (`:memory:` allowed); with PostgreSQL, the default file path, which
+   * only places local data (the embedded Redis's folder) beside where a SQLite file would be.
+   */
   databasePath: string;
   hf: {
     apiUrl: string;
@@ -203,7 +216,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
-    databasePath: sqlitePathFrom(e.DATABASE_URL)!,
+    database: databaseOf(e.DATABASE_URL, e.DATABASE_POOL_SIZE),
+    databasePath: sqlitePathFrom(e.DATABASE_URL) ?? DEFAULT_SQLITE_PATH,
     hf: {
       apiUrl: e.HF_API_URL.replace(/\/+$/, ''),
       token: e.HF_TOKEN,

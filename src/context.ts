@@ -1,7 +1,8 @@
 import type { Config } from './config.ts';
 import { systemClock, type Clock } from './core/ports.ts';
 import { openDb, type Db } from './db/client.ts';
-import { describeError } from './errors.ts';
+import { describeError, PapersError } from './errors.ts';
+import { redactDatabaseUrl } from './db/database-url.ts';
 import { ChannelsRepo } from './db/channels-repo.ts';
 import { DeliveriesRepo } from './db/deliveries-repo.ts';
 import { VotesRepo } from './db/votes-repo.ts';
@@ -64,6 +65,10 @@ export interface AppContext {
 
 /** Opens and migrates the database and builds the repositories and services on it. */
 export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db; freshness?: FreshnessOptions; metrics?: Metrics } = {}): AppContext {
+  if (!options.db && config.database.dialect === 'postgres') {
+    // Never a silent fall-back to a SQLite file when PostgreSQL was asked for.
+    throw new PapersError('DATABASE', `DATABASE_URL names PostgreSQL (${redactDatabaseUrl(config.database.url)}): papers migrate prepares it, but serving from it is not available in this version yet (the planner, search and ingest run on SQLite only); use a SQLite DATABASE_URL for now`);
+  }
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
   catchUpIndex(papers, logger);

@@ -7,9 +7,9 @@ export type { Logger };
 
 type Leaf = string | number | boolean | undefined | null;
 /** Every dotted path to a leaf of `T` ("slack.botToken"). */
-type LeafPath<T> = {
-  [K in keyof T & string]-?: NonNullable<T[K]> extends Leaf ? K : `${K}.${LeafPath<NonNullable<T[K]>>}`;
-}[keyof T & string];
+type LeafPath<T> = T extends unknown
+  ? { [K in keyof T & string]-?: NonNullable<T[K]> extends Leaf ? K : `${K}.${LeafPath<NonNullable<T[K]>>}` }[keyof T & string]
+  : never;
 
 /**
  * Where the parsed {@link Config} keeps secrets (tokens, signing secrets, URLs that may carry a password).
@@ -26,6 +26,7 @@ export const CONFIG_SECRET_PATHS = [
   'tokenEncryptionKey',
   'discord.token',
   'redis.url',
+  'database.url',
   'adminToken',
 ] as const satisfies readonly LeafPath<Config>[];
 

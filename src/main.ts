@@ -98,6 +98,12 @@ async function ingestRunner(ctx: AppContext): Promise<(now: Date) => Promise<unk
   return (now) => ingestor.ingestRecent(now);
 }
 
+/** `papers migrate`: the configured database's schema created or upgraded; resolves to where it is (password hidden). */
+export async function migrateConfiguredDatabase(config: Config): Promise<string> {
+  const { migrateDatabase } = await import('./db/migrate-database.ts');
+  return migrateDatabase(config.database);
+}
+
 /**
  * The operator's application (the CLI): the same context as the bot's, and run-now digests through a
  * short-lived connection to the queues, opened only when asked.

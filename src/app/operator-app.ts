@@ -51,7 +51,6 @@ export interface IngestRun {
 export interface OperatorApp {
   readonly clock: Clock;
   /** Where the database lives (a file path, or `:memory:`). */
-  readonly databaseLocation: string;
   /**
    * The stored papers, and Hugging Face's own search as `mode` says (`auto`: when they are few), with what it
    * found stored on the way. `correct: false` searches the words as written.
@@ -85,7 +84,6 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
   let wider: WiderSearch | undefined;
   return {
     clock: ctx.clock,
-    databaseLocation: ctx.db.path,
     async searchWide(query, page, mode) {
       const { createWiderSearch } = await import('./ingest-pipeline.ts');
       wider ??= createWiderSearch(ctx);

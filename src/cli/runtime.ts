@@ -51,6 +51,12 @@ export class CliRuntime {
     return this.opened;
   }
 
+  /** Creates or upgrades the database's schema (either dialect) without opening the rest of the app. */
+  async migrate(): Promise<string> {
+    const { migrateConfiguredDatabase } = await import('../main.ts');
+    return migrateConfiguredDatabase(this.config);
+  }
+
   close(): void {
     this.opened?.close();
   }

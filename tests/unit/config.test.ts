@@ -50,7 +50,19 @@ describe('DATABASE_URL', () => {
     expect(loadConfig({ DATABASE_URL: url }).databasePath).toBe(path);
   });
 
-  it.each(['postgres://host/db', 'postgresql://user@host:5432/db', 'mysql://host/db', 'sqlite://x.db'])(
+  it.each([
+    ['postgres://host/db', 10],
+    ['postgresql://user@host:5432/db', 10],
+  ])('reads %s as PostgreSQL, with a pool of DATABASE_POOL_SIZE connections (default %i)', (url, poolSize) => {
+    expect(loadConfig({ DATABASE_URL: url }).database).toEqual({ dialect: 'postgres', url, poolSize });
+    expect(loadConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '4' }).database).toEqual({ dialect: 'postgres', url, poolSize: 4 });
+  });
+
+  it('refuses a pool size that is no whole number from 1 to 200', () => {
+    for (const size of ['0', '201', 'many', '2.5']) expect(() => loadConfig({ DATABASE_URL: 'postgres://host/db', DATABASE_POOL_SIZE: size })).toThrow(/DATABASE_POOL_SIZE/);
+  });
+
+  it.each(['mysql://host/db', 'sqlite://x.db', 'postgres://'])(
     'refuses %s in one line that names the accepted forms',
     (url) => {
       try {
@@ -61,13 +73,13 @@ describe('DATABASE_URL', () => {
         const problems = (error as ConfigError).problems;
         expect(problems).toHaveLength(1);
         expect(problems[0]).not.toContain('\n');
-        expect(problems[0]).toMatch(/^DATABASE_URL: ".+:" databases are not supported yet, only SQLite: use file:\.\/data\/papers\.db, .*:memory:/);
+        expect(problems[0]).toMatch(/^DATABASE_URL: ".+:" databases are not supported, only SQLite and PostgreSQL: use file:\.\/data\/papers\.db, .*:memory:, or postgres:\/\//);
       }
     },
   );
 
   it('never quotes a password from the URL back', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://bot:hunter22@db.example/papers' })).toThrow(/postgres:\/\/bot:redacted@db\.example/);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://bot:hunter22@db.example/papers' })).not.toThrow(/hunter22/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://bot:hunter22@db.example/papers' })).toThrow(/mysql:\/\/bot:redacted@db\.example/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://bot:hunter22@db.example/papers' })).not.toThrow(/hunter22/);
   });
 });

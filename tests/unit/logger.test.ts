@@ -35,6 +35,12 @@ function oauthSecretEnv(): { env: NodeJS.ProcessEnv; secrets: string[] } {
   return { env: { ...env, SLACK_BOT_TOKEN: '', SLACK_APP_TOKEN: '', SLACK_CLIENT_ID: '1.2', ...oauth }, secrets: [...kept, ...Object.values(oauth)] };
 }
 
+/** The same on PostgreSQL: a DATABASE_URL with a password. */
+function postgresSecretEnv(): { env: NodeJS.ProcessEnv; secrets: string[] } {
+  const { env, secrets } = everySecretEnv();
+  return { env: { ...env, DATABASE_URL: 'postgres://papers:pg-pass-4t8w@db.internal:5432/papers' }, secrets: [...secrets, 'pg-pass-4t8w'] };
+}
+
 function capture(): { destination: Writable; output: () => string } {
   const lines: string[] = [];
   const destination = new Writable({
@@ -87,7 +93,7 @@ describe('the logger', () => {
 
   it('lists every config field that holds a secret, so a new secret cannot be left out of redaction', () => {
     const holding = new Set<string>();
-    for (const { env, secrets } of [everySecretEnv(), oauthSecretEnv()]) {
+    for (const { env, secrets } of [everySecretEnv(), oauthSecretEnv(), postgresSecretEnv()]) {
       const found = leaves(loadConfig(env))
         .filter(({ value }) => typeof value === 'string' && secrets.some((s) => value.includes(s)))
         .map(({ path }) => path);
@@ -99,6 +105,14 @@ describe('the logger', () => {
       for (const path of secretKeyed) expect(CONFIG_SECRET_PATHS as readonly string[]).toContain(path);
     }
     expect([...holding].sort()).toEqual([...CONFIG_SECRET_PATHS].sort());
+  });
+
+  it('logs a PostgreSQL config without the password of its DATABASE_URL, keeping its host', () => {
+    const { env } = postgresSecretEnv();
+    const { destination, output } = capture();
+    createLogger({ level: 'trace', destination, format: 'json' }).trace({ config: loadConfig(env) }, 'config');
+    expect(output()).not.toContain('pg-pass-4t8w');
+    expect(output()).toContain('db.internal');
   });
 
   it('logs a Slack OAuth-mode config without its client secret, state secret or encryption key', () => {

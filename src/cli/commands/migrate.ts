@@ -7,7 +7,6 @@ export function registerMigrate(program: Command, runtime: CliRuntime): void {
     .command('migrate')
     .description('Create or upgrade the database schema (also done on every start)')
     .action(async () => {
-      const app = await runtime.app();
-      runtime.io.out(`Database is up to date: ${app.databaseLocation}`);
+      runtime.io.out(`Database is up to date: ${await runtime.migrate()}`);
     });
 }

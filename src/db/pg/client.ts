@@ -4,6 +4,9 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { PapersError } from '../../errors.ts';
 import { PG_MIGRATIONS_FOLDER } from '../pg-migrations.ts';
 import * as schema from './schema.ts';
+import { redactDatabaseUrl } from '../database-url.ts';
+
+export { redactDatabaseUrl };
 
 export type PgSchema = typeof schema;
 export type PgOrm = NodePgDatabase<PgSchema>;
@@ -44,20 +47,6 @@ const TYPES = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === pg.types.builtins.INT8 && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
-
-/** The URL with its password (in the authority or a `password=` parameter) replaced by `***`. */
-export function redactDatabaseUrl(url: string): string {
-  let shown = url;
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    if (u.searchParams.has('password')) u.searchParams.set('password', '***');
-    shown = u.toString().replace('password=%2A%2A%2A', 'password=***');
-  } catch {
-    shown = url.replace(/(\/\/[^:/@]*:)[^@]*@/, '$1***@');
-  }
-  return shown;
-}
 
 /** One line saying why, from node-postgres' errors: a socket error code, a server SQLSTATE, or a message. */
 function reason(cause: unknown): string {
