@@ -1,3 +1,4 @@
+import { isAuthorityUrl, redactUrl, urlSecrets } from './core/url-secrets.ts';
 import { createRequire } from 'node:module';
 import { pino, type Logger, type LevelWithSilent } from 'pino';
 import type { PrettyOptions, prettyFactory } from 'pino-pretty';
@@ -41,17 +42,9 @@ export const REDACT_PATHS = [...CONFIG_SECRET_PATHS, ...GENERIC_PATHS].flatMap((
 
 const CENSOR = '[redacted]';
 
-/** A URL keeps its scheme and host, only a password or user name in it is hidden; anything else is blanked. */
+/** A URL keeps its scheme, user and host, only its passwords are hidden; anything else is blanked. */
 function censor(value: unknown): string {
-  if (typeof value !== 'string' || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return CENSOR;
-  try {
-    const url = new URL(value);
-    if (url.password) url.password = CENSOR;
-    else if (url.username) url.username = CENSOR;
-    return url.toString();
-  } catch {
-    return CENSOR;
-  }
+  return typeof value === 'string' && isAuthorityUrl(value) ? redactUrl(value, CENSOR) : CENSOR;
 }
 
 export interface LoggerOptions {
@@ -121,8 +114,8 @@ export function configSecrets(config: Config): string[] {
   for (const path of CONFIG_SECRET_PATHS) {
     const value = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], config);
     if (typeof value !== 'string' || value === '') continue;
-    if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) values.push(value);
-    else if (URL.canParse(value) && new URL(value).password) values.push(...passwordForms(new URL(value).password));
+    if (!isAuthorityUrl(value)) values.push(value);
+    else values.push(...urlSecrets(value).flatMap(passwordForms));
   }
   return values;
 }

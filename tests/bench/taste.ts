@@ -247,7 +247,7 @@ export async function why(options: { papers?: number; digests?: number; asked?: 
       const plan = ctx.planner.plan(channel, new Date(`${day}T15:00:00Z`), { record: true });
       if (plan.feedDay !== day) throw new Error(`bench: planned ${plan.feedDay} instead of ${day}`);
       ctx.deliveries.createDigest({ channelId: enrolled.id, feedDay: plan.feedDay, picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })), view: plan.view, status: 'pending', ...(plan.decisions ? { decisions: plan.decisions } : {}) });
-      if (d % 30 === 0 && plan.picks[0]) bench.app.vote({ place: target, userId: `U${d % 3}`, paperId: plan.picks[0].paper.id, choice: 'up', shownOn: 'ephemeral' });
+      if (d % 30 === 0 && plan.picks[0]) await bench.app.vote({ place: target, userId: `U${d % 3}`, paperId: plan.picks[0].paper.id, choice: 'up', shownOn: 'ephemeral' });
     }
     // Asked about: papers of covered days (posted, overflow, low), of days before the channel, stored from searches, unknown.
     const ids: string[] = [];

@@ -107,12 +107,21 @@ describe('the logger', () => {
     expect([...holding].sort()).toEqual([...CONFIG_SECRET_PATHS].sort());
   });
 
-  it('logs a PostgreSQL config without the password of its DATABASE_URL, keeping its host', () => {
-    const { env } = postgresSecretEnv();
-    const { destination, output } = capture();
-    createLogger({ level: 'trace', destination, format: 'json' }).trace({ config: loadConfig(env) }, 'config');
-    expect(output()).not.toContain('pg-pass-4t8w');
-    expect(output()).toContain('db.internal');
+  it.each([
+    ['postgres://papers:pg-pass-4t8w@db.internal:5432/papers', 'pg-pass-4t8w'],
+    ['postgres://papers@db.internal/papers?password=qsecret99', 'qsecret99'],
+    ['postgres://papers:1234/abc9@db.internal/papers', '1234/abc9'],
+  ])('logs a PostgreSQL config (%s) without its password, keeping its host, in both formats', (url, password) => {
+    const { env } = everySecretEnv();
+    for (const format of ['json', 'pretty'] as const) {
+      const config = loadConfig({ ...env, DATABASE_URL: url });
+      const { destination, output } = capture();
+      const logger = createLogger({ level: 'trace', destination, format, secrets: configSecrets(config) });
+      logger.trace({ config }, 'config');
+      logger.warn(`could not reach ${config.database.dialect === 'postgres' ? config.database.url : ''}`);
+      expect(output()).not.toContain(password);
+      expect(output()).toContain('db.internal');
+    }
   });
 
   it('logs a Slack OAuth-mode config without its client secret, state secret or encryption key', () => {
