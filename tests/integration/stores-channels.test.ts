@@ -217,8 +217,10 @@ describe('the channels store on postgres, against another process', () => {
       await client.query('BEGIN');
       await client.query("INSERT INTO channels (platform, workspace_id, channel_id, enrolled_by, changed_by) VALUES ($1, $2, $3, 'UFIRST', 'UFIRST')", [key.platform, key.workspaceId, key.channelId]);
       // This enrolment finds nothing committed, so it inserts and waits on the uncommitted row's unique key.
-      const second = store.enrol(key, weekly, 'USECOND');
+      let settled = false;
+      const second = store.enrol(key, weekly, 'USECOND').finally(() => (settled = true));
       await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false);
       await client.query('COMMIT');
       const answer = await second;
       expect(answer.created).toBe(false);
