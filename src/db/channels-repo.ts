@@ -10,7 +10,8 @@ type ChannelRow = typeof channels.$inferSelect;
 /** Topics one channel may follow (Discord's autocomplete shows at most 25 choices). */
 export const MAX_TOPICS_PER_CHANNEL = 25;
 
-function channelFromRow(r: ChannelRow): Channel {
+/** Maps a `channels` row (of either dialect: the same columns) to the domain type. */
+export function channelFromRow(r: ChannelRow): Channel {
   return {
     id: r.id,
     platform: r.platform,
