@@ -40,7 +40,7 @@ export interface DigestOutboxEntry {
   decisions?: DigestDecisions;
 }
 
-interface DeliveryRow {
+export interface DeliveryRow {
   id: string;
   channel_id: number;
   feed_day: string;
@@ -54,11 +54,11 @@ interface DeliveryRow {
   updated_at: string;
 }
 
-const COLUMNS = 'id, channel_id, feed_day, paper_ids, status, platform_message_ids, attempts, last_error, view, created_at, updated_at';
+export const COLUMNS = 'id, channel_id, feed_day, paper_ids, status, platform_message_ids, attempts, last_error, view, created_at, updated_at';
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-const MAX_ERROR_CHARS = 500;
+export const MAX_ERROR_CHARS = 500;
 
-function fromRow(r: DeliveryRow, view: DigestView | null, viewError?: string): OutboxDelivery {
+export function fromRow(r: DeliveryRow, view: DigestView | null, viewError?: string): OutboxDelivery {
   return {
     ...(viewError !== undefined ? { viewError } : {}),
     id: r.id,

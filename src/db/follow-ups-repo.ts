@@ -36,7 +36,7 @@ export interface FollowUp {
   lastError: string | null;
 }
 
-interface PostedRow {
+export interface PostedRow {
   channel_id: number;
   paper_id: string;
   delivery_id: string;
@@ -54,7 +54,7 @@ interface PostedRow {
 }
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-const MAX_ERROR_CHARS = 500;
+export const MAX_ERROR_CHARS = 500;
 
 /**
  * The `follow_ups` ledger: one row per channel, paper and event, claimed (written `sending`) before anything

@@ -1,0 +1,30 @@
+import type pg from 'pg';
+
+/** What runs a query: the pool (one statement, its own transaction) or a connection inside {@link inTransaction}. */
+export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
+
+/** The statement's start as ISO-8601 text with milliseconds, as the schema's defaults and SQLite's `'now'` write it. */
+export const PG_NOW = `to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** SQLSTATE of a unique violation. */
+export const UNIQUE_VIOLATION = '23505';
+
+/** The rows of one parameterized statement. */
+export async function rowsOf<T>(db: Queryable, text: string, params: unknown[] = []): Promise<T[]> {
+  return (await db.query(text, params)).rows as T[];
+}
+
+/** The first row of one parameterized statement, if any. */
+export async function rowOf<T>(db: Queryable, text: string, params: unknown[] = []): Promise<T | undefined> {
+  return (await db.query(text, params)).rows[0] as T | undefined;
+}
+
+/** How many rows one parameterized statement wrote. */
+export async function changesOf(db: Queryable, text: string, params: unknown[] = []): Promise<number> {
+  return (await db.query(text, params)).rowCount ?? 0;
+}
+
+/** Whether `error` is PostgreSQL's unique violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
