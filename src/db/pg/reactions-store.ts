@@ -11,7 +11,9 @@ import type { PgVotesStore } from './votes-store.ts';
  * Same contract as ReactionsRepo: the event's dedupe and its effect are the other stores' statements, run
  * `within` one transaction on one connection. Of two connections applying one event id at once, the second
  * waits on the first's uncommitted `processed_events` row (see PgProcessedEventsStore) and answers
- * `redelivered` once it commits, or applies the effect itself when the first rolled back.
+ * `redelivered` once it commits, or applies the effect itself when the first rolled back. A reaction's vote is
+ * one conditional upsert (PgVotesStore.castUnlessSame), where SQLite reads the vote and then casts: a button
+ * vote of the same value cast meanwhile by another connection stays a button vote.
  */
 export class PgReactionsStore implements Async<ReactionsRepo> {
   constructor(
