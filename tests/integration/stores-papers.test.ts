@@ -181,6 +181,18 @@ describe('the papers store on postgres, across processes', () => {
     expect(await words('vutsrqp')).toEqual([]);
   });
 
+  it('keeps the search vector of a re-ingested paper in step with its text', async () => {
+    const papers = new PgPapersStore(backend.pg);
+    const paper = makePaper({ abstract: 'About tokamaks.' });
+    await papers.upsertPage([paper], []);
+    const matches = async (word: string) =>
+      (await rawSql(backend, "SELECT search @@ to_tsquery('papers_english', ?) AS hit FROM papers WHERE id = ?", [word, paper.id]))[0]!.hit;
+    await papers.upsertPage([{ ...paper, upvotes: 70, abstract: '' }], []);
+    expect(await matches('tokamak')).toBe(true);
+    await papers.upsertPage([{ ...paper, abstract: 'About stellarators.' }], []);
+    expect([await matches('tokamak'), await matches('stellarator')]).toEqual([false, true]);
+  });
+
   it('stores overlapping pages from two processes at once without deadlock, each new paper added once', async () => {
     const [one, two] = [new PgPapersStore(backend.pg), new PgPapersStore(second)];
     const stored = Array.from({ length: 12 }, (_, i) => makePaper({ id: `2502.${String(20000 + i)}` }));

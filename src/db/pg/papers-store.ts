@@ -5,89 +5,10 @@ import type { Async } from '../stores.ts';
 import type { PgDb } from './client.ts';
 import { ISO_NOW, run } from './runner.ts';
 import { inTransaction, type PgTx } from './transaction.ts';
+import { LOCK_PAPERS, paperRecord, rounds, sameText, textAfter, uniqueListings, UPDATE_KEEPING_TEXT, UPSERT_LISTINGS, UPSERT_PAPERS, type PaperRecord, type StoredText } from './papers-upsert.ts';
 import { refreshVocabulary } from './vocabulary.ts';
 
-const PAPER_RECORD = `id text, title text, abstract text, authors text, published_at text, upvotes int, comments int, ai_summary text,
-  ai_keywords text, github_repo text, github_stars int, project_page text, thumbnail text, categories text, feed_day text`;
-
-const PAPER_FIELDS = 'id, title, abstract, authors, published_at, upvotes, comments, ai_summary, ai_keywords, github_repo, github_stars, project_page, thumbnail, categories, feed_day';
-
-/** PapersRepo's upsert: the same merge and the same "changed" test (`IS NOT` is `IS DISTINCT FROM`), one statement per page. */
-const UPSERT_PAPERS = `
-INSERT INTO papers AS p (${PAPER_FIELDS})
-SELECT ${PAPER_FIELDS} FROM jsonb_to_recordset($1::jsonb) AS t(${PAPER_RECORD}) ORDER BY id
-ON CONFLICT (id) DO UPDATE SET
-  title = excluded.title,
-  abstract = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE p.abstract END,
-  authors = CASE WHEN excluded.authors <> '[]' THEN excluded.authors ELSE p.authors END,
-  published_at = COALESCE(excluded.published_at, p.published_at),
-  upvotes = excluded.upvotes,
-  comments = GREATEST(excluded.comments, p.comments),
-  ai_summary = COALESCE(excluded.ai_summary, p.ai_summary),
-  ai_keywords = CASE WHEN excluded.ai_keywords <> '[]' THEN excluded.ai_keywords ELSE p.ai_keywords END,
-  github_repo = COALESCE(excluded.github_repo, p.github_repo),
-  github_stars = COALESCE(excluded.github_stars, p.github_stars),
-  project_page = COALESCE(excluded.project_page, p.project_page),
-  thumbnail = COALESCE(excluded.thumbnail, p.thumbnail),
-  categories = CASE WHEN excluded.categories <> '[]' THEN excluded.categories ELSE p.categories END,
-  updated_at = ${ISO_NOW}
-WHERE p.title IS DISTINCT FROM excluded.title OR p.abstract IS DISTINCT FROM excluded.abstract OR p.upvotes IS DISTINCT FROM excluded.upvotes
-   OR p.comments IS DISTINCT FROM excluded.comments OR p.ai_summary IS DISTINCT FROM excluded.ai_summary
-   OR p.github_stars IS DISTINCT FROM excluded.github_stars OR p.github_repo IS DISTINCT FROM excluded.github_repo
-   OR p.ai_keywords IS DISTINCT FROM excluded.ai_keywords OR p.authors IS DISTINCT FROM excluded.authors
-   OR p.categories IS DISTINCT FROM excluded.categories OR p.thumbnail IS DISTINCT FROM excluded.thumbnail
-   OR p.project_page IS DISTINCT FROM excluded.project_page OR p.published_at IS DISTINCT FROM excluded.published_at
-RETURNING id, (xmax = 0) AS inserted`;
-
-const UPSERT_LISTINGS = `
-INSERT INTO daily_listings (feed_day, paper_id, rank, upvotes)
-SELECT feed_day, paper_id, rank, upvotes FROM jsonb_to_recordset($1::jsonb) AS t(feed_day text, paper_id text, rank int, upvotes int)
-ORDER BY paper_id, feed_day
-ON CONFLICT (feed_day, paper_id) DO UPDATE SET rank = excluded.rank, upvotes = excluded.upvotes, seen_at = ${ISO_NOW}`;
-
-/** Locks the paper rows a write touches, in one order for every writer; answers their titles. */
-const LOCK_PAPERS = 'SELECT id, title FROM papers WHERE id = ANY($1::text[]) ORDER BY id FOR NO KEY UPDATE';
-
 const SELECT_PAPERS = `SELECT ${PAPER_COLUMNS} FROM papers`;
-
-function paperRecord(p: Paper, feedDay: Day | null) {
-  return {
-    id: p.id,
-    title: p.title,
-    abstract: p.abstract,
-    authors: JSON.stringify(p.authors),
-    published_at: p.publishedAt,
-    upvotes: p.upvotes,
-    comments: p.comments,
-    ai_summary: p.aiSummary,
-    ai_keywords: JSON.stringify(p.aiKeywords),
-    github_repo: p.githubRepo,
-    github_stars: p.githubStars,
-    project_page: p.projectPage,
-    thumbnail: p.thumbnail,
-    categories: JSON.stringify(p.categories),
-    feed_day: feedDay,
-  };
-}
-
-/** Splits `papers` into rounds in which each id appears once (in page order), as SQLite upserts one by one. */
-function rounds(papers: Paper[]): Paper[][] {
-  const seen = new Map<string, number>();
-  const out: Paper[][] = [];
-  for (const p of papers) {
-    const round = seen.get(p.id) ?? 0;
-    seen.set(p.id, round + 1);
-    (out[round] ??= []).push(p);
-  }
-  return out;
-}
-
-/** One listing per feed day and paper, the last given winning (as a later upsert overwrites an earlier one). */
-function uniqueListings(listings: Listing[]) {
-  const byKey = new Map<string, Listing>();
-  for (const l of listings) byKey.set(`${l.feedDay}\u0000${l.paperId}`, l);
-  return [...byKey.values()].map((l) => ({ feed_day: l.feedDay, paper_id: l.paperId, rank: l.rank, upvotes: l.upvotes }));
-}
 
 /**
  * Same contract as PapersRepo. Dialect choices:
@@ -96,6 +17,9 @@ function uniqueListings(listings: Listing[]) {
  *   overlapping pages from two processes take turns instead of deadlocking (the feed_day triggers on
  *   daily_listings update paper rows). A paper counts as `added` when this statement inserted it
  *   (`xmax = 0`), so of two processes storing one new paper at once only one reports it.
+ *   Stored papers whose searched text (title, abstract, authors, AI keywords) the page leaves as it is are
+ *   updated without assigning it (UPDATE_KEEPING_TEXT): PostgreSQL then keeps their search vector rather than
+ *   computing it again, the bulk of a re-ingest's cost.
  * - The search vector is a generated column, always current: {@link indexPending} has nothing to index and
  *   answers 0. What it keeps instead is the spelling vocabulary (`paper_words`): refreshed after an upsert
  *   that added papers or changed a title, unless `deferIndex`, and then by the next `indexPending` (a
@@ -117,20 +41,36 @@ export class PgPapersStore implements Async<PapersRepo> {
 
   private async writePage(tx: PgTx, papers: Paper[], listings: Listing[]): Promise<{ result: UpsertResult; titlesChanged: boolean }> {
     const ids = [...new Set([...papers.map((p) => p.id), ...listings.map((l) => l.paperId)])];
-    const titles = new Map((await run<{ id: string; title: string }>(tx, LOCK_PAPERS, [ids])).rows.map((r) => [r.id, r.title]));
+    const stored = new Map((await run<StoredText & { id: string }>(tx, LOCK_PAPERS, [ids])).rows.map((r) => [r.id, r as StoredText]));
     const listedOn = new Map<string, Day>();
     for (const l of listings) if ((listedOn.get(l.paperId) ?? '') < l.feedDay) listedOn.set(l.paperId, l.feedDay);
     let changed = 0;
+    let titlesChanged = false;
     const inserted = new Set<string>();
     for (const round of rounds(papers)) {
-      const records = round.map((p) => paperRecord(p, listedOn.get(p.id) ?? null));
-      const { rows } = await run<{ id: string; inserted: boolean }>(tx, UPSERT_PAPERS, [JSON.stringify(records)]);
-      changed += rows.length;
-      for (const r of rows) if (r.inserted) inserted.add(r.id);
+      const upserted: PaperRecord[] = [];
+      const kept: PaperRecord[] = [];
+      for (const p of round) {
+        const record = paperRecord(p, listedOn.get(p.id) ?? null);
+        const before = stored.get(p.id);
+        const after = textAfter(before, record);
+        (before && sameText(before, after) ? kept : upserted).push(record);
+        titlesChanged ||= before?.title !== after.title;
+        stored.set(p.id, after);
+      }
+      const statements: [string, PaperRecord[]][] = [
+        [UPSERT_PAPERS, upserted],
+        [UPDATE_KEEPING_TEXT, kept],
+      ];
+      for (const [sql, records] of statements) {
+        if (records.length === 0) continue;
+        const { rows } = await run<{ id: string; inserted: boolean }>(tx, sql, [JSON.stringify(records)]);
+        changed += rows.length;
+        for (const r of rows) if (r.inserted) inserted.add(r.id);
+      }
     }
     if (listings.length > 0) await run(tx, UPSERT_LISTINGS, [JSON.stringify(uniqueListings(listings))]);
     const added = [...new Set(papers.map((p) => p.id))].filter((id) => inserted.has(id));
-    const titlesChanged = added.length > 0 || papers.some((p) => titles.has(p.id) && titles.get(p.id) !== p.title);
     return { result: { changed, added }, titlesChanged };
   }
 
