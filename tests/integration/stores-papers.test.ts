@@ -172,6 +172,13 @@ describe('the papers store on postgres, across processes', () => {
     expect(await words('qponmlk')).toEqual([]);
   });
 
+  it('answers indexPending only once a refresh already under way has finished', async () => {
+    const papers = new PgPapersStore(backend.pg);
+    await papers.upsertPage([makePaper({ title: 'Onmlkji optics' })], [], { deferIndex: true });
+    const [, seen] = await Promise.all([papers.indexPending(), papers.indexPending().then(() => words('onmlkji'))]);
+    expect(seen).toEqual(['onmlkji']);
+  });
+
   it('leaves the vocabulary alone after a page that changes no title (a refresh reads every title)', async () => {
     const papers = new PgPapersStore(backend.pg);
     const paper = makePaper({ title: 'Steady title' });

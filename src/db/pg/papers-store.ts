@@ -28,6 +28,7 @@ const SELECT_PAPERS = `SELECT ${PAPER_COLUMNS} FROM papers`;
  */
 export class PgPapersStore implements Async<PapersRepo> {
   private vocabularyStale = true;
+  private refreshing: Promise<void> | undefined;
 
   constructor(private readonly db: PgDb) {}
 
@@ -74,16 +75,21 @@ export class PgPapersStore implements Async<PapersRepo> {
     return { result: { changed, added }, titlesChanged };
   }
 
-  /** Refreshes the spelling vocabulary when this store wrote titles since its last refresh (or never refreshed); 0. */
+  /**
+   * Refreshes the spelling vocabulary when this store wrote titles since its last refresh (or never refreshed),
+   * after any refresh already under way; answers 0.
+   */
   async indexPending(): Promise<number> {
+    while (this.refreshing) await this.refreshing.catch(() => undefined);
     if (!this.vocabularyStale) return 0;
     this.vocabularyStale = false;
-    try {
-      await refreshVocabulary(this.db.pool);
-    } catch (error) {
-      this.vocabularyStale = true;
-      throw error;
-    }
+    this.refreshing = refreshVocabulary(this.db.pool)
+      .catch((error: unknown) => {
+        this.vocabularyStale = true;
+        throw error;
+      })
+      .finally(() => (this.refreshing = undefined));
+    await this.refreshing;
     return 0;
   }
 
