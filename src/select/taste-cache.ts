@@ -3,12 +3,12 @@ import type { PaperView } from '../core/views.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
-import type { PapersRepo } from '../db/papers-repo.ts';
+import type { PapersRepo, PaperText } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
-import { CosineRows } from './taste-rows.ts';
+import { CosineRows, type RowPlan } from './taste-rows.ts';
 import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
@@ -70,8 +70,8 @@ export interface PlannedTaste extends ChannelTaste {
 /** A taste's state in one set of candidates (the planner's business only). */
 export interface TastePlan {
   space: object;
-  /** The examples' absolute net votes summed over those stored: what a Rocchio score is divided by. */
-  total: number;
+  /** Its examples as the space's cosine rows read them (with what a Rocchio score is divided by). */
+  rows: RowPlan;
   last?: LastTop;
 }
 
@@ -162,7 +162,7 @@ export class TasteCache {
   private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
-  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
+  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get' | 'textsOf'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
 
   /**
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
@@ -241,7 +241,15 @@ export class TasteCache {
     }
     const s = this.space(o.bundleKey, candidates);
     let scored = taste.plan;
-    if (scored?.space !== s) taste.plan = scored = { space: s, total: s.rows.total(taste) };
+    if (scored?.space !== s) {
+      this.freshen(taste.slots);
+      // A taste meets a new space (after an ingest): its state from the last one is overwritten, not reallocated.
+      if (scored) {
+        scored.space = s;
+        scored.rows = s.rows.plan(taste, scored.rows);
+        delete scored.last;
+      } else taste.plan = scored = { space: s, rows: s.rows.plan(taste) };
+    }
     if (!o.record) {
       // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
       const last = scored.last;
@@ -256,7 +264,7 @@ export class TasteCache {
     const momentum = o.record ? new Float64Array(q) : scratch.momentum;
     const scores = o.record ? new Float64Array(q) : scratch.taste;
     for (let k = 0; k < q; k++) momentum[k] = momentumOf[at[k]!]!;
-    s.rows.score(taste, at, q, scores, scored.total);
+    s.rows.scorePlanned(scored.rows, at, q, scores);
     const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
     const { order } = ranking;
     const top = Math.min(topN, order.length);
@@ -265,7 +273,7 @@ export class TasteCache {
     for (let j = 0; j < top; j++) {
       const k = order[j]!;
       const pick = (picks[j] = pickAt(k));
-      const e = ranking.taste[k]! > 0 ? s.rows.nearestLiked(taste, at[k]!) : -1;
+      const e = ranking.taste[k]! > 0 ? s.rows.nearestPlanned(scored.rows, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
       const byTopic = (s.why[at[k]!] ??= new Map());
@@ -370,6 +378,25 @@ export class TasteCache {
     return slot;
   }
 
+  /**
+   * Reads again, in one query, the voted papers at `slots` not read since the last ingest (their terms kept
+   * when their text is the same): a taste's examples, before it is scored against a new space.
+   */
+  private freshen(slots: Int32Array): void {
+    let stale: string[] | undefined;
+    for (let e = 0; e < slots.length; e++) {
+      const slot = slots[e]!;
+      if (this.votedBySlot[slot]?.epoch === this.epoch) continue;
+      const id = this.slotIds[slot]!;
+      const known = this.voted.get(id);
+      if (known?.epoch === this.epoch) this.votedBySlot[slot] = known;
+      else (stale ??= []).push(id);
+    }
+    if (!stale) return;
+    const texts = this.deps.papers.textsOf(stale);
+    for (const id of stale) this.votedBySlot[this.slots.get(id)!] = this.readVoted(id, texts.get(id));
+  }
+
   private votedAt(slot: number): VotedTerms | undefined {
     let entry = this.votedBySlot[slot];
     if (entry?.epoch !== this.epoch) this.votedBySlot[slot] = entry = this.votedEntry(this.slotIds[slot]!);
@@ -381,15 +408,19 @@ export class TasteCache {
   }
 
   private votedEntry(paperId: string): VotedEntry {
-    let entry = this.voted.get(paperId);
-    if (entry?.epoch !== this.epoch) {
-      const paper = this.deps.papers.get(paperId);
-      const text = paper && textOf(paper);
-      const kept = entry?.voted && entry.voted.text === text ? entry.voted : undefined;
-      const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), text: text! } : undefined);
-      if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
-      this.voted.set(paperId, (entry = { epoch: this.epoch, voted }));
-    }
-    return entry;
+    const entry = this.voted.get(paperId);
+    return entry?.epoch === this.epoch ? entry : this.readVoted(paperId, this.deps.papers.get(paperId));
+  }
+
+  /** A voted paper's entry for this epoch from its stored text (`paper`; undefined when not stored), its terms kept when the text is the same. */
+  private readVoted(paperId: string, paper: PaperText | undefined): VotedEntry {
+    const entry = this.voted.get(paperId);
+    const text = paper && textOf(paper);
+    const kept = entry?.voted && entry.voted.text === text ? entry.voted : undefined;
+    const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), text: text! } : undefined);
+    if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
+    const fresh = { epoch: this.epoch, voted };
+    this.voted.set(paperId, fresh);
+    return fresh;
   }
 }
