@@ -72,7 +72,7 @@ export interface TastePlan {
   space: object;
   /** Its examples as the space's cosine rows read them (with what a Rocchio score is divided by). */
   rows: RowPlan;
-  last?: LastTop;
+  last?: LastTop | undefined;
 }
 
 interface VotedTerms {
@@ -80,8 +80,9 @@ interface VotedTerms {
   title: string;
   /** The title as why lines quote it. */
   short: string;
-  /** What the terms were made from: title, abstract and keywords. */
-  text: string;
+  /** What the terms were made from besides the title. */
+  abstract: string;
+  keywords: readonly string[];
 }
 
 interface VotedEntry {
@@ -98,12 +99,18 @@ interface Space {
   /** Each voted paper's cosines to these candidates, by slot. */
   rows: CosineRows;
   /**
-   * Why lines by candidate position, then topic, then the liked paper named (its slot, -1 for none; the line
-   * says how many liked it, `up`): shared by every channel that says one, found without building a key.
+   * Why lines by the liked paper named (its slot plus one; 0 for none), then candidate position, each list
+   * told apart by topic and how many liked it (`up`): shared by every channel that says one, found without a key.
    */
-  why: (Map<string | undefined, Map<number, PickWhy & { up: number }>> | undefined)[];
+  why: (SaidWhy[] | undefined)[][];
   /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
   momentum: Map<Day, Float64Array>;
+}
+
+/** A why line as a space keeps it, with what it says besides the candidate and the liked paper. */
+interface SaidWhy extends PickWhy {
+  topic: string | undefined;
+  up: number;
 }
 
 /** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
@@ -139,7 +146,13 @@ const MAX_TASTES = 100_000;
 /** Voted papers whose terms are kept; beyond it the cache starts again. */
 const MAX_VOTED = 100_000;
 
-const textOf = (paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>) => `${paper.title}\u0000${paper.abstract}\u0000${paper.aiKeywords.join('\u0000')}`;
+/** Whether a paper's stored text is still what a voted paper's terms were made from. */
+function sameText(voted: VotedTerms, paper: PaperText): boolean {
+  const { aiKeywords } = paper;
+  if (voted.title !== paper.title || voted.abstract !== paper.abstract || voted.keywords.length !== aiKeywords.length) return false;
+  for (let k = 0; k < aiKeywords.length; k++) if (voted.keywords[k] !== aiKeywords[k]) return false;
+  return true;
+}
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -247,7 +260,7 @@ export class TasteCache {
       if (scored) {
         scored.space = s;
         scored.rows = s.rows.plan(taste, scored.rows);
-        delete scored.last;
+        scored.last = undefined;
       } else taste.plan = scored = { space: s, rows: s.rows.plan(taste) };
     }
     if (!o.record) {
@@ -276,13 +289,14 @@ export class TasteCache {
       const e = ranking.taste[k]! > 0 ? s.rows.nearestPlanned(scored.rows, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
-      const byTopic = (s.why[at[k]!] ??= new Map());
-      let byLike = byTopic.get(pick.topic);
-      if (!byLike) byTopic.set(pick.topic, (byLike = new Map()));
-      const code = voted ? taste.slots[e]! : -1;
-      let said = byLike.get(code);
-      if (!said || said.up !== (voted ? like!.up : 0)) byLike.set(code, (said = { up: voted ? like!.up : 0, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
-      why[j] = said;
+      const code = voted ? taste.slots[e]! + 1 : 0;
+      const up = voted ? like!.up : 0;
+      const byCandidate = (this.whysOf(s, code)[code] ??= new Array<SaidWhy[] | undefined>(candidates.length));
+      const said = (byCandidate[at[k]!] ??= []);
+      let w = 0;
+      while (w < said.length && (said[w]!.topic !== pick.topic || said[w]!.up !== up)) w++;
+      if (w === said.length) said.push({ topic: pick.topic, up, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up } : undefined) });
+      why[j] = said[w]!;
     }
     const selection: Selection = { picks, overflow: q - top };
     if (!o.record) {
@@ -362,10 +376,20 @@ export class TasteCache {
       if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
       const space = new TasteSpace(candidates.map((c) => c.paper), this.vectoriser);
       const rows = new CosineRows(candidates.length, (slot) => space.similarities(this.slotIds[slot]!, this.termsOf), Math.max(64, this.slotIds.length));
-      s = { space, candidates, rows, why: new Array(candidates.length), momentum: new Map() };
+      s = { space, candidates, rows, why: new Array(this.slotIds.length + 1), momentum: new Map() };
       this.spaces.set(key, s);
     }
     return s;
+  }
+
+  /** The space's why lines by liked paper, long enough for `code` (grown by copying, so that it stays a plain array). */
+  private whysOf(s: Space, code: number): (SaidWhy[] | undefined)[][] {
+    if (code >= s.why.length) {
+      const grown = new Array<(SaidWhy[] | undefined)[]>(Math.max(code + 1, 2 * s.why.length));
+      for (let c = 0; c < s.why.length; c++) if (s.why[c]) grown[c] = s.why[c]!;
+      s.why = grown;
+    }
+    return s.why;
   }
 
   /** A voted paper's slot: its place in the arrays that replace lookups by id on the planning path. */
@@ -415,9 +439,8 @@ export class TasteCache {
   /** A voted paper's entry for this epoch from its stored text (`paper`; undefined when not stored), its terms kept when the text is the same. */
   private readVoted(paperId: string, paper: PaperText | undefined): VotedEntry {
     const entry = this.voted.get(paperId);
-    const text = paper && textOf(paper);
-    const kept = entry?.voted && entry.voted.text === text ? entry.voted : undefined;
-    const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), text: text! } : undefined);
+    const kept = paper && entry?.voted && sameText(entry.voted, paper) ? entry.voted : undefined;
+    const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), abstract: paper.abstract, keywords: paper.aiKeywords } : undefined);
     if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
     const fresh = { epoch: this.epoch, voted };
     this.voted.set(paperId, fresh);
