@@ -99,17 +99,16 @@ interface Space {
   /** Each voted paper's cosines to these candidates, by slot. */
   rows: CosineRows;
   /**
-   * Why lines by the liked paper named (its slot plus one; 0 for none), then candidate position, each list
-   * told apart by topic and how many liked it (`up`): shared by every channel that says one, found without a key.
+   * Why lines by the liked paper named (its slot plus one; 0 for none), then candidate position, then topic
+   * (the line says how many liked it, `up`): shared by every channel that says one, found with one lookup.
    */
-  why: (SaidWhy[] | undefined)[][];
+  why: (Map<string | undefined, SaidWhy> | undefined)[][];
   /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
   momentum: Map<Day, Float64Array>;
 }
 
-/** A why line as a space keeps it, with what it says besides the candidate and the liked paper. */
+/** A why line as a space keeps it, with how many liked the paper it names. */
 interface SaidWhy extends PickWhy {
-  topic: string | undefined;
   up: number;
 }
 
@@ -291,12 +290,11 @@ export class TasteCache {
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
       const code = voted ? taste.slots[e]! + 1 : 0;
       const up = voted ? like!.up : 0;
-      const byCandidate = (this.whysOf(s, code)[code] ??= new Array<SaidWhy[] | undefined>(candidates.length));
-      const said = (byCandidate[at[k]!] ??= []);
-      let w = 0;
-      while (w < said.length && (said[w]!.topic !== pick.topic || said[w]!.up !== up)) w++;
-      if (w === said.length) said.push({ topic: pick.topic, up, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up } : undefined) });
-      why[j] = said[w]!;
+      const byCandidate = (this.whysOf(s, code)[code] ??= new Array<Map<string | undefined, SaidWhy> | undefined>(candidates.length));
+      const byTopic = (byCandidate[at[k]!] ??= new Map());
+      let said = byTopic.get(pick.topic);
+      if (said?.up !== up) byTopic.set(pick.topic, (said = { up, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up } : undefined) }));
+      why[j] = said;
     }
     const selection: Selection = { picks, overflow: q - top };
     if (!o.record) {
@@ -383,9 +381,9 @@ export class TasteCache {
   }
 
   /** The space's why lines by liked paper, long enough for `code` (grown by copying, so that it stays a plain array). */
-  private whysOf(s: Space, code: number): (SaidWhy[] | undefined)[][] {
+  private whysOf(s: Space, code: number): Space['why'] {
     if (code >= s.why.length) {
-      const grown = new Array<(SaidWhy[] | undefined)[]>(Math.max(code + 1, 2 * s.why.length));
+      const grown: Space['why'] = new Array(Math.max(code + 1, 2 * s.why.length));
       for (let c = 0; c < s.why.length; c++) if (s.why[c]) grown[c] = s.why[c]!;
       s.why = grown;
     }
