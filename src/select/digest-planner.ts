@@ -199,11 +199,23 @@ export class DigestPlanner {
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
     const why = tasted?.why;
-    let papers = tasted?.views?.papers?.slice();
+    const views = tasted?.views;
+    let papers = views?.papersOf === bundle ? views.papers?.slice() : undefined;
     if (why && !papers) {
-      // A pick's view with its why line is kept with the line (src/select/taste-cache.ts), shared by every plan that says it.
-      papers = selection.picks.map((p, i) => (why[i] ? (why[i].view ??= { ...this.paperView(bundle, p), why: why[i].line }) : this.paperView(bundle, p)));
-      if (tasted.views) tasted.views.papers = papers.slice();
+      // A pick's view with its why line is kept with the line (src/select/taste-spaces.ts), shared by every plan in this bundle that says it.
+      papers = selection.picks.map((p, i) => {
+        const said = why[i];
+        if (!said) return this.paperView(bundle, p);
+        if (said.viewOf !== bundle) {
+          said.view = { ...this.paperView(bundle, p), why: said.line };
+          said.viewOf = bundle;
+        }
+        return said.view!;
+      });
+      if (views) {
+        views.papers = papers.slice();
+        views.papersOf = bundle;
+      }
     }
     const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0, papers);
     return {

@@ -8,8 +8,9 @@ import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
-import { CosineRows, type RowPlan } from './taste-rows.ts';
-import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
+import type { RowPlan } from './taste-rows.ts';
+import { momentumOf, TasteSpaces, whysAt, type PickWhy } from './taste-spaces.ts';
+import { rankScored, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
 /** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
@@ -18,21 +19,15 @@ export interface TastedSelection {
   /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
   why?: PickWhy[];
   /**
-   * Where the planner keeps the picks' views with their why lines, for the next plan that finds the same top
-   * N (the same picks with the same lines): it then reuses them (a copy of the array) instead of mapping again.
+   * Where the planner keeps the picks' views with their why lines (and the bundle they were made from), for
+   * the next plan that finds the same top N (the same picks with the same lines) in the same bundle: it then
+   * reuses them (a copy of the array) instead of mapping again.
    */
-  views?: { papers?: PaperView[] };
+  views?: { papers?: PaperView[]; papersOf?: object };
   decisions?: DigestDecisions;
 }
 
-/**
- * A pick's why line, kept while the channel's taste and the candidates are the same, with a slot where the
- * planner keeps the pick's view carrying the line (so that channels planned again share it).
- */
-export interface PickWhy {
-  line: string;
-  view?: PaperView;
-}
+export type { PickWhy } from './taste-spaces.ts';
 
 /** What `/papers taste` shows: the channel's taste in words. */
 export interface TasteReport {
@@ -72,6 +67,10 @@ export interface TastePlan {
   space: object;
   /** Its examples as the space's cosine rows read them (with what a Rocchio score is divided by). */
   rows: RowPlan;
+  /** The space's rows version {@link rows} was planned at. */
+  rowsVersion: number;
+  /** The cache epoch its voted papers were last read at. */
+  epoch: number;
   last?: LastTop | undefined;
 }
 
@@ -92,36 +91,22 @@ interface VotedEntry {
   voted: VotedTerms | undefined;
 }
 
-interface Space {
-  space: TasteSpace;
-  /** The candidates the space was built from: a position in them is a position in the space. */
-  candidates: readonly Candidate[];
-  /** Each voted paper's cosines to these candidates, by slot. */
-  rows: CosineRows;
-  /**
-   * Why lines by the liked paper named (its slot plus one; 0 for none), then candidate position, then topic
-   * (the line says how many liked it, `up`): shared by every channel that says one, found with one lookup.
-   */
-  why: (Map<string | undefined, SaidWhy> | undefined)[][];
-  /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
-  momentum: Map<Day, Float64Array>;
-}
-
-/** A why line as a space keeps it, with how many liked the paper it names. */
-interface SaidWhy extends PickWhy {
-  up: number;
-}
-
-/** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
+/**
+ * The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give
+ * the same top N while their upvotes and feed days are the same.
+ */
 export interface LastTop {
   at: number[];
   topics: (string | undefined)[];
   topN: number;
+  /** The space's version it was ranked at. */
+  version: number;
   /** Positions in `at`, best first. */
   order: number[];
   why: PickWhy[];
-  /** The picks' views with their lines, once the planner made them. */
+  /** The picks' views with their lines, once the planner made them, and the bundle they were made from. */
   papers?: PaperView[];
+  papersOf?: object;
 }
 
 interface Scratch {
@@ -132,14 +117,13 @@ interface Scratch {
   score: Float64Array;
 }
 
-/** Whether a taste's last top N came from these qualifying papers, with these topics. */
-function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string | undefined)[], q: number): boolean {
+/** Whether a taste's last top N came from these qualifying papers, with these topics, none changed since (`changed`: see {@link TasteSpaces}). */
+function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string | undefined)[], q: number, changed: Int32Array): boolean {
   if (last.at.length !== q) return false;
-  for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k]) return false;
+  for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k] || changed[at[k]!]! > last.version) return false;
   return true;
 }
 
-const MAX_SPACES = 16;
 /** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
 const MAX_TASTES = 100_000;
 /** Voted papers whose terms are kept; beyond it the cache starts again. */
@@ -170,8 +154,8 @@ export class TasteCache {
   private readonly slots = new Map<string, number>();
   private readonly slotIds: string[] = [];
   private readonly votedBySlot: (VotedEntry | undefined)[] = [];
+  private readonly spaces = new TasteSpaces(this.vectoriser, { ids: this.slotIds, termsOf: (paperId) => this.votedPaper(paperId)?.terms });
   private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
-  private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
   constructor(private readonly deps: { papers: Pick<PapersRepo, 'get' | 'textsOf'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
@@ -251,31 +235,32 @@ export class TasteCache {
       const picks = order.slice(0, topN).map(pickAt);
       return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
     }
-    const s = this.space(o.bundleKey, candidates);
+    const s = this.spaces.of(o.bundleKey, candidates);
     let scored = taste.plan;
-    if (scored?.space !== s) {
-      this.freshen(taste.slots);
-      // A taste meets a new space (after an ingest): its state from the last one is overwritten, not reallocated.
-      if (scored) {
-        scored.space = s;
-        scored.rows = s.rows.plan(taste, scored.rows);
-        scored.last = undefined;
-      } else taste.plan = scored = { space: s, rows: s.rows.plan(taste) };
+    // After an ingest, the taste's voted papers are read again first (one whose text changed has its rows made again).
+    if (scored?.epoch !== this.epoch) this.freshen(taste.slots);
+    if (!scored) taste.plan = scored = { space: s, rows: s.rows.plan(taste), rowsVersion: s.rowsVersion, epoch: this.epoch };
+    else if (scored.space !== s || scored.rowsVersion !== s.rowsVersion) {
+      // A taste meets a new space, or its rows changed: its state is overwritten, not reallocated.
+      scored.space = s;
+      scored.rows = s.rows.plan(taste, scored.rows);
+      scored.rowsVersion = s.rowsVersion;
+      scored.last = undefined;
     }
+    scored.epoch = this.epoch;
     if (!o.record) {
-      // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
+      // Planning again with the same qualifying papers (nothing delivered, voted or upvoted since): the same top N.
       const last = scored.last;
-      if (last && last.topN === topN && sameQualifying(last, at, topicAt, q)) {
+      if (last && last.topN === topN && sameQualifying(last, at, topicAt, q, s.changed)) {
         const picks = last.order.map(pickAt);
         return { selection: { picks, overflow: q - picks.length }, why: last.why, views: last };
       }
     }
-    let momentumOf = s.momentum.get(o.newestDay);
-    if (!momentumOf) s.momentum.set(o.newestDay, (momentumOf = Float64Array.from(candidates, (c) => rawMomentum(c, o.newestDay))));
+    const momentumAt = momentumOf(s, o.newestDay);
     // Planning without a record keeps nothing of the ranking but its top N: it runs in scratch arrays.
     const momentum = o.record ? new Float64Array(q) : scratch.momentum;
     const scores = o.record ? new Float64Array(q) : scratch.taste;
-    for (let k = 0; k < q; k++) momentum[k] = momentumOf[at[k]!]!;
+    for (let k = 0; k < q; k++) momentum[k] = momentumAt[at[k]!]!;
     s.rows.scorePlanned(scored.rows, at, q, scores);
     const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
     const { order } = ranking;
@@ -290,15 +275,14 @@ export class TasteCache {
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
       const code = voted ? taste.slots[e]! + 1 : 0;
       const up = voted ? like!.up : 0;
-      const byCandidate = (this.whysOf(s, code)[code] ??= new Array<Map<string | undefined, SaidWhy> | undefined>(candidates.length));
-      const byTopic = (byCandidate[at[k]!] ??= new Map());
+      const byTopic = whysAt(s, code, at[k]!);
       let said = byTopic.get(pick.topic);
       if (said?.up !== up) byTopic.set(pick.topic, (said = { up, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up } : undefined) }));
       why[j] = said;
     }
     const selection: Selection = { picks, overflow: q - top };
     if (!o.record) {
-      const last: LastTop = { at: new Array<number>(q), topics: new Array<string | undefined>(q), topN, order: order.length > top ? order.slice(0, top) : order, why };
+      const last: LastTop = { at: new Array<number>(q), topics: new Array<string | undefined>(q), topN, version: s.version, order: order.length > top ? order.slice(0, top) : order, why };
       for (let k = 0; k < q; k++) {
         last.at[k] = at[k]!;
         last.topics[k] = topicAt[k];
@@ -362,32 +346,12 @@ export class TasteCache {
     return { ...counts, positive, negative };
   }
 
-  /** After an ingest: the spaces go, and each voted paper is read again (its terms kept when its text is the same). */
+  /**
+   * After an ingest: each voted paper is read again before its next use (its terms kept when its text is the
+   * same), and each bundle's space is kept only while its candidates' text is the same (see {@link TasteSpaces}).
+   */
   invalidate(): void {
     this.epoch++;
-    this.spaces.clear();
-  }
-
-  private space(key: string, candidates: readonly Candidate[]): Space {
-    let s = this.spaces.get(key);
-    if (!s || s.candidates !== candidates) {
-      if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      const space = new TasteSpace(candidates.map((c) => c.paper), this.vectoriser);
-      const rows = new CosineRows(candidates.length, (slot) => space.similarities(this.slotIds[slot]!, this.termsOf), Math.max(64, this.slotIds.length));
-      s = { space, candidates, rows, why: new Array(this.slotIds.length + 1), momentum: new Map() };
-      this.spaces.set(key, s);
-    }
-    return s;
-  }
-
-  /** The space's why lines by liked paper, long enough for `code` (grown by copying, so that it stays a plain array). */
-  private whysOf(s: Space, code: number): Space['why'] {
-    if (code >= s.why.length) {
-      const grown: Space['why'] = new Array(Math.max(code + 1, 2 * s.why.length));
-      for (let c = 0; c < s.why.length; c++) if (s.why[c]) grown[c] = s.why[c]!;
-      s.why = grown;
-    }
-    return s.why;
   }
 
   /** A voted paper's slot: its place in the arrays that replace lookups by id on the planning path. */
@@ -439,7 +403,13 @@ export class TasteCache {
     const entry = this.voted.get(paperId);
     const kept = paper && entry?.voted && sameText(entry.voted, paper) ? entry.voted : undefined;
     const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), abstract: paper.abstract, keywords: paper.aiKeywords } : undefined);
-    if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
+    // Its text changed, or it was stored or went: the rows and lines made from it go.
+    if (entry && voted !== entry.voted) this.spaces.forget(this.slotOf(paperId), paperId);
+    if (!entry && this.voted.size >= MAX_VOTED) {
+      // Forgotten papers could not be told changed: the spaces made from them go too.
+      this.voted.clear();
+      this.spaces.clear();
+    }
     const fresh = { epoch: this.epoch, voted };
     this.voted.set(paperId, fresh);
     return fresh;

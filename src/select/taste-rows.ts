@@ -58,6 +58,11 @@ export class CosineRows {
     return state === 1;
   }
 
+  /** Drops the row at `slot` (its voted paper's text changed): the next ask computes it again. */
+  reset(slot: number): void {
+    if (slot < this.state.length) this.state[slot] = 0;
+  }
+
   private grow(least: number): void {
     const rows = Math.max(least, 2 * this.state.length);
     const sims = new Float64Array(rows * this.n);
