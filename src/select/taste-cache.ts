@@ -403,9 +403,14 @@ export class TasteCache {
     const entry = this.voted.get(paperId);
     const kept = paper && entry?.voted && sameText(entry.voted, paper) ? entry.voted : undefined;
     const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), abstract: paper.abstract, keywords: paper.aiKeywords } : undefined);
-    // Its text changed, or it was stored or went: the rows and lines made from it go.
-    if (entry && voted !== entry.voted) this.spaces.forget(this.slotOf(paperId), paperId);
-    if (!entry && this.voted.size >= MAX_VOTED) {
+    if (entry) {
+      // Its text changed, or it was stored or went: the rows and lines made from it go.
+      if (voted !== entry.voted) this.spaces.forget(this.slotOf(paperId), paperId);
+      entry.epoch = this.epoch;
+      entry.voted = voted;
+      return entry;
+    }
+    if (this.voted.size >= MAX_VOTED) {
       // Forgotten papers could not be told changed: the spaces made from them go too.
       this.voted.clear();
       this.spaces.clear();
