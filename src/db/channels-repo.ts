@@ -58,6 +58,7 @@ export class ChannelsRepo {
   private topicsStmt: Statement | undefined;
   private topicQueriesStmt: Statement | undefined;
   private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
+  private byKeyQuery: ReturnType<typeof this.prepareByKey> | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -65,12 +66,18 @@ export class ChannelsRepo {
     return this.db.orm.select().from(channels).where(eq(channels.id, sql.placeholder('id'))).prepare();
   }
 
-  find(key: ChannelKey): Channel | undefined {
-    const row = this.db.orm
+  private prepareByKey() {
+    return this.db.orm
       .select()
       .from(channels)
-      .where(and(eq(channels.platform, key.platform), eq(channels.workspaceId, key.workspaceId), eq(channels.channelId, key.channelId)))
-      .get();
+      .where(and(eq(channels.platform, sql.placeholder('platform')), eq(channels.workspaceId, sql.placeholder('workspaceId')), eq(channels.channelId, sql.placeholder('channelId'))))
+      .prepare();
+  }
+
+  find(key: ChannelKey): Channel | undefined {
+    // Every vote and command looks its channel up: the query is built once (building it took most of a vote).
+    this.byKeyQuery ??= this.prepareByKey();
+    const row = this.byKeyQuery.get({ platform: key.platform, workspaceId: key.workspaceId, channelId: key.channelId });
     return row ? channelFromRow(row) : undefined;
   }
 

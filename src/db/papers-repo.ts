@@ -107,6 +107,9 @@ function paperParams(p: Paper) {
   };
 }
 
+/** The fields of a paper that its term vector is made from. */
+export type PaperText = Pick<Paper, 'id' | 'title' | 'abstract' | 'aiKeywords'>;
+
 /** What {@link PapersRepo.upsertPage} stored. */
 export interface UpsertResult {
   /** Paper rows inserted or changed. */
@@ -124,6 +127,7 @@ export class PapersRepo {
   private readonly insertListing: Statement;
   private readonly byId: Statement;
   private readonly existingStmt: Statement;
+  private readonly textsStmt: Statement;
   private readonly feedDaysStmt: Statement;
 
   constructor(private readonly db: Db) {
@@ -134,6 +138,7 @@ export class PapersRepo {
     this.insertListing = db.sqlite.prepare(UPSERT_LISTING.slice(0, UPSERT_LISTING.indexOf('ON CONFLICT')));
     this.byId = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
     this.existingStmt = db.sqlite.prepare('SELECT id FROM papers WHERE id IN (SELECT value FROM json_each(?))');
+    this.textsStmt = db.sqlite.prepare('SELECT id, title, abstract, ai_keywords FROM papers WHERE id IN (SELECT value FROM json_each(?))');
     this.feedDaysStmt = db.sqlite.prepare(
       'SELECT DISTINCT feed_day FROM daily_listings WHERE feed_day >= ? AND feed_day <= ? ORDER BY feed_day DESC LIMIT ?',
     );
@@ -191,6 +196,16 @@ export class PapersRepo {
   get(id: string): Paper | undefined {
     const row = this.byId.get(id) as PaperRow | undefined;
     return row ? paperFromRow(row) : undefined;
+  }
+
+  /** The text (title, abstract, keywords) of those of `ids` that are stored, by id: one read for many papers. */
+  textsOf(ids: readonly string[]): Map<string, PaperText> {
+    const out = new Map<string, PaperText>();
+    if (ids.length === 0) return out;
+    for (const row of this.textsStmt.all(JSON.stringify(ids)) as Pick<PaperRow, 'id' | 'title' | 'abstract' | 'ai_keywords'>[]) {
+      out.set(row.id, { id: row.id, title: row.title, abstract: row.abstract, aiKeywords: JSON.parse(row.ai_keywords) as string[] });
+    }
+    return out;
   }
 
   /** Updates arXiv enrichment fields (categories, published date) for existing papers. */

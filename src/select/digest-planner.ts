@@ -198,14 +198,26 @@ export class DigestPlanner {
     // The common path (no votes, nothing to record) is today's selection and nothing more.
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
-    const kept = tasted?.views?.papers;
-    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0, kept?.slice());
     const why = tasted?.why;
-    // A pick's view with its why line is kept with the line (src/select/taste-cache.ts), shared by every plan that says it.
-    if (why && !kept) {
-      view.papers = view.papers.map((p, i) => (why[i] ? (why[i].view ??= { ...p, why: why[i].line }) : p));
-      if (tasted.views) tasted.views.papers = view.papers.slice();
+    const views = tasted?.views;
+    let papers = views?.papersOf === bundle ? views.papers?.slice() : undefined;
+    if (why && !papers) {
+      // A pick's view with its why line is kept with the line (src/select/taste-spaces.ts), shared by every plan in this bundle that says it.
+      papers = selection.picks.map((p, i) => {
+        const said = why[i];
+        if (!said) return this.paperView(bundle, p);
+        if (said.viewOf !== bundle) {
+          said.view = { ...this.paperView(bundle, p), why: said.line };
+          said.viewOf = bundle;
+        }
+        return said.view!;
+      });
+      if (views) {
+        views.papers = papers.slice();
+        views.papersOf = bundle;
+      }
     }
+    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0, papers);
     return {
       channelId: channel.id,
       feedDay,

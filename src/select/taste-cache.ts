@@ -3,13 +3,14 @@ import type { PaperView } from '../core/views.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
-import type { PapersRepo } from '../db/papers-repo.ts';
+import type { PapersRepo, PaperText } from '../db/papers-repo.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
-import { CosineRows } from './taste-rows.ts';
-import { rankScored, rawMomentum, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
+import type { RowPlan } from './taste-rows.ts';
+import { momentumOf, TasteSpaces, whysAt, type PickWhy } from './taste-spaces.ts';
+import { rankScored, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
 /** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
@@ -18,21 +19,15 @@ export interface TastedSelection {
   /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
   why?: PickWhy[];
   /**
-   * Where the planner keeps the picks' views with their why lines, for the next plan that finds the same top
-   * N (the same picks with the same lines): it then reuses them (a copy of the array) instead of mapping again.
+   * Where the planner keeps the picks' views with their why lines (and the bundle they were made from), for
+   * the next plan that finds the same top N (the same picks with the same lines) in the same bundle: it then
+   * reuses them (a copy of the array) instead of mapping again.
    */
-  views?: { papers?: PaperView[] };
+  views?: { papers?: PaperView[]; papersOf?: object };
   decisions?: DigestDecisions;
 }
 
-/**
- * A pick's why line, kept while the channel's taste and the candidates are the same, with a slot where the
- * planner keeps the pick's view carrying the line (so that channels planned again share it).
- */
-export interface PickWhy {
-  line: string;
-  view?: PaperView;
-}
+export type { PickWhy } from './taste-spaces.ts';
 
 /** What `/papers taste` shows: the channel's taste in words. */
 export interface TasteReport {
@@ -70,9 +65,13 @@ export interface PlannedTaste extends ChannelTaste {
 /** A taste's state in one set of candidates (the planner's business only). */
 export interface TastePlan {
   space: object;
-  /** The examples' absolute net votes summed over those stored: what a Rocchio score is divided by. */
-  total: number;
-  last?: LastTop;
+  /** Its examples as the space's cosine rows read them (with what a Rocchio score is divided by). */
+  rows: RowPlan;
+  /** The space's rows version {@link rows} was planned at. */
+  rowsVersion: number;
+  /** The cache epoch its voted papers were last read at. */
+  epoch: number;
+  last?: LastTop | undefined;
 }
 
 interface VotedTerms {
@@ -80,8 +79,9 @@ interface VotedTerms {
   title: string;
   /** The title as why lines quote it. */
   short: string;
-  /** What the terms were made from: title, abstract and keywords. */
-  text: string;
+  /** What the terms were made from besides the title. */
+  abstract: string;
+  keywords: readonly string[];
 }
 
 interface VotedEntry {
@@ -91,31 +91,22 @@ interface VotedEntry {
   voted: VotedTerms | undefined;
 }
 
-interface Space {
-  space: TasteSpace;
-  /** The candidates the space was built from: a position in them is a position in the space. */
-  candidates: readonly Candidate[];
-  /** Each voted paper's cosines to these candidates, by slot. */
-  rows: CosineRows;
-  /**
-   * Why lines by candidate position, then topic, then the liked paper named (its slot, -1 for none; the line
-   * says how many liked it, `up`): shared by every channel that says one, found without building a key.
-   */
-  why: (Map<string | undefined, Map<number, PickWhy & { up: number }>> | undefined)[];
-  /** Each candidate's raw upvote momentum, by the newest day it is counted to. */
-  momentum: Map<Day, Float64Array>;
-}
-
-/** The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give the same top N. */
+/**
+ * The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give
+ * the same top N while their upvotes and feed days are the same.
+ */
 export interface LastTop {
   at: number[];
   topics: (string | undefined)[];
   topN: number;
+  /** The space's version it was ranked at. */
+  version: number;
   /** Positions in `at`, best first. */
   order: number[];
   why: PickWhy[];
-  /** The picks' views with their lines, once the planner made them. */
+  /** The picks' views with their lines, once the planner made them, and the bundle they were made from. */
   papers?: PaperView[];
+  papersOf?: object;
 }
 
 interface Scratch {
@@ -126,20 +117,25 @@ interface Scratch {
   score: Float64Array;
 }
 
-/** Whether a taste's last top N came from these qualifying papers, with these topics. */
-function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string | undefined)[], q: number): boolean {
+/** Whether a taste's last top N came from these qualifying papers, with these topics, none changed since (`changed`: see {@link TasteSpaces}). */
+function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string | undefined)[], q: number, changed: Int32Array): boolean {
   if (last.at.length !== q) return false;
-  for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k]) return false;
+  for (let k = 0; k < q; k++) if (last.at[k] !== at[k] || last.topics[k] !== topics[k] || changed[at[k]!]! > last.version) return false;
   return true;
 }
 
-const MAX_SPACES = 16;
 /** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
 const MAX_TASTES = 100_000;
 /** Voted papers whose terms are kept; beyond it the cache starts again. */
 const MAX_VOTED = 100_000;
 
-const textOf = (paper: Pick<Paper, 'title' | 'abstract' | 'aiKeywords'>) => `${paper.title}\u0000${paper.abstract}\u0000${paper.aiKeywords.join('\u0000')}`;
+/** Whether a paper's stored text is still what a voted paper's terms were made from. */
+function sameText(voted: VotedTerms, paper: PaperText): boolean {
+  const { aiKeywords } = paper;
+  if (voted.title !== paper.title || voted.abstract !== paper.abstract || voted.keywords.length !== aiKeywords.length) return false;
+  for (let k = 0; k < aiKeywords.length; k++) if (voted.keywords[k] !== aiKeywords[k]) return false;
+  return true;
+}
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -158,11 +154,11 @@ export class TasteCache {
   private readonly slots = new Map<string, number>();
   private readonly slotIds: string[] = [];
   private readonly votedBySlot: (VotedEntry | undefined)[] = [];
+  private readonly spaces = new TasteSpaces(this.vectoriser, { ids: this.slotIds, termsOf: (paperId) => this.votedPaper(paperId)?.terms });
   private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
-  private readonly spaces = new Map<string, Space>();
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
-  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
+  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get' | 'textsOf'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
 
   /**
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
@@ -239,24 +235,33 @@ export class TasteCache {
       const picks = order.slice(0, topN).map(pickAt);
       return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
     }
-    const s = this.space(o.bundleKey, candidates);
+    const s = this.spaces.of(o.bundleKey, candidates);
     let scored = taste.plan;
-    if (scored?.space !== s) taste.plan = scored = { space: s, total: s.rows.total(taste) };
+    // After an ingest, the taste's voted papers are read again first (one whose text changed has its rows made again).
+    if (scored?.epoch !== this.epoch) this.freshen(taste.slots);
+    if (!scored) taste.plan = scored = { space: s, rows: s.rows.plan(taste), rowsVersion: s.rowsVersion, epoch: this.epoch };
+    else if (scored.space !== s || scored.rowsVersion !== s.rowsVersion) {
+      // A taste meets a new space, or its rows changed: its state is overwritten, not reallocated.
+      scored.space = s;
+      scored.rows = s.rows.plan(taste, scored.rows);
+      scored.rowsVersion = s.rowsVersion;
+      scored.last = undefined;
+    }
+    scored.epoch = this.epoch;
     if (!o.record) {
-      // Planning again with the same qualifying papers (nothing delivered or voted since): the same top N.
+      // Planning again with the same qualifying papers (nothing delivered, voted or upvoted since): the same top N.
       const last = scored.last;
-      if (last && last.topN === topN && sameQualifying(last, at, topicAt, q)) {
+      if (last && last.topN === topN && sameQualifying(last, at, topicAt, q, s.changed)) {
         const picks = last.order.map(pickAt);
         return { selection: { picks, overflow: q - picks.length }, why: last.why, views: last };
       }
     }
-    let momentumOf = s.momentum.get(o.newestDay);
-    if (!momentumOf) s.momentum.set(o.newestDay, (momentumOf = Float64Array.from(candidates, (c) => rawMomentum(c, o.newestDay))));
+    const momentumAt = momentumOf(s, o.newestDay);
     // Planning without a record keeps nothing of the ranking but its top N: it runs in scratch arrays.
     const momentum = o.record ? new Float64Array(q) : scratch.momentum;
     const scores = o.record ? new Float64Array(q) : scratch.taste;
-    for (let k = 0; k < q; k++) momentum[k] = momentumOf[at[k]!]!;
-    s.rows.score(taste, at, q, scores, scored.total);
+    for (let k = 0; k < q; k++) momentum[k] = momentumAt[at[k]!]!;
+    s.rows.scorePlanned(scored.rows, at, q, scores);
     const ranking = rankScored(momentum, scores, taste.weight, o.record ? undefined : topN, q, o.record ? new Float64Array(q) : scratch.score);
     const { order } = ranking;
     const top = Math.min(topN, order.length);
@@ -265,20 +270,19 @@ export class TasteCache {
     for (let j = 0; j < top; j++) {
       const k = order[j]!;
       const pick = (picks[j] = pickAt(k));
-      const e = ranking.taste[k]! > 0 ? s.rows.nearestLiked(taste, at[k]!) : -1;
+      const e = ranking.taste[k]! > 0 ? s.rows.nearestPlanned(scored.rows, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
-      const byTopic = (s.why[at[k]!] ??= new Map());
-      let byLike = byTopic.get(pick.topic);
-      if (!byLike) byTopic.set(pick.topic, (byLike = new Map()));
-      const code = voted ? taste.slots[e]! : -1;
-      let said = byLike.get(code);
-      if (!said || said.up !== (voted ? like!.up : 0)) byLike.set(code, (said = { up: voted ? like!.up : 0, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up: like.up } : undefined) }));
+      const code = voted ? taste.slots[e]! + 1 : 0;
+      const up = voted ? like!.up : 0;
+      const byTopic = whysAt(s, code, at[k]!);
+      let said = byTopic.get(pick.topic);
+      if (said?.up !== up) byTopic.set(pick.topic, (said = { up, line: whyLine(pick, like && voted ? { paperId: like.paperId, title: voted.title, short: voted.short, up } : undefined) }));
       why[j] = said;
     }
     const selection: Selection = { picks, overflow: q - top };
     if (!o.record) {
-      const last: LastTop = { at: new Array<number>(q), topics: new Array<string | undefined>(q), topN, order: order.length > top ? order.slice(0, top) : order, why };
+      const last: LastTop = { at: new Array<number>(q), topics: new Array<string | undefined>(q), topN, version: s.version, order: order.length > top ? order.slice(0, top) : order, why };
       for (let k = 0; k < q; k++) {
         last.at[k] = at[k]!;
         last.topics[k] = topicAt[k];
@@ -342,22 +346,12 @@ export class TasteCache {
     return { ...counts, positive, negative };
   }
 
-  /** After an ingest: the spaces go, and each voted paper is read again (its terms kept when its text is the same). */
+  /**
+   * After an ingest: each voted paper is read again before its next use (its terms kept when its text is the
+   * same), and each bundle's space is kept only while its candidates' text is the same (see {@link TasteSpaces}).
+   */
   invalidate(): void {
     this.epoch++;
-    this.spaces.clear();
-  }
-
-  private space(key: string, candidates: readonly Candidate[]): Space {
-    let s = this.spaces.get(key);
-    if (!s || s.candidates !== candidates) {
-      if (this.spaces.size >= MAX_SPACES) this.spaces.clear();
-      const space = new TasteSpace(candidates.map((c) => c.paper), this.vectoriser);
-      const rows = new CosineRows(candidates.length, (slot) => space.similarities(this.slotIds[slot]!, this.termsOf), Math.max(64, this.slotIds.length));
-      s = { space, candidates, rows, why: new Array(candidates.length), momentum: new Map() };
-      this.spaces.set(key, s);
-    }
-    return s;
   }
 
   /** A voted paper's slot: its place in the arrays that replace lookups by id on the planning path. */
@@ -368,6 +362,25 @@ export class TasteCache {
       this.slotIds.push(paperId);
     }
     return slot;
+  }
+
+  /**
+   * Reads again, in one query, the voted papers at `slots` not read since the last ingest (their terms kept
+   * when their text is the same): a taste's examples, before it is scored against a new space.
+   */
+  private freshen(slots: Int32Array): void {
+    let stale: string[] | undefined;
+    for (let e = 0; e < slots.length; e++) {
+      const slot = slots[e]!;
+      if (this.votedBySlot[slot]?.epoch === this.epoch) continue;
+      const id = this.slotIds[slot]!;
+      const known = this.voted.get(id);
+      if (known?.epoch === this.epoch) this.votedBySlot[slot] = known;
+      else (stale ??= []).push(id);
+    }
+    if (!stale) return;
+    const texts = this.deps.papers.textsOf(stale);
+    for (const id of stale) this.votedBySlot[this.slots.get(id)!] = this.readVoted(id, texts.get(id));
   }
 
   private votedAt(slot: number): VotedTerms | undefined {
@@ -381,15 +394,29 @@ export class TasteCache {
   }
 
   private votedEntry(paperId: string): VotedEntry {
-    let entry = this.voted.get(paperId);
-    if (entry?.epoch !== this.epoch) {
-      const paper = this.deps.papers.get(paperId);
-      const text = paper && textOf(paper);
-      const kept = entry?.voted && entry.voted.text === text ? entry.voted : undefined;
-      const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), text: text! } : undefined);
-      if (!entry && this.voted.size >= MAX_VOTED) this.voted.clear();
-      this.voted.set(paperId, (entry = { epoch: this.epoch, voted }));
+    const entry = this.voted.get(paperId);
+    return entry?.epoch === this.epoch ? entry : this.readVoted(paperId, this.deps.papers.get(paperId));
+  }
+
+  /** A voted paper's entry for this epoch from its stored text (`paper`; undefined when not stored), its terms kept when the text is the same. */
+  private readVoted(paperId: string, paper: PaperText | undefined): VotedEntry {
+    const entry = this.voted.get(paperId);
+    const kept = paper && entry?.voted && sameText(entry.voted, paper) ? entry.voted : undefined;
+    const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), abstract: paper.abstract, keywords: paper.aiKeywords } : undefined);
+    if (entry) {
+      // Its text changed, or it was stored or went: the rows and lines made from it go.
+      if (voted !== entry.voted) this.spaces.forget(this.slotOf(paperId), paperId);
+      entry.epoch = this.epoch;
+      entry.voted = voted;
+      return entry;
     }
-    return entry;
+    if (this.voted.size >= MAX_VOTED) {
+      // Forgotten papers could not be told changed: the spaces made from them go too.
+      this.voted.clear();
+      this.spaces.clear();
+    }
+    const fresh = { epoch: this.epoch, voted };
+    this.voted.set(paperId, fresh);
+    return fresh;
   }
 }

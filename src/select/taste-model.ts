@@ -129,6 +129,11 @@ export class TasteSpace {
     return sims;
   }
 
+  /** Drops a voted paper's cached cosines (its text changed): the next ask computes them again. */
+  forget(paperId: string): void {
+    this.sims.delete(paperId);
+  }
+
   /** {@link unit} of `terms` dotted with every paper of the collection, without building the vector. */
   private cosines(terms: Map<string, Term>): Float64Array {
     const sims = new Float64Array(this.size);

@@ -7,6 +7,25 @@ export interface RowTaste {
 }
 
 /**
+ * A taste's examples as one {@link CosineRows} reads them, made once per taste and candidate set: the
+ * stored examples in order (their rows' offsets, net votes and indices among the taste's examples), the
+ * liked ones among them, and what a Rocchio score is divided by.
+ */
+export interface RowPlan {
+  offsets: Int32Array;
+  nets: Float64Array;
+  examples: Int32Array;
+  /** How many of the arrays' entries hold stored examples. */
+  size: number;
+  /** Of those, the liked ones (a positive net): their offsets and indices among the taste's examples. */
+  likedOffsets: Int32Array;
+  likedExamples: Int32Array;
+  liked: number;
+  /** The stored examples' absolute net votes summed. */
+  total: number;
+}
+
+/**
  * Voted papers' cosines to one candidate set, one row of `n` per voted paper's slot in a single flat array
  * (each computed once, when a taste first needs it, and shared by every channel that voted on the paper):
  * scoring a channel reads its examples' rows without a lookup or an object per channel. The sums are
@@ -39,6 +58,11 @@ export class CosineRows {
     return state === 1;
   }
 
+  /** Drops the row at `slot` (its voted paper's text changed): the next ask computes it again. */
+  reset(slot: number): void {
+    if (slot < this.state.length) this.state[slot] = 0;
+  }
+
   private grow(least: number): void {
     const rows = Math.max(least, 2 * this.state.length);
     const sims = new Float64Array(rows * this.n);
@@ -54,6 +78,67 @@ export class CosineRows {
     let total = 0;
     for (let e = 0; e < taste.slots.length; e++) if (this.has(taste.slots[e]!)) total += Math.abs(taste.nets[e]!);
     return total;
+  }
+
+  /**
+   * The taste's {@link RowPlan} here (computing its examples' rows on the way), into `into` when given (its
+   * arrays reused when long enough): what {@link scorePlanned} and {@link nearestPlanned} read.
+   */
+  plan(taste: RowTaste, into?: RowPlan): RowPlan {
+    const { slots, nets } = taste;
+    const m = slots.length;
+    const out: RowPlan =
+      into && into.offsets.length >= m
+        ? into
+        : { offsets: new Int32Array(m), nets: new Float64Array(m), examples: new Int32Array(m), size: 0, likedOffsets: new Int32Array(m), likedExamples: new Int32Array(m), liked: 0, total: 0 };
+    let size = 0;
+    let liked = 0;
+    let total = 0;
+    for (let e = 0; e < m; e++) {
+      const slot = slots[e]!;
+      if (!this.has(slot)) continue;
+      const net = nets[e]!;
+      out.offsets[size] = slot * this.n;
+      out.nets[size] = net;
+      out.examples[size++] = e;
+      total += Math.abs(net);
+      if (net > 0) {
+        out.likedOffsets[liked] = slot * this.n;
+        out.likedExamples[liked++] = e;
+      }
+    }
+    out.size = size;
+    out.liked = liked;
+    out.total = total;
+    return out;
+  }
+
+  /** {@link score} from the taste's {@link plan}: the same sums in the same order, one candidate at a time. */
+  scorePlanned(plan: RowPlan, at: Int32Array, q: number, scores: Float64Array): void {
+    const { sims } = this;
+    const { offsets, nets, size, total } = plan;
+    for (let k = 0; k < q; k++) {
+      const i = at[k]!;
+      let sum = 0;
+      for (let e = 0; e < size; e++) sum += nets[e]! * sims[offsets[e]! + i]!;
+      scores[k] = total > 0 ? sum / total : sum;
+    }
+  }
+
+  /** {@link nearestLiked} from the taste's {@link plan}. */
+  nearestPlanned(plan: RowPlan, i: number, min = NEAREST_MIN): number {
+    const { sims } = this;
+    const { likedOffsets, likedExamples } = plan;
+    let best = min;
+    let found = -1;
+    for (let e = 0; e < plan.liked; e++) {
+      const sim = sims[likedOffsets[e]! + i]!;
+      if (sim > best) {
+        best = sim;
+        found = likedExamples[e]!;
+      }
+    }
+    return found;
   }
 
   /**

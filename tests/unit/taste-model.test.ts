@@ -216,6 +216,36 @@ describe('a planner with votes to read', () => {
     ctx.votes.resetChannel(target);
   });
 
+  it('plans after an ingest that moved only upvotes, or changed the text of a voted paper of an earlier day, exactly as a planner that kept nothing', () => {
+    const older = makePaper({ id: '2501.00006', title: 'Agents that plan with latent diffusion', abstract: 'Web agents plan their browsing with a latent diffusion model.' });
+    ctx.papers.upsertPage([{ ...older, upvotes: 30 }], [{ paperId: older.id, feedDay: '2025-03-17', rank: 0, upvotes: 30 }]);
+    ctx.votes.cast(target, older.id, 'U1', 1);
+    ctx.votes.cast(target, theory.id, 'U2', -1);
+    const fresh = () => new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search, votes: ctx.votes });
+    ctx.planner.invalidate();
+    const before = ctx.planner.planMany([channel], now);
+    expect(before).toEqual(fresh().planMany([channel], now));
+    expect(before[0]!.view.papers.some((p) => p.why?.includes('liked'))).toBe(true);
+    const today = (upvotes: number[]) => papers.map((p, i) => ({ ...p, upvotes: upvotes[i]! }));
+    const listings = (upvotes: number[]) => papers.map((p, rank) => ({ paperId: p.id, feedDay: '2025-03-18', rank, upvotes: upvotes[rank]! }));
+    // Upvotes that keep today's order, then upvotes that change it: each time the plans are a fresh planner's.
+    for (const upvotes of [[50, 40, 31, 20, 10], [12, 40, 31, 60, 10]]) {
+      ctx.papers.upsertPage(today(upvotes), listings(upvotes));
+      ctx.planner.invalidate();
+      expect(ctx.planner.planMany([channel], now)).toEqual(fresh().planMany([channel], now));
+      expect(ctx.planner.plan(channel, now, { record: true })).toEqual(fresh().plan(channel, now, { record: true }));
+    }
+    const liked = ctx.planner.planMany([channel], now)[0]!.view.papers.map((p) => p.why);
+    ctx.papers.upsertPage([{ ...older, title: 'Scaling laws, planned: a study', abstract: 'Loss follows power laws in compute.', upvotes: 30 }], []);
+    ctx.planner.invalidate();
+    const after = ctx.planner.planMany([channel], now);
+    expect(after).toEqual(fresh().planMany([channel], now));
+    expect(after[0]!.view.papers.map((p) => p.why)).not.toEqual(liked);
+    ctx.papers.upsertPage(today([50, 40, 30, 20, 10]), listings([50, 40, 30, 20, 10]));
+    ctx.planner.invalidate();
+    ctx.votes.resetChannel(target);
+  });
+
   it('sees votes another process casts (another connection to the same database) at the next plan', () => {
     const other = openDb(path);
     try {
