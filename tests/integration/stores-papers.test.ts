@@ -141,6 +141,15 @@ describe.each(BACKENDS)('the papers store on %s', (name) => {
     expect(indexed).toBe(backend.name === 'sqlite' ? 1 : 0);
     expect(await papers.indexPending()).toBe(0);
   });
+
+  it('reads the text of many stored papers at once, leaving out ids it does not have', async () => {
+    const c = makePaper({ id: '2501.10003', title: 'Texts read together', aiKeywords: ['batch'] });
+    await papers.upsertPage([c], []);
+    const texts = await papers.textsOf([c.id, '2501.99998']);
+    expect([...texts.keys()]).toEqual([c.id]);
+    expect(texts.get(c.id)).toEqual({ id: c.id, title: c.title, abstract: c.abstract, aiKeywords: ['batch'] });
+    expect((await papers.textsOf([])).size).toBe(0);
+  });
 });
 
 describe('the papers store on postgres, across processes', () => {

@@ -1,6 +1,6 @@
 import type { Day } from '../../core/time.ts';
 import type { Listing, Paper } from '../../core/types.ts';
-import { PAPER_COLUMNS, paperFromRow, type PapersRepo, type PaperRow, type UpsertResult } from '../papers-repo.ts';
+import { PAPER_COLUMNS, paperFromRow, type PapersRepo, type PaperRow, type PaperText, type UpsertResult } from '../papers-repo.ts';
 import type { Async } from '../stores.ts';
 import type { PgDb } from './client.ts';
 import { ISO_NOW, run } from './runner.ts';
@@ -96,6 +96,14 @@ export class PgPapersStore implements Async<PapersRepo> {
   async get(id: string): Promise<Paper | undefined> {
     const row = (await run<PaperRow>(this.db.pool, `${SELECT_PAPERS} WHERE id = $1`, [id])).rows[0];
     return row ? paperFromRow(row) : undefined;
+  }
+
+  async textsOf(ids: readonly string[]): Promise<Map<string, PaperText>> {
+    const out = new Map<string, PaperText>();
+    if (ids.length === 0) return out;
+    const { rows } = await run<Pick<PaperRow, 'id' | 'title' | 'abstract' | 'ai_keywords'>>(this.db.pool, 'SELECT id, title, abstract, ai_keywords FROM papers WHERE id = ANY($1::text[])', [[...ids]]);
+    for (const row of rows) out.set(row.id, { id: row.id, title: row.title, abstract: row.abstract, aiKeywords: JSON.parse(row.ai_keywords) as string[] });
+    return out;
   }
 
   /** Locks the papers in id order first (as {@link upsertPage} does), then updates them in one statement. */
