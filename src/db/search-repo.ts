@@ -95,6 +95,21 @@ const BOOST = `(1.0 + ${R.upvotes} * ln(1.0 + min(p.upvotes, ${R.upvotesCap}) / 
 export const RERANK_DEPTH = 100;
 const NEWEST = 'coalesce(p.feed_day, p.published_at) DESC, p.published_at DESC';
 
+/**
+ * Queries that last matched at most this many papers are counted as they are ranked, in one pass: below it,
+ * keeping every match in a temporary table costs less than counting them in a pass of their own (measured
+ * at 200,000 papers); above it, more.
+ */
+const FEW_MATCHES = 1_000;
+/** How many match expressions' counts {@link SearchRepo} remembers for choosing plans. */
+const MAX_REMEMBERED_COUNTS = 10_000;
+
+type RerankRow = PaperRow & { feed_day: Day | null; score: number };
+
+function rankedOf(r: RerankRow): RankedPaper {
+  return { seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score };
+}
+
 function rankingParams(now: Date): { nowJd: number; settledDay: string } {
   const settled = new Date(now.getTime() - R.settledAfterDays * 86_400_000);
   return { nowJd: now.getTime() / 86_400_000 + 2_440_587.5, settledDay: settled.toISOString().slice(0, 10) };
@@ -115,6 +130,8 @@ export class SearchRepo {
   private readonly stemRangeStmt: Statement;
   private readonly instanceStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
+  /** How many papers each recent match expression found (a plan hint only: results never depend on it). */
+  private readonly lastCounts = new Map<string, number>();
   private readonly ftsTopStmt: Statement;
   private readonly boostStmt: Statement;
   readonly window: number;
@@ -183,6 +200,26 @@ export class SearchRepo {
                   ORDER BY score, top.seq LIMIT ${limit} OFFSET ${offset})
        SELECT ranked.score AS score, ${PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}, p.feed_day FROM ranked JOIN papers p ON p.seq = ranked.seq
        ORDER BY ranked.score, ranked.seq`,
+    );
+  }
+
+  /**
+   * {@link rerankStatement} for a query expected to match few papers, counting as it ranks: FTS5's matches (at
+   * most `cap`, in rowid order) are kept in a temporary table, counted, and their best
+   * {@link RERANK_DEPTH} by bm25 reordered as there. One pass over the index instead of a count and a
+   * ranking pass; exact while fewer than `cap` match, otherwise the caller counts again.
+   */
+  private countingRerankStatement(page: { limit: number; offset: number }, cap: number): Statement {
+    const limit = Math.max(0, Math.trunc(page.limit));
+    const offset = Math.max(0, Math.trunc(page.offset));
+    return this.statement(
+      `counting-rerank:${limit}:${offset}:${cap}`,
+      () => `WITH scan AS MATERIALIZED (SELECT rowid AS seq, ${BM25} AS rank FROM papers_fts WHERE papers_fts MATCH @match LIMIT ${Math.trunc(cap)}),
+       top AS (SELECT seq, rank FROM scan ORDER BY rank, seq LIMIT ${RERANK_DEPTH}),
+       ranked AS (SELECT top.seq AS seq, (top.rank - ${RELEVANCE_FLOOR}) * ${BOOST} AS score FROM top JOIN papers p ON p.seq = top.seq
+                  ORDER BY score, top.seq LIMIT ${limit} OFFSET ${offset})
+       SELECT ranked.score AS score, ${PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}, p.feed_day, (SELECT count(*) FROM scan) AS total
+       FROM ranked JOIN papers p ON p.seq = ranked.seq ORDER BY ranked.score, ranked.seq`,
     );
   }
 
@@ -280,25 +317,48 @@ export class SearchRepo {
     const filterParams = this.filterParams(filters);
     const filtered = this.filterSql(filters).length > 0;
     const cap = this.exactLimit + 1;
+    const blended = !filtered && sort === 'relevance' && page.limit > 0 && page.offset + page.limit <= RERANK_DEPTH;
+    const ranking = () => ({ match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) });
+    if (blended && (this.lastCounts.get(match) ?? cap) <= FEW_MATCHES) {
+      const counted = this.countingRerank(match, page, ranking());
+      if (counted) return counted;
+    }
     // The text alone is counted first (no row read); only when it matches more than the exact limit are the
     // filters counted too (reading rows), to tell whether the filtered matches still need the window plan.
     let n = (this.countStmt.get({ match, cap }) as { n: number }).n;
+    this.rememberCount(match, n);
     if (filtered && n > this.exactLimit) n = (this.countStatement(filters).get({ match, cap, ...filterParams }) as { n: number }).n;
     const approximate = n > this.exactLimit;
     if (n === 0 || (!filtered && page.offset >= n)) return { rows: [], total: approximate ? this.exactLimit : n, approximate };
-    const params = { match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) };
+    const params = ranking();
     if (approximate) {
       return { rows: this.withPapers(this.rankWindow(toTitleWordsMatch(query), filters, sort, params)), total: this.exactLimit, approximate };
     }
-    if (!filtered && sort === 'relevance' && page.offset + page.limit <= RERANK_DEPTH) {
-      const rows = this.rerankStatement(page).all(params) as (PaperRow & { feed_day: Day | null; score: number })[];
-      return { rows: rows.map((r) => ({ seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score })), total: n, approximate };
-    }
+    if (blended) return { rows: (this.rerankStatement(page).all(params) as RerankRow[]).map(rankedOf), total: n, approximate };
     // Exact, with filters and/or an order of its own: the statements count the passing matches as they rank them.
     const ranked = sort === 'relevance' ? this.rankBlended(filters, params, page) : this.rankOrdered(filters, sort, params);
     let total = filtered ? ranked.total : n;
     if (total === undefined) total = (this.countStatement(filters).get({ match, cap, ...filterParams }) as { n: number }).n;
     return { rows: this.withPapers(ranked.rows), total, approximate };
+  }
+
+  /**
+   * The first pages of a relevance ranking, counted by the same statement (see
+   * {@link countingRerankStatement}); undefined when too many papers match for the exact plan, or when the
+   * page is past the last match (the count is then unknown).
+   */
+  private countingRerank(match: string, page: { limit: number; offset: number }, params: Record<string, unknown>): RankedPage | undefined {
+    const rows = this.countingRerankStatement(page, this.exactLimit + 1).all(params) as (RerankRow & { total: number })[];
+    const n = rows[0]?.total ?? (page.offset === 0 ? 0 : undefined);
+    if (n === undefined) return undefined;
+    this.rememberCount(match, n);
+    return n > this.exactLimit ? undefined : { rows: rows.map(rankedOf), total: n, approximate: false };
+  }
+
+  /** Remembers how many papers a match expression found (capped), to choose the next search's plan. */
+  private rememberCount(match: string, n: number): void {
+    if (this.lastCounts.size >= MAX_REMEMBERED_COUNTS) this.lastCounts.clear();
+    this.lastCounts.set(match, n);
   }
 
   /**
