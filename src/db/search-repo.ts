@@ -4,9 +4,12 @@ import type { CompiledQuery, CountFilter, MatchExpression, QueryFilters, SortOrd
 import type { Day } from '../core/time.ts';
 import { wordsOf } from '../core/words.ts';
 import type { Db } from './client.ts';
-import { BM25_WEIGHTS, spellingWords } from './fts-index.ts';
+import { spellingWords } from './fts-index.ts';
+import { BM25, BOOST, RANKING, RELEVANCE_FLOOR, RERANK_DEPTH, rankingParams, rerankSql, UPVOTES_BOOST } from './search-blend.ts';
 import { toFtsMatch, toTitleWordsMatch } from './fts-query.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
+
+export { RANKING, RERANK_DEPTH };
 
 /** The filters a ranking applies beside the text match. */
 export type SearchFilters = QueryFilters;
@@ -64,41 +67,23 @@ function prefixEnd(prefix: string): string {
 /** The window plan ranks only the newest this many matches (title matches first, then the boost). */
 export const DEFAULT_RANK_WINDOW = 5_000;
 
-/**
- * The relevance blend. A match's score is its bm25 (title 10x the abstract, as FTS5 is configured) times
- * `1 + upvotes * ln(1 + lasting upvotes) + recency * 2^-(age / recencyHalfLifeDays)`: multiplying keeps the
- * blend free of bm25's scale, which varies from query to query. "Lasting upvotes" are the paper's upvotes
- * divided by the share a paper has collected after its time on the feed: `1 - (1 - freshShare) *
- * e^-(days / settleDays)`, so a paper listed today with 15 upvotes counts about as one with 50 that has
- * been listed for weeks. With these weights 151 upvotes against 15 outweighs a bm25 up to 29% better, while
- * a title match (bm25 about 1.7x or more an abstract-only one) keeps its place over 100 upvotes against 1.
- */
-export const RANKING = { upvotes: 0.2, recency: 0.1, recencyHalfLifeDays: 365, freshShare: 0.3, settleDays: 2, settledAfterDays: 14, upvotesCap: 1000 } as const;
-
-const R = RANKING;
-const BM25 = `bm25(papers_fts, ${BM25_WEIGHTS.map((w) => w.toFixed(1)).join(', ')})`;
-/**
- * Added to every bm25 before the boost: FTS5 gives a term found in most papers a weight of about 1e-6, so
- * without it such matches would all score about 0 and the boost could not order them.
- */
-const RELEVANCE_FLOOR = 0.001;
-const AGE_ON_FEED = '(@nowJd - julianday(p.feed_day))';
-const SHARE = `(CASE WHEN p.feed_day IS NULL OR p.feed_day < @settledDay THEN 1.0 ELSE max(${R.freshShare}, 1.0 - ${1 - R.freshShare} * exp(-max(0.0, ${AGE_ON_FEED}) / ${R.settleDays}.0)) END)`;
-const RECENCY = `coalesce(min(1.0, exp((julianday(coalesce(p.published_at, p.feed_day)) - @nowJd) * ${Math.LN2 / R.recencyHalfLifeDays})), 0.0)`;
-/** The community and recency boost, at least 1 (bigger is better). */
-const BOOST = `(1.0 + ${R.upvotes} * ln(1.0 + min(p.upvotes, ${R.upvotesCap}) / ${SHARE}) + ${R.recency} * ${RECENCY})`;
-/**
- * How many of the best bm25 matches the blend reorders. Deeper matches keep bm25 order: to climb from below
- * this depth onto the first page a paper would have to outscore a hundred better matches, and reading
- * every match's row to check would cost several times the search.
- */
-export const RERANK_DEPTH = 100;
 const NEWEST = 'coalesce(p.feed_day, p.published_at) DESC, p.published_at DESC';
 
-function rankingParams(now: Date): { nowJd: number; settledDay: string } {
-  const settled = new Date(now.getTime() - R.settledAfterDays * 86_400_000);
-  return { nowJd: now.getTime() / 86_400_000 + 2_440_587.5, settledDay: settled.toISOString().slice(0, 10) };
+/**
+ * Queries that last matched at most this many papers are counted as they are ranked, in one pass: below it,
+ * keeping every match in a temporary table costs less than counting them in a pass of their own (measured
+ * at 200,000 papers); above it, more.
+ */
+const FEW_MATCHES = 1_000;
+/** How many match expressions' counts {@link SearchRepo} remembers for choosing plans. */
+const MAX_REMEMBERED_COUNTS = 10_000;
+
+type RerankRow = PaperRow & { feed_day: Day | null; score: number };
+
+function rankedOf(r: RerankRow): RankedPaper {
+  return { seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score };
 }
+
 
 /**
  * Full-text search over papers (FTS5). Plans each query: selective ones are ranked exactly (bm25 blended
@@ -115,6 +100,8 @@ export class SearchRepo {
   private readonly stemRangeStmt: Statement;
   private readonly instanceStmt: Statement;
   private readonly rankStmts = new Map<string, Statement>();
+  /** How many papers each recent match expression found (a plan hint only: results never depend on it). */
+  private readonly lastCounts = new Map<string, number>();
   private readonly ftsTopStmt: Statement;
   private readonly boostStmt: Statement;
   readonly window: number;
@@ -167,23 +154,8 @@ export class SearchRepo {
     return stmt;
   }
 
-  /**
-   * The common case in one statement: FTS5's best matches by bm25, boosted and ordered by SQLite's top-N
-   * sort, and the page's rows read in the same pass. The depth and the page are written into the SQL as
-   * integers (one statement per page, at most a few dozen): bound, they made SQLite plan the statement about
-   * twice as slow (measured at 200,000 papers).
-   */
-  private rerankStatement(page: { limit: number; offset: number }): Statement {
-    const limit = Math.max(0, Math.trunc(page.limit));
-    const offset = Math.max(0, Math.trunc(page.offset));
-    return this.statement(
-      `rerank:${limit}:${offset}`,
-      () => `WITH top AS (SELECT rowid AS seq, ${BM25} AS rank FROM papers_fts WHERE papers_fts MATCH @match ORDER BY rank, rowid LIMIT ${RERANK_DEPTH}),
-       ranked AS (SELECT top.seq AS seq, (top.rank - ${RELEVANCE_FLOOR}) * ${BOOST} AS score FROM top JOIN papers p ON p.seq = top.seq
-                  ORDER BY score, top.seq LIMIT ${limit} OFFSET ${offset})
-       SELECT ranked.score AS score, ${PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', ')}, p.feed_day FROM ranked JOIN papers p ON p.seq = ranked.seq
-       ORDER BY ranked.score, ranked.seq`,
-    );
+  private rerankStatement(page: { limit: number; offset: number }, countUpTo?: number): Statement {
+    return this.statement(`rerank:${page.limit}:${page.offset}:${countUpTo ?? ''}`, () => rerankSql(page, countUpTo));
   }
 
   private countStatement(filters: SearchFilters): Statement {
@@ -200,7 +172,7 @@ export class SearchRepo {
   private rankStatement(filters: SearchFilters, sort: Exclude<SortOrder, 'relevance'>): Statement {
     const where = ['papers_fts MATCH @match', ...this.filterSql(filters)].join(' AND ');
     // Relevance only breaks ties here (bm25, for the newest with upvotes): the full boost is not worth its cost.
-    const blend = `(score - ${RELEVANCE_FLOOR}) * (1.0 + ${R.upvotes} * ln(1.0 + min(upvotes, ${R.upvotesCap})))`;
+    const blend = `(score - ${RELEVANCE_FLOOR}) * ${UPVOTES_BOOST}`;
     const order = { top: 'upvotes DESC, score, seq', new: `coalesce(feed_day, published_at) DESC, published_at DESC, ${blend}, seq` }[sort];
     // bm25() cannot run under a window function: it is computed in the inner query, the count outside (and
     // only with filters: without them the text count is the total).
@@ -280,25 +252,48 @@ export class SearchRepo {
     const filterParams = this.filterParams(filters);
     const filtered = this.filterSql(filters).length > 0;
     const cap = this.exactLimit + 1;
+    const blended = !filtered && sort === 'relevance' && page.limit > 0 && page.offset + page.limit <= RERANK_DEPTH;
+    const ranking = () => ({ match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) });
+    if (blended && (this.lastCounts.get(match) ?? cap) <= FEW_MATCHES) {
+      const counted = this.countingRerank(match, page, ranking());
+      if (counted) return counted;
+    }
     // The text alone is counted first (no row read); only when it matches more than the exact limit are the
     // filters counted too (reading rows), to tell whether the filtered matches still need the window plan.
     let n = (this.countStmt.get({ match, cap }) as { n: number }).n;
+    this.rememberCount(match, n);
     if (filtered && n > this.exactLimit) n = (this.countStatement(filters).get({ match, cap, ...filterParams }) as { n: number }).n;
     const approximate = n > this.exactLimit;
     if (n === 0 || (!filtered && page.offset >= n)) return { rows: [], total: approximate ? this.exactLimit : n, approximate };
-    const params = { match, limit: page.limit, offset: page.offset, ...filterParams, ...rankingParams(options.now ?? new Date()) };
+    const params = ranking();
     if (approximate) {
       return { rows: this.withPapers(this.rankWindow(toTitleWordsMatch(query), filters, sort, params)), total: this.exactLimit, approximate };
     }
-    if (!filtered && sort === 'relevance' && page.offset + page.limit <= RERANK_DEPTH) {
-      const rows = this.rerankStatement(page).all(params) as (PaperRow & { feed_day: Day | null; score: number })[];
-      return { rows: rows.map((r) => ({ seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: r.score })), total: n, approximate };
-    }
+    if (blended) return { rows: (this.rerankStatement(page).all(params) as RerankRow[]).map(rankedOf), total: n, approximate };
     // Exact, with filters and/or an order of its own: the statements count the passing matches as they rank them.
     const ranked = sort === 'relevance' ? this.rankBlended(filters, params, page) : this.rankOrdered(filters, sort, params);
     let total = filtered ? ranked.total : n;
     if (total === undefined) total = (this.countStatement(filters).get({ match, cap, ...filterParams }) as { n: number }).n;
     return { rows: this.withPapers(ranked.rows), total, approximate };
+  }
+
+  /**
+   * The first pages of a relevance ranking, counted by the same statement (see {@link rerankSql});
+   * undefined when too many papers match for the exact plan, or when the
+   * page is past the last match (the count is then unknown).
+   */
+  private countingRerank(match: string, page: { limit: number; offset: number }, params: Record<string, unknown>): RankedPage | undefined {
+    const rows = this.rerankStatement(page, this.exactLimit + 1).all(params) as (RerankRow & { total: number })[];
+    const n = rows[0]?.total ?? (page.offset === 0 ? 0 : undefined);
+    if (n === undefined) return undefined;
+    this.rememberCount(match, n);
+    return n > this.exactLimit ? undefined : { rows: rows.map(rankedOf), total: n, approximate: false };
+  }
+
+  /** Remembers how many papers a match expression found (capped), to choose the next search's plan. */
+  private rememberCount(match: string, n: number): void {
+    if (this.lastCounts.size >= MAX_REMEMBERED_COUNTS) this.lastCounts.clear();
+    this.lastCounts.set(match, n);
   }
 
   /**

@@ -7,13 +7,23 @@ import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type ParsedQuery } from './query.ts';
 import { makeSnippet, queryStems } from './snippet.ts';
-import { SpellingIndex, stemSuggestions } from './spelling.ts';
+import { isCorrectable, SpellingIndex, stemSuggestions } from './spelling.ts';
 import { correctQuery, type Correction } from './typo-correction.ts';
 
 export type { Correction };
 
 /** How many words' presence in the corpus is remembered between refreshes. */
 const MAX_PRESENT_WORDS = 50_000;
+/** How many queries' plans are remembered between refreshes (parsing and expanding cost about as much as ranking a rare word). */
+const MAX_PLANS = 2_000;
+
+/** A query as run: parsed, expanded for storage, the stems its snippets mark, and its text in our syntax. */
+interface Plan {
+  parsed: ParsedQuery;
+  compiled: CompiledQuery;
+  stems: Set<string>;
+  query: string;
+}
 
 export interface SearchHit {
   paper: Paper;
@@ -67,6 +77,8 @@ export class SearchService {
   /** Whether any stored paper has a word, or matches a word as expanded (cleared on refresh). */
   private readonly present = new Map<string, boolean>();
   private readonly now: () => Date;
+  /** Queries with no word to correct, parsed and expanded, by text (cleared on refresh). */
+  private readonly plans = new Map<string, Plan>();
 
   constructor(
     private readonly repo: SearchRepo,
@@ -78,6 +90,7 @@ export class SearchService {
 
   /** Forgets learned acronyms and the spelling vocabulary so the next search reloads them (call after ingest). */
   refresh(): void {
+    this.plans.clear();
     this.lexicon = undefined;
     this.spelling = undefined;
     this.present.clear();
@@ -146,24 +159,33 @@ export class SearchService {
     const offset = options.offset ?? 0;
     const direct = this.byIdentifier(text);
     if (direct) return direct;
+    const key = `${options.correct === false ? 'as-written' : 'corrected'}\u0000${text}`;
+    const plan = this.plans.get(key);
+    if (plan) return this.result(plan, this.run(plan, limit, offset, options), limit);
     const parsed = parseQuery(text);
-    const fix = parsed.asWritten || options.correct === false ? undefined : this.correct(parsed);
-    let ran = fix ? this.run(fix.query, limit, offset, options) : undefined;
-    if (fix && ran!.page.rows.length === 0 && offset === 0) ran = undefined;
-    const corrected = ran !== undefined;
-    const { page, stems } = ran ?? this.run(parsed, limit, offset, options);
-    const rows = page.rows.slice(0, limit);
-    const hits = rows.map((r) => ({ paper: r.paper, snippet: makeSnippet(r.paper.abstract, stems), rank: r.rank, feedDay: r.feedDay }));
-    return {
-      query: formatQuery(corrected ? fix!.query : parsed),
-      hits,
-      total: page.total,
-      approximate: page.approximate,
-      ...(corrected
-        ? { correctedQuery: formatQuery(fix!.query), corrections: fix!.corrections, original: formatQuery({ ...parsed, asWritten: true }) }
-        : {}),
-      hasMore: page.rows.length > limit,
-    };
+    const checked = parsed.asWritten || options.correct === false;
+    const fix = checked ? undefined : this.correct(parsed);
+    if (fix) {
+      const fixed = this.planOf(fix.query);
+      const page = this.run(fixed, limit, offset, options);
+      if (page.rows.length > 0 || offset > 0) {
+        return this.result(fixed, page, limit, { correctedQuery: fixed.query, corrections: fix.corrections, original: formatQuery({ ...parsed, asWritten: true }) });
+      }
+    }
+    const own = this.planOf(parsed);
+    // Only a query with no word to correct is kept: what correcting finds depends on the stored papers.
+    if (!fix && (checked || this.allKnown(parsed))) this.remember(key, own);
+    return this.result(own, this.run(own, limit, offset, options), limit);
+  }
+
+  private result(plan: Plan, page: RankedPage, limit: number, corrected?: Pick<SearchResult, 'correctedQuery' | 'corrections' | 'original'>): SearchResult {
+    const hits = page.rows.slice(0, limit).map((r) => ({ paper: r.paper, snippet: makeSnippet(r.paper.abstract, plan.stems), rank: r.rank, feedDay: r.feedDay }));
+    return { query: plan.query, hits, total: page.total, approximate: page.approximate, ...corrected, hasMore: page.rows.length > limit };
+  }
+
+  private remember(key: string, plan: Plan): void {
+    if (this.plans.size >= MAX_PLANS) this.plans.clear();
+    this.plans.set(key, plan);
   }
 
   /** A query that is an arXiv id or a paper's arXiv / Hugging Face URL finds that paper itself. */
@@ -176,19 +198,33 @@ export class SearchService {
     return { query: paper.id, hits: [hit], total: 1, approximate: false, hasMore: false };
   }
 
-  private run(parsed: ParsedQuery, limit: number, offset: number, options: SearchOptions): { page: RankedPage; stems: Set<string> } {
+  /** The query as storage runs it, with the stems its snippets mark. */
+  private planOf(parsed: ParsedQuery): Plan {
     const compiled = this.compiled(parsed);
-    const since = [parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
-    const query: CompiledQuery = { ...compiled, since, listedSince: options.listedSince };
     const stems = queryStems(compiled.groups.flatMap((g) => g.flatMap((alt) => alt.words)));
-    return { page: this.repo.rank(query, { limit: limit + 1, offset }, { now: options.now ?? this.now() }), stems };
+    return { parsed, compiled, stems, query: formatQuery(parsed) };
+  }
+
+  private run(plan: Plan, limit: number, offset: number, options: SearchOptions): RankedPage {
+    const since = [plan.parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
+    const query: CompiledQuery = { ...plan.compiled, since, listedSince: options.listedSince };
+    return this.repo.rank(query, { limit: limit + 1, offset }, { now: options.now ?? this.now() });
+  }
+
+  /** Whether every word correction would look at finds something (answers remembered until refresh). */
+  private allKnown(parsed: ParsedQuery): boolean {
+    return parsed.groups.every((g) => g.every((c) => c.words.every((w) => !isCorrectable(w) || this.known(w))));
+  }
+
+  private known(word: string): boolean {
+    return this.spellingIndex().wordDocs(word) > 0 || this.remembered(`known\u0000${word}`, () => this.repo.matchesAny(this.compiled(oneWord(word))));
   }
 
   /** Corrects the words that appear nowhere in the index (see {@link correctQuery}). */
   private correct(parsed: ParsedQuery): { query: ParsedQuery; corrections: Correction[] } | undefined {
     const index = this.spellingIndex();
     return correctQuery(parsed, {
-      known: (word) => index.wordDocs(word) > 0 || this.remembered(`known\u0000${word}`, () => this.repo.matchesAny(this.compiled(oneWord(word)))),
+      known: (word) => this.known(word),
       suggest: (word) => {
         const fromTitles = index.suggest(word);
         return fromTitles.length > 0 ? fromTitles : stemSuggestions(word, this.repo);
