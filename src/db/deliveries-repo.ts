@@ -150,7 +150,7 @@ export class DeliveriesRepo {
       `SELECT ${COLUMNS} FROM deliveries d WHERE channel_id = ? AND status = 'failed'
          AND EXISTS (SELECT 1 FROM delivered_papers p WHERE p.delivery_id = d.id)
          AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.feed_day = d.feed_day AND o.status <> 'failed')
-       ORDER BY feed_day`,
+       ORDER BY feed_day, rowid`,
     );
     this.reopenStmt = db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', updated_at = ${NOW} WHERE id = ? AND status = 'failed'`);
     this.setStatus = db.sqlite.prepare(
@@ -308,11 +308,14 @@ export class DeliveriesRepo {
   /**
    * Hands a channel's failed digests that still hold their papers (a failure that may have posted some of
    * it) back to delivery: status `sending`, so the next attempt looks for what is showing and posts only
-   * the rest. Skips a day that has an open round already. Returns the reopened rows.
+   * the rest. Skips a day that has an open round already; of two failed rounds of one day, reopens the older.
+   * Returns the reopened rows.
    */
   reopenFailed(channelId: number): OutboxDelivery[] {
     return this.db.sqlite.transaction(() => {
-      const rows = (this.reopenable.all(channelId) as DeliveryRow[]).filter((r) => this.reopenStmt.run(r.id).changes > 0);
+      // One open round per day: of two failed rounds of a day that both kept papers, the older goes out again.
+      const days = new Set<string>();
+      const rows = (this.reopenable.all(channelId) as DeliveryRow[]).filter((r) => !days.has(r.feed_day) && this.reopenStmt.run(r.id).changes > 0 && days.add(r.feed_day));
       return rows.map((r) => this.get(r.id)!);
     })();
   }
