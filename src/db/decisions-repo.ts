@@ -34,7 +34,8 @@ export interface Coverage {
   last?: Day;
 }
 
-interface DigestRow {
+/** A recorded digest's row as both dialects read it. */
+export interface DigestRow {
   id: string;
   feed_day: string;
   status: DeliveryStatus;

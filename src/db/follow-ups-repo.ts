@@ -62,6 +62,23 @@ export const MAX_ERROR_CHARS = 500;
  * retry may fix) is a candidate again; a row left `sending` by a process that stopped mid-post is given up
  * ({@link expireSending}), never posted again.
  */
+/** A posted paper as {@link FollowUpsRepo.postedPapers} reads it, from its row (both dialects select the same columns). */
+export function postedPaperFromRow(r: PostedRow): PostedPaper {
+  return {
+    channelId: r.channel_id,
+    paperId: r.paper_id,
+    deliveryId: r.delivery_id,
+    messageId: r.message_id,
+    threadId: r.thread_id,
+    target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel, kind: r.kind },
+    layout: r.layout,
+    githubRepo: r.github_repo,
+    githubStars: r.github_stars,
+    upvotes: r.upvotes,
+    done: new Set((r.events ?? '').split(',').filter((e): e is FollowUpEvent => e === 'code' || e === 'surge')),
+  };
+}
+
 export class FollowUpsRepo {
   private readonly postedStmt: Statement;
   private readonly insertStmt: Statement;
@@ -111,19 +128,7 @@ export class FollowUpsRepo {
    * event not yet in the ledger (or `pending` there): the candidates for a follow-up (the caller compares with the posted view).
    */
   postedPapers(since: Day, minUpvotes: number): PostedPaper[] {
-    return (this.postedStmt.all({ since, minUpvotes }) as PostedRow[]).map((r) => ({
-      channelId: r.channel_id,
-      paperId: r.paper_id,
-      deliveryId: r.delivery_id,
-      messageId: r.message_id,
-      threadId: r.thread_id,
-      target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel, kind: r.kind },
-      layout: r.layout,
-      githubRepo: r.github_repo,
-      githubStars: r.github_stars,
-      upvotes: r.upvotes,
-      done: new Set((r.events ?? '').split(',').filter((e): e is FollowUpEvent => e === 'code' || e === 'surge')),
-    }));
+    return (this.postedStmt.all({ since, minUpvotes }) as PostedRow[]).map(postedPaperFromRow);
   }
 
   /**

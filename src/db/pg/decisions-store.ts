@@ -1,18 +1,10 @@
 import type { Day } from '../../core/time.ts';
-import type { DeliveryStatus } from '../../core/types.ts';
-import type { Coverage, DecisionsRepo, LedgerEntry, RecordedDigest } from '../decisions-repo.ts';
+import type { Coverage, DecisionsRepo, DigestRow, LedgerEntry, RecordedDigest } from '../decisions-repo.ts';
 import type { Async } from '../stores.ts';
 import { readStoredDecisions } from '../stored-decisions.ts';
 import type { PgDb } from './client.ts';
 import { rowOf, rowsOf } from './outbox-sql.ts';
 
-interface DigestRow {
-  id: string;
-  feed_day: string;
-  status: DeliveryStatus;
-  last_error: string | null;
-  decisions: string | null;
-}
 
 /**
  * Same contract as DecisionsRepo, on PostgreSQL (reads only). `strpos` narrows a channel's rows to those

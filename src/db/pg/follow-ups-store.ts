@@ -1,6 +1,7 @@
 import type { Day } from '../../core/time.ts';
 import {
   MAX_ERROR_CHARS,
+  postedPaperFromRow,
   type FollowUp,
   type FollowUpEvent,
   type FollowUpStatus,
@@ -29,21 +30,6 @@ const POSTED = `SELECT dp.channel_id, dp.paper_id, dp.delivery_id, dp.message_id
 const FINISH = `UPDATE follow_ups SET status = $4, message_id = COALESCE($5, message_id), last_error = $6, updated_at = ${PG_NOW}
   WHERE channel_id = $1 AND paper_id = $2 AND event = $3`;
 
-function toPosted(r: PostedRow): PostedPaper {
-  return {
-    channelId: r.channel_id,
-    paperId: r.paper_id,
-    deliveryId: r.delivery_id,
-    messageId: r.message_id,
-    threadId: r.thread_id,
-    target: { platform: r.platform, workspaceId: r.workspace_id, channelId: r.target_channel, kind: r.kind },
-    layout: r.layout,
-    githubRepo: r.github_repo,
-    githubStars: r.github_stars,
-    upvotes: r.upvotes,
-    done: new Set((r.events ?? '').split(',').filter((e): e is FollowUpEvent => e === 'code' || e === 'surge')),
-  };
-}
 
 /**
  * Same contract as FollowUpsRepo, on PostgreSQL. A claim is one `INSERT ... ON CONFLICT (channel_id,
@@ -55,7 +41,7 @@ export class PgFollowUpsStore implements Async<FollowUpsRepo> {
 
   /** Ordered by channel and paper id (SQLite's has no order; callers treat it as a set). */
   async postedPapers(since: Day, minUpvotes: number): Promise<PostedPaper[]> {
-    return (await rowsOf<PostedRow>(this.db.pool, POSTED, [since, minUpvotes])).map(toPosted);
+    return (await rowsOf<PostedRow>(this.db.pool, POSTED, [since, minUpvotes])).map(postedPaperFromRow);
   }
 
   async claim(channelId: number, paperId: string, event: FollowUpEvent, detail: string | null): Promise<boolean> {
