@@ -1,4 +1,5 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { ISO_NOW } from './runner.ts';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Channel, Platform, Schedule, Subscription } from '../../core/types.ts';
 import { TopicLimitError } from '../../errors.ts';
@@ -10,7 +11,7 @@ import { channels, subscriptions } from './schema.ts';
 import { inTransaction } from './transaction.ts';
 
 /** The statement's time as the schema writes it (ISO-8601 UTC with milliseconds). */
-const touched = { updatedAt: sql`(to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))` };
+const touched = { updatedAt: sql.raw(`(${ISO_NOW})`) };
 
 const subscriptionColumns = { id: subscriptions.id, channelId: subscriptions.channelId, query: subscriptions.query, createdAt: subscriptions.createdAt };
 

@@ -17,7 +17,8 @@ import { writeStoredDecisions } from '../stored-decisions.ts';
 import { knownParts, withPart } from '../stored-message-ids.ts';
 import { readStoredView, writeStoredView } from '../stored-view.ts';
 import type { PgDb } from './client.ts';
-import { PG_NOW, isUniqueViolation, rowOf, rowsOf, type Queryable } from './outbox-sql.ts';
+import { isUniqueViolation, rowOf, rowsOf, type Queryable } from './outbox-sql.ts';
+import { ISO_NOW } from './runner.ts';
 import { inTransaction } from './transaction.ts';
 
 type AttemptState = Pick<OutboxDelivery, 'status' | 'attempts' | 'lastError'>;
@@ -30,7 +31,7 @@ const MAX_ROUND_TRIES = 5;
 
 const D_COLUMNS = COLUMNS.split(', ').map((c) => `d.${c}`).join(', ');
 const OPEN_FOR_DAY = `SELECT ${COLUMNS} FROM deliveries WHERE channel_id = $1 AND feed_day = $2 AND status <> 'failed'`;
-const SET_STATUS = `UPDATE deliveries SET status = $2, last_error = $3, updated_at = ${PG_NOW} WHERE id = $1`;
+const SET_STATUS = `UPDATE deliveries SET status = $2, last_error = $3, updated_at = ${ISO_NOW} WHERE id = $1`;
 const NO_OPEN_ROUND = `NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.feed_day = d.feed_day AND o.status <> 'failed')`;
 const HOLDS_PAPERS = 'EXISTS (SELECT 1 FROM delivered_papers p WHERE p.delivery_id = d.id)';
 
@@ -91,7 +92,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
         if (!inserted) continue;
         await this.insertPicks(tx, entry, id);
         await tx.query(
-          `UPDATE channels SET last_digest_day = GREATEST(COALESCE(last_digest_day, ''), $1), updated_at = ${PG_NOW} WHERE id = $2`,
+          `UPDATE channels SET last_digest_day = GREATEST(COALESCE(last_digest_day, ''), $1), updated_at = ${ISO_NOW} WHERE id = $2`,
           [entry.feedDay, entry.channelId],
         );
         return { delivery: this.toDelivery(inserted), created: true };
@@ -134,14 +135,14 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
     return inTransaction(this.db.pool, async (tx) => {
       const before = await rowOf<AttemptState>(tx, 'SELECT status, attempts, last_error AS "lastError" FROM deliveries WHERE id = $1 FOR UPDATE', [id]);
       if (!before) return undefined;
-      await tx.query(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${PG_NOW} WHERE id = $1`, [id]);
+      await tx.query(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${ISO_NOW} WHERE id = $1`, [id]);
       return before;
     });
   }
 
   async markSent(id: string, messageIds: string[], shown: readonly PaperMessage[] = []): Promise<void> {
     await inTransaction(this.db.pool, async (tx) => {
-      await tx.query(`UPDATE deliveries SET status = 'sent', platform_message_ids = $1, last_error = NULL, updated_at = ${PG_NOW} WHERE id = $2`, [
+      await tx.query(`UPDATE deliveries SET status = 'sent', platform_message_ids = $1, last_error = NULL, updated_at = ${ISO_NOW} WHERE id = $2`, [
         JSON.stringify(messageIds),
         id,
       ]);
@@ -156,7 +157,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
       const row = await rowOf<{ ids: string }>(tx, 'SELECT platform_message_ids AS ids FROM deliveries WHERE id = $1 FOR UPDATE', [id]);
       if (!row) return;
       const next = withPart(row.ids, part, messageId);
-      if (next !== undefined) await tx.query(`UPDATE deliveries SET platform_message_ids = $1, updated_at = ${PG_NOW} WHERE id = $2`, [next, id]);
+      if (next !== undefined) await tx.query(`UPDATE deliveries SET platform_message_ids = $1, updated_at = ${ISO_NOW} WHERE id = $2`, [next, id]);
     });
   }
 
@@ -184,14 +185,14 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
       if (!owner) return;
       await tx.query(
         `UPDATE channels SET last_digest_day = (SELECT MAX(feed_day) FROM deliveries WHERE channel_id = $1 AND status <> 'failed'),
-         updated_at = ${PG_NOW} WHERE id = $1`,
+         updated_at = ${ISO_NOW} WHERE id = $1`,
         [owner.channel_id],
       );
     });
   }
 
   async markSentUnconfirmed(id: string, reason: string): Promise<void> {
-    await this.db.pool.query(`UPDATE deliveries SET status = 'sent', last_error = $1, updated_at = ${PG_NOW} WHERE id = $2`, [reason.slice(0, MAX_ERROR_CHARS), id]);
+    await this.db.pool.query(`UPDATE deliveries SET status = 'sent', last_error = $1, updated_at = ${ISO_NOW} WHERE id = $2`, [reason.slice(0, MAX_ERROR_CHARS), id]);
   }
 
   /**
@@ -211,7 +212,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
     for (const { id } of candidates) {
       const row = await rowOf<DeliveryRow>(
         this.db.pool,
-        `UPDATE deliveries d SET status = 'sending', updated_at = ${PG_NOW} WHERE id = $1 AND status = 'failed' AND ${HOLDS_PAPERS} AND ${NO_OPEN_ROUND}
+        `UPDATE deliveries d SET status = 'sending', updated_at = ${ISO_NOW} WHERE id = $1 AND status = 'failed' AND ${HOLDS_PAPERS} AND ${NO_OPEN_ROUND}
          RETURNING ${COLUMNS}`,
         [id],
       ).catch((error: unknown) => (isUniqueViolation(error) ? undefined : Promise.reject(error)));
@@ -225,7 +226,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
   }
 
   async recordError(id: string, reason: string): Promise<void> {
-    await this.db.pool.query(`UPDATE deliveries SET last_error = $1, updated_at = ${PG_NOW} WHERE id = $2`, [reason.slice(0, MAX_ERROR_CHARS), id]);
+    await this.db.pool.query(`UPDATE deliveries SET last_error = $1, updated_at = ${ISO_NOW} WHERE id = $2`, [reason.slice(0, MAX_ERROR_CHARS), id]);
   }
 
   async unfinished(options: { idleMs?: number; limit?: number } = {}): Promise<OutboxDelivery[]> {

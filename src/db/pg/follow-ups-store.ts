@@ -11,7 +11,8 @@ import {
 } from '../follow-ups-repo.ts';
 import type { Async } from '../stores.ts';
 import type { PgDb } from './client.ts';
-import { PG_NOW, changesOf, rowOf, rowsOf } from './outbox-sql.ts';
+import { changesOf, rowOf, rowsOf } from './outbox-sql.ts';
+import { ISO_NOW } from './runner.ts';
 
 const NOT_SAID = (event: FollowUpEvent) =>
   `NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = '${event}' AND f.status <> 'pending')`;
@@ -27,7 +28,7 @@ const POSTED = `SELECT dp.channel_id, dp.paper_id, dp.delivery_id, dp.message_id
     AND ((p.github_repo IS NOT NULL AND ${NOT_SAID('code')}) OR (p.upvotes >= $2 AND ${NOT_SAID('surge')}))
   ORDER BY dp.channel_id, dp.paper_id COLLATE "C"`;
 
-const FINISH = `UPDATE follow_ups SET status = $4, message_id = COALESCE($5, message_id), last_error = $6, updated_at = ${PG_NOW}
+const FINISH = `UPDATE follow_ups SET status = $4, message_id = COALESCE($5, message_id), last_error = $6, updated_at = ${ISO_NOW}
   WHERE channel_id = $1 AND paper_id = $2 AND event = $3`;
 
 
@@ -49,7 +50,7 @@ export class PgFollowUpsStore implements Async<FollowUpsRepo> {
       this.db.pool,
       `INSERT INTO follow_ups (channel_id, paper_id, event, detail, status, attempts) VALUES ($1, $2, $3, $4, 'sending', 1)
        ON CONFLICT (channel_id, paper_id, event) DO UPDATE
-         SET status = 'sending', attempts = follow_ups.attempts + 1, detail = EXCLUDED.detail, updated_at = ${PG_NOW}
+         SET status = 'sending', attempts = follow_ups.attempts + 1, detail = EXCLUDED.detail, updated_at = ${ISO_NOW}
          WHERE follow_ups.status = 'pending'
        RETURNING 1`,
       [channelId, paperId, event, detail],
@@ -78,7 +79,7 @@ export class PgFollowUpsStore implements Async<FollowUpsRepo> {
     const reason = 'unconfirmed: the process stopped while posting this follow-up; it is not posted again';
     return changesOf(
       this.db.pool,
-      `UPDATE follow_ups SET status = 'failed', last_error = $1, updated_at = ${PG_NOW} WHERE status = 'sending' AND updated_at <= $2`,
+      `UPDATE follow_ups SET status = 'failed', last_error = $1, updated_at = ${ISO_NOW} WHERE status = 'sending' AND updated_at <= $2`,
       [reason, new Date(now - idleMs).toISOString()],
     );
   }

@@ -3,9 +3,6 @@ import type pg from 'pg';
 /** What runs a query: the pool (one statement, its own transaction) or a connection inside {@link inTransaction}. */
 export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-/** The statement's start as ISO-8601 text with milliseconds, as the schema's defaults and SQLite's `'now'` write it. */
-export const PG_NOW = `to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
 /** SQLSTATE of a unique violation. */
 export const UNIQUE_VIOLATION = '23505';
 
