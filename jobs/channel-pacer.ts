@@ -2,27 +2,18 @@ import type { Redis } from 'ioredis';
 import type { ChannelTarget } from '../src/core/ports.ts';
 
 /**
- * Reserves the next free posting slot of a channel: slot = max(now, next free); next free = slot + interval.
+ * Reserves the next free posting slot of a channel: slot = max(now, next free); next free = slot + span
+ * (one interval per post of the job).
  * Atomic in Redis, so every worker process shares one schedule per channel.
  */
 const RESERVE = `
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
 local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
+local span = tonumber(ARGV[2])
 local slot = now
 if nextFree > now then slot = nextFree end
-redis.call('SET', KEYS[1], slot + interval, 'PX', slot + interval - now + 60000)
+redis.call('SET', KEYS[1], slot + span, 'PX', slot + span - now + 60000)
 return slot
-`;
-
-/** Pushes a channel's next free slot `ms` further (from now when it lies in the past). */
-const EXTEND = `
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
-local now = tonumber(ARGV[1])
-local ms = tonumber(ARGV[2])
-if nextFree < now then nextFree = now end
-redis.call('SET', KEYS[1], nextFree + ms, 'PX', nextFree + ms - now + 60000)
-return nextFree + ms
 `;
 
 /**
@@ -55,26 +46,16 @@ export class ChannelPacer {
   }
 
   /**
-   * Keeps `ms` more of the channel's schedule for the job that holds the current slot (a delivery of several
-   * messages: a thread's header and replies), so the next job's slot comes after them. Returns the next free slot.
+   * Reserves the channel's next slot (epoch ms, never before `now`) and keeps the `spanMs` after it for the
+   * job's posts (one interval per post: a thread's header and replies), so the next job's slot follows them.
    */
-  async extend(target: ChannelTarget, ms: number, now = Date.now()): Promise<number> {
-    return this.extendKey(this.key(target), ms, now);
+  async reserve(target: ChannelTarget, spanMs: number, now = Date.now()): Promise<number> {
+    return this.reserveKey(this.key(target), spanMs, now);
   }
 
-  /** Reserves the channel's next slot (epoch ms, never before `now`). */
-  async reserve(target: ChannelTarget, intervalMs: number, now = Date.now()): Promise<number> {
-    return this.reserveKey(this.key(target), intervalMs, now);
-  }
-
-  /** Reserves the workspace's next slot: one post per `intervalMs` across all its channels. */
-  async reserveWorkspace(target: ChannelTarget, intervalMs: number, now = Date.now()): Promise<number> {
-    return this.reserveKey(this.workspaceKey(target), intervalMs, now);
-  }
-
-  /** Holds the workspace's schedule `ms` further (its further posts, or a 429's Retry-After). Returns the next free slot. */
-  async extendWorkspace(target: ChannelTarget, ms: number, now = Date.now()): Promise<number> {
-    return this.extendKey(this.workspaceKey(target), ms, now);
+  /** Reserves the workspace's next slot and the `spanMs` after it, across all its channels. */
+  async reserveWorkspace(target: ChannelTarget, spanMs: number, now = Date.now()): Promise<number> {
+    return this.reserveKey(this.workspaceKey(target), spanMs, now);
   }
 
   /** Holds every post to the target's workspace back for `ms` (a 429 there: Slack limits per workspace). */
@@ -89,11 +70,7 @@ export class ChannelPacer {
     return Number((await this.redis.get(`${this.workspaceKey(target)}:hold`)) ?? 0);
   }
 
-  private async reserveKey(key: string, intervalMs: number, now: number): Promise<number> {
-    return Number(await this.redis.eval(RESERVE, 1, key, String(now), String(intervalMs)));
-  }
-
-  private async extendKey(key: string, ms: number, now: number): Promise<number> {
-    return Number(await this.redis.eval(EXTEND, 1, key, String(now), String(ms)));
+  private async reserveKey(key: string, spanMs: number, now: number): Promise<number> {
+    return Number(await this.redis.eval(RESERVE, 1, key, String(now), String(spanMs)));
   }
 }

@@ -38,13 +38,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const opened = await deliverer.open(job.data.deliveryId);
     if ('done' in opened) return opened.done;
     const { delivery, target } = opened;
-    await pace(deps, job, target, token);
+    // A thread's replies are spaced by the adapter: the job reserves the slots of all its posts at once.
+    await pace(deps, job, target, deliverer.plannedPosts(delivery), token);
     const interval = deps.pacing.perChannelIntervalMs;
-    const planned = deliverer.plannedPosts(delivery);
-    // A thread's replies are spaced by the adapter; the channel's later slots are kept for them meanwhile.
-    if (interval > 0 && planned > 1) await deps.pacer.extend(target, (planned - 1) * interval);
     const perWorkspace = workspaceInterval(deps.pacing);
-    if (perWorkspace > 0 && planned > 1) await deps.pacer.extendWorkspace(target, (planned - 1) * perWorkspace);
     const attempts = job.opts.attempts ?? 1;
     const onPosted = interval > 0 ? () => void deps.pacer.markPostEnd(target).catch(() => {}) : undefined;
     try {
@@ -75,11 +72,14 @@ async function park(job: Job<DeliverJobData>, until: number, token?: string): Pr
   throw new DelayedError();
 }
 
-/** The next slot for a post: the channel's and, under a per-workspace limit, the workspace's, whichever is later. */
-async function reserveSlot(deps: DeliverDeps, target: ChannelTarget, interval: number, perWorkspace: number): Promise<number> {
+/**
+ * The first slot of a job's `posts` posts: the channel's and, under a per-workspace limit, the workspace's,
+ * whichever is later. All of them are reserved in one step, so no other job's slot falls between them.
+ */
+async function reserveSlot(deps: DeliverDeps, target: ChannelTarget, interval: number, perWorkspace: number, posts: number): Promise<number> {
   const [channelSlot, workspaceSlot] = await Promise.all([
-    interval > 0 ? deps.pacer.reserve(target, interval) : 0,
-    perWorkspace > 0 ? deps.pacer.reserveWorkspace(target, perWorkspace) : 0,
+    interval > 0 ? deps.pacer.reserve(target, interval * posts) : 0,
+    perWorkspace > 0 ? deps.pacer.reserveWorkspace(target, perWorkspace * posts) : 0,
   ]);
   return Math.max(channelSlot, workspaceSlot);
 }
@@ -88,12 +88,12 @@ async function reserveSlot(deps: DeliverDeps, target: ChannelTarget, interval: n
  * Waits for the channel's next posting slot (see {@link ChannelPacer}), and its workspace's under a per-workspace
  * limit (past any 429 hold there); throws DelayedError when the job was parked.
  */
-async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, token?: string): Promise<void> {
+async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, posts: number, token?: string): Promise<void> {
   const interval = deps.pacing.perChannelIntervalMs;
   const perWorkspace = workspaceInterval(deps.pacing);
   if (interval <= 0 && perWorkspace <= 0) return;
   const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
-  const slot = held ?? (await reserveSlot(deps, target, interval, perWorkspace));
+  const slot = held ?? (await reserveSlot(deps, target, interval, perWorkspace, Math.max(1, posts)));
   const hold = perWorkspace > 0 ? await deps.pacer.workspaceHeldUntil(target) : 0;
   const start = Math.max(slot, hold);
   const wait = start - Date.now();
