@@ -142,3 +142,11 @@ function catchUpIndex(papers: PapersRepo, logger: Logger): void {
     logger.warn({ err: describeError(error) }, 'could not catch up the search index at start; the next ingest will');
   }
 }
+
+/**
+ * Opens the configured database, of either dialect, and builds the context on it: what every process
+ * (`npm start`, `papers worker`, the CLI) calls.
+ */
+export async function openContext(config: Config, logger: Logger, options: { clock?: Clock; freshness?: FreshnessOptions; metrics?: Metrics } = {}): Promise<AppContext> {
+  return createContext(config, logger, options);
+}

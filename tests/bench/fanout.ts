@@ -30,7 +30,7 @@ import { closeServer, listenLocal } from '../helpers/net.ts';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A Slack Web API stand-in that counts posts per delivery id and can enforce a per-channel gap. */
-class BenchSlack {
+export class BenchSlack {
   readonly perDelivery = new Map<string, number>();
   accepted = 0;
   rateLimited = 0;
@@ -86,7 +86,7 @@ class BenchSlack {
   }
 }
 
-function toPaper(p: SyntheticPaper): Paper {
+export function toPaper(p: SyntheticPaper): Paper {
   return makePaper({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, upvotes: p.upvotes, publishedAt: null });
 }
 
@@ -137,7 +137,7 @@ function slackChat(ctx: AppContext, apiUrl: string): ChatPlatform {
   return createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-bench', signingSecret: 'bench', apiUrl, adminsOnly: false }).chat;
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
@@ -316,7 +316,7 @@ async function pacing(channels: number, digestsPerChannel: number): Promise<NonN
   }
 }
 
-function round(n: number, digits: number): number {
+export function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
 }

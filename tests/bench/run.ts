@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   }
   if (wanted('taste')) await (await import('./taste.ts')).main();
   if (wanted('dashboard')) await (await import('./dashboard.ts')).main();
+  if (wanted('fanout-processes')) await (await import('./fanout-processes.ts')).main();
   if (wanted('fanout')) {
     const fanout = './fanout.ts';
     const module = (await import(fanout).catch(() => undefined)) as { main?: () => Promise<void> } | undefined;

@@ -1,0 +1,157 @@
+/**
+ * Fan-out across worker processes (`npm run bench fanout-processes`): one feed day to BENCH_CHANNELS channels
+ * (default 10,000), delivered by one and then by two worker processes (tests/bench/fanout-worker.ts: the
+ * context, jobs and Slack chat of `papers worker`) sharing one database and one Redis, on PostgreSQL and on
+ * SQLite, to a local fake Slack with no limits. Target (issue 12): two processes at least 1.6x one on
+ * PostgreSQL; 0 duplicates and 0 lost in every run.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { feedDayAt } from '../../src/core/time.ts';
+import { openDigestTrigger } from '../../jobs/index.ts';
+import { openDb } from '../../src/db/client.ts';
+import { databaseFiles } from '../../src/db/fts-index.ts';
+import { openPg } from '../../src/db/pg/client.ts';
+import { createPgStores } from '../../src/db/pg/pg-stores.ts';
+import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { createEmptyTestPg } from '../helpers/pg-database.ts';
+import { dropPrefix } from '../helpers/redis.ts';
+import { syntheticCorpus } from './corpus.ts';
+import { BenchSlack, round, toPaper, until } from './fanout.ts';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+type Dialect = 'postgres' | 'sqlite';
+
+interface RoundResult {
+  workers: number;
+  seconds: number;
+  perSecond: number;
+  duplicates: number;
+  lost: number;
+}
+
+/** A database of `dialect` with one feed day of papers and `channels` Slack channels; `sent()` counts sent marks. */
+async function seeded(dialect: Dialect, channels: number): Promise<{ url: string; ids: number[]; sent(): Promise<number>; drop(): Promise<void> }> {
+  const corpus = syntheticCorpus(100, 7).papers.map(toPaper);
+  const listings = corpus.map((p, rank) => ({ paperId: p.id, feedDay: feedDayAt(new Date()), rank, upvotes: p.upvotes }));
+  if (dialect === 'postgres') {
+    const empty = await createEmptyTestPg('bench-fanout');
+    const db = await openPg(empty.url, { migrate: true });
+    await createPgStores(db).papers.upsertPage(corpus, listings);
+    const { rows } = await db.pool.query<{ id: number }>(
+      `INSERT INTO channels (platform, workspace_id, channel_id, time_zone) SELECT 'slack', 'TBENCH', 'C' || lpad(g::text, 7, '0'), 'UTC' FROM generate_series(1, $1) g RETURNING id`,
+      [channels],
+    );
+    return {
+      url: empty.url,
+      ids: rows.map((r) => r.id),
+      sent: async () => Number((await db.pool.query<{ n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'sent'`)).rows[0]!.n),
+      drop: async () => {
+        await db.close();
+        await empty.drop();
+      },
+    };
+  }
+  const path = join(tmpdir(), `papers-bench-processes-${process.pid}-${randomUUID().slice(0, 8)}.db`);
+  const db = openDb(path, { migrate: true });
+  new PapersRepo(db).upsertPage(corpus, listings);
+  const insert = db.sqlite.prepare("INSERT INTO channels (platform, workspace_id, channel_id, time_zone) VALUES ('slack', 'TBENCH', ?, 'UTC') RETURNING id");
+  const ids = db.sqlite.transaction(() => Array.from({ length: channels }, (_, i) => (insert.get(`C${String(i + 1).padStart(7, '0')}`) as { id: number }).id))();
+  return {
+    url: `file:${path}`,
+    ids,
+    sent: async () => (db.sqlite.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'sent'").get() as { n: number }).n,
+    drop: async () => {
+      db.close();
+      for (const file of databaseFiles(path)) rmSync(file, { force: true });
+    },
+  };
+}
+
+function startWorker(env: Record<string, string>, children: ChildProcess[]): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/fanout-worker.ts'], { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`bench worker exited early (${code})`)));
+  });
+}
+
+async function stopAll(children: ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map((child) =>
+      child.exitCode !== null || child.signalCode !== null
+        ? undefined
+        : new Promise((resolve) => {
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+          }),
+    ),
+  );
+}
+
+async function fanoutRound(dialect: Dialect, workers: number, channels: number): Promise<RoundResult> {
+  const database = await seeded(dialect, channels);
+  const fake = await new BenchSlack().start();
+  const prefix = `bench-procs-${randomUUID().slice(0, 8)}`;
+  const children: ChildProcess[] = [];
+  const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' };
+  try {
+    await Promise.all(Array.from({ length: workers }, () => startWorker(env, children)));
+    const t0 = performance.now();
+    await openDigestTrigger(REDIS_URL, prefix).enqueueDigests(database.ids);
+    await until(() => fake.accepted >= channels, 900_000, 'every delivery');
+    await until(async () => (await database.sent()) >= channels, 120_000, 'every sent mark');
+    const seconds = (performance.now() - t0) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 500)); // any late duplicate would land here
+    return {
+      workers,
+      seconds: round(seconds, 2),
+      perSecond: Math.round(channels / seconds),
+      duplicates: [...fake.perDelivery.values()].reduce((n, c) => n + c - 1, 0),
+      lost: channels - fake.perDelivery.size,
+    };
+  } finally {
+    await stopAll(children);
+    await fake.stop();
+    await dropPrefix(prefix);
+    await database.drop();
+  }
+}
+
+export interface ProcessesReport {
+  channels: number;
+  rounds: Record<Dialect, { one: RoundResult; two: RoundResult; ratio: number }>;
+}
+
+export async function run(): Promise<ProcessesReport> {
+  const channels = Number(process.env.BENCH_CHANNELS ?? 10_000);
+  const dialects = (process.env.BENCH_DIALECTS ?? 'postgres,sqlite').split(',') as Dialect[];
+  const rounds = {} as ProcessesReport['rounds'];
+  for (const dialect of dialects) {
+    const one = await fanoutRound(dialect, 1, channels);
+    const two = await fanoutRound(dialect, 2, channels);
+    rounds[dialect] = { one, two, ratio: round(two.perSecond / one.perSecond, 2) };
+  }
+  return { channels, rounds };
+}
+
+export async function main(): Promise<void> {
+  console.log(`\n== fan-out across worker processes (${cpus().length} cores, Node ${process.versions.node}, Redis ${REDIS_URL}) ==`);
+  const r = await run();
+  for (const [dialect, { one, two, ratio }] of Object.entries(r.rounds)) {
+    const line = (x: RoundResult) => `${x.workers} worker${x.workers === 1 ? '' : 's'} ${x.seconds} s (${x.perSecond.toLocaleString('en')}/s, duplicates ${x.duplicates}, lost ${x.lost})`;
+    console.log(`${dialect}: ${r.channels.toLocaleString('en')} channels, ${line(one)}; ${line(two)}; two/one = ${ratio}x${dialect === 'postgres' ? ' (target 1.6x)' : ''}`);
+  }
+}
+
+if (process.argv[1]?.endsWith('fanout-processes.ts')) await main();
