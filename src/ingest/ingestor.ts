@@ -56,8 +56,9 @@ const FOUND_RANK = 100_000;
 const FALLBACK_DAYS = 7;
 
 /**
- * Ingests Daily Papers into the database: one transaction per page, idempotent (re-ingesting updates
- * upvotes, stars and summaries and never duplicates), malformed items skipped and logged.
+ * Ingests Daily Papers into the database through the papers store of either dialect: one transaction per
+ * page, idempotent (re-ingesting updates upvotes, stars and summaries and never duplicates), malformed items
+ * skipped and logged, NUL characters removed from upstream text before it is stored (upstream-text.ts).
  */
 export class Ingestor {
   constructor(private readonly deps: IngestorDeps) {}
@@ -152,8 +153,8 @@ export class Ingestor {
    * search find them. Papers already stored stay as the daily ingest keeps them. Returns the ids added.
    */
   async storeFound(found: FoundPaper[]): Promise<string[]> {
-    const stored = await Promise.all(found.map((f) => this.deps.papers.get(f.paper.id)));
-    const fresh = found.filter((_, i) => stored[i] === undefined);
+    const stored = await this.deps.papers.textsOf(found.map((f) => f.paper.id));
+    const fresh = found.filter((f) => !stored.has(f.paper.id));
     if (fresh.length === 0) return [];
     const listings = fresh.flatMap((f, i) => (f.feedDay ? [{ paperId: f.paper.id, feedDay: f.feedDay, rank: FOUND_RANK + i, upvotes: f.paper.upvotes }] : []));
     await this.storePage({ papers: fresh.map((f) => f.paper), listings, skipped: [] });
