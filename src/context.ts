@@ -15,6 +15,7 @@ import { DecisionsRepo } from './db/decisions-repo.ts';
 import { InstallationsRepo } from './db/installations-repo.ts';
 import { createTokenCipher, encryptionKey } from './core/token-cipher.ts';
 import { PapersRepo } from './db/papers-repo.ts';
+import { DashboardQueries, type DashboardStore } from './db/dashboard-queries.ts';
 import { SearchRepo } from './db/search-repo.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
@@ -37,6 +38,8 @@ export interface AppContext {
    * paths (planner, search, ingest) and for tests that arrange data.
    */
   stores: Stores;
+  /** The web dashboard's bounded read-only queries (pages, per-day counts), on the same database. */
+  dashboard: DashboardStore;
   papers: PapersRepo;
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
@@ -102,6 +105,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     clock: options.clock ?? systemClock,
     db,
     stores: storesOf({ ...repos, reactions: new ReactionsRepo(db, processedEvents, saved, votes) }),
+    dashboard: promised(new DashboardQueries(db)),
     ...repos,
     searchRepo,
     search,

@@ -151,7 +151,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
   for (const adapter of adapters) await adapter.start();
   await jobs.startSchedulers();
   await jobs.startWorkers({ platforms: platformsOf(adapters), ingest: await ingestRunner(ctx) });
-  const firstRun = startFirstRun(ctx, { backfillDays: config.backfillDays });
+  const firstRun = await startFirstRun(ctx, { backfillDays: config.backfillDays });
   logger.info({ port: http.port, platforms: adapters.map((a) => a.name), prefix: config.redis.prefix }, 'papers bot running');
   return {
     logger,

@@ -5,7 +5,7 @@ import type { Clock } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, isDay, type Day } from '../core/time.ts';
 import type { Channel, Delivery, Paper } from '../core/types.ts';
 import { describeSchedule, describeSettings } from '../commands/channel-state.ts';
-import { DashboardQueries, type ChannelFilter, type DayDeliveries, type DayStats, type PaperPosting } from '../db/dashboard-queries.ts';
+import type { ChannelFilter, DayDeliveries, DayStats, PaperPosting } from '../db/dashboard-queries.ts';
 import { UsageError } from '../errors.ts';
 import type { SearchResult } from '../search/search-service.ts';
 import type { PapersApp } from './papers-app.ts';
@@ -94,20 +94,20 @@ export interface ChannelEdit {
 export interface DashboardApp {
   readonly clock: Clock;
   /** The papers of feed day `day` (default: the latest ingested one), one page. */
-  feedDay(day: Day | undefined, page: PageRequest): FeedDayPage;
+  feedDay(day: Day | undefined, page: PageRequest): Promise<FeedDayPage>;
   /** The same search as `/papers search`: syntax, correction ("showing results for"), paging. */
-  search(query: string, page: PageRequest): DashboardSearch;
+  search(query: string, page: PageRequest): Promise<DashboardSearch>;
   paper(id: string): Promise<PaperDetail | undefined>;
   /** One page of the enrolled channels (all, failing or paused), oldest first, and how many there are. */
   channels(page: PageRequest, filter?: ChannelFilter): Promise<{ channels: ChannelSummary[]; total: number }>;
   channel(id: number): Promise<ChannelDetail | undefined>;
   /** Papers and upvotes per feed day over the last 30 days. */
-  paperCharts(): PaperChartData;
+  paperCharts(): Promise<PaperChartData>;
   /**
    * Deliveries per feed day by status over the last 30 days. Counting them reads every delivery of those
    * days (no index leads with the feed day), so the count is kept for a minute.
    */
-  deliveryCharts(): DeliveryChartData;
+  deliveryCharts(): Promise<DeliveryChartData>;
   /** Runs the chat command for this change in the channel (as a manager): its reply, errors included. */
   edit(channelId: number, edit: ChannelEdit): Promise<CommandReply>;
 }
@@ -153,10 +153,10 @@ export function ledgerOutcome(delivery: Delivery, papersHeld: number, laterRound
 
 /** Builds the dashboard's application on a context (the composition root's). */
 export function createDashboardApp({ ctx, papers }: DashboardAppDeps): DashboardApp {
-  const queries = new DashboardQueries(ctx.db);
-  const latestDay = () => ctx.papers.latestFeedDay(feedDayAt(ctx.clock.now()));
-  const chartDays = () => {
-    const to = latestDay() ?? feedDayAt(ctx.clock.now());
+  const queries = ctx.dashboard;
+  const latestDay = () => ctx.stores.papers.latestFeedDay(feedDayAt(ctx.clock.now()));
+  const chartDays = async () => {
+    const to = (await latestDay()) ?? feedDayAt(ctx.clock.now());
     return daysBetween(addDays(to, -(CHART_DAYS - 1)), to);
   };
   // Thousands of channels share a handful of schedules; describing one resolves its zone's canonical name.
@@ -169,10 +169,9 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
     return text;
   };
   let deliveryChart: { key: string; at: number; data: DeliveryChartData } | undefined;
-  const summaries = (list: Channel[]): ChannelSummary[] => {
+  const summaries = async (list: Channel[]): Promise<ChannelSummary[]> => {
     const ids = list.map((c) => c.id);
-    const topics = queries.topicsFor(ids);
-    const recent = queries.recentDeliveriesFor(ids, RECENT_PER_CHANNEL);
+    const [topics, recent] = await Promise.all([queries.topicsFor(ids), queries.recentDeliveriesFor(ids, RECENT_PER_CHANNEL)]);
     return list.map((channel) => ({ channel, schedule: scheduleText(channel.schedule), topics: topics.get(channel.id) ?? [], recent: recent.get(channel.id) ?? [] }));
   };
   const command = (channel: Channel, name: string, text: string, canManage: boolean) =>
@@ -180,17 +179,17 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
 
   return {
     clock: ctx.clock,
-    feedDay(day, page) {
-      const latest = latestDay();
+    async feedDay(day, page) {
+      const latest = await latestDay();
       if (!latest) return { kind: 'nothing-ingested' };
       const chosen = day && isDay(day) ? day : latest;
-      const { papers: listed, total } = queries.feedDayPage(chosen, page);
+      const [{ papers: listed, total }, recentDays] = await Promise.all([queries.feedDayPage(chosen, page), ctx.stores.papers.feedDays({ limit: CHART_DAYS })]);
       const notADay = day && chosen !== day ? { notADay: day } : {};
-      return { kind: 'day', day: chosen, papers: listed, total, recentDays: ctx.papers.feedDays({ limit: CHART_DAYS }), latestDay: latest, ...notADay };
+      return { kind: 'day', day: chosen, papers: listed, total, recentDays, latestDay: latest, ...notADay };
     },
-    search(query, page) {
+    async search(query, page) {
       try {
-        return { kind: 'results', result: ctx.search.search(query, page) };
+        return { kind: 'results', result: await ctx.search.search(query, page) };
       } catch (error) {
         if (error instanceof UsageError) return { kind: 'error', message: error.message, ...(error.usage ? { usage: error.usage } : {}) };
         throw error;
@@ -198,20 +197,21 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
     },
     async paper(id) {
       const paper = await ctx.stores.papers.get(id);
-      return paper && { paper, feedDay: ctx.searchRepo.feedDayOf(id), postings: queries.postingsOf(id) };
+      if (!paper) return undefined;
+      const [feedDay, postings] = await Promise.all([ctx.stores.papers.feedDayOf(id), queries.postingsOf(id)]);
+      return { paper, feedDay, postings };
     },
     async channels(page, filter = 'all') {
-      const found = await Promise.all(queries.channelIdPage(page, filter).map((id) => ctx.stores.channels.get(id)));
-      const list = found.filter((c): c is Channel => c !== undefined);
-      return { channels: summaries(list), total: queries.channelTotal(filter) };
+      const [ids, total] = await Promise.all([queries.channelIdPage(page, filter), queries.channelTotal(filter)]);
+      const found = await Promise.all(ids.map((id) => ctx.stores.channels.get(id)));
+      return { channels: await summaries(found.filter((c): c is Channel => c !== undefined)), total };
     },
     async channel(id) {
       const channel = await ctx.stores.channels.get(id);
       // A person's alerts row is theirs, not a channel to manage: it has no page.
       if (!channel || channel.kind !== 'channel') return undefined;
-      const [summary] = summaries([channel]);
-      const rows = await ctx.stores.deliveries.forChannel(id, LEDGER_ENTRIES);
-      const held = queries.papersHeldBy(rows.map((r) => r.id));
+      const [[summary], rows] = await Promise.all([summaries([channel]), ctx.stores.deliveries.forChannel(id, LEDGER_ENTRIES)]);
+      const held = await queries.papersHeldBy(rows.map((r) => r.id));
       const ledger = rows.map((row) => {
         const later = rows.find((r) => r.feedDay === row.feedDay && r.createdAt > row.createdAt && r.id !== row.id);
         const { view: _view, viewError: _error, ...delivery } = row;
@@ -219,16 +219,16 @@ export function createDashboardApp({ ctx, papers }: DashboardAppDeps): Dashboard
       });
       return { ...summary!, settings: describeSettings(channel), preview: await command(channel, 'today', '', false), ledger };
     },
-    paperCharts() {
-      const days = chartDays();
-      const stats = new Map(queries.dayStatsBetween(days[0]!, days.at(-1)!).map((d) => [d.day, d]));
+    async paperCharts() {
+      const days = await chartDays();
+      const stats = new Map((await queries.dayStatsBetween(days[0]!, days.at(-1)!)).map((d) => [d.day, d]));
       return { days: days.map((day) => stats.get(day) ?? { day, papers: 0, upvotes: 0 }) };
     },
-    deliveryCharts() {
-      const days = chartDays();
+    async deliveryCharts() {
+      const days = await chartDays();
       const key = `${days[0]}|${days.at(-1)}`;
       if (deliveryChart?.key === key && Date.now() - deliveryChart.at < DELIVERY_CHART_TTL_MS) return deliveryChart.data;
-      const counted = new Map(queries.deliveriesPerDay(days[0]!, days.at(-1)!).map((d) => [d.day, d]));
+      const counted = new Map((await queries.deliveriesPerDay(days[0]!, days.at(-1)!)).map((d) => [d.day, d]));
       const data = {
         deliveries: days.map((day) => counted.get(day) ?? { day, counts: { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 } }),
         asOf: new Date(),

@@ -13,13 +13,13 @@ export interface FirstRun {
 /**
  * A bot started on a database with nothing ingested shows papers at once instead of waiting for the next
  * scheduled ingest: in the background it ingests the feed's today, then the `backfillDays` days before it
- * (oldest first, days already complete skipped), logging its progress. Returns undefined when the database
- * already has papers (or `backfillDays` is negative: never).
+ * (oldest first, days already complete skipped), logging its progress. Answers undefined when the database
+ * already has papers (or `backfillDays` is negative: never), once the papers store has said so.
  */
-export function startFirstRun(ctx: AppContext, options: { backfillDays: number }): FirstRun | undefined {
+export async function startFirstRun(ctx: AppContext, options: { backfillDays: number }): Promise<FirstRun | undefined> {
   const { logger } = ctx;
   const today = feedDayAt(ctx.clock.now());
-  if (options.backfillDays < 0 || ctx.papers.latestFeedDay() !== undefined) return undefined;
+  if (options.backfillDays < 0 || (await ctx.stores.papers.latestFeedDay()) !== undefined) return undefined;
   const abort = new AbortController();
   const log = logger.child({ component: 'first-run' });
   const run = async () => {

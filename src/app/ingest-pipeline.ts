@@ -25,7 +25,8 @@ export function createWiderSearch(ctx: AppContext): WiderSearch {
 
 /**
  * Wires an Ingestor from configuration: the Hugging Face client, arXiv enrichment when enabled, cache refresh,
- * and indexing on a second thread when given one (backfills).
+ * and indexing on a second thread when given one (backfills on a SQLite file). Papers go through the async
+ * stores; acronyms through the search storage.
  */
 export function createIngestor(ctx: AppContext, options: { indexer?: Indexer } = {}): Ingestor {
   const { config, logger } = ctx;
@@ -34,9 +35,9 @@ export function createIngestor(ctx: AppContext, options: { indexer?: Indexer } =
     arxiv: config.arxiv.enrich
       ? new ArxivClient({ apiUrl: config.arxiv.apiUrl, minIntervalMs: config.arxiv.minIntervalMs, timeoutMs: config.hf.timeoutMs, logger })
       : undefined,
-    papers: ctx.papers,
+    papers: ctx.stores.papers,
     indexer: options.indexer,
-    searchRepo: ctx.searchRepo,
+    acronyms: { recordAcronyms: async (definitions) => ctx.searchRepo.recordAcronyms(definitions) },
     logger,
     onChange: () => void ctx.freshness.changed(),
     metrics: ctx.metrics,

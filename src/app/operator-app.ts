@@ -64,10 +64,10 @@ export interface OperatorApp {
   similar(id: string, limit: number): SimilarResult | undefined;
   channels(): Promise<ChannelOverview[]>;
   /** Validates the topics (a `UsageError` names a bad one) and plans on the day. */
-  previewDigest(options: DigestPreviewOptions): DigestPreview;
+  previewDigest(options: DigestPreviewOptions): Promise<DigestPreview>;
   /** Starts the digests of every enrolled channel, or of channel `channelId`, on the schedules' path. */
   runDigestsNow(channelId?: number): Promise<RunNowResult>;
-  /** An ingest pipeline; `backfill` indexes on a second thread while a long range is written. */
+  /** An ingest pipeline; `backfill` on a SQLite file indexes on a second thread while a long range is written. */
   ingest(options?: { backfill?: boolean }): Promise<IngestRun>;
   close(): void;
 }
@@ -96,10 +96,10 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
       const [topics, latest, all] = await Promise.all([channels.topicQueriesByChannel(), deliveries.latestByChannel(), channels.list()]);
       return all.map((channel) => ({ channel, topics: topics.get(channel.id) ?? [], lastDelivery: latest.get(channel.id) ?? null }));
     },
-    previewDigest(options) {
+    async previewDigest(options) {
       for (const topic of options.topics) ctx.search.compile(topic);
       const now = ctx.clock.now();
-      const day = options.date ?? ctx.papers.latestFeedDay(feedDayAt(now));
+      const day = options.date ?? (await ctx.stores.papers.latestFeedDay(feedDayAt(now)));
       if (!day) return { kind: 'nothing-ingested' };
       const place = unenrolledChannel({ platform: 'cli', workspaceId: 'cli', channelId: 'cli' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: ctx.config.defaults.timeZone }, now, {
         topN: options.top,
@@ -118,7 +118,8 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
     },
     async ingest(options = {}) {
       const { createIngestor } = await import('./ingest-pipeline.ts');
-      if (!options.backfill || ctx.db.path === ':memory:') return { ingestor: createIngestor(ctx), close: async () => {} };
+      // The indexing thread writes SQLite's FTS5 index beside the file; PostgreSQL's search vector needs none.
+      if (!options.backfill || ctx.config.database.dialect !== 'sqlite' || ctx.db.path === ':memory:') return { ingestor: createIngestor(ctx), close: async () => {} };
       const { BackgroundIndexer } = await import('../db/background-indexer.ts');
       const indexer = new BackgroundIndexer(ctx.db.path);
       return { ingestor: createIngestor(ctx, { indexer }), close: () => indexer.close() };

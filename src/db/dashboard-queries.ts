@@ -3,6 +3,7 @@ import type { DeliveryStatus, Paper, Platform } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { Db } from './client.ts';
 import { PAPER_COLUMNS, paperFromRow, type PaperRow } from './papers-repo.ts';
+import type { Async } from './stores.ts';
 
 /** One feed day's listed paper count and upvotes (as listed that day). */
 export interface DayStats {
@@ -34,6 +35,12 @@ export interface PaperPosting {
 export type ChannelFilter = 'all' | 'failing' | 'paused';
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'skipped'];
+
+/**
+ * The dashboard's questions as its use case asks them, of either dialect: {@link DashboardQueries} through
+ * promises on SQLite (`promised`), PgDashboardQueries on PostgreSQL, with the same answers.
+ */
+export type DashboardStore = Async<DashboardQueries>;
 
 /**
  * The dashboard's read-only questions of storage: pages of a feed day and of channels, per-day counts for

@@ -129,6 +129,7 @@ export class PapersRepo {
   private readonly existingStmt: Statement;
   private readonly textsStmt: Statement;
   private readonly feedDaysStmt: Statement;
+  private readonly feedDayStmt: Statement;
 
   constructor(private readonly db: Db) {
     this.upsertPaper = db.sqlite.prepare(UPSERT_PAPER);
@@ -139,6 +140,7 @@ export class PapersRepo {
     this.byId = db.sqlite.prepare(`SELECT ${PAPER_COLUMNS} FROM papers WHERE id = ?`);
     this.existingStmt = db.sqlite.prepare('SELECT id FROM papers WHERE id IN (SELECT value FROM json_each(?))');
     this.textsStmt = db.sqlite.prepare('SELECT id, title, abstract, ai_keywords FROM papers WHERE id IN (SELECT value FROM json_each(?))');
+    this.feedDayStmt = db.sqlite.prepare('SELECT feed_day FROM papers WHERE id = ?').pluck();
     this.feedDaysStmt = db.sqlite.prepare(
       'SELECT DISTINCT feed_day FROM daily_listings WHERE feed_day >= ? AND feed_day <= ? ORDER BY feed_day DESC LIMIT ?',
     );
@@ -196,6 +198,11 @@ export class PapersRepo {
   get(id: string): Paper | undefined {
     const row = this.byId.get(id) as PaperRow | undefined;
     return row ? paperFromRow(row) : undefined;
+  }
+
+  /** The latest feed day that listed paper `id` (kept on its row by the listings' trigger); null when none did or it is not stored. */
+  feedDayOf(id: string): Day | null {
+    return (this.feedDayStmt.get(id) as Day | null | undefined) ?? null;
   }
 
   /** The text (title, abstract, keywords) of those of `ids` that are stored, by id: one read for many papers. */

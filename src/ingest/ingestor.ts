@@ -1,12 +1,13 @@
 import type { Metrics } from '../core/metrics.ts';
 import type { FoundPaper, PaperSource, SourcePage } from '../core/ports.ts';
 import { addDays, daysBetween, feedDayAt, FIRST_FEED_DAY, type Day } from '../core/time.ts';
+import type { AcronymDefinition } from '../db/acronym-store.ts';
 import type { Indexer } from '../db/background-indexer.ts';
-import type { PapersRepo } from '../db/papers-repo.ts';
-import type { SearchRepo } from '../db/search-repo.ts';
+import type { Stores } from '../db/stores.ts';
 import type { Logger } from '../logger.ts';
 import { extractAcronyms } from '../search/acronyms.ts';
 import { uniqueDefinitions } from './relearn-acronyms.ts';
+import { storablePaper, withoutNul } from './upstream-text.ts';
 import type { ArxivClient } from '../sources/arxiv-client.ts';
 import { describeError } from '../errors.ts';
 
@@ -20,16 +21,23 @@ export interface DayReport {
   skipped: { index: number; reason: string }[];
 }
 
+/** Where the acronym definitions learned from new abstracts are counted (the search storage's acronyms table). */
+export interface AcronymRecorder {
+  /** Counts each definition once more (one per paper that wrote it). */
+  recordAcronyms(definitions: AcronymDefinition[]): Promise<void>;
+}
+
 export interface IngestorDeps {
   source: PaperSource;
-  papers: PapersRepo;
-  searchRepo: SearchRepo;
+  /** The papers store of either dialect; each page is one `upsertPage` (one transaction). */
+  papers: Stores['papers'];
+  acronyms: AcronymRecorder;
   logger: Logger;
   /** arXiv enrichment, when enabled. */
   arxiv?: ArxivClient;
   /**
-   * Indexes for search on another thread while pages are written (bulk backfills); without it, the ingestor
-   * indexes inline every few thousand papers and at the end of each day.
+   * Indexes for search on another thread while pages are written (bulk backfills on a SQLite file); without
+   * it, the ingestor calls the store's `indexPending` every few thousand papers and at the end of each day.
    */
   indexer?: Indexer;
   /** Called after anything was stored (to refresh search lexicons and digest caches). */
@@ -48,8 +56,9 @@ const FOUND_RANK = 100_000;
 const FALLBACK_DAYS = 7;
 
 /**
- * Ingests Daily Papers into the database: one transaction per page, idempotent (re-ingesting updates
- * upvotes, stars and summaries and never duplicates), malformed items skipped and logged.
+ * Ingests Daily Papers into the database through the papers store of either dialect: one transaction per
+ * page, idempotent (re-ingesting updates upvotes, stars and summaries and never duplicates), malformed items
+ * skipped and logged, NUL characters removed from upstream text before it is stored (upstream-text.ts).
  */
 export class Ingestor {
   constructor(private readonly deps: IngestorDeps) {}
@@ -57,9 +66,9 @@ export class Ingestor {
   async ingestDay(day: Day): Promise<DayReport> {
     const report: DayReport = { day, pages: 0, items: 0, changed: 0, skipped: [] };
     const result = await this.deps.source.fetchDay(day, async (page, index) => {
-      report.changed += this.storePage(page);
+      report.changed += await this.storePage(page);
       if (this.deps.indexer) this.deps.indexer.request();
-      else if ((index + 1) % INDEX_EVERY_PAGES === 0) this.deps.papers.indexPending();
+      else if ((index + 1) % INDEX_EVERY_PAGES === 0) await this.deps.papers.indexPending();
       report.skipped.push(...page.skipped);
       for (const s of page.skipped) this.deps.logger.warn({ day, index: s.index, reason: s.reason }, 'skipped a malformed item');
       if (this.deps.arxiv && page.papers.length > 0) await this.enrich(page.papers.map((p) => p.id));
@@ -67,7 +76,7 @@ export class Ingestor {
     await this.finishIndexing();
     report.pages = result.pages;
     report.items = result.items;
-    if (report.items > 0) this.deps.papers.markDayIngested(day, { pages: report.pages, items: report.items, skipped: report.skipped.length });
+    if (report.items > 0) await this.deps.papers.markDayIngested(day, { pages: report.pages, items: report.items, skipped: report.skipped.length });
     if (report.changed > 0) this.deps.onChange?.();
     this.deps.logger.info({ day, items: report.items, changed: report.changed, skipped: report.skipped.length }, 'ingested feed day');
     return report;
@@ -96,7 +105,7 @@ export class Ingestor {
    */
   async ingestRecent(now: Date): Promise<DayReport[]> {
     const today = await this.ingestToday(now);
-    const previous = this.deps.papers.latestFeedDay(addDays(today.day, -1));
+    const previous = await this.deps.papers.latestFeedDay(addDays(today.day, -1));
     return previous ? [today, await this.ingestDay(previous)] : [today];
   }
 
@@ -110,7 +119,7 @@ export class Ingestor {
     options: { refresh?: boolean; signal?: AbortSignal; onDay?: (report: DayReport | { day: Day; skippedAsDone: true }, done: number, total: number) => void } = {},
   ): Promise<DayReport[]> {
     const days = daysBetween(from, to);
-    const done = options.refresh ? new Set<Day>() : this.deps.papers.ingestedAmong(days);
+    const done = options.refresh ? new Set<Day>() : await this.deps.papers.ingestedAmong(days);
     const reports: DayReport[] = [];
     for (const [i, day] of days.entries()) {
       if (options.signal?.aborted) break;
@@ -135,7 +144,7 @@ export class Ingestor {
         this.deps.logger.warn({ err: describeError(error) }, 'the indexing thread failed; indexing on this thread instead');
       }
     }
-    this.deps.papers.indexPending();
+    await this.deps.papers.indexPending();
   }
 
   /**
@@ -143,30 +152,33 @@ export class Ingestor {
    * (ranked after that day's own listings until the day itself is ingested), indexed at once so topics and
    * search find them. Papers already stored stay as the daily ingest keeps them. Returns the ids added.
    */
-  storeFound(found: FoundPaper[]): string[] {
-    const fresh = found.filter((f) => this.deps.papers.get(f.paper.id) === undefined);
+  async storeFound(found: FoundPaper[]): Promise<string[]> {
+    const stored = await this.deps.papers.textsOf(found.map((f) => f.paper.id));
+    const fresh = found.filter((f) => !stored.has(f.paper.id));
     if (fresh.length === 0) return [];
     const listings = fresh.flatMap((f, i) => (f.feedDay ? [{ paperId: f.paper.id, feedDay: f.feedDay, rank: FOUND_RANK + i, upvotes: f.paper.upvotes }] : []));
-    this.storePage({ papers: fresh.map((f) => f.paper), listings, skipped: [] });
-    this.deps.papers.indexPending();
+    await this.storePage({ papers: fresh.map((f) => f.paper), listings, skipped: [] });
+    await this.deps.papers.indexPending();
     this.deps.onChange?.();
     this.deps.logger.info({ papers: fresh.length }, 'stored papers found by Hugging Face search');
     return fresh.map((f) => f.paper.id);
   }
 
-  private storePage(page: SourcePage): number {
-    const { changed, added } = this.deps.papers.upsertPage(page.papers, page.listings, { deferIndex: true });
+  /** One page in one transaction (the store's upsertPage), then the acronyms its new papers define. */
+  private async storePage(page: SourcePage): Promise<number> {
+    const papers = page.papers.map(storablePaper);
+    const { changed, added } = await this.deps.papers.upsertPage(papers, page.listings, { deferIndex: true });
     this.deps.metrics?.papersIngested(added.length, Math.max(0, changed - added.length));
     const isNew = new Set(added);
-    const definitions = page.papers.filter((p) => isNew.has(p.id)).flatMap((p) => uniqueDefinitions(extractAcronyms(p.abstract)));
-    this.deps.searchRepo.recordAcronyms(definitions);
+    const definitions = papers.filter((p) => isNew.has(p.id)).flatMap((p) => uniqueDefinitions(extractAcronyms(p.abstract)));
+    if (definitions.length > 0) await this.deps.acronyms.recordAcronyms(definitions);
     return changed;
   }
 
   private async enrich(ids: string[]): Promise<void> {
     try {
       const records = await this.deps.arxiv!.lookup(ids);
-      this.deps.papers.enrich(records.map((r) => ({ id: r.id, categories: r.categories, publishedAt: r.publishedAt })));
+      await this.deps.papers.enrich(records.map((r) => ({ id: r.id, categories: r.categories.map(withoutNul), publishedAt: r.publishedAt })));
     } catch (error) {
       this.deps.logger.warn({ err: describeError(error), ids: ids.length }, 'arXiv enrichment failed; papers stored without it');
     }

@@ -47,7 +47,7 @@ export interface WiderSearchDeps {
   /** Hugging Face's search; absent: the local results are all there is. */
   source?: PaperSearchSource;
   /** Stores the papers found that we did not have (the ingest pipeline's); returns the ids added. */
-  store: (found: FoundPaper[]) => string[];
+  store: (found: FoundPaper[]) => string[] | Promise<string[]>;
   logger: Logger;
 }
 
@@ -112,7 +112,7 @@ export class WiderSearch {
     const fresh = found.filter((f) => !shown.has(f.paper.id));
     let added = new Set<string>();
     try {
-      added = new Set(this.deps.store(fresh));
+      added = new Set(await this.deps.store(fresh));
     } catch (error) {
       this.deps.logger.warn({ err: describeError(error) }, 'could not store papers found by Hugging Face search; shown anyway');
     }

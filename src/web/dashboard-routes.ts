@@ -123,17 +123,17 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
   return [
     { method: 'GET', path: '/assets/dashboard.css', handler: (_req, res) => send(res, 200, 'text/css; charset=utf-8', DASHBOARD_CSS, { 'cache-control': 'public, max-age=3600' }) },
     { method: 'GET', path: '/assets/dashboard.js', handler: (_req, res) => send(res, 200, 'text/javascript; charset=utf-8', DASHBOARD_JS, { 'cache-control': 'public, max-age=3600' }) },
-    read('/', (_req, res, grant, url) => {
+    read('/', async (_req, res, grant, url) => {
       const day = url.searchParams.get('on')?.trim() || url.searchParams.get('day') || undefined;
       const n = pageNumber(url);
-      const feed = app.feedDay(day, { limit: sizes.papers, offset: (n - 1) * sizes.papers });
+      const [feed, charts] = await Promise.all([app.feedDay(day, { limit: sizes.papers, offset: (n - 1) * sizes.papers }), app.paperCharts()]);
       const title = feed.kind === 'day' ? `Papers of ${feed.day}` : 'Papers';
-      sendPage(res, 200, page(ctxOf(grant, '/'), title, feedPage(feed, app.paperCharts(), n, sizes.papers)));
+      sendPage(res, 200, page(ctxOf(grant, '/'), title, feedPage(feed, charts, n, sizes.papers)));
     }),
-    read('/search', (_req, res, grant, url) => {
+    read('/search', async (_req, res, grant, url) => {
       const q = (url.searchParams.get('q') ?? '').slice(0, 500);
       const n = pageNumber(url);
-      const outcome = q.trim() === '' ? undefined : app.search(q, { limit: sizes.search, offset: (n - 1) * sizes.search });
+      const outcome = q.trim() === '' ? undefined : await app.search(q, { limit: sizes.search, offset: (n - 1) * sizes.search });
       sendPage(res, outcome?.kind === 'error' ? 400 : 200, page(ctxOf(grant, '/search'), q ? `Search: ${q}` : 'Search', searchPage(q, outcome, n), { query: q }));
     }),
     read('/papers/:id', async (_req, res, grant, url) => {
@@ -151,8 +151,8 @@ export function dashboardRoutes(options: DashboardOptions): HttpRoute[] {
       const n = pageNumber(url);
       const show = url.searchParams.get('show');
       const filter: ChannelFilter = show === 'failing' || show === 'paused' ? show : 'all';
-      const list = await app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels }, filter);
-      sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, app.deliveryCharts(), n, sizes.channels, filter)));
+      const [list, charts] = await Promise.all([app.channels({ limit: sizes.channels, offset: (n - 1) * sizes.channels }, filter), app.deliveryCharts()]);
+      sendPage(res, 200, page(ctxOf(grant, '/channels'), 'Channels', channelsPage(list, charts, n, sizes.channels, filter)));
     }),
     read('/channels/:id', (_req, res, grant, url) => showChannel(res, grant, channelIdOf(url))),
     write('/channels/:id/edit', async (req, res, grant, form) => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import type { PaperSource, SourcePage } from '../../src/core/ports.ts';
 import { openDb, type Db } from '../../src/db/client.ts';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { BackgroundIndexer } from '../../src/db/background-indexer.ts';
@@ -167,7 +168,7 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
     ours = freshDb('ours');
     // As `papers ingest --from/--to` runs a backfill: the search index is built on a second thread.
     const indexer = new BackgroundIndexer(ours.db.path);
-    const ingestor = new Ingestor({ source: new CorpusSource(raw), papers: new PapersRepo(ours.db), searchRepo: new SearchRepo(ours.db), logger: silentLogger(), indexer });
+    const ingestor = new Ingestor({ source: new CorpusSource(raw), papers: promised(new PapersRepo(ours.db)), acronyms: promised(new SearchRepo(ours.db)), logger: silentLogger(), indexer });
     t = performance.now();
     await ingestor.ingestDay('2025-01-01');
     oursSecs.push((performance.now() - t) / 1000);

@@ -3,6 +3,7 @@ import type { SourcePage } from '../../src/core/ports.ts';
 import type { Day } from '../../src/core/time.ts';
 import type { Db } from '../../src/db/client.ts';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -32,7 +33,7 @@ export async function ingestRecordedDays(db: Db, days: { day: Day; file: string 
       return { pages: raw.length > 0 ? 1 : 0, items: raw.length };
     },
   };
-  const ingestor = new Ingestor({ source, papers, searchRepo, logger: silentLogger() });
+  const ingestor = new Ingestor({ source, papers: promised(papers), acronyms: promised(searchRepo), logger: silentLogger() });
   for (const { day } of days) await ingestor.ingestDay(day);
   return { papers, searchRepo, search: new SearchService(searchRepo, papers) };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -54,8 +55,8 @@ describe('arXiv enrichment', () => {
     const ingestor = new Ingestor({
       source: new HfClient({ apiUrl: hf.url, timeoutMs: 2000, maxRetries: 0, logger: silentLogger() }),
       arxiv: new ArxivClient({ apiUrl: arxiv.url, minIntervalMs: 10, timeoutMs: 2000, logger: silentLogger() }),
-      papers,
-      searchRepo: new SearchRepo(db),
+      papers: promised(papers),
+      acronyms: promised(new SearchRepo(db)),
       logger: silentLogger(),
     });
     await ingestor.ingestDay('2025-03-12');

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { SearchService } from '../../src/search/search-service.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
@@ -40,8 +41,8 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
   const papers = new PapersRepo(db);
   const deps = (maxRetries = 3) => ({
     source: new HfClient({ apiUrl: hf.url, timeoutMs: 2000, maxRetries, baseDelayMs: 20, logger: silentLogger() }),
-    papers,
-    searchRepo: new SearchRepo(db),
+    papers: promised(papers),
+    acronyms: promised(new SearchRepo(db)),
     logger: silentLogger(),
   });
   const ingestor = (maxRetries = 3) => new Ingestor(deps(maxRetries));
@@ -108,8 +109,8 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     hf.setDay(day, items(3, 900));
     const repeating = new Ingestor({
       source: new HfClient({ apiUrl: `${hf.url}/repeat`, timeoutMs: 2000, maxRetries: 0, logger: silentLogger() }),
-      papers,
-      searchRepo: new SearchRepo(db),
+      papers: promised(papers),
+      acronyms: promised(new SearchRepo(db)),
       logger: silentLogger(),
     });
     const report = await repeating.ingestDay(day);
@@ -151,8 +152,8 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
   it('says clearly when the API cannot be reached', async () => {
     const offline = new Ingestor({
       source: new HfClient({ apiUrl: 'http://127.0.0.1:9', timeoutMs: 500, maxRetries: 1, baseDelayMs: 10, logger: silentLogger() }),
-      papers,
-      searchRepo: new SearchRepo(db),
+      papers: promised(papers),
+      acronyms: promised(new SearchRepo(db)),
       logger: silentLogger(),
     });
     const error = await offline.ingestDay(DAY).catch((e: unknown) => e);
@@ -228,8 +229,8 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     const client = (options: { timeoutMs?: number; maxRetries?: number; maxBodyBytes?: number; logger?: ReturnType<typeof silentLogger> } = {}) =>
       new Ingestor({
         source: new HfClient({ apiUrl: hf.url, timeoutMs: options.timeoutMs ?? 2000, maxRetries: options.maxRetries ?? 2, baseDelayMs: 20, maxBodyBytes: options.maxBodyBytes, logger: options.logger ?? silentLogger() }),
-        papers,
-        searchRepo: new SearchRepo(db),
+        papers: promised(papers),
+        acronyms: promised(new SearchRepo(db)),
         logger: silentLogger(),
       });
 

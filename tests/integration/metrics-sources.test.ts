@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
+import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -17,7 +18,7 @@ describe('instruments on the Hugging Face client and the ingestor', () => {
   const { db, cleanup } = createTestDb('metrics-sources');
   const metrics = createPrometheusMetrics();
   const client = () => new HfClient({ apiUrl: hf.url, timeoutMs: 2_000, maxRetries: 1, baseDelayMs: 10, searchTimeoutMs: 1_000, logger: silentLogger(), metrics });
-  const ingestor = () => new Ingestor({ source: client(), papers: new PapersRepo(db), searchRepo: new SearchRepo(db), logger: silentLogger(), metrics });
+  const ingestor = () => new Ingestor({ source: client(), papers: promised(new PapersRepo(db)), acronyms: promised(new SearchRepo(db)), logger: silentLogger(), metrics });
   const scrape = async () => parsePrometheusText(await metrics.text());
 
   beforeAll(async () => {

@@ -150,6 +150,14 @@ describe.each(BACKENDS)('the papers store on %s', (name) => {
     expect(texts.get(c.id)).toEqual({ id: c.id, title: c.title, abstract: c.abstract, aiKeywords: ['batch'] });
     expect((await papers.textsOf([])).size).toBe(0);
   });
+
+  it('answers the latest feed day that listed a paper, and null for a paper never listed or not stored', async () => {
+    const unlisted = makePaper({ id: '2501.19009' });
+    await papers.upsertPage([unlisted], []);
+    expect(await papers.feedDayOf('2501.10001')).toBe('2025-01-15');
+    expect(await papers.feedDayOf(unlisted.id)).toBeNull();
+    expect(await papers.feedDayOf('2501.99999')).toBeNull();
+  });
 });
 
 describe('the papers store on postgres, across processes', () => {

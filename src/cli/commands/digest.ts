@@ -38,7 +38,7 @@ export function registerDigest(program: Command, runtime: CliRuntime): Command {
     .action(async (options: DigestOptions) => {
       if (options.runNow) return runNow(runtime, options.channel);
       if (!options.dryRun) throw new UsageError('Say what to do: --dry-run previews a digest, --run-now sends them.', USAGE);
-      const preview = (await runtime.app()).previewDigest({ date: options.date, top: options.top, minUpvotes: options.minUpvotes, topics: options.topic ?? [] });
+      const preview = await (await runtime.app()).previewDigest({ date: options.date, top: options.top, minUpvotes: options.minUpvotes, topics: options.topic ?? [] });
       if (preview.kind === 'nothing-ingested') {
         runtime.io.out('No papers have been ingested yet: run papers ingest --today first.');
         return;

@@ -98,6 +98,10 @@ export class PgPapersStore implements Async<PapersRepo> {
     return row ? paperFromRow(row) : undefined;
   }
 
+  async feedDayOf(id: string): Promise<Day | null> {
+    return (await run<{ feed_day: Day | null }>(this.db.pool, 'SELECT feed_day FROM papers WHERE id = $1', [id])).rows[0]?.feed_day ?? null;
+  }
+
   async textsOf(ids: readonly string[]): Promise<Map<string, PaperText>> {
     const out = new Map<string, PaperText>();
     if (ids.length === 0) return out;
