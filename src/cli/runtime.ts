@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { loadConfig, loadDotEnv, type Config } from '../config.ts';
 import type { OperatorApp } from '../app/operator-app.ts';
 import { createConfigLogger, type Logger } from '../logger.ts';
@@ -8,12 +9,15 @@ export interface CliIo {
   err: (text: string) => void;
   /** Whether stderr is an interactive terminal (progress bars). */
   isTty: boolean;
+  /** stdout as a stream, for output too large to hold (`papers export`); without it, such output goes through `out`. */
+  stdout?: Writable;
 }
 
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   isTty: Boolean(process.stderr.isTTY),
+  stdout: process.stdout,
 };
 
 /** Config, logger and (lazily) the operator's app for one CLI run. Nothing is opened until a command needs it. */
