@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../../src/config.ts';
 import { createTokenCipher } from '../../src/core/token-cipher.ts';
@@ -84,6 +84,7 @@ function seed(db: Db): void {
   installations.save({ platform: 'slack', installId: 'T1', workspaceId: 'T1', isEnterpriseInstall: false, botUserId: 'UB1', data: JSON.stringify({ bot: { token: 'xoxb-secret' } }) });
   installations.save({ platform: 'slack', installId: 'E1', enterpriseId: 'E1', isEnterpriseInstall: true, data: JSON.stringify({ bot: { token: 'xoxb-org' } }) });
   installations.linkWorkspace('slack', 'T9', 'E1');
+  db.sqlite.prepare("INSERT INTO derived_state (name, version) VALUES ('acronyms', 2)").run();
 }
 
 /** Rows per table that a dump carries (not PostgreSQL's votes counter, which its trigger keeps). */
@@ -173,10 +174,35 @@ describe('moving a database between SQLite and PostgreSQL with a dump', () => {
     }
   });
 
+  it('takes a dump into a target whose start already wrote versions of derived data, the dump\'s versions replacing them', async () => {
+    const path = testDbPath('dump-merge');
+    const db = openDb(path, { migrate: true });
+    try {
+      db.sqlite.prepare("INSERT INTO derived_state (name, version) VALUES ('acronyms', 1)").run();
+      const { rows } = await importFrom({ dialect: 'sqlite', path }, dumpPath);
+      expect(rows).toEqual(await sqliteCounts(source.db));
+      expect(db.sqlite.prepare('SELECT name, version FROM derived_state').all()).toEqual([{ name: 'acronyms', version: 2 }]);
+    } finally {
+      db.close();
+      for (const file of databaseFiles(path)) rmSync(file, { force: true });
+    }
+  });
+
   it('refuses a non-empty target and changes nothing in it', async () => {
     const before = await pgCounts(pg);
     await expect(importFrom({ dialect: 'postgres', url: target.url, poolSize: 2 }, dumpPath)).rejects.toThrow(/is not empty \(papers has 3 rows\)/);
     expect(await pgCounts(pg)).toEqual(before);
+  });
+
+  it('exports nothing from a SQLite file that is not there or not migrated, and says why', async () => {
+    const missing = testDbPath('dump-missing');
+    await expect(exportDatabase({ dialect: 'sqlite', path: missing }, new PassThrough())).rejects.toThrow(`There is no SQLite database at ${missing} (DATABASE_URL) to export`);
+    openDb(missing).close();
+    try {
+      await expect(exportDatabase({ dialect: 'sqlite', path: missing }, new PassThrough())).rejects.toThrow(/has no schema this version of papers knows/);
+    } finally {
+      for (const file of databaseFiles(missing)) rmSync(file, { force: true });
+    }
   });
 
   describe('bad input names its line and leaves the target empty', () => {
@@ -191,6 +217,7 @@ describe('moving a database between SQLite and PostgreSQL with a dump', () => {
       ['a row missing a column', (l) => [l[0]!, l[1]!.replace(/"title":"[^"]*",/, ''), ...l.slice(2)], /^line 2: a papers row with title: /],
       ['a row with a value of the wrong kind', (l) => [l[0]!, l[1]!.replace(/"upvotes":\d+/, '"upvotes":"many"'), ...l.slice(2)], /^line 2: a papers row with upvotes: /],
       ['tables out of order', (l) => [l[0]!, l.at(-2)!, ...l.slice(1, -2), l.at(-1)!], /^line 3: a papers row after the installation_workspaces rows/],
+      ['a line after the end line', (l) => [...l, '', '{"table":"papers","row":{}}'], /^line \d+: a line after the end line/],
       ['an end line that counts differently', (l) => [...l.slice(0, -1), l.at(-1)!.replace('"papers":3', '"papers":4')], /the end line counts 4 papers rows but the dump has 3/],
       ['a row the target refuses (a topic of a channel not in the dump)', (l) => l.map((x) => x.replace(/^\{"table":"subscriptions","row":\{"id":(\d+),"channel_id":\d+/, '{"table":"subscriptions","row":{"id":$1,"channel_id":99')), /^line \d+: the subscriptions row was refused by the target: .*FOREIGN KEY/],
     ];

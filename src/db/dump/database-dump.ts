@@ -38,11 +38,8 @@ export async function exportDatabase(database: DatabaseConfig, out: Writable): P
   try {
     const migration = await source.migration();
     const latest = latestMigration(source.dialect);
-    if (migration !== latest) {
-      throw new DumpError(
-        `The database at ${where(database)} is at migration ${migration ?? 'none'}, not ${latest}: run \`papers migrate\` on it first (with this version of papers)`,
-      );
-    }
+    if (migration === undefined) throw new DumpError(`The database at ${where(database)} has no schema this version of papers knows (no migration, or a newer one than ${latest})`);
+    if (migration !== latest) throw new DumpError(`The database at ${where(database)} is at migration ${migration}, not ${latest}: run \`papers migrate\` on it first`);
     const header: DumpHeader = { format: DUMP_FORMAT, version: DUMP_VERSION, dialect: source.dialect, migration, exportedAt: new Date().toISOString() };
     await write(out, JSON.stringify(header));
     const rows: Record<string, number> = {};
@@ -110,9 +107,12 @@ async function readRows(lines: AsyncIterator<string>, target: DumpTarget): Promi
       }
       const unknown = Object.keys(end.data.rows).find((name) => !dumpTable(name));
       if (unknown) throw new DumpError(`the end line counts rows of an unknown table ${unknown}`, line);
-      const after = await lines.next();
-      if (!after.done) throw new DumpError('a line after the end line', line + 1);
-      return rows;
+      // Blank lines may follow (an editor's final newline); anything else is not part of this dump.
+      for (let after = line + 1; ; after++) {
+        const rest = await lines.next();
+        if (rest.done) return rows;
+        if (rest.value.trim() !== '') throw new DumpError('a line after the end line', after);
+      }
     }
     const parsed = rowLine.safeParse(value);
     if (!parsed.success) throw new DumpError(`not a dump row line (${firstIssue(parsed.error)})`, line);
