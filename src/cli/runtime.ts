@@ -20,6 +20,12 @@ export const processIo: CliIo = {
   stdout: process.stdout,
 };
 
+/** What an export wrote or an import stored: the source's dialect and the rows of each table. */
+export interface DumpCounts {
+  dialect: string;
+  rows: Record<string, number>;
+}
+
 /** Config, logger and (lazily) the operator's app for one CLI run. Nothing is opened until a command needs it. */
 export class CliRuntime {
   private opened: OperatorApp | undefined;
@@ -59,6 +65,18 @@ export class CliRuntime {
   async migrate(): Promise<string> {
     const { migrateConfiguredDatabase } = await import('../main.ts');
     return migrateConfiguredDatabase(this.config);
+  }
+
+  /** `papers export`: the database as a dump, to the file at `path` or to stdout (src/db/dump, through src/main.ts). */
+  async exportDatabase(path: string | undefined, stdout: Writable): Promise<DumpCounts> {
+    const { exportConfiguredDatabase } = await import('../main.ts');
+    return exportConfiguredDatabase(this.config, { path, stdout });
+  }
+
+  /** `papers import`: the dump file at `path` into the (empty) database. */
+  async importDatabase(path: string): Promise<DumpCounts> {
+    const { importConfiguredDatabase } = await import('../main.ts');
+    return importConfiguredDatabase(this.config, path);
   }
 
   close(): void {

@@ -9,7 +9,7 @@ import { openDb, type Db } from '../../src/db/client.ts';
 import { DeliveriesRepo } from '../../src/db/deliveries-repo.ts';
 import { databaseFiles } from '../../src/db/fts-index.ts';
 import { exportDatabase, importDatabase } from '../../src/db/dump/database-dump.ts';
-import { createDumpFile, openDumpFile } from '../../src/db/dump/dump-file.ts';
+import { exportDatabaseTo, importDatabaseFrom } from '../../src/db/dump/dump-file.ts';
 import { DERIVED_ROWS, DUMP_TABLES } from '../../src/db/dump/dump-tables.ts';
 import { InstallationsRepo } from '../../src/db/installations-repo.ts';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
@@ -99,21 +99,8 @@ async function countRows(query: (sql: string) => Promise<number>): Promise<Recor
 const sqliteCounts = (db: Db) => countRows(async (sql) => db.sqlite.prepare(sql).pluck().get() as number);
 const pgCounts = (pg: PgDb) => countRows(async (sql) => (await pg.pool.query<{ n: number }>(sql)).rows[0]!.n);
 
-async function exportTo(database: DatabaseConfig, path: string) {
-  const file = await createDumpFile(path);
-  const summary = await exportDatabase(database, file.stream);
-  await file.finish();
-  return summary;
-}
-
-async function importFrom(database: DatabaseConfig, path: string) {
-  const input = await openDumpFile(path);
-  try {
-    return await importDatabase(database, input);
-  } finally {
-    input.destroy();
-  }
-}
+const exportTo = (database: DatabaseConfig, path: string) => exportDatabaseTo(database, { path, stdout: new PassThrough() });
+const importFrom = importDatabaseFrom;
 
 describe('moving a database between SQLite and PostgreSQL with a dump', () => {
   const source = createTestDb('dump-source');

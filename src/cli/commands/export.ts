@@ -20,24 +20,11 @@ export function registerExport(program: Command, runtime: CliRuntime): void {
     .description('Write every table of the database (SQLite or PostgreSQL) as a dump, for `papers import` into another one')
     .option('--out <file>', 'write the dump to this file (default: stdout)')
     .action(async (options: { out?: string }) => {
-      const { exportDatabase } = await import('../../db/dump/database-dump.ts');
-      const { createDumpFile } = await import('../../db/dump/dump-file.ts');
-      const database = runtime.config.database;
-      if (options.out === undefined) {
-        const summary = await exportDatabase(database, runtime.io.stdout ?? linesTo(runtime.io.out));
-        runtime.io.err(`Exported ${describeRows(summary)}.`);
-        return;
-      }
-      const file = await createDumpFile(options.out);
-      try {
-        const summary = await exportDatabase(database, file.stream);
-        await file.finish();
-        runtime.io.out(`Exported ${describeRows(summary)} to ${options.out}.`);
-        const note = tokenNote(summary);
-        if (note) runtime.io.out(note);
-      } catch (error) {
-        await file.discard();
-        throw error;
-      }
+      const summary = await runtime.exportDatabase(options.out, runtime.io.stdout ?? linesTo(runtime.io.out));
+      // With the dump on stdout, what is said goes to stderr.
+      const say = options.out === undefined ? runtime.io.err : runtime.io.out;
+      say(`Exported ${describeRows(summary)}${options.out === undefined ? '' : ` to ${options.out}`}.`);
+      const note = tokenNote(summary);
+      if (note) say(note);
     });
 }

@@ -9,16 +9,9 @@ export function registerImport(program: Command, runtime: CliRuntime): void {
     .description('Load a dump of `papers export` into the database (migrated first; it must be empty), all or nothing')
     .requiredOption('--in <file>', 'the dump file to read')
     .action(async (options: { in: string }) => {
-      const { importDatabase } = await import('../../db/dump/database-dump.ts');
-      const { openDumpFile } = await import('../../db/dump/dump-file.ts');
-      const input = await openDumpFile(options.in);
-      try {
-        const summary = await importDatabase(runtime.config.database, input);
-        runtime.io.out(`Imported ${describeRows(summary)} from a ${summary.dialect} dump.`);
-        const note = tokenNote(summary);
-        if (note) runtime.io.out(note);
-      } finally {
-        input.destroy();
-      }
+      const summary = await runtime.importDatabase(options.in);
+      runtime.io.out(`Imported ${describeRows(summary)} from a ${summary.dialect} dump.`);
+      const note = tokenNote(summary);
+      if (note) runtime.io.out(note);
     });
 }

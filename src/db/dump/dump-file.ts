@@ -2,6 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import type { DatabaseConfig } from '../../config.ts';
+import { exportDatabase, importDatabase, type DumpSummary } from './database-dump.ts';
 import { DumpError } from './dump-format.ts';
 
 function why(cause: unknown): string {
@@ -45,4 +47,31 @@ export async function createDumpFile(path: string): Promise<{ stream: Writable; 
       await rm(partial, { force: true });
     },
   };
+}
+
+/**
+ * `papers export`: the configured database as a dump to the file at `path` (complete, or not there at all), or
+ * to `stdout` when no path is given. See {@link exportDatabase}.
+ */
+export async function exportDatabaseTo(database: DatabaseConfig, to: { path?: string; stdout: Writable }): Promise<DumpSummary> {
+  if (to.path === undefined) return exportDatabase(database, to.stdout);
+  const file = await createDumpFile(to.path);
+  try {
+    const summary = await exportDatabase(database, file.stream);
+    await file.finish();
+    return summary;
+  } catch (error) {
+    await file.discard();
+    throw error;
+  }
+}
+
+/** `papers import`: the dump file at `path` into the configured database. See {@link importDatabase}. */
+export async function importDatabaseFrom(database: DatabaseConfig, path: string): Promise<DumpSummary> {
+  const input = await openDumpFile(path);
+  try {
+    return await importDatabase(database, input);
+  } finally {
+    input.destroy();
+  }
 }
