@@ -3,6 +3,7 @@
  * command core -> adapters -> HTTP server -> schedulers and workers -> signals.
  * Also exports the worker-only process that `papers worker` runs.
  */
+import type { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import type { Jobs } from '../jobs/index.ts';
 import { createDashboardApp } from './app/dashboard-app.ts';
@@ -17,6 +18,7 @@ import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
 import { createContext, type AppContext } from './context.ts';
 import type { ChatPlatform } from './core/ports.ts';
+import type { DumpSummary } from './db/dump/database-dump.ts';
 import type { PlatformAdapter } from './server/platform-adapter.ts';
 import type { Platform } from './core/types.ts';
 import { createConfigLogger, type Logger } from './logger.ts';
@@ -102,6 +104,18 @@ async function ingestRunner(ctx: AppContext): Promise<(now: Date) => Promise<unk
 export async function migrateConfiguredDatabase(config: Config): Promise<string> {
   const { migrateDatabase } = await import('./db/migrate-database.ts');
   return migrateDatabase(config.database);
+}
+
+/** `papers export`: the configured database as a dump, to a file or to `stdout` (src/db/dump). */
+export async function exportConfiguredDatabase(config: Config, to: { path?: string; stdout: Writable }): Promise<DumpSummary> {
+  const { exportDatabaseTo } = await import('./db/dump/dump-file.ts');
+  return exportDatabaseTo(config.database, to);
+}
+
+/** `papers import`: a dump file into the configured database, which must be empty (src/db/dump). */
+export async function importConfiguredDatabase(config: Config, path: string): Promise<DumpSummary> {
+  const { importDatabaseFrom } = await import('./db/dump/dump-file.ts');
+  return importDatabaseFrom(config.database, path);
 }
 
 /**

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { registerChannels } from './commands/channels.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerDiscord } from './commands/discord-register.ts';
+import { registerExport } from './commands/export.ts';
+import { registerImport } from './commands/import.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerSearch } from './commands/search.ts';
@@ -24,6 +26,8 @@ export function createProgram(runtime: CliRuntime): Command {
   registerSimilar(program, runtime);
   registerDigest(program, runtime);
   registerMigrate(program, runtime);
+  registerExport(program, runtime);
+  registerImport(program, runtime);
   registerChannels(program, runtime);
   registerWorker(program, runtime);
   registerDiscord(program, runtime);

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { loadConfig, loadDotEnv, type Config } from '../config.ts';
 import type { OperatorApp } from '../app/operator-app.ts';
 import { createConfigLogger, type Logger } from '../logger.ts';
@@ -8,13 +9,22 @@ export interface CliIo {
   err: (text: string) => void;
   /** Whether stderr is an interactive terminal (progress bars). */
   isTty: boolean;
+  /** stdout as a stream, for output too large to hold (`papers export`); without it, such output goes through `out`. */
+  stdout?: Writable;
 }
 
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
   isTty: Boolean(process.stderr.isTTY),
+  stdout: process.stdout,
 };
+
+/** What an export wrote or an import stored: the source's dialect and the rows of each table. */
+export interface DumpCounts {
+  dialect: string;
+  rows: Record<string, number>;
+}
 
 /** Config, logger and (lazily) the operator's app for one CLI run. Nothing is opened until a command needs it. */
 export class CliRuntime {
@@ -55,6 +65,18 @@ export class CliRuntime {
   async migrate(): Promise<string> {
     const { migrateConfiguredDatabase } = await import('../main.ts');
     return migrateConfiguredDatabase(this.config);
+  }
+
+  /** `papers export`: the database as a dump, to the file at `path` or to stdout (src/db/dump, through src/main.ts). */
+  async exportDatabase(path: string | undefined, stdout: Writable): Promise<DumpCounts> {
+    const { exportConfiguredDatabase } = await import('../main.ts');
+    return exportConfiguredDatabase(this.config, { path, stdout });
+  }
+
+  /** `papers import`: the dump file at `path` into the (empty) database. */
+  async importDatabase(path: string): Promise<DumpCounts> {
+    const { importConfiguredDatabase } = await import('../main.ts');
+    return importConfiguredDatabase(this.config, path);
   }
 
   close(): void {
