@@ -17,6 +17,7 @@ import { createTokenCipher, encryptionKey } from './core/token-cipher.ts';
 import { PapersRepo } from './db/papers-repo.ts';
 import { DashboardQueries, type DashboardStore } from './db/dashboard-queries.ts';
 import { SearchRepo } from './db/search-repo.ts';
+import { searchStoreOf, type SearchStore } from './db/search-store.ts';
 import type { Logger } from './logger.ts';
 import { SearchService } from './search/search-service.ts';
 import { noMetrics, type Metrics } from './core/metrics.ts';
@@ -57,6 +58,8 @@ export interface AppContext {
   /** OAuth installations with their tokens sealed; set when `TOKEN_ENCRYPTION_KEY` is. */
   installations?: InstallationsRepo;
   searchRepo: SearchRepo;
+  /** The search storage port (SearchService's and SimilarPapers'). */
+  searchStore: SearchStore;
   search: SearchService;
   planner: DigestPlanner;
   /** What the bot reports about its own work (Prometheus in `npm start`, nothing elsewhere). */
@@ -79,7 +82,8 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
   const channels = new ChannelsRepo(db);
   const deliveries = new DeliveriesRepo(db);
   const searchRepo = new SearchRepo(db);
-  const search = new SearchService(searchRepo, papers);
+  const searchStore = searchStoreOf(searchRepo);
+  const search = new SearchService(searchStore, promised(papers));
   // Every entry point searches through this one instance, so timing it here times them all.
   if (options.metrics) timeSearches(search, options.metrics);
   const votes = new VotesRepo(db);
@@ -108,6 +112,7 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     dashboard: promised(new DashboardQueries(db)),
     ...repos,
     searchRepo,
+    searchStore,
     search,
     planner,
     freshness,

@@ -61,7 +61,7 @@ export interface OperatorApp {
    * The `limit` stored papers closest to paper `id` (a canonical arXiv id) by TF-IDF cosine, closest
    * first, never the paper itself; undefined when that paper is not stored.
    */
-  similar(id: string, limit: number): SimilarResult | undefined;
+  similar(id: string, limit: number): Promise<SimilarResult | undefined>;
   channels(): Promise<ChannelOverview[]>;
   /** Validates the topics (a `UsageError` names a bad one) and plans on the day. */
   previewDigest(options: DigestPreviewOptions): Promise<DigestPreview>;
@@ -90,14 +90,14 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
       return wider.search(query, page, mode);
     },
     paper: (id) => ctx.stores.papers.get(id),
-    similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchRepo, ctx.papers)).find(id, limit),
+    similar: (id, limit) => (similar ??= new SimilarPapers(ctx.searchStore, ctx.stores.papers)).find(id, limit),
     async channels() {
       const { channels, deliveries } = ctx.stores;
       const [topics, latest, all] = await Promise.all([channels.topicQueriesByChannel(), deliveries.latestByChannel(), channels.list()]);
       return all.map((channel) => ({ channel, topics: topics.get(channel.id) ?? [], lastDelivery: latest.get(channel.id) ?? null }));
     },
     async previewDigest(options) {
-      for (const topic of options.topics) ctx.search.compile(topic);
+      for (const topic of options.topics) ctx.search.validate(topic);
       const now = ctx.clock.now();
       const day = options.date ?? (await ctx.stores.papers.latestFeedDay(feedDayAt(now)));
       if (!day) return { kind: 'nothing-ingested' };

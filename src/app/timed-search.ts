@@ -9,10 +9,10 @@ import type { SearchService } from '../search/search-service.ts';
  */
 export function timeSearches(search: Pick<SearchService, 'search'>, metrics: Metrics): void {
   const run = search.search.bind(search);
-  search.search = (text, options) => {
+  search.search = async (text, options) => {
     const started = performance.now();
     try {
-      return run(text, options);
+      return await run(text, options);
     } finally {
       metrics.searchFinished((performance.now() - started) / 1000);
     }

@@ -44,7 +44,7 @@ export const followCommand = {
     const usage = worded(req, 'followUsage');
     const change = timeChange(req, usage);
     const typedTopic = change ? (option(req, 'topic') ?? '') : freeText(req, 'topic');
-    const topic = !change || typedTopic !== '' ? validateTopic(typedTopic, (t) => env.ctx.search.compile(t), usage) : undefined;
+    const topic = !change || typedTopic !== '' ? validateTopic(typedTopic, (t) => env.ctx.search.validate(t), usage) : undefined;
     let person = await ensurePerson(req, env);
     const lines: string[] = [];
     if (topic !== undefined) {

@@ -45,7 +45,7 @@ function beyondNote(beyond: BeyondResult | undefined): string[] {
 /** The "Subscribe to this search" button's command: only for a query `/papers subscribe` would take as it is. */
 function subscribeTo(query: string, env: CommandEnv): { subscribe: { command: 'subscribe'; text: string } } | Record<string, never> {
   try {
-    return { subscribe: { command: 'subscribe', text: validateTopic(query, (t) => env.ctx.search.compile(t)) } };
+    return { subscribe: { command: 'subscribe', text: validateTopic(query, (t) => env.ctx.search.validate(t)) } };
   } catch (error) {
     if (error instanceof UsageError) return {};
     throw error;

@@ -21,14 +21,14 @@ export const similarCommand = {
   description: 'Papers like one paper (give its arXiv id or link); results are visible only to you.',
   usage: { wording: 'similarUsage' },
   manages: false,
-  run(req, { ctx }) {
+  async run(req, { ctx }) {
     const text = freeText(req, 'id');
     const usage = worded(req, 'similarUsage');
     if (text === '') throw new UsageError('Tell me which paper: its arXiv id or its arxiv.org or huggingface.co/papers link.', usage);
     const id = paperIdFrom(text);
     if (!id) throw new UsageError(`"${clip(text, 100)}" is not an arXiv id or a paper's arxiv.org or huggingface.co/papers link.`, usage);
     const offset = offsetFrom(req.cursor);
-    const result = new SimilarPapers(ctx.searchRepo, ctx.papers).find(id, Math.min(MAX_SHOWN, offset + SIMILAR_PAGE_SIZE) + 1);
+    const result = await new SimilarPapers(ctx.searchStore, ctx.stores.papers).find(id, Math.min(MAX_SHOWN, offset + SIMILAR_PAGE_SIZE) + 1);
     if (!result) {
       return {
         kind: 'error',

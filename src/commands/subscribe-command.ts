@@ -33,7 +33,7 @@ export const subscribeCommand = {
   manages: true,
   async run(req, env) {
     const { ctx, now } = env;
-    const topic = validateTopic(freeText(req, 'topic'), (t) => ctx.search.compile(t));
+    const topic = validateTopic(freeText(req, 'topic'), (t) => ctx.search.validate(t));
     const enrolment = await ensureEnrolled(req, env);
     const { created } = await ctx.stores.channels.addTopic(enrolment.channel.id, topic, req.userId);
     // The digest's own matcher and order: what the preview shows is what the next digest posts from this topic.

@@ -3,7 +3,9 @@ import type { Day } from '../core/time.ts';
 import type { CompiledQuery } from '../core/compiled-query.ts';
 import { canonicalArxivId } from '../core/arxiv-id.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
-import type { RankedPage, SearchRepo } from '../db/search-repo.ts';
+import type { RankedPage } from '../db/search-repo.ts';
+import type { SearchStore } from '../db/search-store.ts';
+import type { Async } from '../db/stores.ts';
 import { AcronymLexicon, expandQuery } from './expand.ts';
 import { formatQuery, parseQuery, type ParsedQuery } from './query.ts';
 import { makeSnippet, queryStems } from './snippet.ts';
@@ -72,8 +74,9 @@ export interface SearchOptions {
  * that appears nowhere in the index, from the index's own vocabulary.
  */
 export class SearchService {
-  private lexicon: AcronymLexicon | undefined;
-  private spelling: SpellingIndex | undefined;
+  /** Loading or loaded (one load shared by concurrent searches; forgotten when it fails). */
+  private lexicon: Promise<AcronymLexicon> | undefined;
+  private spelling: Promise<SpellingIndex> | undefined;
   /** Whether any stored paper has a word, or matches a word as expanded (cleared on refresh). */
   private readonly present = new Map<string, boolean>();
   private readonly now: () => Date;
@@ -81,8 +84,8 @@ export class SearchService {
   private readonly plans = new Map<string, Plan>();
 
   constructor(
-    private readonly repo: SearchRepo,
-    private readonly papers: Pick<PapersRepo, 'get'>,
+    private readonly repo: SearchStore,
+    private readonly papers: Pick<Async<PapersRepo>, 'get'>,
     options: { now?: () => Date } = {},
   ) {
     this.now = options.now ?? (() => new Date());
@@ -96,14 +99,24 @@ export class SearchService {
     this.present.clear();
   }
 
-  private acronyms(): AcronymLexicon {
-    this.lexicon ??= new AcronymLexicon(this.repo.learnedAcronyms());
-    return this.lexicon;
+  private async acronyms(): Promise<AcronymLexicon> {
+    this.lexicon ??= this.repo.learnedAcronyms().then((learned) => new AcronymLexicon(learned));
+    try {
+      return await this.lexicon;
+    } catch (error) {
+      this.lexicon = undefined;
+      throw error;
+    }
   }
 
-  private spellingIndex(): SpellingIndex {
-    this.spelling ??= new SpellingIndex(this.repo.titleWords());
-    return this.spelling;
+  private async spellingIndex(): Promise<SpellingIndex> {
+    this.spelling ??= this.repo.titleWords().then((words) => new SpellingIndex(words));
+    try {
+      return await this.spelling;
+    } catch (error) {
+      this.spelling = undefined;
+      throw error;
+    }
   }
 
   /**
@@ -112,34 +125,42 @@ export class SearchService {
    * when one of its words is in no stored paper: it could match nothing, and each alternative costs the
    * index a lookup and bm25 a phrase.
    */
-  private compiled(parsed: ParsedQuery): CompiledQuery {
-    const expanded = expandQuery(parsed, this.acronyms());
-    const groups = expanded.groups.map((alts) => {
-      const kept = alts.filter((alt) => !alt.textOnly || alt.words.every((w) => this.inCorpus(w)));
-      return kept.length > 0 ? kept : alts;
-    });
+  private async compiled(parsed: ParsedQuery): Promise<CompiledQuery> {
+    const expanded = expandQuery(parsed, await this.acronyms());
+    const groups = await Promise.all(
+      expanded.groups.map(async (alts) => {
+        const present = await Promise.all(alts.map(async (alt) => !alt.textOnly || (await everyAsync(alt.words, (w) => this.inCorpus(w)))));
+        const kept = alts.filter((_, i) => present[i]);
+        return kept.length > 0 ? kept : alts;
+      }),
+    );
     return { ...expanded, groups, stars: parsed.stars, hasCode: parsed.hasCode, sort: parsed.sort };
   }
 
-  private inCorpus(word: string): boolean {
+  private inCorpus(word: string): Promise<boolean> {
     return this.remembered(word, () => this.repo.matchesAny({ groups: [[{ words: [word], phrase: false }]], exclude: [], authors: [] }));
   }
 
   /** A yes/no about the stored papers, asked once until the next refresh. */
-  private remembered(key: string, ask: () => boolean): boolean {
+  private async remembered(key: string, ask: () => Promise<boolean>): Promise<boolean> {
     let answer = this.present.get(key);
     if (answer === undefined) {
-      answer = ask();
+      answer = await ask();
       if (this.present.size >= MAX_PRESENT_WORDS) this.present.clear();
       this.present.set(key, answer);
     }
     return answer;
   }
 
-  /** Compiles user text into the query storage runs (throws `UsageError` on bad input). */
-  compile(text: string): { parsed: ParsedQuery; match: CompiledQuery } {
+  /** Checks user text as a query without asking storage: throws `UsageError` on bad input (as {@link compile} rejects). */
+  validate(text: string): void {
+    parseQuery(text);
+  }
+
+  /** Compiles user text into the query storage runs (rejects with `UsageError` on bad input). */
+  async compile(text: string): Promise<{ parsed: ParsedQuery; match: CompiledQuery }> {
     const parsed = parseQuery(text);
-    return { parsed, match: this.compiled(parsed) };
+    return { parsed, match: await this.compiled(parsed) };
   }
 
   /**
@@ -147,35 +168,36 @@ export class SearchService {
    * nowhere in the corpus corrected (as search does), so the subscribe preview, `today` and the digest
    * agree. `corrected` is the topic as matched, when it differs.
    */
-  compileTopic(text: string): { parsed: ParsedQuery; match: CompiledQuery; corrected?: string } {
+  async compileTopic(text: string): Promise<{ parsed: ParsedQuery; match: CompiledQuery; corrected?: string }> {
     const original = parseQuery(text);
-    const corrected = original.asWritten ? undefined : this.correct(original)?.query;
+    const corrected = original.asWritten ? undefined : (await this.correct(original))?.query;
     const parsed = corrected ?? original;
-    return { parsed, match: this.compiled(parsed), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
+    return { parsed, match: await this.compiled(parsed), ...(corrected ? { corrected: formatQuery(corrected) } : {}) };
   }
 
-  search(text: string, options: SearchOptions = {}): SearchResult {
+  /** Searches the stored papers (rejects with `UsageError` on a malformed query). */
+  async search(text: string, options: SearchOptions = {}): Promise<SearchResult> {
     const limit = options.limit ?? 10;
     const offset = options.offset ?? 0;
-    const direct = this.byIdentifier(text);
+    const direct = await this.byIdentifier(text);
     if (direct) return direct;
     const key = `${options.correct === false ? 'as-written' : 'corrected'}\u0000${text}`;
     const plan = this.plans.get(key);
-    if (plan) return this.result(plan, this.run(plan, limit, offset, options), limit);
+    if (plan) return this.result(plan, await this.run(plan, limit, offset, options), limit);
     const parsed = parseQuery(text);
     const checked = parsed.asWritten || options.correct === false;
-    const fix = checked ? undefined : this.correct(parsed);
+    const fix = checked ? undefined : await this.correct(parsed);
     if (fix) {
-      const fixed = this.planOf(fix.query);
-      const page = this.run(fixed, limit, offset, options);
+      const fixed = await this.planOf(fix.query);
+      const page = await this.run(fixed, limit, offset, options);
       if (page.rows.length > 0 || offset > 0) {
         return this.result(fixed, page, limit, { correctedQuery: fixed.query, corrections: fix.corrections, original: formatQuery({ ...parsed, asWritten: true }) });
       }
     }
-    const own = this.planOf(parsed);
+    const own = await this.planOf(parsed);
     // Only a query with no word to correct is kept: what correcting finds depends on the stored papers.
-    if (!fix && (checked || this.allKnown(parsed))) this.remember(key, own);
-    return this.result(own, this.run(own, limit, offset, options), limit);
+    if (!fix && (checked || (await this.allKnown(parsed)))) this.remember(key, own);
+    return this.result(own, await this.run(own, limit, offset, options), limit);
   }
 
   private result(plan: Plan, page: RankedPage, limit: number, corrected?: Pick<SearchResult, 'correctedQuery' | 'corrections' | 'original'>): SearchResult {
@@ -189,49 +211,57 @@ export class SearchService {
   }
 
   /** A query that is an arXiv id or a paper's arXiv / Hugging Face URL finds that paper itself. */
-  private byIdentifier(text: string): SearchResult | undefined {
+  private async byIdentifier(text: string): Promise<SearchResult | undefined> {
     const m = /^(?:https?:\/\/(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)|huggingface\.co\/papers)\/)?(?:arxiv:)?(\d{4}\.\d{4,5}(?:v\d+)?)(?:\.pdf)?\/?$/i.exec(text.trim());
     const id = m ? canonicalArxivId(m[1]!) : undefined;
-    const paper = id ? this.papers.get(id) : undefined;
+    const paper = id ? await this.papers.get(id) : undefined;
     if (!paper) return undefined;
-    const hit = { paper, snippet: makeSnippet(paper.abstract, new Set()), rank: 0, feedDay: this.repo.feedDayOf(paper.id) };
+    const hit = { paper, snippet: makeSnippet(paper.abstract, new Set()), rank: 0, feedDay: await this.repo.feedDayOf(paper.id) };
     return { query: paper.id, hits: [hit], total: 1, approximate: false, hasMore: false };
   }
 
   /** The query as storage runs it, with the stems its snippets mark. */
-  private planOf(parsed: ParsedQuery): Plan {
-    const compiled = this.compiled(parsed);
+  private async planOf(parsed: ParsedQuery): Promise<Plan> {
+    const compiled = await this.compiled(parsed);
     const stems = queryStems(compiled.groups.flatMap((g) => g.flatMap((alt) => alt.words)));
     return { parsed, compiled, stems, query: formatQuery(parsed) };
   }
 
-  private run(plan: Plan, limit: number, offset: number, options: SearchOptions): RankedPage {
+  private run(plan: Plan, limit: number, offset: number, options: SearchOptions): Promise<RankedPage> {
     const since = [plan.parsed.since, options.since].filter((d): d is Day => !!d).sort().pop();
     const query: CompiledQuery = { ...plan.compiled, since, listedSince: options.listedSince };
     return this.repo.rank(query, { limit: limit + 1, offset }, { now: options.now ?? this.now() });
   }
 
   /** Whether every word correction would look at finds something (answers remembered until refresh). */
-  private allKnown(parsed: ParsedQuery): boolean {
-    return parsed.groups.every((g) => g.every((c) => c.words.every((w) => !isCorrectable(w) || this.known(w))));
+  private allKnown(parsed: ParsedQuery): Promise<boolean> {
+    const words = parsed.groups.flatMap((g) => g.flatMap((c) => c.words));
+    return everyAsync(words, async (w) => !isCorrectable(w) || (await this.known(w)));
   }
 
-  private known(word: string): boolean {
-    return this.spellingIndex().wordDocs(word) > 0 || this.remembered(`known\u0000${word}`, () => this.repo.matchesAny(this.compiled(oneWord(word))));
+  private async known(word: string): Promise<boolean> {
+    if ((await this.spellingIndex()).wordDocs(word) > 0) return true;
+    return this.remembered(`known\u0000${word}`, async () => this.repo.matchesAny(await this.compiled(oneWord(word))));
   }
 
   /** Corrects the words that appear nowhere in the index (see {@link correctQuery}). */
-  private correct(parsed: ParsedQuery): { query: ParsedQuery; corrections: Correction[] } | undefined {
-    const index = this.spellingIndex();
+  private async correct(parsed: ParsedQuery): Promise<{ query: ParsedQuery; corrections: Correction[] } | undefined> {
+    const index = await this.spellingIndex();
     return correctQuery(parsed, {
       known: (word) => this.known(word),
-      suggest: (word) => {
+      suggest: async (word) => {
         const fromTitles = index.suggest(word);
         return fromTitles.length > 0 ? fromTitles : stemSuggestions(word, this.repo);
       },
-      count: (query, cap) => this.repo.countMatches(this.compiled(query), cap),
+      count: async (query, cap) => this.repo.countMatches(await this.compiled(query), cap),
     });
   }
+}
+
+/** Whether `test` holds for every item, asked in order and stopping at the first that fails. */
+async function everyAsync<T>(items: readonly T[], test: (item: T) => Promise<boolean>): Promise<boolean> {
+  for (const item of items) if (!(await test(item))) return false;
+  return true;
 }
 
 function oneWord(word: string): ParsedQuery {

@@ -3,7 +3,8 @@ import { canonicalArxivId } from '../core/arxiv-id.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
-import type { SearchRepo } from '../db/search-repo.ts';
+import type { SearchStore } from '../db/search-store.ts';
+import type { Async } from '../db/stores.ts';
 import { PaperTerms, tfWeight, type Term } from './paper-terms.ts';
 import { makeSnippet } from './snippet.ts';
 
@@ -60,8 +61,8 @@ export class SimilarPapers {
   private readonly matchBudget: number;
 
   constructor(
-    private readonly repo: Pick<SearchRepo, 'countMatches' | 'rank' | 'exactLimit'>,
-    private readonly papers: Pick<PapersRepo, 'get' | 'count'>,
+    private readonly repo: Pick<SearchStore, 'countMatches' | 'rank' | 'exactLimit'>,
+    private readonly papers: Pick<Async<PapersRepo>, 'get' | 'count'>,
     options: SimilarOptions = {},
   ) {
     this.candidateTerms = options.candidateTerms ?? 12;
@@ -74,25 +75,28 @@ export class SimilarPapers {
    * The `limit` stored papers closest to paper `id` (an arXiv id, canonical), closest first; undefined when
    * that paper is not stored. Papers sharing no distinctive term with it are never listed.
    */
-  find(id: string, limit: number): SimilarResult | undefined {
-    const paper = this.papers.get(id);
+  async find(id: string, limit: number): Promise<SimilarResult | undefined> {
+    const paper = await this.papers.get(id);
     if (!paper) return undefined;
-    const total = Math.max(1, this.papers.count());
+    const total = Math.max(1, await this.papers.count());
     const cap = Math.max(1000, Math.ceil(total * this.commonShare));
     const terms = this.termsOf(paper);
     const df = new Map<string, number>();
     const idf = new Map<string, number>();
-    for (const [stem, term] of terms) {
-      df.set(stem, this.repo.countMatches({ groups: [[{ words: [term.surface], phrase: false }]], exclude: [], authors: [] }, cap));
-      idf.set(stem, Math.log(1 + total / Math.max(1, df.get(stem)!)));
-    }
+    const counts = await Promise.all(
+      [...terms.values()].map((term) => this.repo.countMatches({ groups: [[{ words: [term.surface], phrase: false }]], exclude: [], authors: [] }, cap)),
+    );
+    [...terms.keys()].forEach((stem, i) => {
+      df.set(stem, counts[i]!);
+      idf.set(stem, Math.log(1 + total / Math.max(1, counts[i]!)));
+    });
     const query = weigh(terms, idf);
     const meanIdf = idf.size === 0 ? 1 : [...idf.values()].reduce((a, b) => a + b, 0) / idf.size;
 
     const gather = this.gatheringTerms(terms, df, query, cap);
     if (gather.length === 0) return { paper, similar: [] };
     const expression: MatchExpression = { groups: [gather.map((surface) => ({ words: [surface], phrase: false }))], exclude: [], authors: [] };
-    const page = this.repo.rank(expression, { limit: this.candidates + 1, offset: 0 });
+    const page = await this.repo.rank(expression, { limit: this.candidates + 1, offset: 0 });
     const scored: Omit<SimilarPaper, 'snippet'>[] = [];
     for (const row of page.rows) {
       if (row.paper.id === paper.id) continue;

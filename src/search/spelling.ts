@@ -10,11 +10,11 @@ export interface VocabularyWord {
 /** Where spelling correction looks words up: the index's own vocabulary. */
 export interface Vocabulary {
   /** Every title word (as written, lower case) with its paper count. */
-  titleWords(): VocabularyWord[];
-  /** Stemmed index terms (Porter, as the search index has them) starting with `prefix`. */
-  stemVocabulary(prefix: string, minLength: number, maxLength: number): VocabularyWord[];
+  titleWords(): Promise<VocabularyWord[]>;
+  /** Stemmed index terms (as the search index has them) starting with `prefix`. */
+  stemVocabulary(prefix: string, minLength: number, maxLength: number): Promise<VocabularyWord[]>;
   /** A real word whose stem is `stem`, as written in some paper. */
-  surfaceForm(stem: string): string | undefined;
+  surfaceForm(stem: string): Promise<string | undefined>;
 }
 
 /** One way to correct a word, with what it costs (lower is better). */
@@ -146,21 +146,19 @@ export class SpellingIndex {
  * the index (its whole vocabulary is too large to hold), so only a first letter that is right, dropped
  * from the front or swapped with the second is found. Each is read back as a word some paper wrote.
  */
-export function stemSuggestions(word: string, vocabulary: Vocabulary, limit = 4): Suggestion[] {
+export async function stemSuggestions(word: string, vocabulary: Omit<Vocabulary, 'titleWords'>, limit = 4): Promise<Suggestion[]> {
   if (!isCorrectable(word)) return [];
   const stem = stemmer(word);
   const max = maxEdits(stem.length);
   const seen = new Map<string, Suggestion>();
   for (const prefix of new Set([stem[0]!, stem[1] ?? stem[0]!])) {
-    for (const candidate of vocabulary.stemVocabulary(prefix, stem.length - max, stem.length + max)) {
+    for (const candidate of await vocabulary.stemVocabulary(prefix, stem.length - max, stem.length + max)) {
       if (candidate.term === stem) return [];
       const edits = editDistance(stem, candidate.term, max);
       if (edits > max || seen.has(candidate.term)) continue;
       seen.set(candidate.term, { word: candidate.term, edits, doc: candidate.doc, cost: costOf(stem, candidate.term, edits, candidate.doc) });
     }
   }
-  return [...seen.values()]
-    .sort((a, b) => a.cost - b.cost || b.doc - a.doc)
-    .slice(0, limit)
-    .map((s) => ({ ...s, word: vocabulary.surfaceForm(s.word) ?? s.word }));
+  const best = [...seen.values()].sort((a, b) => a.cost - b.cost || b.doc - a.doc).slice(0, limit);
+  return Promise.all(best.map(async (s) => ({ ...s, word: (await vocabulary.surfaceForm(s.word)) ?? s.word })));
 }

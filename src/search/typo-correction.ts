@@ -10,11 +10,11 @@ export interface Correction {
 /** What correction needs from the index. */
 export interface CorrectionSource {
   /** Whether a word finds anything as search looks for it (its stems, spellings and acronym expansions). */
-  known(word: string): boolean;
+  known(word: string): Promise<boolean>;
   /** Corrections for a word that finds nothing, cheapest first. */
-  suggest(word: string): Suggestion[];
+  suggest(word: string): Promise<Suggestion[]>;
   /** How many papers the whole query's text matches, counting at most to `cap`. */
-  count(query: ParsedQuery, cap: number): number;
+  count(query: ParsedQuery, cap: number): Promise<number>;
 }
 
 /** Matches counted per candidate query: enough to prefer a combination that finds more. */
@@ -42,22 +42,27 @@ export function replaceWords(query: ParsedQuery, replace: ReadonlyMap<string, st
  * whole, among combinations that match at least one. Undefined when no word needs correcting or no
  * combination finds anything.
  */
-export function correctQuery(query: ParsedQuery, source: CorrectionSource): { query: ParsedQuery; corrections: Correction[] } | undefined {
+export async function correctQuery(query: ParsedQuery, source: CorrectionSource): Promise<{ query: ParsedQuery; corrections: Correction[] } | undefined> {
   const words = [...new Set(query.groups.flatMap((g) => g.flatMap((c) => c.words)))];
-  const unknown = words.filter((w) => isCorrectable(w) && !source.known(w)).slice(0, MAX_WORDS);
+  const unknown: string[] = [];
+  for (const w of words) {
+    if (unknown.length === MAX_WORDS) break;
+    if (isCorrectable(w) && !(await source.known(w))) unknown.push(w);
+  }
   if (unknown.length === 0) return undefined;
   const perWord = unknown.length <= 2 ? 4 : unknown.length === 3 ? 3 : 2;
-  const options = unknown.map((w) => {
-    const suggestions = source.suggest(w).slice(0, perWord);
-    return suggestions.length > 0 ? suggestions : [{ word: w, edits: 0, doc: 0, cost: 0 }];
-  });
+  const options: Suggestion[][] = [];
+  for (const w of unknown) {
+    const suggestions = (await source.suggest(w)).slice(0, perWord);
+    options.push(suggestions.length > 0 ? suggestions : [{ word: w, edits: 0, doc: 0, cost: 0 }]);
+  }
   const combos = product(options).sort((a, b) => a.cost - b.cost);
   const maxBonus = TOGETHER_WEIGHT * Math.log1p(COUNT_CAP);
   let best: { score: number; picks: Suggestion[] } | undefined;
   for (const combo of combos.slice(0, MAX_TRIES)) {
     if (best && combo.cost - maxBonus >= best.score) break;
     const replace = new Map(unknown.map((w, i) => [w, combo.picks[i]!.word]));
-    const n = source.count(replaceWords(query, replace), COUNT_CAP);
+    const n = await source.count(replaceWords(query, replace), COUNT_CAP);
     if (n === 0) continue;
     const score = combo.cost - TOGETHER_WEIGHT * Math.log1p(n);
     if (!best || score < best.score) best = { score, picks: combo.picks };

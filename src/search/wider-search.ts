@@ -41,7 +41,7 @@ export const NOTHING_INGESTED = 'Nothing ingested yet: run `npx papers ingest --
 
 export interface WiderSearchDeps {
   /** Our own search (the stored papers). */
-  local: (query: string, options: SearchOptions) => SearchResult;
+  local: (query: string, options: SearchOptions) => Promise<SearchResult>;
   /** Whether any feed day was ingested yet. */
   hasIngested: () => Promise<boolean>;
   /** Hugging Face's search; absent: the local results are all there is. */
@@ -84,7 +84,7 @@ export class WiderSearch {
 
   /** Searches the stored papers, and Hugging Face as `mode` says (a `UsageError` names a malformed query). */
   async search(query: string, options: SearchOptions & { offset: number }, mode: BeyondMode): Promise<WideResult> {
-    const local = this.deps.local(query, options);
+    const local = await this.deps.local(query, options);
     const nothingIngested = local.total === 0 && !(await this.deps.hasIngested());
     if (!this.wants(mode, local, options.offset)) return { local, nothingIngested };
     return { local, beyond: await this.beyond(local.query, local), nothingIngested };

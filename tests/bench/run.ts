@@ -4,6 +4,7 @@
  */
 import { run as cliStartUp } from './cli-start-up.ts';
 import { run as searchIngest, typoAndOperatorLines } from './search-ingest.ts';
+import { run as searchPg } from './search-pg.ts';
 import { run as similar } from './similar.ts';
 
 const only = process.argv.slice(2);
@@ -27,9 +28,14 @@ async function main(): Promise<void> {
     console.log(`  selective, ours / raw query returning the same rows and snippets: median ${r.search.selective.medianRatioVsRows}x, worst ${r.search.selective.worstRatioVsRows}x`);
     for (const line of typoAndOperatorLines(r)) console.log(line);
     console.table(r.search.perQuery);
+    const pgPapers = Number(process.env.BENCH_PG_PAPERS ?? Math.min(papers, 50_000));
+    const pg = await searchPg({ papers: pgPapers });
+    const kinds = Object.entries(pg.byKind).map(([k, s]) => `${k} p50 ${s.p50} / p99 ${s.p99}`).join('; ');
+    console.log(`\n== search on PostgreSQL: ${pg.papers.toLocaleString('en')} synthetic papers (loaded in ${pg.loadSec} s; BENCH_PG_PAPERS sets the size) ==`);
+    console.log(`search back to back, round robin over the same mix (target: p99 at most 50 ms): whole mix p50 ${pg.all.p50} ms, p99 ${pg.all.p99} ms; ${kinds} ms`);
   }
   if (wanted('similar')) {
-    const r = similar({ papers: Number(process.env.BENCH_PAPERS ?? 200_000) });
+    const r = await similar({ papers: Number(process.env.BENCH_PAPERS ?? 200_000) });
     console.log(`\n== more like this: ${r.corpus.toLocaleString('en')} synthetic papers, ${r.asked} papers asked ==`);
     console.log(`similar (10 of each, ${r.found} found on average): p50 ${r.similar.p50} ms, p99 ${r.similar.p99} ms`);
     console.log(`  search for the same paper's title: p50 ${r.search.p50} ms, p99 ${r.search.p99} ms; similar / it = ${r.ratio.p50}x at p50, ${r.ratio.p99}x at p99`);

@@ -1,3 +1,4 @@
+import { searchServiceOf } from '../helpers/search-service.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,6 @@ import { SearchRepo } from '../../src/db/search-repo.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { BackgroundIndexer } from '../../src/db/background-indexer.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { SearchService } from '../../src/search/search-service.ts';
 import { makeSnippet, queryStems } from '../../src/search/snippet.ts';
 import { mapDailyItem } from '../../src/sources/hf-schema.ts';
 import { syntheticCorpus, type SyntheticPaper } from './corpus.ts';
@@ -17,7 +17,7 @@ import { databaseFiles } from '../../src/db/fts-index.ts';
 
 const PAGE = 100;
 
-function hfItemOf(p: SyntheticPaper, i: number): unknown {
+export function hfItemOf(p: SyntheticPaper, i: number): unknown {
   // Publication days over two years (the blend's recency reads them) and a GitHub repository on one paper
   // in five (has:code, stars:), so that the ranking and the filters do their real work.
   const published = new Date(Date.UTC(2023, 0, 1) + (i % 730) * 86_400_000).toISOString();
@@ -76,6 +76,13 @@ function timeEach(fn: () => void, runs: number): number[] {
   return out;
 }
 
+/** Milliseconds one awaited call takes. */
+async function timeAsync(fn: () => Promise<unknown>): Promise<number> {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
 export interface QueryCase {
   query: string;
   /** `operator`: a selective query with a filter or order (no raw query gives the same output). */
@@ -83,7 +90,7 @@ export interface QueryCase {
 }
 
 /** The query mix: words across the frequency range, pairs, and a phrase. */
-function queryMix(words: string[]): QueryCase[] {
+export function queryMix(words: string[]): QueryCase[] {
   const at = (rank: number) => words[rank]!;
   return [
     ...[0, 1, 2, 3, 5, 8].map((r) => ({ query: at(r), kind: 'common' as const })),
@@ -180,7 +187,7 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
   const baselineSec = median(baselineSecs);
   const oursSec = median(oursSecs);
 
-  const search = new SearchService(searchRepo, new PapersRepo(final.db));
+  const search = searchServiceOf(searchRepo, new PapersRepo(final.db));
   const rawStmt = final.db.sqlite.prepare('SELECT rowid, rank FROM papers_fts WHERE papers_fts MATCH ? ORDER BY rank LIMIT 10');
   const rawFullStmt = final.db.sqlite.prepare(
     `SELECT p.*, papers_fts.rank AS rank
@@ -194,7 +201,7 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
   const fullRatios: number[] = [];
   for (const c of cases) {
     const match = rawMatch(textOnly(c.query));
-    search.search(c.query);
+    await search.search(c.query);
     rawStmt.all(match);
     // The index keeps no text (contentless), so snippets come from the rows, made as search makes them.
     const stems = queryStems(textOnly(c.query).replace(/"/g, '').split(' '));
@@ -204,7 +211,7 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
     const r: number[] = [];
     const rf: number[] = [];
     for (let i = 0; i < runs; i++) {
-      o.push(...timeEach(() => search.search(c.query), 1));
+      o.push(await timeAsync(() => search.search(c.query)));
       r.push(...timeEach(() => rawStmt.all(match), 1));
       rf.push(...timeEach(rawWithRows, 1));
     }
@@ -229,12 +236,12 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
   const steady = { all: [] as number[], common: [] as number[], sel: [] as number[], operators: [] as number[] };
   for (let i = 0; i < runs; i++) {
     for (const c of cases) {
-      const [ms] = timeEach(() => search.search(c.query), 1) as [number];
+      const ms = await timeAsync(() => search.search(c.query));
       steady.all.push(ms);
       (c.kind === 'operator' ? steady.operators : c.kind === 'common' ? steady.common : steady.sel).push(ms);
     }
   }
-  const typo = measureTypos(final.db, corpus, runs);
+  const typo = await measureTypos(final.db, corpus, runs);
   final.drop();
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -272,19 +279,19 @@ export async function run(options: { papers?: number; runs?: number; ingestRuns?
  * The typo path: a fresh service (so the first correction loads the spelling vocabulary, timed as `coldMs`),
  * then the two-typo query and the same words spelt right, interleaved.
  */
-function measureTypos(db: Db, corpus: { papers: SyntheticPaper[]; words: string[] }, runs: number): SearchIngestReport['search']['typo'] {
+async function measureTypos(db: Db, corpus: { papers: SyntheticPaper[]; words: string[] }, runs: number): Promise<SearchIngestReport['search']['typo']> {
   const { typo, correct } = twoTypoQuery(corpus);
-  const service = new SearchService(new SearchRepo(db), new PapersRepo(db));
+  const service = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
   const t = performance.now();
-  const first = service.search(typo);
+  const first = await service.search(typo);
   const coldMs = performance.now() - t;
   if (first.hits.length === 0) throw new Error(`the two-typo query "${typo}" found nothing`);
-  service.search(correct);
+  await service.search(correct);
   const typoRuns: number[] = [];
   const correctRuns: number[] = [];
   for (let i = 0; i < runs * 2; i++) {
-    typoRuns.push(...timeEach(() => service.search(typo), 1));
-    correctRuns.push(...timeEach(() => service.search(correct), 1));
+    typoRuns.push(await timeAsync(() => service.search(typo)));
+    correctRuns.push(await timeAsync(() => service.search(correct)));
   }
   const s = (xs: number[]) => [...xs].sort((a, b) => a - b);
   const [ts, cs] = [s(typoRuns), s(correctRuns)];

@@ -1,3 +1,4 @@
+import { searchServiceOf, similarPapersOf } from '../helpers/search-service.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -5,8 +6,6 @@ import { openDb } from '../../src/db/client.ts';
 import { databaseFiles } from '../../src/db/fts-index.ts';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
-import { SearchService } from '../../src/search/search-service.ts';
-import { SimilarPapers } from '../../src/search/similar.ts';
 import { syntheticCorpus } from './corpus.ts';
 
 export interface SimilarReport {
@@ -34,7 +33,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
  * `npm run bench -- similar`: more-like-this latency at `papers` synthetic papers (default 200,000) against
  * a plain search in the same run, interleaved paper by paper so the machine's noise hits both alike.
  */
-export function run(options: { papers?: number; asked?: number } = {}): SimilarReport {
+export async function run(options: { papers?: number; asked?: number } = {}): Promise<SimilarReport> {
   const count = options.papers ?? 200_000;
   const asked = options.asked ?? 200;
   const path = join(tmpdir(), `papers-bench-similar-${process.pid}.db`);
@@ -50,13 +49,13 @@ export function run(options: { papers?: number; asked?: number } = {}): SimilarR
     papers.indexPending();
     db.sqlite.pragma('optimize');
     const searchRepo = new SearchRepo(db);
-    const search = new SearchService(searchRepo, papers);
+    const search = searchServiceOf(searchRepo, papers);
     const step = Math.max(1, Math.floor(count / asked));
     const ids = Array.from({ length: Math.min(asked, count) }, (_, i) => corpus.papers[i * step]!);
     // Warm-up: statements prepared, the index's pages in the cache, the JIT settled.
     for (const p of ids.slice(0, 20)) {
-      new SimilarPapers(searchRepo, papers).find(p.id, 10);
-      search.search(p.title);
+      await similarPapersOf(searchRepo, papers).find(p.id, 10);
+      await search.search(p.title);
     }
     const word = corpus.words[Math.min(2000, corpus.words.length - 1)]!;
     const ours: number[] = [];
@@ -65,13 +64,13 @@ export function run(options: { papers?: number; asked?: number } = {}): SimilarR
     let found = 0;
     for (const p of ids) {
       let t = performance.now();
-      found += new SimilarPapers(searchRepo, papers).find(p.id, 10)!.similar.length;
+      found += (await similarPapersOf(searchRepo, papers).find(p.id, 10))!.similar.length;
       ours.push(performance.now() - t);
       t = performance.now();
-      search.search(p.title);
+      await search.search(p.title);
       base.push(performance.now() - t);
       t = performance.now();
-      search.search(word);
+      await search.search(word);
       one.push(performance.now() - t);
     }
     const stats = (xs: number[]) => {

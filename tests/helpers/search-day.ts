@@ -1,3 +1,4 @@
+import { searchServiceOf } from './search-service.ts';
 import { readFileSync } from 'node:fs';
 import type { SourcePage } from '../../src/core/ports.ts';
 import type { Day } from '../../src/core/time.ts';
@@ -7,7 +8,6 @@ import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { silentLogger } from '../../src/logger.ts';
-import { SearchService } from '../../src/search/search-service.ts';
 import { mapDailyItem } from '../../src/sources/hf-schema.ts';
 
 /**
@@ -35,5 +35,5 @@ export async function ingestRecordedDays(db: Db, days: { day: Day; file: string 
   };
   const ingestor = new Ingestor({ source, papers: promised(papers), acronyms: promised(searchRepo), logger: silentLogger() });
   for (const { day } of days) await ingestor.ingestDay(day);
-  return { papers, searchRepo, search: new SearchService(searchRepo, papers) };
+  return { papers, searchRepo, search: searchServiceOf(searchRepo, papers) };
 }

@@ -1,9 +1,10 @@
+import { searchServiceOf } from '../helpers/search-service.ts';
 import { readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/db/client.ts';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
-import { SearchService } from '../../src/search/search-service.ts';
+import type { SearchService } from '../../src/search/search-service.ts';
 import { FakeHfApi, hfItem } from '../fakes/hf-api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { main } from '../../src/cli/main.ts';
@@ -26,7 +27,7 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     const code = await main(['node', 'papers', ...args], { out: (t) => (stdout += `${t}\n`), err: (t) => (stderr += `${t}\n`), isTty: false }, { ...env, LOG_LEVEL: 'silent' });
     return { code, stdout, stderr };
   };
-  const top = (query: string, n = 1) => search.search(query, { limit: n }).hits.map((h) => h.paper.id);
+  const top = async (query: string, n = 1) => (await search.search(query, { limit: n })).hits.map((h) => h.paper.id);
 
   beforeAll(async () => {
     await hf.start();
@@ -36,7 +37,7 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     expect(ingest.code).toBe(0);
     expect(ingest.stdout).toContain('18 papers listed');
     db = openDb(dbPath);
-    search = new SearchService(new SearchRepo(db), new PapersRepo(db));
+    search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
   });
   afterAll(async () => {
     db?.close();
@@ -63,43 +64,43 @@ describe('the papers CLI on a day of real paper abstracts', () => {
     expect(items[0]!.snippet).toContain('**');
   });
 
-  it('answers topic queries in other word forms with the right paper first', () => {
-    expect(top('denoising diffusion')).toEqual(['2006.11239']);
-    expect(top('segmenting images')).toEqual(['2304.02643']);
-    expect(top('quantized finetuning')).toEqual(['2305.14314']);
-    expect(top('scaling law')).toEqual(['2001.08361']);
-    expect(top('follow instruction')).toEqual(['2203.02155']);
-    expect(top('author:vaswani')).toEqual(['1706.03762']);
+  it('answers topic queries in other word forms with the right paper first', async () => {
+    expect((await top('denoising diffusion'))).toEqual(['2006.11239']);
+    expect((await top('segmenting images'))).toEqual(['2304.02643']);
+    expect((await top('quantized finetuning'))).toEqual(['2305.14314']);
+    expect((await top('scaling law'))).toEqual(['2001.08361']);
+    expect((await top('follow instruction'))).toEqual(['2203.02155']);
+    expect((await top('author:vaswani'))).toEqual(['1706.03762']);
   });
 
-  it('corrects misspelt words from the index vocabulary and says so', () => {
-    const result = search.search('difusion');
+  it('corrects misspelt words from the index vocabulary and says so', async () => {
+    const result = await search.search('difusion');
     expect(result.correctedQuery).toBe('diffusion');
     expect(result.hits.map((h) => h.paper.id).slice(0, 2).sort()).toEqual(['2006.11239', '2112.10752']);
-    expect(search.search('atention is all you need').hits[0]!.paper.id).toBe('1706.03762');
-    const abstractOnly = search.search('trainable paramters');
+    expect((await search.search('atention is all you need')).hits[0]!.paper.id).toBe('1706.03762');
+    const abstractOnly = await search.search('trainable paramters');
     expect(abstractOnly.correctedQuery).toBe('trainable parameters');
     expect(abstractOnly.hits[0]!.paper.id).toBe('2106.09685');
   });
 
-  it('finds papers by acronym and by expansion alike', () => {
-    for (const q of ['RAG', 'retrieval augmented generation']) expect(top(q), q).toEqual(['2005.11401']);
-    for (const q of ['NeRF', 'neural radiance fields']) expect(top(q), q).toEqual(['2003.08934']);
-    for (const q of ['MoE', 'mixture of experts']) expect(top(q), q).toEqual(['2401.04088']);
-    for (const q of ['CoT', 'chain of thought']) expect(top(q), q).toEqual(['2201.11903']);
-    for (const q of ['ViT', 'vision transformer']) expect(top(q), q).toEqual(['2010.11929']);
-    for (const q of ['LoRA', 'low-rank adaptation']) expect(top(q), q).toEqual(['2106.09685']);
+  it('finds papers by acronym and by expansion alike', async () => {
+    for (const q of ['RAG', 'retrieval augmented generation']) expect((await top(q)), q).toEqual(['2005.11401']);
+    for (const q of ['NeRF', 'neural radiance fields']) expect((await top(q)), q).toEqual(['2003.08934']);
+    for (const q of ['MoE', 'mixture of experts']) expect((await top(q)), q).toEqual(['2401.04088']);
+    for (const q of ['CoT', 'chain of thought']) expect((await top(q)), q).toEqual(['2201.11903']);
+    for (const q of ['ViT', 'vision transformer']) expect((await top(q)), q).toEqual(['2010.11929']);
+    for (const q of ['LoRA', 'low-rank adaptation']) expect((await top(q)), q).toEqual(['2106.09685']);
   });
 
-  it('finds a paper by its arXiv id or its arXiv / Hugging Face link', () => {
+  it('finds a paper by its arXiv id or its arXiv / Hugging Face link', async () => {
     for (const q of ['2106.09685', '2106.09685v2', 'arXiv:2106.09685', 'https://arxiv.org/abs/2106.09685v2', 'https://arxiv.org/pdf/2106.09685', 'https://huggingface.co/papers/2106.09685']) {
-      expect(top(q), q).toEqual(['2106.09685']);
+      expect((await top(q)), q).toEqual(['2106.09685']);
     }
   });
 
-  it('meets British and American spellings', () => {
-    expect(top('preference optimisation')).toEqual(['2305.18290']);
-    expect(top('quantised')).toEqual(['2305.14314']);
+  it('meets British and American spellings', async () => {
+    expect((await top('preference optimisation'))).toEqual(['2305.18290']);
+    expect((await top('quantised'))).toEqual(['2305.14314']);
   });
 
   it('answers hostile strings with results or a usage message, never a crash', async () => {
@@ -109,7 +110,7 @@ describe('the papers CLI on a day of real paper abstracts', () => {
       if (result.code === 0) expect(Array.isArray(JSON.parse(result.stdout))).toBe(true);
       else expect(result.stderr).toMatch(/^papers: /);
     }
-    expect(top('diffusion', 5)).toContain('2006.11239');
+    expect((await top('diffusion', 5))).toContain('2006.11239');
   });
 
   it('shows one paper and explains an unknown id', async () => {
@@ -160,8 +161,8 @@ describe('papers ingest --from/--to', () => {
     expect(result.stdout).toContain('Ingested 2025-04-01 to 2025-04-02: 240 papers listed over 2 days.');
     const db = openDb(dbPath);
     try {
-      const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
-      expect(search.search('"backfilled paper 2025-04-02 number 119"').hits.map((h) => h.paper.id)).toEqual(['2504.10619']);
+      const search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
+      expect((await search.search('"backfilled paper 2025-04-02 number 119"')).hits.map((h) => h.paper.id)).toEqual(['2504.10619']);
       expect(db.sqlite.prepare("SELECT count(*) FROM papers_fts WHERE papers_fts MATCH 'backfilled'").pluck().get()).toBe(240);
     } finally {
       db.close();

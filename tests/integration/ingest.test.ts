@@ -1,3 +1,4 @@
+import { searchServiceOf } from '../helpers/search-service.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { promised } from '../../src/db/stores.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
-import { SearchService } from '../../src/search/search-service.ts';
 import { Ingestor } from '../../src/ingest/ingestor.ts';
 import { BackgroundIndexer } from '../../src/db/background-indexer.ts';
 import { Writable } from 'node:stream';
@@ -66,8 +66,8 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     expect(report).toMatchObject({ items: 230, changed: 230, pages: 3 });
     expect(papers.listedOn(DAY)).toHaveLength(230);
     expect(papers.listedOn(DAY)[0]).toMatchObject({ id: '2503.10000', upvotes: 1000, rank: 0 });
-    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
-    expect(search.search('"paper number 229"').hits.map((h) => h.paper.id)).toEqual(['2503.10229']);
+    const search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
+    expect((await search.search('"paper number 229"')).hits.map((h) => h.paper.id)).toEqual(['2503.10229']);
   });
 
   it('re-ingesting updates upvotes and never duplicates', async () => {
@@ -166,12 +166,12 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     const day = '2025-03-25';
     hf.setDay(day, [hfItem({ id: '2503.40001', title: 'Sparse attention for long documents' })]);
     await ingestor().ingestDay(day);
-    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
-    expect(search.search('"sparse attention"').hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
+    const search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
+    expect((await search.search('"sparse attention"')).hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
     hf.setDay(day, [hfItem({ id: '2503.40001', title: 'Ring attention for long documents' })]);
     await ingestor().ingestDay(day);
-    expect(search.search('"ring attention"').hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
-    expect(search.search('"sparse attention"').hits).toEqual([]);
+    expect((await search.search('"ring attention"')).hits.map((h) => h.paper.id)).toEqual(['2503.40001']);
+    expect((await search.search('"sparse attention"')).hits).toEqual([]);
     expect(db.sqlite.prepare('SELECT count(*) FROM fts_changes').pluck().get()).toBe(0);
   });
 
@@ -185,9 +185,9 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
     } finally {
       await indexer.close();
     }
-    const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
-    expect(search.search('"paper number 22599"').hits.map((h) => h.paper.id)).toEqual(['2503.32599']);
-    expect(search.search('"paper number 20000"').hits.map((h) => h.paper.id)).toEqual(['2503.30000']);
+    const search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
+    expect((await search.search('"paper number 22599"')).hits.map((h) => h.paper.id)).toEqual(['2503.32599']);
+    expect((await search.search('"paper number 20000"')).hits.map((h) => h.paper.id)).toEqual(['2503.30000']);
     const indexedOfDay = db.sqlite.prepare(
       `SELECT count(*) FROM daily_listings l JOIN papers p ON p.id = l.paper_id
        WHERE l.feed_day = ? AND p.seq IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH 'number')`,
@@ -211,7 +211,7 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
       rmSync(notADatabase, { recursive: true, force: true });
     }
     expect(warnings).toContain('the indexing thread failed; indexing on this thread instead');
-    expect(new SearchService(new SearchRepo(db), new PapersRepo(db)).search('"paper number 30002"').hits.map((h) => h.paper.id)).toEqual(['2503.40002']);
+    expect((await searchServiceOf(new SearchRepo(db), new PapersRepo(db)).search('"paper number 30002"')).hits.map((h) => h.paper.id)).toEqual(['2503.40002']);
   });
 
   it('resumes a backfill: days already ingested are skipped unless refreshed', async () => {
@@ -264,9 +264,9 @@ describe('ingesting a Daily Papers day from a Hugging Face-shaped API', () => {
       expect(capped.find((l) => l.field === 'abstract')).toMatchObject({ level: 40, originalSize: 16 + 15 * 3_400_000, cap: FIELD_CAPS.abstract });
       expect(capped.find((l) => l.field === 'authors')).toMatchObject({ originalSize: 5_000, cap: FIELD_CAPS.authors });
       expect(papers.get('2505.00002')!.title).toBe('A normal paper');
-      const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
-      expect(search.search('wombats').hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
-      expect(search.search('quokka').hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
+      const search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
+      expect((await search.search('wombats')).hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
+      expect((await search.search('quokka')).hits.map((h) => h.paper.id)).toEqual(['2505.00001']);
     });
 
     it('logs negative, fractional, infinite and absurd upvotes with the paper id instead of zeroing them in silence', async () => {

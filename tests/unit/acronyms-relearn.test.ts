@@ -24,7 +24,7 @@ function logged(): { logger: ReturnType<typeof createLogger>; messages: () => st
 }
 
 describe('acronyms learned by an older extractor', () => {
-  it('are learned again from the stored abstracts at the next start, once, so the new definitions are searchable', () => {
+  it('are learned again from the stored abstracts at the next start, once, so the new definitions are searchable', async () => {
     const first = createContext(loadConfig({}), logged().logger, { db: test.db });
     const paper = makePaper({ id: '2503.30001', title: 'Fast sampling for image generation', abstract: 'We study text-to-image (T2I) generation with few steps.' });
     first.papers.upsertPage([paper], [{ paperId: paper.id, feedDay: '2025-03-17', rank: 0, upvotes: 1 }]);
@@ -41,7 +41,7 @@ describe('acronyms learned by an older extractor', () => {
     const learned = ctx.searchRepo.learnedAcronyms();
     expect(learned).toEqual(expect.arrayContaining([expect.objectContaining({ acronym: 't2i' })]));
     expect(learned.some((d) => d.acronym === 'old')).toBe(false);
-    expect(ctx.search.search('T2I', { limit: 5 }).hits.map((h) => h.paper.id)).toEqual(['2503.30001']);
+    expect((await ctx.search.search('T2I', { limit: 5 })).hits.map((h) => h.paper.id)).toEqual(['2503.30001']);
 
     const third = logged();
     createContext(loadConfig({}), third.logger, { db: openDb(test.path) }).db.close();

@@ -1,3 +1,4 @@
+import { searchServiceOf } from '../helpers/search-service.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { wordsOf } from '../../src/core/words.ts';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
@@ -6,7 +7,6 @@ import { ACRONYM_LIST } from '../../src/search/acronym-list.ts';
 import { AcronymLexicon, senseKey } from '../../src/search/acronym-lexicon.ts';
 import { longFormFor } from '../../src/search/acronyms.ts';
 import { isStopWord } from '../../src/search/query.ts';
-import { SearchService } from '../../src/search/search-service.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
 
@@ -86,27 +86,27 @@ describe('the built-in acronym list in search', () => {
     }),
   );
   new PapersRepo(db).upsertPage(cases.flatMap((c) => [c.short, c.long]), []);
-  const search = new SearchService(new SearchRepo(db), new PapersRepo(db));
-  const found = (query: string) => new Set(search.search(query, { limit: 200 }).hits.map((h) => h.paper.id));
+  const search = searchServiceOf(new SearchRepo(db), new PapersRepo(db));
+  const found = async (query: string) => new Set((await search.search(query, { limit: 200 })).hits.map((h) => h.paper.id));
 
-  it('finds, for every entry, the papers spelling it out from the acronym and the papers using the acronym from the expansion', () => {
+  it('finds, for every entry, the papers spelling it out from the acronym and the papers using the acronym from the expansion', async () => {
     const missed: string[] = [];
     for (const c of cases) {
       // As typed: VQ-VAE is one token to the user, two words to the index.
-      const byAcronym = found(c.acronym.toUpperCase().replace(' ', '-'));
+      const byAcronym = await found(c.acronym.toUpperCase().replace(' ', '-'));
       if (!byAcronym.has(c.short.id) || !byAcronym.has(c.long.id)) missed.push(`${c.acronym} -> ${c.expansion}`);
-      const byExpansion = found(c.expansion);
+      const byExpansion = await found(c.expansion);
       if (!byExpansion.has(c.short.id) || !byExpansion.has(c.long.id)) missed.push(`${c.expansion} -> ${c.acronym}`);
     }
     expect(missed).toEqual([]);
   });
 
-  it('keeps the senses of an ambiguous acronym apart when searching by one expansion', () => {
+  it('keeps the senses of an ambiguous acronym apart when searching by one expansion', async () => {
     const leaked: string[] = [];
     for (const c of cases) {
       for (const other of cases) {
         if (other.acronym !== c.acronym || senseKey(other.expansion.split(' ')) === senseKey(c.expansion.split(' '))) continue;
-        if (found(c.expansion).has(other.short.id)) leaked.push(`${c.expansion} found ${other.acronym} meaning ${other.expansion}`);
+        if ((await found(c.expansion)).has(other.short.id)) leaked.push(`${c.expansion} found ${other.acronym} meaning ${other.expansion}`);
       }
     }
     expect(leaked).toEqual([]);

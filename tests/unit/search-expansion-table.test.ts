@@ -142,8 +142,8 @@ function runTable(name: string, files: { day: `${number}-${number}-${number}`; f
     });
     afterAll(cleanup);
 
-    it.each(cases.map((k) => [k.kind, k.query, k] as const))('%s: "%s" finds every relevant paper and none it must not', (_kind, query, k) => {
-      const found = search.search(query, { limit: 100 }).hits.map((h) => h.paper.id);
+    it.each(cases.map((k) => [k.kind, k.query, k] as const))('%s: "%s" finds every relevant paper and none it must not', async (_kind, query, k) => {
+      const found = (await search.search(query, { limit: 100 })).hits.map((h) => h.paper.id);
       expect(found).toEqual(expect.arrayContaining(k.relevant));
       for (const never of k.never ?? []) expect(found).not.toContain(never);
       if (k.first) expect(k.first).toContain(found[0]);
@@ -164,10 +164,10 @@ function runTable(name: string, files: { day: `${number}-${number}-${number}`; f
       expect(after.relevantFound).toBeGreaterThan(before.relevantFound);
     });
 
-    it('reaches every relevant paper of every acronym case', () => {
+    it('reaches every relevant paper of every acronym case', async () => {
       const tally: Tally = { found: 0, relevantFound: 0, relevant: 0 };
       for (const k of cases.filter((x) => x.kind.endsWith('acronym'))) {
-        add(tally, search.search(k.query, { limit: 100 }).hits.map((h) => h.paper.id), k.relevant);
+        add(tally, (await search.search(k.query, { limit: 100 })).hits.map((h) => h.paper.id), k.relevant);
       }
       console.info(`${name}: acronym cases: ${figures(tally)}`);
       expect(tally.relevantFound).toBe(tally.relevant);

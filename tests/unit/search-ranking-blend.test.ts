@@ -1,8 +1,8 @@
+import { searchServiceOf } from '../helpers/search-service.ts';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
 import { UsageError } from '../../src/errors.ts';
-import { SearchService } from '../../src/search/search-service.ts';
 import { searchWeek, WEEK_NOW } from '../fixtures/search-week.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
@@ -40,24 +40,24 @@ describe('blended ranking and operators on a written week', () => {
   const week = writtenWeek();
   afterAll(week.cleanup);
 
-  it.each(WEEK)('ranks "%s" as %j (%s)', (query, expected) => {
-    expect(week.ids(query)).toEqual(expected);
+  it.each(WEEK)('ranks "%s" as %j (%s)', async (query, expected) => {
+    expect((await week.ids(query))).toEqual(expected);
   });
 
   it('reorders what plain bm25 ranks the other way (the premise of the cases above)', () => {
     expect(week.bm25Ids(['video', 'generation'])).toEqual(['2506.01002', '2506.01001']);
   });
 
-  it('gives every hit the feed day that listed it', () => {
+  it('gives every hit the feed day that listed it', async () => {
     const { listings } = searchWeek();
     const dayOf = new Map(listings.map((l) => [l.paperId, l.feedDay]));
-    const hits = week.search.search('diffusion').hits;
+    const hits = (await week.search.search('diffusion')).hits;
     expect(hits.length).toBeGreaterThan(2);
     for (const hit of hits) expect(hit.feedDay).toBe(dayOf.get(hit.paper.id));
-    expect(week.search.search('2506.01009').hits[0]!.feedDay).toBe('2025-06-05');
+    expect((await week.search.search('2506.01009')).hits[0]!.feedDay).toBe('2025-06-05');
   });
 
-  it('refuses a malformed operator with its usage', () => {
+  it('refuses a malformed operator with its usage', async () => {
     for (const [text, message] of [
       ['diffusion has:data', /has:code/],
       ['diffusion has:', /has: needs a value/],
@@ -66,13 +66,10 @@ describe('blended ranking and operators on a written week', () => {
       ['diffusion stars:', /needs a number of stars/],
       ['diffusion spell:maybe', /spell:off/],
     ] as const) {
-      const error = (() => {
-        try {
-          week.search.search(text);
-        } catch (e) {
-          return e;
-        }
-      })();
+      const error = await week.search.search(text).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error, text).toBeInstanceOf(UsageError);
       expect(`${(error as UsageError).message} ${(error as UsageError).usage}`, text).toMatch(message);
     }
@@ -83,28 +80,28 @@ describe('blended ranking on the recorded feed day', () => {
   const day = recordedDay();
   afterAll(day.cleanup);
 
-  it.each(RECORDED)('ranks "%s" as %j (%s)', (query, expected) => {
-    expect(day.ids(query)).toEqual(expected);
+  it.each(RECORDED)('ranks "%s" as %j (%s)', async (query, expected) => {
+    expect((await day.ids(query))).toEqual(expected);
   });
 
-  it('keeps the papers whose repository has at least that many stars with stars:>=N', () => {
-    const hits = day.search.search('models stars:>=10000', { limit: 20 }).hits;
+  it('keeps the papers whose repository has at least that many stars with stars:>=N', async () => {
+    const hits = (await day.search.search('models stars:>=10000', { limit: 20 })).hits;
     expect(hits.map((h) => h.paper.id).sort()).toEqual(['2103.00020', '2106.09685', '2112.10752', '2304.02643', '2305.14314', '2312.00752', '2501.12948']);
     expect(hits.every((h) => h.paper.githubStars! >= 10_000)).toBe(true);
   });
 
-  it('sorts by upvotes with sort:top and keeps only papers with code with has:code', () => {
-    const top = day.search.search('models sort:top', { limit: 20 }).hits.map((h) => h.paper.upvotes);
+  it('sorts by upvotes with sort:top and keeps only papers with code with has:code', async () => {
+    const top = (await day.search.search('models sort:top', { limit: 20 })).hits.map((h) => h.paper.upvotes);
     expect(top.length).toBeGreaterThan(5);
     expect(top).toEqual([...top].sort((a, b) => b - a));
-    const code = day.search.search('models has:code', { limit: 20 }).hits;
+    const code = (await day.search.search('models has:code', { limit: 20 })).hits;
     expect(code.length).toBeGreaterThan(3);
     expect(code.every((h) => h.paper.githubRepo !== null)).toBe(true);
-    expect(day.search.search('models', { limit: 20 }).hits.some((h) => h.paper.githubRepo === null)).toBe(true);
+    expect((await day.search.search('models', { limit: 20 })).hits.some((h) => h.paper.githubRepo === null)).toBe(true);
   });
 
-  it('shows each hit listed on the recorded day', () => {
-    expect(day.search.search('diffusion').hits.map((h) => h.feedDay)).toEqual(['2025-03-17', '2025-03-17']);
+  it('shows each hit listed on the recorded day', async () => {
+    expect((await day.search.search('diffusion')).hits.map((h) => h.feedDay)).toEqual(['2025-03-17', '2025-03-17']);
   });
 });
 
@@ -112,9 +109,9 @@ describe('the feed day a paper carries', () => {
   const { db, cleanup } = createTestDb('feed-day');
   afterAll(cleanup);
   const papers = new PapersRepo(db);
-  const search = new SearchService(new SearchRepo(db), papers, { now: () => WEEK_NOW });
+  const search = searchServiceOf(new SearchRepo(db), papers, { now: () => WEEK_NOW });
 
-  it('is the latest day that listed it, and moves back when that listing goes', () => {
+  it('is the latest day that listed it, and moves back when that listing goes', async () => {
     papers.upsertPage(
       [makePaper({ id: '2506.09001', title: 'Sparse autoencoders' }), makePaper({ id: '2506.09002', title: 'Sparse autoencoders again' })],
       [
@@ -124,21 +121,21 @@ describe('the feed day a paper carries', () => {
     );
     papers.upsertPage([], [{ paperId: '2506.09001', feedDay: '2025-06-05', rank: 3, upvotes: 12 }]);
     papers.upsertPage([], [{ paperId: '2506.09001', feedDay: '2025-06-01', rank: 3, upvotes: 12 }]);
-    const hits = search.search('sparse sort:new').hits;
+    const hits = (await search.search('sparse sort:new')).hits;
     expect(hits.map((h) => [h.paper.id, h.feedDay])).toEqual([
       ['2506.09001', '2025-06-05'],
       ['2506.09002', '2025-06-03'],
     ]);
     db.sqlite.prepare("DELETE FROM daily_listings WHERE paper_id = '2506.09001' AND feed_day = '2025-06-05'").run();
-    expect(search.search('sparse sort:new').hits.map((h) => [h.paper.id, h.feedDay])).toEqual([
+    expect((await search.search('sparse sort:new')).hits.map((h) => [h.paper.id, h.feedDay])).toEqual([
       ['2506.09002', '2025-06-03'],
       ['2506.09001', '2025-06-02'],
     ]);
   });
 
-  it('is null for a paper no feed day listed', () => {
+  it('is null for a paper no feed day listed', async () => {
     papers.upsertPage([makePaper({ id: '2506.09003', title: 'Unlisted sparse coding' })], []);
-    expect(search.search('unlisted').hits.map((h) => h.feedDay)).toEqual([null]);
+    expect((await search.search('unlisted')).hits.map((h) => h.feedDay)).toEqual([null]);
   });
 });
 
@@ -153,21 +150,21 @@ describe('paging through more matches than the blend reorders', () => {
     ),
     [],
   );
-  const search = new SearchService(new SearchRepo(db), papers, { now: () => WEEK_NOW });
+  const search = searchServiceOf(new SearchRepo(db), papers, { now: () => WEEK_NOW });
 
   for (const query of ['sparse', 'sparse has:code', 'sparse upvotes:>=30']) {
-    it(`pages "${query}" without repeating or losing a paper, across the reordered head and the rest`, () => {
-      const all = search.search(query, { limit: 100 }).hits.length;
+    it(`pages "${query}" without repeating or losing a paper, across the reordered head and the rest`, async () => {
+      const all = (await search.search(query, { limit: 100 })).hits.length;
       const seen: string[] = [];
       for (let offset = 0; ; offset += 30) {
-        const page = search.search(query, { limit: 30, offset });
+        const page = await search.search(query, { limit: 30, offset });
         seen.push(...page.hits.map((h) => h.paper.id));
         if (!page.hasMore) break;
       }
       expect(new Set(seen).size).toBe(seen.length);
-      expect(seen.length).toBe(search.search(query, { limit: 100 }).total);
+      expect(seen.length).toBe((await search.search(query, { limit: 100 })).total);
       expect(all).toBe(Math.min(100, seen.length));
-      const first = search.search(query, { limit: 30 }).hits.map((h) => h.paper.id);
+      const first = (await search.search(query, { limit: 30 })).hits.map((h) => h.paper.id);
       expect(seen.slice(0, 30)).toEqual(first);
     });
   }

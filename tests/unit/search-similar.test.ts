@@ -1,7 +1,9 @@
+import { similarPapersOf } from '../helpers/search-service.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PapersRepo } from '../../src/db/papers-repo.ts';
 import { SearchRepo } from '../../src/db/search-repo.ts';
-import { paperIdFrom, SimilarPapers } from '../../src/search/similar.ts';
+import type { SimilarPapers } from '../../src/search/similar.ts';
+import { paperIdFrom } from '../../src/search/similar.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { makePaper } from '../helpers/papers.ts';
 import { ingestRecordedDays } from '../helpers/search-day.ts';
@@ -14,12 +16,12 @@ describe('more like this on the recorded day (2025-03-17)', () => {
   let ids: string[];
   beforeAll(async () => {
     const { papers, searchRepo } = await ingestRecordedDays(testDb.db, [FIXTURE]);
-    similar = new SimilarPapers(searchRepo, papers);
+    similar = similarPapersOf(searchRepo, papers);
     ids = papers.listedOn(FIXTURE.day).map((p) => p.id);
   });
   afterAll(testDb.cleanup);
 
-  const nearest = (id: string, n: number) => similar.find(id, n)!.similar.map((s) => s.paper.id);
+  const nearest = async (id: string, n: number) => (await similar.find(id, n))!.similar.map((s) => s.paper.id);
 
   // Each paper with the one (or two) a reader would call its closest neighbours on that day.
   const cases: { paper: string; about: string; nearest: string[]; within: number }[] = [
@@ -35,14 +37,14 @@ describe('more like this on the recorded day (2025-03-17)', () => {
     { paper: '2304.02643', about: 'Segment Anything', nearest: ['2103.00020'], within: 2 }, // CLIP (zero-shot, promptable)
   ];
   for (const c of cases) {
-    it(`finds ${c.nearest.join(' and ')} among the ${c.within} papers closest to ${c.about} (${c.paper})`, () => {
-      expect(nearest(c.paper, c.within)).toEqual(expect.arrayContaining(c.nearest));
+    it(`finds ${c.nearest.join(' and ')} among the ${c.within} papers closest to ${c.about} (${c.paper})`, async () => {
+      expect((await nearest(c.paper, c.within))).toEqual(expect.arrayContaining(c.nearest));
     });
   }
 
-  it('never lists the paper itself, and scores every neighbour between 0 and 1, closest first', () => {
+  it('never lists the paper itself, and scores every neighbour between 0 and 1, closest first', async () => {
     for (const id of ids) {
-      const result = similar.find(id, 20)!;
+      const result = (await similar.find(id, 20))!;
       expect(result.paper.id).toBe(id);
       expect(result.similar.map((s) => s.paper.id)).not.toContain(id);
       const scores = result.similar.map((s) => s.score);
@@ -51,14 +53,14 @@ describe('more like this on the recorded day (2025-03-17)', () => {
     }
   });
 
-  it('gives at most `limit` papers, each with its feed day', () => {
-    const result = similar.find('2106.09685', 3)!;
+  it('gives at most `limit` papers, each with its feed day', async () => {
+    const result = (await similar.find('2106.09685', 3))!;
     expect(result.similar).toHaveLength(3);
     for (const s of result.similar) expect(s.feedDay).toBe(FIXTURE.day);
   });
 
-  it('answers undefined for a paper that is not stored', () => {
-    expect(similar.find('2501.99999', 5)).toBeUndefined();
+  it('answers undefined for a paper that is not stored', async () => {
+    expect(await similar.find('2501.99999', 5)).toBeUndefined();
   });
 });
 
@@ -67,7 +69,7 @@ describe('more like this on the acronym day (2025-06-02)', () => {
   let similar: SimilarPapers;
   beforeAll(async () => {
     const { papers, searchRepo } = await ingestRecordedDays(testDb.db, [{ day: '2025-06-02', file: 'tests/fixtures/search-expansion-day-2025-06-02.json' }]);
-    similar = new SimilarPapers(searchRepo, papers);
+    similar = similarPapersOf(searchRepo, papers);
   });
   afterAll(testDb.cleanup);
 
@@ -79,9 +81,9 @@ describe('more like this on the acronym day (2025-06-02)', () => {
     ['2506.00101', '2506.00503', 'two human motion generation papers'],
   ];
   for (const [a, b, about] of pairs) {
-    it(`finds each of ${about} closest to the other (${a}, ${b})`, () => {
-      expect(similar.find(a, 1)!.similar.map((s) => s.paper.id)).toEqual([b]);
-      expect(similar.find(b, 1)!.similar.map((s) => s.paper.id)).toEqual([a]);
+    it(`finds each of ${about} closest to the other (${a}, ${b})`, async () => {
+      expect((await similar.find(a, 1))!.similar.map((s) => s.paper.id)).toEqual([b]);
+      expect((await similar.find(b, 1))!.similar.map((s) => s.paper.id)).toEqual([a]);
     });
   }
 });
@@ -89,7 +91,7 @@ describe('more like this on the acronym day (2025-06-02)', () => {
 describe('more like this on a small written set', () => {
   const testDb = createTestDb('similar-written');
   const papers = new PapersRepo(testDb.db);
-  const similar = new SimilarPapers(new SearchRepo(testDb.db), papers);
+  const similar = similarPapersOf(new SearchRepo(testDb.db), papers);
   const written = [
     makePaper({ id: '2501.00001', title: 'Protein folding with graph neural networks', abstract: 'We predict protein structure from amino acid sequences with a graph neural network over residues.', aiKeywords: ['protein folding', 'graph neural network'] }),
     makePaper({ id: '2501.00002', title: 'Residue graphs for protein structure prediction', abstract: 'Amino acid residues become nodes of a graph; message passing predicts the folded protein structure.' }),
@@ -101,23 +103,23 @@ describe('more like this on a small written set', () => {
   beforeAll(() => papers.upsertPage(written, []));
   afterAll(testDb.cleanup);
 
-  it('puts the papers on the same topic first and never the paper itself', () => {
-    const ids = similar.find('2501.00001', 10)!.similar.map((s) => s.paper.id);
+  it('puts the papers on the same topic first and never the paper itself', async () => {
+    const ids = (await similar.find('2501.00001', 10))!.similar.map((s) => s.paper.id);
     expect(ids.slice(0, 2).sort()).toEqual(['2501.00002', '2501.00003']);
     expect(ids).not.toContain('2501.00001');
   });
 
-  it('finds the other speculative decoding paper first', () => {
-    expect(similar.find('2501.00005', 1)!.similar.map((s) => s.paper.id)).toEqual(['2501.00004']);
+  it('finds the other speculative decoding paper first', async () => {
+    expect((await similar.find('2501.00005', 1))!.similar.map((s) => s.paper.id)).toEqual(['2501.00004']);
   });
 
-  it('lists no paper that shares no distinctive word', () => {
-    expect(similar.find('2501.00006', 10)!.similar.map((s) => s.paper.id)).toEqual([]);
+  it('lists no paper that shares no distinctive word', async () => {
+    expect((await similar.find('2501.00006', 10))!.similar.map((s) => s.paper.id)).toEqual([]);
   });
 
-  it('sees a new paper at once: nothing is cached between calls', () => {
+  it('sees a new paper at once: nothing is cached between calls', async () => {
     papers.upsertPage([makePaper({ id: '2501.00007', title: 'Weather forecasting from reanalysis', abstract: 'Medium-range global weather forecasts.' })], []);
-    expect(similar.find('2501.00006', 10)!.similar.map((s) => s.paper.id)).toEqual(['2501.00007']);
+    expect((await similar.find('2501.00006', 10))!.similar.map((s) => s.paper.id)).toEqual(['2501.00007']);
   });
 });
 

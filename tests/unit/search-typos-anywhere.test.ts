@@ -59,67 +59,67 @@ describe('typos anywhere in the query, on a written week', () => {
   const week = writtenWeek();
   afterAll(week.cleanup);
 
-  it.each(WEEK)('corrects "%s" to "%s" and finds %s first', (typed, corrected, first) => {
-    const result = week.search.search(typed);
+  it.each(WEEK)('corrects "%s" to "%s" and finds %s first', async (typed, corrected, first) => {
+    const result = await week.search.search(typed);
     expect(result.correctedQuery).toBe(corrected);
     expect(result.hits[0]?.paper.id).toBe(first);
   });
 
-  it('says which words it replaced and how to search the original words instead', () => {
-    const result = week.search.search('contrastve lerning');
+  it('says which words it replaced and how to search the original words instead', async () => {
+    const result = await week.search.search('contrastve lerning');
     expect(result.corrections).toEqual([
       { from: 'contrastve', to: 'contrastive' },
       { from: 'lerning', to: 'learning' },
     ]);
     expect(result.original).toBe('contrastve lerning spell:off');
-    const asWritten = week.search.search(result.original!);
+    const asWritten = await week.search.search(result.original!);
     expect(asWritten.correctedQuery).toBeUndefined();
     expect(asWritten.hits).toEqual([]);
     expect(asWritten.query).toBe('contrastve lerning spell:off');
   });
 
-  it('searches the words as written when asked to by option', () => {
-    const result = week.search.search('contrastve lerning', { correct: false });
+  it('searches the words as written when asked to by option', async () => {
+    const result = await week.search.search('contrastve lerning', { correct: false });
     expect(result.correctedQuery).toBeUndefined();
     expect(result.hits).toEqual([]);
   });
 
-  it('leaves words the index has alone, and words with digits', () => {
+  it('leaves words the index has alone, and words with digits', async () => {
     for (const query of ['diffusion', 'gaussian splatting', 'speculative decoding', 'reasoning']) {
-      expect(week.search.search(query).correctedQuery, query).toBeUndefined();
+      expect((await week.search.search(query)).correctedQuery, query).toBeUndefined();
     }
-    expect(week.search.search('diffusion gpt4x').correctedQuery).toBeUndefined();
+    expect((await week.search.search('diffusion gpt4x')).correctedQuery).toBeUndefined();
   });
 
-  it('changes the first letter of long words only: a short word is too often another word', () => {
+  it('changes the first letter of long words only: a short word is too often another word', async () => {
     // "hool" is one edit from "tool" and "pool"-like words, but only by its first letter.
-    expect(week.search.search('hool').correctedQuery).toBeUndefined();
-    expect(week.search.search('tpol').correctedQuery).toBe('tool');
+    expect((await week.search.search('hool')).correctedQuery).toBeUndefined();
+    expect((await week.search.search('tpol')).correctedQuery).toBe('tool');
   });
 
-  it('corrects an unknown word beside an OR that already finds papers', () => {
-    const result = week.search.search('halucination OR calibraton');
+  it('corrects an unknown word beside an OR that already finds papers', async () => {
+    const result = await week.search.search('halucination OR calibraton');
     expect(result.correctedQuery).toBe('hallucination OR calibration');
     expect(result.hits.map((h) => h.paper.id).sort()).toEqual(['2506.01017', '2506.01018', '2506.01038']);
   });
 
-  it('pages a corrected query as the corrected query', () => {
-    const first = week.search.search('difusion', { limit: 2 });
-    const second = week.search.search('difusion', { limit: 2, offset: 2 });
+  it('pages a corrected query as the corrected query', async () => {
+    const first = await week.search.search('difusion', { limit: 2 });
+    const second = await week.search.search('difusion', { limit: 2, offset: 2 });
     expect(second.correctedQuery).toBe('diffusion');
-    const all = week.search.search('diffusion', { limit: 4 }).hits.map((h) => h.paper.id);
+    const all = (await week.search.search('diffusion', { limit: 4 })).hits.map((h) => h.paper.id);
     expect([...first.hits, ...second.hits].map((h) => h.paper.id)).toEqual(all);
   });
 
-  it('keeps the filters and order of a corrected query', () => {
-    const result = week.search.search('difusion has:code sort:top');
+  it('keeps the filters and order of a corrected query', async () => {
+    const result = await week.search.search('difusion has:code sort:top');
     expect(result.correctedQuery).toBe('diffusion has:code sort:top');
     expect(result.hits.map((h) => h.paper.id)).toEqual(['2506.01001', '2506.01036', '2506.01040']);
   });
 
-  it('matches a misspelt topic as search corrects it', () => {
-    expect(week.search.compileTopic('speculatve decodng').corrected).toBe('speculative decoding');
-    expect(week.search.compileTopic('speculatve decodng spell:off').corrected).toBeUndefined();
+  it('matches a misspelt topic as search corrects it', async () => {
+    expect((await week.search.compileTopic('speculatve decodng')).corrected).toBe('speculative decoding');
+    expect((await week.search.compileTopic('speculatve decodng spell:off')).corrected).toBeUndefined();
   });
 });
 
@@ -127,8 +127,8 @@ describe('typos anywhere in the query, on the recorded feed day', () => {
   const day = recordedDay();
   afterAll(day.cleanup);
 
-  it.each(RECORDED)('corrects "%s" to "%s" and finds %s first', (typed, corrected, first) => {
-    const result = day.search.search(typed);
+  it.each(RECORDED)('corrects "%s" to "%s" and finds %s first', async (typed, corrected, first) => {
+    const result = await day.search.search(typed);
     expect(result.correctedQuery).toBe(corrected);
     expect(result.hits[0]?.paper.id).toBe(first);
   });

@@ -17,7 +17,7 @@ export function registerSimilar(program: Command, runtime: CliRuntime): void {
     .action(async (raw: string, options: { limit: number; json?: boolean }) => {
       const id = paperIdFrom(raw);
       if (!id) throw new UsageError(`"${raw}" is not an arXiv id or a paper's arxiv.org or huggingface.co link.`, 'papers similar 2503.10407');
-      const result = (await runtime.app()).similar(id, options.limit);
+      const result = await (await runtime.app()).similar(id, options.limit);
       if (!result) throw new NotFoundError(`Paper ${id} is not in the database; ingest its day first (papers ingest --date YYYY-MM-DD).`);
       const views = result.similar.map((s) => ({
         ...toPaperView(s.paper, { snippet: s.snippet }),

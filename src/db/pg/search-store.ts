@@ -1,0 +1,205 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { CompiledQuery, CountFilter, MatchExpression, SortOrder } from '../../core/compiled-query.ts';
+import type { Day } from '../../core/time.ts';
+import { PAPER_COLUMNS, paperFromRow, type PaperRow } from '../papers-repo.ts';
+import { rankingParams, RERANK_DEPTH } from '../search-blend.ts';
+import { type RankedPage, type RankedPaper, type RankOptions, type SearchFilters } from '../search-repo.ts';
+import type { SearchStore } from '../search-store.ts';
+import type { PgDb } from './client.ts';
+import { pgBoost, PG_UPVOTES_BOOST, RELEVANCE_FLOOR } from './search-blend.ts';
+import { toTsQuery, tsRank } from './tsquery.ts';
+
+const COUNT_OPS: Record<CountFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
+const COLUMNS = sql.raw(PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', '));
+/** The title's lexemes of papers.search (weight A), for the window plan's "title matches first". */
+const TITLE_VECTOR = sql.raw("ts_filter(p.search, '{a}')");
+const NEWEST = sql.raw('coalesce(p.feed_day, p.published_at) DESC NULLS LAST, p.published_at DESC NULLS LAST');
+
+type Row = PaperRow & { feed_day: Day | null; score: number; total?: number };
+
+/** NUL, which PostgreSQL text cannot hold, as a space (user words only ever reach SQL as parameters). */
+const clean = (text: string) => text.replaceAll('\u0000', ' ');
+
+function filterSql(filters: SearchFilters): SQL[] {
+  const where: SQL[] = [];
+  // The digest's rule too (src/select): by publication day; a paper whose day is unknown passes.
+  if (filters.since) where.push(sql`(p.published_at IS NULL OR p.published_at >= ${filters.since}::text)`);
+  if (filters.listedSince) where.push(sql`EXISTS (SELECT 1 FROM daily_listings l WHERE l.paper_id = p.id AND l.feed_day >= ${filters.listedSince}::text)`);
+  if (filters.upvotes) where.push(sql`p.upvotes ${sql.raw(COUNT_OPS[filters.upvotes.op])} ${filters.upvotes.value}::int`);
+  if (filters.stars) where.push(sql`p.github_stars ${sql.raw(COUNT_OPS[filters.stars.op])} ${filters.stars.value}::int`);
+  if (filters.hasCode) where.push(sql`p.github_repo IS NOT NULL AND p.github_repo <> ''`);
+  return where;
+}
+
+const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
+
+/**
+ * SearchRepo's contract (src/db/search-repo.ts) on PostgreSQL, over the generated weighted tsvector
+ * `papers.search` (GIN) and the title vocabulary `paper_words` (src/db/pg/vocabulary.ts). The same plans and
+ * the same blend as SQLite: up to {@link exactLimit} matches are ranked exactly, the best
+ * {@link RERANK_DEPTH} by relevance reordered by the community and recency boost, deeper ones in relevance
+ * order; more matches are ranked within the newest {@link window} (title matches first, then the boost).
+ * Where PostgreSQL cannot give SQLite's answer, on purpose:
+ * - Relevance is `ts_rank_cd` (cover density, weights title 10, keywords 4, authors 2, abstract 1), not bm25: the
+ *   same papers match, and the blend, filters, orders and tie-breaks are the same, but two matches whose
+ *   relevance differs little may swap places.
+ * - Stems are the Snowball English stemmer's (Porter2), not FTS5's Porter: most words stem alike; a few
+ *   (e.g. "generous"/"generate") meet in one and not the other.
+ * - {@link stemVocabulary} and {@link surfaceForm} read the title vocabulary, stemmed (SQLite reads every
+ *   stemmed term of titles and abstracts): a word found only in abstracts is not offered as a correction, and
+ *   `doc` counts titles per surface word, summed per stem.
+ * - The title vocabulary is the materialized view `paper_words`, refreshed after an ingest by the papers
+ *   store: until then a new title's words are matched (search is always current) but not offered as corrections.
+ */
+/**
+ * PostgreSQL ranks at most this many matches exactly (SQLite: DEFAULT_EXACT_LIMIT, 20,000): `ts_rank_cd`
+ * reads each match's whole tsvector, several times bm25's cost, so a common word is ranked within its newest
+ * matches sooner (measured in `npm run bench -- search`). Such a query's total is then `approximate` here
+ * while SQLite still counts it exactly.
+ */
+export const PG_EXACT_LIMIT = 2_000;
+/**
+ * The window plan ranks the newest this many matches (SQLite: DEFAULT_RANK_WINDOW, 5,000): the boost is
+ * computed in SQL for each (about 8 us a row, measured), so a common word's search stays within its budget.
+ */
+export const PG_RANK_WINDOW = 2_000;
+
+export class PgSearchStore implements SearchStore {
+  readonly window: number;
+  readonly exactLimit: number;
+
+  constructor(private readonly db: PgDb, options: { window?: number; exactLimit?: number } = {}) {
+    this.window = options.window ?? PG_RANK_WINDOW;
+    this.exactLimit = options.exactLimit ?? options.window ?? PG_EXACT_LIMIT;
+  }
+
+  private async rows<R>(query: SQL): Promise<R[]> {
+    return (await this.db.orm.execute(query)).rows as R[];
+  }
+
+  private async count(tsquery: SQL, where: SQL[], cap: number): Promise<number> {
+    const [row] = await this.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM papers p WHERE ${and([sql`p.search @@ ${tsquery}`, ...where])} LIMIT ${cap}::int) m`);
+    return row?.n ?? 0;
+  }
+
+  async rank(query: CompiledQuery, page: { limit: number; offset: number }, options: RankOptions = {}): Promise<RankedPage> {
+    const tsquery = toTsQuery(query);
+    if (!tsquery) return { rows: [], total: 0, approximate: false };
+    const filters = filterSql({ since: query.since, listedSince: query.listedSince, upvotes: query.upvotes, stars: query.stars, hasCode: query.hasCode });
+    const sort = query.sort ?? 'relevance';
+    const limit = Math.max(0, Math.trunc(page.limit));
+    const offset = Math.max(0, Math.trunc(page.offset));
+    const cap = this.exactLimit + 1;
+    let n = await this.count(tsquery, [], cap);
+    if (filters.length > 0 && n > this.exactLimit) n = await this.count(tsquery, filters, cap);
+    const approximate = n > this.exactLimit;
+    if (n === 0 || (filters.length === 0 && offset >= n)) return { rows: [], total: approximate ? this.exactLimit : n, approximate };
+    const { nowJd, settledDay } = rankingParams(options.now ?? new Date());
+    const boost = pgBoost(nowJd, settledDay);
+    if (approximate) {
+      const rows = await this.rows<Row>(this.windowSql(query, tsquery, filters, sort, boost, limit, offset));
+      return { rows: rows.map(ranked), total: this.exactLimit, approximate };
+    }
+    const rows = await this.rows<Row>(this.exactSql(tsquery, filters, sort, boost, limit, offset));
+    let total = filters.length === 0 ? n : rows[0]?.total;
+    total ??= await this.count(tsquery, filters, cap);
+    return { rows: rows.map(ranked), total, approximate };
+  }
+
+  /**
+   * Every match ranked: relevance (`-ts_rank_cd`, lower better as bm25) for the order's tie-breaks; under
+   * `relevance` the best {@link RERANK_DEPTH} blended with the boost and the rest after them in relevance
+   * order, as SQLite's plans cut it. `total` counts the matches that pass the filters.
+   */
+  private exactSql(tsquery: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
+    const relevance = sql`(-${tsRank(sql.raw('p.search'), tsquery)})::float8`;
+    const order = {
+      relevance: sql.raw('(m.pos > ' + RERANK_DEPTH + '), m.score, m.pos, m.seq'),
+      top: sql.raw('m.upvotes DESC, m.rel, m.seq'),
+      new: sql.raw(`coalesce(m.feed_day, m.published_at) DESC NULLS LAST, m.published_at DESC NULLS LAST, (m.rel - ${RELEVANCE_FLOOR}) * m.ub, m.seq`),
+    }[sort];
+    return sql`WITH s AS (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, ${relevance} AS rel, ${sql.raw(PG_UPVOTES_BOOST)} AS ub
+        FROM papers p WHERE ${and([sql`p.search @@ ${tsquery}`, ...filters])}),
+      o AS (SELECT s.*, row_number() OVER (ORDER BY s.rel, s.seq) AS pos, count(*) OVER () AS total FROM s),
+      m AS (SELECT o.*, (CASE WHEN o.pos <= ${RERANK_DEPTH}::int THEN (o.rel - ${RELEVANCE_FLOOR}::float8) * ${boost} ELSE o.rel - ${RELEVANCE_FLOOR}::float8 END)::float8 AS score
+        FROM o JOIN papers p ON p.seq = o.seq)
+      SELECT ${COLUMNS}, p.feed_day, ${sql.raw(sort === 'relevance' ? 'm.score' : 'm.rel')} AS score, m.total::int AS total
+      FROM m JOIN papers p ON p.seq = m.seq ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int`;
+  }
+
+  /** The newest `window` matches, papers whose title matches the query's words first (score -1), then by the boost or `sort`. */
+  private windowSql(query: CompiledQuery, tsquery: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
+    const titleQuery = toTsQuery({ groups: query.groups, exclude: [], authors: [] });
+    const score = titleQuery ? sql`(CASE WHEN ${TITLE_VECTOR} @@ ${titleQuery} THEN -1 ELSE 0 END)` : sql`0`;
+    const order = {
+      relevance: sql`score, ${boost} DESC, p.seq DESC`,
+      top: sql`p.upvotes DESC, score, p.seq DESC`,
+      new: sql`${NEWEST}, score, p.seq DESC`,
+    }[sort];
+    return sql`WITH w AS (SELECT p.seq FROM papers p WHERE p.search @@ ${tsquery} ORDER BY p.seq DESC LIMIT ${this.window}::int)
+      SELECT ${COLUMNS}, p.feed_day, ${score}::float8 AS score FROM w JOIN papers p ON p.seq = w.seq
+      ${filters.length > 0 ? sql`WHERE ${and(filters)}` : sql``}
+      ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int`;
+  }
+
+  async feedDayOf(paperId: string): Promise<Day | null> {
+    const [row] = await this.rows<{ feed_day: Day | null }>(sql`SELECT feed_day FROM papers WHERE id = ${clean(paperId)}::text`);
+    return row?.feed_day ?? null;
+  }
+
+  async matchesAny(expression: MatchExpression): Promise<boolean> {
+    const tsquery = toTsQuery(expression);
+    if (!tsquery) return false;
+    return (await this.rows(sql`SELECT 1 FROM papers p WHERE p.search @@ ${tsquery} LIMIT 1`)).length > 0;
+  }
+
+  async countMatches(expression: MatchExpression, cap: number): Promise<number> {
+    const tsquery = toTsQuery(expression);
+    return tsquery ? this.count(tsquery, [], Math.max(0, Math.trunc(cap))) : 0;
+  }
+
+  async wordDocs(word: string): Promise<number> {
+    const [row] = await this.rows<{ doc: number }>(sql`SELECT doc FROM paper_words WHERE word = ${clean(word)}::text`);
+    return row?.doc ?? 0;
+  }
+
+  titleWords(): Promise<{ term: string; doc: number }[]> {
+    return this.rows(sql`SELECT word AS term, doc FROM paper_words`);
+  }
+
+  vocabulary(prefix: string, minLength: number, maxLength: number, minDocs = 1): Promise<{ term: string; doc: number }[]> {
+    return this.rows(sql`SELECT word AS term, doc FROM paper_words
+      WHERE starts_with(word, ${clean(prefix)}::text) AND length(word) BETWEEN ${minLength}::int AND ${maxLength}::int AND doc >= ${minDocs}::int`);
+  }
+
+  stemVocabulary(prefix: string, minLength: number, maxLength: number): Promise<{ term: string; doc: number }[]> {
+    return this.rows(sql`SELECT stem AS term, sum(doc)::int AS doc FROM (
+        SELECT (ts_lexize('papers_stem', word))[1] AS stem, doc FROM paper_words WHERE starts_with(word, ${clean(prefix).slice(0, 1)}::text)) s
+      WHERE starts_with(stem, ${clean(prefix)}::text) AND length(stem) BETWEEN ${minLength}::int AND ${maxLength}::int GROUP BY stem`);
+  }
+
+  async surfaceForm(stem: string): Promise<string | undefined> {
+    const [row] = await this.rows<{ word: string }>(sql`SELECT word FROM paper_words
+      WHERE starts_with(word, ${clean(stem).slice(0, 1)}::text) AND (ts_lexize('papers_stem', word))[1] = ${clean(stem)}::text ORDER BY doc DESC, word LIMIT 1`);
+    return row?.word;
+  }
+
+  learnedAcronyms(): Promise<{ acronym: string; expansion: string; count: number }[]> {
+    return this.rows(sql`SELECT acronym, expansion, count FROM acronyms`);
+  }
+
+  /** Counts acronym definitions (one per paper that wrote it), in one statement. */
+  async recordAcronyms(definitions: { acronym: string; expansion: string }[]): Promise<void> {
+    if (definitions.length === 0) return;
+    await this.db.pool.query(
+      `INSERT INTO acronyms (acronym, expansion, count)
+       SELECT a, e, count(*)::int FROM unnest($1::text[], $2::text[]) AS t(a, e) GROUP BY a, e
+       ON CONFLICT (acronym, expansion) DO UPDATE SET count = acronyms.count + excluded.count`,
+      [definitions.map((d) => clean(d.acronym)), definitions.map((d) => clean(d.expansion))],
+    );
+  }
+}
+
+function ranked(r: Row): RankedPaper {
+  return { seq: r.seq, paper: paperFromRow(r), feedDay: r.feed_day, rank: Number(r.score) };
+}
