@@ -27,20 +27,43 @@ import { DigestPlanner } from './select/digest-planner.ts';
 import { promised, type Stores } from './db/stores.ts';
 import { CatalogueFreshness, type FreshnessOptions } from './app/catalogue-freshness.ts';
 
-/** What the core offers every entry point (server, worker, CLI): one database, its repositories and services. */
+/** The database a context runs on, as operations see it. */
+export interface DatabaseHandle {
+  dialect: 'sqlite' | 'postgres';
+  /** The SQLite file (`:memory:` in tests); absent on PostgreSQL. */
+  sqlitePath?: string;
+  /** Resolves when the database answers a trivial query (`/readyz`); rejects with why not. */
+  ping(): Promise<void>;
+}
+
+/**
+ * What the core offers every entry point (server, worker, CLI), on either database dialect: the stores every
+ * use case reads and writes through, and the services built on them.
+ */
 export interface AppContext {
   config: Config;
   logger: Logger;
   clock: Clock;
-  db: Db;
-  /**
-   * What every use case reads and writes through: the repositories below behind their async contracts, so
-   * the same use case runs on any database dialect. The synchronous repositories stay for the SQLite-only
-   * paths (planner, search, ingest) and for tests that arrange data.
-   */
+  /** What every use case reads and writes through: the repositories behind their async contracts. */
   stores: Stores;
   /** The web dashboard's bounded read-only queries (pages, per-day counts), on the same database. */
   dashboard: DashboardStore;
+  /** The search storage port (SearchService's, SimilarPapers' and the ingest's acronyms). */
+  searchStore: SearchStore;
+  search: SearchService;
+  planner: DigestPlanner;
+  /** What the bot reports about its own work (Prometheus in `npm start`, nothing elsewhere). */
+  metrics: Metrics;
+  /** The one rule for how fresh the planner's and search's caches are, across processes. */
+  freshness: CatalogueFreshness;
+  database: DatabaseHandle;
+  /** Closes the database (its pool on PostgreSQL); idempotent. */
+  close(): Promise<void>;
+}
+
+/** The SQLite context: the common one plus the synchronous repositories (tests arrange data through them). */
+export interface SqliteContext extends AppContext {
+  db: Db;
   papers: PapersRepo;
   channels: ChannelsRepo;
   deliveries: DeliveriesRepo;
@@ -58,43 +81,41 @@ export interface AppContext {
   /** OAuth installations with their tokens sealed; set when `TOKEN_ENCRYPTION_KEY` is. */
   installations?: InstallationsRepo;
   searchRepo: SearchRepo;
-  /** The search storage port (SearchService's and SimilarPapers'). */
-  searchStore: SearchStore;
-  search: SearchService;
-  planner: DigestPlanner;
-  /** What the bot reports about its own work (Prometheus in `npm start`, nothing elsewhere). */
-  metrics: Metrics;
-  /** The one rule for how fresh the planner's and search's caches are, across processes. */
-  freshness: CatalogueFreshness;
-  close(): void;
 }
 
-/** Opens and migrates the database and builds the repositories and services on it. */
-export function createContext(config: Config, logger: Logger, options: { clock?: Clock; db?: Db; freshness?: FreshnessOptions; metrics?: Metrics } = {}): AppContext {
+/** Options of {@link createContext} and {@link openContext}. */
+export interface ContextOptions {
+  clock?: Clock;
+  freshness?: FreshnessOptions;
+  metrics?: Metrics;
+}
+
+/** The services every dialect builds the same way on its stores and search store. */
+export function contextServices(config: Config, logger: Logger, stores: Stores, searchStore: SearchStore, options: ContextOptions): Pick<AppContext, 'search' | 'planner' | 'freshness'> {
+  const search = new SearchService(searchStore, stores.papers);
+  // Every entry point searches through this one instance, so timing it here times them all.
+  if (options.metrics) timeSearches(search, options.metrics);
+  const planner = new DigestPlanner({ papers: stores.papers, channels: stores.channels, deliveries: stores.deliveries, search, votes: stores.votes }, { maxCatchUpDays: config.digestMaxCatchUpDays });
+  const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
+  return { search, planner, freshness };
+}
+
+/** Opens and migrates the SQLite database (or takes `db`) and builds the repositories and services on it. */
+export function createContext(config: Config, logger: Logger, options: ContextOptions & { db?: Db } = {}): SqliteContext {
   if (!options.db && config.database.dialect === 'postgres') {
-    // Never a silent fall-back to a SQLite file when PostgreSQL was asked for.
-    throw new PapersError('DATABASE', `DATABASE_URL names PostgreSQL (${redactDatabaseUrl(config.database.url)}): papers migrate prepares it, but serving from it is not available in this version yet (the planner, search and ingest run on SQLite only); use a SQLite DATABASE_URL for now`);
+    throw new PapersError('DATABASE', `createContext opens SQLite only; DATABASE_URL names PostgreSQL (${redactDatabaseUrl(config.database.url)}): open it with openContext`);
   }
   const db = options.db ?? openDb(config.databasePath, { migrate: true });
   const papers = new PapersRepo(db);
   catchUpIndex(papers, logger);
   relearnAcronymsAtStart(db, logger);
-  const channels = new ChannelsRepo(db);
-  const deliveries = new DeliveriesRepo(db);
-  const searchRepo = new SearchRepo(db);
-  const searchStore = searchStoreOf(searchRepo);
-  const search = new SearchService(searchStore, promised(papers));
-  // Every entry point searches through this one instance, so timing it here times them all.
-  if (options.metrics) timeSearches(search, options.metrics);
-  const votes = new VotesRepo(db);
-  const planner = new DigestPlanner({ papers, channels, deliveries, search, votes }, { maxCatchUpDays: config.digestMaxCatchUpDays });
-  const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
-  const saved = new SavedPapersRepo(db);
   const processedEvents = new ProcessedEventsRepo(db);
+  const saved = new SavedPapersRepo(db);
+  const votes = new VotesRepo(db);
   const repos = {
     papers,
-    channels,
-    deliveries,
+    channels: new ChannelsRepo(db),
+    deliveries: new DeliveriesRepo(db),
     votes,
     saved,
     processedEvents,
@@ -103,22 +124,32 @@ export function createContext(config: Config, logger: Logger, options: { clock?:
     decisions: new DecisionsRepo(db),
     ...(config.tokenEncryptionKey ? { installations: new InstallationsRepo(db, createTokenCipher(encryptionKey(config.tokenEncryptionKey))) } : {}),
   };
+  const stores = storesOf({ ...repos, reactions: new ReactionsRepo(db, processedEvents, saved, votes) });
+  const searchRepo = new SearchRepo(db);
+  const searchStore = searchStoreOf(searchRepo);
+  const services = contextServices(config, logger, stores, searchStore, options);
+  let closed = false;
   return {
     config,
     logger,
     clock: options.clock ?? systemClock,
     db,
-    stores: storesOf({ ...repos, reactions: new ReactionsRepo(db, processedEvents, saved, votes) }),
+    stores,
     dashboard: promised(new DashboardQueries(db)),
     ...repos,
     searchRepo,
     searchStore,
-    search,
-    planner,
-    freshness,
+    ...services,
     metrics: options.metrics ?? noMetrics,
-    close: () => {
-      planner.invalidate();
+    database: {
+      dialect: 'sqlite',
+      sqlitePath: db.path,
+      ping: async () => void db.sqlite.prepare('SELECT 1').get(),
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      services.planner.invalidate();
       db.close();
     },
   };
@@ -154,8 +185,10 @@ function catchUpIndex(papers: PapersRepo, logger: Logger): void {
 
 /**
  * Opens the configured database, of either dialect, and builds the context on it: what every process
- * (`npm start`, `papers worker`, the CLI) calls.
+ * (`npm start`, `papers worker`, the CLI) calls. PostgreSQL's driver loads only in processes that use it.
  */
-export async function openContext(config: Config, logger: Logger, options: { clock?: Clock; freshness?: FreshnessOptions; metrics?: Metrics } = {}): Promise<AppContext> {
-  return createContext(config, logger, options);
+export async function openContext(config: Config, logger: Logger, options: ContextOptions = {}): Promise<AppContext> {
+  if (config.database.dialect === 'sqlite') return createContext(config, logger, options);
+  const { openPgContext } = await import('./context-pg.ts');
+  return openPgContext(config, logger, config.database, options);
 }

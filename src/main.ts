@@ -16,7 +16,7 @@ import type { HttpRoute } from './server/http-route.ts';
 import type { DashboardAccess } from './web/dashboard-routes.ts';
 import { ConfigError, describeError, PapersError } from './errors.ts';
 import { loadConfig, loadDotEnv, type Config } from './config.ts';
-import { createContext, type AppContext } from './context.ts';
+import { openContext, type AppContext } from './context.ts';
 import type { ChatPlatform } from './core/ports.ts';
 import type { DumpSummary } from './db/dump/database-dump.ts';
 import type { PlatformAdapter } from './server/platform-adapter.ts';
@@ -49,13 +49,13 @@ interface AdapterDeps {
 }
 
 async function openCore(config: Config, logger: Logger, metrics: Metrics = noMetrics): Promise<{ ctx: AppContext; jobs: Jobs; adapters: PlatformAdapter[]; papers: PapersApp }> {
-  const ctx = createContext(config, logger, { metrics });
+  const ctx = await openContext(config, logger, { metrics });
   let jobs: Jobs;
   try {
     const { openJobs } = await import('../jobs/index.ts');
     jobs = await openJobs({ work: createPapersWork(ctx, { metrics }), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
   } catch (error) {
-    ctx.close();
+    await ctx.close();
     throw error;
   }
   const { createWiderSearch } = await import('./app/ingest-pipeline.ts');
@@ -122,8 +122,8 @@ export async function importConfiguredDatabase(config: Config, path: string): Pr
  * The operator's application (the CLI): the same context as the bot's, and run-now digests through a
  * short-lived connection to the queues, opened only when asked.
  */
-export function openOperatorApp(config: Config, logger: Logger): OperatorApp {
-  const ctx = createContext(config, logger);
+export async function openOperatorApp(config: Config, logger: Logger): Promise<OperatorApp> {
+  const ctx = await openContext(config, logger);
   return createOperatorApp({
     ctx,
     trigger: {
@@ -152,14 +152,10 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
         () => 'ok',
         (error: unknown) => describeError(error),
       ),
-      database: (() => {
-        try {
-          ctx.db.sqlite.prepare('SELECT 1').get();
-          return 'ok';
-        } catch (error) {
-          return describeError(error);
-        }
-      })(),
+      database: await ctx.database.ping().then(
+        () => 'ok',
+        (error: unknown) => describeError(error),
+      ),
     }),
   });
   for (const adapter of adapters) await adapter.start();
@@ -173,7 +169,7 @@ export async function startApp(config: Config, logger: Logger): Promise<RunningP
     async shutdown(options = {}) {
       await Promise.all([jobs.stopWorkers(options), http.close(), firstRun?.stop(), ...adapters.map((a) => a.stop())]);
       await jobs.close(options);
-      ctx.close();
+      await ctx.close();
     },
   };
 }
@@ -187,7 +183,7 @@ export async function startWorkerProcess(config: Config, logger: Logger): Promis
     logger,
     async shutdown(options = {}) {
       await jobs.close(options);
-      ctx.close();
+      await ctx.close();
     },
   };
 }

@@ -58,7 +58,7 @@ export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
       await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
     }
     await deps.freshness.ensureFresh();
-    const plan = deps.planner.plan(channel, deps.clock.now(), { record: true });
+    const plan = await deps.planner.plan(channel, deps.clock.now(), { record: true });
     if (plan.days.length === 0) {
       deps.logger.info({ channelId: channel.id }, 'no papers ingested yet: digest skipped without a record');
       return { outcome: 'nothing-ingested' };

@@ -37,7 +37,7 @@ export function createIngestor(ctx: AppContext, options: { indexer?: Indexer } =
       : undefined,
     papers: ctx.stores.papers,
     indexer: options.indexer,
-    acronyms: { recordAcronyms: async (definitions) => ctx.searchRepo.recordAcronyms(definitions) },
+    acronyms: { recordAcronyms: async (definitions) => ctx.searchStore.recordAcronyms(definitions) },
     logger,
     onChange: () => void ctx.freshness.changed(),
     metrics: ctx.metrics,

@@ -69,7 +69,7 @@ export interface OperatorApp {
   runDigestsNow(channelId?: number): Promise<RunNowResult>;
   /** An ingest pipeline; `backfill` on a SQLite file indexes on a second thread while a long range is written. */
   ingest(options?: { backfill?: boolean }): Promise<IngestRun>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export interface OperatorAppDeps {
@@ -106,7 +106,7 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
         minUpvotes: options.minUpvotes,
         emptyBehaviour: 'notice',
       });
-      return { kind: 'plan', day, plan: ctx.planner.plan(place, now, { feedDay: day, topics: options.topics }) };
+      return { kind: 'plan', day, plan: await ctx.planner.plan(place, now, { feedDay: day, topics: options.topics }) };
     },
     async runDigestsNow(channelId) {
       const chosen = channelId === undefined ? await ctx.stores.channels.list() : [await ctx.stores.channels.get(channelId)];
@@ -119,9 +119,10 @@ export function createOperatorApp({ ctx, trigger }: OperatorAppDeps): OperatorAp
     async ingest(options = {}) {
       const { createIngestor } = await import('./ingest-pipeline.ts');
       // The indexing thread writes SQLite's FTS5 index beside the file; PostgreSQL's search vector needs none.
-      if (!options.backfill || ctx.config.database.dialect !== 'sqlite' || ctx.db.path === ':memory:') return { ingestor: createIngestor(ctx), close: async () => {} };
+      const file = ctx.database.sqlitePath;
+      if (!options.backfill || file === undefined || file === ':memory:') return { ingestor: createIngestor(ctx), close: async () => {} };
       const { BackgroundIndexer } = await import('../db/background-indexer.ts');
-      const indexer = new BackgroundIndexer(ctx.db.path);
+      const indexer = new BackgroundIndexer(file);
       return { ingestor: createIngestor(ctx, { indexer }), close: () => indexer.close() };
     },
     close: () => ctx.close(),

@@ -19,7 +19,7 @@ export async function main(argv: string[], io: CliIo = processIo, env: NodeJS.Pr
   } catch (error) {
     return report(error, io, env);
   } finally {
-    runtime.close();
+    await runtime.close();
   }
 }
 

@@ -56,7 +56,7 @@ export class CliRuntime {
   async app(): Promise<OperatorApp> {
     if (!this.opened) {
       const { openOperatorApp } = await import('../main.ts');
-      this.opened = openOperatorApp(this.config, this.logger);
+      this.opened = await openOperatorApp(this.config, this.logger);
     }
     return this.opened;
   }
@@ -79,7 +79,7 @@ export class CliRuntime {
     return importConfiguredDatabase(this.config, path);
   }
 
-  close(): void {
-    this.opened?.close();
+  async close(): Promise<void> {
+    await this.opened?.close();
   }
 }

@@ -9,7 +9,7 @@ import type { WiderSearch } from '../search/wider-search.ts';
 
 /** Plans what a channel's next digest would contain (the lead's `DigestPlanner` fits this). */
 export interface DigestPlanning {
-  plan(channel: Channel, now: Date): { view: DigestView; feedDay: string };
+  plan(channel: Channel, now: Date): Promise<{ view: DigestView; feedDay: string }>;
 }
 
 /** What the command core needs from the rest of the app. */

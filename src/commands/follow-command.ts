@@ -65,7 +65,7 @@ export const followCommand = {
         : `You follow nothing yet; once you do, alerts come to you ${describeAlerts(person)}.`,
     );
     if (topic !== undefined) {
-      const recent = env.ctx.planner.previewTopic(person, topic, env.now, PREVIEW_DAYS).recent;
+      const { recent } = await env.ctx.planner.previewTopic(person, topic, env.now, PREVIEW_DAYS);
       lines.push(recent === 0 ? `It matched no papers in the last ${PREVIEW_DAYS} days.` : `In the last ${PREVIEW_DAYS} days it matched ${recent} paper${recent === 1 ? '' : 's'}.`);
     }
     lines.push('/papers following lists what you follow; /papers unfollow stops one.');

@@ -37,7 +37,7 @@ export const subscribeCommand = {
     const enrolment = await ensureEnrolled(req, env);
     const { created } = await ctx.stores.channels.addTopic(enrolment.channel.id, topic, req.userId);
     // The digest's own matcher and order: what the preview shows is what the next digest posts from this topic.
-    const preview = ctx.planner.previewTopic(enrolment.channel, topic, now, PREVIEW_DAYS);
+    const preview = await ctx.planner.previewTopic(enrolment.channel, topic, now, PREVIEW_DAYS);
     const picks = preview.plan.view.papers.slice(0, PREVIEW_PAPERS);
     const sentences = [
       created ? `Added the topic "${clip(topic, 100)}" to this channel.` : `This channel already follows "${clip(topic, 100)}"; nothing changed.`,

@@ -34,7 +34,7 @@ export const tasteCommand = {
       return { kind: 'text', visibility: 'ephemeral', title: 'Taste reset', lines };
     }
     if (req.text.trim() !== '') throw new UsageError(`"${clip(req.text.trim(), 60)}" is not something taste knows: ask for the taste, or reset it.`, worded(req, 'tasteUsage'));
-    const report = ctx.planner.tasteReport(target, now);
+    const report = await ctx.planner.tasteReport(target, now);
     const title = "What this channel's votes taught its digest";
     if (!report) {
       return {

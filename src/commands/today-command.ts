@@ -9,7 +9,7 @@ export const todayCommand = {
   manages: false,
   async run(req, env) {
     const channel = await findChannel(req, env);
-    const { view } = env.planner.plan(channel ?? virtualChannel(req, env), env.now);
+    const { view } = await env.planner.plan(channel ?? virtualChannel(req, env), env.now);
     const intro = channel
       ? channel.paused
         ? "Digests are paused in this channel; this is what the next one would contain after /papers resume."

@@ -8,12 +8,12 @@ import type { ChannelsRepo } from '../db/channels-repo.ts';
 import { DayIndex } from '../db/day-index.ts';
 import type { DeliveriesRepo } from '../db/deliveries-repo.ts';
 import type { PapersRepo } from '../db/papers-repo.ts';
+import type { Async } from '../db/stores.ts';
 import { toPaperView } from '../format/paper-view.ts';
 import type { SearchService } from '../search/search-service.ts';
 import type { DigestDecisions } from '../core/decisions.ts';
-import type { VotesRepo } from '../db/votes-repo.ts';
 import { rankCandidates, selectPapers, type Candidate, type DigestPick, type Selection } from './select-papers.ts';
-import { TasteCache, type TasteReport, type VoteBatch } from './taste-cache.ts';
+import { TasteCache, type TasteDeps, type TasteReport, type VoteBatch } from './taste-cache.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 
 /** How many days back a digest reaches after downtime by default (`DIGEST_MAX_CATCHUP_DAYS`). */
@@ -77,13 +77,14 @@ interface DayBundle {
   byId: Map<string, Paper>;
 }
 
-interface PlannerDeps {
-  papers: PapersRepo;
-  channels: ChannelsRepo;
-  deliveries: DeliveriesRepo;
-  search: SearchService;
+/** What the planner reads, through the stores' async contracts (any database dialect). */
+export interface PlannerDeps {
+  papers: Pick<Async<PapersRepo>, 'latestFeedDay' | 'feedDays' | 'listedOn' | 'get' | 'textsOf'>;
+  channels: Pick<Async<ChannelsRepo>, 'topicQueries' | 'topicQueriesByChannel'>;
+  deliveries: Pick<Async<DeliveriesRepo>, 'deliveredAmong'>;
+  search: Pick<SearchService, 'compileTopic'>;
   /** The channels' votes: their taste re-ranks their digests. Without it (or without votes), ranking is by topics and upvotes only. */
-  votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'>;
+  votes?: TasteDeps['votes'];
 }
 
 /** Planner settings. */
@@ -107,9 +108,10 @@ interface CoveredDays {
  * `CatalogueFreshness` (src/app) calls {@link invalidate} when the stored papers changed, here or elsewhere.
  */
 export class DigestPlanner {
-  private readonly bundles = new Map<string, DayBundle>();
+  /** Bundles by their days, as promises: plans running at once for the same days build one. */
+  private readonly bundles = new Map<string, Promise<DayBundle>>();
   /** Feed days covered, by today, last digest day and cadence: they change only with listings, as bundles do. */
-  private readonly daysCache = new Map<string, CoveredDays>();
+  private readonly daysCache = new Map<string, Promise<CoveredDays>>();
 
   /** Topics whose misspelt words the corpus corrected, as matched. */
   private readonly corrections = new Map<string, string>();
@@ -126,13 +128,14 @@ export class DigestPlanner {
   }
 
   /** The feed days a channel's next digest covers, oldest first. */
-  daysFor(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, now: Date): Day[] {
-    return this.daysOn(channel, feedDayAt(now)).days;
+  async daysFor(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, now: Date): Promise<Day[]> {
+    return (await this.daysOn(channel, feedDayAt(now))).days;
   }
 
-  plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): DigestPlan {
+  /** What the channel's digest would contain now (the channel's topics and settings unless overridden). */
+  async plan(channel: Channel, now: Date, overrides: PlanOverrides = {}): Promise<DigestPlan> {
     const today = feedDayAt(now);
-    const topics = overrides.topics ?? this.deps.channels.topicQueries(channel.id);
+    const topics = overrides.topics ?? (await this.deps.channels.topicQueries(channel.id));
     return this.planOn(channel, today, topics, overrides);
   }
 
@@ -140,17 +143,22 @@ export class DigestPlanner {
    * Plans many channels at once (the same result as {@link plan} for each): the feed day, topics, vote
    * fingerprints and candidate bundles are looked up once for all of them.
    */
-  planMany(channels: Channel[], now: Date): DigestPlan[] {
+  async planMany(channels: Channel[], now: Date): Promise<DigestPlan[]> {
     const today = feedDayAt(now);
-    const topicsByChannel = this.deps.channels.topicQueriesByChannel();
-    const votes = this.tastes.batch();
-    return channels.map((c) => this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}, votes));
+    const topicsByChannel = await this.deps.channels.topicQueriesByChannel();
+    const votes = await this.tastes.batch();
+    const plans: DigestPlan[] = [];
+    for (const c of channels) plans.push(await this.planOn(c, today, topicsByChannel.get(c.id) ?? [], {}, votes));
+    return plans;
   }
 
-  private daysOn(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): CoveredDays {
+  private daysOn(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): Promise<CoveredDays> {
     const key = `${today}|${channel.lastDigestDay ?? ''}|${channel.schedule.cadence}`;
     let covered = this.daysCache.get(key);
-    if (!covered) this.daysCache.set(key, (covered = this.findDays(channel, today)));
+    if (!covered) {
+      this.daysCache.set(key, (covered = this.findDays(channel, today)));
+      covered.catch(() => this.daysCache.get(key) === covered && this.daysCache.delete(key));
+    }
     return covered;
   }
 
@@ -158,17 +166,17 @@ export class DigestPlanner {
    * Every listed day from the last digest's day (again, for papers listed there after it) to today, back
    * at most the window; listed days between the last digest and the window are `missed`.
    */
-  private findDays(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): CoveredDays {
+  private async findDays(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): Promise<CoveredDays> {
     const last = channel.lastDigestDay;
     if (!last) {
-      const latest = this.deps.papers.latestFeedDay(today);
+      const latest = await this.deps.papers.latestFeedDay(today);
       return { days: latest ? [latest] : [] };
     }
     const window = Math.max(this.maxCatchUpDays, CADENCE_SPAN[channel.schedule.cadence]);
     const from = [last, addDays(today, -window)].sort().pop()!;
-    const days = this.deps.papers.feedDays({ from, to: today }).reverse();
+    const days = (await this.deps.papers.feedDays({ from, to: today })).reverse();
     if (from === last) return { days };
-    const skipped = this.deps.papers.feedDays({ from: addDays(last, 1), to: addDays(from, -1) });
+    const skipped = await this.deps.papers.feedDays({ from: addDays(last, 1), to: addDays(from, -1) });
     return skipped.length === 0 ? { days } : { days, missed: { from: skipped[skipped.length - 1]!, to: skipped[0]!, days: skipped.length } };
   }
 
@@ -177,13 +185,13 @@ export class DigestPlanner {
     return Math.max(this.maxCatchUpDays, CADENCE_SPAN[channel.schedule.cadence]);
   }
 
-  private planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, votes?: VoteBatch): DigestPlan {
-    const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : this.daysOn(channel, today);
+  private async planOn(channel: Channel, today: Day, topics: string[], overrides: PlanOverrides, votes?: VoteBatch): Promise<DigestPlan> {
+    const covered: CoveredDays = overrides.feedDay ? { days: [overrides.feedDay] } : await this.daysOn(channel, today);
     const { days } = covered;
     const bundleKey = (covered.key ??= days.join(','));
-    const bundle = this.bundle(days, bundleKey);
-    for (const topic of topics) this.matchTopic(bundle, topic);
-    const delivered = overrides.feedDay ? new Set<string>() : this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
+    const bundle = await this.bundle(days, bundleKey);
+    for (const topic of topics) if (!bundle.topicMatches.has(topic)) await this.matchTopic(bundle, topic);
+    const delivered = overrides.feedDay ? new Set<string>() : await this.deps.deliveries.deliveredAmong(channel.id, bundle.ids);
     const input = {
       ranked: true as const,
       candidates: bundle.candidates,
@@ -194,7 +202,7 @@ export class DigestPlanner {
       topN: overrides.topN ?? channel.topN,
     };
     const feedDay = days[days.length - 1] ?? today;
-    const taste = this.tastes.tasteOf(channel, votes, channel.id);
+    const taste = await this.tastes.tasteOf(channel, votes, channel.id);
     // The common path (no votes, nothing to record) is today's selection and nothing more.
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
@@ -233,29 +241,34 @@ export class DigestPlanner {
 
   /** Drops cached candidates and topic matches (after an ingest changed listings or upvotes). */
   invalidate(): void {
-    for (const b of this.bundles.values()) b.index.close();
+    // A plan under way may still match topics in a bundle dropped here: its in-memory index closes when collected.
     this.bundles.clear();
     this.tastes.invalidate();
     this.daysCache.clear();
     this.corrections.clear();
   }
 
-  private bundle(days: Day[], key = days.join(',')): DayBundle {
+  private bundle(days: Day[], key = days.join(',')): Promise<DayBundle> {
     let bundle = this.bundles.get(key);
     if (!bundle) {
-      const candidates: Candidate[] = rankCandidates(days.flatMap((day) => this.deps.papers.listedOn(day).map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
       if (this.bundles.size >= 16) this.invalidate();
-      bundle = {
-        candidates,
-        index: new DayIndex(candidates.map((c) => c.paper)),
-        topicMatches: new Map(),
-        views: new Map(),
-        ids: candidates.map((c) => c.paper.id),
-        byId: new Map(candidates.map((c) => [c.paper.id, c.paper])),
-      };
-      this.bundles.set(key, bundle);
+      this.bundles.set(key, (bundle = this.buildBundle(days)));
+      bundle.catch(() => this.bundles.get(key) === bundle && this.bundles.delete(key));
     }
     return bundle;
+  }
+
+  private async buildBundle(days: Day[]): Promise<DayBundle> {
+    const listed = await Promise.all(days.map((day) => this.deps.papers.listedOn(day)));
+    const candidates: Candidate[] = rankCandidates(days.flatMap((day, i) => listed[i]!.map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
+    return {
+      candidates,
+      index: new DayIndex(candidates.map((c) => c.paper)),
+      topicMatches: new Map(),
+      views: new Map(),
+      ids: candidates.map((c) => c.paper.id),
+      byId: new Map(candidates.map((c) => [c.paper.id, c.paper])),
+    };
   }
 
   /**
@@ -263,27 +276,27 @@ export class DigestPlanner {
    * would post from it (top N, never-twice and minimum upvotes applied), how many papers it matched on the
    * feed days of the last `lookbackDays`, and the topic as matched when a misspelt word was corrected.
    */
-  previewTopic(channel: Channel, topic: string, now: Date, lookbackDays = 7): { plan: DigestPlan; recent: number; corrected?: string } {
+  async previewTopic(channel: Channel, topic: string, now: Date, lookbackDays = 7): Promise<{ plan: DigestPlan; recent: number; corrected?: string }> {
     const today = feedDayAt(now);
-    const plan = this.planOn(channel, today, [topic], {});
-    const bundle = this.bundle(this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today }).reverse());
-    this.matchTopic(bundle, topic);
+    const plan = await this.planOn(channel, today, [topic], {});
+    const bundle = await this.bundle((await this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today })).reverse());
+    await this.matchTopic(bundle, topic);
     const corrected = this.corrections.get(topic);
     return { plan, recent: bundle.topicMatches.get(topic)!.size, ...(corrected ? { corrected } : {}) };
   }
 
   /** What a channel's votes taught it (`/papers taste`), its terms weighed in the idf of the last `lookbackDays` feed days. */
-  tasteReport(target: ChannelTarget, now: Date, lookbackDays = 7): TasteReport | undefined {
+  async tasteReport(target: ChannelTarget, now: Date, lookbackDays = 7): Promise<TasteReport | undefined> {
     const today = feedDayAt(now);
-    const bundle = this.bundle(this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today }).reverse());
+    const bundle = await this.bundle((await this.deps.papers.feedDays({ from: addDays(today, -lookbackDays), to: today })).reverse());
     return this.tastes.report(target, bundle.candidates.map((c) => c.paper));
   }
 
-  private matchTopic(bundle: DayBundle, topic: string): void {
+  private async matchTopic(bundle: DayBundle, topic: string): Promise<void> {
     if (bundle.topicMatches.has(topic)) return;
     let matched = new Set<string>();
     try {
-      const { parsed, match, corrected } = this.deps.search.compileTopic(topic);
+      const { parsed, match, corrected } = await this.deps.search.compileTopic(topic);
       if (corrected) this.corrections.set(topic, corrected);
       matched = new Set(bundle.index.match(match).filter((id) => passesQueryFilters(bundle.byId.get(id)!, parsed)));
     } catch {

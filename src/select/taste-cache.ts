@@ -4,6 +4,7 @@ import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
 import type { PapersRepo, PaperText } from '../db/papers-repo.ts';
+import type { Async } from '../db/stores.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
 import { PaperTerms, type Term } from '../search/paper-terms.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
@@ -42,7 +43,14 @@ export interface TasteReport {
 /** Votes read once for many channels (see {@link TasteCache.batch}). */
 export interface VoteBatch {
   generation: string;
-  versions: () => ReadonlyMap<string, string>;
+  /** Every channel's votes fingerprint, read at most once for the batch. */
+  versions: () => Promise<ReadonlyMap<string, string>>;
+}
+
+/** What the taste cache reads: voted papers' texts and the channels' votes, on any database dialect. */
+export interface TasteDeps {
+  papers: Pick<Async<PapersRepo>, 'get' | 'textsOf'>;
+  votes?: Pick<Async<VotesRepo>, 'version' | 'versions' | 'forChannel' | 'generation'>;
 }
 
 interface TasteEntry {
@@ -129,6 +137,9 @@ const MAX_TASTES = 100_000;
 /** Voted papers whose terms are kept; beyond it the cache starts again. */
 const MAX_VOTED = 100_000;
 
+/** A voted paper not read yet: no terms, and read again at once by the next {@link TasteCache.tasteOf}. */
+const NOT_READ: VotedEntry = Object.freeze({ epoch: -1, voted: undefined });
+
 /** Whether a paper's stored text is still what a voted paper's terms were made from. */
 function sameText(voted: VotedTerms, paper: PaperText): boolean {
   const { aiKeywords } = paper;
@@ -158,45 +169,53 @@ export class TasteCache {
   private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
   private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
 
-  constructor(private readonly deps: { papers: Pick<PapersRepo, 'get' | 'textsOf'>; votes?: Pick<VotesRepo, 'version' | 'versions' | 'forChannel' | 'generation'> }) {}
+  constructor(private readonly deps: TasteDeps) {}
 
   /**
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
    * `data_version` read while nothing was voted since the last check; `batch` saves even that for many channels.
+   * The taste's voted papers are read again here after an ingest, so {@link select} reads nothing.
    */
-  tasteOf(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): PlannedTaste | undefined {
-    if (enrolledId === undefined) return this.entry(target, batch)?.taste;
+  async tasteOf(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): Promise<PlannedTaste | undefined> {
+    const taste = await this.currentTaste(target, batch, enrolledId);
+    if (taste && taste.plan?.epoch !== this.epoch) await this.freshen(taste.slots);
+    return taste;
+  }
+
+  private async currentTaste(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): Promise<PlannedTaste | undefined> {
+    if (!this.deps.votes) return undefined;
+    const generation = batch?.generation ?? (await this.deps.votes.generation());
+    if (enrolledId === undefined) return (await this.entry(target, generation, batch))?.taste;
     // An enrolled channel's entry by its id: while nothing was voted, no key is built at all.
     const known = this.byId.get(enrolledId);
-    if (known && known.checkedAt === (batch?.generation ?? this.deps.votes?.generation())) return known.taste;
-    const entry = this.entry(target, batch);
+    if (known && known.checkedAt === generation) return known.taste;
+    const entry = await this.entry(target, generation, batch);
     if (entry) this.byId.set(enrolledId, entry);
     return entry?.taste;
   }
 
   /** What {@link tasteOf} reads once for many channels: the votes generation now, and every channel's fingerprint when needed. */
-  batch(): VoteBatch | undefined {
+  async batch(): Promise<VoteBatch | undefined> {
     const votes = this.deps.votes;
     if (!votes) return undefined;
-    let versions: ReadonlyMap<string, string> | undefined;
-    return { generation: votes.generation(), versions: () => (versions ??= votes.versions()) };
+    let versions: Promise<ReadonlyMap<string, string>> | undefined;
+    return { generation: await votes.generation(), versions: () => (versions ??= votes.versions()) };
   }
 
-  private entry(target: ChannelTarget, batch?: VoteBatch): TasteEntry | undefined {
+  private async entry(target: ChannelTarget, generation: string, batch?: VoteBatch): Promise<TasteEntry | undefined> {
     const votes = this.deps.votes;
     if (!votes) return undefined;
     const key = voteKey(target);
-    const generation = batch?.generation ?? votes.generation();
     const cached = this.tastes.get(key);
     // Nothing was written since the last check: no per-channel read at all (the common, no-votes path).
     if (cached?.checkedAt === generation) return cached;
     // A channel seen before is checked by its fingerprint; one not seen yet has its votes read at once.
-    const known = batch ? (batch.versions().get(key) ?? '') : cached ? votes.version(target) : undefined;
+    const known = batch ? ((await batch.versions()).get(key) ?? '') : cached ? await votes.version(target) : undefined;
     if (cached && cached.version === known) {
       cached.checkedAt = generation;
       return cached;
     }
-    const read = known === '' ? [] : votes.forChannel(target);
+    const read = known === '' ? [] : await votes.forChannel(target);
     const fitted = read.length === 0 ? undefined : fitTaste(read);
     const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)), nets: netsOf(fitted) };
     const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste };
@@ -236,9 +255,8 @@ export class TasteCache {
       return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
     }
     const s = this.spaces.of(o.bundleKey, candidates);
+    // After an ingest, tasteOf read the taste's voted papers again (one whose text changed has its rows made again).
     let scored = taste.plan;
-    // After an ingest, the taste's voted papers are read again first (one whose text changed has its rows made again).
-    if (scored?.epoch !== this.epoch) this.freshen(taste.slots);
     if (!scored) taste.plan = scored = { space: s, rows: s.rows.plan(taste), rowsVersion: s.rowsVersion, epoch: this.epoch };
     else if (scored.space !== s || scored.rowsVersion !== s.rowsVersion) {
       // A taste meets a new space, or its rows changed: its state is overwritten, not reallocated.
@@ -325,11 +343,12 @@ export class TasteCache {
   }
 
   /** The channel's taste in words, its terms weighed in the idf of `recent` papers (and the voted ones). */
-  report(target: ChannelTarget, recent: readonly Paper[]): TasteReport | undefined {
-    const votes = this.deps.votes?.forChannel(target) ?? [];
+  async report(target: ChannelTarget, recent: readonly Paper[]): Promise<TasteReport | undefined> {
+    const votes = (await this.deps.votes?.forChannel(target)) ?? [];
     if (votes.length === 0) return undefined;
     const taste = fitTaste(votes);
     const tally = taste ?? tallyVotes(votes);
+    await this.freshenIds(tally.papers.map((p) => p.paperId));
     const papers = tally.papers.map((p) => {
       const title = this.votedPaper(p.paperId)?.title;
       return title !== undefined ? { ...p, title } : { ...p };
@@ -339,7 +358,7 @@ export class TasteCache {
     const seen = new Set(recent.map((p) => p.id));
     const collection: Pick<Paper, 'id' | 'title' | 'abstract' | 'aiKeywords'>[] = [...recent];
     for (const p of taste.examples) {
-      const paper = seen.has(p.paperId) ? undefined : this.deps.papers.get(p.paperId);
+      const paper = seen.has(p.paperId) ? undefined : await this.deps.papers.get(p.paperId);
       if (paper) collection.push(paper);
     }
     const { positive, negative } = new TasteSpace(collection, this.vectoriser).terms(taste, this.termsOf);
@@ -368,7 +387,7 @@ export class TasteCache {
    * Reads again, in one query, the voted papers at `slots` not read since the last ingest (their terms kept
    * when their text is the same): a taste's examples, before it is scored against a new space.
    */
-  private freshen(slots: Int32Array): void {
+  private async freshen(slots: Int32Array): Promise<void> {
     let stale: string[] | undefined;
     for (let e = 0; e < slots.length; e++) {
       const slot = slots[e]!;
@@ -379,8 +398,16 @@ export class TasteCache {
       else (stale ??= []).push(id);
     }
     if (!stale) return;
-    const texts = this.deps.papers.textsOf(stale);
-    for (const id of stale) this.votedBySlot[this.slots.get(id)!] = this.readVoted(id, texts.get(id));
+    const texts = await this.deps.papers.textsOf(stale);
+    for (const id of stale) this.votedBySlot[this.slotOf(id)] = this.readVoted(id, texts.get(id));
+  }
+
+  /** Reads again, in one query, the papers of `paperIds` not read since the last ingest. */
+  private async freshenIds(paperIds: readonly string[]): Promise<void> {
+    const stale = paperIds.filter((id) => this.voted.get(id)?.epoch !== this.epoch);
+    if (stale.length === 0) return;
+    const texts = await this.deps.papers.textsOf(stale);
+    for (const id of stale) this.readVoted(id, texts.get(id));
   }
 
   private votedAt(slot: number): VotedTerms | undefined {
@@ -393,9 +420,12 @@ export class TasteCache {
     return this.votedEntry(paperId).voted;
   }
 
+  /**
+   * A voted paper's entry as last read: {@link tasteOf} and {@link report} read their papers again first, so
+   * this is this epoch's but for an ingest that ended in between (then the terms read before it, once).
+   */
   private votedEntry(paperId: string): VotedEntry {
-    const entry = this.voted.get(paperId);
-    return entry?.epoch === this.epoch ? entry : this.readVoted(paperId, this.deps.papers.get(paperId));
+    return this.voted.get(paperId) ?? NOT_READ;
   }
 
   /** A voted paper's entry for this epoch from its stored text (`paper`; undefined when not stored), its terms kept when the text is the same. */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createDashboardApp } from '../../src/app/dashboard-app.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { addDays } from '../../src/core/time.ts';
 import type { Paper } from '../../src/core/types.ts';
 import { DashboardQueries } from '../../src/db/dashboard-queries.ts';
@@ -43,7 +43,7 @@ function percentile(sorted: number[], p: number): number {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
-function seedPapers(ctx: AppContext, count: number): void {
+function seedPapers(ctx: SqliteContext, count: number): void {
   const corpus = syntheticCorpus(count);
   const days = Math.ceil(count / PER_DAY);
   for (let d = 0; d < days; d++) {
@@ -70,7 +70,7 @@ function seedPapers(ctx: AppContext, count: number): void {
  * Channels, two topics each, and a digest per channel per day for the last 30 days, each holding two of that
  * day's papers (plain INSERTs: setup).
  */
-function seedChannels(ctx: AppContext, count: number): void {
+function seedChannels(ctx: SqliteContext, count: number): void {
   const dayPapers = new Map<string, string[]>();
   for (let d = 0; d < DELIVERY_DAYS; d++) {
     const day = addDays(LATEST_DAY, -d);
@@ -95,7 +95,7 @@ function seedChannels(ctx: AppContext, count: number): void {
   })();
 }
 
-function postedPaper(ctx: AppContext): string {
+function postedPaper(ctx: SqliteContext): string {
   return (ctx.db.sqlite.prepare('SELECT paper_id FROM delivered_papers LIMIT 1').pluck().get() as string | undefined) ?? 'none';
 }
 

@@ -17,7 +17,7 @@ import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { openJobs, type DeepPartial, type Jobs, type JobsTuning } from '../../jobs/index.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { ChatPlatform } from '../../src/core/ports.ts';
 import { addDays, feedDayAt } from '../../src/core/time.ts';
 import type { Paper } from '../../src/core/types.ts';
@@ -91,7 +91,7 @@ export function toPaper(p: SyntheticPaper): Paper {
 }
 
 interface Bench {
-  ctx: AppContext;
+  ctx: SqliteContext;
   prefix: string;
   drop(): Promise<void>;
 }
@@ -113,12 +113,12 @@ function openBench(label: string): Bench {
   };
 }
 
-function seedDay(ctx: AppContext, day: string, papers: Paper[]): void {
+function seedDay(ctx: SqliteContext, day: string, papers: Paper[]): void {
   ctx.papers.upsertPage(papers, papers.map((p, rank) => ({ paperId: p.id, feedDay: day, rank, upvotes: p.upvotes })));
 }
 
 /** Enrols `count` Slack channels (plain INSERTs: setup, not measured), with topics when given. */
-function enrolMany(ctx: AppContext, count: number, topicsFor?: (i: number) => string[]): number[] {
+function enrolMany(ctx: SqliteContext, count: number, topicsFor?: (i: number) => string[]): number[] {
   const channel = ctx.db.sqlite.prepare("INSERT INTO channels (platform, workspace_id, channel_id, time_zone) VALUES ('slack', 'TBENCH', ?, 'UTC') RETURNING id");
   const topic = ctx.db.sqlite.prepare('INSERT OR IGNORE INTO subscriptions (channel_id, query) VALUES (?, ?)');
   const ids: number[] = [];
@@ -132,7 +132,7 @@ function enrolMany(ctx: AppContext, count: number, topicsFor?: (i: number) => st
   return ids;
 }
 
-function slackChat(ctx: AppContext, apiUrl: string): ChatPlatform {
+function slackChat(ctx: SqliteContext, apiUrl: string): ChatPlatform {
   const commands = createPapersApp({ ctx, schedules: { channelChanged: async () => {} } });
   return createSlackAdapter({ papers: commands, logger: silentLogger() }, { botToken: 'xoxb-bench', signingSecret: 'bench', apiUrl, adminsOnly: false }).chat;
 }
@@ -247,12 +247,12 @@ async function matching(channels: number, topicsPerChannel: number): Promise<Non
     const now = new Date();
     const t0 = performance.now();
     let withPicks = 0;
-    for (const plan of bench.ctx.planner.planMany(all, now)) if (!plan.empty) withPicks++;
+    for (const plan of await bench.ctx.planner.planMany(all, now)) if (!plan.empty) withPicks++;
     const seconds = (performance.now() - t0) / 1000;
     // What each digest job does: plan one channel, reading its topics, days and delivered papers itself.
     bench.ctx.planner.invalidate();
     const t1 = performance.now();
-    for (const channel of all) bench.ctx.planner.plan(channel, now);
+    for (const channel of all) await bench.ctx.planner.plan(channel, now);
     const perChannelSeconds = (performance.now() - t1) / 1000;
     return {
       channels: ids.length,
@@ -286,7 +286,7 @@ async function pacing(channels: number, digestsPerChannel: number): Promise<NonN
     for (const day of days) {
       for (const id of ids) {
         const channel = bench.ctx.channels.get(id)!;
-        const plan = bench.ctx.planner.plan(channel, new Date(), { feedDay: day });
+        const plan = await bench.ctx.planner.plan(channel, new Date(), { feedDay: day });
         const picks = plan.picks.map((p) => ({ paperId: p.paper.id }));
         deliveries.push(bench.ctx.deliveries.createDigest({ channelId: id, feedDay: day, picks, view: plan.view, status: 'pending' }).delivery.id);
       }

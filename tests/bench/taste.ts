@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPapersApp, type PapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { addDays } from '../../src/core/time.ts';
 import type { Channel, Paper } from '../../src/core/types.ts';
 import { databaseFiles } from '../../src/db/fts-index.ts';
@@ -33,7 +33,7 @@ const VOTES_PER_CHANNEL = 50;
 const PEOPLE = 5;
 
 interface Bench {
-  ctx: AppContext;
+  ctx: SqliteContext;
   app: PapersApp;
   drop(): void;
 }
@@ -58,7 +58,7 @@ function toPaper(p: SyntheticPaper): Paper {
   return makePaper({ id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, upvotes: p.upvotes, publishedAt: null });
 }
 
-function seedDay(ctx: AppContext, day: string, papers: Paper[]): void {
+function seedDay(ctx: SqliteContext, day: string, papers: Paper[]): void {
   ctx.papers.upsertPage(papers, papers.map((p, rank) => ({ paperId: p.id, feedDay: day, rank, upvotes: p.upvotes })));
 }
 
@@ -71,9 +71,9 @@ const percentile = (xs: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
-const timed = (fn: () => unknown) => {
+const timed = async (fn: () => Promise<unknown>) => {
   const t = performance.now();
-  fn();
+  await fn();
   return performance.now() - t;
 };
 
@@ -85,7 +85,7 @@ function topicFor(words: string[], i: number, k: number): string {
 }
 
 /** Enrols the channels with two topics each and casts their votes (plain INSERTs: setup, not measured). */
-function enrolAndVote(ctx: AppContext, count: number, words: string[], earlier: string[]): void {
+function enrolAndVote(ctx: SqliteContext, count: number, words: string[], earlier: string[]): void {
   const channel = ctx.db.sqlite.prepare("INSERT INTO channels (platform, workspace_id, channel_id, time_zone) VALUES ('slack', ?, ?, 'UTC') RETURNING id");
   const topic = ctx.db.sqlite.prepare('INSERT OR IGNORE INTO subscriptions (channel_id, query) VALUES (?, ?)');
   const vote = ctx.db.sqlite.prepare("INSERT OR IGNORE INTO votes (platform, workspace_id, channel_id, paper_id, user_id, value, source, updated_at) VALUES ('slack', ?, ?, ?, ?, ?, 'button', ?)");
@@ -138,26 +138,26 @@ export async function planning(options: { channels?: number; runs?: number } = {
   const { bench, channels, earlier } = setUp(count);
   const { ctx } = bench;
   try {
-    const base = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search });
+    const base = new DigestPlanner({ papers: ctx.stores.papers, channels: ctx.stores.channels, deliveries: ctx.stores.deliveries, search: ctx.search });
     const votedPapers = ctx.db.sqlite.prepare('SELECT COUNT(DISTINCT paper_id) FROM votes').pluck().get() as number;
 
     // The first plan fits every channel's taste from its votes (one read of each channel's votes).
     ctx.planner.invalidate();
-    const firstFitMs = timed(() => ctx.planner.planMany(channels, NOW));
-    base.planMany(channels, NOW);
-    const plans = ctx.planner.planMany(channels, NOW);
+    const firstFitMs = await timed(() => ctx.planner.planMany(channels, NOW));
+    await base.planMany(channels, NOW);
+    const plans = await ctx.planner.planMany(channels, NOW);
     const withWhy = plans.filter((p) => p.view.papers.some((v) => v.why?.includes('liked'))).length;
     if (withWhy === 0) throw new Error('bench: no digest was re-ranked by taste');
 
     const kept = { taste: [] as number[], base: [] as number[] };
     const newDay = { taste: [] as number[], base: [] as number[] };
     for (let r = 0; r < runs; r++) {
-      kept.taste.push(timed(() => ctx.planner.planMany(channels, NOW)));
-      kept.base.push(timed(() => base.planMany(channels, NOW)));
+      kept.taste.push(await timed(() => ctx.planner.planMany(channels, NOW)));
+      kept.base.push(await timed(() => base.planMany(channels, NOW)));
       ctx.planner.invalidate();
-      newDay.taste.push(timed(() => ctx.planner.planMany(channels, NOW)));
+      newDay.taste.push(await timed(() => ctx.planner.planMany(channels, NOW)));
       base.invalidate();
-      newDay.base.push(timed(() => base.planMany(channels, NOW)));
+      newDay.base.push(await timed(() => base.planMany(channels, NOW)));
     }
     const summary = (m: { taste: number[]; base: number[] }) => {
       const t = median(m.taste);
@@ -177,7 +177,7 @@ export async function planning(options: { channels?: number; runs?: number } = {
       const t0 = performance.now();
       const reply = await bench.app.vote({ place: targetOf(i), userId: 'U9', paperId, choice: n % 3 === 0 ? 'down' : 'up', shownOn: 'ephemeral' });
       const t1 = performance.now();
-      ctx.planner.plan(channel, NOW, { record: true });
+      await ctx.planner.plan(channel, NOW, { record: true });
       const t2 = performance.now();
       if (reply.kind !== 'voted') throw new Error(`bench: the vote was refused: ${reply.message}`);
       voteMs.push(t1 - t0);
@@ -185,7 +185,7 @@ export async function planning(options: { channels?: number; runs?: number } = {
       bothMs.push(t2 - t0);
     }
     // After votes, the next planMany reads every channel's vote fingerprint once.
-    const afterVoteMs = timed(() => ctx.planner.planMany(channels, NOW));
+    const afterVoteMs = await timed(() => ctx.planner.planMany(channels, NOW));
     return {
       channels: count,
       candidates: PER_DAY,
@@ -244,7 +244,7 @@ export async function why(options: { papers?: number; digests?: number; asked?: 
     for (let d = 0; d <= digests; d++) {
       const day = addDays(first, d);
       const channel = ctx.channels.get(enrolled.id)!;
-      const plan = ctx.planner.plan(channel, new Date(`${day}T15:00:00Z`), { record: true });
+      const plan = await ctx.planner.plan(channel, new Date(`${day}T15:00:00Z`), { record: true });
       if (plan.feedDay !== day) throw new Error(`bench: planned ${plan.feedDay} instead of ${day}`);
       ctx.deliveries.createDigest({ channelId: enrolled.id, feedDay: plan.feedDay, picks: plan.picks.map((p) => ({ paperId: p.paper.id, topic: p.topic ?? null })), view: plan.view, status: 'pending', ...(plan.decisions ? { decisions: plan.decisions } : {}) });
       if (d % 30 === 0 && plan.picks[0]) await bench.app.vote({ place: target, userId: `U${d % 3}`, paperId: plan.picks[0].paper.id, choice: 'up', shownOn: 'ephemeral' });

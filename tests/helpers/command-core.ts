@@ -3,7 +3,7 @@ import { parseCommandText } from '../../adapters/slack/slack-command-text.ts';
 import { SLACK_WORDING } from '../../adapters/slack/slack-wording.ts';
 import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import type { Channel, Platform } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -12,7 +12,7 @@ import { createTestDb } from './db.ts';
 
 /** The real command core on a fresh, migrated SQLite file, with a recording scheduler. */
 export interface CoreHarness {
-  ctx: AppContext;
+  ctx: SqliteContext;
   core: CommandCore;
   /** Every channel the core told the scheduler about, in order. */
   changed: Channel[];

@@ -36,10 +36,13 @@ describe('papers migrate and DATABASE_URL', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
-  it('refuses to serve from PostgreSQL rather than quietly falling back to a SQLite file', () => {
-    const result = papers(['channels'], 'postgres://postgres@127.0.0.1:1/papers');
+  it('names DATABASE_URL in one line when its PostgreSQL cannot be reached, and never falls back to a SQLite file', () => {
+    const result = papers(['channels'], 'postgres://postgres:secret@127.0.0.1:1/papers');
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('DATABASE_URL names PostgreSQL');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('Cannot reach PostgreSQL at DATABASE_URL=postgres://postgres:***@127.0.0.1:1/papers');
+    expect(result.stderr).toContain('ECONNREFUSED');
+    expect(result.stderr).not.toContain('secret');
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
@@ -62,5 +65,15 @@ describe('papers migrate on PostgreSQL', () => {
     const tables = await client.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('papers', 'channels', 'deliveries')");
     await client.end();
     expect(tables.rows[0].n).toBe(3);
+  });
+
+  it('serves the same CLI from it as from SQLite', () => {
+    const listed = papers(['channels'], database.url);
+    expect(listed.stderr).toBe('');
+    expect(listed.status).toBe(0);
+    const searched = papers(['search', '--no-hf', 'diffusion'], database.url);
+    expect(searched.stderr).toContain('0 matches');
+    expect(searched.status).toBe(0);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

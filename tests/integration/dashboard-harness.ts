@@ -10,7 +10,7 @@ import { createDashboardApp } from '../../src/app/dashboard-app.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { createPapersWork } from '../../src/app/papers-work.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
@@ -26,7 +26,7 @@ const SECRET = 'test-signing-secret-0123456789abcdef';
 const fixture = JSON.parse(readFileSync('tests/fixtures/hf-daily-2025-03-17.json', 'utf8')) as unknown[];
 
 export interface DashboardHarness {
-  ctx: AppContext;
+  ctx: SqliteContext;
   /** The recorded day's papers as ingested (18). */
   dayPapers: { id: string; title: string }[];
   slack: FakeSlackApi;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { noScheduleSync, type ChannelTarget } from '../../src/core/ports.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -26,7 +26,7 @@ const DIGEST = '900000000000000403';
 const IN_ENROLLED_THREAD = '900000000000000404';
 const PENDING = '900000000000000405';
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let adapter: PlatformAdapter;
 
 const papers = [makePaper({ id: '2503.00001', title: 'One' }), makePaper({ id: '2503.00002', title: 'Two' }), makePaper({ id: '2503.00003', title: 'Three' }), makePaper({ id: '2503.00004', title: 'Four' }), makePaper({ id: '2503.00005', title: 'Five' }), makePaper({ id: '2503.00006', title: 'Six' })];

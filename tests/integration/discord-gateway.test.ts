@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { noScheduleSync } from '../../src/core/ports.ts';
 import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -15,7 +15,7 @@ import { makePaper } from '../helpers/papers.ts';
 const api = new FakeDiscordApi({ botToken: 'gateway-bot-token' });
 const gateway = new FakeDiscordGateway({ applicationId: IDS.app, userId: '900000000000000099' });
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let adapter: PlatformAdapter;
 
 const callback = (interaction: { id: string; token: string }) => api.waitFor('POST', new RegExp(`^/interactions/${interaction.id}/${interaction.token}/callback$`));

@@ -4,7 +4,7 @@ import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts'
 import { DISCORD_LIMITS } from '../../adapters/discord/discord-embeds.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { noScheduleSync, type ChannelTarget } from '../../src/core/ports.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -21,7 +21,7 @@ const target: ChannelTarget = { platform: 'discord', workspaceId: IDS.guild, cha
 const ALICE = '900000000000000101';
 const BOB = '900000000000000102';
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let adapter: PlatformAdapter;
 let server: HttpServer;
 

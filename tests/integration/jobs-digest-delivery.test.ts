@@ -202,7 +202,7 @@ describe('platform trouble', () => {
 
   it('delivers an outbox row whose digest job died before enqueueing it, once, through the sweep', async () => {
     const channel = enrolChannel(ctx, 'discord');
-    const plan = ctx.planner.plan(channel, new Date());
+    const plan = await ctx.planner.plan(channel, new Date());
     expect(plan.picks.length).toBeGreaterThan(0);
     const { delivery } = ctx.deliveries.createDigest({
       channelId: channel.id,

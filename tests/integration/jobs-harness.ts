@@ -1,5 +1,5 @@
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { Channel, Paper, Platform } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { DeepPartial, JobsTuning } from '../../jobs/index.ts';
@@ -15,8 +15,8 @@ export const FAST_TUNING: DeepPartial<JobsTuning> = {
   sweep: { everyMs: 60_000, idleMs: 60_000 },
 };
 
-/** A migrated SQLite file and an AppContext on it, silent, with the given Redis prefix in its config. */
-export function jobsContext(label: string, prefix: string, redisUrl = TEST_REDIS_URL): { ctx: AppContext; dbPath: string; cleanup: () => void } {
+/** A migrated SQLite file and an SqliteContext on it, silent, with the given Redis prefix in its config. */
+export function jobsContext(label: string, prefix: string, redisUrl = TEST_REDIS_URL): { ctx: SqliteContext; dbPath: string; cleanup: () => void } {
   const test = createTestDb(label);
   const config = loadConfig({ DATABASE_URL: `file:${test.path}`, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent' });
   const ctx = createContext(config, silentLogger(), { db: test.db });
@@ -31,7 +31,7 @@ export function jobsContext(label: string, prefix: string, redisUrl = TEST_REDIS
 }
 
 /** Stores `papers` as listed on `day`, ranked in the given order. */
-export function seedDay(ctx: AppContext, day: string, papers: Paper[]): Paper[] {
+export function seedDay(ctx: SqliteContext, day: string, papers: Paper[]): Paper[] {
   ctx.papers.upsertPage(
     papers,
     papers.map((p, rank) => ({ paperId: p.id, feedDay: day, rank, upvotes: p.upvotes })),
@@ -43,7 +43,7 @@ export function seedDay(ctx: AppContext, day: string, papers: Paper[]): Paper[] 
 let discordChannelSeq = 900_000_000_000_000_000n;
 
 /** Enrols a channel; Discord channel ids are snowflakes, Slack ones `C…`. */
-export function enrolChannel(ctx: AppContext, platform: Platform, overrides: { topics?: string[]; emptyBehaviour?: 'skip' | 'notice' } = {}): Channel {
+export function enrolChannel(ctx: SqliteContext, platform: Platform, overrides: { topics?: string[]; emptyBehaviour?: 'skip' | 'notice' } = {}): Channel {
   discordChannelSeq += 1n;
   const channelId = platform === 'discord' ? String(discordChannelSeq) : `C${String(discordChannelSeq).slice(-9)}`;
   const { channel } = ctx.channels.enrol(

@@ -92,11 +92,12 @@ describe('per-channel pacing', () => {
     const today = feedDayAt(new Date());
     const days = [addDays(today, -2), addDays(today, -1), today];
     const channel = enrolChannel(ctx, 'slack');
-    const ids = days.map((day) => {
+    const ids: string[] = [];
+    for (const day of days) {
       seedDay(ctx, day, [makePaper({ title: `Paper of ${day}` })]);
-      const plan = ctx.planner.plan(channel, new Date(), { feedDay: day });
-      return ctx.deliveries.createDigest({ channelId: channel.id, feedDay: day, picks: plan.picks.map((p) => ({ paperId: p.paper.id })), view: plan.view, status: 'pending' }).delivery.id;
-    });
+      const plan = await ctx.planner.plan(channel, new Date(), { feedDay: day });
+      ids.push(ctx.deliveries.createDigest({ channelId: channel.id, feedDay: day, picks: plan.picks.map((p) => ({ paperId: p.paper.id })), view: plan.view, status: 'pending' }).delivery.id);
+    }
     for (const id of ids) await jobs.queues.enqueueDelivery('slack', id);
 
     await waitFor('a parked delivery', async () => (await jobs.queues.deliver('slack').getDelayedCount()) > 0, 5_000, 10);

@@ -35,11 +35,12 @@ describe('pacing a channel whose digests are threads', () => {
     const today = feedDayAt(new Date());
     const days = [addDays(today, -1), today];
     const channel = ctx.channels.update(enrolChannel(ctx, 'slack').id, { layout: 'thread' });
-    const ids = days.map((day) => {
+    const ids: string[] = [];
+    for (const day of days) {
       seedDay(ctx, day, [makePaper({ title: `First of ${day}` }), makePaper({ title: `Second of ${day}` })]);
-      const plan = ctx.planner.plan(channel, new Date(), { feedDay: day });
-      return ctx.deliveries.createDigest({ channelId: channel.id, feedDay: day, picks: plan.picks.map((p) => ({ paperId: p.paper.id })), view: plan.view, status: 'pending' }).delivery.id;
-    });
+      const plan = await ctx.planner.plan(channel, new Date(), { feedDay: day });
+      ids.push(ctx.deliveries.createDigest({ channelId: channel.id, feedDay: day, picks: plan.picks.map((p) => ({ paperId: p.paper.id })), view: plan.view, status: 'pending' }).delivery.id);
+    }
     for (const id of ids) await jobs.queues.enqueueDelivery('slack', id);
 
     await waitFor('both threads sent', () => ids.every((id) => ctx.deliveries.get(id)?.status === 'sent'), 20_000);

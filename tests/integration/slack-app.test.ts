@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
@@ -20,7 +20,7 @@ interface Running {
 }
 
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let fake: FakeSlackApi;
 let open: Running;
 let adminsOnly: Running;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { ChannelTarget, ChatPlatform } from '../../src/core/ports.ts';
 import type { DigestView } from '../../src/core/views.ts';
 import { LookupUnavailableError, PermanentPlatformError, RateLimitError, TransientPlatformError } from '../../src/errors.ts';
@@ -21,7 +21,7 @@ const digest: DigestView = {
 };
 
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let fake: FakeSlackApi;
 
 function chatFor(apiUrl: string): ChatPlatform {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { noScheduleSync } from '../../src/core/ports.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -16,7 +16,7 @@ const BOT_TOKEN = 'xoxb-hostile-test-token';
 const logger = silentLogger();
 
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let fake: FakeSlackApi;
 let adapter: PlatformAdapter;
 let server: HttpServer;

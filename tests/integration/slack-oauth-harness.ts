@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createPapersApp, type PapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { ScheduleSync } from '../../src/core/ports.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
@@ -20,7 +20,7 @@ export const STATE_COOKIE = 'slack-app-oauth-state';
 
 export interface OAuthHarness {
   fake: FakeSlackApi;
-  ctx: AppContext;
+  ctx: SqliteContext;
   papers: PapersApp;
   adapter: PlatformAdapter;
   server: HttpServer;
@@ -30,7 +30,7 @@ export interface OAuthHarness {
 }
 
 /** A Slack adapter in OAuth mode on a fresh SQLite file, served over real HTTP, against the fake Slack. */
-export async function startOAuthHarness(label: string, schedules: (ctx: AppContext) => Promise<ScheduleSync> | ScheduleSync): Promise<OAuthHarness> {
+export async function startOAuthHarness(label: string, schedules: (ctx: SqliteContext) => Promise<ScheduleSync> | ScheduleSync): Promise<OAuthHarness> {
   const fake = await FakeSlackApi.start();
   const test = createTestDb(label);
   const config = loadConfig({

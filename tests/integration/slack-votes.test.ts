@@ -3,7 +3,7 @@ import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createPapersApp, type PapersApp } from '../../src/app/papers-app.ts';
 import type { ReactionOutcome } from '../../src/app/votes.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { noScheduleSync, type ChannelTarget } from '../../src/core/ports.ts';
 import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
@@ -19,7 +19,7 @@ const CHANNEL = 'C-votes';
 const target: ChannelTarget = { platform: 'slack', workspaceId: 'T1', channelId: CHANNEL };
 
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let fake: FakeSlackApi;
 let adapter: PlatformAdapter;
 let server: HttpServer;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { createTokenCipher } from '../../src/core/token-cipher.ts';
 import { createPgStores } from '../../src/db/pg/pg-stores.ts';
 import type { Stores } from '../../src/db/stores.ts';
@@ -12,7 +12,7 @@ import { createTestPg } from '../helpers/pg-database.ts';
 
 let pg: Awaited<ReturnType<typeof createTestPg>>;
 let sqlite: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let pgStores: Stores;
 
 beforeAll(async () => {

@@ -4,7 +4,7 @@ import { createDiscordAdapter } from '../../adapters/discord/discord-adapter.ts'
 import { createSlackAdapter } from '../../adapters/slack/slack-adapter.ts';
 import { createPapersApp } from '../../src/app/papers-app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { startHttpServer, type HttpServer } from '../../src/server/http-server.ts';
 import type { PlatformAdapter } from '../../src/server/platform-adapter.ts';
@@ -20,7 +20,7 @@ const keys = generateKeyPairSync('ed25519');
 const discord = new FakeDiscordApi();
 let slack: FakeSlackApi;
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 const servers: { server: HttpServer; adapter: PlatformAdapter }[] = [];
 let open: HttpServer;
 let adminsOnly: HttpServer;

@@ -58,11 +58,11 @@ describe('the taste a channel teaches by its votes', () => {
     ]);
   });
 
-  it('plans the same digest every time from the same votes', () => {
+  it('plans the same digest every time from the same votes', async () => {
     const channel = h.channel('CVOTED');
-    const a = h.ctx.planner.plan(channel, new Date(`${NEXT_DAY}T15:00:00Z`), { feedDay: NEXT_DAY });
+    const a = await h.ctx.planner.plan(channel, new Date(`${NEXT_DAY}T15:00:00Z`), { feedDay: NEXT_DAY });
     h.ctx.planner.invalidate();
-    const b = h.ctx.planner.plan(channel, new Date(`${NEXT_DAY}T15:00:00Z`), { feedDay: NEXT_DAY });
+    const b = await h.ctx.planner.plan(channel, new Date(`${NEXT_DAY}T15:00:00Z`), { feedDay: NEXT_DAY });
     expect(b.picks.map((p) => p.paper.id)).toEqual(a.picks.map((p) => p.paper.id));
     expect(b.view).toEqual(a.view);
   });
@@ -86,7 +86,7 @@ describe('the taste a channel teaches by its votes', () => {
     expect(await h.text('CVOTED', 'taste reset')).toContain('Forgot 4 votes cast in this channel.');
     expect(h.ctx.votes.forChannel(target('CVOTED'))).toHaveLength(0);
     expect(await h.text('CVOTED', 'taste')).toContain('No one has voted here yet');
-    const plan = h.ctx.planner.plan(h.channel('CVOTED'), new Date(`${NEXT_DAY}T15:00:00Z`), { feedDay: NEXT_DAY });
+    const plan = await h.ctx.planner.plan(h.channel('CVOTED'), new Date(`${NEXT_DAY}T15:00:00Z`), { feedDay: NEXT_DAY });
     expect(plan.picks.map((p) => p.paper.id)).toEqual(['2503.11001', '2503.11006', '2503.11007']);
     expect(plan.view.papers.some((p) => p.why !== undefined)).toBe(false);
   });

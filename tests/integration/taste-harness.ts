@@ -5,7 +5,7 @@ import { createPapersApp, type PapersApp } from '../../src/app/papers-app.ts';
 import { createPapersWork } from '../../src/app/papers-work.ts';
 import type { DigestOutcome } from '../../src/app/digest-runner.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import { noScheduleSync, type ChatPlatform } from '../../src/core/ports.ts';
 import type { Channel, Paper } from '../../src/core/types.ts';
@@ -41,7 +41,7 @@ export function nextDayPapers(): Paper[] {
 
 /** The real app on a fresh SQLite file with a clock the test moves, the real digest and delivery use cases, and a fake Slack. */
 export interface TasteHarness {
-  ctx: AppContext;
+  ctx: SqliteContext;
   app: PapersApp;
   slack: FakeSlackApi;
   setNow(iso: string): void;

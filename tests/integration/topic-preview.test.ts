@@ -44,7 +44,7 @@ describe('the subscribe preview on a recorded day', () => {
       const shown = ids(preview);
       expect(shown.length).toBeGreaterThan(0);
       const channel = ctx.channels.find({ platform: 'slack', workspaceId: 'T1', channelId })!;
-      const digest = ctx.planner.plan(channel, now);
+      const digest = await ctx.planner.plan(channel, now);
       expect(shown).toEqual(digest.picks.slice(0, shown.length).map((p) => p.paper.id));
       expect(ids(await run(channelId, 'today')).slice(0, shown.length)).toEqual(shown);
     });

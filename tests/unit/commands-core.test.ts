@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseCommandText } from '../../adapters/slack/slack-command-text.ts';
 import { createCommandCore, type CommandCore } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { CommandReply, CommandRequest } from '../../src/core/commands.ts';
 import type { Channel } from '../../src/core/types.ts';
 import { silentLogger } from '../../src/logger.ts';
@@ -13,7 +13,7 @@ const NOW = new Date('2025-03-12T15:00:00Z');
 const TODAY = '2025-03-12';
 
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let core: CommandCore;
 const changed: Channel[] = [];
 let channelSeq = 0;

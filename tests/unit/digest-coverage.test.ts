@@ -33,15 +33,15 @@ describe('which feed days a digest covers', () => {
     return ctx.channels.get(c.id)!;
   };
 
-  it('covers every feed day of its week in a weekly digest, even with a shorter catch-up limit', () => {
-    const plan = ctx.planner.plan(channel(WEEKLY, '2025-03-14'), now);
+  it('covers every feed day of its week in a weekly digest, even with a shorter catch-up limit', async () => {
+    const plan = await ctx.planner.plan(channel(WEEKLY, '2025-03-14'), now);
     expect(plan.days).toEqual(['2025-03-14', '2025-03-17', '2025-03-18', '2025-03-19', '2025-03-20', '2025-03-21']);
     expect(plan.missed).toBeUndefined();
     expect(plan.view.note).toBe("The week's papers, 2025-03-14 to 2025-03-21.");
   });
 
-  it('catches up on missed days up to the limit and names the days beyond it in the digest', () => {
-    const plan = ctx.planner.plan(channel(DAILY, '2025-03-12'), now);
+  it('catches up on missed days up to the limit and names the days beyond it in the digest', async () => {
+    const plan = await ctx.planner.plan(channel(DAILY, '2025-03-12'), now);
     expect(plan.days).toEqual(['2025-03-18', '2025-03-19', '2025-03-20', '2025-03-21']);
     expect(plan.missed).toEqual({ from: '2025-03-13', to: '2025-03-17', days: 3 });
     expect(plan.view.missed).toMatchObject({ from: '2025-03-13', to: '2025-03-17', days: 3, limit: 3 });
@@ -50,8 +50,8 @@ describe('which feed days a digest covers', () => {
     expect(renderDiscord(plan.view)[0]!.content).toContain(line);
   });
 
-  it("ranks each day's best first, so newer days are not buried by older papers' upvotes", () => {
-    const plan = ctx.planner.plan(channel(WEEKLY, '2025-03-14', 5), now);
+  it("ranks each day's best first, so newer days are not buried by older papers' upvotes", async () => {
+    const plan = await ctx.planner.plan(channel(WEEKLY, '2025-03-14', 5), now);
     expect(plan.picks.map((p) => p.paper.title)).toEqual([
       'Paper 0 of 2025-03-21',
       'Paper 0 of 2025-03-20',
@@ -61,11 +61,11 @@ describe('which feed days a digest covers', () => {
     ]);
   });
 
-  it('counts every covered day in the "+K more" line and links to a page that lists them', () => {
-    const plan = ctx.planner.plan(channel(WEEKLY, '2025-03-14', 5), now);
+  it('counts every covered day in the "+K more" line and links to a page that lists them', async () => {
+    const plan = await ctx.planner.plan(channel(WEEKLY, '2025-03-14', 5), now);
     expect(plan.overflow).toBe(6 * 3 - 5);
     expect(plan.view.overflow).toEqual({ count: 13, from: '2025-03-14', url: 'https://huggingface.co/papers/month/2025-03' });
-    const thisWeek = ctx.planner.plan(channel(WEEKLY, '2025-03-17', 5), now);
+    const thisWeek = await ctx.planner.plan(channel(WEEKLY, '2025-03-17', 5), now);
     expect(thisWeek.view.overflow?.url).toBe('https://huggingface.co/papers/week/2025-W12');
   });
 });

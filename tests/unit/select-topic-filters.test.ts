@@ -21,16 +21,16 @@ ctx.papers.upsertPage(papers, papers.map((p, rank) => ({ paperId: p.id, feedDay:
 ctx.planner.invalidate();
 
 const place = unenrolledChannel({ platform: 'test', workspaceId: 'w', channelId: 'c' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' }, new Date(`${DAY}T12:00:00Z`), { topN: 10, minUpvotes: 0, emptyBehaviour: 'notice' });
-const digest = (topic: string) => ctx.planner.plan(place, new Date(`${DAY}T12:00:00Z`), { feedDay: DAY, topics: [topic] }).picks.map((p) => p.paper.id).sort();
+const digest = async (topic: string) => (await ctx.planner.plan(place, new Date(`${DAY}T12:00:00Z`), { feedDay: DAY, topics: [topic] })).picks.map((p) => p.paper.id).sort();
 const searched = async (topic: string) => (await ctx.search.search(topic, { limit: 50 })).hits.map((h) => h.paper.id).sort();
 
 describe("a digest topic's filters beyond words", () => {
   it.each(['diffusion has:code', 'diffusion stars:>=100', 'diffusion stars:<10', 'diffusion has:code upvotes:>=30', 'diffusion'])('picks exactly what search finds for %s', async (topic) => {
-    expect(digest(topic)).toEqual((await searched(topic)));
+    expect(await digest(topic)).toEqual(await searched(topic));
   });
 
-  it('leaves out papers without a repository for has:code, and unknown stars for any stars: comparison', () => {
-    expect(digest('diffusion has:code')).toEqual(['2503.20001', '2503.20002', '2503.20004']);
-    expect(digest('diffusion stars:<10')).toEqual(['2503.20002']);
+  it('leaves out papers without a repository for has:code, and unknown stars for any stars: comparison', async () => {
+    expect(await digest('diffusion has:code')).toEqual(['2503.20001', '2503.20002', '2503.20004']);
+    expect(await digest('diffusion stars:<10')).toEqual(['2503.20002']);
   });
 });

@@ -62,44 +62,46 @@ describe('planning a channel digest', () => {
   const { channel } = ctx.channels.enrol({ platform: 'slack', workspaceId: 'T1', channelId: 'C1' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' });
   const now = new Date('2025-03-17T15:00:00Z');
 
-  it('gives a new channel the latest day with papers', () => {
-    expect(ctx.planner.daysFor(channel, now)).toEqual(['2025-03-17']);
-    expect(ctx.planner.daysFor(channel, new Date('2025-03-16T15:00:00Z'))).toEqual(['2025-03-14']);
+  it('gives a new channel the latest day with papers', async () => {
+    expect(await ctx.planner.daysFor(channel, now)).toEqual(['2025-03-17']);
+    expect(await ctx.planner.daysFor(channel, new Date('2025-03-16T15:00:00Z'))).toEqual(['2025-03-14']);
   });
 
-  it('catches up after downtime, back to the catch-up limit, including the last digest day for late additions', () => {
+  it('catches up after downtime, back to the catch-up limit, including the last digest day for late additions', async () => {
     const daily = channel.schedule;
-    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-14', schedule: daily }, now)).toEqual(['2025-03-14', '2025-03-17']);
-    expect(ctx.planner.daysFor({ lastDigestDay: '2025-03-01', schedule: daily }, now)).toEqual(['2025-03-10', '2025-03-14', '2025-03-17']);
+    expect(await ctx.planner.daysFor({ lastDigestDay: '2025-03-14', schedule: daily }, now)).toEqual(['2025-03-14', '2025-03-17']);
+    expect(await ctx.planner.daysFor({ lastDigestDay: '2025-03-01', schedule: daily }, now)).toEqual(['2025-03-10', '2025-03-14', '2025-03-17']);
   });
 
-  it('filters by topic, says which topic matched, and notes when it covers an earlier day', () => {
+  it('filters by topic, says which topic matched, and notes when it covers an earlier day', async () => {
     ctx.channels.addTopic(channel.id, 'diffusion');
-    const plan = ctx.planner.plan(channel, new Date('2025-03-16T15:00:00Z'));
+    const plan = await ctx.planner.plan(channel, new Date('2025-03-16T15:00:00Z'));
     expect(plan.feedDay).toBe('2025-03-14');
     expect(plan.picks.map((p) => [p.paper.id, p.topic])).toEqual([['2503.00091', 'diffusion']]);
     expect(plan.view.papers[0]!.matchedTopic).toBe('diffusion');
     expect(plan.view.note).toMatch(/No papers are listed for 2025-03-16 yet; these are from 2025-03-14/);
   });
 
-  it('plans many channels exactly as it plans each one', () => {
+  it('plans many channels exactly as it plans each one', async () => {
     const other = ctx.channels.enrol({ platform: 'discord', workspaceId: 'G1', channelId: 'D1' }, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' }).channel;
     const channels = [ctx.channels.get(channel.id)!, other];
-    expect(ctx.planner.planMany(channels, now)).toEqual(channels.map((c) => ctx.planner.plan(c, now)));
-    expect(ctx.planner.planMany(channels, now)[1]!.picks.map((p) => p.paper.id)).toEqual(['2503.00004', '2503.00093']);
+    const each = [];
+    for (const c of channels) each.push(await ctx.planner.plan(c, now));
+    expect(await ctx.planner.planMany(channels, now)).toEqual(each);
+    expect((await ctx.planner.planMany(channels, now))[1]!.picks.map((p) => p.paper.id)).toEqual(['2503.00004', '2503.00093']);
   });
 
   it('sees a day another process ingested once its caches reach their maximum age, without being told', async () => {
-    const planner = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search });
+    const planner = new DigestPlanner({ papers: ctx.stores.papers, channels: ctx.stores.channels, deliveries: ctx.stores.deliveries, search: ctx.search });
     const freshness = new CatalogueFreshness([planner], silentLogger(), { maxAgeMs: 40 });
     const later = new Date('2025-03-18T15:00:00Z');
-    expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
+    expect(await planner.daysFor(channel, later)).toEqual(['2025-03-17']);
     list('2025-03-18', [['2503.00095', 12]]);
     await freshness.ensureFresh();
-    expect(planner.daysFor(channel, later)).toEqual(['2025-03-17']);
+    expect(await planner.daysFor(channel, later)).toEqual(['2025-03-17']);
     await new Promise((resolve) => setTimeout(resolve, 60));
     await freshness.ensureFresh();
-    expect(planner.daysFor(channel, later)).toEqual(['2025-03-18']);
-    expect(planner.plan(ctx.channels.get(channel.id)!, later).picks.map((p) => p.paper.id)).toEqual(['2503.00095']);
+    expect(await planner.daysFor(channel, later)).toEqual(['2025-03-18']);
+    expect((await planner.plan(ctx.channels.get(channel.id)!, later)).picks.map((p) => p.paper.id)).toEqual(['2503.00095']);
   });
 });

@@ -174,57 +174,57 @@ describe('a planner with votes to read', () => {
   const target = { platform: 'slack', workspaceId: 'T1', channelId: 'C1' };
   const channel = ctx.channels.enrol(target, { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' }).channel;
   const now = new Date('2025-03-18T15:00:00Z');
-  const withoutVotes = new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search });
+  const withoutVotes = new DigestPlanner({ papers: ctx.stores.papers, channels: ctx.stores.channels, deliveries: ctx.stores.deliveries, search: ctx.search });
 
-  it('plans exactly as without votes while the channel has none (the identity ranking)', () => {
-    expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
+  it('plans exactly as without votes while the channel has none (the identity ranking)', async () => {
+    expect(await ctx.planner.plan(channel, now)).toEqual(await withoutVotes.plan(channel, now));
   });
 
-  it('re-ranks once votes arrive, each pick saying why, and again as soon as they change', () => {
+  it('re-ranks once votes arrive, each pick saying why, and again as soon as they change', async () => {
     ctx.votes.cast(target, diffusionA.id, 'U1', 1);
     ctx.votes.cast(target, theory.id, 'U2', -1);
     expect(VotesRepo.versionOf(ctx.votes.forChannel(target))).toBe(ctx.votes.version(target));
     expect(ctx.votes.versions().get(voteKey(target))).toBe(ctx.votes.version(target));
-    const plan = ctx.planner.plan(channel, now);
+    const plan = await ctx.planner.plan(channel, now);
     expect(plan.picks.map((p) => p.paper.id)).toEqual([diffusionA.id, diffusionB.id, video.id, agents.id, theory.id]);
     expect(plan.view.papers[2]!.why).toBe(`▲ 10 · like "${shortTitle(diffusionA.title)}", which one of you liked`);
     expect(plan.view.papers[0]!.why).toBe('▲ 50 · one of you liked it');
-    expect(ctx.planner.planMany([channel], now)).toEqual([plan]);
+    expect(await ctx.planner.planMany([channel], now)).toEqual([plan]);
     ctx.votes.cast(target, diffusionA.id, 'U1', -1);
-    const changed = ctx.planner.plan(channel, now);
+    const changed = await ctx.planner.plan(channel, now);
     expect(changed.picks[0]!.paper.id).toBe(agents.id);
     expect(changed.view.papers.some((p) => p.why?.includes('liked'))).toBe(false);
     ctx.votes.resetChannel(target);
-    expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
-    expect(ctx.planner.planMany([channel], now)).toEqual([withoutVotes.plan(channel, now)]);
+    expect(await ctx.planner.plan(channel, now)).toEqual(await withoutVotes.plan(channel, now));
+    expect(await ctx.planner.planMany([channel], now)).toEqual([await withoutVotes.plan(channel, now)]);
   });
 
-  it('plans after an ingest exactly as a planner that kept nothing, also when a voted paper\'s text changed', () => {
+  it('plans after an ingest exactly as a planner that kept nothing, also when a voted paper\'s text changed', async () => {
     ctx.votes.cast(target, diffusionA.id, 'U1', 1);
     ctx.votes.cast(target, agents.id, 'U2', -1);
-    const fresh = () => new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search, votes: ctx.votes });
-    const before = ctx.planner.planMany([channel], now);
-    expect(ctx.planner.planMany([channel], now)).toEqual(before);
-    expect(before).toEqual(fresh().planMany([channel], now));
+    const fresh = () => new DigestPlanner({ papers: ctx.stores.papers, channels: ctx.stores.channels, deliveries: ctx.stores.deliveries, search: ctx.search, votes: ctx.stores.votes });
+    const before = await ctx.planner.planMany([channel], now);
+    expect(await ctx.planner.planMany([channel], now)).toEqual(before);
+    expect(before).toEqual(await fresh().planMany([channel], now));
     ctx.papers.upsertPage([{ ...agents, title: 'Latent diffusion agents', abstract: 'Denoising diffusion in a latent space, for agents.', upvotes: 20 }], []);
     ctx.planner.invalidate();
-    const after = ctx.planner.plan(channel, now, { record: true });
-    expect(after).toEqual(fresh().plan(channel, now, { record: true }));
+    const after = await ctx.planner.plan(channel, now, { record: true });
+    expect(after).toEqual(await fresh().plan(channel, now, { record: true }));
     expect(after.view.papers.map((p) => p.why)).not.toEqual(before[0]!.view.papers.map((p) => p.why));
     ctx.papers.upsertPage([{ ...agents, upvotes: 20 }], []);
     ctx.planner.invalidate();
     ctx.votes.resetChannel(target);
   });
 
-  it('plans after an ingest that moved only upvotes, or changed the text of a voted paper of an earlier day, exactly as a planner that kept nothing', () => {
+  it('plans after an ingest that moved only upvotes, or changed the text of a voted paper of an earlier day, exactly as a planner that kept nothing', async () => {
     const older = makePaper({ id: '2501.00006', title: 'Agents that plan with latent diffusion', abstract: 'Web agents plan their browsing with a latent diffusion model.' });
     ctx.papers.upsertPage([{ ...older, upvotes: 30 }], [{ paperId: older.id, feedDay: '2025-03-17', rank: 0, upvotes: 30 }]);
     ctx.votes.cast(target, older.id, 'U1', 1);
     ctx.votes.cast(target, theory.id, 'U2', -1);
-    const fresh = () => new DigestPlanner({ papers: ctx.papers, channels: ctx.channels, deliveries: ctx.deliveries, search: ctx.search, votes: ctx.votes });
+    const fresh = () => new DigestPlanner({ papers: ctx.stores.papers, channels: ctx.stores.channels, deliveries: ctx.stores.deliveries, search: ctx.search, votes: ctx.stores.votes });
     ctx.planner.invalidate();
-    const before = ctx.planner.planMany([channel], now);
-    expect(before).toEqual(fresh().planMany([channel], now));
+    const before = await ctx.planner.planMany([channel], now);
+    expect(before).toEqual(await fresh().planMany([channel], now));
     expect(before[0]!.view.papers.some((p) => p.why?.includes('liked'))).toBe(true);
     const today = (upvotes: number[]) => papers.map((p, i) => ({ ...p, upvotes: upvotes[i]! }));
     const listings = (upvotes: number[]) => papers.map((p, rank) => ({ paperId: p.id, feedDay: '2025-03-18', rank, upvotes: upvotes[rank]! }));
@@ -232,27 +232,27 @@ describe('a planner with votes to read', () => {
     for (const upvotes of [[50, 40, 31, 20, 10], [12, 40, 31, 60, 10]]) {
       ctx.papers.upsertPage(today(upvotes), listings(upvotes));
       ctx.planner.invalidate();
-      expect(ctx.planner.planMany([channel], now)).toEqual(fresh().planMany([channel], now));
-      expect(ctx.planner.plan(channel, now, { record: true })).toEqual(fresh().plan(channel, now, { record: true }));
+      expect(await ctx.planner.planMany([channel], now)).toEqual(await fresh().planMany([channel], now));
+      expect(await ctx.planner.plan(channel, now, { record: true })).toEqual(await fresh().plan(channel, now, { record: true }));
     }
-    const liked = ctx.planner.planMany([channel], now)[0]!.view.papers.map((p) => p.why);
+    const liked = (await ctx.planner.planMany([channel], now))[0]!.view.papers.map((p) => p.why);
     ctx.papers.upsertPage([{ ...older, title: 'Scaling laws, planned: a study', abstract: 'Loss follows power laws in compute.', upvotes: 30 }], []);
     ctx.planner.invalidate();
-    const after = ctx.planner.planMany([channel], now);
-    expect(after).toEqual(fresh().planMany([channel], now));
+    const after = await ctx.planner.planMany([channel], now);
+    expect(after).toEqual(await fresh().planMany([channel], now));
     expect(after[0]!.view.papers.map((p) => p.why)).not.toEqual(liked);
     ctx.papers.upsertPage(today([50, 40, 30, 20, 10]), listings([50, 40, 30, 20, 10]));
     ctx.planner.invalidate();
     ctx.votes.resetChannel(target);
   });
 
-  it('sees votes another process casts (another connection to the same database) at the next plan', () => {
+  it('sees votes another process casts (another connection to the same database) at the next plan', async () => {
     const other = openDb(path);
     try {
       new VotesRepo(other).cast(target, video.id, 'U5', -1);
-      expect(ctx.planner.plan(channel, now).picks.at(-1)!.paper.id).toBe(video.id);
+      expect((await ctx.planner.plan(channel, now)).picks.at(-1)!.paper.id).toBe(video.id);
       new VotesRepo(other).resetChannel(target);
-      expect(ctx.planner.plan(channel, now)).toEqual(withoutVotes.plan(channel, now));
+      expect(await ctx.planner.plan(channel, now)).toEqual(await withoutVotes.plan(channel, now));
     } finally {
       other.close();
     }

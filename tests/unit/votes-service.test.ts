@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VotesService, type VotePlace } from '../../src/app/votes.ts';
 import { loadConfig } from '../../src/config.ts';
-import { createContext, type AppContext } from '../../src/context.ts';
+import { createContext, type SqliteContext } from '../../src/context.ts';
 import type { ChannelTarget } from '../../src/core/ports.ts';
 import type { Paper } from '../../src/core/types.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
@@ -14,7 +14,7 @@ const place: VotePlace = { platform: 'chat', workspaceId: 'W1', channelId: 'C1' 
 const schedule = { time: '09:00', cadence: 'daily', weekday: null, timeZone: 'UTC' } as const;
 let now = new Date('2025-03-12T10:00:00Z');
 let testDb: ReturnType<typeof createTestDb>;
-let ctx: AppContext;
+let ctx: SqliteContext;
 let votes: VotesService;
 let feedDay = 1;
 const paper = makePaper({ id: '2503.00011', title: 'One paper' });
