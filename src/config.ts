@@ -62,6 +62,7 @@ const schema = z.object({
   LOCAL_REDIS_PORT: int(6379, 1, 65_535),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only').default('papers'),
   INGEST_CRON: z.string().min(1).default('*/30 * * * *'),
+  JOB_LOCK_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
   PORT: int(3000, 0, 65_535),
   DEFAULT_TIMEZONE: z
     .string()
@@ -110,6 +111,8 @@ export interface Config {
    * only places local data (the embedded Redis's folder) beside where a SQLite file would be.
    */
   databasePath: string;
+  /** How long a job stays claimed by a worker that stopped answering before another worker takes it over (`JOB_LOCK_MS`). */
+  jobLockMs: number;
   hf: {
     apiUrl: string;
     token?: string;
@@ -230,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redis: { url: e.REDIS_URL ?? `redis://127.0.0.1:${e.LOCAL_REDIS_PORT}`, prefix: e.QUEUE_PREFIX },
     localRedis: e.REDIS_URL ? undefined : { port: e.LOCAL_REDIS_PORT },
     ingestCron: e.INGEST_CRON,
+    jobLockMs: e.JOB_LOCK_MS,
     port: e.PORT,
     defaults: { timeZone: e.DEFAULT_TIMEZONE, digestTime: e.DEFAULT_DIGEST_TIME },
     digestMaxCatchUpDays: e.DIGEST_MAX_CATCHUP_DAYS,

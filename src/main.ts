@@ -53,7 +53,13 @@ async function openCore(config: Config, logger: Logger, metrics: Metrics = noMet
   let jobs: Jobs;
   try {
     const { openJobs } = await import('../jobs/index.ts');
-    jobs = await openJobs({ work: createPapersWork(ctx, { metrics }), redisUrl: config.redis.url, prefix: config.redis.prefix, ingestCron: config.ingestCron });
+    jobs = await openJobs({
+      work: createPapersWork(ctx, { metrics }),
+      redisUrl: config.redis.url,
+      prefix: config.redis.prefix,
+      ingestCron: config.ingestCron,
+      tuning: { lockDurationMs: config.jobLockMs, stalledIntervalMs: config.jobLockMs },
+    });
   } catch (error) {
     await ctx.close();
     throw error;

@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedDayAt } from '../../src/core/time.ts';
 import { createPgStores } from '../../src/db/pg/pg-stores.ts';
 import type { Stores } from '../../src/db/stores.ts';
 import { FakeDiscordApi } from '../fakes/discord-api.ts';
+import { IDS, publicKeyHex } from '../fakes/discord-payloads.ts';
 import { FakeSlackApi } from '../fakes/slack-api.ts';
 import { runCli } from '../helpers/cli.ts';
 import { freePort } from '../helpers/net.ts';
@@ -17,6 +19,8 @@ const DISCORD_CHANNELS = 800;
 const prefix = uniquePrefix('pg-many');
 const slackToken = 'xoxb-many';
 const discordToken = 'discord-many-token';
+// Discord in HTTP-interactions mode (a public key): no gateway to log in to.
+const discordKey = publicKeyHex(generateKeyPairSync('ed25519').publicKey);
 let pg: Awaited<ReturnType<typeof createTestPg>>;
 let stores: Stores;
 let slack: FakeSlackApi;
@@ -35,10 +39,13 @@ function env(): Record<string, string> {
     SLACK_SIGNING_SECRET: 'many-secret',
     SLACK_API_URL: slack.apiUrl,
     DISCORD_TOKEN: discordToken,
+    DISCORD_PUBLIC_KEY: discordKey,
+    DISCORD_APPLICATION_ID: IDS.app,
     DISCORD_API_URL: discord.apiUrl,
-    BACKFILL_DAYS: '-1',
+    BACKFILL_DAYS: '0',
     HF_API_URL: 'http://127.0.0.1:9',
     INGEST_CRON: '0 0 1 1 *',
+    JOB_LOCK_MS: '4000',
     LOG_LEVEL: 'info',
   };
 }
@@ -121,7 +128,7 @@ describe('two web and two worker processes on one PostgreSQL and one Redis', () 
     const perChannel = [...slackChannels.map((c) => slack.messagesIn(c).length), ...discordChannels.map((c) => discord.messagesIn(c).length)];
     expect(perChannel.filter((n) => n === 0)).toHaveLength(0);
     expect(perChannel.filter((n) => n > 1)).toHaveLength(0);
-    const { rows } = await pg.db.pool.query<{ n: string; channels: string }>(`SELECT count(*) AS n, count(DISTINCT channel_id) AS channels FROM deliveries`);
-    expect(rows[0]).toEqual({ n: '1000', channels: '1000' });
+    const { rows } = await pg.db.pool.query<{ n: number; channels: number }>(`SELECT count(*) AS n, count(DISTINCT channel_id) AS channels FROM deliveries`);
+    expect(rows[0]).toEqual({ n: 1000, channels: 1000 });
   }, 240_000);
 });
