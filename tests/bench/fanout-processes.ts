@@ -35,7 +35,7 @@ interface RoundResult {
 }
 
 /** A database of `dialect` with one feed day of papers and `channels` Slack channels; `sent()` counts sent marks. */
-async function seeded(dialect: Dialect, channels: number): Promise<{ url: string; ids: number[]; sent(): Promise<number>; drop(): Promise<void> }> {
+async function seeded(dialect: Dialect, channels: number): Promise<{ url: string; ids: number[]; sent(): Promise<number>; statuses(): Promise<unknown>; drop(): Promise<void> }> {
   const corpus = syntheticCorpus(100, 7).papers.map(toPaper);
   const listings = corpus.map((p, rank) => ({ paperId: p.id, feedDay: feedDayAt(new Date()), rank, upvotes: p.upvotes }));
   if (dialect === 'postgres') {
@@ -50,6 +50,7 @@ async function seeded(dialect: Dialect, channels: number): Promise<{ url: string
       url: empty.url,
       ids: rows.map((r) => r.id),
       sent: async () => Number((await db.pool.query<{ n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'sent'`)).rows[0]!.n),
+      statuses: async () => (await db.pool.query(`SELECT status, count(*) AS n FROM deliveries GROUP BY status`)).rows,
       drop: async () => {
         await db.close();
         await empty.drop();
@@ -65,6 +66,7 @@ async function seeded(dialect: Dialect, channels: number): Promise<{ url: string
     url: `file:${path}`,
     ids,
     sent: async () => (db.sqlite.prepare("SELECT count(*) AS n FROM deliveries WHERE status = 'sent'").get() as { n: number }).n,
+    statuses: async () => db.sqlite.prepare('SELECT status, count(*) AS n FROM deliveries GROUP BY status').all(),
     drop: async () => {
       db.close();
       for (const file of databaseFiles(path)) rmSync(file, { force: true });
@@ -73,7 +75,7 @@ async function seeded(dialect: Dialect, channels: number): Promise<{ url: string
 }
 
 function startWorker(env: Record<string, string>, children: ChildProcess[]): Promise<void> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/fanout-worker.ts'], { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), '--import', 'tsx', process.env.BENCH_WORKER ?? 'tests/bench/fanout-worker.ts'], { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -110,7 +112,9 @@ async function fanoutRound(dialect: Dialect, workers: number, channels: number):
     const t0 = performance.now();
     await openDigestTrigger(REDIS_URL, prefix).enqueueDigests(database.ids);
     await until(() => fake.accepted >= channels, 900_000, 'every delivery');
-    await until(async () => (await database.sent()) >= channels, 120_000, 'every sent mark');
+    await until(async () => (await database.sent()) >= channels, 120_000, 'every sent mark').catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; deliveries by status: ${JSON.stringify(await database.statuses())}, accepted ${fake.accepted}`);
+    });
     const seconds = (performance.now() - t0) / 1000;
     await new Promise((resolve) => setTimeout(resolve, 500)); // any late duplicate would land here
     return {

@@ -17,7 +17,8 @@ import { writeStoredDecisions } from '../stored-decisions.ts';
 import { knownParts, withPart } from '../stored-message-ids.ts';
 import { readStoredView, writeStoredView } from '../stored-view.ts';
 import type { PgDb } from './client.ts';
-import { isUniqueViolation, rowOf, rowsOf, type Queryable } from './outbox-sql.ts';
+import { changesOf, isUniqueViolation, rowOf, rowsOf, type Queryable } from './outbox-sql.ts';
+import { statement } from './statement.ts';
 import { ISO_NOW } from './runner.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -69,6 +70,8 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
    * round is tried, a few times at most.
    */
   async createDigest(entry: DigestOutboxEntry): Promise<{ delivery: OutboxDelivery; created: boolean }> {
+    const first = await this.createFirstRound(entry);
+    if (first) return { delivery: this.toDelivery(first), created: true };
     return inTransaction(this.db.pool, async (tx) => {
       for (let attempt = 0; attempt < MAX_ROUND_TRIES; attempt++) {
         const open = await rowOf<DeliveryRow>(tx, OPEN_FOR_DAY, [entry.channelId, entry.feedDay]);
@@ -101,6 +104,43 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
     });
   }
 
+  /**
+   * The common case in one statement (no transaction to open and commit): the day's first round, its picks'
+   * ledger rows and the channel's last digest day, written together or not at all. Undefined when the day has
+   * a round already (open or failed), or another process is writing it: {@link createDigest} then goes the
+   * transactional way, which finds the open row or the next free round.
+   */
+  private async createFirstRound(entry: DigestOutboxEntry): Promise<DeliveryRow | undefined> {
+    return rowOf<DeliveryRow>(
+      this.db.pool,
+      `WITH created AS (
+         INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view, decisions)
+         SELECT $1::text, $2::int, $3::text, $4::text, $5::text, $6::text, $7::text WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE channel_id = $2 AND feed_day = $3)
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}
+       ), picks AS (
+         INSERT INTO delivered_papers (channel_id, paper_id, delivery_id, topic)
+         SELECT $2, u.paper_id, c.id, u.topic FROM created c, unnest($8::text[], $9::text[]) WITH ORDINALITY AS u(paper_id, topic, n)
+         ORDER BY u.paper_id COLLATE "C", u.n
+         ON CONFLICT DO NOTHING
+       ), day AS (
+         UPDATE channels SET last_digest_day = GREATEST(COALESCE(last_digest_day, ''), $3), updated_at = ${ISO_NOW}
+         WHERE id = $2 AND EXISTS (SELECT 1 FROM created)
+       )
+       SELECT * FROM created`,
+      [
+        deliveryIdFor(entry.channelId, entry.feedDay),
+        entry.channelId,
+        entry.feedDay,
+        JSON.stringify(entry.picks.map((p) => p.paperId)),
+        entry.status,
+        writeStoredView(entry.view),
+        entry.decisions ? writeStoredDecisions(entry.decisions) : null,
+        entry.picks.map((p) => p.paperId),
+        entry.picks.map((p) => p.topic ?? null),
+      ],
+    );
+  }
+
   /** The picks' ledger rows in paper id order (the first pick of a repeated paper wins, as in pick order). */
   private async insertPicks(tx: Queryable, entry: DigestOutboxEntry, deliveryId: string): Promise<void> {
     if (entry.picks.length === 0) return;
@@ -130,35 +170,51 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
     return { ...this.toDelivery(row), target };
   }
 
-  /** The row is read `FOR UPDATE` and then written, in one transaction: concurrent attempts queue, each sees the one before. */
+  /**
+   * One statement: the row is locked and read (`FOR UPDATE`) and written, and its state before comes back.
+   * Concurrent attempts queue on the lock, each seeing the one before it.
+   */
   async beginAttempt(id: string): Promise<AttemptState | undefined> {
-    return inTransaction(this.db.pool, async (tx) => {
-      const before = await rowOf<AttemptState>(tx, 'SELECT status, attempts, last_error AS "lastError" FROM deliveries WHERE id = $1 FOR UPDATE', [id]);
-      if (!before) return undefined;
-      await tx.query(`UPDATE deliveries SET status = 'sending', attempts = attempts + 1, updated_at = ${ISO_NOW} WHERE id = $1`, [id]);
-      return before;
-    });
+    return rowOf<AttemptState>(
+      this.db.pool,
+      `UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, updated_at = ${ISO_NOW}
+       FROM (SELECT id, status, attempts, last_error FROM deliveries WHERE id = $1 FOR UPDATE) before
+       WHERE d.id = before.id
+       RETURNING before.status, before.attempts, before.last_error AS "lastError"`,
+      [id],
+    );
   }
 
+  /** One statement: the sent mark and the papers' messages together. */
   async markSent(id: string, messageIds: string[], shown: readonly PaperMessage[] = []): Promise<void> {
-    await inTransaction(this.db.pool, async (tx) => {
-      await tx.query(`UPDATE deliveries SET status = 'sent', platform_message_ids = $1, last_error = NULL, updated_at = ${ISO_NOW} WHERE id = $2`, [
-        JSON.stringify(messageIds),
-        id,
-      ]);
-      if (shown.length > 0) await this.writePaperMessages(tx, id, shown);
-    });
+    const list = [...new Map(shown.map((s) => [s.paperId, s])).values()];
+    await this.db.pool.query(
+      statement(
+        `WITH sent AS (
+           UPDATE deliveries SET status = 'sent', platform_message_ids = $2, last_error = NULL, updated_at = ${ISO_NOW} WHERE id = $1
+         )
+         UPDATE delivered_papers dp SET message_id = u.message_id, thread_id = u.thread_id
+         FROM unnest($3::text[], $4::text[], $5::text[]) AS u(paper_id, message_id, thread_id)
+         WHERE dp.delivery_id = $1 AND dp.paper_id = u.paper_id`,
+        [id, JSON.stringify(messageIds), list.map((s) => s.paperId), list.map((s) => s.messageId), list.map((s) => s.threadId ?? null)],
+      ),
+    );
   }
 
-  /** The stored list is read `FOR UPDATE` and rewritten in one transaction: parts recorded at once by two processes both stay. */
+  /**
+   * The stored list is read and written back only if it is still what was read (compare and set), again
+   * after a change in between: parts recorded at once by two processes both stay, with no transaction held.
+   */
   async recordPosted(id: string, part: number, messageId: string): Promise<void> {
     if (!Number.isInteger(part) || part < 1 || messageId === '') return;
-    await inTransaction(this.db.pool, async (tx) => {
-      const row = await rowOf<{ ids: string }>(tx, 'SELECT platform_message_ids AS ids FROM deliveries WHERE id = $1 FOR UPDATE', [id]);
+    for (;;) {
+      const row = await rowOf<{ ids: string }>(this.db.pool, 'SELECT platform_message_ids AS ids FROM deliveries WHERE id = $1', [id]);
       if (!row) return;
       const next = withPart(row.ids, part, messageId);
-      if (next !== undefined) await tx.query(`UPDATE deliveries SET platform_message_ids = $1, updated_at = ${ISO_NOW} WHERE id = $2`, [next, id]);
-    });
+      if (next === undefined) return;
+      const written = await changesOf(this.db.pool, `UPDATE deliveries SET platform_message_ids = $1, updated_at = ${ISO_NOW} WHERE id = $2 AND platform_message_ids = $3`, [next, id, row.ids]);
+      if (written > 0) return;
+    }
   }
 
   async postedParts(id: string): Promise<Map<number, string>> {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { statement } from './statement.ts';
 import type { PgTx } from './transaction.ts';
 
 /**
@@ -9,7 +10,7 @@ export type PgRunner = pg.Pool | PgTx;
 
 /** Runs one parameterized statement (`$1` placeholders) on `on`; the rows, and how many rows it wrote. */
 export async function run<R extends pg.QueryResultRow = Record<string, unknown>>(on: PgRunner, text: string, values: unknown[] = []): Promise<{ rows: R[]; count: number }> {
-  const result = await (on as pg.Pool).query<R>(text, values);
+  const result = await (on as pg.Pool).query<R>(statement(text, values));
   return { rows: result.rows, count: result.rowCount ?? 0 };
 }
 
