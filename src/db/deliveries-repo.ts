@@ -213,7 +213,7 @@ export class DeliveriesRepo {
       for (const pick of entry.picks) this.insertPaper.run(entry.channelId, pick.paperId, id, pick.topic ?? null);
       this.bumpLastDay.run(entry.feedDay, entry.channelId);
       return { delivery: this.get(id)!, created: true };
-    })();
+    }).immediate();
   }
 
   get(id: string): OutboxDelivery | undefined {
@@ -243,7 +243,7 @@ export class DeliveriesRepo {
       if (!before) return undefined;
       this.startAttempt.run(id);
       return before;
-    })();
+    }).immediate();
   }
 
   /**
@@ -254,7 +254,7 @@ export class DeliveriesRepo {
     this.db.sqlite.transaction(() => {
       this.sent.run(JSON.stringify(messageIds), id);
       if (shown.length > 0) this.recordPaperMessages(id, shown);
-    })();
+    }).immediate();
   }
 
   /**
@@ -271,7 +271,7 @@ export class DeliveriesRepo {
       if (text === undefined) return;
       const next = withPart(text, part, messageId);
       if (next !== undefined) write.run(next, id);
-    })();
+    }).immediate();
   }
 
   /** The parts of a delivery the platform is known to have accepted: 1-based part -> message id. */
@@ -293,7 +293,7 @@ export class DeliveriesRepo {
       const row = this.byId.get(id) as DeliveryRow | undefined;
       this.releasePapers.run(id);
       if (row) this.restoreLastDay.run({ channelId: row.channel_id });
-    })();
+    }).immediate();
   }
 
   /**
@@ -317,7 +317,7 @@ export class DeliveriesRepo {
       const days = new Set<string>();
       const rows = (this.reopenable.all(channelId) as DeliveryRow[]).filter((r) => !days.has(r.feed_day) && this.reopenStmt.run(r.id).changes > 0 && days.add(r.feed_day));
       return rows.map((r) => this.get(r.id)!);
-    })();
+    }).immediate();
   }
 
   /**
@@ -353,7 +353,7 @@ export class DeliveriesRepo {
     const stmt = this.setPaperMessage;
     this.db.sqlite.transaction(() => {
       for (const s of shown) stmt.run({ deliveryId, paperId: s.paperId, messageId: s.messageId, threadId: s.threadId ?? null });
-    })();
+    }).immediate();
   }
 
   /** Where a paper delivered to a channel is showing: its message and thread, once posted. */

@@ -137,7 +137,7 @@ export class FollowUpsRepo {
    */
   claim(channelId: number, paperId: string, event: FollowUpEvent, detail: string | null): boolean {
     const args = { channelId, paperId, event, detail };
-    return this.db.sqlite.transaction(() => this.insertStmt.run(args).changes > 0 || this.retakeStmt.run(args).changes > 0)();
+    return this.db.sqlite.transaction(() => this.insertStmt.run(args).changes > 0 || this.retakeStmt.run(args).changes > 0).immediate();
   }
 
   /** The platform accepted the follow-up (its message id: the reply, or the edited digest part). */

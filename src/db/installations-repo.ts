@@ -96,7 +96,7 @@ export class InstallationsRepo {
       const removed = this.deleteInstall.run(platform, installId).changes > 0;
       this.deleteLinks.run(platform, installId);
       return removed || workspaces.length > 0 ? [installId, ...workspaces.filter((w) => w !== installId)] : [];
-    })();
+    }).immediate();
   }
 
   private recordOf(row: Row): InstallationRecord {

@@ -29,7 +29,7 @@ export class ReactionsRepo {
     return this.db.sqlite.transaction(() => {
       if (eventId !== undefined && !this.events.firstSeen(eventId, seenAt)) return 'redelivered' as const;
       return this.apply(effect);
-    })();
+    }).immediate();
   }
 
   private apply(effect: ReactionEffect): { counts?: VoteCounts } {

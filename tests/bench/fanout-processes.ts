@@ -75,7 +75,7 @@ async function seeded(dialect: Dialect, channels: number): Promise<{ url: string
 }
 
 function startWorker(env: Record<string, string>, children: ChildProcess[]): Promise<void> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), '--import', 'tsx', process.env.BENCH_WORKER ?? 'tests/bench/fanout-worker.ts'], { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), '--import', 'tsx', 'tests/bench/fanout-worker.ts'], { cwd: process.cwd(), env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = '';
@@ -106,7 +106,7 @@ async function fanoutRound(dialect: Dialect, workers: number, channels: number):
   const fake = await new BenchSlack().start();
   const prefix = `bench-procs-${randomUUID().slice(0, 8)}`;
   const children: ChildProcess[] = [];
-  const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: '20', REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, LOG_LEVEL: 'silent' };
+  const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20', REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' };
   try {
     await Promise.all(Array.from({ length: workers }, () => startWorker(env, children)));
     const t0 = performance.now();

@@ -31,6 +31,11 @@ const NEWEST_ROUND_FIRST = 'length(id) DESC, id COLLATE "C" DESC';
 const MAX_ROUND_TRIES = 5;
 
 const D_COLUMNS = COLUMNS.split(', ').map((c) => `d.${c}`).join(', ');
+/** A digest's row as `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view, decisions)` takes it. */
+function rowValues(id: string, entry: DigestOutboxEntry): unknown[] {
+  return [id, entry.channelId, entry.feedDay, JSON.stringify(entry.picks.map((p) => p.paperId)), entry.status, writeStoredView(entry.view), entry.decisions ? writeStoredDecisions(entry.decisions) : null];
+}
+
 const OPEN_FOR_DAY = `SELECT ${COLUMNS} FROM deliveries WHERE channel_id = $1 AND feed_day = $2 AND status <> 'failed'`;
 const SET_STATUS = `UPDATE deliveries SET status = $2, last_error = $3, updated_at = ${ISO_NOW} WHERE id = $1`;
 const NO_OPEN_ROUND = `NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.feed_day = d.feed_day AND o.status <> 'failed')`;
@@ -82,15 +87,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
           tx,
           `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view, decisions) VALUES ($1, $2, $3, $4, $5, $6, $7)
            ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-          [
-            id,
-            entry.channelId,
-            entry.feedDay,
-            JSON.stringify(entry.picks.map((p) => p.paperId)),
-            entry.status,
-            writeStoredView(entry.view),
-            entry.decisions ? writeStoredDecisions(entry.decisions) : null,
-          ],
+          rowValues(id, entry),
         );
         if (!inserted) continue;
         await this.insertPicks(tx, entry, id);
@@ -127,17 +124,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
          WHERE id = $2 AND EXISTS (SELECT 1 FROM created)
        )
        SELECT * FROM created`,
-      [
-        deliveryIdFor(entry.channelId, entry.feedDay),
-        entry.channelId,
-        entry.feedDay,
-        JSON.stringify(entry.picks.map((p) => p.paperId)),
-        entry.status,
-        writeStoredView(entry.view),
-        entry.decisions ? writeStoredDecisions(entry.decisions) : null,
-        entry.picks.map((p) => p.paperId),
-        entry.picks.map((p) => p.topic ?? null),
-      ],
+      [...rowValues(deliveryIdFor(entry.channelId, entry.feedDay), entry), entry.picks.map((p) => p.paperId), entry.picks.map((p) => p.topic ?? null)],
     );
   }
 
