@@ -51,9 +51,13 @@ function env(): Record<string, string> {
 }
 
 /** Starts `npm start` (`web`) or `papers worker` on the shared PostgreSQL and Redis; resolves once it says it runs. */
+const webPorts: number[] = [];
+
 async function start(kind: 'web' | 'worker'): Promise<ChildProcess> {
   const args = kind === 'web' ? ['--import', 'tsx', 'src/main.ts'] : ['src/cli/bin.mjs', 'worker'];
-  const extra = kind === 'web' ? { PORT: String(await freePort()) } : {};
+  const port = await freePort();
+  if (kind === 'web') webPorts.push(port);
+  const extra = kind === 'web' ? { PORT: String(port) } : {};
   const child = spawn(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, ...env(), ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   const ready = kind === 'web' ? 'papers bot running' : 'papers worker running';
@@ -113,6 +117,10 @@ describe('two web and two worker processes on one PostgreSQL and one Redis', () 
     await start('web');
     const doomed = await start('worker');
     await start('worker');
+    for (const port of webPorts) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(await ready.json()).toMatchObject({ checks: { redis: 'ok', database: 'ok' } });
+    }
 
     const triggered = await runCli(['digest', '--run-now'], env());
     expect(triggered.stderr).toBe('');
