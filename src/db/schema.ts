@@ -152,6 +152,8 @@ export const deliveredPapers = sqliteTable(
     primaryKey({ columns: [t.channelId, t.paperId] }),
     index('delivered_papers_paper_idx').on(t.paperId),
     index('delivered_papers_message_idx').on(t.messageId),
+    // A sent mark writes its papers' messages, a failed round releases its papers: both by delivery.
+    index('delivered_papers_delivery_idx').on(t.deliveryId),
   ],
 );
 

@@ -16,6 +16,14 @@ export type { Correction };
 
 /** How many words' presence in the corpus is remembered between refreshes. */
 const MAX_PRESENT_WORDS = 50_000;
+/** A channel topic as the digest matches it (see {@link SearchService.compileTopic}). */
+export interface CompiledTopic {
+  parsed: ParsedQuery;
+  match: CompiledQuery;
+  /** The topic as matched, when a misspelt word was corrected. */
+  corrected?: string;
+}
+
 /** How many queries' plans are remembered between refreshes (parsing and expanding cost about as much as ranking a rare word). */
 const MAX_PLANS = 2_000;
 
@@ -82,6 +90,8 @@ export class SearchService {
   private readonly now: () => Date;
   /** Queries with no word to correct, parsed and expanded, by text (cleared on refresh). */
   private readonly plans = new Map<string, Plan>();
+  /** Compiled channel topics until the next refresh: thousands of channels share a few thousand topics. */
+  private readonly topics = new Map<string, Promise<CompiledTopic>>();
 
   constructor(
     private readonly repo: SearchStore,
@@ -94,6 +104,7 @@ export class SearchService {
   /** Forgets learned acronyms and the spelling vocabulary so the next search reloads them (call after ingest). */
   refresh(): void {
     this.plans.clear();
+    this.topics.clear();
     this.lexicon = undefined;
     this.spelling = undefined;
     this.present.clear();
@@ -166,9 +177,20 @@ export class SearchService {
   /**
    * Compiles a channel topic as the digest matches it: like {@link compile}, with every word that appears
    * nowhere in the corpus corrected (as search does), so the subscribe preview, `today` and the digest
-   * agree. `corrected` is the topic as matched, when it differs.
+   * agree. `corrected` is the topic as matched, when it differs. Kept until the next {@link refresh} (the
+   * corrections depend on the stored papers, which change only with an ingest).
    */
-  async compileTopic(text: string): Promise<{ parsed: ParsedQuery; match: CompiledQuery; corrected?: string }> {
+  compileTopic(text: string): Promise<CompiledTopic> {
+    let compiled = this.topics.get(text);
+    if (!compiled) {
+      if (this.topics.size >= MAX_PLANS) this.topics.clear();
+      this.topics.set(text, (compiled = this.compileTopicNow(text)));
+      compiled.catch(() => this.topics.get(text) === compiled && this.topics.delete(text));
+    }
+    return compiled;
+  }
+
+  private async compileTopicNow(text: string): Promise<CompiledTopic> {
     const original = parseQuery(text);
     const corrected = original.asWritten ? undefined : (await this.correct(original))?.query;
     const parsed = corrected ?? original;

@@ -1,0 +1,1 @@
+CREATE INDEX "delivered_papers_delivery_idx" ON "delivered_papers" USING btree ("delivery_id");
