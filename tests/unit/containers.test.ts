@@ -90,3 +90,20 @@ describe('compose.yaml', () => {
     expect(Object.keys(compose.volumes).sort()).toEqual(['papers-data', 'redis-data']);
   });
 });
+
+describe('compose.postgres.yaml', () => {
+  const pgCompose = yaml.load(readFileSync('compose.postgres.yaml', 'utf8')) as { services: Record<string, ComposeService>; volumes: Record<string, unknown> };
+  const { bot, worker, postgres } = pgCompose.services;
+
+  it('points the bot and its workers at one PostgreSQL, started healthy first, with the same Redis', () => {
+    const url = bot!.environment!.DATABASE_URL!;
+    expect(loadConfig({ DATABASE_URL: url, REDIS_URL: 'redis://redis:6379' }).database).toMatchObject({ dialect: 'postgres' });
+    expect(worker!.environment).toEqual({ REDIS_URL: compose.services.bot!.environment!.REDIS_URL, DATABASE_URL: url });
+    expect(worker!.command).toEqual(['node', 'src/cli/bin.mjs', 'worker']);
+    expect(existsSync('src/cli/bin.mjs')).toBe(true);
+    expect(worker!.image).toBe(compose.services.bot!.image);
+    for (const service of [bot!, worker!]) expect(service.depends_on).toMatchObject({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+    expect(postgres!.healthcheck!.test).toEqual(['CMD', 'pg_isready', '-U', 'papers', '-d', 'papers']);
+    expect(Object.keys(pgCompose.volumes)).toEqual(['postgres-data']);
+  });
+});
