@@ -3,15 +3,16 @@ import type { PaperView } from '../core/views.ts';
 import type { ChannelTarget } from '../core/ports.ts';
 import type { Day } from '../core/time.ts';
 import type { Paper } from '../core/types.ts';
-import type { PapersRepo, PaperText } from '../db/papers-repo.ts';
+import type { PapersRepo } from '../db/papers-repo.ts';
 import type { Async } from '../db/stores.ts';
 import { voteKey, VotesRepo } from '../db/votes-repo.ts';
-import { PaperTerms, type Term } from '../search/paper-terms.ts';
+import { PaperTerms } from '../search/paper-terms.ts';
+import { VotedPapers } from './voted-papers.ts';
 import { forEachQualifying, pickOf, type Candidate, type Rejection, type SelectionInput } from './select-papers.ts';
 import { fitTaste, netsOf, tallyVotes, TasteSpace, type ChannelTaste, type TasteTerm, type VotedPaper } from './taste-model.ts';
 import type { RowPlan } from './taste-rows.ts';
 import { momentumOf, TasteSpaces, whysAt, type PickWhy } from './taste-spaces.ts';
-import { rankScored, recordDecisions, shortTitle, whyLine, type TasteParts } from './taste-ranking.ts';
+import { rankScored, recordDecisions, whyLine, type TasteParts } from './taste-ranking.ts';
 import type { DigestPick, Selection } from './select-papers.ts';
 
 /** A selection re-ranked by taste and/or recorded, with each pick's why line when taste ranked it. */
@@ -82,23 +83,6 @@ export interface TastePlan {
   last?: LastTop | undefined;
 }
 
-interface VotedTerms {
-  terms: Map<string, Term>;
-  title: string;
-  /** The title as why lines quote it. */
-  short: string;
-  /** What the terms were made from besides the title. */
-  abstract: string;
-  keywords: readonly string[];
-}
-
-interface VotedEntry {
-  /** The {@link TasteCache} epoch the paper was last read at (an ingest starts a new one). */
-  epoch: number;
-  /** Undefined when the paper is not stored. */
-  voted: VotedTerms | undefined;
-}
-
 /**
  * The last top N a taste's ranking gave, and from which qualifying papers: the same qualifying papers give
  * the same top N while their upvotes and feed days are the same.
@@ -134,19 +118,6 @@ function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string 
 
 /** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
 const MAX_TASTES = 100_000;
-/** Voted papers whose terms are kept; beyond it the cache starts again. */
-const MAX_VOTED = 100_000;
-
-/** A voted paper not read yet: no terms, and read again at once by the next {@link TasteCache.tasteOf}. */
-const NOT_READ: VotedEntry = Object.freeze({ epoch: -1, voted: undefined });
-
-/** Whether a paper's stored text is still what a voted paper's terms were made from. */
-function sameText(voted: VotedTerms, paper: PaperText): boolean {
-  const { aiKeywords } = paper;
-  if (voted.title !== paper.title || voted.abstract !== paper.abstract || voted.keywords.length !== aiKeywords.length) return false;
-  for (let k = 0; k < aiKeywords.length; k++) if (voted.keywords[k] !== aiKeywords[k]) return false;
-  return true;
-}
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -159,17 +130,17 @@ export class TasteCache {
   private readonly tastes = new Map<string, TasteEntry>();
   /** The same entries by enrolled channel id (a channel row names one chat channel for good). */
   private readonly byId = new Map<number, TasteEntry>();
-  private readonly voted = new Map<string, VotedEntry>();
-  private epoch = 0;
-  /** Voted papers by slot (see {@link slotOf}): slots are never reused, so a cached taste's slots stay right. */
-  private readonly slots = new Map<string, number>();
-  private readonly slotIds: string[] = [];
-  private readonly votedBySlot: (VotedEntry | undefined)[] = [];
-  private readonly spaces = new TasteSpaces(this.vectoriser, { ids: this.slotIds, termsOf: (paperId) => this.votedPaper(paperId)?.terms });
+  /** The voted papers' terms, by slot; an ingest starts a new epoch, in which each is read again before use. */
+  private readonly voted: VotedPapers;
+  private readonly spaces: TasteSpaces;
   private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
-  private readonly termsOf = (paperId: string) => this.votedPaper(paperId)?.terms;
+  private readonly termsOf = (paperId: string) => this.voted.of(paperId)?.terms;
 
-  constructor(private readonly deps: TasteDeps) {}
+  constructor(private readonly deps: TasteDeps) {
+    // A voted paper whose text changed drops the rows and lines made from it; forgetting them all drops every space.
+    this.voted = new VotedPapers(deps.papers, this.vectoriser, { forget: (slot, paperId) => this.spaces.forget(slot, paperId), clear: () => this.spaces.clear() });
+    this.spaces = new TasteSpaces(this.vectoriser, { ids: this.voted.slotIds, termsOf: this.termsOf });
+  }
 
   /**
    * The channel's taste, or undefined when its votes teach nothing (none, or all cancelled out). Costs one
@@ -178,7 +149,7 @@ export class TasteCache {
    */
   async tasteOf(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): Promise<PlannedTaste | undefined> {
     const taste = await this.currentTaste(target, batch, enrolledId);
-    if (taste && taste.plan?.epoch !== this.epoch) await this.freshen(taste.slots);
+    if (taste && taste.plan?.epoch !== this.voted.epoch) await this.voted.freshen(taste.slots);
     return taste;
   }
 
@@ -217,7 +188,7 @@ export class TasteCache {
     }
     const read = known === '' ? [] : await votes.forChannel(target);
     const fitted = read.length === 0 ? undefined : fitTaste(read);
-    const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.slotOf(ex.paperId)), nets: netsOf(fitted) };
+    const taste = fitted && { ...fitted, slots: Int32Array.from(fitted.examples, (ex) => this.voted.slotOf(ex.paperId)), nets: netsOf(fitted) };
     const entry: TasteEntry = { version: VotesRepo.versionOf(read), checkedAt: generation, taste };
     if (this.tastes.size >= MAX_TASTES) {
       this.tastes.clear();
@@ -257,7 +228,7 @@ export class TasteCache {
     const s = this.spaces.of(o.bundleKey, candidates);
     // After an ingest, tasteOf read the taste's voted papers again (one whose text changed has its rows made again).
     let scored = taste.plan;
-    if (!scored) taste.plan = scored = { space: s, rows: s.rows.plan(taste), rowsVersion: s.rowsVersion, epoch: this.epoch };
+    if (!scored) taste.plan = scored = { space: s, rows: s.rows.plan(taste), rowsVersion: s.rowsVersion, epoch: this.voted.epoch };
     else if (scored.space !== s || scored.rowsVersion !== s.rowsVersion) {
       // A taste meets a new space, or its rows changed: its state is overwritten, not reallocated.
       scored.space = s;
@@ -265,7 +236,7 @@ export class TasteCache {
       scored.rowsVersion = s.rowsVersion;
       scored.last = undefined;
     }
-    scored.epoch = this.epoch;
+    scored.epoch = this.voted.epoch;
     if (!o.record) {
       // Planning again with the same qualifying papers (nothing delivered, voted or upvoted since): the same top N.
       const last = scored.last;
@@ -290,7 +261,7 @@ export class TasteCache {
       const pick = (picks[j] = pickAt(k));
       const e = ranking.taste[k]! > 0 ? s.rows.nearestPlanned(scored.rows, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
-      const voted = like ? this.votedAt(taste.slots[e]!) : undefined;
+      const voted = like ? this.voted.at(taste.slots[e]!) : undefined;
       const code = voted ? taste.slots[e]! + 1 : 0;
       const up = voted ? like!.up : 0;
       const byTopic = whysAt(s, code, at[k]!);
@@ -348,9 +319,9 @@ export class TasteCache {
     if (votes.length === 0) return undefined;
     const taste = fitTaste(votes);
     const tally = taste ?? tallyVotes(votes);
-    await this.freshenIds(tally.papers.map((p) => p.paperId));
+    await this.voted.freshenIds(tally.papers.map((p) => p.paperId));
     const papers = tally.papers.map((p) => {
-      const title = this.votedPaper(p.paperId)?.title;
+      const title = this.voted.of(p.paperId)?.title;
       return title !== undefined ? { ...p, title } : { ...p };
     });
     const counts = { votes: tally.votes, people: tally.people, papers };
@@ -370,83 +341,6 @@ export class TasteCache {
    * same), and each bundle's space is kept only while its candidates' text is the same (see {@link TasteSpaces}).
    */
   invalidate(): void {
-    this.epoch++;
-  }
-
-  /** A voted paper's slot: its place in the arrays that replace lookups by id on the planning path. */
-  private slotOf(paperId: string): number {
-    let slot = this.slots.get(paperId);
-    if (slot === undefined) {
-      this.slots.set(paperId, (slot = this.slotIds.length));
-      this.slotIds.push(paperId);
-    }
-    return slot;
-  }
-
-  /**
-   * Reads again, in one query, the voted papers at `slots` not read since the last ingest (their terms kept
-   * when their text is the same): a taste's examples, before it is scored against a new space.
-   */
-  private async freshen(slots: Int32Array): Promise<void> {
-    let stale: string[] | undefined;
-    for (let e = 0; e < slots.length; e++) {
-      const slot = slots[e]!;
-      if (this.votedBySlot[slot]?.epoch === this.epoch) continue;
-      const id = this.slotIds[slot]!;
-      const known = this.voted.get(id);
-      if (known?.epoch === this.epoch) this.votedBySlot[slot] = known;
-      else (stale ??= []).push(id);
-    }
-    if (!stale) return;
-    const texts = await this.deps.papers.textsOf(stale);
-    for (const id of stale) this.votedBySlot[this.slotOf(id)] = this.readVoted(id, texts.get(id));
-  }
-
-  /** Reads again, in one query, the papers of `paperIds` not read since the last ingest. */
-  private async freshenIds(paperIds: readonly string[]): Promise<void> {
-    const stale = paperIds.filter((id) => this.voted.get(id)?.epoch !== this.epoch);
-    if (stale.length === 0) return;
-    const texts = await this.deps.papers.textsOf(stale);
-    for (const id of stale) this.readVoted(id, texts.get(id));
-  }
-
-  private votedAt(slot: number): VotedTerms | undefined {
-    let entry = this.votedBySlot[slot];
-    if (entry?.epoch !== this.epoch) this.votedBySlot[slot] = entry = this.votedEntry(this.slotIds[slot]!);
-    return entry.voted;
-  }
-
-  private votedPaper(paperId: string): VotedTerms | undefined {
-    return this.votedEntry(paperId).voted;
-  }
-
-  /**
-   * A voted paper's entry as last read: {@link tasteOf} and {@link report} read their papers again first, so
-   * this is this epoch's but for an ingest that ended in between (then the terms read before it, once).
-   */
-  private votedEntry(paperId: string): VotedEntry {
-    return this.voted.get(paperId) ?? NOT_READ;
-  }
-
-  /** A voted paper's entry for this epoch from its stored text (`paper`; undefined when not stored), its terms kept when the text is the same. */
-  private readVoted(paperId: string, paper: PaperText | undefined): VotedEntry {
-    const entry = this.voted.get(paperId);
-    const kept = paper && entry?.voted && sameText(entry.voted, paper) ? entry.voted : undefined;
-    const voted = kept ?? (paper ? { terms: this.vectoriser.termsOf(paper), title: paper.title, short: shortTitle(paper.title), abstract: paper.abstract, keywords: paper.aiKeywords } : undefined);
-    if (entry) {
-      // Its text changed, or it was stored or went: the rows and lines made from it go.
-      if (voted !== entry.voted) this.spaces.forget(this.slotOf(paperId), paperId);
-      entry.epoch = this.epoch;
-      entry.voted = voted;
-      return entry;
-    }
-    if (this.voted.size >= MAX_VOTED) {
-      // Forgotten papers could not be told changed: the spaces made from them go too.
-      this.voted.clear();
-      this.spaces.clear();
-    }
-    const fresh = { epoch: this.epoch, voted };
-    this.voted.set(paperId, fresh);
-    return fresh;
+    this.voted.nextEpoch();
   }
 }
