@@ -3,7 +3,7 @@ import type { Coverage, DecisionsRepo, DigestRow, LedgerEntry, RecordedDigest } 
 import type { Async } from '../stores.ts';
 import { readStoredDecisions } from '../stored-decisions.ts';
 import type { PgDb } from './client.ts';
-import { rowOf, rowsOf } from './outbox-sql.ts';
+import { rowOf, rowsOf } from './runner.ts';
 
 
 /**

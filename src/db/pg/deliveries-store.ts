@@ -17,9 +17,8 @@ import { writeStoredDecisions } from '../stored-decisions.ts';
 import { knownParts, withPart } from '../stored-message-ids.ts';
 import { readStoredView, writeStoredView } from '../stored-view.ts';
 import type { PgDb } from './client.ts';
-import { changesOf, isUniqueViolation, rowOf, rowsOf, type Queryable } from './outbox-sql.ts';
+import { changesOf, ISO_NOW, isUniqueViolation, rowOf, rowsOf, type PgRunner } from './runner.ts';
 import { statement } from './statement.ts';
-import { ISO_NOW } from './runner.ts';
 import { inTransaction } from './transaction.ts';
 
 type AttemptState = Pick<OutboxDelivery, 'status' | 'attempts' | 'lastError'>;
@@ -129,7 +128,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
   }
 
   /** The picks' ledger rows in paper id order (the first pick of a repeated paper wins, as in pick order). */
-  private async insertPicks(tx: Queryable, entry: DigestOutboxEntry, deliveryId: string): Promise<void> {
+  private async insertPicks(tx: PgRunner, entry: DigestOutboxEntry, deliveryId: string): Promise<void> {
     if (entry.picks.length === 0) return;
     await tx.query(
       `INSERT INTO delivered_papers (channel_id, paper_id, delivery_id, topic)
@@ -287,7 +286,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
     await this.writePaperMessages(this.db.pool, deliveryId, shown);
   }
 
-  private async writePaperMessages(db: Queryable, deliveryId: string, shown: readonly PaperMessage[]): Promise<void> {
+  private async writePaperMessages(db: PgRunner, deliveryId: string, shown: readonly PaperMessage[]): Promise<void> {
     const last = new Map(shown.map((s) => [s.paperId, s]));
     if (last.size === 0) return;
     const list = [...last.values()];

@@ -11,8 +11,7 @@ import {
 } from '../follow-ups-repo.ts';
 import type { Async } from '../stores.ts';
 import type { PgDb } from './client.ts';
-import { changesOf, rowOf, rowsOf } from './outbox-sql.ts';
-import { ISO_NOW } from './runner.ts';
+import { changesOf, ISO_NOW, rowOf, rowsOf } from './runner.ts';
 
 const NOT_SAID = (event: FollowUpEvent) =>
   `NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.channel_id = dp.channel_id AND f.paper_id = dp.paper_id AND f.event = '${event}' AND f.status <> 'pending')`;
