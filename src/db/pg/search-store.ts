@@ -13,7 +13,7 @@ const COUNT_OPS: Record<CountFilter['op'], string> = { '>=': '>=', '>': '>', '<=
 const COLUMNS = sql.raw(PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', '));
 /** The title's lexemes of papers.search (weight A), for the window plan's "title matches first". */
 const TITLE_VECTOR = sql.raw("ts_filter(p.search, '{a}')");
-const NEWEST = sql.raw('coalesce(p.feed_day, p.published_at) DESC NULLS LAST, p.published_at DESC NULLS LAST');
+const NEWEST_SQL = 'coalesce(p.feed_day, p.published_at) DESC NULLS LAST, p.published_at DESC NULLS LAST';
 
 type Row = PaperRow & { feed_day: Day | null; score: number; total?: number };
 
@@ -82,6 +82,16 @@ export class PgSearchStore implements SearchStore {
     return row?.n ?? 0;
   }
 
+  /**
+   * The newest `cap` matches' `seq`s, newest first, in one scan: the probe that counts the matches (capped) and
+   * gives both plans their rows, so no match is read (and its tsvector detoasted or rechecked) twice.
+   */
+  private async newest(tsquery: SQL, cap: number): Promise<number[]> {
+    const [row] = await this.rows<{ seqs: number[] | null }>(sql`SELECT array_agg(c.seq ORDER BY c.seq DESC) AS seqs
+      FROM (SELECT p.seq FROM papers p WHERE p.search @@ ${tsquery} ORDER BY p.seq DESC LIMIT ${cap}::int) c`);
+    return row?.seqs ?? [];
+  }
+
   async rank(query: CompiledQuery, page: { limit: number; offset: number }, options: RankOptions = {}): Promise<RankedPage> {
     const tsquery = toTsQuery(query);
     if (!tsquery) return { rows: [], total: 0, approximate: false };
@@ -90,17 +100,21 @@ export class PgSearchStore implements SearchStore {
     const limit = Math.max(0, Math.trunc(page.limit));
     const offset = Math.max(0, Math.trunc(page.offset));
     const cap = this.exactLimit + 1;
-    let n = await this.count(tsquery, [], cap);
+    const seqs = await this.newest(tsquery, Math.max(cap, this.window));
+    let n = Math.min(seqs.length, cap);
+    // Every match is in `seqs` when there are at most exactLimit of them; otherwise the filtered ones are counted.
+    let matches = n <= this.exactLimit ? sql`p.seq = ANY(${seqArray(seqs)})` : undefined;
     if (filters.length > 0 && n > this.exactLimit) n = await this.count(tsquery, filters, cap);
     const approximate = n > this.exactLimit;
     if (n === 0 || (filters.length === 0 && offset >= n)) return { rows: [], total: approximate ? this.exactLimit : n, approximate };
     const { nowJd, settledDay } = rankingParams(options.now ?? new Date());
     const boost = pgBoost(nowJd, settledDay);
     if (approximate) {
-      const rows = await this.rows<Row>(this.windowSql(query, tsquery, filters, sort, boost, limit, offset));
+      const rows = await this.rows<Row>(this.windowSql(query, seqArray(seqs.slice(0, this.window)), filters, sort, boost, limit, offset));
       return { rows: rows.map(ranked), total: this.exactLimit, approximate };
     }
-    const rows = await this.rows<Row>(this.exactSql(tsquery, filters, sort, boost, limit, offset));
+    matches ??= sql`p.search @@ ${tsquery}`;
+    const rows = await this.rows<Row>(this.exactSql(tsquery, matches, filters, sort, boost, limit, offset));
     let total = filters.length === 0 ? n : rows[0]?.total;
     total ??= await this.count(tsquery, filters, cap);
     return { rows: rows.map(ranked), total, approximate };
@@ -111,7 +125,7 @@ export class PgSearchStore implements SearchStore {
    * `relevance` the best {@link RERANK_DEPTH} blended with the boost and the rest after them in relevance
    * order, as SQLite's plans cut it. `total` counts the matches that pass the filters.
    */
-  private exactSql(tsquery: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
+  private exactSql(tsquery: SQL, matches: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
     const relevance = sql`(-${tsRank(sql.raw('p.search'), tsquery)})::float8`;
     const order = {
       relevance: sql.raw('(m.pos > ' + RERANK_DEPTH + '), m.score, m.pos, m.seq'),
@@ -119,7 +133,7 @@ export class PgSearchStore implements SearchStore {
       new: sql.raw(`coalesce(m.feed_day, m.published_at) DESC NULLS LAST, m.published_at DESC NULLS LAST, (m.rel - ${RELEVANCE_FLOOR}) * m.ub, m.seq`),
     }[sort];
     return sql`WITH s AS (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, ${relevance} AS rel, ${sql.raw(PG_UPVOTES_BOOST)} AS ub
-        FROM papers p WHERE ${and([sql`p.search @@ ${tsquery}`, ...filters])}),
+        FROM papers p WHERE ${and([matches, ...filters])}),
       o AS (SELECT s.*, row_number() OVER (ORDER BY s.rel, s.seq) AS pos, count(*) OVER () AS total FROM s),
       m AS (SELECT o.*, (CASE WHEN o.pos <= ${RERANK_DEPTH}::int THEN (o.rel - ${RELEVANCE_FLOOR}::float8) * ${boost} ELSE o.rel - ${RELEVANCE_FLOOR}::float8 END)::float8 AS score
         FROM o JOIN papers p ON p.seq = o.seq)
@@ -127,18 +141,32 @@ export class PgSearchStore implements SearchStore {
       FROM m JOIN papers p ON p.seq = m.seq ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int`;
   }
 
-  /** The newest `window` matches, papers whose title matches the query's words first (score -1), then by the boost or `sort`. */
-  private windowSql(query: CompiledQuery, tsquery: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
+  /**
+   * The newest `window` matches (`seqs`), papers whose title matches the query's words first (score -1), then by
+   * the boost or `sort`. The page is the best `offset + limit` of each class merged: `w` orders the window by
+   * the order without the score (the boost computed once a row), and each class takes its best from `w` in that
+   * order, testing a title (which detoasts the row's tsvector) only until it has them, not for every row.
+   */
+  private windowSql(query: CompiledQuery, seqs: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
     const titleQuery = toTsQuery({ groups: query.groups, exclude: [], authors: [] });
-    const score = titleQuery ? sql`(CASE WHEN ${TITLE_VECTOR} @@ ${titleQuery} THEN -1 ELSE 0 END)` : sql`0`;
-    const order = {
-      relevance: sql`score, ${boost} DESC, p.seq DESC`,
-      top: sql`p.upvotes DESC, score, p.seq DESC`,
-      new: sql`${NEWEST}, score, p.seq DESC`,
+    const inClass = {
+      relevance: sql.raw('b DESC, p.seq DESC'),
+      top: sql.raw('p.upvotes DESC, p.seq DESC'),
+      new: sql.raw(`${NEWEST_SQL}, p.seq DESC`),
     }[sort];
-    return sql`WITH w AS (SELECT p.seq FROM papers p WHERE p.search @@ ${tsquery} ORDER BY p.seq DESC LIMIT ${this.window}::int)
-      SELECT ${COLUMNS}, p.feed_day, ${score}::float8 AS score FROM w JOIN papers p ON p.seq = w.seq
-      ${filters.length > 0 ? sql`WHERE ${and(filters)}` : sql``}
+    const order = {
+      relevance: sql.raw('c.score, c.b DESC, c.seq DESC'),
+      top: sql.raw('c.upvotes DESC, c.score, c.seq DESC'),
+      new: sql.raw('coalesce(c.feed_day, c.published_at) DESC NULLS LAST, c.published_at DESC NULLS LAST, c.score, c.seq DESC'),
+    }[sort];
+    const best = offset + limit;
+    const title = titleQuery ? sql`(SELECT ${TITLE_VECTOR} @@ ${titleQuery} FROM papers p WHERE p.seq = w.seq)` : sql`false`;
+    return sql`WITH w AS MATERIALIZED (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, ${sort === 'relevance' ? boost : sql`0`}::float8 AS b
+        FROM unnest(${seqs}) AS u(seq) JOIN papers p ON p.seq = u.seq ${filters.length > 0 ? sql`WHERE ${and(filters)}` : sql``}
+        ORDER BY ${inClass}),
+      c AS ((SELECT w.*, -1 AS score FROM w WHERE ${title} LIMIT ${best}::int)
+        UNION ALL (SELECT w.*, 0 AS score FROM w WHERE NOT ${title} LIMIT ${best}::int))
+      SELECT ${COLUMNS}, p.feed_day, c.score::float8 AS score FROM c JOIN papers p ON p.seq = c.seq
       ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int`;
   }
 
@@ -198,6 +226,11 @@ export class PgSearchStore implements SearchStore {
       [definitions.map((d) => clean(d.acronym)), definitions.map((d) => clean(d.expansion))],
     );
   }
+}
+
+/** `seq`s as one bound `int[]` parameter (drizzle would spread a JS array into a list of parameters). */
+function seqArray(seqs: number[]): SQL {
+  return sql`${`{${seqs.join(',')}}`}::int[]`;
 }
 
 function ranked(r: Row): RankedPaper {
