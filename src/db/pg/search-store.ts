@@ -12,7 +12,7 @@ import { toTsQuery, tsRank } from './tsquery.ts';
 const COUNT_OPS: Record<CountFilter['op'], string> = { '>=': '>=', '>': '>', '<=': '<=', '<': '<', '=': '=' };
 const COLUMNS = sql.raw(PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', '));
 /** The title's lexemes of papers.search (weight A), for the window plan's "title matches first". */
-const TITLE_VECTOR = sql.raw("ts_filter(w.search, '{a}')");
+const TITLE_VECTOR = sql.raw("ts_filter(p.search, '{a}')");
 const NEWEST_SQL = 'coalesce(p.feed_day, p.published_at) DESC NULLS LAST, p.published_at DESC NULLS LAST';
 
 type Row = PaperRow & { feed_day: Day | null; score: number; total?: number };
@@ -170,8 +170,8 @@ export class PgSearchStore implements SearchStore {
    * The newest `window` matches (`seqs`), papers whose title matches the query's words first (score -1), then by
    * the boost or `sort`. The page is the best `offset + limit` of each class merged: `w` orders the window by
    * the order without the score (the boost computed once a row), and each class takes its best from `w` in that
-   * order, testing a title (which detoasts the row's tsvector: `w` keeps only its TOAST pointer) only until it
-   * has them, not for every row.
+   * order, testing a title (reading the row's tsvector) only until it has them, not for every row. `w` keeps
+   * only narrow columns (a tsvector, ~1.7 kB in the row, would make 2,000 rows spill past work_mem).
    */
   private windowSql(query: CompiledQuery, seqs: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
     const titleQuery = toTsQuery({ groups: query.groups, exclude: [], authors: [] });
@@ -186,8 +186,8 @@ export class PgSearchStore implements SearchStore {
       new: sql.raw('coalesce(c.feed_day, c.published_at) DESC NULLS LAST, c.published_at DESC NULLS LAST, c.score, c.seq DESC'),
     }[sort];
     const best = offset + limit;
-    const title = titleQuery ? sql`${TITLE_VECTOR} @@ ${titleQuery}` : sql`false`;
-    return sql`WITH w AS MATERIALIZED (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, p.search, ${sort === 'relevance' ? boost : sql`0`}::float8 AS b
+    const title = titleQuery ? sql`(SELECT ${TITLE_VECTOR} @@ ${titleQuery} FROM papers p WHERE p.seq = w.seq)` : sql`false`;
+    return sql`WITH w AS MATERIALIZED (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, ${sort === 'relevance' ? boost : sql`0`}::float8 AS b
         FROM unnest(${seqs}) AS u(seq) JOIN papers p ON p.seq = u.seq ${filters.length > 0 ? sql`WHERE ${and(filters)}` : sql``}
         ORDER BY ${inClass}),
       c AS ((SELECT w.seq, w.upvotes, w.feed_day, w.published_at, w.b, -1 AS score FROM w WHERE ${title} LIMIT ${best}::int)
