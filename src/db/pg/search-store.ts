@@ -13,7 +13,7 @@ const COUNT_OPS: Record<CountFilter['op'], string> = { '>=': '>=', '>': '>', '<=
 const COLUMNS = sql.raw(PAPER_COLUMNS.split(', ').map((c) => `p.${c}`).join(', '));
 /** The title's lexemes of papers.search (weight A), for the window plan's "title matches first". */
 const TITLE_VECTOR = sql.raw("ts_filter(p.search, '{a}')");
-const NEWEST = sql.raw('coalesce(p.feed_day, p.published_at) DESC NULLS LAST, p.published_at DESC NULLS LAST');
+const NEWEST_SQL = 'coalesce(p.feed_day, p.published_at) DESC NULLS LAST, p.published_at DESC NULLS LAST';
 
 type Row = PaperRow & { feed_day: Day | null; score: number; total?: number };
 
@@ -64,6 +64,15 @@ export const PG_EXACT_LIMIT = 2_000;
  */
 export const PG_RANK_WINDOW = 2_000;
 
+/**
+ * Whether `matches` of `papers` (the planner's estimates) are dense enough to find the newest `cap` by scanning
+ * backwards (about cap x papers / matches rows, each detoasted, ~5 us) rather than read them all from the GIN
+ * index and sort (~2 us a match): matches^2 >= 2.5 cap papers (at 200,000 papers and cap 2,001: 32,000 matches).
+ */
+export function isDense(matches: number, papers: number, cap: number): boolean {
+  return matches * matches >= 2.5 * cap * papers;
+}
+
 export class PgSearchStore implements SearchStore {
   readonly window: number;
   readonly exactLimit: number;
@@ -82,6 +91,31 @@ export class PgSearchStore implements SearchStore {
     return row?.n ?? 0;
   }
 
+  /**
+   * The newest `cap` matches' `seq`s, newest first: the probe that counts the matches (capped) and gives both
+   * plans their rows, so no match is read (its tsvector detoasted, a phrase rechecked) twice. The planner
+   * prices `@@` as cheap, but on a row it detoasts the tsvector: a scan of `seq` backwards with the match as a
+   * filter (what it picks under ORDER BY seq LIMIT whenever it guesses that pays) reads cap / share rows. So
+   * the planner's own estimate of the matches decides: dense ones ({@link isDense}) are scanned backwards,
+   * the others read from the GIN index only (no row detoasted unless a phrase or a field needs a recheck)
+   * and sorted, index and sequential scans turned off for that one statement.
+   */
+  private async newest(tsquery: SQL, cap: number): Promise<number[]> {
+    if (cap <= 0) return [];
+    const [plan] = await this.rows<{ 'QUERY PLAN': { Plan: { Plans?: { 'Plan Rows': number }[] } }[] }>(
+      sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM papers p WHERE p.search @@ ${tsquery} UNION ALL SELECT 1 FROM papers`,
+    );
+    const [matches, papers] = (plan?.['QUERY PLAN'][0]?.Plan.Plans ?? []).map((child) => child['Plan Rows']);
+    const probe = sql`SELECT array_agg(c.seq ORDER BY c.seq DESC) AS seqs
+      FROM (SELECT p.seq FROM papers p WHERE p.search @@ ${tsquery} ORDER BY p.seq DESC LIMIT ${cap}::int) c`;
+    type Seqs = { seqs: number[] | null };
+    if (matches !== undefined && papers !== undefined && isDense(matches, papers, cap)) return (await this.rows<Seqs>(probe))[0]?.seqs ?? [];
+    return this.db.orm.transaction(async (tx) => {
+      await tx.execute(sql`SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`);
+      return ((await tx.execute(probe)).rows as Seqs[])[0]?.seqs ?? [];
+    });
+  }
+
   async rank(query: CompiledQuery, page: { limit: number; offset: number }, options: RankOptions = {}): Promise<RankedPage> {
     const tsquery = toTsQuery(query);
     if (!tsquery) return { rows: [], total: 0, approximate: false };
@@ -90,17 +124,21 @@ export class PgSearchStore implements SearchStore {
     const limit = Math.max(0, Math.trunc(page.limit));
     const offset = Math.max(0, Math.trunc(page.offset));
     const cap = this.exactLimit + 1;
-    let n = await this.count(tsquery, [], cap);
+    const seqs = await this.newest(tsquery, Math.max(cap, this.window));
+    let n = Math.min(seqs.length, cap);
+    // Every match is in `seqs` when there are at most exactLimit of them; otherwise the filtered ones are counted.
+    let matches = n <= this.exactLimit ? sql`p.seq = ANY(${seqArray(seqs)})` : undefined;
     if (filters.length > 0 && n > this.exactLimit) n = await this.count(tsquery, filters, cap);
     const approximate = n > this.exactLimit;
     if (n === 0 || (filters.length === 0 && offset >= n)) return { rows: [], total: approximate ? this.exactLimit : n, approximate };
     const { nowJd, settledDay } = rankingParams(options.now ?? new Date());
     const boost = pgBoost(nowJd, settledDay);
     if (approximate) {
-      const rows = await this.rows<Row>(this.windowSql(query, tsquery, filters, sort, boost, limit, offset));
+      const rows = await this.rows<Row>(this.windowSql(query, seqArray(seqs.slice(0, this.window)), filters, sort, boost, limit, offset));
       return { rows: rows.map(ranked), total: this.exactLimit, approximate };
     }
-    const rows = await this.rows<Row>(this.exactSql(tsquery, filters, sort, boost, limit, offset));
+    matches ??= sql`p.search @@ ${tsquery}`;
+    const rows = await this.rows<Row>(this.exactSql(tsquery, matches, filters, sort, boost, limit, offset));
     let total = filters.length === 0 ? n : rows[0]?.total;
     total ??= await this.count(tsquery, filters, cap);
     return { rows: rows.map(ranked), total, approximate };
@@ -109,9 +147,10 @@ export class PgSearchStore implements SearchStore {
   /**
    * Every match ranked: relevance (`-ts_rank_cd`, lower better as bm25) for the order's tie-breaks; under
    * `relevance` the best {@link RERANK_DEPTH} blended with the boost and the rest after them in relevance
-   * order, as SQLite's plans cut it. `total` counts the matches that pass the filters.
+   * order, as SQLite's plans cut it. `total` counts the matches that pass the filters. The boost reads the
+   * columns `s` kept (the `o` row aliased `p`), and only the page's rows are read whole.
    */
-  private exactSql(tsquery: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
+  private exactSql(tsquery: SQL, matches: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
     const relevance = sql`(-${tsRank(sql.raw('p.search'), tsquery)})::float8`;
     const order = {
       relevance: sql.raw('(m.pos > ' + RERANK_DEPTH + '), m.score, m.pos, m.seq'),
@@ -119,26 +158,41 @@ export class PgSearchStore implements SearchStore {
       new: sql.raw(`coalesce(m.feed_day, m.published_at) DESC NULLS LAST, m.published_at DESC NULLS LAST, (m.rel - ${RELEVANCE_FLOOR}) * m.ub, m.seq`),
     }[sort];
     return sql`WITH s AS (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, ${relevance} AS rel, ${sql.raw(PG_UPVOTES_BOOST)} AS ub
-        FROM papers p WHERE ${and([sql`p.search @@ ${tsquery}`, ...filters])}),
+        FROM papers p WHERE ${and([matches, ...filters])}),
       o AS (SELECT s.*, row_number() OVER (ORDER BY s.rel, s.seq) AS pos, count(*) OVER () AS total FROM s),
-      m AS (SELECT o.*, (CASE WHEN o.pos <= ${RERANK_DEPTH}::int THEN (o.rel - ${RELEVANCE_FLOOR}::float8) * ${boost} ELSE o.rel - ${RELEVANCE_FLOOR}::float8 END)::float8 AS score
-        FROM o JOIN papers p ON p.seq = o.seq)
+      m AS (SELECT p.*, (CASE WHEN p.pos <= ${RERANK_DEPTH}::int THEN (p.rel - ${RELEVANCE_FLOOR}::float8) * ${boost} ELSE p.rel - ${RELEVANCE_FLOOR}::float8 END)::float8 AS score
+        FROM o p)
       SELECT ${COLUMNS}, p.feed_day, ${sql.raw(sort === 'relevance' ? 'm.score' : 'm.rel')} AS score, m.total::int AS total
-      FROM m JOIN papers p ON p.seq = m.seq ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int`;
+      FROM (SELECT m.* FROM m ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int) m JOIN papers p ON p.seq = m.seq ORDER BY ${order}`;
   }
 
-  /** The newest `window` matches, papers whose title matches the query's words first (score -1), then by the boost or `sort`. */
-  private windowSql(query: CompiledQuery, tsquery: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
+  /**
+   * The newest `window` matches (`seqs`), papers whose title matches the query's words first (score -1), then by
+   * the boost or `sort`. The page is the best `offset + limit` of each class merged: `w` orders the window by
+   * the order without the score (the boost computed once a row), and each class takes its best from `w` in that
+   * order, testing a title (reading the row's tsvector) only until it has them, not for every row. `w` keeps
+   * only narrow columns (a tsvector, ~1.7 kB in the row, would make 2,000 rows spill past work_mem).
+   */
+  private windowSql(query: CompiledQuery, seqs: SQL, filters: SQL[], sort: SortOrder, boost: SQL, limit: number, offset: number): SQL {
     const titleQuery = toTsQuery({ groups: query.groups, exclude: [], authors: [] });
-    const score = titleQuery ? sql`(CASE WHEN ${TITLE_VECTOR} @@ ${titleQuery} THEN -1 ELSE 0 END)` : sql`0`;
-    const order = {
-      relevance: sql`score, ${boost} DESC, p.seq DESC`,
-      top: sql`p.upvotes DESC, score, p.seq DESC`,
-      new: sql`${NEWEST}, score, p.seq DESC`,
+    const inClass = {
+      relevance: sql.raw('b DESC, p.seq DESC'),
+      top: sql.raw('p.upvotes DESC, p.seq DESC'),
+      new: sql.raw(`${NEWEST_SQL}, p.seq DESC`),
     }[sort];
-    return sql`WITH w AS (SELECT p.seq FROM papers p WHERE p.search @@ ${tsquery} ORDER BY p.seq DESC LIMIT ${this.window}::int)
-      SELECT ${COLUMNS}, p.feed_day, ${score}::float8 AS score FROM w JOIN papers p ON p.seq = w.seq
-      ${filters.length > 0 ? sql`WHERE ${and(filters)}` : sql``}
+    const order = {
+      relevance: sql.raw('c.score, c.b DESC, c.seq DESC'),
+      top: sql.raw('c.upvotes DESC, c.score, c.seq DESC'),
+      new: sql.raw('coalesce(c.feed_day, c.published_at) DESC NULLS LAST, c.published_at DESC NULLS LAST, c.score, c.seq DESC'),
+    }[sort];
+    const best = offset + limit;
+    const title = titleQuery ? sql`(SELECT ${TITLE_VECTOR} @@ ${titleQuery} FROM papers p WHERE p.seq = w.seq)` : sql`false`;
+    return sql`WITH w AS MATERIALIZED (SELECT p.seq, p.upvotes, p.feed_day, p.published_at, ${sort === 'relevance' ? boost : sql`0`}::float8 AS b
+        FROM unnest(${seqs}) AS u(seq) JOIN papers p ON p.seq = u.seq ${filters.length > 0 ? sql`WHERE ${and(filters)}` : sql``}
+        ORDER BY ${inClass}),
+      c AS ((SELECT w.seq, w.upvotes, w.feed_day, w.published_at, w.b, -1 AS score FROM w WHERE ${title} LIMIT ${best}::int)
+        UNION ALL (SELECT w.seq, w.upvotes, w.feed_day, w.published_at, w.b, 0 AS score FROM w WHERE NOT ${title} LIMIT ${best}::int))
+      SELECT ${COLUMNS}, p.feed_day, c.score::float8 AS score FROM c JOIN papers p ON p.seq = c.seq
       ORDER BY ${order} LIMIT ${limit}::int OFFSET ${offset}::int`;
   }
 
@@ -198,6 +252,11 @@ export class PgSearchStore implements SearchStore {
       [definitions.map((d) => clean(d.acronym)), definitions.map((d) => clean(d.expansion))],
     );
   }
+}
+
+/** `seq`s as one bound `int[]` parameter (drizzle would spread a JS array into a list of parameters). */
+function seqArray(seqs: number[]): SQL {
+  return sql`${`{${seqs.join(',')}}`}::int[]`;
 }
 
 function ranked(r: Row): RankedPaper {
