@@ -60,14 +60,16 @@ const and = (parts: SQL[]) => sql.join(parts, sql` AND `);
 export const PG_EXACT_LIMIT = 2_000;
 /**
  * The window plan ranks the newest this many matches (SQLite: DEFAULT_RANK_WINDOW, 5,000): the boost is
- * computed in SQL for each (about 8 us a row, measured), so a common word's search stays within its budget.
+ * computed in SQL for each (measured about 8 us a row while the vector was in TOAST; less since it is in the
+ * row), so a common word's search stays within its budget.
  */
 export const PG_RANK_WINDOW = 2_000;
 
 /**
  * Whether `matches` of `papers` (the planner's estimates) are dense enough to find the newest `cap` by scanning
- * backwards (about cap x papers / matches rows, each detoasted, ~5 us) rather than read them all from the GIN
- * index and sort (~2 us a match): matches^2 >= 2.5 cap papers (at 200,000 papers and cap 2,001: 32,000 matches).
+ * backwards (about cap x papers / matches rows, each tested) rather than read them all from the GIN index and
+ * sort: matches^2 >= 2.5 cap papers (at 200,000 papers and cap 2,001: 32,000 matches). The factor was measured
+ * while the vector was in TOAST (~5 us a scanned row against ~2 us a GIN match); in the row both are cheaper.
  */
 export function isDense(matches: number, papers: number, cap: number): boolean {
   return matches * matches >= 2.5 * cap * papers;
