@@ -37,5 +37,5 @@ export function relearnAcronyms(db: Db, version: number, extract: (abstract: str
     }
     db.sqlite.prepare('INSERT INTO derived_state (name, version) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET version = excluded.version').run(STATE, version);
     return papers;
-  }).immediate();
+  })();
 }

@@ -44,9 +44,12 @@ export function openDb(path: string, options: { migrate?: boolean; readonly?: bo
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  // Another process writing waits up to this long. The repositories' write transactions begin IMMEDIATE
-  // (`.immediate()`): a deferred one that read first could not take the write lock after another process
-  // wrote, and fails at once with SQLITE_BUSY whatever the timeout (tests/integration/sqlite-processes.test.ts).
+  // Another process writing waits up to this long. The outbox's and the engagement repositories' write
+  // transactions begin IMMEDIATE (`.immediate()`): a deferred one that read first could not take the write lock
+  // after another process wrote, and fails at once with SQLITE_BUSY whatever the timeout, which made a delivery
+  // retry and post twice (tests/integration/sqlite-processes.test.ts). The ingest's stay deferred: IMMEDIATE
+  // would also lock the attached search index file, which the indexing thread writes meanwhile; an ingest that
+  // meets SQLITE_BUSY fails its page and is retried whole (it is idempotent).
   sqlite.pragma('busy_timeout = 5000');
   const orm = drizzle(sqlite, { schema });
   const db: Db = { sqlite, orm, path, close: () => sqlite.open && sqlite.close() };

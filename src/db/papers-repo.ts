@@ -180,7 +180,7 @@ export class PapersRepo {
         // A paper first stored just now has no listing yet (listings reference it): a plain INSERT, once.
         for (const l of listings) (fresh.delete(l.paperId) ? this.insertListing : this.upsertListing).run(l);
         return { changed, added };
-      }).immediate();
+      })();
     // After the commit, not inside it: a commit spanning both files is not atomic across them in WAL mode.
     if (!options.deferIndex) this.indexPending();
     return result;
@@ -223,7 +223,7 @@ export class PapersRepo {
     );
     this.db.sqlite.transaction(() => {
       for (const u of updates) stmt.run({ id: u.id, categories: JSON.stringify(u.categories), publishedAt: u.publishedAt });
-    }).immediate();
+    })();
   }
 
   /** The papers listed on `feedDay`, best first (upvotes, then feed rank). */

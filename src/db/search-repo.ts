@@ -390,6 +390,6 @@ export class SearchRepo {
     ));
     this.db.sqlite.transaction(() => {
       for (const d of definitions) stmt.run(d.acronym, d.expansion);
-    }).immediate();
+    })();
   }
 }
