@@ -202,7 +202,8 @@ export class DigestPlanner {
       topN: overrides.topN ?? channel.topN,
     };
     const feedDay = days[days.length - 1] ?? today;
-    const taste = await this.tastes.tasteOf(channel, votes, channel.id);
+    const known = this.tastes.tasteOf(channel, votes, channel.id);
+    const taste = known instanceof Promise ? await known : known;
     // The common path (no votes, nothing to record) is today's selection and nothing more.
     const tasted = taste || overrides.record ? this.tastes.select(input, { bundleKey, newestDay: feedDay, taste, record: overrides.record === true, days, topics }) : undefined;
     const selection: Selection = tasted?.selection ?? selectPapers(input);
