@@ -1,3 +1,4 @@
+import { PromiseCache } from '../core/promise-cache.ts';
 import type { Paper } from '../core/types.ts';
 import type { Day } from '../core/time.ts';
 import type { CompiledQuery } from '../core/compiled-query.ts';
@@ -82,16 +83,16 @@ export interface SearchOptions {
  * that appears nowhere in the index, from the index's own vocabulary.
  */
 export class SearchService {
-  /** Loading or loaded (one load shared by concurrent searches; forgotten when it fails). */
-  private lexicon: Promise<AcronymLexicon> | undefined;
-  private spelling: Promise<SpellingIndex> | undefined;
+  /** The learned acronyms and the title vocabulary, each loaded once until the next refresh (a failed load is retried). */
+  private readonly lexicon = new PromiseCache<'lexicon', AcronymLexicon>();
+  private readonly spelling = new PromiseCache<'spelling', SpellingIndex>();
   /** Whether any stored paper has a word, or matches a word as expanded (cleared on refresh). */
   private readonly present = new Map<string, boolean>();
   private readonly now: () => Date;
   /** Queries with no word to correct, parsed and expanded, by text (cleared on refresh). */
   private readonly plans = new Map<string, Plan>();
   /** Compiled channel topics until the next refresh: thousands of channels share a few thousand topics. */
-  private readonly topics = new Map<string, Promise<CompiledTopic>>();
+  private readonly topics = new PromiseCache<string, CompiledTopic>(MAX_PLANS);
 
   constructor(
     private readonly repo: SearchStore,
@@ -105,29 +106,17 @@ export class SearchService {
   refresh(): void {
     this.plans.clear();
     this.topics.clear();
-    this.lexicon = undefined;
-    this.spelling = undefined;
+    this.lexicon.clear();
+    this.spelling.clear();
     this.present.clear();
   }
 
-  private async acronyms(): Promise<AcronymLexicon> {
-    this.lexicon ??= this.repo.learnedAcronyms().then((learned) => new AcronymLexicon(learned));
-    try {
-      return await this.lexicon;
-    } catch (error) {
-      this.lexicon = undefined;
-      throw error;
-    }
+  private acronyms(): Promise<AcronymLexicon> {
+    return this.lexicon.get('lexicon', async () => new AcronymLexicon(await this.repo.learnedAcronyms()));
   }
 
-  private async spellingIndex(): Promise<SpellingIndex> {
-    this.spelling ??= this.repo.titleWords().then((words) => new SpellingIndex(words));
-    try {
-      return await this.spelling;
-    } catch (error) {
-      this.spelling = undefined;
-      throw error;
-    }
+  private spellingIndex(): Promise<SpellingIndex> {
+    return this.spelling.get('spelling', async () => new SpellingIndex(await this.repo.titleWords()));
   }
 
   /**
@@ -181,13 +170,7 @@ export class SearchService {
    * corrections depend on the stored papers, which change only with an ingest).
    */
   compileTopic(text: string): Promise<CompiledTopic> {
-    let compiled = this.topics.get(text);
-    if (!compiled) {
-      if (this.topics.size >= MAX_PLANS) this.topics.clear();
-      this.topics.set(text, (compiled = this.compileTopicNow(text)));
-      compiled.catch(() => this.topics.get(text) === compiled && this.topics.delete(text));
-    }
-    return compiled;
+    return this.topics.get(text, () => this.compileTopicNow(text));
   }
 
   private async compileTopicNow(text: string): Promise<CompiledTopic> {

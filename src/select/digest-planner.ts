@@ -1,3 +1,4 @@
+import { PromiseCache } from '../core/promise-cache.ts';
 import { passesQueryFilters } from '../search/query-filters.ts';
 import { DateTime } from 'luxon';
 import type { Channel, Paper, ScheduleCadence } from '../core/types.ts';
@@ -109,9 +110,9 @@ interface CoveredDays {
  */
 export class DigestPlanner {
   /** Bundles by their days, as promises: plans running at once for the same days build one. */
-  private readonly bundles = new Map<string, Promise<DayBundle>>();
+  private readonly bundles = new PromiseCache<string, DayBundle>();
   /** Feed days covered, by today, last digest day and cadence: they change only with listings, as bundles do. */
-  private readonly daysCache = new Map<string, Promise<CoveredDays>>();
+  private readonly daysCache = new PromiseCache<string, CoveredDays>();
 
   /** Topics whose misspelt words the corpus corrected, as matched. */
   private readonly corrections = new Map<string, string>();
@@ -154,12 +155,7 @@ export class DigestPlanner {
 
   private daysOn(channel: Pick<Channel, 'lastDigestDay' | 'schedule'>, today: Day): Promise<CoveredDays> {
     const key = `${today}|${channel.lastDigestDay ?? ''}|${channel.schedule.cadence}`;
-    let covered = this.daysCache.get(key);
-    if (!covered) {
-      this.daysCache.set(key, (covered = this.findDays(channel, today)));
-      covered.catch(() => this.daysCache.get(key) === covered && this.daysCache.delete(key));
-    }
-    return covered;
+    return this.daysCache.get(key, () => this.findDays(channel, today));
   }
 
   /**
@@ -250,13 +246,9 @@ export class DigestPlanner {
   }
 
   private bundle(days: Day[], key = days.join(',')): Promise<DayBundle> {
-    let bundle = this.bundles.get(key);
-    if (!bundle) {
-      if (this.bundles.size >= 16) this.invalidate();
-      this.bundles.set(key, (bundle = this.buildBundle(days)));
-      bundle.catch(() => this.bundles.get(key) === bundle && this.bundles.delete(key));
-    }
-    return bundle;
+    // More than a few sets of days at once: everything cached from them starts again, tastes' spaces too.
+    if (!this.bundles.has(key) && this.bundles.size >= 16) this.invalidate();
+    return this.bundles.get(key, () => this.buildBundle(days));
   }
 
   private async buildBundle(days: Day[]): Promise<DayBundle> {
