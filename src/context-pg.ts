@@ -1,7 +1,5 @@
 import type { Config, DatabaseConfig } from './config.ts';
 import { contextServices, type AppContext, type ContextOptions } from './context.ts';
-import { systemClock } from './core/ports.ts';
-import { noMetrics } from './core/metrics.ts';
 import { createTokenCipher, encryptionKey } from './core/token-cipher.ts';
 import { openPg, pingPg } from './db/pg/client.ts';
 import { PgDashboardQueries } from './db/pg/dashboard-queries.ts';
@@ -27,12 +25,10 @@ export async function openPgContext(config: Config, logger: Logger, database: Ex
   return {
     config,
     logger,
-    clock: options.clock ?? systemClock,
     stores,
     dashboard: new PgDashboardQueries(pg),
     searchStore,
     ...services,
-    metrics: options.metrics ?? noMetrics,
     database: { dialect: 'postgres', ping: () => pingPg(pg.pool) },
     close: async () => {
       services.planner.invalidate();

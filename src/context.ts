@@ -90,14 +90,14 @@ export interface ContextOptions {
   metrics?: Metrics;
 }
 
-/** The services every dialect builds the same way on its stores and search store. */
-export function contextServices(config: Config, logger: Logger, stores: Stores, searchStore: SearchStore, options: ContextOptions): Pick<AppContext, 'search' | 'planner' | 'freshness'> {
+/** The services every dialect builds the same way on its stores and search store, with the options' clock and metrics. */
+export function contextServices(config: Config, logger: Logger, stores: Stores, searchStore: SearchStore, options: ContextOptions): Pick<AppContext, 'clock' | 'metrics' | 'search' | 'planner' | 'freshness'> {
   const search = new SearchService(searchStore, stores.papers);
   // Every entry point searches through this one instance, so timing it here times them all.
   if (options.metrics) timeSearches(search, options.metrics);
   const planner = new DigestPlanner({ papers: stores.papers, channels: stores.channels, deliveries: stores.deliveries, search, votes: stores.votes }, { maxCatchUpDays: config.digestMaxCatchUpDays });
   const freshness = new CatalogueFreshness([planner, { invalidate: () => search.refresh() }], logger, options.freshness);
-  return { search, planner, freshness };
+  return { clock: options.clock ?? systemClock, metrics: options.metrics ?? noMetrics, search, planner, freshness };
 }
 
 /** Opens and migrates the SQLite database (or takes `db`) and builds the repositories and services on it. */
@@ -132,7 +132,6 @@ export function createContext(config: Config, logger: Logger, options: ContextOp
   return {
     config,
     logger,
-    clock: options.clock ?? systemClock,
     db,
     stores,
     dashboard: promised(new DashboardQueries(db)),
@@ -140,7 +139,6 @@ export function createContext(config: Config, logger: Logger, options: ContextOp
     searchRepo,
     searchStore,
     ...services,
-    metrics: options.metrics ?? noMetrics,
     database: {
       dialect: 'sqlite',
       sqlitePath: db.path,
