@@ -17,8 +17,7 @@ import { writeStoredDecisions } from '../stored-decisions.ts';
 import { knownParts, withPart } from '../stored-message-ids.ts';
 import { readStoredView, writeStoredView } from '../stored-view.ts';
 import type { PgDb } from './client.ts';
-import { changesOf, ISO_NOW, isUniqueViolation, rowOf, rowsOf, type PgRunner } from './runner.ts';
-import { statement } from './statement.ts';
+import { changesOf, ISO_NOW, isUniqueViolation, rowOf, rowsOf, run, type PgRunner } from './runner.ts';
 import { inTransaction } from './transaction.ts';
 
 type AttemptState = Pick<OutboxDelivery, 'status' | 'attempts' | 'lastError'>;
@@ -30,6 +29,17 @@ const NEWEST_ROUND_FIRST = 'length(id) DESC, id COLLATE "C" DESC';
 const MAX_ROUND_TRIES = 5;
 
 const D_COLUMNS = COLUMNS.split(', ').map((c) => `d.${c}`).join(', ');
+/** Which message shows each paper of delivery $1: papers $2, messages $3, threads $4 (see {@link paperMessageValues}). */
+const WRITE_PAPER_MESSAGES = `UPDATE delivered_papers dp SET message_id = u.message_id, thread_id = u.thread_id
+  FROM unnest($2::text[], $3::text[], $4::text[]) AS u(paper_id, message_id, thread_id)
+  WHERE dp.delivery_id = $1 AND dp.paper_id = u.paper_id`;
+
+/** {@link WRITE_PAPER_MESSAGES}'s values: the last message said for each paper wins. */
+function paperMessageValues(deliveryId: string, shown: readonly PaperMessage[]): unknown[] {
+  const list = [...new Map(shown.map((s) => [s.paperId, s])).values()];
+  return [deliveryId, list.map((s) => s.paperId), list.map((s) => s.messageId), list.map((s) => s.threadId ?? null)];
+}
+
 /** A digest's row as `INSERT INTO deliveries (id, channel_id, feed_day, paper_ids, status, view, decisions)` takes it. */
 function rowValues(id: string, entry: DigestOutboxEntry): unknown[] {
   return [id, entry.channelId, entry.feedDay, JSON.stringify(entry.picks.map((p) => p.paperId)), entry.status, writeStoredView(entry.view), entry.decisions ? writeStoredDecisions(entry.decisions) : null];
@@ -173,17 +183,13 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
 
   /** One statement: the sent mark and the papers' messages together. */
   async markSent(id: string, messageIds: string[], shown: readonly PaperMessage[] = []): Promise<void> {
-    const list = [...new Map(shown.map((s) => [s.paperId, s])).values()];
-    await this.db.pool.query(
-      statement(
-        `WITH sent AS (
-           UPDATE deliveries SET status = 'sent', platform_message_ids = $2, last_error = NULL, updated_at = ${ISO_NOW} WHERE id = $1
-         )
-         UPDATE delivered_papers dp SET message_id = u.message_id, thread_id = u.thread_id
-         FROM unnest($3::text[], $4::text[], $5::text[]) AS u(paper_id, message_id, thread_id)
-         WHERE dp.delivery_id = $1 AND dp.paper_id = u.paper_id`,
-        [id, JSON.stringify(messageIds), list.map((s) => s.paperId), list.map((s) => s.messageId), list.map((s) => s.threadId ?? null)],
-      ),
+    await run(
+      this.db.pool,
+      `WITH sent AS (
+         UPDATE deliveries SET status = 'sent', platform_message_ids = $5, last_error = NULL, updated_at = ${ISO_NOW} WHERE id = $1
+       )
+       ${WRITE_PAPER_MESSAGES}`,
+      [...paperMessageValues(id, shown), JSON.stringify(messageIds)],
     );
   }
 
@@ -287,15 +293,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
   }
 
   private async writePaperMessages(db: PgRunner, deliveryId: string, shown: readonly PaperMessage[]): Promise<void> {
-    const last = new Map(shown.map((s) => [s.paperId, s]));
-    if (last.size === 0) return;
-    const list = [...last.values()];
-    await db.query(
-      `UPDATE delivered_papers dp SET message_id = u.message_id, thread_id = u.thread_id
-       FROM unnest($2::text[], $3::text[], $4::text[]) AS u(paper_id, message_id, thread_id)
-       WHERE dp.delivery_id = $1 AND dp.paper_id = u.paper_id`,
-      [deliveryId, list.map((s) => s.paperId), list.map((s) => s.messageId), list.map((s) => s.threadId ?? null)],
-    );
+    if (shown.length > 0) await run(db, WRITE_PAPER_MESSAGES, paperMessageValues(deliveryId, shown));
   }
 
   async paperMessage(channelId: number, paperId: string): Promise<{ deliveryId: string; messageId: string | null; threadId: string | null } | undefined> {
