@@ -80,7 +80,7 @@ interface DayBundle {
 
 /** What the planner reads, through the stores' async contracts (any database dialect). */
 export interface PlannerDeps {
-  papers: Pick<Async<PapersRepo>, 'latestFeedDay' | 'feedDays' | 'listedOn' | 'get' | 'textsOf'>;
+  papers: Pick<Async<PapersRepo>, 'latestFeedDay' | 'feedDays' | 'listedOn' | 'textsOf'>;
   channels: Pick<Async<ChannelsRepo>, 'topicQueries' | 'topicQueriesByChannel'>;
   deliveries: Pick<Async<DeliveriesRepo>, 'deliveredAmong'>;
   search: Pick<SearchService, 'compileTopic'>;

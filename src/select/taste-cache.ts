@@ -50,7 +50,7 @@ export interface VoteBatch {
 
 /** What the taste cache reads: voted papers' texts and the channels' votes, on any database dialect. */
 export interface TasteDeps {
-  papers: Pick<Async<PapersRepo>, 'get' | 'textsOf'>;
+  papers: Pick<Async<PapersRepo>, 'textsOf'>;
   votes?: Pick<Async<VotesRepo>, 'version' | 'versions' | 'forChannel' | 'generation'>;
 }
 
@@ -338,9 +338,10 @@ export class TasteCache {
     if (!taste) return { ...counts, positive: [], negative: [] };
     const seen = new Set(recent.map((p) => p.id));
     const collection: Pick<Paper, 'id' | 'title' | 'abstract' | 'aiKeywords'>[] = [...recent];
+    // The examples were read again above, with every voted paper.
     for (const p of taste.examples) {
-      const paper = seen.has(p.paperId) ? undefined : await this.deps.papers.get(p.paperId);
-      if (paper) collection.push(paper);
+      const voted = seen.has(p.paperId) ? undefined : this.voted.of(p.paperId);
+      if (voted) collection.push({ id: p.paperId, title: voted.title, abstract: voted.abstract, aiKeywords: [...voted.keywords] });
     }
     const { positive, negative } = new TasteSpace(collection, this.vectoriser).terms(taste, this.termsOf);
     return { ...counts, positive, negative };
