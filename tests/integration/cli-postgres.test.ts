@@ -39,7 +39,8 @@ describe('the papers CLI on PostgreSQL', () => {
   it('corrects a misspelt word from the stored vocabulary', async () => {
     const result = await runCli(['search', 'difusion', '--limit', '1'], env);
     expect(result.code).toBe(0);
-    expect(`${result.stdout}${result.stderr}`).toMatch(/diffusion/i);
+    expect(result.stderr).toContain('Showing results for: diffusion');
+    expect(result.stdout).toMatch(/diffusion/i);
   });
 
   it('shows a paper and previews a digest of the day with topics', async () => {
