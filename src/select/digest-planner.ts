@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { PromiseCache } from '../core/promise-cache.ts';
 import { passesQueryFilters } from '../search/query-filters.ts';
 import { DateTime } from 'luxon';
@@ -39,6 +40,16 @@ export function feedRangeUrl(from: Day, to: Day): string {
   return paperLinks.feedDay(to);
 }
 
+/** Listed papers the planner keeps as last read (see `keptIfSame`); beyond it, it starts again. */
+const MAX_KEPT_PAPERS = 20_000;
+
+/** Whether `papers` are the picks' papers, the same objects (the planner keeps a paper's object while it is unchanged). */
+function madeFrom(papers: readonly Paper[] | undefined, picks: readonly DigestPick[]): boolean {
+  if (papers?.length !== picks.length) return false;
+  for (let i = 0; i < picks.length; i++) if (papers[i] !== picks[i]!.paper) return false;
+  return true;
+}
+
 /** What a channel's digest would contain right now. */
 export interface DigestPlan {
   channelId: number;
@@ -72,8 +83,6 @@ interface DayBundle {
   candidates: Candidate[];
   index: DayIndex;
   topicMatches: Map<string, Set<string>>;
-  /** Rendered paper views by paper id and topic: shared by every channel that picks the paper. */
-  views: Map<string, PaperView>;
   ids: string[];
   byId: Map<string, Paper>;
 }
@@ -113,6 +122,14 @@ export class DigestPlanner {
   private readonly bundles = new PromiseCache<string, DayBundle>();
   /** Feed days covered, by today, last digest day and cadence: they change only with listings, as bundles do. */
   private readonly daysCache = new PromiseCache<string, CoveredDays>();
+
+  /**
+   * Each listed paper as last read, kept while a new read finds it unchanged (after an ingest that did not
+   * touch it), so that what is made from it (its rendered views, by topic) is made once, not once per ingest.
+   */
+  private readonly lastRead = new Map<string, Paper>();
+  /** Rendered paper views by paper (as kept in {@link lastRead}) and topic: shared by every plan that picks it. */
+  private readonly views = new WeakMap<Paper, Map<string, PaperView>>();
 
   /** Topics whose misspelt words the corpus corrected, as matched. */
   private readonly corrections = new Map<string, string>();
@@ -205,24 +222,25 @@ export class DigestPlanner {
     const selection: Selection = tasted?.selection ?? selectPapers(input);
     const why = tasted?.why;
     const views = tasted?.views;
-    let papers = views?.papersOf === bundle ? views.papers?.slice() : undefined;
+    let papers = views?.papers && madeFrom(views.papersFrom, selection.picks) ? views.papers.slice() : undefined;
     if (why && !papers) {
-      // A pick's view with its why line is kept with the line (src/select/taste-spaces.ts), shared by every plan in this bundle that says it.
+      // A pick's view with its why line is kept with the line (src/select/taste-spaces.ts), shared by every plan that says it of the same view.
       papers = selection.picks.map((p, i) => {
+        const plain = this.paperView(p);
         const said = why[i];
-        if (!said) return this.paperView(bundle, p);
-        if (said.viewOf !== bundle) {
-          said.view = { ...this.paperView(bundle, p), why: said.line };
-          said.viewOf = bundle;
+        if (!said) return plain;
+        if (said.viewOf !== plain) {
+          said.view = { ...plain, why: said.line };
+          said.viewOf = plain;
         }
         return said.view!;
       });
       if (views) {
         views.papers = papers.slice();
-        views.papersOf = bundle;
+        views.papersFrom = selection.picks.map((p) => p.paper);
       }
     }
-    const view = this.view(channel, { feedDay, covered, today, bundle }, selection, topics.length > 0, papers);
+    const view = this.view(channel, { feedDay, covered, today }, selection, topics.length > 0, papers);
     return {
       channelId: channel.id,
       feedDay,
@@ -253,12 +271,11 @@ export class DigestPlanner {
 
   private async buildBundle(days: Day[]): Promise<DayBundle> {
     const listed = await Promise.all(days.map((day) => this.deps.papers.listedOn(day)));
-    const candidates: Candidate[] = rankCandidates(days.flatMap((day, i) => listed[i]!.map((p) => ({ paper: p, feedDay: day, rank: p.rank }))));
+    const candidates: Candidate[] = rankCandidates(days.flatMap((day, i) => listed[i]!.map((p) => ({ paper: this.keptIfSame(p), feedDay: day, rank: p.rank }))));
     return {
       candidates,
       index: new DayIndex(candidates.map((c) => c.paper)),
       topicMatches: new Map(),
-      views: new Map(),
       ids: candidates.map((c) => c.paper.id),
       byId: new Map(candidates.map((c) => [c.paper.id, c.paper])),
     };
@@ -298,26 +315,37 @@ export class DigestPlanner {
     bundle.topicMatches.set(topic, matched);
   }
 
-  private paperView(bundle: DayBundle, pick: DigestPick): PaperView {
-    const key = `${pick.paper.id}\u0000${pick.topic ?? ''}`;
-    let view = bundle.views.get(key);
+  /** The paper as last read when this read finds it the same (every field), else this read, kept from now on. */
+  private keptIfSame(paper: Paper): Paper {
+    const kept = this.lastRead.get(paper.id);
+    if (kept && isDeepStrictEqual(kept, paper)) return kept;
+    if (this.lastRead.size >= MAX_KEPT_PAPERS) this.lastRead.clear();
+    this.lastRead.set(paper.id, paper);
+    return paper;
+  }
+
+  private paperView(pick: DigestPick): PaperView {
+    let byTopic = this.views.get(pick.paper);
+    if (!byTopic) this.views.set(pick.paper, (byTopic = new Map()));
+    const topic = pick.topic ?? '';
+    let view = byTopic.get(topic);
     if (!view) {
       view = toPaperView(pick.paper, pick.topic !== undefined ? { matchedTopic: pick.topic } : {});
-      bundle.views.set(key, view);
+      byTopic.set(topic, view);
     }
     return view;
   }
 
   private view(
     channel: Channel,
-    at: { feedDay: Day; covered: CoveredDays; today: Day; bundle: DayBundle },
+    at: { feedDay: Day; covered: CoveredDays; today: Day },
     selection: { picks: DigestPick[]; overflow: number },
     hasTopics: boolean,
     papers?: PaperView[],
   ): DigestView {
     const { feedDay, today } = at;
     const { days, missed } = at.covered;
-    const view: DigestView = { feedDay, papers: papers ?? selection.picks.map((p) => this.paperView(at.bundle, p)) };
+    const view: DigestView = { feedDay, papers: papers ?? selection.picks.map((p) => this.paperView(p)) };
     if (channel.layout !== 'digest') view.layout = channel.layout;
     const first = days[0] ?? feedDay;
     if (selection.overflow > 0) view.overflow = { count: selection.overflow, url: feedRangeUrl(first, feedDay), ...(first !== feedDay ? { from: first } : {}) };

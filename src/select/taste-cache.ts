@@ -21,11 +21,11 @@ export interface TastedSelection {
   /** By pick position: why it was picked (only when the channel's taste re-ranked the digest). */
   why?: PickWhy[];
   /**
-   * Where the planner keeps the picks' views with their why lines (and the bundle they were made from), for
-   * the next plan that finds the same top N (the same picks with the same lines) in the same bundle: it then
-   * reuses them (a copy of the array) instead of mapping again.
+   * Where the planner keeps the picks' views with their why lines (and the papers they were made from), for
+   * the next plan that finds the same top N (the same picks with the same lines) of the same papers (the
+   * planner keeps a paper's object while it is unchanged): it then reuses them (a copy of the array).
    */
-  views?: { papers?: PaperView[]; papersOf?: object };
+  views?: { papers?: PaperView[]; papersFrom?: readonly Paper[] };
   decisions?: DigestDecisions;
 }
 
@@ -96,9 +96,9 @@ export interface LastTop {
   /** Positions in `at`, best first. */
   order: number[];
   why: PickWhy[];
-  /** The picks' views with their lines, once the planner made them, and the bundle they were made from. */
+  /** The picks' views with their lines, once the planner made them, and the papers they were made from. */
   papers?: PaperView[];
-  papersOf?: object;
+  papersFrom?: readonly Paper[];
 }
 
 interface Scratch {
@@ -135,6 +135,13 @@ export class TasteCache {
   private readonly spaces: TasteSpaces;
   private scratch: Scratch = { at: new Int32Array(0), topicAt: [], momentum: new Float64Array(0), taste: new Float64Array(0), score: new Float64Array(0) };
   private readonly termsOf = (paperId: string) => this.voted.of(paperId)?.terms;
+  /** How many papers qualified in the selection under way, and what records each (made once: planning is synchronous). */
+  private qualifying = 0;
+  private readonly take = (_c: Candidate, i: number, topic: string | undefined) => {
+    const n = this.qualifying++;
+    this.scratch.at[n] = i;
+    this.scratch.topicAt[n] = topic;
+  };
 
   constructor(private readonly deps: TasteDeps) {
     // A voted paper whose text changed drops the rows and lines made from it; forgetting them all drops every space.
@@ -152,7 +159,11 @@ export class TasteCache {
   tasteOf(target: ChannelTarget, batch?: VoteBatch, enrolledId?: number): PlannedTaste | undefined | Promise<PlannedTaste | undefined> {
     if (batch && enrolledId !== undefined) {
       const known = this.byId.get(enrolledId);
-      if (known && known.checkedAt === batch.generation && (!known.taste || known.taste.plan?.epoch === this.voted.epoch)) return known.taste;
+      if (known && known.checkedAt === batch.generation) {
+        const { taste } = known;
+        // After an ingest, a taste whose voted papers other tastes read again already needs no read either.
+        if (!taste || taste.plan?.epoch === this.voted.epoch || this.voted.fresh(taste.slots)) return taste;
+      }
     }
     return this.tasteRead(target, batch, enrolledId);
   }
@@ -222,18 +233,14 @@ export class TasteCache {
     const topN = Math.max(0, input.topN);
     const scratch = this.scratchFor(candidates.length);
     const { at, topicAt } = scratch;
-    let q = 0;
-    const take = (_c: Candidate, i: number, topic: string | undefined) => {
-      at[q] = i;
-      topicAt[q++] = topic;
-    };
-    forEachQualifying(o.record ? { ...input, onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : input, take);
-    const pickAt = (k: number) => pickOf(candidates[at[k]!]!, topicAt[k]);
+    this.qualifying = 0;
+    forEachQualifying(o.record ? { ...input, onRejected: (candidate, reason) => void rejected.push({ candidate, reason }) } : input, this.take);
+    const q = this.qualifying;
     const { taste } = o;
     if (!taste) {
-      const order = Array.from({ length: q }, (_, k) => k);
-      const picks = order.slice(0, topN).map(pickAt);
-      return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, order.map((k) => ({ pick: pickAt(k) })), rejected) };
+      const all = Array.from({ length: q }, (_, k) => pickOf(candidates[at[k]!]!, topicAt[k]));
+      const picks = all.slice(0, topN);
+      return { selection: { picks, overflow: q - picks.length }, decisions: this.record(input, o, all.map((pick) => ({ pick })), rejected) };
     }
     const s = this.spaces.of(o.bundleKey, candidates);
     // After an ingest, tasteOf read the taste's voted papers again (one whose text changed has its rows made again).
@@ -251,7 +258,8 @@ export class TasteCache {
       // Planning again with the same qualifying papers (nothing delivered, voted or upvoted since): the same top N.
       const last = scored.last;
       if (last && last.topN === topN && sameQualifying(last, at, topicAt, q, s.changed)) {
-        const picks = last.order.map(pickAt);
+        const picks = new Array<DigestPick>(last.order.length);
+        for (let j = 0; j < picks.length; j++) picks[j] = pickOf(candidates[at[last.order[j]!]!]!, topicAt[last.order[j]!]);
         return { selection: { picks, overflow: q - picks.length }, why: last.why, views: last };
       }
     }
@@ -268,7 +276,7 @@ export class TasteCache {
     const why = new Array<PickWhy>(top);
     for (let j = 0; j < top; j++) {
       const k = order[j]!;
-      const pick = (picks[j] = pickAt(k));
+      const pick = (picks[j] = pickOf(candidates[at[k]!]!, topicAt[k]));
       const e = ranking.taste[k]! > 0 ? s.rows.nearestPlanned(scored.rows, at[k]!) : -1;
       const like = e >= 0 ? taste.examples[e]! : undefined;
       const voted = like ? this.voted.at(taste.slots[e]!) : undefined;
@@ -290,7 +298,7 @@ export class TasteCache {
       return { selection, why, views: last };
     }
     const qualified = order.map((k, j) => ({
-      pick: j < top ? picks[j]! : pickAt(k),
+      pick: j < top ? picks[j]! : pickOf(candidates[at[k]!]!, topicAt[k]),
       parts: { momentum: ranking.momentum[k]!, taste: ranking.taste[k]!, score: ranking.score[k]! },
     }));
     return { selection, why, decisions: this.record(input, o, qualified, rejected) };

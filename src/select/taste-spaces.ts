@@ -8,13 +8,13 @@ import { rawMomentum } from './taste-ranking.ts';
 
 /**
  * A pick's why line, kept while the channel's taste and the candidates are the same, with a slot where the
- * planner keeps the pick's view carrying the line (so that channels planned again share it) and the bundle
- * that view was made from.
+ * planner keeps the pick's view carrying the line (so that channels planned again share it) and the plain
+ * view it was made from (the pick's view without a line: a new one means the paper changed).
  */
 export interface PickWhy {
   line: string;
   view?: PaperView;
-  viewOf?: object;
+  viewOf?: PaperView;
 }
 
 /** A why line as a space keeps it, with how many liked the paper it names. */

@@ -82,8 +82,13 @@ export class VotedPapers {
     return slot;
   }
 
-  /** Reads again, in one query, the papers at `slots` not read in this epoch (a taste's examples, before it is scored). */
-  async freshen(slots: Int32Array): Promise<void> {
+  /** Whether every paper at `slots` was read in this epoch already (for another taste): then {@link freshen} has nothing to read. */
+  fresh(slots: Int32Array): boolean {
+    return this.staleOf(slots, true) === undefined;
+  }
+
+  /** The ids of the papers at `slots` not read in this epoch (with `first`, only the first found). */
+  private staleOf(slots: Int32Array, first = false): string[] | undefined {
     let stale: string[] | undefined;
     for (let e = 0; e < slots.length; e++) {
       const slot = slots[e]!;
@@ -91,8 +96,14 @@ export class VotedPapers {
       const id = this.slotIds[slot]!;
       const known = this.voted.get(id);
       if (known?.epoch === this.current) this.bySlot[slot] = known;
-      else (stale ??= []).push(id);
+      else if ((stale ??= []).push(id) && first) return stale;
     }
+    return stale;
+  }
+
+  /** Reads again, in one query, the papers at `slots` not read in this epoch (a taste's examples, before it is scored). */
+  async freshen(slots: Int32Array): Promise<void> {
+    const stale = this.staleOf(slots);
     if (!stale) return;
     const texts = await this.papers.textsOf(stale);
     for (const id of stale) this.bySlot[this.slotOf(id)] = this.read(id, texts.get(id));

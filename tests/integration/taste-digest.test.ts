@@ -67,6 +67,23 @@ describe('the taste a channel teaches by its votes', () => {
     expect(b.view).toEqual(a.view);
   });
 
+  it("shows a paper's new code link after an ingest that changed nothing else about it, with and without a taste", async () => {
+    const at = new Date(`${NEXT_DAY}T15:00:00Z`);
+    const plans = async () => Promise.all(['CVOTED', 'CQUIET'].map((c) => h.ctx.planner.plan(h.channel(c), at, { feedDay: NEXT_DAY })));
+    const before = await plans();
+    // Planned twice, so that the views made the first time are what the second plan reuses.
+    expect((await plans()).map((p) => p.view)).toEqual(before.map((p) => p.view));
+    h.seedDay(NEXT_DAY, nextDayPapers().map((p) => (p.id === '2503.11006' ? { ...p, githubRepo: 'openai/consistency' } : p)));
+    const after = await plans();
+    for (const [i, plan] of after.entries()) {
+      const view = plan.view.papers.find((p) => p.id === '2503.11006')!;
+      expect(view.codeUrl).toBe('https://github.com/openai/consistency');
+      expect(view.why).toBe(before[i]!.view.papers.find((p) => p.id === '2503.11006')!.why);
+    }
+    expect(after[0]!.view.papers[0]!.why).toContain('of you liked');
+    h.seedDay(NEXT_DAY, nextDayPapers());
+  });
+
   it('shows with /papers taste what the channel taught: its strongest terms and the papers voted on, with counts', async () => {
     const text = await h.text('CVOTED', 'taste');
     expect(text).toContain('4 votes by 3 people on 3 papers.');
