@@ -96,7 +96,10 @@ export class VotedPapers {
       const id = this.slotIds[slot]!;
       const known = this.voted.get(id);
       if (known?.epoch === this.current) this.bySlot[slot] = known;
-      else if ((stale ??= []).push(id) && first) return stale;
+      else {
+        (stale ??= []).push(id);
+        if (first) return stale;
+      }
     }
     return stale;
   }
