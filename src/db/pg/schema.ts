@@ -91,7 +91,7 @@ export const papers = pgTable(
     feedDay: text('feed_day'),
     createdAt: text('created_at').notNull().default(now),
     updatedAt: text('updated_at').notNull().default(now),
-    /** The weighted search vector ({@link SEARCH_WEIGHTS}), recomputed by PostgreSQL whenever the text changes; kept in the row (STORAGE MAIN, drizzle/pg/0004_search_inline.sql). */
+    /** The weighted search vector ({@link SEARCH_WEIGHTS}), recomputed by PostgreSQL whenever the text changes; kept in the row (STORAGE MAIN, drizzle/pg/0005_search_inline.sql). */
     search: tsvector('search').notNull().generatedAlwaysAs(searchVector),
   },
   (t) => [unique('papers_id_unique').on(t.id), index('papers_search_idx').using('gin', t.search)],
