@@ -45,20 +45,21 @@ export function personalTitle(feedDay: string): string {
  */
 export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
   return async function runDigest(channelId: number, trigger: string): Promise<DigestOutcome> {
-    const channel = await deps.channels.get(channelId);
-    if (!channel) {
+    const found = await deps.channels.getWithTopics(channelId);
+    if (!found) {
       await deps.removeSchedule(channelId);
       return { outcome: 'gone' };
     }
+    const { channel, topics } = found;
     if (channel.paused) return { outcome: 'paused' };
     // A person's alerts are their follows only: with none, nothing (never the day's top papers).
-    if (channel.kind === 'person' && (await deps.channels.topicQueries(channel.id)).length === 0) return { outcome: 'paused' };
+    if (channel.kind === 'person' && topics.length === 0) return { outcome: 'paused' };
     for (const reopened of await deps.deliveries.reopenFailed(channel.id)) {
       deps.logger.info({ channelId: channel.id, deliveryId: reopened.id }, 'an earlier failed digest goes out again (looking first for what is already showing)');
       await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
     }
     await deps.freshness.ensureFresh();
-    const plan = await deps.planner.plan(channel, deps.clock.now(), { record: true });
+    const plan = await deps.planner.plan(channel, deps.clock.now(), { record: true, topics });
     if (plan.days.length === 0) {
       deps.logger.info({ channelId: channel.id }, 'no papers ingested yet: digest skipped without a record');
       return { outcome: 'nothing-ingested' };

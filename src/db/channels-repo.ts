@@ -88,6 +88,12 @@ export class ChannelsRepo {
     return row ? channelFromRow(row) : undefined;
   }
 
+  /** A channel with its topic queries, oldest first (what a digest run reads first, in one look-up). */
+  getWithTopics(id: number): { channel: Channel; topics: string[] } | undefined {
+    const channel = this.get(id);
+    return channel && { channel, topics: this.topicQueries(id) };
+  }
+
   /**
    * Enrols a channel for digests (idempotent); `schedule` and `by` (the platform user id of whoever enrols it,
    * recorded as `enrolledBy` and `changedBy`) apply only when it is new. Returns it and whether it was new.

@@ -118,6 +118,8 @@ function sameQualifying(last: LastTop, at: Int32Array, topics: readonly (string 
 
 /** Channels whose taste (or lack of one) is kept; beyond it the cache starts again. */
 const MAX_TASTES = 100_000;
+/** Channels not seen before whose votes are read one by one in a votes generation before every fingerprint is read at once. */
+const UNSEEN_BEFORE_VERSIONS = 16;
 
 /**
  * The planner's taste state: each channel's taste, fitted from its votes once and kept until they change
@@ -128,6 +130,10 @@ const MAX_TASTES = 100_000;
 export class TasteCache {
   private readonly vectoriser = new PaperTerms();
   private readonly tastes = new Map<string, TasteEntry>();
+  /** Every channel's votes fingerprint, read at a votes generation (see {@link unseenVersion}). */
+  private versionsAt: { generation: string; versions: Promise<ReadonlyMap<string, string>> } | undefined;
+  private unseen = { generation: '', count: 0 };
+  private lastVersions = 0;
   /** The same entries by enrolled channel id (a channel row names one chat channel for good). */
   private readonly byId = new Map<number, TasteEntry>();
   /** The voted papers' terms, by slot; an ingest starts a new epoch, in which each is read again before use. */
@@ -194,6 +200,27 @@ export class TasteCache {
     return { generation: await votes.generation(), versions: () => (versions ??= votes.versions()) };
   }
 
+  /**
+   * The fingerprint of a channel not seen before, from every channel's fingerprints read once for the votes
+   * generation; or undefined (read its votes alone) until a generation has had more such channels than
+   * {@link UNSEEN_BEFORE_VERSIONS} and than the last read had fingerprints (so reading them all never costs
+   * more than the single reads it saves). Planning many channels one job at a time then costs one read.
+   */
+  private async unseenVersion(key: string, generation: string): Promise<string | undefined> {
+    const at = this.versionsAt;
+    if (at?.generation === generation) return (await at.versions).get(key) ?? '';
+    if (this.unseen.generation !== generation) this.unseen = { generation, count: 0 };
+    if (++this.unseen.count <= Math.max(UNSEEN_BEFORE_VERSIONS, this.lastVersions)) return undefined;
+    const versions = Promise.resolve(this.deps.votes!.versions());
+    this.versionsAt = { generation, versions };
+    const all = await versions.catch((error: unknown) => {
+      if (this.versionsAt?.versions === versions) this.versionsAt = undefined;
+      throw error;
+    });
+    this.lastVersions = all.size;
+    return all.get(key) ?? '';
+  }
+
   private async entry(target: ChannelTarget, generation: string, batch?: VoteBatch): Promise<TasteEntry | undefined> {
     const votes = this.deps.votes;
     if (!votes) return undefined;
@@ -202,7 +229,7 @@ export class TasteCache {
     // Nothing was written since the last check: no per-channel read at all (the common, no-votes path).
     if (cached?.checkedAt === generation) return cached;
     // A channel seen before is checked by its fingerprint; one not seen yet has its votes read at once.
-    const known = batch ? ((await batch.versions()).get(key) ?? '') : cached ? await votes.version(target) : undefined;
+    const known = batch ? ((await batch.versions()).get(key) ?? '') : cached ? await votes.version(target) : await this.unseenVersion(key, generation);
     if (cached && cached.version === known) {
       cached.checkedAt = generation;
       return cached;

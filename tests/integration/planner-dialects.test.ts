@@ -120,6 +120,30 @@ describe('digest planning on SQLite and PostgreSQL', () => {
     expect(await pg.ctx.planner.tasteReport(DIFFUSION, WEEK_NOW)).toEqual(taste);
   });
 
+  it("re-ranks by each channel's votes when it plans many channels it has not seen one at a time, votes cast between them included", async () => {
+    for (const side of sides) {
+      const { channels, votes } = side.ctx.stores;
+      const enrolTeaching = async (channelId: string) => {
+        const key = { platform: 'slack', workspaceId: 'T1', channelId } as const;
+        const channel = (await channels.enrol(key, SCHEDULE)).channel;
+        await channels.addTopic(channel.id, 'diffusion', 'U1');
+        await votes.cast(key, '2506.01001', 'U1', 1);
+        await votes.cast(key, '2506.01001', 'U2', 1);
+        await votes.cast(key, '2506.01002', 'U2', -1);
+        await side.ctx.stores.deliveries.createDigest({ channelId: channel.id, feedDay: '2025-05-31', picks: [], view: { feedDay: '2025-05-31', papers: [] }, status: 'skipped' });
+        return (await channels.get(channel.id))!;
+      };
+      const plain = async (n: number, tag: string) => Promise.all(Array.from({ length: n }, async (_, i) => (await channels.enrol({ platform: 'slack', workspaceId: 'T1', channelId: `C${tag}${i}` }, SCHEDULE)).channel));
+      const liked = (plan: DigestPlan) => plan.view.papers.some((p) => p.why?.includes('liked'));
+      const early = await enrolTeaching('CEARLY');
+      for (const c of await plain(40, 'A')) expect(liked(await side.ctx.planner.plan(c, WEEK_NOW))).toBe(false);
+      expect(liked(await side.ctx.planner.plan(early, WEEK_NOW))).toBe(true);
+      const late = await enrolTeaching('CLATE');
+      for (const c of await plain(40, 'B')) expect(liked(await side.ctx.planner.plan(c, WEEK_NOW))).toBe(false);
+      expect(liked(await side.ctx.planner.plan(late, WEEK_NOW))).toBe(true);
+    }
+  });
+
   it('never posts a paper twice: what a channel was sent is left out of its next plan on both', async () => {
     for (const side of sides) {
       const channel = side.channels[2]!;

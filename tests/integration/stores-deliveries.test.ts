@@ -158,6 +158,15 @@ describe.each(BACKENDS)('the outbox store on %s', (name) => {
     expect(await store.postedParts('d-missing')).toEqual(new Map());
   });
 
+  it('records a first part after later ones without losing them, and a part it knows already without a change', async () => {
+    const { delivery } = await store.createDigest(digest(channelId, '2025-03-27', []));
+    await store.beginAttempt(delivery.id);
+    await store.recordPosted(delivery.id, 2, 'm2');
+    await store.recordPosted(delivery.id, 1, 'm1');
+    await store.recordPosted(delivery.id, 1, 'm1');
+    expect(await store.postedParts(delivery.id)).toEqual(new Map([[1, 'm1'], [2, 'm2']]));
+  });
+
   it('counts a digest that cannot be checked as sent, with why, keeping its accepted parts', async () => {
     const { delivery } = await store.createDigest(digest(channelId, '2025-03-26', ['u1']));
     await store.beginAttempt(delivery.id);

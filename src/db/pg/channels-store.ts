@@ -34,9 +34,28 @@ export class PgChannelsStore implements Async<ChannelsRepo> {
     return row ? channelFromRow(row) : undefined;
   }
 
+  private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
+
+  /** Built once and named: every digest and delivery job reads its channel, so PostgreSQL plans it once per connection. */
+  private prepareById() {
+    // Spelled out: drizzle leaves a single table's columns unqualified, so the subquery's `id` would be its own.
+    const topics = sql<string[]>`COALESCE((SELECT array_agg(s.query ORDER BY s.id) FROM subscriptions s WHERE s.channel_id = "channels"."id"), '{}')`;
+    return this.db.orm
+      .select({ row: channels, topics })
+      .from(channels)
+      .where(eq(channels.id, sql.placeholder('id')))
+      .prepare('papers_channel_with_topics');
+  }
+
   async get(id: number): Promise<Channel | undefined> {
-    const [row] = await this.db.orm.select().from(channels).where(eq(channels.id, id));
-    return row ? channelFromRow(row) : undefined;
+    return (await this.getWithTopics(id))?.channel;
+  }
+
+  /** One statement: the channel's row and its topics (an aggregate over its subscriptions). */
+  async getWithTopics(id: number): Promise<{ channel: Channel; topics: string[] } | undefined> {
+    this.byIdQuery ??= this.prepareById();
+    const [found] = await this.byIdQuery.execute({ id });
+    return found && { channel: channelFromRow(found.row), topics: found.topics };
   }
 
   async enrol(key: ChannelKey, schedule: Schedule, by?: string): Promise<{ channel: Channel; created: boolean }> {

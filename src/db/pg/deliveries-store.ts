@@ -27,6 +27,8 @@ type TargetRow = DeliveryRow & { target_platform: Platform | null; target_worksp
 const NEWEST_ROUND_FIRST = 'length(id) DESC, id COLLATE "C" DESC';
 /** How many ids a digest tries when another process took the round it counted (see {@link PgDeliveriesStore.createDigest}). */
 const MAX_ROUND_TRIES = 5;
+/** The message ids a new row holds (the column's default): nothing posted yet. */
+const EMPTY_IDS = '[]';
 
 const D_COLUMNS = COLUMNS.split(', ').map((c) => `d.${c}`).join(', ');
 /** Which message shows each paper of delivery $1: papers $2, messages $3, threads $4 (see {@link paperMessageValues}). */
@@ -194,18 +196,21 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
   }
 
   /**
-   * The stored list is read and written back only if it is still what was read (compare and set), again
-   * after a change in between: parts recorded at once by two processes both stay, with no transaction held.
+   * The stored list is written back only if it is still what was read (compare and set), again after a
+   * change in between: parts recorded at once by two processes both stay, with no transaction held. A first
+   * part is first set over the empty list a new row holds, unread: one statement for the common case.
    */
   async recordPosted(id: string, part: number, messageId: string): Promise<void> {
     if (!Number.isInteger(part) || part < 1 || messageId === '') return;
+    const setIfStill = (next: string, was: string) =>
+      changesOf(this.db.pool, `UPDATE deliveries SET platform_message_ids = $1, updated_at = ${ISO_NOW} WHERE id = $2 AND platform_message_ids = $3`, [next, id, was]);
+    if (part === 1 && (await setIfStill(withPart(EMPTY_IDS, 1, messageId)!, EMPTY_IDS)) > 0) return;
     for (;;) {
       const row = await rowOf<{ ids: string }>(this.db.pool, 'SELECT platform_message_ids AS ids FROM deliveries WHERE id = $1', [id]);
       if (!row) return;
       const next = withPart(row.ids, part, messageId);
       if (next === undefined) return;
-      const written = await changesOf(this.db.pool, `UPDATE deliveries SET platform_message_ids = $1, updated_at = ${ISO_NOW} WHERE id = $2 AND platform_message_ids = $3`, [next, id, row.ids]);
-      if (written > 0) return;
+      if ((await setIfStill(next, row.ids)) > 0) return;
     }
   }
 
