@@ -2,19 +2,31 @@ import type { Redis } from 'ioredis';
 import type { ChannelTarget } from '../src/core/ports.ts';
 
 /**
- * Reserves the next free posting slot of a channel: slot = max(now, next free); next free = slot + span
- * (one interval per post of the job).
- * Atomic in Redis, so every worker process shares one schedule per channel.
+ * A job's pacing look-up in one step, atomic in Redis so every worker process shares one schedule per
+ * channel: reserves its slots (the channel's on KEYS[1] for a span ARGV[2] > 0, the workspace's on KEYS[2]
+ * for ARGV[3] > 0; slot = max(now, next free), next free = slot + span) and reads when the channel's last
+ * post ended (KEYS[3]) and until when its workspace is held (KEYS[4]). Returns [slot, lastEnd, heldUntil].
  */
-const RESERVE = `
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+const TAKE = `
 local now = tonumber(ARGV[1])
-local span = tonumber(ARGV[2])
-local slot = now
-if nextFree > now then slot = nextFree end
-redis.call('SET', KEYS[1], slot + span, 'PX', slot + span - now + 60000)
-return slot
+local function reserve(key, span)
+  if span <= 0 then return 0 end
+  local nextFree = tonumber(redis.call('GET', key) or '0')
+  local slot = now
+  if nextFree > now then slot = nextFree end
+  redis.call('SET', key, slot + span, 'PX', slot + span - now + 60000)
+  return slot
+end
+local slot = math.max(reserve(KEYS[1], tonumber(ARGV[2])), reserve(KEYS[2], tonumber(ARGV[3])))
+return { tostring(slot), redis.call('GET', KEYS[3]) or '0', redis.call('GET', KEYS[4]) or '0' }
 `;
+
+/** What {@link ChannelPacer.take} answers: the job's first slot and, as of that moment, the channel's last post end and its workspace's hold (epoch ms, 0 when none). */
+export interface PaceSlot {
+  slot: number;
+  lastEnd: number;
+  heldUntil: number;
+}
 
 /**
  * Per-channel pacing across processes. Each post to a channel reserves a slot `intervalMs` after the
@@ -45,19 +57,6 @@ export class ChannelPacer {
     await this.redis.set(`${this.key(target)}:end`, String(at), 'PX', 60_000);
   }
 
-  /**
-   * Reserves the channel's next slot (epoch ms, never before `now`) and keeps the `spanMs` after it for the
-   * job's posts (one interval per post: a thread's header and replies), so the next job's slot follows them.
-   */
-  async reserve(target: ChannelTarget, spanMs: number, now = Date.now()): Promise<number> {
-    return this.reserveKey(this.key(target), spanMs, now);
-  }
-
-  /** Reserves the workspace's next slot and the `spanMs` after it, across all its channels. */
-  async reserveWorkspace(target: ChannelTarget, spanMs: number, now = Date.now()): Promise<number> {
-    return this.reserveKey(this.workspaceKey(target), spanMs, now);
-  }
-
   /** Holds every post to the target's workspace back for `ms` (a 429 there: Slack limits per workspace). */
   async holdWorkspace(target: ChannelTarget, ms: number, now = Date.now()): Promise<number> {
     const until = now + ms;
@@ -65,12 +64,15 @@ export class ChannelPacer {
     return until;
   }
 
-  /** Until when the workspace is held back (epoch ms), or 0. */
-  async workspaceHeldUntil(target: ChannelTarget): Promise<number> {
-    return Number((await this.redis.get(`${this.workspaceKey(target)}:hold`)) ?? 0);
-  }
-
-  private async reserveKey(key: string, spanMs: number, now: number): Promise<number> {
-    return Number(await this.redis.eval(RESERVE, 1, key, String(now), String(spanMs)));
+  /**
+   * Reserves the job's slots, `channelSpanMs` of the channel's schedule and `workspaceSpanMs` of its
+   * workspace's (none for a span of 0), and reads the channel's last post end and the workspace's hold, all
+   * in one step: the first slot is the later of the two reservations (`now` at the earliest; 0 when neither
+   * span reserves anything).
+   */
+  async take(target: ChannelTarget, channelSpanMs: number, workspaceSpanMs: number, now = Date.now()): Promise<PaceSlot> {
+    const keys = [this.key(target), this.workspaceKey(target), `${this.key(target)}:end`, `${this.workspaceKey(target)}:hold`];
+    const [slot, lastEnd, heldUntil] = (await this.redis.eval(TAKE, keys.length, ...keys, String(now), String(channelSpanMs), String(workspaceSpanMs))) as [string, string, string];
+    return { slot: Number(slot), lastEnd: Number(lastEnd), heldUntil: Number(heldUntil) };
   }
 }

@@ -43,9 +43,14 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const interval = deps.pacing.perChannelIntervalMs;
     const perWorkspace = workspaceInterval(deps.pacing);
     const attempts = job.opts.attempts ?? 1;
-    const onPosted = interval > 0 ? () => void deps.pacer.markPostEnd(target).catch(() => {}) : undefined;
+    // Each accepted post marks its end; an attempt that ends otherwise (failed, or nothing new posted) is marked as it ends.
+    let endMarked = false;
+    const onPosted = interval > 0 ? () => void deps.pacer.markPostEnd(target).then(() => (endMarked = true), () => {}) : undefined;
+    let posted = false;
     try {
-      return await deliverer.attempt(deps.chat, delivery, target, { isLastAttempt: job.attemptsMade + 1 >= attempts, attempts, ...(onPosted ? { onPosted } : {}) });
+      const outcome = await deliverer.attempt(deps.chat, delivery, target, { isLastAttempt: job.attemptsMade + 1 >= attempts, attempts, ...(onPosted ? { onPosted } : {}) });
+      posted = outcome.outcome === 'sent';
+      return outcome;
     } catch (error) {
       if (error instanceof RateLimitError && perWorkspace > 0) {
         const until = await deps.pacer.holdWorkspace(target, Math.max(1, error.retryAfterMs));
@@ -58,7 +63,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       if (error instanceof PermanentPlatformError) throw new UnrecoverableError(`${error.reason}: ${error.message}`);
       throw error;
     } finally {
-      if (deps.pacing.perChannelIntervalMs > 0) await deps.pacer.markPostEnd(target);
+      if (interval > 0 && !(posted && endMarked)) await deps.pacer.markPostEnd(target);
     }
   };
 }
@@ -73,33 +78,26 @@ async function park(job: Job<DeliverJobData>, until: number, token?: string): Pr
 }
 
 /**
- * The first slot of a job's `posts` posts: the channel's and, under a per-workspace limit, the workspace's,
- * whichever is later. All of them are reserved in one step, so no other job's slot falls between them.
- */
-async function reserveSlot(deps: DeliverDeps, target: ChannelTarget, interval: number, perWorkspace: number, posts: number): Promise<number> {
-  const [channelSlot, workspaceSlot] = await Promise.all([
-    interval > 0 ? deps.pacer.reserve(target, interval * posts) : 0,
-    perWorkspace > 0 ? deps.pacer.reserveWorkspace(target, perWorkspace * posts) : 0,
-  ]);
-  return Math.max(channelSlot, workspaceSlot);
-}
-
-/**
  * Waits for the channel's next posting slot (see {@link ChannelPacer}), and its workspace's under a per-workspace
- * limit (past any 429 hold there); throws DelayedError when the job was parked.
+ * limit (past any 429 hold there); throws DelayedError when the job was parked. A job's slots (all of its
+ * `posts` posts, so no other job's slot falls between them) are reserved, and the channel's last post end
+ * and the workspace's hold read, in one step; after a wait the last post end is read again.
  */
 async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: ChannelTarget, posts: number, token?: string): Promise<void> {
   const interval = deps.pacing.perChannelIntervalMs;
   const perWorkspace = workspaceInterval(deps.pacing);
   if (interval <= 0 && perWorkspace <= 0) return;
   const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
-  const slot = held ?? (await reserveSlot(deps, target, interval, perWorkspace, Math.max(1, posts)));
-  const hold = perWorkspace > 0 ? await deps.pacer.workspaceHeldUntil(target) : 0;
+  const span = Math.max(1, posts);
+  const taken = await deps.pacer.take(target, held === undefined ? interval * span : 0, held === undefined ? perWorkspace * span : 0);
+  const slot = held ?? taken.slot;
+  const hold = perWorkspace > 0 ? taken.heldUntil : 0;
   const start = Math.max(slot, hold);
   const wait = start - Date.now();
   if (wait > SLEEP_IN_PLACE_MS && (held === undefined || hold > held)) await park(job, start, token);
   if (wait > 0) await sleep(wait);
   if (interval <= 0) return;
-  const gap = (await deps.pacer.lastPostEnd(target)) + interval - Date.now();
+  const lastEnd = wait > 0 ? await deps.pacer.lastPostEnd(target) : taken.lastEnd;
+  const gap = lastEnd + interval - Date.now();
   if (gap > 0) await sleep(Math.min(gap, interval));
 }

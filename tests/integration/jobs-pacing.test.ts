@@ -83,9 +83,11 @@ describe('per-channel pacing', () => {
     const pacer = new ChannelPacer(redis, prefix);
     const target = { platform: 'slack' as const, workspaceId: 'T1', channelId: 'CPACE0' };
     const now = Date.now();
-    const slots = [await pacer.reserve(target, 1_000, now), await pacer.reserve(target, 1_000, now), await pacer.reserve(target, 1_000, now)];
-    expect(slots).toEqual([now, now + 1_000, now + 2_000]);
-    expect(await pacer.reserve({ ...target, channelId: 'CPACE1' }, 1_000, now)).toBe(now);
+    const slot = async (t = target) => (await pacer.take(t, 1_000, 0, now)).slot;
+    expect([await slot(), await slot(), await slot()]).toEqual([now, now + 1_000, now + 2_000]);
+    expect(await slot({ ...target, channelId: 'CPACE1' })).toBe(now);
+    await pacer.markPostEnd(target, now + 500);
+    expect(await pacer.take(target, 0, 0, now)).toEqual({ slot: 0, lastEnd: now + 500, heldUntil: 0 });
   });
 
   it('posts several digests to one Slack channel at least a second apart, parking the waiting jobs', async () => {
