@@ -125,7 +125,7 @@ export class SlackChat implements ChatPlatform {
         lastEnd = Date.now();
       }
       messageIds.push(id);
-      await options.onPosted?.(i + 1, id);
+      await options.onPosted?.(i + 1, id, i === parts.length - 1);
     }
     const shown: ShownPaper[] = parts.flatMap((part, i) =>
       part.paperIds.map((paperId) => ({ paperId, messageId: messageIds[i]!, threadId: part.inThread ? messageIds[0]! : messageIds[i]! })),

@@ -131,14 +131,15 @@ async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: Ou
     }
     if (skip.size > 0) log.info({ postedParts: [...skip.keys()] }, 'resuming a digest earlier attempts posted in part');
     let fresh = 0;
-    // Each accepted part is written at once: the one window left is between the platform accepting a part and this write.
-    const result = await chat.postDigest(target, view, deliveryId, { ...(skip.size > 0 ? { skip } : {}), onPosted: async (part, id) => {
+    // Each accepted part is written at once: the one window left is between the platform accepting a part and this
+    // write. The last one (no platform call after it) is written by the sent mark, the next write anyway.
+    const result = await chat.postDigest(target, view, deliveryId, { ...(skip.size > 0 ? { skip } : {}), onPosted: async (part, id, last) => {
         if (!posted.has(part) && !skip.has(part)) {
           fresh += 1;
           options.onPosted?.();
         }
         posted.set(part, id);
-        if (known.get(part) !== id) {
+        if (known.get(part) !== id && !last) {
           await deps.deliveries.recordPosted(deliveryId, part, id);
           known.set(part, id);
         }

@@ -26,8 +26,11 @@ export interface DeliveredParts {
 export interface PostDigestOptions {
   /** 1-based part number -> message id of parts already posted (from {@link ChatPlatform.findDelivery}). */
   skip?: ReadonlyMap<number, string>;
-  /** Called as each part is accepted (and for each skipped part); the next part is sent once it settles. */
-  onPosted?: (part: number, messageId: string) => void | Promise<void>;
+  /**
+   * Called as each part is accepted (and for each skipped part); the next part is sent once it settles.
+   * `last` says no platform call follows it in this post (the caller may then write it with its final write).
+   */
+  onPosted?: (part: number, messageId: string, last?: boolean) => void | Promise<void>;
 }
 
 /**

@@ -171,6 +171,27 @@ describe('looking up only after an ambiguous ending', () => {
   });
 });
 
+describe('the last part of a Slack digest', () => {
+  it('is written with the sent mark; when that write fails, the retry finds the post instead of posting it twice', async () => {
+    slack.reset();
+    const channel = enrol('slack');
+    const id = digestFor(channel);
+    ctx.db.sqlite.exec("CREATE TEMP TRIGGER failing_sent BEFORE UPDATE ON deliveries WHEN NEW.status = 'sent' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    try {
+      expect(String(await rejection(attempt(slackChat, id)))).toMatch(/disk full/);
+    } finally {
+      ctx.db.sqlite.exec('DROP TRIGGER failing_sent');
+    }
+    expect(slack.messagesIn(channel.channelId)).toHaveLength(1);
+    expect(ctx.deliveries.get(id)).toMatchObject({ status: 'sending', platformMessageIds: [] });
+
+    expect(await attempt(slackChat, id)).toMatchObject({ outcome: 'found' });
+    expect(slack.messagesIn(channel.channelId)).toHaveLength(1);
+    expect(ctx.deliveries.get(id)).toMatchObject({ status: 'sent', platformMessageIds: [slack.messagesIn(channel.channelId)[0]!.ts] });
+    slack.reset();
+  });
+});
+
 describe('a Discord thread layout in a channel that is itself a thread', () => {
   it('posts the header once and the papers after it in the channel, since no thread can be started there', async () => {
     const parent = String(940_000_000_000_000_001n);
