@@ -45,16 +45,16 @@ export function personalTitle(feedDay: string): string {
  */
 export function createDigestRunner(deps: DigestRunnerDeps): RunDigest {
   return async function runDigest(channelId: number, trigger: string): Promise<DigestOutcome> {
-    const found = await deps.channels.getWithTopics(channelId);
+    const found = await deps.channels.forDigest(channelId);
     if (!found) {
       await deps.removeSchedule(channelId);
       return { outcome: 'gone' };
     }
-    const { channel, topics } = found;
+    const { channel, topics, reopenable } = found;
     if (channel.paused) return { outcome: 'paused' };
     // A person's alerts are their follows only: with none, nothing (never the day's top papers).
     if (channel.kind === 'person' && topics.length === 0) return { outcome: 'paused' };
-    for (const reopened of await deps.deliveries.reopenFailed(channel.id)) {
+    for (const reopened of reopenable ? await deps.deliveries.reopenFailed(channel.id) : []) {
       deps.logger.info({ channelId: channel.id, deliveryId: reopened.id }, 'an earlier failed digest goes out again (looking first for what is already showing)');
       await deps.enqueueDelivery(channel.platform, reopened.id, { fresh: false });
     }

@@ -4,6 +4,7 @@ import type { Channel, ChannelKind, Platform, Schedule, Subscription } from '../
 import type { Db } from './client.ts';
 import { TopicLimitError } from '../errors.ts';
 import { channels, subscriptions } from './schema.ts';
+import { REOPENABLE_FAILED } from './reopenable.ts';
 
 type ChannelRow = typeof channels.$inferSelect;
 
@@ -42,6 +43,14 @@ export interface ChannelKey {
 }
 
 /** Settings a command may change. */
+/** What a digest run reads of its channel first (see {@link ChannelsRepo.forDigest}). */
+export interface DigestStart {
+  channel: Channel;
+  topics: string[];
+  /** A failed digest of the channel kept its papers and can go out again. */
+  reopenable: boolean;
+}
+
 export interface ChannelSettings {
   schedule?: Schedule;
   topN?: number;
@@ -57,6 +66,7 @@ const touched = { updatedAt: sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))` };
 export class ChannelsRepo {
   private topicsStmt: Statement | undefined;
   private topicQueriesStmt: Statement | undefined;
+  private reopenableStmt: Statement | undefined;
   private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
   private byKeyQuery: ReturnType<typeof this.prepareByKey> | undefined;
 
@@ -88,10 +98,15 @@ export class ChannelsRepo {
     return row ? channelFromRow(row) : undefined;
   }
 
-  /** A channel with its topic queries, oldest first (what a digest run reads first, in one look-up). */
-  getWithTopics(id: number): { channel: Channel; topics: string[] } | undefined {
+  /**
+   * What a digest run reads first, in one look-up: the channel, its topic queries (oldest first), and whether
+   * a failed digest of it can go out again (the deliveries' `reopenFailed`).
+   */
+  forDigest(id: number): DigestStart | undefined {
     const channel = this.get(id);
-    return channel && { channel, topics: this.topicQueries(id) };
+    if (!channel) return undefined;
+    this.reopenableStmt ??= this.db.sqlite.prepare(`SELECT EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = ? AND ${REOPENABLE_FAILED})`).pluck();
+    return { channel, topics: this.topicQueries(id), reopenable: this.reopenableStmt.get(id) === 1 };
   }
 
   /**

@@ -8,6 +8,7 @@ import type { Db } from './client.ts';
 import { writeStoredDecisions } from './stored-decisions.ts';
 import { knownParts, readMessageIds, withPart } from './stored-message-ids.ts';
 import { readStoredView, writeStoredView } from './stored-view.ts';
+import { REOPENABLE_FAILED } from './reopenable.ts';
 
 /** A delivery row with the digest it posts. */
 export interface OutboxDelivery extends Delivery {
@@ -147,10 +148,7 @@ export class DeliveriesRepo {
        updated_at = ${NOW} WHERE id = @channelId`,
     );
     this.reopenable = db.sqlite.prepare(
-      `SELECT ${COLUMNS} FROM deliveries d WHERE channel_id = ? AND status = 'failed'
-         AND EXISTS (SELECT 1 FROM delivered_papers p WHERE p.delivery_id = d.id)
-         AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.feed_day = d.feed_day AND o.status <> 'failed')
-       ORDER BY feed_day, rowid`,
+      `SELECT ${COLUMNS} FROM deliveries d WHERE channel_id = ? AND ${REOPENABLE_FAILED} ORDER BY feed_day, rowid`,
     );
     this.reopenStmt = db.sqlite.prepare(`UPDATE deliveries SET status = 'sending', updated_at = ${NOW} WHERE id = ? AND status = 'failed'`);
     this.setStatus = db.sqlite.prepare(

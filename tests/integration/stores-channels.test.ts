@@ -133,16 +133,16 @@ describe.each(BACKENDS)('the channels store on %s', (name) => {
     expect(byChannel.has((await enrolled()).id)).toBe(false);
   });
 
-  it('reads a channel with its topics oldest first in one look-up, with none for a channel without topics and nothing for an unknown id', async () => {
+  it('reads what a digest starts from in one look-up: the channel, its topics oldest first, and none for a channel without topics; nothing for an unknown id', async () => {
     const a = await enrolled();
     const b = await enrolled();
     await store.addTopic(a.id, 'a2');
     await store.addTopic(b.id, 'b1');
     await store.addTopic(a.id, 'a1');
-    expect(await store.getWithTopics(a.id)).toEqual({ channel: await store.get(a.id), topics: ['a2', 'a1'] });
+    expect(await store.forDigest(a.id)).toEqual({ channel: await store.get(a.id), topics: ['a2', 'a1'], reopenable: false });
     const bare = await enrolled();
-    expect(await store.getWithTopics(bare.id)).toEqual({ channel: bare, topics: [] });
-    expect(await store.getWithTopics(999_999)).toBeUndefined();
+    expect(await store.forDigest(bare.id)).toEqual({ channel: bare, topics: [], reopenable: false });
+    expect(await store.forDigest(999_999)).toBeUndefined();
   });
 
   it('removes one topic or all of them, recording who did only when something was removed', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DigestView } from '../../src/core/views.ts';
 import { DeliveriesRepo, deliveryIdFor, type DigestOutboxEntry } from '../../src/db/deliveries-repo.ts';
+import { ChannelsRepo } from '../../src/db/channels-repo.ts';
+import { PgChannelsStore } from '../../src/db/pg/channels-store.ts';
 import { PgDeliveriesStore } from '../../src/db/pg/deliveries-store.ts';
 import { promised, type DeliveriesStore } from '../../src/db/stores.ts';
 import { toPaperView } from '../../src/format/paper-view.ts';
@@ -248,6 +250,8 @@ describe.each(BACKENDS)('the outbox store on %s', (name) => {
     await store.markFailed(superseded.id, 'may have posted');
     await store.markFailed(older.id, 'may have posted');
     await rawSql(backend, "INSERT INTO deliveries (id, channel_id, feed_day, status) VALUES (?, ?, '2025-04-05', 'pending')", [`${superseded.id}-1`, channelId]);
+    const channels = backend.name === 'sqlite' ? promised(new ChannelsRepo(backend.db)) : new PgChannelsStore(backend.pg);
+    expect((await channels.forDigest(channelId))!.reopenable).toBe(true);
     const reopened = await store.reopenFailed(channelId);
     expect(reopened.map((d) => [d.id, d.status, d.lastError])).toEqual([
       [older.id, 'sending', 'may have posted'],
@@ -256,6 +260,7 @@ describe.each(BACKENDS)('the outbox store on %s', (name) => {
     expect(reopened[0]).toEqual(await store.get(older.id));
     expect(await store.get(superseded.id)).toMatchObject({ status: 'failed' });
     expect(await store.reopenFailed(channelId)).toEqual([]);
+    expect((await channels.forDigest(channelId))!.reopenable).toBe(false);
   });
 
   // SQLite's repo throws here (both rounds pass its one check, the second update breaks the open-day index) and reopens nothing.

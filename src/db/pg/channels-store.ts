@@ -3,7 +3,8 @@ import { ISO_NOW } from './runner.ts';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import type { Channel, Platform, Schedule, Subscription } from '../../core/types.ts';
 import { TopicLimitError } from '../../errors.ts';
-import { channelFromRow, MAX_TOPICS_PER_CHANNEL, type ChannelKey, type ChannelSettings, type ChannelsRepo } from '../channels-repo.ts';
+import { channelFromRow, MAX_TOPICS_PER_CHANNEL, type ChannelKey, type ChannelSettings, type ChannelsRepo, type DigestStart } from '../channels-repo.ts';
+import { REOPENABLE_FAILED } from '../reopenable.ts';
 import type { Async } from '../stores.ts';
 import type { PgDb, PgOrm } from './client.ts';
 import * as schema from './schema.ts';
@@ -38,24 +39,25 @@ export class PgChannelsStore implements Async<ChannelsRepo> {
 
   /** Built once and named: every digest and delivery job reads its channel, so PostgreSQL plans it once per connection. */
   private prepareById() {
-    // Spelled out: drizzle leaves a single table's columns unqualified, so the subquery's `id` would be its own.
+    // Spelled out: drizzle leaves a single table's columns unqualified, so a subquery's `id` would be its own.
     const topics = sql<string[]>`COALESCE((SELECT array_agg(s.query ORDER BY s.id) FROM subscriptions s WHERE s.channel_id = "channels"."id"), '{}')`;
+    const reopenable = sql<boolean>`EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = "channels"."id" AND ${sql.raw(REOPENABLE_FAILED)})`;
     return this.db.orm
-      .select({ row: channels, topics })
+      .select({ row: channels, topics, reopenable })
       .from(channels)
       .where(eq(channels.id, sql.placeholder('id')))
-      .prepare('papers_channel_with_topics');
+      .prepare('papers_channel_for_digest');
   }
 
   async get(id: number): Promise<Channel | undefined> {
-    return (await this.getWithTopics(id))?.channel;
+    return (await this.forDigest(id))?.channel;
   }
 
-  /** One statement: the channel's row and its topics (an aggregate over its subscriptions). */
-  async getWithTopics(id: number): Promise<{ channel: Channel; topics: string[] } | undefined> {
+  /** One statement: the channel's row, its topics (an aggregate over its subscriptions) and whether a failed digest can go out again. */
+  async forDigest(id: number): Promise<DigestStart | undefined> {
     this.byIdQuery ??= this.prepareById();
     const [found] = await this.byIdQuery.execute({ id });
-    return found && { channel: channelFromRow(found.row), topics: found.topics };
+    return found && { channel: channelFromRow(found.row), topics: found.topics, reopenable: found.reopenable };
   }
 
   async enrol(key: ChannelKey, schedule: Schedule, by?: string): Promise<{ channel: Channel; created: boolean }> {

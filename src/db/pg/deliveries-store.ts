@@ -19,6 +19,7 @@ import { readStoredView, writeStoredView } from '../stored-view.ts';
 import type { PgDb } from './client.ts';
 import { changesOf, ISO_NOW, isUniqueViolation, rowOf, rowsOf, run, type PgRunner } from './runner.ts';
 import { inTransaction } from './transaction.ts';
+import { REOPENABLE_FAILED } from '../reopenable.ts';
 
 type AttemptState = Pick<OutboxDelivery, 'status' | 'attempts' | 'lastError'>;
 type TargetRow = DeliveryRow & { target_platform: Platform | null; target_workspace: string; target_channel: string; target_kind: ChannelKind };
@@ -49,8 +50,6 @@ function rowValues(id: string, entry: DigestOutboxEntry): unknown[] {
 
 const OPEN_FOR_DAY = `SELECT ${COLUMNS} FROM deliveries WHERE channel_id = $1 AND feed_day = $2 AND status <> 'failed'`;
 const SET_STATUS = `UPDATE deliveries SET status = $2, last_error = $3, updated_at = ${ISO_NOW} WHERE id = $1`;
-const NO_OPEN_ROUND = `NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.channel_id = d.channel_id AND o.feed_day = d.feed_day AND o.status <> 'failed')`;
-const HOLDS_PAPERS = 'EXISTS (SELECT 1 FROM delivered_papers p WHERE p.delivery_id = d.id)';
 
 /**
  * Same contract as DeliveriesRepo, on PostgreSQL. Where SQLite's single writer made a check-then-write safe,
@@ -257,7 +256,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
   async reopenFailed(channelId: number): Promise<OutboxDelivery[]> {
     const candidates = await rowsOf<{ id: string }>(
       this.db.pool,
-      `SELECT id FROM deliveries d WHERE channel_id = $1 AND status = 'failed' AND ${HOLDS_PAPERS} AND ${NO_OPEN_ROUND}
+      `SELECT id FROM deliveries d WHERE channel_id = $1 AND ${REOPENABLE_FAILED}
        ORDER BY feed_day, length(id), id COLLATE "C"`,
       [channelId],
     );
@@ -265,7 +264,7 @@ export class PgDeliveriesStore implements Async<DeliveriesRepo> {
     for (const { id } of candidates) {
       const row = await rowOf<DeliveryRow>(
         this.db.pool,
-        `UPDATE deliveries d SET status = 'sending', updated_at = ${ISO_NOW} WHERE id = $1 AND status = 'failed' AND ${HOLDS_PAPERS} AND ${NO_OPEN_ROUND}
+        `UPDATE deliveries d SET status = 'sending', updated_at = ${ISO_NOW} WHERE id = $1 AND ${REOPENABLE_FAILED}
          RETURNING ${COLUMNS}`,
         [id],
       ).catch((error: unknown) => (isUniqueViolation(error) ? undefined : Promise.reject(error)));
