@@ -2,12 +2,15 @@
  * Fan-out across worker processes (`npm run bench fanout-processes`): one feed day to BENCH_CHANNELS channels
  * (default 10,000), delivered by one and then by two worker processes (tests/bench/fanout-worker.ts: the
  * context, jobs and Slack chat of `papers worker`) sharing one database and one Redis, on PostgreSQL and on
- * SQLite, to a local fake Slack with no limits. Target (issue 12): two processes at least 1.6x one on
- * PostgreSQL; 0 duplicates and 0 lost in every run.
+ * SQLite, to a local fake Slack with no limits that answers each call after each of BENCH_SLACK_LATENCY_MS
+ * (default `0,200`: at once, and after a round trip like the real API's). Each round also reports how many of
+ * the machine's cores were busy (from /proc/stat): the one-worker round's share bounds what a second process
+ * on the same machine can add. Target (issue 12): two processes at least 1.6x one on PostgreSQL; 0
+ * duplicates and 0 lost in every run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { feedDayAt } from '../../src/core/time.ts';
@@ -32,6 +35,19 @@ interface RoundResult {
   perSecond: number;
   duplicates: number;
   lost: number;
+  /** Cores busy on the whole machine during the round (workers, database, Redis, fake Slack), when /proc/stat is readable. */
+  busyCores?: number;
+}
+
+/** Busy and total CPU time of the machine so far (jiffies), or undefined off Linux. */
+function cpuTimes(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - fields[3]! - fields[4]!, total };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A database of `dialect` with one feed day of papers and `channels` Slack channels; `sent()` counts sent marks. */
@@ -101,14 +117,15 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
   );
 }
 
-async function fanoutRound(dialect: Dialect, workers: number, channels: number): Promise<RoundResult> {
+async function fanoutRound(dialect: Dialect, workers: number, channels: number, latencyMs = 0): Promise<RoundResult> {
   const database = await seeded(dialect, channels);
-  const fake = await new BenchSlack().start();
+  const fake = await new BenchSlack(0, latencyMs).start();
   const prefix = `bench-procs-${randomUUID().slice(0, 8)}`;
   const children: ChildProcess[] = [];
   const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20', REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' };
   try {
     await Promise.all(Array.from({ length: workers }, () => startWorker(env, children)));
+    const cpu0 = cpuTimes();
     const t0 = performance.now();
     await openDigestTrigger(REDIS_URL, prefix).enqueueDigests(database.ids);
     await until(() => fake.accepted >= channels, 900_000, 'every delivery');
@@ -116,6 +133,7 @@ async function fanoutRound(dialect: Dialect, workers: number, channels: number):
       throw new Error(`${String(error)}; deliveries by status: ${JSON.stringify(await database.statuses())}, accepted ${fake.accepted}`);
     });
     const seconds = (performance.now() - t0) / 1000;
+    const cpu1 = cpuTimes();
     await new Promise((resolve) => setTimeout(resolve, 500)); // any late duplicate would land here
     return {
       workers,
@@ -123,6 +141,7 @@ async function fanoutRound(dialect: Dialect, workers: number, channels: number):
       perSecond: Math.round(channels / seconds),
       duplicates: [...fake.perDelivery.values()].reduce((n, c) => n + c - 1, 0),
       lost: channels - fake.perDelivery.size,
+      ...(cpu0 && cpu1 ? { busyCores: round(((cpu1.busy - cpu0.busy) / (cpu1.total - cpu0.total)) * cpus().length, 2) } : {}),
     };
   } finally {
     await stopAll(children);
@@ -132,29 +151,45 @@ async function fanoutRound(dialect: Dialect, workers: number, channels: number):
   }
 }
 
+/** One and two workers of one dialect against a fake Slack answering after `latencyMs`. */
+export interface ProcessesRound {
+  dialect: Dialect;
+  latencyMs: number;
+  one: RoundResult;
+  two: RoundResult;
+  ratio: number;
+}
+
 export interface ProcessesReport {
   channels: number;
-  rounds: Record<Dialect, { one: RoundResult; two: RoundResult; ratio: number }>;
+  rounds: ProcessesRound[];
 }
 
 export async function run(): Promise<ProcessesReport> {
   const channels = Number(process.env.BENCH_CHANNELS ?? 10_000);
   const dialects = (process.env.BENCH_DIALECTS ?? 'postgres,sqlite').split(',') as Dialect[];
-  const rounds = {} as ProcessesReport['rounds'];
+  const latencies = (process.env.BENCH_SLACK_LATENCY_MS ?? '0,200').split(',').map(Number);
+  const rounds: ProcessesRound[] = [];
   for (const dialect of dialects) {
-    const one = await fanoutRound(dialect, 1, channels);
-    const two = await fanoutRound(dialect, 2, channels);
-    rounds[dialect] = { one, two, ratio: round(two.perSecond / one.perSecond, 2) };
+    for (const latencyMs of latencies) {
+      const one = await fanoutRound(dialect, 1, channels, latencyMs);
+      const two = await fanoutRound(dialect, 2, channels, latencyMs);
+      rounds.push({ dialect, latencyMs, one, two, ratio: round(two.perSecond / one.perSecond, 2) });
+    }
   }
   return { channels, rounds };
 }
 
 export async function main(): Promise<void> {
-  console.log(`\n== fan-out across worker processes (${cpus().length} cores, Node ${process.versions.node}, Redis ${REDIS_URL}) ==`);
+  const cores = cpus().length;
+  console.log(`\n== fan-out across worker processes (${cores} cores, Node ${process.versions.node}, Redis ${REDIS_URL}) ==`);
   const r = await run();
-  for (const [dialect, { one, two, ratio }] of Object.entries(r.rounds)) {
-    const line = (x: RoundResult) => `${x.workers} worker${x.workers === 1 ? '' : 's'} ${x.seconds} s (${x.perSecond.toLocaleString('en')}/s, duplicates ${x.duplicates}, lost ${x.lost})`;
-    console.log(`${dialect}: ${r.channels.toLocaleString('en')} channels, ${line(one)}; ${line(two)}; two/one = ${ratio}x${dialect === 'postgres' ? ' (target 1.6x)' : ''}`);
+  const line = (x: RoundResult) =>
+    `${x.workers} worker${x.workers === 1 ? '' : 's'} ${x.seconds} s (${x.perSecond.toLocaleString('en')}/s${x.busyCores === undefined ? '' : `, ${x.busyCores} of ${cores} cores busy`}, duplicates ${x.duplicates}, lost ${x.lost})`;
+  for (const { dialect, latencyMs, one, two, ratio } of r.rounds) {
+    const slack = latencyMs > 0 ? `Slack answering in ${latencyMs} ms` : 'Slack answering at once';
+    const ceiling = one.busyCores ? `; this machine allows at most ${round(Math.min(2, cores / one.busyCores), 2)}x` : '';
+    console.log(`${dialect}, ${slack}: ${r.channels.toLocaleString('en')} channels, ${line(one)}; ${line(two)}; two/one = ${ratio}x${dialect === 'postgres' ? ' (target 1.6x)' : ''}${ceiling}`);
   }
 }
 

@@ -29,7 +29,10 @@ import { closeServer, listenLocal } from '../helpers/net.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-/** A Slack Web API stand-in that counts posts per delivery id and can enforce a per-channel gap. */
+/**
+ * A Slack Web API stand-in that counts posts per delivery id, can enforce a per-channel gap, and can answer
+ * each call after `latencyMs` (the round trip to the real Slack API; 0 answers at once).
+ */
 export class BenchSlack {
   readonly perDelivery = new Map<string, number>();
   accepted = 0;
@@ -41,7 +44,10 @@ export class BenchSlack {
   private readonly lastPerChannel = new Map<string, number>();
   private server: Server | undefined;
 
-  constructor(private readonly minGapMs = 0) {}
+  constructor(
+    private readonly minGapMs = 0,
+    private readonly latencyMs = 0,
+  ) {}
 
   get apiUrl(): string {
     return `http://127.0.0.1:${(this.server!.address() as { port: number }).port}/api/`;
@@ -63,6 +69,7 @@ export class BenchSlack {
     for await (const c of req) chunks.push(c as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
     const method = (req.url ?? '').replace(/^\/api\//, '');
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const send = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
     };
