@@ -122,7 +122,8 @@ async function fanoutRound(dialect: Dialect, workers: number, channels: number, 
   const fake = await new BenchSlack(0, latencyMs).start();
   const prefix = `bench-procs-${randomUUID().slice(0, 8)}`;
   const children: ChildProcess[] = [];
-  const env = { DATABASE_URL: database.url, DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE ?? '20', REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' };
+  // The pool is the product's default (DATABASE_POOL_SIZE 10) unless BENCH_POOL_SIZE sets one.
+  const env = { DATABASE_URL: database.url, ...(process.env.BENCH_POOL_SIZE ? { DATABASE_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {}), REDIS_URL, QUEUE_PREFIX: prefix, SLACK_BOT_TOKEN: 'xoxb-bench', SLACK_SIGNING_SECRET: 'bench', SLACK_API_URL: fake.apiUrl, LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent' };
   try {
     await Promise.all(Array.from({ length: workers }, () => startWorker(env, children)));
     const cpu0 = cpuTimes();
