@@ -152,8 +152,26 @@ async function attemptOnce(deps: DelivererDeps, chat: ChatPlatform, delivery: Ou
     log.info({ messageIds: result.messageIds, papers: view.papers.length, layout: view.layout ?? 'digest' }, 'digest delivered');
     return { outcome: 'sent', messageIds: result.messageIds };
   } catch (error) {
+    await recordUnwritten(deps, deliveryId, posted, known, log);
     const showing = new Set([...posted.keys(), ...skip.keys()]).size;
     return handleFailure(deps, chat, { delivery, target, posted: showing, settled, isLast: options.isLastAttempt, attempts: options.attempts }, error, log);
+  }
+}
+
+/**
+ * After a failed attempt, writes the accepted parts the ledger does not hold yet (a last part left to the sent
+ * mark that failed), so the ledger, not only a look-up, keeps them from going out twice. Best effort: a write
+ * that fails too leaves the row `sending`, and the next attempt looks first.
+ */
+async function recordUnwritten(deps: DelivererDeps, deliveryId: string, posted: ReadonlyMap<number, string>, known: ReadonlyMap<number, string>, log: Logger): Promise<void> {
+  for (const [part, id] of posted) {
+    if (known.get(part) === id) continue;
+    try {
+      await deps.deliveries.recordPosted(deliveryId, part, id);
+    } catch (error) {
+      log.warn({ part, err: describeError(error) }, 'could not record an accepted part after a failed attempt; the next attempt looks first');
+      return;
+    }
   }
 }
 
