@@ -43,9 +43,10 @@ export function createDeliverProcessor(deps: DeliverDeps) {
     const interval = deps.pacing.perChannelIntervalMs;
     const perWorkspace = workspaceInterval(deps.pacing);
     const attempts = job.opts.attempts ?? 1;
-    // Each accepted post marks its end; an attempt that ends otherwise (failed, or nothing new posted) is marked as it ends.
-    let endMarked = false;
-    const onPosted = interval > 0 ? () => void deps.pacer.markPostEnd(target).then(() => (endMarked = true), () => {}) : undefined;
+    // Each accepted post marks its end; an attempt that ends otherwise (failed, nothing new posted, or its last mark
+    // not written) is marked as it ends.
+    let lastMark: Promise<boolean> | undefined;
+    const onPosted = interval > 0 ? () => void (lastMark = deps.pacer.markPostEnd(target).then(() => true, () => false)) : undefined;
     let posted = false;
     try {
       const outcome = await deliverer.attempt(deps.chat, delivery, target, { isLastAttempt: job.attemptsMade + 1 >= attempts, attempts, ...(onPosted ? { onPosted } : {}) });
@@ -63,7 +64,7 @@ export function createDeliverProcessor(deps: DeliverDeps) {
       if (error instanceof PermanentPlatformError) throw new UnrecoverableError(`${error.reason}: ${error.message}`);
       throw error;
     } finally {
-      if (interval > 0 && !(posted && endMarked)) await deps.pacer.markPostEnd(target);
+      if (interval > 0 && !(posted && (await lastMark))) await deps.pacer.markPostEnd(target);
     }
   };
 }
