@@ -37,7 +37,7 @@ export class PgChannelsStore implements Async<ChannelsRepo> {
 
   private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
 
-  /** Built once and named: every digest and delivery job reads its channel, so PostgreSQL plans it once per connection. */
+  /** Built once and named: every digest job starts from it, so PostgreSQL plans it once per connection. */
   private prepareById() {
     // Spelled out: drizzle leaves a single table's columns unqualified, so a subquery's `id` would be its own.
     const topics = sql<string[]>`COALESCE((SELECT array_agg(s.query ORDER BY s.id) FROM subscriptions s WHERE s.channel_id = "channels"."id"), '{}')`;
@@ -49,8 +49,16 @@ export class PgChannelsStore implements Async<ChannelsRepo> {
       .prepare('papers_channel_for_digest');
   }
 
+  private plainByIdQuery: ReturnType<typeof this.preparePlainById> | undefined;
+
+  private preparePlainById() {
+    return this.db.orm.select().from(channels).where(eq(channels.id, sql.placeholder('id'))).prepare('papers_channel_by_id');
+  }
+
   async get(id: number): Promise<Channel | undefined> {
-    return (await this.forDigest(id))?.channel;
+    this.plainByIdQuery ??= this.preparePlainById();
+    const [row] = await this.plainByIdQuery.execute({ id });
+    return row ? channelFromRow(row) : undefined;
   }
 
   /** One statement: the channel's row, its topics (an aggregate over its subscriptions) and whether a failed digest can go out again. */
