@@ -208,15 +208,21 @@ export class TasteCache {
    */
   private async unseenVersion(key: string, generation: string): Promise<string | undefined> {
     const at = this.versionsAt;
-    if (at?.generation === generation) return (await at.versions).get(key) ?? '';
+    if (at?.generation === generation) {
+      const all = await at.versions.catch(() => undefined);
+      if (all) return all.get(key) ?? '';
+    } else if (at) this.versionsAt = undefined;
     if (this.unseen.generation !== generation) this.unseen = { generation, count: 0 };
     if (++this.unseen.count <= Math.max(UNSEEN_BEFORE_VERSIONS, this.lastVersions)) return undefined;
     const versions = Promise.resolve(this.deps.votes!.versions());
     this.versionsAt = { generation, versions };
-    const all = await versions.catch((error: unknown) => {
+    // A read that failed leaves this channel and the next ones to their own reads, until as many again were read.
+    const all = await versions.catch(() => {
       if (this.versionsAt?.versions === versions) this.versionsAt = undefined;
-      throw error;
+      this.unseen = { generation, count: 0 };
+      return undefined;
     });
+    if (!all) return undefined;
     this.lastVersions = all.size;
     return all.get(key) ?? '';
   }
