@@ -130,9 +130,9 @@ const UNSEEN_BEFORE_VERSIONS = 16;
 export class TasteCache {
   private readonly vectoriser = new PaperTerms();
   private readonly tastes = new Map<string, TasteEntry>();
-  /** Every channel's votes fingerprint, read at a votes generation (see {@link unseenVersion}). */
-  private versionsAt: { generation: string; versions: Promise<ReadonlyMap<string, string>> } | undefined;
-  private unseen = { generation: '', count: 0 };
+  /** The votes generation's channels seen for the first time, and every fingerprint once read for it (see {@link unseenVersion}). */
+  private unseen: { generation: string; count: number; versions?: Promise<ReadonlyMap<string, string> | undefined> } = { generation: '', count: 0 };
+  /** How many fingerprints the last such read found. */
   private lastVersions = 0;
   /** The same entries by enrolled channel id (a channel row names one chat channel for good). */
   private readonly byId = new Map<number, TasteEntry>();
@@ -207,25 +207,27 @@ export class TasteCache {
    * more than the single reads it saves). Planning many channels one job at a time then costs one read.
    */
   private async unseenVersion(key: string, generation: string): Promise<string | undefined> {
-    const at = this.versionsAt;
-    if (at?.generation === generation) {
-      const all = await at.versions.catch(() => undefined);
-      if (all) return all.get(key) ?? '';
-    } else if (at) this.versionsAt = undefined;
     if (this.unseen.generation !== generation) this.unseen = { generation, count: 0 };
-    if (++this.unseen.count <= Math.max(UNSEEN_BEFORE_VERSIONS, this.lastVersions)) return undefined;
-    const versions = Promise.resolve(this.deps.votes!.versions());
-    this.versionsAt = { generation, versions };
-    // A read that failed leaves this channel and the next ones to their own reads, until as many again were read.
-    const all = await versions.catch(() => {
-      if (this.versionsAt?.versions === versions) this.versionsAt = undefined;
-      this.unseen = { generation, count: 0 };
-      return undefined;
-    });
-    if (!all) return undefined;
-    this.lastVersions = all.size;
-    return all.get(key) ?? '';
+    const unseen = this.unseen;
+    if (!unseen.versions) {
+      if (++unseen.count <= Math.max(UNSEEN_BEFORE_VERSIONS, this.lastVersions)) return undefined;
+      // A read that fails leaves this channel and the next ones to their own reads, until as many again were read.
+      unseen.versions = Promise.resolve(this.deps.votes!.versions()).then(
+        (all) => {
+          this.lastVersions = all.size;
+          return all;
+        },
+        () => {
+          unseen.versions = undefined;
+          unseen.count = 0;
+          return undefined;
+        },
+      );
+    }
+    const all = await unseen.versions;
+    return all ? (all.get(key) ?? '') : undefined;
   }
+
 
   private async entry(target: ChannelTarget, generation: string, batch?: VoteBatch): Promise<TasteEntry | undefined> {
     const votes = this.deps.votes;
