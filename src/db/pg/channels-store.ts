@@ -35,10 +35,10 @@ export class PgChannelsStore implements Async<ChannelsRepo> {
     return row ? channelFromRow(row) : undefined;
   }
 
-  private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
+  private forDigestQuery: ReturnType<typeof this.prepareForDigest> | undefined;
 
   /** Built once and named: every digest job starts from it, so PostgreSQL plans it once per connection. */
-  private prepareById() {
+  private prepareForDigest() {
     // Spelled out: drizzle leaves a single table's columns unqualified, so a subquery's `id` would be its own.
     const topics = sql<string[]>`COALESCE((SELECT array_agg(s.query ORDER BY s.id) FROM subscriptions s WHERE s.channel_id = "channels"."id"), '{}')`;
     const reopenable = sql<boolean>`EXISTS (SELECT 1 FROM deliveries d WHERE d.channel_id = "channels"."id" AND ${sql.raw(REOPENABLE_FAILED)})`;
@@ -49,22 +49,22 @@ export class PgChannelsStore implements Async<ChannelsRepo> {
       .prepare('papers_channel_for_digest');
   }
 
-  private plainByIdQuery: ReturnType<typeof this.preparePlainById> | undefined;
+  private byIdQuery: ReturnType<typeof this.prepareById> | undefined;
 
-  private preparePlainById() {
+  private prepareById() {
     return this.db.orm.select().from(channels).where(eq(channels.id, sql.placeholder('id'))).prepare('papers_channel_by_id');
   }
 
   async get(id: number): Promise<Channel | undefined> {
-    this.plainByIdQuery ??= this.preparePlainById();
-    const [row] = await this.plainByIdQuery.execute({ id });
+    this.byIdQuery ??= this.prepareById();
+    const [row] = await this.byIdQuery.execute({ id });
     return row ? channelFromRow(row) : undefined;
   }
 
   /** One statement: the channel's row, its topics (an aggregate over its subscriptions) and whether a failed digest can go out again. */
   async forDigest(id: number): Promise<DigestStart | undefined> {
-    this.byIdQuery ??= this.prepareById();
-    const [found] = await this.byIdQuery.execute({ id });
+    this.forDigestQuery ??= this.prepareForDigest();
+    const [found] = await this.forDigestQuery.execute({ id });
     return found && { channel: channelFromRow(found.row), topics: found.topics, reopenable: found.reopenable };
   }
 
