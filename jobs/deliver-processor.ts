@@ -89,8 +89,9 @@ async function pace(deps: DeliverDeps, job: Job<DeliverJobData>, target: Channel
   const perWorkspace = workspaceInterval(deps.pacing);
   if (interval <= 0 && perWorkspace <= 0) return;
   const held = job.data.paceAttempt === job.attemptsMade ? job.data.paceSlot : undefined;
-  const span = Math.max(1, posts);
-  const taken = await deps.pacer.take(target, held === undefined ? interval * span : 0, held === undefined ? perWorkspace * span : 0);
+  // A job that holds its slot (parked, now woken) reserves nothing again.
+  const span = held === undefined ? Math.max(1, posts) : 0;
+  const taken = await deps.pacer.take(target, interval * span, perWorkspace * span);
   const slot = held ?? taken.slot;
   const hold = perWorkspace > 0 ? taken.heldUntil : 0;
   const start = Math.max(slot, hold);
